@@ -1,0 +1,77 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+// The per-I/O loop lives in these modules: dynamic exclusivity checks cost a call per access there.
+let hotPath: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
+
+// Module map (see DESIGN.md): each library target owns one arrow of the data flow
+//   job file ─JobFile→ [JobSpec] ─Runner→ workers (Engines on Targets) → Stats → Report
+let package = Package(
+    name: "diobench",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "diobench", targets: ["diobench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.4.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.1.0"),
+    ],
+    targets: [
+        // liburing from the system (apt: liburing-dev); shim.h re-exports it.
+        .systemLibrary(
+            name: "CLiburing",
+            pkgConfig: "liburing",
+            providers: [.apt(["liburing-dev"])]
+        ),
+        // The fio job-file dialect: lexer, parser, the one declarative option table, JobSpec.
+        .target(name: "JobFile"),
+        // I/O engines (psync, sync, null, io_uring) and aligned buffers. Knows no job syntax.
+        .target(
+            name: "Engines",
+            dependencies: ["CLiburing", .product(name: "SystemPackage", package: "swift-system")],
+            swiftSettings: hotPath
+        ),
+        // Files, block devices, loop devices, statx/statfs, mountinfo, kernel log.
+        .target(
+            name: "Targets",
+            dependencies: [.product(name: "SystemPackage", package: "swift-system")]
+        ),
+        // ZFS datasets, properties, pools, kstats, version rules and the known-crash guard.
+        .target(name: "ZFS", dependencies: ["Targets"]),
+        // Latency histograms, counters, the Codable result model, merging.
+        .target(
+            name: "Stats",
+            dependencies: [.product(name: "Histogram", package: "hdrhistogram-swift")],
+            swiftSettings: hotPath
+        ),
+        // Text, fio JSON/json+, terse, CSV, HTML; compare and diff verdicts.
+        .target(name: "Report", dependencies: ["Stats"]),
+        // Plans runs and drives the worker threads; owns cleanup and signals.
+        .target(
+            name: "Runner",
+            dependencies: [
+                "JobFile", "Engines", "Targets", "ZFS", "Stats", "Report",
+                .product(name: "SystemPackage", package: "swift-system"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: hotPath
+        ),
+        .executableTarget(
+            name: "diobench",
+            dependencies: [
+                "Runner", "JobFile", "Report", "Stats", "Targets", "ZFS",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "JobFileTests", dependencies: ["JobFile"]),
+        .testTarget(name: "EnginesTests", dependencies: ["Engines", "Targets"]),
+        .testTarget(name: "TargetsTests", dependencies: ["Targets"]),
+        .testTarget(name: "ZFSTests", dependencies: ["ZFS"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "StatsTests", dependencies: ["Stats"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "Stats"]),
+        .testTarget(name: "RunnerTests", dependencies: ["Runner", "JobFile", "Stats", "Report", "Targets"]),
+    ]
+)

@@ -1,0 +1,82 @@
+// The engine contract, modelled on fio's ioengine_ops: queue, commit, getevents.
+// A worker is generic over its engine type, so these calls are direct (specialized), never
+// existential. Nothing here allocates after init.
+
+public enum IOOp: UInt8, Sendable {
+    case read, write, fsync, fdatasync
+}
+
+/// One I/O slot. The worker owns `iodepth` of these in one allocation and reuses them;
+/// engines read the request fields and fill `result`.
+@frozen
+public struct IOUnit {
+    public var op: IOOp
+    /// Index into the engine's file table (the `fds` it was opened with).
+    public var fileIndex: Int32
+    /// Index of `buffer` in the engine's buffer pool (io_uring fixed buffers need it).
+    public var bufferIndex: Int32
+    public var buffer: UnsafeMutableRawPointer
+    public var length: Int
+    public var offset: UInt64
+    /// Monotonic ns when the worker prepared the I/O (start of `lat`).
+    public var issueNs: UInt64
+    /// Monotonic ns when the I/O was handed to the kernel (end of `slat`, start of `clat`).
+    public var submitNs: UInt64
+    /// Bytes transferred, or -errno.
+    public var result: Int
+
+    @inlinable
+    public init(bufferIndex: Int32, buffer: UnsafeMutableRawPointer) {
+        op = .read
+        fileIndex = 0
+        self.bufferIndex = bufferIndex
+        self.buffer = buffer
+        length = 0
+        offset = 0
+        issueNs = 0
+        submitNs = 0
+        result = 0
+    }
+}
+
+public enum QueueStatus: Sendable {
+    /// Accepted; it completes after `commit` and shows up in `getEvents`.
+    case queued
+    /// Done already (synchronous engines); `result` is set.
+    case completed
+    /// The engine has no room; reap completions first.
+    case busy
+}
+
+public protocol IOEngine {
+    /// True when `queue` performs the I/O itself (psync, sync, null): no slat, no commit, no events.
+    static var isSynchronous: Bool { get }
+
+    /// Prepares (async) or performs (sync) the I/O in `units[slot]`.
+    mutating func queue(_ units: UnsafeMutablePointer<IOUnit>, slot: Int32) -> QueueStatus
+
+    /// Submits what `queue` prepared. Returns the number submitted, or -errno.
+    mutating func commit() -> Int
+
+    /// Waits for at least `min` completions (0: just look), up to `max`. Writes the slots of
+    /// completed units to `completed` and sets their `result`. Returns the count, or -errno.
+    mutating func getEvents(min: Int, max: Int, units: UnsafeMutablePointer<IOUnit>, completed: UnsafeMutablePointer<Int32>) -> Int
+
+    /// Releases kernel resources (rings, registrations). Files are the caller's.
+    mutating func close()
+}
+
+/// What an engine needs beyond the files and buffers it is given.
+public struct EngineConfig: Sendable, Equatable {
+    public var iodepth: Int = 1
+    /// io_uring: register the buffer pool (IORING_REGISTER_BUFFERS) and use READ_FIXED/WRITE_FIXED.
+    public var fixedBuffers = false
+    /// io_uring: register the fds (IORING_REGISTER_FILES) and use IOSQE_FIXED_FILE.
+    public var registerFiles = false
+    /// io_uring: IORING_SETUP_SQPOLL, optionally pinned to a CPU.
+    public var sqPoll = false
+    public var sqPollCPU: Int?
+    /// io_uring: IORING_SETUP_IOPOLL (polled completions; needs O_DIRECT on a device that supports it).
+    public var hipri = false
+    public init() {}
+}

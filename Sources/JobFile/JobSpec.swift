@@ -1,0 +1,237 @@
+// The resolved form of one job section: every option has its final, typed value.
+// The parser fills it from the option table (OptionTable*.swift); the runner reads it.
+// Field meanings follow fio's HOWTO unless a comment says otherwise.
+
+/// Read, write and trim values of an option written as `read,write[,trim]` (e.g. `bs=4k,64k`).
+public struct PerDirection<T: Codable & Sendable & Equatable>: Codable, Sendable, Equatable {
+    public var read: T
+    public var write: T
+    public var trim: T
+    public init(_ all: T) { read = all; write = all; trim = all }
+    public init(read: T, write: T, trim: T) { self.read = read; self.write = write; self.trim = trim }
+    public subscript(_ direction: DataDirection) -> T {
+        get {
+            switch direction {
+            case .read: return read
+            case .write: return write
+            case .trim: return trim
+            }
+        }
+        set {
+            switch direction {
+            case .read: read = newValue
+            case .write: write = newValue
+            case .trim: trim = newValue
+            }
+        }
+    }
+}
+
+public enum DataDirection: Int, Codable, Sendable, CaseIterable {
+    case read = 0, write = 1, trim = 2
+}
+
+/// `rw=` / `readwrite=`.
+public enum RWPattern: String, Codable, Sendable, CaseIterable {
+    case read, write, randread, randwrite
+    case readwrite = "rw"   // fio accepts both `rw` and `readwrite`; the parser maps the alias
+    case randrw
+    case trim, randtrim, trimwrite
+
+    public var isRandom: Bool { self == .randread || self == .randwrite || self == .randrw || self == .randtrim }
+    public var reads: Bool { self == .read || self == .randread || self == .readwrite || self == .randrw }
+    public var writes: Bool { self == .write || self == .randwrite || self == .readwrite || self == .randrw || self == .trimwrite }
+    public var trims: Bool { self == .trim || self == .randtrim || self == .trimwrite }
+}
+
+public struct SizeRange: Codable, Sendable, Equatable {
+    public var min: UInt64
+    public var max: UInt64
+    public init(min: UInt64, max: UInt64) { self.min = min; self.max = max }
+}
+
+/// One `size/percent` entry of `bssplit=`; a percent of 0 in the job means "share the rest equally".
+public struct BlockSizeShare: Codable, Sendable, Equatable {
+    public var size: UInt64
+    public var percent: UInt32
+    public init(size: UInt64, percent: UInt32) { self.size = size; self.percent = percent }
+}
+
+public enum EngineKind: String, Codable, Sendable, CaseIterable {
+    case psync, sync, null
+    case ioUring = "io_uring"
+}
+
+public enum RandomGenerator: String, Codable, Sendable, CaseIterable {
+    case tausworthe, lfsr, tausworthe64
+}
+
+public enum FallocateMode: String, Codable, Sendable, CaseIterable {
+    case none, native, posix, keep, truncate
+}
+
+/// fio's `continue_on_error=` classes.
+public enum ContinueOnError: String, Codable, Sendable, CaseIterable {
+    case none, read, write, io, verify, all
+}
+
+/// A job's options once `[global]` defaults, includes and `${VAR}`s are applied.
+public struct JobSpec: Codable, Sendable, Equatable {
+    // Where it came from, for error messages and `--parse-only`.
+    public var name: String
+    public var description: String?
+    public var sourceFile: String
+    public var sourceLine: Int
+    /// Reporting group: jobs share one when `group_reporting` and no `stonewall`/`new_group` separates them.
+    public var group: Int = 0
+
+    // Files.
+    /// Explicit `filename=` entries (already split on `:`, `\:` unescaped). Empty: fio's `name.jobnum.filenum` names.
+    public var filenames: [String] = []
+    public var directory: String?
+    public var nrfiles: Int = 1
+    /// Total bytes over all files of this job; nil means "the size of the existing files or devices".
+    public var size: UInt64?
+    /// `size=N%` of the existing file or device.
+    public var sizePercent: Double?
+    /// `io_size=`: bytes of I/O to do (default: `size`).
+    public var ioSize: UInt64?
+    public var offset: UInt64 = 0
+    public var offsetPercent: Double?
+    public var offsetIncrement: UInt64 = 0
+
+    // Pattern.
+    public var rw: RWPattern = .read
+    /// fio's `rw=randread:8` style suffix: issue this many I/Os per offset step (sequential gaps). 0 = none.
+    public var rwSequenceModifier: UInt64 = 0
+    public var rwmixread: UInt32 = 50
+    public var blockSize = PerDirection<UInt64>(4096)
+    public var blockSizeRange: PerDirection<SizeRange>?
+    public var bssplit: PerDirection<[BlockSizeShare]>?
+    /// `blockalign=`: offsets are multiples of this (default: the minimum block size).
+    public var blockAlign: PerDirection<UInt64>?
+    /// `iomem_align=`: buffers start this many bytes after a page boundary, as in fio (512 makes them misaligned).
+    public var iomemAlign: UInt64 = 0
+
+    // Engine.
+    public var ioengine: EngineKind = .psync
+    public var iodepth: Int = 1
+    /// `iodepth_batch_submit=` / `iodepth_batch=`: I/Os queued before one submit (fio: 1; 0 means iodepth).
+    public var iodepthBatchSubmit: Int = 1
+    /// `iodepth_batch_complete_min=` / `iodepth_batch_complete=`.
+    public var iodepthBatchCompleteMin: Int = 1
+    /// `iodepth_batch_complete_max=` (default: iodepth).
+    public var iodepthBatchCompleteMax: Int?
+    public var iodepthLow: Int?
+    public var direct: Bool = false
+    // io_uring engine options.
+    public var fixedbufs: Bool = false
+    public var registerfiles: Bool = false
+    public var sqthreadPoll: Bool = false
+    public var sqthreadPollCPU: Int?
+    public var hipri: Bool = false
+
+    // Workers.
+    public var numjobs: Int = 1
+    public var thread: Bool = false
+
+    // Time, in nanoseconds.
+    public var runtimeNs: UInt64?
+    public var timeBased: Bool = false
+    public var rampTimeNs: UInt64 = 0
+    public var startDelayNs: UInt64 = 0
+    public var loops: Int = 1
+
+    // Syncing.
+    public var fsync: Int = 0
+    public var fdatasync: Int = 0
+    public var endFsync: Bool = false
+
+    // Random offsets.
+    public var randrepeat: Bool = true
+    public var randseed: UInt64 = 0x89
+    public var norandommap: Bool = false
+    public var randomGenerator: RandomGenerator = .tausworthe
+
+    // File handling.
+    public var fallocate: FallocateMode = .native
+    public var overwrite: Bool = false
+    public var createOnOpen: Bool = false
+    public var unlink: Bool = false
+    public var invalidate: Bool = true
+
+    // Pacing and errors.
+    public var rateIOPS: PerDirection<UInt64>?
+    public var rateBytes: PerDirection<UInt64>?
+    public var continueOnError: ContinueOnError = .none
+
+    // Reporting.
+    public var groupReporting: Bool = false
+    public var stonewall: Bool = false
+    public var waitFor: String?
+    public var percentileList: [Double] = JobSpec.fioDefaultPercentiles
+    public var clatPercentiles: Bool = true
+    public var latPercentiles: Bool = false
+    public var kbBase: UInt64 = 1024
+
+    // Safety: fio's `allow_mounted_write`, plus diobench's explicit override for data-bearing targets.
+    public var allowMountedWrite: Bool = false
+    public var allowOverwriteData: Bool = false
+
+    // diobench extensions, each owned by its own option-table file.
+    public var loop: LoopOptions?
+    public var zfs: ZFSOptions?
+    public var verify: VerifyOptions = VerifyOptions()
+
+    public static let fioDefaultPercentiles: [Double] = [1, 5, 10, 20, 30, 40, 50, 60, 70, 80, 90, 95, 99, 99.5, 99.9, 99.95, 99.99]
+
+    public init(name: String, sourceFile: String, sourceLine: Int) {
+        self.name = name
+        self.sourceFile = sourceFile
+        self.sourceLine = sourceLine
+    }
+}
+
+/// The job's I/O goes to a loop device that diobench creates over `backingFile` (see the loop-device issue).
+public struct LoopOptions: Codable, Sendable, Equatable {
+    public var backingFile: String
+    /// LO_FLAGS_DIRECT_IO from the loop device to its backing file.
+    public var directIO: Bool = false
+    /// 512, 1024, 2048 or 4096.
+    public var logicalBlockSize: UInt32 = 512
+    public var readOnly: Bool = false
+    public init(backingFile: String) { self.backingFile = backingFile }
+}
+
+public enum ZFSDirectSetting: String, Codable, Sendable, CaseIterable {
+    case disabled, standard, always
+}
+
+/// ZFS dataset control and accounting for the job (see the ZFS issue).
+public struct ZFSOptions: Codable, Sendable, Equatable {
+    /// Dataset to use; nil: found from the target file's mount.
+    public var dataset: String?
+    public var direct: ZFSDirectSetting?
+    public var recordsize: UInt64?
+    /// A throwaway pool made for the job: its name and its vdevs (`file:SIZE` or device paths).
+    public var scratchPool: String?
+    public var scratchVdevs: [String] = []
+    /// Run a combination known to crash the kernel (OpenZFS issue 16956) anyway.
+    public var allowKnownCrash: Bool = false
+    public init() {}
+}
+
+public enum VerifyMethod: String, Codable, Sendable, CaseIterable {
+    case none = "0"
+    case crc32c, sha256, pattern
+}
+
+/// fio's verify options.
+public struct VerifyOptions: Codable, Sendable, Equatable {
+    public var method: VerifyMethod = .none
+    public var doVerify: Bool = true
+    public var verifyFatal: Bool = false
+    public var verifyBacklog: Int = 0
+    public var pattern: [UInt8] = []
+    public init() {}
+}

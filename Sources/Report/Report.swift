@@ -1,0 +1,1 @@
+// Report: see DESIGN.md. Contents arrive with the issues that build it.

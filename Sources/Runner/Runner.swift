@@ -1,0 +1,1 @@
+// Runner: see DESIGN.md. Contents arrive with the issues that build it.

@@ -1,0 +1,1 @@
+// Stats: see DESIGN.md. Contents arrive with the issues that build it.

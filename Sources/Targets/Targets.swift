@@ -1,0 +1,1 @@
+// Targets: see DESIGN.md. Contents arrive with the issues that build it.
