@@ -1,0 +1,173 @@
+// What the undo journal records: one entry per change diobench makes to the machine, written
+// before the change, so that a killed run can be undone by `diobench cleanup`.
+import Foundation
+
+public struct UndoEntryID: RawRepresentable, Codable, Hashable, Sendable, CustomStringConvertible {
+    public var rawValue: UInt64
+    public init(rawValue: UInt64) { self.rawValue = rawValue }
+    public var description: String { "#\(rawValue)" }
+
+    public init(from decoder: any Decoder) throws { rawValue = try decoder.singleValueContainer().decode(UInt64.self) }
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
+}
+
+/// A loop device diobench attached. The backing file's device and inode are what cleanup checks, so
+/// it never detaches a loop device that now points at something else.
+public struct LoopDetachRecord: Codable, Sendable, Equatable {
+    public var device: String
+    public var backingFile: String
+    /// st_dev of the backing file (as LOOP_GET_STATUS64 reports it in lo_device).
+    public var backingDevice: UInt64
+    public var backingInode: UInt64
+    public init(device: String, backingFile: String, backingDevice: UInt64, backingInode: UInt64) {
+        self.device = device
+        self.backingFile = backingFile
+        self.backingDevice = backingDevice
+        self.backingInode = backingInode
+    }
+}
+
+/// A ZFS property diobench changed; undone by the ZFS module's handler.
+public struct ZFSPropertyRecord: Codable, Sendable, Equatable {
+    public var dataset: String
+    public var property: String
+    /// The value before diobench set it.
+    public var oldValue: String
+    /// The old value was inherited (or the default): restore with `zfs inherit`, not `zfs set`.
+    public var inherited: Bool
+    public init(dataset: String, property: String, oldValue: String, inherited: Bool) {
+        self.dataset = dataset
+        self.property = property
+        self.oldValue = oldValue
+        self.inherited = inherited
+    }
+}
+
+/// A throwaway pool diobench created; undone by the ZFS module's handler.
+public struct ScratchPoolRecord: Codable, Sendable, Equatable {
+    public var pool: String
+    /// Files diobench created as vdevs (removed after the pool is destroyed); devices are never removed.
+    public var vdevFiles: [String]
+    public init(pool: String, vdevFiles: [String]) {
+        self.pool = pool
+        self.vdevFiles = vdevFiles
+    }
+}
+
+/// A file diobench created; removed only while the path still names the same inode.
+public struct CreatedFileRecord: Codable, Sendable, Equatable {
+    public var path: String
+    public var device: UInt64
+    public var inode: UInt64
+    public init(path: String, device: UInt64, inode: UInt64) {
+        self.path = path
+        self.device = device
+        self.inode = inode
+    }
+}
+
+/// One kind of change and what is needed to undo it. Stored as `{"kind": ..., "record": {...}}`.
+/// Kinds this build does not know decode as `.other`, so a journal is never lost or rewritten wrongly.
+public enum UndoAction: Sendable, Equatable {
+    case detachLoop(LoopDetachRecord)
+    case restoreZFSProperty(ZFSPropertyRecord)
+    case destroyScratchPool(ScratchPoolRecord)
+    case removeFile(CreatedFileRecord)
+    /// A kind defined by another module (register its handler in `UndoHandlers`) or a newer diobench.
+    case other(kind: String, record: UndoJournalJSON)
+
+    public enum Kind {
+        public static let detachLoop = "detachLoop"
+        public static let restoreZFSProperty = "restoreZFSProperty"
+        public static let destroyScratchPool = "destroyScratchPool"
+        public static let removeFile = "removeFile"
+    }
+
+    public var kind: String {
+        switch self {
+        case .detachLoop: return Kind.detachLoop
+        case .restoreZFSProperty: return Kind.restoreZFSProperty
+        case .destroyScratchPool: return Kind.destroyScratchPool
+        case .removeFile: return Kind.removeFile
+        case let .other(kind, _): return kind
+        }
+    }
+
+    /// One line for logs and the cleanup report.
+    public var summary: String {
+        switch self {
+        case let .detachLoop(r): return "detach \(r.device) (backing file \(r.backingFile))"
+        case let .restoreZFSProperty(r):
+            return r.inherited ? "zfs inherit \(r.property) \(r.dataset)" : "zfs set \(r.property)=\(r.oldValue) \(r.dataset)"
+        case let .destroyScratchPool(r): return "destroy scratch pool \(r.pool)"
+        case let .removeFile(r): return "remove \(r.path)"
+        case let .other(kind, _): return kind
+        }
+    }
+
+    /// An action of a kind another module defines, from its own Codable record.
+    public static func custom(kind: String, record: some Encodable) throws -> UndoAction {
+        .other(kind: kind, record: try UndoJournalJSON(encoding: record))
+    }
+
+    /// The record of any kind, decoded as `T` (how another module reads back its own kinds).
+    public func decodeRecord<T: Decodable>(as type: T.Type) throws -> T {
+        try recordJSON().decode(type)
+    }
+
+    func recordJSON() throws -> UndoJournalJSON {
+        switch self {
+        case let .detachLoop(r): return try UndoJournalJSON(encoding: r)
+        case let .restoreZFSProperty(r): return try UndoJournalJSON(encoding: r)
+        case let .destroyScratchPool(r): return try UndoJournalJSON(encoding: r)
+        case let .removeFile(r): return try UndoJournalJSON(encoding: r)
+        case let .other(_, record): return record
+        }
+    }
+}
+
+extension UndoAction: Codable {
+    private enum CodingKeys: String, CodingKey { case kind, record }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let kind = try container.decode(String.self, forKey: .kind)
+        switch kind {
+        case Kind.detachLoop: self = .detachLoop(try container.decode(LoopDetachRecord.self, forKey: .record))
+        case Kind.restoreZFSProperty: self = .restoreZFSProperty(try container.decode(ZFSPropertyRecord.self, forKey: .record))
+        case Kind.destroyScratchPool: self = .destroyScratchPool(try container.decode(ScratchPoolRecord.self, forKey: .record))
+        case Kind.removeFile: self = .removeFile(try container.decode(CreatedFileRecord.self, forKey: .record))
+        default: self = .other(kind: kind, record: try container.decode(UndoJournalJSON.self, forKey: .record))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(kind, forKey: .kind)
+        switch self {
+        case let .detachLoop(r): try container.encode(r, forKey: .record)
+        case let .restoreZFSProperty(r): try container.encode(r, forKey: .record)
+        case let .destroyScratchPool(r): try container.encode(r, forKey: .record)
+        case let .removeFile(r): try container.encode(r, forKey: .record)
+        case let .other(_, record): try container.encode(record, forKey: .record)
+        }
+    }
+}
+
+public struct UndoEntry: Codable, Sendable, Equatable {
+    public var id: UndoEntryID
+    public var recordedAt: Date
+    public var action: UndoAction
+}
+
+/// The whole journal file of one diobench process.
+public struct UndoJournalContents: Codable, Sendable, Equatable {
+    public static let currentFormat = 1
+    public var format: Int
+    public var owner: ProcessIdentity
+    public var command: [String]
+    public var entries: [UndoEntry]
+}
