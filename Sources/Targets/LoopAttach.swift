@@ -24,7 +24,9 @@ extension LoopDevice {
         // The loop driver takes its own reference to the file; ours is only needed until it is bound.
         defer { close(backing.fd) }
         let createdFile = backing.created
-            ? CreatedFileRecord(path: backing.path, device: backing.device, inode: backing.inode) : nil
+            ? CreatedFileRecord(
+                path: backing.path, device: backing.device, inode: backing.inode,
+                birthTime: LoopFileFacts.birthTime(path: backing.path)) : nil
         var fileEntry: UndoEntryID?
         var bound: (number: Int, fd: Int32, method: LoopSetupMethod, warnings: [String])?
         do {

@@ -49,6 +49,17 @@ struct LoopBackingFile {
             throw LoopError.backingFile(path: requested, operation: "use as a loop backing file (not a regular file)", errno: EINVAL)
         }
 
+        do {
+            return try openExisting(requested, size: size, readOnly: readOnly, wantDirectIO: wantDirectIO, created: created)
+        } catch {
+            if created { unlink(requested) }  // leave nothing half-made
+            throw error
+        }
+    }
+
+    private static func openExisting(
+        _ requested: String, size: UInt64?, readOnly: Bool, wantDirectIO: Bool, created: Bool
+    ) throws -> LoopBackingFile {
         let accessMode = readOnly ? O_RDONLY : O_RDWR
         var openedDirect = false
         var (fd, code) = (Int32(-1), Int32(0))
@@ -136,6 +147,22 @@ enum LoopFileFacts {
         case 0x6573_5546: return "fuse"
         default: return "0x" + String(magic, radix: 16)
         }
+    }
+
+    /// STATX_BTIME of `path` (not following a symlink), nil when the file system does not keep it.
+    static func birthTime(path: String) -> FileBirthTime? {
+        guard let call = statxFunction else { return nil }
+        let statxBirthTime: UInt32 = 0x800
+        let atSymlinkNoFollow: Int32 = 0x100
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: 256, alignment: 8)
+        defer { buffer.deallocate() }
+        buffer.initializeMemory(as: UInt8.self, repeating: 0, count: 256)
+        guard call(AT_FDCWD, path, atSymlinkNoFollow, statxBirthTime, buffer) == 0 else { return nil }
+        guard buffer.load(fromByteOffset: 0, as: UInt32.self) & statxBirthTime != 0 else { return nil }
+        // stx_btime (struct statx_timestamp: s64 tv_sec, u32 tv_nsec) at 0x50.
+        return FileBirthTime(
+            seconds: buffer.load(fromByteOffset: 0x50, as: Int64.self),
+            nanoseconds: buffer.load(fromByteOffset: 0x58, as: UInt32.self))
     }
 
     static func directIOAlignment(fd: Int32) -> LoopDirectIOAlignment? {

@@ -18,7 +18,8 @@ extension LoopDevice {
         }
         // While we hold it open, nobody can rebind it to another file: the check and the clear agree.
         var info = LoopInfo64()
-        let rc = LoopSyscall.ioctl(fd, LoopIoctl.getStatus64, byteCount: LoopInfo64.byteCount) { info = LoopInfo64(decoding: $0) }
+        let rc = LoopSyscall.ioctl(
+            fd, LoopIoctl.getStatus64, byteCount: LoopInfo64.byteCount, decode: { info = LoopInfo64(decoding: $0) })
         if rc == ENXIO {
             close(fd)
             return .nothingToDo("\(record.device) is no longer attached")

@@ -51,7 +51,9 @@ public final class UndoJournal: @unchecked Sendable {
         defer { lock.unlock() }
         let id = UndoEntryID(rawValue: nextID)
         var updated = contents
-        updated.entries.append(UndoEntry(id: id, recordedAt: Date(), action: action))
+        // Whole seconds: what the ISO 8601 form on disk keeps, so memory and file agree.
+        let now = Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down))
+        updated.entries.append(UndoEntry(id: id, recordedAt: now, action: action))
         try Self.store(updated, at: path)
         contents = updated
         nextID += 1

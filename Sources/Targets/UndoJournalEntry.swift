@@ -1,6 +1,7 @@
 // What the undo journal records: one entry per change diobench makes to the machine, written
 // before the change, so that a killed run can be undone by `diobench cleanup`.
 import Foundation
+import Glibc
 
 public struct UndoEntryID: RawRepresentable, Codable, Hashable, Sendable, CustomStringConvertible {
     public var rawValue: UInt64
@@ -57,15 +58,37 @@ public struct ScratchPoolRecord: Codable, Sendable, Equatable {
     }
 }
 
-/// A file diobench created; removed only while the path still names the same inode.
+/// A file diobench created; removed only while the path still names the same file: same device and
+/// inode and, where the file system records it, the same birth time (inode numbers are reused at once
+/// after an unlink on ext4, so the number alone does not tell a replaced file apart).
 public struct CreatedFileRecord: Codable, Sendable, Equatable {
     public var path: String
     public var device: UInt64
     public var inode: UInt64
-    public init(path: String, device: UInt64, inode: UInt64) {
+    /// statx STATX_BTIME, when the file system reports it.
+    public var birthTime: FileBirthTime?
+    public init(path: String, device: UInt64, inode: UInt64, birthTime: FileBirthTime? = nil) {
         self.path = path
         self.device = device
         self.inode = inode
+        self.birthTime = birthTime
+    }
+
+    /// The record for the file now at `path` (after creating it).
+    public static func of(path: String) throws -> CreatedFileRecord {
+        var st = stat()
+        guard lstat(path, &st) == 0 else { throw UndoJournalError.io(path: path, operation: "lstat", errno: errno) }
+        return CreatedFileRecord(
+            path: path, device: UInt64(st.st_dev), inode: UInt64(st.st_ino), birthTime: LoopFileFacts.birthTime(path: path))
+    }
+}
+
+public struct FileBirthTime: Codable, Sendable, Equatable {
+    public var seconds: Int64
+    public var nanoseconds: UInt32
+    public init(seconds: Int64, nanoseconds: UInt32) {
+        self.seconds = seconds
+        self.nanoseconds = nanoseconds
     }
 }
 

@@ -59,6 +59,11 @@ public struct UndoHandlers: Sendable {
             return .nothingToDo(
                 "\(record.path) is now another file (device \(st.st_dev), inode \(st.st_ino)), not the one diobench created: left alone")
         }
+        if let recorded = record.birthTime, let now = LoopFileFacts.birthTime(path: record.path), now != recorded {
+            return .nothingToDo(
+                "\(record.path) is now another file (same inode number, born \(now.seconds).\(now.nanoseconds) instead of "
+                    + "\(recorded.seconds).\(recorded.nanoseconds)), not the one diobench created: left alone")
+        }
         guard unlink(record.path) == 0 else {
             throw UndoJournalError.io(path: record.path, operation: "unlink", errno: errno)
         }
