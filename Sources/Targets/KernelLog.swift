@@ -138,9 +138,10 @@ public enum KernelLogClassifier {
 
 public struct KernelLogError: Error, CustomStringConvertible, Equatable {
     public var operation: String
+    public var path: String
     public var errno: Int32
     public var description: String {
-        "kernel log watch: \(operation) /dev/kmsg failed: \(String(cString: strerror(errno)))"
+        "kernel log watch: \(operation) \(path) failed: \(String(cString: strerror(errno)))"
             + (errno == EACCES || errno == EPERM ? " (reading the kernel log needs root or CAP_SYSLOG)" : "")
     }
 }
@@ -163,11 +164,11 @@ public final class KernelLogWatcher {
     public init(path: String = "/dev/kmsg") throws {
         self.path = path
         let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
-        guard fd >= 0 else { throw KernelLogError(operation: "open", errno: errno) }
+        guard fd >= 0 else { throw KernelLogError(operation: "open", path: path, errno: errno) }
         guard lseek(fd, 0, SEEK_END) >= 0 else {
             let e = errno
             close(fd)
-            throw KernelLogError(operation: "seek to the end of", errno: e)
+            throw KernelLogError(operation: "seek to the end of", path: path, errno: e)
         }
         self.fd = fd
     }
@@ -191,7 +192,7 @@ public final class KernelLogWatcher {
             case EAGAIN: return Batch(records: records, overwrittenGaps: gaps)
             case EINTR: continue
             case EPIPE: gaps += 1
-            default: throw KernelLogError(operation: "read", errno: errno)
+            default: throw KernelLogError(operation: "read", path: path, errno: errno)
             }
         }
         return Batch(records: records, overwrittenGaps: gaps)
