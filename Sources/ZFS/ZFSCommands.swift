@@ -55,6 +55,13 @@ public enum ZFSCommands {
     }
 }
 
+public enum ZFSDatasetName {
+    /// The pool of a dataset name: `tank` for `tank/vm data/disk1`.
+    public static func pool(of dataset: String) -> String {
+        String(dataset.prefix { $0 != "/" })
+    }
+}
+
 /// A property assignment, e.g. `direct=always`.
 public struct ZFSProperty: Sendable, Equatable, Codable {
     public var name: String

@@ -45,6 +45,11 @@ public enum ZFSUndoAction: Sendable, Equatable, Codable, CustomStringConvertible
         }
     }
 
+    /// Reverts the change with the `zfs`/`zpool` found on this machine.
+    public func undo() throws {
+        try undo(tools: ZFSTools.locate())
+    }
+
     /// Reverts the change with the real commands.
     public func undo(tools: ZFSTools) throws {
         switch self {

@@ -154,3 +154,11 @@ struct ZFSPropertyTests {
             == ["ereport.fs.zfs.dio_verify_wr": 2, "ereport.fs.zfs.checksum": 1])
     }
 }
+
+@Suite("dataset names")
+struct ZFSDatasetNameTests {
+    @Test("the pool of a dataset", arguments: [("tank", "tank"), ("tank/a", "tank"), ("tank/vm data/disk1", "tank")])
+    func pool(dataset: String, pool: String) {
+        #expect(ZFSDatasetName.pool(of: dataset) == pool)
+    }
+}

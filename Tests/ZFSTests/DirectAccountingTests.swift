@@ -336,3 +336,61 @@ struct DirectRulesTests {
         #expect(String(decoding: data, as: UTF8.self).contains("\"fallbacks\":1"))
     }
 }
+
+@Suite("Direct I/O accounting through loop devices (lab loop-*-SUMMARY.txt)")
+struct DirectAccountingLoopTests {
+    // zfs-dio-probe.sh loop modes: a 128 MiB backing file in tank/always (tank/standard for
+    // loop-late-always until `zfs set direct=always` after step 02), `losetup --direct-io=on|off`,
+    // then `dd if=LOOP bs=1M count=64 iflag=direct` reads and `dd of=LOOP bs=1M count=16 oflag=direct` writes.
+    static let cases: [(file: String, step: String, direct: ZFSDirectProperty, loopDirectIO: Bool)] = [
+        ("loop-dio-on-SUMMARY.txt", "02-read-loop-iflag-direct", .always, true),
+        ("loop-dio-on-SUMMARY.txt", "03-read-loop-iflag-direct-again", .always, true),
+        ("loop-dio-on-SUMMARY.txt", "04-write-loop-oflag-direct", .always, true),
+        ("loop-dio-off-SUMMARY.txt", "02-read-loop-iflag-direct", .always, false),
+        ("loop-dio-off-SUMMARY.txt", "03-read-loop-iflag-direct-again", .always, false),
+        ("loop-dio-off-SUMMARY.txt", "04-write-loop-oflag-direct", .always, false),
+        ("loop-late-always-SUMMARY.txt", "02-read-loop-before-set-always", .standard, true),
+        ("loop-late-always-SUMMARY.txt", "03-read-loop-iflag-direct", .always, true),
+        ("loop-late-always-SUMMARY.txt", "04-read-loop-iflag-direct-again", .always, true),
+        ("loop-late-always-SUMMARY.txt", "05-write-loop-oflag-direct", .always, true),
+    ]
+
+    @Test("loop reads and writes on 2.3.9 stay direct and within the pollution bounds", arguments: 0..<cases.count)
+    func loopRows(index: Int) throws {
+        let c = Self.cases[index]
+        let rows = try SummaryRow.parseAll(LabFixtures.text(c.file))
+        let row = try #require(rows.first { $0.step == c.step })
+        #expect(row.rc == 0)
+        let isWrite = c.step.contains("write")
+        let mib: UInt64 = 1 << 20
+        let shape = ZFSRequestShape(ios: isWrite ? 16 : 64, bytes: (isWrite ? 16 : 64) * mib, minBlockSize: mib, offsetAlignment: mib)
+        // The loop driver hands ZFS page-aligned kernel pages; O_DIRECT to the backing file only with dio on.
+        let job = ZFSJobIO(read: isWrite ? .none : shape, write: isWrite ? shape : .none, oDirect: c.loopDirectIO,
+                           bufferAlignment: 4096, viaLoopDevice: true)
+        let dataset = c.file.hasPrefix("loop-late") ? "tank/standard" : "tank/always"
+        let outcome = ZFSDirectAccounting.account(
+            job: job, dataset: ZFSDatasetSettings(pool: "tank", dataset: dataset, direct: c.direct, recordsize: 128 << 10),
+            module: ZFSModuleInfo(version: try LabFixtures.moduleVersion(), dioEnabled: true),
+            delta: ZFSKstatDelta(pool: "tank", directReadCount: row["d_rd"], directReadBytes: row["d_rdB"],
+                                 directWriteCount: row["d_wr"], directWriteBytes: row["d_wrB"],
+                                 arcReadCount: row["a_rd"], arcReadBytes: row["a_rdB"],
+                                 arcWriteCount: row["a_wr"], arcWriteBytes: row["a_wrB"],
+                                 objsets: [dataset: ZFSObjsetDelta(reads: row["os_rd"], writes: row["os_wr"])]))
+        let mine = isWrite ? outcome.write : outcome.read
+        #expect(mine.predictedPath == .direct)
+        #expect(outcome.asExpected, "\(c.file) \(c.step): \(mine.verdict), \(mine.directBlocksCounted) blocks")
+        #expect(outcome.pollutionWarnings.isEmpty, "\(outcome.pollutionWarnings)")
+        #expect(outcome.notes.contains { $0.contains("loop device") })
+    }
+
+    @Test("through a loop device, far fewer direct blocks than the bytes need is still flagged")
+    func loopFewer() throws {
+        let shape = ZFSRequestShape(ios: 64, bytes: 64 << 20, minBlockSize: 1 << 20, offsetAlignment: 1 << 20)
+        let outcome = ZFSDirectAccounting.account(
+            job: ZFSJobIO(read: shape, oDirect: true, bufferAlignment: 4096, viaLoopDevice: true),
+            dataset: ZFSDatasetSettings(pool: "tank", dataset: "tank/always", direct: .always, recordsize: 128 << 10),
+            module: ZFSModuleInfo(version: try LabFixtures.moduleVersion(), dioEnabled: true),
+            delta: ZFSKstatDelta(pool: "tank", directReadCount: 300, directReadBytes: 300 << 17))
+        #expect(outcome.read.verdict == .fewerDirectThanExpected)
+    }
+}
