@@ -53,6 +53,14 @@ public struct JobFileParser: Sendable {
     }
 }
 
+/// Where options' current values came from: by the option they set (`buffered` counts as `direct`), and by the
+/// option as declared (to tell `rwmixread` from `rwmixwrite`).
+struct Origins {
+    var effective: [String: Origin] = [:]
+    var own: [String: Origin] = [:]
+    subscript(name: String) -> Origin? { effective[name] }
+}
+
 /// Where an option's current value came from.
 struct Origin {
     var location: JobFileLocation
@@ -83,7 +91,7 @@ struct JobAssembler {
         files += reader.files
         warnings += reader.warnings
         var template = JobSpec(name: "global", sourceFile: fileName, sourceLine: 0)
-        var templateOrigins: [String: Origin] = [:]
+        var templateOrigins = Origins()
         var pendingStonewall = stonewallFirstJob
 
         // Sections with their option lines.
@@ -164,7 +172,7 @@ struct JobAssembler {
 struct OptionApplier {
     let system: SystemValues
 
-    func apply(_ lines: [SourceLine], to spec: inout JobSpec, origins: inout [String: Origin],
+    func apply(_ lines: [SourceLine], to spec: inout JobSpec, origins: inout Origins,
                written: inout [WrittenOption]) throws(JobFileError) {
         var resolved: [(line: SourceLine, name: String, value: String?, definition: OptionDefinition)] = []
         for line in lines {
@@ -181,11 +189,13 @@ struct OptionApplier {
                 throw JobFileError(kind: .badValue, location: entry.line.location, option: entry.name,
                                    message: error.message, valid: error.valid, suggestion: error.suggestion)
             }
-            origins[entry.definition.effectiveName] = Origin(location: entry.line.location, sequence: entry.line.sequence,
-                                                             writtenName: entry.name, value: entry.value)
+            let origin = Origin(location: entry.line.location, sequence: entry.line.sequence,
+                                writtenName: entry.name, value: entry.value)
+            origins.effective[entry.definition.effectiveName] = origin
+            origins.own[entry.definition.name] = origin
         }
         for entry in resolved {
-            let option = WrittenOption(name: entry.definition.name, value: entry.value)
+            let option = WrittenOption(name: entry.definition.name, value: entry.value.map { Keywords.fioRecorded($0, system) })
             if let i = written.firstIndex(where: { $0.name == option.name }) { written[i] = option } else { written.append(option) }
         }
     }

@@ -4,12 +4,12 @@
 
 struct JobResolver {
     private(set) var spec: JobSpec
-    let origins: [String: Origin]
+    let origins: Origins
     let header: JobFileLocation
     let earlierJobs: [JobSpec]
     private(set) var warnings: [JobFileWarning] = []
 
-    init(spec: JobSpec, origins: [String: Origin], header: JobFileLocation, earlierJobs: [JobSpec]) {
+    init(spec: JobSpec, origins: Origins, header: JobFileLocation, earlierJobs: [JobSpec]) {
         self.spec = spec
         self.origins = origins
         self.header = header
@@ -17,7 +17,7 @@ struct JobResolver {
     }
 
     mutating func resolve() throws(JobFileError) {
-        spec.explicitOptions = Set(origins.keys)
+        spec.explicitOptions = Set(origins.effective.keys)
         try checkEngineOptions()
         try checkRequirements()
         try checkDirectAndPolling()
@@ -190,6 +190,9 @@ struct JobResolver {
             warn("iodepth_batch_complete_max", "\(max) is less than iodepth_batch_complete_min=\(minimum); using \(minimum)")
         }
         spec.iodepthBatchCompleteMax = Swift.min(Swift.max(spec.iodepthBatchCompleteMax ?? minimum, minimum), Swift.max(depth, minimum))
+        if spec.ioengine == .psync || spec.ioengine == .sync, depth > 1, origins["iodepth"] != nil {
+            warn("iodepth", "\(spec.ioengine.rawValue) is synchronous, so iodepth=\(depth) has no effect (ioengine=io_uring queues I/O)")
+        }
         if spec.sqthreadPoll {
             spec.registerfiles = true
         } else if origins["sqthread_poll_cpu"] != nil {
@@ -220,11 +223,11 @@ struct JobResolver {
             spec.timeBased = false
         }
         if spec.loops == 0 { spec.loops = 1 }
-        if let read = origins["rwmixread"], let write = origins["rwmixwrite"] {
+        if let read = origins.own["rwmixread"], let write = origins.own["rwmixwrite"] {
             let r = UInt64(read.value ?? "") ?? 0, w = UInt64(write.value ?? "") ?? 0
             if r + w != 100 {
-                let later = read.sequence > write.sequence ? read : write
-                warn(later.writtenName, "rwmixread=\(r) and rwmixwrite=\(w) don't add up to 100; the later one wins: \(spec.rwmixread)% reads")
+                let later = read.sequence > write.sequence ? "rwmixread" : "rwmixwrite"
+                warnOwn(later, "rwmixread=\(r) and rwmixwrite=\(w) don't add up to 100; the later one wins: \(spec.rwmixread)% reads")
             }
         }
         if let origin = origins["rwmixread"], spec.rw != .readwrite, spec.rw != .randrw {
@@ -280,6 +283,13 @@ struct JobResolver {
         let latest = names.compactMap { origins[$0] }.max { $0.sequence < $1.sequence }
         return JobFileError(kind: .conflict, location: latest?.location ?? header, option: latest?.writtenName,
                             message: message, valid: valid)
+    }
+
+    /// A warning at the line of the option as declared (not the one it writes).
+    private mutating func warnOwn(_ name: String, _ message: String) {
+        let origin = origins.own[name]
+        warnings.append(JobFileWarning(location: origin?.location ?? header, option: origin?.writtenName ?? name,
+                                       job: spec.name, message: message))
     }
 
     private mutating func warn(_ name: String?, _ message: String) {

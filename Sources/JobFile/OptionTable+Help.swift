@@ -83,7 +83,8 @@ extension OptionTable {
 
         - **size**: bytes with an optional suffix `k m g t p` (also `kb`, `KB`), powers of 1024, or of 1000
           with `kb_base=1000`. `KiB`-style suffixes (`kib mib …`) mean the other base, as in fio: `4KiB` is 4000
-          with the default kb_base=1024 and 4096 with kb_base=1000. `0x` hex is accepted. Fractions are errors.
+          with the default kb_base=1024 and 4096 with kb_base=1000 (`ki` without the `b` counts as `k`, as fio
+          3.33 reads it). `0x` hex is accepted. Fractions such as `1.5k` are errors (fio would read 1).
         - **percentage**: `size`, `offset` and `offset_increment` also take `N%` of the file or device.
         - **time**: a number with `us`, `ms`, `s`, `m` (minutes), `h` or `d`; a plain number is in seconds.
         - **per direction**: `bs=4k,64k` is 4k reads and 64k writes and trims. A value applies to the

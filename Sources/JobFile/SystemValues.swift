@@ -1,6 +1,8 @@
 // fio's reserved keywords `$pagesize`, `$mb_memory` and `$ncpus`, read once from the running system.
 // Injectable, so tests can pin them.
 
+import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -41,4 +43,29 @@ public struct SystemValues: Sendable, Equatable {
     }
 
     static let keywords = ["mb_memory", "pagesize", "ncpus"]
+}
+
+/// fio's textual handling of the keywords, for values that are not numbers (paths, names) and for recording a
+/// value the way fio's JSON "job options" shows it.
+enum Keywords {
+    /// Replaces every `$pagesize`, `$mb_memory` and `$ncpus` with its number.
+    static func substitute(_ text: String, _ system: SystemValues) -> (text: String, replaced: Bool) {
+        guard text.contains("$") else { return (text, false) }
+        var out = text
+        var replaced = false
+        for keyword in SystemValues.keywords where out.contains("$" + keyword) {
+            out = out.replacingOccurrences(of: "$" + keyword, with: String(system.value(ofKeyword: keyword) ?? 0))
+            replaced = true
+        }
+        return (out, replaced)
+    }
+
+    /// The value as fio records it: keywords replaced and, when what is left is plain arithmetic, computed.
+    static func fioRecorded(_ text: String, _ system: SystemValues) -> String {
+        let (substituted, replaced) = substitute(text, system)
+        guard replaced, substituted.allSatisfy({ "0123456789+-*/%^() ".contains($0) }) else { return substituted }
+        var evaluator = ExpressionEvaluator(text: substituted, unit: .count(kbBase: 1024), system: system)
+        guard let value = try? evaluator.evaluate(original: substituted) else { return substituted }
+        return String(value)
+    }
 }

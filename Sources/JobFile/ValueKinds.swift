@@ -153,7 +153,7 @@ struct StringKind: ValueKind {
     var expected: String { "expected some text" }
     func parse(_ text: String, _ context: ValueContext) throws(ValueProblem) -> String {
         guard !text.isEmpty else { throw ValueProblem("empty value", valid: expected) }
-        return text
+        return Keywords.substitute(text, context.system).text
     }
 }
 
@@ -164,7 +164,7 @@ struct ColonListKind: ValueKind {
     func parse(_ text: String, _ context: ValueContext) throws(ValueProblem) -> [String] {
         var items: [String] = []
         var current = ""
-        var chars = Array(text)[...]
+        var chars = Array(Keywords.substitute(text, context.system).text)[...]
         while let c = chars.popFirst() {
             if c == "\\", chars.first == ":" {
                 current.append(":")

@@ -102,6 +102,10 @@ struct SyntaxTests {
         #expect(j.iodepth == 5)
         #expect(j.numjobs == 2)
         #expect(j.iomemAlign == 8192)
+        // Recorded the way fio's JSON shows them: keywords replaced and the arithmetic done.
+        #expect(j.writtenOptions.fioDictionary == ["bs": "4096", "size": "16384", "iodepth": "5", "numjobs": "2",
+                                                   "iomem_align": "8192"])
+        #expect(try job(options: "filename=/tmp/cpus-$ncpus", "description=page $pagesize").filenames == ["/tmp/cpus-4"])
     }
 
     @Test("arithmetic in parentheses, with suffixes, precedence and power")
