@@ -66,7 +66,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "JobFileTests", dependencies: ["JobFile"]),
+        // Job files the tests read from disk by path (the CLI's tests reuse Malformed/), not bundle resources.
+        .testTarget(name: "JobFileTests", dependencies: ["JobFile"], exclude: ["Malformed", "Valid"]),
         .testTarget(name: "EnginesTests", dependencies: ["Engines", "Targets"]),
         .testTarget(name: "TargetsTests", dependencies: ["Targets"]),
         .testTarget(name: "ZFSTests", dependencies: ["ZFS"], resources: [.copy("Fixtures")]),

@@ -50,7 +50,9 @@ public struct SizeRange: Codable, Sendable, Equatable {
     public init(min: UInt64, max: UInt64) { self.min = min; self.max = max }
 }
 
-/// One `size/percent` entry of `bssplit=`; a percent of 0 in the job means "share the rest equally".
+/// One `size/percent` entry of `bssplit=`. After parsing, entries are sorted by size and their percents add up
+/// to exactly 100: entries written without a percent share what is left equally, and any rounding remainder goes
+/// to the last (largest) entry, which is where fio's selection puts it. A percent of 0 means "never chosen".
 public struct BlockSizeShare: Codable, Sendable, Equatable {
     public var size: UInt64
     public var percent: UInt32
@@ -82,13 +84,24 @@ public struct JobSpec: Codable, Sendable, Equatable {
     public var description: String?
     public var sourceFile: String
     public var sourceLine: Int
-    /// Reporting group: jobs share one when `group_reporting` and no `stonewall`/`new_group` separates them.
+    /// Reporting group (fio's `groupid`): starts at 0 and goes up by one at each job with `stonewall` or
+    /// `new_group` that follows another job. `group_reporting` decides whether a group is merged, not the number.
     public var group: Int = 0
+    /// The options written in this job's own section (includes inlined), canonical names, values after `${VAR}`
+    /// expansion, in file order; a repeated option keeps its first position and its last value.
+    /// fio's JSON "job options" is `writtenOptions.fioDictionary`.
+    public var writtenOptions: [WrittenOption] = []
+    /// Canonical names of the options this job got from the file (its own section or a `[global]` above it).
+    /// Everything else has its default (or a value derived from other options, e.g. `iodepth_low`).
+    public var explicitOptions: Set<String> = []
 
     // Files.
     /// Explicit `filename=` entries (already split on `:`, `\:` unescaped). Empty: fio's `name.jobnum.filenum` names.
     public var filenames: [String] = []
+    /// The first entry of `directory=` (the one fio uses with explicit filenames).
     public var directory: String?
+    /// All `directory=` entries (`:`-separated, `\:` unescaped); numjobs clones with generated names take turns.
+    public var directories: [String] = []
     public var nrfiles: Int = 1
     /// Total bytes over all files of this job; nil means "the size of the existing files or devices".
     public var size: UInt64?
@@ -99,6 +112,8 @@ public struct JobSpec: Codable, Sendable, Equatable {
     public var offset: UInt64 = 0
     public var offsetPercent: Double?
     public var offsetIncrement: UInt64 = 0
+    /// `offset_increment=N%` of the file or device size.
+    public var offsetIncrementPercent: Double?
 
     // Pattern.
     public var rw: RWPattern = .read
@@ -116,12 +131,14 @@ public struct JobSpec: Codable, Sendable, Equatable {
     // Engine.
     public var ioengine: EngineKind = .psync
     public var iodepth: Int = 1
-    /// `iodepth_batch_submit=` / `iodepth_batch=`: I/Os queued before one submit (fio: 1; 0 means iodepth).
+    /// `iodepth_batch_submit=` / `iodepth_batch=`: I/Os queued before one submit. Resolved as fio does:
+    /// 0 or more than iodepth becomes iodepth.
     public var iodepthBatchSubmit: Int = 1
     /// `iodepth_batch_complete_min=` / `iodepth_batch_complete=`.
     public var iodepthBatchCompleteMin: Int = 1
-    /// `iodepth_batch_complete_max=` (default: iodepth).
+    /// `iodepth_batch_complete_max=`. Resolved: never below the min (fio's default is the min, i.e. 1).
     public var iodepthBatchCompleteMax: Int?
+    /// Resolved: 0, unset or more than iodepth becomes iodepth.
     public var iodepthLow: Int?
     public var direct: Bool = false
     // io_uring engine options.
@@ -140,6 +157,8 @@ public struct JobSpec: Codable, Sendable, Equatable {
     public var timeBased: Bool = false
     public var rampTimeNs: UInt64 = 0
     public var startDelayNs: UInt64 = 0
+    /// `startdelay=MIN-MAX`: each job picks a delay in [startDelayNs, startDelayMaxNs].
+    public var startDelayMaxNs: UInt64?
     public var loops: Int = 1
 
     // Syncing.
@@ -148,6 +167,8 @@ public struct JobSpec: Codable, Sendable, Equatable {
     public var endFsync: Bool = false
 
     // Random offsets.
+    /// Seed from `randseed` (repeatable). Written `randseed=` forces this on, as fio's explicit seed does;
+    /// false means seeding from the system's randomness.
     public var randrepeat: Bool = true
     public var randseed: UInt64 = 0x89
     public var norandommap: Bool = false
@@ -168,6 +189,7 @@ public struct JobSpec: Codable, Sendable, Equatable {
     // Reporting.
     public var groupReporting: Bool = false
     public var stonewall: Bool = false
+    public var newGroup: Bool = false
     public var waitFor: String?
     public var percentileList: [Double] = JobSpec.fioDefaultPercentiles
     public var clatPercentiles: Bool = true
@@ -215,6 +237,7 @@ public struct ZFSOptions: Codable, Sendable, Equatable {
     public var recordsize: UInt64?
     /// A throwaway pool made for the job: its name and its vdevs (`file:SIZE` or device paths).
     public var scratchPool: String?
+    /// Each entry is a device path or `file:BYTES` (the job's `file:SIZE` with SIZE resolved to bytes).
     public var scratchVdevs: [String] = []
     /// Run a combination known to crash the kernel (OpenZFS issue 16956) anyway.
     public var allowKnownCrash: Bool = false
@@ -234,4 +257,20 @@ public struct VerifyOptions: Codable, Sendable, Equatable {
     public var verifyBacklog: Int = 0
     public var pattern: [UInt8] = []
     public init() {}
+}
+
+/// One option as the job file wrote it. `value` is nil for a bare flag (`direct`, `time_based`).
+public struct WrittenOption: Codable, Sendable, Equatable {
+    public var name: String
+    public var value: String?
+    public init(name: String, value: String?) { self.name = name; self.value = value }
+}
+
+extension Array where Element == WrittenOption {
+    /// The shape of fio's JSON "job options" / "global options": name to value, bare flags left out as fio does.
+    public var fioDictionary: [String: String] {
+        var out: [String: String] = [:]
+        for option in self { if let value = option.value { out[option.name] = value } }
+        return out
+    }
 }

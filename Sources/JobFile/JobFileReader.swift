@@ -1,0 +1,122 @@
+// Reads job files and inlines their includes, giving the parser one flat list of sections and options, each
+// still carrying the file and line it came from. Expands `${NAME}` in values and include names.
+
+import Foundation
+
+/// An option or section header after includes and `${NAME}` expansion.
+struct SourceLine {
+    enum Kind: Equatable {
+        case section(String)
+        case option(name: String, value: String?)
+    }
+    var kind: Kind
+    var location: JobFileLocation
+    /// Position in reading order across all files, to tell which of two options came later.
+    var sequence: Int
+}
+
+struct JobFileReader {
+    let environment: [String: String]
+    private(set) var lines: [SourceLine] = []
+    private(set) var warnings: [JobFileWarning] = []
+    /// Every file read, in order (the top file first).
+    private(set) var files: [String] = []
+    private var sequence = 0
+
+    init(environment: [String: String], sequenceStart: Int = 0) {
+        self.environment = environment
+        self.sequence = sequenceStart
+    }
+
+    var nextSequence: Int { sequence }
+
+    mutating func read(path: String) throws(JobFileError) {
+        let text = try Self.contents(of: path, location: JobFileLocation(file: path, line: 0), isInclude: false)
+        try read(text: text, fileName: path)
+    }
+
+    mutating func read(text: String, fileName: String) throws(JobFileError) {
+        files.append(fileName)
+        var stack: [String] = []
+        if FileManager.default.fileExists(atPath: fileName) { stack.append(Self.canonical(fileName)) }
+        try add(text: text, file: fileName, includeStack: stack, insideSection: false, isIncluded: false)
+    }
+
+    private mutating func add(text: String, file: String, includeStack: [String], insideSection: Bool,
+                              isIncluded: Bool) throws(JobFileError) {
+        var inSection = insideSection
+        for line in try JobFileLexer.lex(text, file: file) {
+            switch line.statement {
+            case .section(let name):
+                if isIncluded {
+                    throw JobFileError(kind: .include, location: line.location,
+                                       message: "included files may not contain sections ([\(name)])",
+                                       valid: "put only options in an included file; its options join the section that includes it")
+                }
+                inSection = true
+                append(.section(name), at: line.location)
+            case .option(let name, let value):
+                guard inSection else {
+                    throw JobFileError(kind: .syntax, location: line.location, option: name,
+                                       message: "option outside of any section",
+                                       valid: "put options under a [global] or [job] header")
+                }
+                append(.option(name: name, value: value.map { expand($0, at: line.location, option: name) }), at: line.location)
+            case .include(let rawPath):
+                guard inSection else {
+                    throw JobFileError(kind: .include, location: line.location,
+                                       message: "include outside of any section",
+                                       valid: "put include lines under a [global] or [job] header, as fio requires")
+                }
+                let path = Self.resolve(expand(rawPath, at: line.location, option: nil), relativeTo: file)
+                let canonical = Self.canonical(path)
+                if let loopStart = includeStack.firstIndex(of: canonical) {
+                    let cycle = (includeStack[loopStart...] + [canonical]).map { ($0 as NSString).lastPathComponent }
+                    throw JobFileError(kind: .include, location: line.location,
+                                       message: "include cycle: " + cycle.joined(separator: " -> "),
+                                       valid: "remove one of the includes")
+                }
+                let included = try Self.contents(of: path, location: line.location, isInclude: true)
+                files.append(path)
+                try add(text: included, file: path, includeStack: includeStack + [canonical], insideSection: true,
+                        isIncluded: true)
+            }
+        }
+    }
+
+    private mutating func append(_ kind: SourceLine.Kind, at location: JobFileLocation) {
+        lines.append(SourceLine(kind: kind, location: location, sequence: sequence))
+        sequence += 1
+    }
+
+    private mutating func expand(_ text: String, at location: JobFileLocation, option: String?) -> String {
+        let (expanded, undefined) = VariableExpansion.expand(text, environment: environment)
+        for name in undefined {
+            warnings.append(JobFileWarning(location: location, option: option,
+                                           message: "environment variable \(name) is not set; ${\(name)} expands to nothing"))
+        }
+        return expanded
+    }
+
+    /// An include path as fio resolves it: relative to the directory of the file that includes it.
+    static func resolve(_ path: String, relativeTo file: String) -> String {
+        if path.hasPrefix("/") { return path }
+        let directory = (file as NSString).deletingLastPathComponent
+        return directory.isEmpty ? path : (directory as NSString).appendingPathComponent(path)
+    }
+
+    private static func canonical(_ path: String) -> String {
+        URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
+    }
+
+    private static func contents(of path: String, location: JobFileLocation, isInclude: Bool) throws(JobFileError) -> String {
+        do {
+            return try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            let reason = FileManager.default.fileExists(atPath: path) ? "can't be read as UTF-8 text" : "does not exist"
+            throw JobFileError(kind: isInclude ? .include : .unreadable, location: location,
+                               message: isInclude ? "included file '\(path)' \(reason)" : "job file '\(path)' \(reason)",
+                               valid: isInclude ? "include paths are relative to the including file" : nil)
+        }
+    }
+}

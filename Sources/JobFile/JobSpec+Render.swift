@@ -1,0 +1,33 @@
+// `--parse-only`: a resolved job written back as a job-file section, every option with its effective value.
+// Options the file did not set are marked `; default`; options without a value are comment lines.
+// Parsing the output again gives the same job (a test checks it).
+
+extension JobSpec {
+    public func renderResolved() -> String {
+        var lines = ["[\(name)]", "; from \(sourceFile):\(sourceLine), reporting group \(group)"]
+        var category: OptionCategory?
+        for option in OptionTable.all {
+            if option.name == "name", !explicitOptions.contains("name") { continue }
+            let rendered = option.render(self)
+            if rendered == .hidden { continue }
+            if option.category != category {
+                category = option.category
+                lines.append("; \(option.category.rawValue)")
+            }
+            switch rendered {
+            case .value(let text):
+                let line = "\(option.name)=\(text)"
+                lines.append(explicitOptions.contains(option.effectiveName) ? line : Self.pad(line) + "; default")
+            case .unset:
+                lines.append("; \(option.name) not set")
+            case .hidden:
+                break
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    private static func pad(_ line: String) -> String {
+        line.count < 39 ? line + String(repeating: " ", count: 40 - line.count) : line + "  "
+    }
+}

@@ -1,0 +1,60 @@
+// Values written back in job-file syntax, for `--parse-only` and the docs. Every string here parses back to the
+// same value under the same kb_base (a test checks the round trip).
+
+import Foundation
+
+enum ValueFormat {
+    private static let letters = ["k", "m", "g", "t", "p"]
+
+    /// The shortest exact spelling: `4k`, `1m`, `1536`; with kb_base=1000 powers of 1024 use `kib` forms.
+    static func size(_ v: UInt64, kbBase: UInt64) -> String {
+        guard v != 0 else { return "0" }
+        if let s = exact(v, base: kbBase, suffix: "") { return s }
+        if kbBase == 1000, let s = exact(v, base: 1024, suffix: "ib") { return s }
+        return String(v)
+    }
+
+    private static func exact(_ v: UInt64, base: UInt64, suffix: String) -> String? {
+        for power in stride(from: letters.count, through: 1, by: -1) {
+            var unit: UInt64 = 1
+            var overflow = false
+            for _ in 0..<power {
+                let r = unit.multipliedReportingOverflow(by: base)
+                unit = r.partialValue
+                overflow = overflow || r.overflow
+            }
+            if !overflow, v % unit == 0 { return "\(v / unit)\(letters[power - 1])\(suffix)" }
+        }
+        return nil
+    }
+
+    /// Nanoseconds in the largest unit that is exact: `10s`, `1500ms`, `2m`, `100us`.
+    static func time(_ ns: UInt64) -> String {
+        guard ns != 0 else { return "0" }
+        let units: [(UInt64, String)] = [
+            (3600 * Numbers.nsPerSecond, "h"), (60 * Numbers.nsPerSecond, "m"), (Numbers.nsPerSecond, "s"),
+            (Numbers.nsPerMs, "ms"), (Numbers.nsPerUs, "us"),
+        ]
+        for (unit, name) in units where ns % unit == 0 { return "\(ns / unit)\(name)" }
+        return "\(ns / Numbers.nsPerUs)us"
+    }
+
+    static func decimal(_ d: Double) -> String {
+        if d == d.rounded(), abs(d) < 1e15 { return String(Int64(d)) }
+        return String(d)
+    }
+
+    static func bool(_ b: Bool) -> String { b ? "1" : "0" }
+
+    /// Per-direction values in fio's `read,write,trim` form, collapsed when they repeat.
+    static func perDirection<T>(_ p: PerDirection<T>, _ f: (T) -> String) -> String {
+        if p.read == p.write, p.write == p.trim { return f(p.read) }
+        if p.write == p.trim { return "\(f(p.read)),\(f(p.write))" }
+        return "\(f(p.read)),\(f(p.write)),\(f(p.trim))"
+    }
+
+    /// A `:`-separated list with `:` inside entries escaped as `\:` (filename, directory).
+    static func colonList(_ items: [String]) -> String {
+        items.map { $0.replacingOccurrences(of: ":", with: "\\:") }.joined(separator: ":")
+    }
+}
