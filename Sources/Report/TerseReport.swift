@@ -23,8 +23,12 @@ public enum TerseReport {
 
     public static func line(_ job: JobResult, fioVersion: String, disks: [DiskUtil] = []) -> String {
         var fields = ["\(version)", fioVersion, job.jobname, "\(job.groupid)", "\(job.error)"]
-        fields += direction(job.read)
-        fields += direction(job.write)
+        // fio lists the percentiles even for a direction without I/O (values 0); JSON omits
+        // them there, so take the list from a direction that has them.
+        let list = [job.read, job.write, job.trim].compactMap { $0.percentileLatency.percentiles }.first?.entries.map(\.percent)
+            ?? job.sync?.lat.percentiles?.entries.map(\.percent) ?? JobReportSettings.fioDefaultPercentiles
+        fields += direction(job.read, percentileList: list)
+        fields += direction(job.write, percentileList: list)
         fields += [pct(job.usrCpu), pct(job.sysCpu), "\(job.ctx)", "\(job.majf)", "\(job.minf)"]
         fields += IODepthCounts.levelKeys.map { f("%3.1f%%", job.iodepthLevel?[$0] ?? 0) }
         let nsTotal = job.latencyNs?.entries.reduce(0) { $0 + $1.percent } ?? 0
@@ -42,11 +46,11 @@ public enum TerseReport {
         return fields.joined(separator: ";")
     }
 
-    static func direction(_ r: DirectionResult) -> [String] {
+    static func direction(_ r: DirectionResult, percentileList: [Double]) -> [String] {
         var out = ["\(r.ioKBytes)", "\(r.bw)", "\(UInt64(r.iops.rounded(.down)))", "\(r.runtime)"]
         out += microseconds(r.slat)
         out += microseconds(r.clat)
-        let p = r.percentileLatency.percentiles?.entries ?? []
+        let p = r.percentileLatency.percentiles?.entries ?? (r.totalIOs == 0 ? percentileList.map { ($0, 0) } : [])
         for i in 0..<JobReportSettings.maxPercentiles {
             out.append(i < p.count ? "\(f("%f", p[i].percent))%=\(p[i].valueNs / 1000)" : "0%=0")
         }
