@@ -42,7 +42,7 @@ public enum NormalReport {
         }
         if let desc = job.desc, !desc.isEmpty { out += "  Description  : [\(desc)]\n" }
         for d in IODirection.allCases where job[d].ioBytes > 0 && job[d].runtime > 0 {
-            out += directionBlock(d.fioName, job[d], options: options)
+            out += directionBlock(d.fioName, job[d], elapsedNs: job.diobench?.elapsedNs?[d], options: options)
         }
         out += latencyDistribution(job)
         if let sync = job.sync, sync.lat.count > 0 {
@@ -71,10 +71,10 @@ public enum NormalReport {
     }
 
     /// "  read: IOPS=19.6k, BW=76.6MiB/s (80.3MB/s)(153MiB/2001msec)" and what follows it.
-    static func directionBlock(_ name: String, _ r: DirectionResult, options: ReportOptions) -> String {
+    static func directionBlock(_ name: String, _ r: DirectionResult, elapsedNs: UInt64?, options: ReportOptions) -> String {
         let pow2 = options.kbBase == 1024
         let digits = options.significantFigures
-        let iops = FioNumberFormat.string(UInt64(r.iops.rounded(.down)), maxLength: digits, pow2: false, unit: .none)
+        let iops = FioNumberFormat.string(TerseReport.wholeIOPS(r, elapsedNs: elapsedNs), maxLength: digits, pow2: false, unit: .none)
         let bw = FioNumberFormat.string(r.bwBytes, maxLength: digits, pow2: pow2, unit: .bytePerSecond)
         let bwAlt = FioNumberFormat.string(r.bwBytes, maxLength: digits, pow2: !pow2, unit: .bytePerSecond)
         let io = FioNumberFormat.string(r.ioBytes, maxLength: digits, pow2: pow2, unit: .byte)

@@ -27,8 +27,8 @@ public enum TerseReport {
         // them there, so take the list from a direction that has them.
         let list = [job.read, job.write, job.trim].compactMap { $0.percentileLatency.percentiles }.first?.entries.map(\.percent)
             ?? job.sync?.lat.percentiles?.entries.map(\.percent) ?? JobReportSettings.fioDefaultPercentiles
-        fields += direction(job.read, percentileList: list)
-        fields += direction(job.write, percentileList: list)
+        fields += direction(job.read, percentileList: list, elapsedNs: job.diobench?.elapsedNs?.read)
+        fields += direction(job.write, percentileList: list, elapsedNs: job.diobench?.elapsedNs?.write)
         fields += [pct(job.usrCpu), pct(job.sysCpu), "\(job.ctx)", "\(job.majf)", "\(job.minf)"]
         fields += IODepthCounts.levelKeys.map { f("%3.1f%%", job.iodepthLevel?[$0] ?? 0) }
         let nsTotal = job.latencyNs?.entries.reduce(0) { $0 + $1.percent } ?? 0
@@ -46,8 +46,8 @@ public enum TerseReport {
         return fields.joined(separator: ";")
     }
 
-    static func direction(_ r: DirectionResult, percentileList: [Double]) -> [String] {
-        var out = ["\(r.ioKBytes)", "\(r.bw)", "\(UInt64(r.iops.rounded(.down)))", "\(r.runtime)"]
+    static func direction(_ r: DirectionResult, percentileList: [Double], elapsedNs: UInt64?) -> [String] {
+        var out = ["\(r.ioKBytes)", "\(r.bw)", "\(wholeIOPS(r, elapsedNs: elapsedNs))", "\(r.runtime)"]
         out += microseconds(r.slat)
         out += microseconds(r.clat)
         let p = r.percentileLatency.percentiles?.entries ?? (r.totalIOs == 0 ? percentileList.map { ($0, 0) } : [])
@@ -66,6 +66,13 @@ public enum TerseReport {
     static func microseconds(_ s: LatencySummary) -> [String] {
         guard s.count > 0 else { return ["0", "0", f("%f", 0.0), f("%f", 0.0)] }
         return ["\(s.min / 1000)", "\(s.max / 1000)", f("%f", s.mean / 1000), f("%f", s.stddev / 1000)]
+    }
+
+    /// Whole IOPS: exact from our ns timing when known, else fio's integer 1000 × ios / runtime
+    /// (the JSON's `iops` is rounded to 6 decimals and could round up across an integer).
+    static func wholeIOPS(_ r: DirectionResult, elapsedNs: UInt64?) -> UInt64 {
+        if let ns = elapsedNs, ns > 0 { return UInt64(Double(r.totalIOs) * 1e9 / Double(ns)) }
+        return r.runtime > 0 ? 1000 &* r.totalIOs / r.runtime : 0
     }
 
     static func pct(_ v: Double) -> String { f("%f%%", v) }

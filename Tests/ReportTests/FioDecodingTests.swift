@@ -132,3 +132,25 @@ struct FioDecodingTests {
         }
     }
 }
+
+@Suite("Decoding edge cases")
+struct FioDecodingEdgeTests {
+    @Test func nonFiniteNumbersFromOldFioReadAsZero() throws {
+        let text = #"{"fio version" : "fio-2.1", "jobs" : [ { "jobname" : "x: nan", "groupid" : 0, "error" : 0, "read" : { "io_bytes" : 4, "bw" : 1, "iops" : 1.0, "runtime" : 4, "bw_agg" : -nan, "bw_dev" : inf } } ] }"#
+        let r = try RunResult.decodeFioOutput(Data(text.utf8))
+        #expect(r.jobs[0].jobname == "x: nan")
+        #expect(r.jobs[0].read.bwAgg == 0 && r.jobs[0].read.bwDev == 0 && r.jobs[0].read.ioBytes == 4096)
+    }
+
+    @Test func percentilesFromJSONPlusBinsMatchFiosOwn() throws {
+        // fio's percentiles are computed from the same bins: recomputing from json+ bins gives them back.
+        let result = try RunResult.decodeFioOutput(try Fixtures.data("fio-3.33/fio-3.33.jsonplus.json"))
+        for job in result.jobs {
+            for d in IODirection.allCases {
+                let clat = job[d].clat
+                guard let bins = clat.bins, let p = clat.percentiles else { continue }
+                for e in p.entries { #expect(bins.value(atPercentile: e.percent) == e.valueNs, "\(job.jobname) \(d) p\(e.percent)") }
+            }
+        }
+    }
+}

@@ -145,6 +145,20 @@ public struct LatencyBins: Sendable, Equatable, Codable {
 
     public var totalCount: UInt64 { entries.reduce(0) { $0 &+ $1.count } }
 
+    /// Nearest-rank percentile from the bins (to get percentiles a file did not list, e.g.
+    /// from fio's json+ output): the representative value of the bin holding rank ⌈p·N/100⌉.
+    public func value(atPercentile p: Double) -> UInt64 {
+        let total = totalCount
+        guard total > 0 else { return 0 }
+        let rank = Swift.max(1, Swift.min(total, UInt64((Swift.min(Swift.max(p, 0), 100) / 100 * Double(total)).rounded(.up))))
+        var seen: UInt64 = 0
+        for e in entries {
+            seen &+= e.count
+            if seen >= rank { return e.valueNs }
+        }
+        return entries.last?.valueNs ?? 0
+    }
+
     public static func == (a: LatencyBins, b: LatencyBins) -> Bool {
         a.entries.count == b.entries.count && zip(a.entries, b.entries).allSatisfy { $0.valueNs == $1.valueNs && $0.count == $1.count }
     }

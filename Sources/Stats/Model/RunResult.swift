@@ -80,7 +80,34 @@ public struct RunResult: Sendable, Equatable, Codable {
         guard let range = jsonObjectRange(in: data) else {
             throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "no JSON object found in fio output"))
         }
-        return try JSONDecoder().decode(RunResult.self, from: data.subdata(in: range))
+        return try JSONDecoder().decode(RunResult.self, from: sanitizedNonFiniteNumbers(data.subdata(in: range)))
+    }
+
+    /// Some fio versions print `nan`, `-nan` or `inf` for a 0/0 (not JSON); read those as 0.
+    /// Scans outside of strings only, so a job named "x: nan" keeps its name.
+    static func sanitizedNonFiniteNumbers(_ data: Data) -> Data {
+        let bytes = [UInt8](data)
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var i = 0, inString = false, escaped = false, changed = false
+        let words: [[UInt8]] = ["-nan", "nan", "-inf", "inf", "-NaN", "NaN"].map { Array($0.utf8) }
+        func isWordByte(_ b: UInt8) -> Bool { (b >= 0x30 && b <= 0x39) || (b | 0x20 >= 0x61 && b | 0x20 <= 0x7a) || b == 0x5f }
+        while i < bytes.count {
+            let b = bytes[i]
+            if inString {
+                if escaped { escaped = false } else if b == UInt8(ascii: "\\") { escaped = true } else if b == UInt8(ascii: "\"") { inString = false }
+                out.append(b); i += 1; continue
+            }
+            if b == UInt8(ascii: "\"") { inString = true; out.append(b); i += 1; continue }
+            if let w = words.first(where: { w in
+                i + w.count <= bytes.count && Array(bytes[i..<i + w.count]) == w
+                    && (i + w.count == bytes.count || !isWordByte(bytes[i + w.count]))
+            }) {
+                out.append(UInt8(ascii: "0")); i += w.count; changed = true; continue
+            }
+            out.append(b); i += 1
+        }
+        return changed ? Data(out) : data
     }
 
     /// The first top-level `{ … }` that starts a line, matched by brace depth (strings respected).
