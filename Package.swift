@@ -72,7 +72,7 @@ let package = Package(
         .testTarget(name: "TargetsTests", dependencies: ["Targets"]),
         .testTarget(name: "ZFSTests", dependencies: ["ZFS"], resources: [.copy("Fixtures")]),
         .testTarget(name: "StatsTests", dependencies: ["Stats"]),
-        .testTarget(name: "ReportTests", dependencies: ["Report", "Stats"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "Stats"], resources: [.copy("Fixtures")]),
         .testTarget(name: "RunnerTests", dependencies: ["Runner", "JobFile", "Stats", "Report", "Targets"]),
     ]
 )

@@ -1,0 +1,92 @@
+import Foundation
+import Stats
+
+/// diobench's own lines after each job in the normal report: target alignment, loop device,
+/// ZFS direct/ARC accounting, I/O errors, kernel events. Same column layout as fio's lines.
+enum DiobenchTextBlock {
+    static func render(_ ext: JobExtension) -> String {
+        var out = ""
+        for t in ext.targets ?? [] { out += target(t) }
+        if let loop = ext.loop { out += loopDevice(loop) }
+        if let zfs = ext.zfs { out += zfsBlock(zfs) }
+        if let errors = ext.ioErrors, errors.total > 0 { out += ioErrors(errors) }
+        if let events = ext.kernelEvents, !events.isEmpty {
+            out += "  kernel       : \(events.count) event\(events.count == 1 ? "" : "s") in the kernel log\n"
+            for e in events.prefix(10) { out += "     \(pad(e.kind, 10)): \(e.message)\n" }
+        }
+        if ext.partial == true { out += "  partial      : yes, the job stopped early; figures cover the I/O done\n" }
+        return out
+    }
+
+    static func pad(_ s: String, _ width: Int) -> String { s.count >= width ? s : s + String(repeating: " ", count: width - s.count) }
+
+    static func bytes(_ v: Int64) -> String {
+        v < 0 ? "-" + FioNumberFormat.string(UInt64(-v), pow2: true, unit: .byte) : FioNumberFormat.string(UInt64(v), pow2: true, unit: .byte)
+    }
+
+    static func target(_ t: TargetInfo) -> String {
+        var facts: [String] = []
+        if let fs = t.fsType { facts.append(fs) }
+        if let magic = t.fsMagic { facts.append(String(format: "magic=0x%llx", magic)) }
+        if let kind = t.kind { facts.append(kind) }
+        var line = "  target       : \(t.path)" + (facts.isEmpty ? "" : " (\(facts.joined(separator: ", ")))") + "\n"
+        var align: [String] = []
+        if let m = t.dioMemAlign { align.append("dio_mem_align=\(m)") }
+        if let o = t.dioOffsetAlign { align.append("dio_offset_align=\(o)") }
+        if let n = t.dioAlignNote { align.append("(\(n))") }
+        if let l = t.logicalBlockSize { align.append("logical_block_size=\(l)") }
+        if let b = t.bufferAlign { align.append("buffers aligned to \(b)") }
+        if !align.isEmpty { line += "     statx     : " + align.joined(separator: ", ") + "\n" }
+        return line
+    }
+
+    static func loopDevice(_ l: LoopDeviceReport) -> String {
+        var backing = l.backingFile
+        var facts: [String] = []
+        if let fs = l.backingFSType { facts.append(fs) }
+        if let m = l.backingDioMemAlign, let o = l.backingDioOffsetAlign { facts.append("dio_mem_align=\(m), dio_offset_align=\(o)") }
+        if !facts.isEmpty { backing += " (\(facts.joined(separator: "; ")))" }
+        let effective = l.directIOEffective.map { $0 ? "on" : "off" } ?? "unknown"
+        var out = "  loop device  : \(l.device) on \(backing)\n"
+        out += "     dio       : requested=\(l.directIORequested ? "on" : "off"), effective=\(effective)"
+        if let lbs = l.logicalBlockSize { out += ", logical_block_size=\(lbs)" }
+        if l.readOnly { out += ", read-only" }
+        if let m = l.setupMethod { out += ", via \(m)" }
+        out += "\n"
+        if l.directIORequested, l.directIOEffective == false {
+            out += "     note      : the kernel refused direct I/O to the backing file; the loop device used the page cache\n"
+        }
+        return out
+    }
+
+    static func zfsBlock(_ z: ZFSAccounting) -> String {
+        var head = "  zfs          : pool=\(z.pool)"
+        if let d = z.dataset { head += ", dataset=\(d)" }
+        if let d = z.direct { head += ", direct=\(d)" }
+        if let r = z.recordsize { head += ", recordsize=\(FioNumberFormat.string(r, pow2: true, unit: .byte))" }
+        if let v = z.zfsVersion { head += ", zfs \(v)" }
+        if let rules = z.rules { head += " (\(rules) rules)" }
+        var out = head + "\n"
+        let s = z.iostats
+        out += "     direct    : reads=\(s.directReadCount) (\(bytes(s.directReadBytes))), writes=\(s.directWriteCount) (\(bytes(s.directWriteBytes)))\n"
+        out += "     arc       : reads=\(s.arcReadCount) (\(bytes(s.arcReadBytes))), writes=\(s.arcWriteCount) (\(bytes(s.arcWriteBytes))); arc reads count misses only\n"
+        if let r = z.requestedDirect { out += "     asked     : direct reads=\(r.reads), writes=\(r.writes)\n" }
+        if let f = z.inferredFallbacks { out += "     fallback  : reads=\(f.reads), writes=\(f.writes) (inferred: asked minus counted)\n" }
+        if let r = z.rejected, r.reads + r.writes > 0 { out += "     rejected  : reads=\(r.reads), writes=\(r.writes)\n" }
+        if let w = z.pollutionWarning { out += "     warning   : \(w)\n" }
+        for n in z.notes ?? [] { out += "     note      : \(n)\n" }
+        return out
+    }
+
+    static func ioErrors(_ e: IOErrorReport) -> String {
+        var counts = e.byErrno.map { "\($0.name)=\($0.count)" }
+        if let other = e.otherErrnos { counts.append("other=\(other)") }
+        var out = "  io errors    : total=\(e.total): \(counts.joined(separator: ", "))\n"
+        for s in e.samples.prefix(4) {
+            out += "     \(pad(s.op, 10)): offset=\(s.offset), length=\(s.length), \(s.name) (\(ErrnoNames.message(s.errno)))"
+            if let file = s.file { out += ", file=\(file)" }
+            out += "\n"
+        }
+        return out
+    }
+}

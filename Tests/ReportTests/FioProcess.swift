@@ -1,0 +1,72 @@
+import Foundation
+
+/// Runs the installed fio (the reference) on a job file in a scratch directory.
+enum FioProcess {
+    static let path = "/usr/bin/fio"
+    static var available: Bool { FileManager.default.isExecutableFile(atPath: path) }
+
+    struct Output {
+        var stdout: Data
+        var status: Int32
+        var text: String { String(decoding: stdout, as: UTF8.self) }
+    }
+
+    /// Writes `job` (with `${DIR}` replaced by a fresh directory) and runs fio with `arguments`.
+    static func run(job: String, arguments: [String]) throws -> Output {
+        let dir = try scratchDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let jobPath = dir + "/job.fio"
+        try job.replacingOccurrences(of: "${DIR}", with: dir).write(toFile: jobPath, atomically: true, encoding: .utf8)
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: path)
+        p.arguments = arguments + [jobPath]
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return Output(stdout: data, status: p.terminationStatus)
+    }
+
+    /// A directory on the work disk (O_DIRECT needs a real file system, not tmpfs).
+    static func scratchDirectory() throws -> String {
+        // <package>/.build/report-tests, found from this file's path (not the cwd).
+        let package = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let base = package.path + "/.build/report-tests"
+        try FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true)
+        let dir = base + "/run-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        return dir
+    }
+}
+
+enum Fixtures {
+    static func data(_ name: String) throws -> Data {
+        guard let url = Bundle.module.url(forResource: "Fixtures/" + name, withExtension: nil) else {
+            throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: name])
+        }
+        return try Data(contentsOf: url)
+    }
+
+    static func text(_ name: String) throws -> String { String(decoding: try data(name), as: UTF8.self) }
+}
+
+/// The key paths of a JSON value, e.g. "read.clat_ns.percentile.99.000000".
+func keyPaths(_ value: Any, prefix: String = "") -> Set<String> {
+    var out = Set<String>()
+    if let dict = value as? [String: Any] {
+        for (k, v) in dict {
+            let path = prefix.isEmpty ? k : prefix + "." + k
+            out.insert(path)
+            out.formUnion(keyPaths(v, prefix: path))
+        }
+    } else if let array = value as? [Any] {
+        for v in array { out.formUnion(keyPaths(v, prefix: prefix + "[]")) }
+    }
+    return out
+}
+
+func jsonObject(_ data: Data) throws -> [String: Any] {
+    try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
+}
