@@ -16,8 +16,8 @@ public struct IOUringEngine: IOEngine {
     @usableFromInline var files: RawFileTable
     @usableFromInline let fixedBuffers: Bool
     @usableFromInline let registeredFiles: Bool
-    /// IOPOLL rings and deferred task work only move completions to the CQ when we enter the kernel.
-    @usableFromInline let mustEnterToReap: Bool
+    /// hipri: an IOPOLL ring. Completions only reach the CQ when we enter the kernel to poll.
+    @usableFromInline let polled: Bool
     /// The ring's real size (the kernel rounds iodepth up to a power of two).
     public let entries: Int
     /// Setup flags in effect (IORING_SETUP_*), for the report.
@@ -33,15 +33,16 @@ public struct IOUringEngine: IOEngine {
         self.files = RawFileTable(files)
         fixedBuffers = config.fixedBuffers
         registeredFiles = config.registerFiles
-        mustEnterToReap = config.hipri
+        polled = config.hipri
         entries = Int(setup.ring.pointee.sq.ring_entries)
         setupFlags = setup.flags
     }
 
     @inlinable
     public mutating func queue(_ units: UnsafeMutablePointer<IOUnit>, slot: Int32) -> QueueStatus {
-        guard let sqe = _io_uring_get_sqe(ring) else { return .busy }
         let unit = units + Int(slot)
+        if polled && unit.pointee.op.rawValue >= IOOp.fsync.rawValue { return syncNow(unit) }
+        guard let sqe = _io_uring_get_sqe(ring) else { return .busy }
         // With registered files the SQE names the file by its index in the registered table.
         let fd = registeredFiles ? unit.pointee.fileIndex : files[unit.pointee.fileIndex]
         switch unit.pointee.op {
@@ -59,14 +60,23 @@ public struct IOUringEngine: IOEngine {
             } else {
                 io_uring_prep_write(sqe, fd, unit.pointee.buffer, UInt32(truncatingIfNeeded: unit.pointee.length), unit.pointee.offset)
             }
-        case .fsync:
-            io_uring_prep_fsync(sqe, fd, 0)
-        case .fdatasync:
-            io_uring_prep_fsync(sqe, fd, UInt32(IORING_FSYNC_DATASYNC))
+        case .fsync, .fdatasync:
+            io_uring_prep_fsync(sqe, fd, unit.pointee.op == .fdatasync ? UInt32(IORING_FSYNC_DATASYNC) : 0)
         }
         if registeredFiles { sqe.pointee.flags |= UInt8(1 << IOSQE_FIXED_FILE_BIT) }
         sqe.pointee.user_data = UInt64(UInt32(bitPattern: slot))
         return .queued
+    }
+
+    /// An IOPOLL ring refuses IORING_OP_FSYNC (EINVAL: only pollable reads and writes go there),
+    /// so with hipri the sync is done right away, as psync would, and reported as completed.
+    @usableFromInline
+    mutating func syncNow(_ unit: UnsafeMutablePointer<IOUnit>) -> QueueStatus {
+        let fd = files[unit.pointee.fileIndex]
+        var rc: Int32
+        repeat { rc = unit.pointee.op == .fdatasync ? fdatasync(fd) : fsync(fd) } while rc < 0 && errno == EINTR
+        unit.pointee.result = rc < 0 ? -Int(errno) : 0
+        return .completed
     }
 
     /// One `io_uring_submit` for everything queued since the last commit.
@@ -86,7 +96,7 @@ public struct IOUringEngine: IOEngine {
             repeat { rc = io_uring_wait_cqe_nr(ring, &cqe, UInt32(min)) } while rc == -EINTR
             if rc < 0 { return Int(rc) }
             ready = Int(io_uring_cq_ready(ring))
-        } else if ready == 0 && (mustEnterToReap || ring.pointee.sq.kflags.pointee & UInt32(IORING_SQ_TASKRUN | IORING_SQ_CQ_OVERFLOW) != 0) {
+        } else if ready == 0 && (polled || ring.pointee.sq.kflags.pointee & UInt32(IORING_SQ_TASKRUN | IORING_SQ_CQ_OVERFLOW) != 0) {
             // Nothing visible, but the kernel holds completions until we enter (IOPOLL, task work).
             _ = io_uring_get_events(ring)
             ready = Int(io_uring_cq_ready(ring))

@@ -131,15 +131,19 @@ enum IOUringSetup {
         throw EngineError("\(what); drop registerfiles", errno: code)
     }
 
-    /// hipri (IOPOLL) only works for O_DIRECT I/O: say so at setup instead of failing every I/O.
+    /// hipri (IOPOLL) only works for O_DIRECT I/O on a device with poll queues: say so at setup
+    /// instead of failing every I/O with EOPNOTSUPP (which is what fio does).
     private static func checkPollable(_ files: [Int32]) throws(EngineError) {
         for fd in files {
             let flags = fcntl(fd, F_GETFL)
             if flags < 0 {
                 throw EngineError("io_uring: hipri: cannot read the flags of \(describeFD(fd)): \(describeErrno(errno))", errno: errno)
             }
-            if flags & O_DIRECT == 0 {
+            if flags & openFlagDirect == 0 {
                 throw EngineError("io_uring: hipri (IORING_SETUP_IOPOLL) needs O_DIRECT, but \(describeFD(fd)) is opened buffered; set direct=1 or drop hipri", errno: EOPNOTSUPP)
+            }
+            if let queue = PollQueue.of(fd: fd), !queue.polls {
+                throw EngineError("io_uring: hipri (IORING_SETUP_IOPOLL) cannot work on \(describeFD(fd)): it is on block device \(queue.deviceName) (\(queue.device)), whose driver has no poll queues (\(queue.sysfsPath) is 0), so every polled I/O would fail with EOPNOTSUPP; drop hipri, or use a device with poll queues (e.g. NVMe with nvme.poll_queues=N)", errno: EOPNOTSUPP)
             }
         }
     }
@@ -180,6 +184,8 @@ enum IOUringSetup {
         return parts.isEmpty ? "" : ", " + parts.joined(separator: ", ")
     }
 
+    static func readSysctlValue(_ path: String) -> String? { readSysctl(path) }
+
     private static func readSysctl(_ path: String) -> String? {
         guard let file = fopen(path, "r") else { return nil }
         defer { fclose(file) }
@@ -196,6 +202,39 @@ enum IOUringSetup {
 
     private static func onlineCPUs() -> String {
         readSysctl("/sys/devices/system/cpu/online") ?? "\(sysconf(Int32(_SC_NPROCESSORS_ONLN))) CPUs"
+    }
+}
+
+/// Whether the block device under an fd can poll for completions, from sysfs. nil when the fd
+/// is not backed by a block device (tmpfs, ZFS, NFS): the setup probe covers those.
+struct PollQueue {
+    var device: String        // "254:0"
+    var deviceName: String    // "vda"
+    var sysfsPath: String
+    var polls: Bool
+
+    static func of(fd: Int32) -> PollQueue? {
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { return nil }
+        let dev = info.st_mode & S_IFMT == S_IFBLK ? info.st_rdev : info.st_dev
+        let major = ((dev >> 8) & 0xfff) | ((dev >> 32) & ~0xfff)
+        let minor = (dev & 0xff) | ((dev >> 12) & ~0xff)
+        let base = "/sys/dev/block/\(major):\(minor)"
+        // A partition has no queue/ of its own: its disk's is one level up.
+        for path in ["\(base)/queue/io_poll", "\(base)/../queue/io_poll"] {
+            guard let value = IOUringSetup.readSysctlValue(path) else { continue }
+            return PollQueue(device: "\(major):\(minor)", deviceName: deviceName(base) ?? "\(major):\(minor)",
+                             sysfsPath: path, polls: value != "0")
+        }
+        return nil
+    }
+
+    private static func deviceName(_ sysfsLink: String) -> String? {
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        let n = readlink(sysfsLink, &buffer, Int(PATH_MAX))
+        guard n > 0 else { return nil }
+        let target = String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return target.split(separator: "/").last.map(String.init)
     }
 }
 
