@@ -29,6 +29,8 @@ public enum DirectIOAlignment: Sendable, Equatable, Codable {
 // because glibc 2.36's <sys/stat.h> has neither the constant nor the fields.
 enum StatxLayout {
     static let dioAlignMask: UInt32 = 0x2000        // STATX_DIOALIGN
+    static let mountIDMask: UInt32 = 0x1000         // STATX_MNT_ID
+    static let mountIDOffset = 0x90                  // __u64 stx_mnt_id
     static let structSize = 0x100                    // sizeof(struct statx)
     static let maskOffset = 0x00                     // __u32 stx_mask
     static let dioMemAlignOffset = 0x98              // __u32 stx_dio_mem_align, after __u64 stx_mnt_id at 0x90
@@ -38,8 +40,8 @@ enum StatxLayout {
 
 /// glibc's statx(2) wrapper, found at run time: Swift's Glibc module does not import it
 /// (it is behind _GNU_SOURCE).
-private typealias StatxFunction = @convention(c) (Int32, UnsafePointer<CChar>, Int32, UInt32, UnsafeMutableRawPointer) -> Int32
-private let statxFunction: StatxFunction? = {
+typealias StatxFunction = @convention(c) (Int32, UnsafePointer<CChar>, Int32, UInt32, UnsafeMutableRawPointer) -> Int32
+let glibcStatx: StatxFunction? = {
     guard let symbol = dlsym(nil, "statx") else { return nil }
     return unsafeBitCast(symbol, to: StatxFunction.self)
 }()
@@ -56,7 +58,7 @@ extension DirectIOAlignment {
     }
 
     private static func query(dirfd: Int32, path: String, flags: Int32, described: String) throws(FileTargetError) -> DirectIOAlignment {
-        guard let statx = statxFunction else { return .notReported }
+        guard let statx = glibcStatx else { return .notReported }
         let buffer = UnsafeMutableRawPointer.allocate(byteCount: StatxLayout.structSize, alignment: 8)
         defer { buffer.deallocate() }
         buffer.initializeMemory(as: UInt8.self, repeating: 0, count: StatxLayout.structSize)
@@ -127,12 +129,12 @@ extension DirectIOAlignment {
 /// "EINVAL (Invalid argument)".
 func errnoDescription(_ code: Int32) -> String {
     let text = String(cString: strerror(code))
-    if let lookup = strerrornameNP, let name = lookup(code) { return "\(String(cString: name)) (\(text))" }
+    if let lookup = glibcStrerrorname, let name = lookup(code) { return "\(String(cString: name)) (\(text))" }
     return "errno \(code) (\(text))"
 }
 
 /// glibc ≥ 2.32's strerrorname_np, hidden from Swift behind _GNU_SOURCE like statx.
-private let strerrornameNP: (@convention(c) (Int32) -> UnsafePointer<CChar>?)? = {
+private let glibcStrerrorname: (@convention(c) (Int32) -> UnsafePointer<CChar>?)? = {
     guard let symbol = dlsym(nil, "strerrorname_np") else { return nil }
     return unsafeBitCast(symbol, to: (@convention(c) (Int32) -> UnsafePointer<CChar>?).self)
 }()

@@ -65,7 +65,7 @@ public struct FileSystemInfo: Sendable, Equatable, Codable {
     public var isZFS: Bool { magic == 0x2fc1_2fc1 }
 
     public static func of(path: String) throws(FileTargetError) -> FileSystemInfo {
-        guard let statfs = statfsFunction else {
+        guard let statfs = glibcStatfs else {
             throw FileTargetError(path: path, operation: "statfs", errno: ENOSYS)
         }
         // struct statfs is 120 bytes on 64-bit Linux; f_type (a long) is its first field.
@@ -75,9 +75,23 @@ public struct FileSystemInfo: Sendable, Equatable, Codable {
             throw FileTargetError(path: path, operation: "statfs", errno: errno)
         }
         let magic = UInt64(UInt(bitPattern: buffer.load(as: Int.self)) & 0xffff_ffff)
-        let mount = (try? realPath(path)).flatMap { mountEntry(containing: $0, in: mounts()) }
+        let all = mounts()
+        let mount = mountID(of: path).flatMap { id in all.last { $0.mountID == id } }
+            ?? (try? realPath(path)).flatMap { mountEntry(containing: $0, in: all) }
         let typeName = mount?.fsType ?? name(forMagic: magic) ?? "unknown (0x\(String(magic, radix: 16)))"
         return FileSystemInfo(path: path, magic: magic, typeName: typeName, mount: mount)
+    }
+
+    /// statx's stx_mnt_id: the kernel's own answer to "which mount", exact even when mounts are
+    /// stacked on one directory.
+    static func mountID(of path: String) -> Int? {
+        guard let statx = glibcStatx else { return nil }
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: StatxLayout.structSize, alignment: 8)
+        defer { buffer.deallocate() }
+        buffer.initializeMemory(as: UInt8.self, repeating: 0, count: StatxLayout.structSize)
+        guard statx(AT_FDCWD, path, 0, StatxLayout.mountIDMask, buffer) == 0,
+              buffer.load(fromByteOffset: StatxLayout.maskOffset, as: UInt32.self) & StatxLayout.mountIDMask != 0 else { return nil }
+        return Int(buffer.load(fromByteOffset: StatxLayout.mountIDOffset, as: UInt64.self))
     }
 
     /// The mounts this process sees.
@@ -138,7 +152,7 @@ public struct FileSystemInfo: Sendable, Equatable, Codable {
 }
 
 /// statfs(2), looked up at run time: Swift's Glibc module does not include <sys/vfs.h>.
-private let statfsFunction: (@convention(c) (UnsafePointer<CChar>, UnsafeMutableRawPointer) -> Int32)? = {
+private let glibcStatfs: (@convention(c) (UnsafePointer<CChar>, UnsafeMutableRawPointer) -> Int32)? = {
     guard let symbol = dlsym(nil, "statfs") else { return nil }
     return unsafeBitCast(symbol, to: (@convention(c) (UnsafePointer<CChar>, UnsafeMutableRawPointer) -> Int32).self)
 }()

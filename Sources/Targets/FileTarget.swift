@@ -149,7 +149,7 @@ public enum FileTarget {
         case .none:
             return
         case .native:
-            _ = fallocateFunction?(fd, 0, 0, off_t(size))   // fio: fall back to `none` on failure
+            _ = glibcFallocate?(fd, 0, 0, off_t(size))   // fio: fall back to `none` on failure
         case .posix:
             let rc = posix_fallocate(fd, 0, off_t(size))
             if rc != 0 {
@@ -157,7 +157,7 @@ public enum FileTarget {
                                       hint: rc == ENOSPC ? "not enough free space" : "try fallocate=none")
             }
         case .keep:
-            guard let fallocate = fallocateFunction else {
+            guard let fallocate = glibcFallocate else {
                 throw FileTargetError(path: path, operation: "fallocate(FALLOC_FL_KEEP_SIZE)", errno: ENOSYS)
             }
             if fallocate(fd, FALLOC_FL_KEEP_SIZE, 0, off_t(size)) != 0 {
@@ -321,7 +321,7 @@ let openFlagDirect: Int32 = 0o200000
 #endif
 
 /// fallocate(2), looked up at run time (Swift's Glibc module hides it behind _GNU_SOURCE).
-private let fallocateFunction: (@convention(c) (Int32, Int32, off_t, off_t) -> Int32)? = {
+private let glibcFallocate: (@convention(c) (Int32, Int32, off_t, off_t) -> Int32)? = {
     guard let symbol = dlsym(nil, "fallocate") else { return nil }
     return unsafeBitCast(symbol, to: (@convention(c) (Int32, Int32, off_t, off_t) -> Int32).self)
 }()
