@@ -35,9 +35,11 @@ enum IOUringSetup {
         return Ring(ring: ring, flags: flags)
     }
 
-    /// Sets the ring up with the flags the config asks for. COOP_TASKRUN|TASKRUN_FLAG (fewer
-    /// interrupts, and a flag telling us when to enter) are a bonus: dropped on kernels or
-    /// combinations (SQPOLL) that refuse them.
+    /// Sets the ring up with the flags the config asks for, plus the ones fio's engine also
+    /// uses when the kernel has them: COOP_TASKRUN|TASKRUN_FLAG (no IPI per completion; a flag
+    /// says when to enter) and SINGLE_ISSUER|DEFER_TASKRUN (completions are processed in batches
+    /// when we reap). Each extra is dropped when the kernel or the combination (SQPOLL) refuses it.
+    /// SINGLE_ISSUER ties the ring to the creating thread: create the engine on the thread that drives it.
     private static func initialize(_ ring: UnsafeMutablePointer<io_uring>, config: EngineConfig) throws(EngineError) -> UInt32 {
         var base: UInt32 = 0
         var params = io_uring_params()
@@ -52,17 +54,20 @@ enum IOUringSetup {
             }
         }
         let entries = UInt32(clamping: config.iodepth)
-        let optional: UInt32 = config.sqPoll ? 0 : UInt32(IORING_SETUP_COOP_TASKRUN | IORING_SETUP_TASKRUN_FLAG)
-        var attempt = params
-        attempt.flags = base | optional
-        var rc = io_uring_queue_init_params(entries, ring, &attempt)
-        if rc == -EINVAL && optional != 0 {
-            attempt = params
-            attempt.flags = base
+        let cooperative = UInt32(IORING_SETUP_COOP_TASKRUN | IORING_SETUP_TASKRUN_FLAG)
+        let deferred = UInt32(IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN)
+        let extras: [UInt32] = config.sqPoll ? [0] : [cooperative | deferred, cooperative, 0]
+        var rc: Int32 = -EINVAL
+        var used = base
+        for extra in extras {
+            var attempt = params
+            attempt.flags = base | extra
             rc = io_uring_queue_init_params(entries, ring, &attempt)
+            used = attempt.flags
+            if rc != -EINVAL { break }
         }
         if rc < 0 { throw setupError(-rc, entries: entries, config: config) }
-        return attempt.flags
+        return used
     }
 
     private static func setupError(_ code: Int32, entries: UInt32, config: EngineConfig) -> EngineError {

@@ -97,6 +97,38 @@ struct IOUringEngineTests {
         #expect(blocksOnDisk(path: dir.file("f0"), fileIndex: 0, files: 1, blocks: depth, blockSize: 4096, salt: 3) == depth)
     }
 
+    @Test("without SQPOLL the ring uses fio's flags (COOP_TASKRUN, SINGLE_ISSUER, DEFER_TASKRUN), and only its creating thread may submit",
+          .enabled(if: kernelAtLeast(6, 1), "DEFER_TASKRUN needs Linux 6.1"))
+    func singleIssuer() throws {
+        let dir = ScratchDirectory()
+        let fds = try openFiles(in: dir, count: 1, direct: false)
+        defer { closeAll(fds) }
+        let pool = try AlignedBufferPool(count: 1, size: 4096, alignment: 4096)
+        var config = EngineConfig()
+        config.iodepth = 1
+        var engine = try IOUringEngine(files: fds, buffers: pool, config: config)
+        defer { engine.close() }
+        let wanted = UInt32(IORING_SETUP_COOP_TASKRUN | IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN)
+        #expect(engine.setupFlags & wanted == wanted)
+        // Another thread submitting is refused by the kernel (EEXIST): workers must create their engine themselves.
+        final class Box: @unchecked Sendable { var engine: IOUringEngine; var rc = 0; init(_ e: IOUringEngine) { engine = e } }
+        let box = Box(engine)
+        let units = UnsafeMutablePointer<IOUnit>.allocate(capacity: 1)
+        defer { units.deallocate() }
+        units.initialize(to: IOUnit(bufferIndex: 0, buffer: pool.buffer(0)))
+        units.pointee.length = 4096
+        #expect(box.engine.queue(units, slot: 0) == .queued)
+        let thread = Thread { box.rc = box.engine.commit() }
+        thread.start()
+        while !thread.isFinished { usleep(1000) }
+        #expect(box.rc == -Int(EEXIST))
+        // The creating thread still can.
+        #expect(box.engine.commit() == 1)
+        var slot: Int32 = -1
+        #expect(box.engine.getEvents(min: 1, max: 1, units: units, completed: &slot) == 1)
+        #expect(slot == 0 && units.pointee.result == 0)     // empty file: read returns 0
+    }
+
     @Test("max caps a reap; the rest stay for the next call")
     func reapCap() throws {
         let dir = ScratchDirectory()

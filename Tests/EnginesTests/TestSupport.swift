@@ -265,3 +265,13 @@ func sysfsIOPoll(of path: String) -> String? {
     }
     return nil
 }
+
+/// The running kernel is at least major.minor.
+func kernelAtLeast(_ major: Int, _ minor: Int) -> Bool {
+    var name = utsname()
+    uname(&name)
+    let release = withUnsafeBytes(of: &name.release) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+    let parts = release.split(whereSeparator: { !$0.isNumber }).prefix(2).compactMap { Int($0) }
+    guard parts.count == 2 else { return false }
+    return (parts[0], parts[1]) >= (major, minor)
+}
