@@ -8,6 +8,8 @@ import Glibc
 /// from the CQ ring. The ring, the fd table and the registrations are made once in `init`
 /// (IOUringSetup.swift); nothing is allocated per I/O.
 ///
+/// Create it on the thread that drives it: without SQPOLL the ring is SINGLE_ISSUER (as fio's),
+/// and the kernel refuses submissions from any other thread (EEXIST).
 /// The engine is a value holding raw pointers: use one copy, call `close()` once.
 public struct IOUringEngine: IOEngine {
     public static var isSynchronous: Bool { false }

@@ -105,6 +105,17 @@ import Testing
         #expect(Self.contents(path).prefix(3) != [1, 2, 3])
     }
 
+    @Test("a write job (no overwrite) replaces a too-small file with a fresh one, as fio does")
+    func writeJobReplacesSmallFile() throws {
+        let dir = ScratchDirectory()
+        let path = dir.file("small")
+        FileManager.default.createFile(atPath: path, contents: Data([9, 9, 9]))
+        var request = LayoutRequest(path: path, size: 1 << 20, jobReads: false, jobWrites: true)
+        request.fallocate = .none
+        #expect(try FileTarget.layOut(request) == .allocated(size: 0))
+        #expect(Self.contents(path).isEmpty)
+    }
+
     @Test("layout refuses a directory and leaves devices alone")
     func layOutOthers() throws {
         let dir = ScratchDirectory()

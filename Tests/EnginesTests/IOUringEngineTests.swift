@@ -286,6 +286,46 @@ struct IOUringEngineTests {
         #expect(error?.message.contains("iodepth") == true)
     }
 
+    @Test("fixed buffers beyond RLIMIT_MEMLOCK (without CAP_IPC_LOCK) give a message naming the limit and the fix",
+          .enabled(if: isRoot, "needs root to drop CAP_IPC_LOCK from one thread"))
+    func memlockTooLow() throws {
+        let dir = ScratchDirectory()
+        let fds = try openFiles(in: dir, count: 1, direct: false)
+        defer { closeAll(fds) }
+        let pool = try AlignedBufferPool(count: 32, size: 128 << 10, alignment: 4096)   // 4 MiB to pin
+        final class Outcome: @unchecked Sendable { var error: EngineError?; var setupFailed = "" }
+        let outcome = Outcome()
+        // Capabilities are per thread: only this thread loses CAP_IPC_LOCK, so only its ring is
+        // charged against RLIMIT_MEMLOCK (lowered for the moment; other tests' threads keep the capability).
+        let thread = Thread {
+            guard dropIPCLockCapability() else { outcome.setupFailed = "capset"; return }
+            var saved = rlimit()
+            getrlimit(__rlimit_resource_t(__RLIMIT_MEMLOCK.rawValue), &saved)
+            var low = saved
+            low.rlim_cur = 64 << 10
+            guard setrlimit(__rlimit_resource_t(__RLIMIT_MEMLOCK.rawValue), &low) == 0 else { outcome.setupFailed = "setrlimit"; return }
+            defer { setrlimit(__rlimit_resource_t(__RLIMIT_MEMLOCK.rawValue), &saved) }
+            var config = EngineConfig()
+            config.iodepth = 32
+            config.fixedBuffers = true
+            do {
+                var engine = try IOUringEngine(files: fds, buffers: pool, config: config)
+                engine.close()
+            } catch {
+                outcome.error = error as? EngineError
+            }
+        }
+        thread.start()
+        while !thread.isFinished { usleep(1000) }
+        try #require(outcome.setupFailed.isEmpty, "could not set up: \(outcome.setupFailed)")
+        let error = try #require(outcome.error)
+        #expect(error.errno == ENOMEM)
+        #expect(error.message.contains("IORING_REGISTER_BUFFERS"))
+        #expect(error.message.contains("RLIMIT_MEMLOCK, which is 65536 bytes"))
+        #expect(error.message.contains("ulimit -l"))
+        #expect(error.message.contains("fixedbufs"))
+    }
+
     @Test("registering a closed fd names it")
     func registerBadFile() throws {
         var config = EngineConfig()

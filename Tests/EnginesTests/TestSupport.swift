@@ -275,3 +275,16 @@ func kernelAtLeast(_ major: Int, _ minor: Int) -> Bool {
     guard parts.count == 2 else { return false }
     return (parts[0], parts[1]) >= (major, minor)
 }
+
+/// Clears CAP_IPC_LOCK from the calling thread's effective set (capget/capset, version 3).
+func dropIPCLockCapability() -> Bool {
+    typealias CapFunction = @convention(c) (UnsafeMutableRawPointer, UnsafeMutableRawPointer) -> Int32
+    guard let getSymbol = dlsym(nil, "capget"), let setSymbol = dlsym(nil, "capset") else { return false }
+    let capget = unsafeBitCast(getSymbol, to: CapFunction.self)
+    let capset = unsafeBitCast(setSymbol, to: CapFunction.self)
+    var header: (UInt32, Int32) = (0x2008_0522, 0)          // _LINUX_CAPABILITY_VERSION_3, this thread
+    var data: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) = (0, 0, 0, 0, 0, 0)   // 2 × {effective, permitted, inheritable}
+    guard capget(&header, &data) == 0 else { return false }
+    data.0 &= ~(UInt32(1) << 14)                             // CAP_IPC_LOCK is bit 14 of the first effective word
+    return capset(&header, &data) == 0
+}
