@@ -1,0 +1,42 @@
+import Glibc
+
+/// Why an engine could not be set up. `message` says what failed and what to do about it;
+/// `errno` is the raw cause (0 when the failure is not a syscall's).
+public struct EngineError: Error, CustomStringConvertible, Sendable, Equatable {
+    public var message: String
+    public var errno: Int32
+
+    public init(_ message: String, errno: Int32 = 0) {
+        self.message = message
+        self.errno = errno
+    }
+
+    public var description: String { message }
+}
+
+/// "EINVAL (Invalid argument)": the symbolic name users grep for, plus libc's text.
+func describeErrno(_ code: Int32) -> String {
+    let text = String(cString: strerror(code))
+    if let name = errnoSymbol(code) { return "\(name) (\(text))" }
+    return "errno \(code) (\(text))"
+}
+
+/// glibc ≥ 2.32 has strerrorname_np, but Swift's Glibc module hides it (_GNU_SOURCE); look it up once.
+private let strerrornameNP: (@convention(c) (Int32) -> UnsafePointer<CChar>?)? = {
+    guard let symbol = dlsym(nil, "strerrorname_np") else { return nil }
+    return unsafeBitCast(symbol, to: (@convention(c) (Int32) -> UnsafePointer<CChar>?).self)
+}()
+
+func errnoSymbol(_ code: Int32) -> String? {
+    guard let lookup = strerrornameNP, let name = lookup(code) else { return nil }
+    return String(cString: name)
+}
+
+/// The path behind an fd, for messages ("/tmp/x (fd 7)"); "fd 7" when /proc can't tell.
+func describeFD(_ fd: Int32) -> String {
+    var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+    let n = readlink("/proc/self/fd/\(fd)", &buffer, Int(PATH_MAX))
+    guard n > 0 else { return "fd \(fd)" }
+    let path = String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    return "\(path) (fd \(fd))"
+}

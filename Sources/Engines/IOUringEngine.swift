@@ -1,0 +1,128 @@
+import CLiburing
+import Glibc
+
+/// fio's `io_uring` engine through liburing.
+///
+/// `queue` only fills an SQE; `commit` submits everything prepared with one `io_uring_submit`
+/// (which also wakes an idle SQPOLL thread); `getEvents` reaps completions in batches straight
+/// from the CQ ring. The ring, the fd table and the registrations are made once in `init`
+/// (IOUringSetup.swift); nothing is allocated per I/O.
+///
+/// Create it on the thread that drives it: without SQPOLL the ring is SINGLE_ISSUER (as fio's),
+/// and the kernel refuses submissions from any other thread (EEXIST).
+/// The engine is a value holding raw pointers: use one copy, call `close()` once.
+public struct IOUringEngine: IOEngine {
+    public static var isSynchronous: Bool { false }
+
+    @usableFromInline let ring: UnsafeMutablePointer<io_uring>
+    @usableFromInline var files: RawFileTable
+    @usableFromInline let fixedBuffers: Bool
+    @usableFromInline let registeredFiles: Bool
+    /// hipri: an IOPOLL ring. Completions only reach the CQ when we enter the kernel to poll.
+    @usableFromInline let polled: Bool
+    /// The ring's real size (the kernel rounds iodepth up to a power of two).
+    public let entries: Int
+    /// Setup flags in effect (IORING_SETUP_*), for the report.
+    public let setupFlags: UInt32
+    private var closed = false
+
+    /// Sets up the ring for `files` (the worker's open fds; `IOUnit.fileIndex` indexes them).
+    /// `buffers` is needed with `config.fixedBuffers` (its iovecs are registered;
+    /// `IOUnit.bufferIndex` must name the buffer the unit points into).
+    public init(files: [Int32], buffers: AlignedBufferPool? = nil, config: EngineConfig) throws(EngineError) {
+        let setup = try IOUringSetup.make(files: files, buffers: buffers, config: config)
+        ring = setup.ring
+        self.files = RawFileTable(files)
+        fixedBuffers = config.fixedBuffers
+        registeredFiles = config.registerFiles
+        polled = config.hipri
+        entries = Int(setup.ring.pointee.sq.ring_entries)
+        setupFlags = setup.flags
+    }
+
+    @inlinable
+    public mutating func queue(_ units: UnsafeMutablePointer<IOUnit>, slot: Int32) -> QueueStatus {
+        let unit = units + Int(slot)
+        if polled && unit.pointee.op.rawValue >= IOOp.fsync.rawValue { return syncNow(unit) }
+        guard let sqe = _io_uring_get_sqe(ring) else { return .busy }
+        // With registered files the SQE names the file by its index in the registered table.
+        let fd = registeredFiles ? unit.pointee.fileIndex : files[unit.pointee.fileIndex]
+        switch unit.pointee.op {
+        case .read:
+            if fixedBuffers {
+                io_uring_prep_read_fixed(sqe, fd, unit.pointee.buffer, UInt32(truncatingIfNeeded: unit.pointee.length),
+                                         unit.pointee.offset, unit.pointee.bufferIndex)
+            } else {
+                io_uring_prep_read(sqe, fd, unit.pointee.buffer, UInt32(truncatingIfNeeded: unit.pointee.length), unit.pointee.offset)
+            }
+        case .write:
+            if fixedBuffers {
+                io_uring_prep_write_fixed(sqe, fd, unit.pointee.buffer, UInt32(truncatingIfNeeded: unit.pointee.length),
+                                          unit.pointee.offset, unit.pointee.bufferIndex)
+            } else {
+                io_uring_prep_write(sqe, fd, unit.pointee.buffer, UInt32(truncatingIfNeeded: unit.pointee.length), unit.pointee.offset)
+            }
+        case .fsync, .fdatasync:
+            io_uring_prep_fsync(sqe, fd, unit.pointee.op == .fdatasync ? UInt32(IORING_FSYNC_DATASYNC) : 0)
+        }
+        if registeredFiles { sqe.pointee.flags |= UInt8(1 << IOSQE_FIXED_FILE_BIT) }
+        sqe.pointee.user_data = UInt64(UInt32(bitPattern: slot))
+        return .queued
+    }
+
+    /// An IOPOLL ring refuses IORING_OP_FSYNC (EINVAL: only pollable reads and writes go there),
+    /// so with hipri the sync is done right away, as psync would, and reported as completed.
+    @usableFromInline
+    mutating func syncNow(_ unit: UnsafeMutablePointer<IOUnit>) -> QueueStatus {
+        let fd = files[unit.pointee.fileIndex]
+        var rc: Int32
+        repeat { rc = unit.pointee.op == .fdatasync ? fdatasync(fd) : fsync(fd) } while rc < 0 && errno == EINTR
+        unit.pointee.result = rc < 0 ? -Int(errno) : 0
+        return .completed
+    }
+
+    /// One `io_uring_submit` for everything queued since the last commit.
+    @inlinable
+    public mutating func commit() -> Int {
+        var submitted: Int32
+        repeat { submitted = io_uring_submit(ring) } while submitted == -EINTR
+        return Int(submitted)
+    }
+
+    @inlinable
+    public mutating func getEvents(min: Int, max: Int, units: UnsafeMutablePointer<IOUnit>, completed: UnsafeMutablePointer<Int32>) -> Int {
+        var ready = Int(io_uring_cq_ready(ring))
+        if ready < min {
+            var cqe: UnsafeMutablePointer<io_uring_cqe>? = nil
+            var rc: Int32
+            repeat { rc = io_uring_wait_cqe_nr(ring, &cqe, UInt32(min)) } while rc == -EINTR
+            if rc < 0 { return Int(rc) }
+            ready = Int(io_uring_cq_ready(ring))
+        } else if ready == 0 && (polled || ring.pointee.sq.kflags.pointee & UInt32(IORING_SQ_TASKRUN | IORING_SQ_CQ_OVERFLOW) != 0) {
+            // Nothing visible, but the kernel holds completions until we enter (IOPOLL, task work).
+            _ = io_uring_get_events(ring)
+            ready = Int(io_uring_cq_ready(ring))
+        }
+        let count = ready < max ? ready : max
+        if count == 0 { return 0 }
+        let cq = ring.pointee.cq
+        let head = cq.khead.pointee
+        for i in 0..<count {
+            let cqe = cq.cqes + Int((head &+ UInt32(truncatingIfNeeded: i)) & cq.ring_mask)
+            let slot = Int32(truncatingIfNeeded: cqe.pointee.user_data)
+            units[Int(slot)].result = Int(cqe.pointee.res)
+            completed[i] = slot
+        }
+        io_uring_cq_advance(ring, UInt32(truncatingIfNeeded: count))
+        return count
+    }
+
+    /// Tears down the ring (which drops the registrations). The files stay open: they are the caller's.
+    public mutating func close() {
+        guard !closed else { return }
+        closed = true
+        io_uring_queue_exit(ring)
+        ring.deallocate()
+        files.release()
+    }
+}

@@ -1,0 +1,45 @@
+import CLiburing
+import Glibc
+
+/// fio's `psync` engine: pread/pwrite at the unit's offset, fsync/fdatasync, one I/O per call.
+public struct PsyncEngine: IOEngine {
+    public static var isSynchronous: Bool { true }
+
+    @usableFromInline var files: RawFileTable
+
+    public init(files: [Int32], config: EngineConfig = EngineConfig()) {
+        self.files = RawFileTable(files)
+    }
+
+    @inlinable
+    public mutating func queue(_ units: UnsafeMutablePointer<IOUnit>, slot: Int32) -> QueueStatus {
+        let unit = units + Int(slot)
+        let fd = files[unit.pointee.fileIndex]
+        var done: Int
+        switch unit.pointee.op {
+        case .read:
+            repeat {
+                done = pread(fd, unit.pointee.buffer, unit.pointee.length, off_t(truncatingIfNeeded: unit.pointee.offset))
+            } while done < 0 && errno == EINTR
+        case .write:
+            repeat {
+                done = pwrite(fd, unit.pointee.buffer, unit.pointee.length, off_t(truncatingIfNeeded: unit.pointee.offset))
+            } while done < 0 && errno == EINTR
+        case .fsync:
+            repeat { done = Int(fsync(fd)) } while done < 0 && errno == EINTR
+        case .fdatasync:
+            repeat { done = Int(fdatasync(fd)) } while done < 0 && errno == EINTR
+        }
+        // A short count is reported as is: the worker decides whether to resubmit the rest.
+        unit.pointee.result = done < 0 ? -Int(errno) : done
+        return .completed
+    }
+
+    @inlinable
+    public mutating func commit() -> Int { 0 }
+
+    @inlinable
+    public mutating func getEvents(min: Int, max: Int, units: UnsafeMutablePointer<IOUnit>, completed: UnsafeMutablePointer<Int32>) -> Int { 0 }
+
+    public mutating func close() { files.release() }
+}

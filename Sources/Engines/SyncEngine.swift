@@ -1,0 +1,62 @@
+import CLiburing
+import Glibc
+
+/// fio's `sync` engine: lseek, then read/write. Like fio it remembers where each file's
+/// position is after an I/O and skips the lseek when the next I/O starts there (sequential jobs).
+public struct SyncEngine: IOEngine {
+    public static var isSynchronous: Bool { true }
+
+    @usableFromInline var files: RawFileTable
+    /// Kernel file position per file after our last I/O; `unknownPosition` after an error.
+    @usableFromInline var positions: UnsafeMutablePointer<UInt64>
+    @usableFromInline static var unknownPosition: UInt64 { .max }
+
+    public init(files: [Int32], config: EngineConfig = EngineConfig()) {
+        self.files = RawFileTable(files)
+        positions = .allocate(capacity: Swift.max(files.count, 1))
+        positions.initialize(repeating: Self.unknownPosition, count: Swift.max(files.count, 1))
+    }
+
+    @inlinable
+    public mutating func queue(_ units: UnsafeMutablePointer<IOUnit>, slot: Int32) -> QueueStatus {
+        let unit = units + Int(slot)
+        let index = Int(unit.pointee.fileIndex)
+        let fd = files.fds[index]
+        var done: Int
+        switch unit.pointee.op {
+        case .read, .write:
+            let offset = unit.pointee.offset
+            if positions[index] != offset {
+                if lseek(fd, off_t(truncatingIfNeeded: offset), SEEK_SET) < 0 {
+                    positions[index] = Self.unknownPosition
+                    unit.pointee.result = -Int(errno)
+                    return .completed
+                }
+            }
+            if unit.pointee.op == .read {
+                repeat { done = read(fd, unit.pointee.buffer, unit.pointee.length) } while done < 0 && errno == EINTR
+            } else {
+                repeat { done = write(fd, unit.pointee.buffer, unit.pointee.length) } while done < 0 && errno == EINTR
+            }
+            positions[index] = done < 0 ? Self.unknownPosition : offset &+ UInt64(done)
+        case .fsync:
+            repeat { done = Int(fsync(fd)) } while done < 0 && errno == EINTR
+        case .fdatasync:
+            repeat { done = Int(fdatasync(fd)) } while done < 0 && errno == EINTR
+        }
+        unit.pointee.result = done < 0 ? -Int(errno) : done
+        return .completed
+    }
+
+    @inlinable
+    public mutating func commit() -> Int { 0 }
+
+    @inlinable
+    public mutating func getEvents(min: Int, max: Int, units: UnsafeMutablePointer<IOUnit>, completed: UnsafeMutablePointer<Int32>) -> Int { 0 }
+
+    public mutating func close() {
+        guard files.count >= 0 else { return }
+        files.release()
+        positions.deallocate()
+    }
+}

@@ -1,0 +1,54 @@
+import Engines
+import Glibc
+import Testing
+
+@Suite struct NullEngineTests {
+    @Test("null completes every I/O at once with its full length and leaves the buffer alone")
+    func completesWithoutTouching() throws {
+        var engine = NullEngine()
+        let pool = try AlignedBufferPool(count: 1, size: 4096, alignment: 4096, seed: 42)
+        let before = Array(UnsafeRawBufferPointer(start: pool.buffer(0), count: 4096))
+        var unit = IOUnit(bufferIndex: 0, buffer: pool.buffer(0))
+        unit.fileIndex = 5            // no such file: null must not look
+        unit.length = 4096
+        for op in [IOOp.read, .write] {
+            unit.op = op
+            unit.result = -1
+            #expect(engine.queue(&unit, slot: 0) == .completed)
+            #expect(unit.result == 4096)
+        }
+        unit.op = .fsync
+        #expect(engine.queue(&unit, slot: 0) == .completed)
+        #expect(unit.result == 0)
+        #expect(engine.commit() == 0)
+        var slot: Int32 = -1
+        #expect(engine.getEvents(min: 0, max: 1, units: &unit, completed: &slot) == 0)
+        #expect(Array(UnsafeRawBufferPointer(start: pool.buffer(0), count: 4096)) == before)
+        #expect(NullEngine.isSynchronous)
+    }
+
+    @Test("null's per-I/O cost is far below a microsecond, even in a debug build")
+    func cheap() {
+        var engine = NullEngine()
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: 4096, alignment: 4096)
+        defer { buffer.deallocate() }
+        let units = UnsafeMutablePointer<IOUnit>.allocate(capacity: 1)
+        defer { units.deallocate() }
+        units.initialize(to: IOUnit(bufferIndex: 0, buffer: buffer))
+        units.pointee.length = 4096
+        let count = 2_000_000
+        var start = timespec(), end = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &start)
+        var bytes = 0
+        for i in 0..<count {
+            units.pointee.offset = UInt64(i &* 4096)
+            _ = engine.queue(units, slot: 0)
+            bytes &+= units.pointee.result
+        }
+        clock_gettime(CLOCK_MONOTONIC, &end)
+        let seconds = Double(end.tv_sec - start.tv_sec) + Double(end.tv_nsec - start.tv_nsec) / 1e9
+        #expect(bytes == count * 4096)
+        // 1 M IOPS leaves 1 µs per I/O for the whole worker; the engine's share must be tiny.
+        #expect(Double(count) / seconds > 5_000_000, "null engine: \(Double(count) / seconds) calls/s")
+    }
+}
