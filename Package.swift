@@ -48,6 +48,12 @@ let package = Package(
         ),
         // Text, fio JSON/json+, terse, CSV, HTML; compare and diff verdicts.
         .target(name: "Report", dependencies: ["Stats"]),
+        // CRC-32C and SHA-256 kernels in C: the CPU's crc32 and SHA instructions where present.
+        .target(name: "CVerifyChecksums"),
+        // fio-style data verification: block headers, fill/check, outcomes, the verify_backlog log.
+        .target(name: "Verify", dependencies: ["CVerifyChecksums"], swiftSettings: hotPath),
+        // Throughput of the verify kernels (run in release, outside the test suite).
+        .executableTarget(name: "VerifyBenchmark", dependencies: ["Verify"], swiftSettings: hotPath),
         // Plans runs and drives the worker threads; owns cleanup and signals.
         .target(
             name: "Runner",
@@ -69,6 +75,7 @@ let package = Package(
         .testTarget(name: "JobFileTests", dependencies: ["JobFile"]),
         .testTarget(name: "EnginesTests", dependencies: ["Engines", "Targets"]),
         .testTarget(name: "TargetsTests", dependencies: ["Targets"]),
+        .testTarget(name: "VerifyTests", dependencies: ["Verify", "Targets"]),
         .testTarget(name: "ZFSTests", dependencies: ["ZFS"], resources: [.copy("Fixtures")]),
         .testTarget(name: "StatsTests", dependencies: ["Stats"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Stats"]),
