@@ -14,8 +14,12 @@ public enum WriteGuardOwnerMark {
     /// Sets the attribute. Returns 0 on success or the errno (ENOTSUP/EOPNOTSUPP: no user xattrs here).
     @discardableResult
     public static func mark(path: String) -> Int32 {
+        setAttribute(path: path, value: attributeValue)
+    }
+
+    static func setAttribute(path: String, value text: String) -> Int32 {
         guard let call = XattrCalls.setxattr else { return ENOSYS }
-        let value = Array(attributeValue.utf8)
+        let value = Array(text.utf8)
         let rc = value.withUnsafeBytes { call(path, attributeName, $0.baseAddress, $0.count, 0) }
         return rc == 0 ? 0 : errno
     }
