@@ -1,6 +1,6 @@
 // The guard against real loop devices: empty, with ext4, mounted, with a (synthetic) ZFS label,
-// partitioned with a mounted partition, and used as swap. Serialized: the cases attach, mount and
-// swap on devices and must leave none of it behind.
+// partitioned with a mounted partition, and used as swap. Nested in LoopDeviceSuite so that it runs
+// one test at a time with the other loop-device tests (they compare `losetup -a` before and after).
 import Foundation
 import Glibc
 import Testing
@@ -53,7 +53,8 @@ extension WriteGuardDecision {
     }
 }
 
-@Suite(.serialized, .enabled(if: WriteGuardLiveEnvironment.ready, WriteGuardLiveEnvironment.reason))
+extension LoopDeviceSuite {
+@Suite(.enabled(if: WriteGuardLiveEnvironment.ready, WriteGuardLiveEnvironment.reason))
 struct WriteGuardLiveTests {
     @Test func anEmptyDeviceIsAllowed() throws {
         try withLoopDevice("wg-empty") { loop, _ in
@@ -198,4 +199,5 @@ struct WriteGuardLiveTests {
             #expect(!inUse.allowed && inUse.refusal?.contains("it is the backing file of \(loop.path)") == true)
         }
     }
+}
 }

@@ -2,25 +2,24 @@
 // backing file behind the device's back, read back, and check that the exact file offset is reported;
 // then redirect a write to the wrong offset and check it is reported as misdirected (and the block
 // it should have replaced as stale).
+//
+// It lives here, under LoopDeviceSuite, rather than in VerifyTests: all tests that attach loop devices
+// must run one at a time, because the loop tests compare `losetup -a` before and after.
 import Foundation
 import Glibc
 import Testing
 @testable import Targets
 import Verify
 
-enum LoopEnvironment {
-    static let ready = geteuid() == 0 && FileManager.default.fileExists(atPath: "/dev/loop-control")
-}
-
-@Suite(.serialized, .enabled(if: LoopEnvironment.ready, "needs root and /dev/loop-control (the loop driver)"))
-struct VerifyThroughLoopDeviceTests {
+extension LoopDeviceSuite {
+@Suite struct LoopVerifyTests {
     let blockLength = 65536
     let blocks = 64
     let job: UInt32 = 1
     let seed: UInt64 = 0xD10B
 
     func write(_ fd: Int32, _ verifier: BlockVerifier, blockFor offset: UInt64, at target: UInt64, generation: UInt64) throws {
-        let buffer = Block(blockLength)
+        let buffer = AlignedBuffer(count: blockLength)
         verifier.fill(block: buffer.pointer, length: blockLength, offset: offset, job: job, generation: generation, seed: seed)
         let n = pwrite(fd, buffer.pointer, blockLength, off_t(target))
         try #require(n == blockLength, "pwrite at \(target): \(n < 0 ? String(cString: strerror(errno)) : "short")")
@@ -28,7 +27,7 @@ struct VerifyThroughLoopDeviceTests {
 
     func readAndCheck(_ fd: Int32, _ verifier: BlockVerifier, generation: (Int) -> UInt64) throws -> [Int: VerifyOutcome] {
         var failures: [Int: VerifyOutcome] = [:]
-        let buffer = Block(blockLength)
+        let buffer = AlignedBuffer(count: blockLength)
         for index in 0..<blocks {
             let offset = UInt64(index * blockLength)
             let n = pread(fd, buffer.pointer, blockLength, off_t(offset))
@@ -42,15 +41,16 @@ struct VerifyThroughLoopDeviceTests {
 
     @Test(arguments: [VerifyChecksum.crc32c, .sha256])
     func aFlippedByteInTheBackingFileIsReportedAtItsOffset(_ kind: VerifyChecksum) throws {
-        let scratch = NSTemporaryDirectory() + "diobench-verify-loop-\(getpid())-\(kind)"
-        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: scratch) }
-        let backing = scratch + "/backing.img"
+        let scratch = try ScratchDirectory("verify-loop")
+        try expectingLoopDevicesUnchanged(scratch) { try flipAndRedirect(kind, backing: scratch.file("backing.img")) }
+    }
+
+    func flipAndRedirect(_ kind: VerifyChecksum, backing: String) throws {
         let loop = try LoopDevice.attach(LoopDeviceRequest(backingFile: backing, size: UInt64(blocks * blockLength), directIO: true))
         defer { try? loop.detach() }
         let verifier = BlockVerifier(checksum: kind)
 
-        let fd = open(loop.path, O_RDWR | O_CLOEXEC | LoopOpenFlags.direct)
+        let fd = open(loop.path, O_RDWR | O_CLOEXEC | testODirect)
         try #require(fd >= 0, "open \(loop.path) with O_DIRECT: \(String(cString: strerror(errno)))")
         defer { close(fd) }
         for index in 0..<blocks {
@@ -90,4 +90,5 @@ struct VerifyThroughLoopDeviceTests {
         #expect(second[20] == .misdirected(writtenFor: UInt64(10 * blockLength), foundAt: UInt64(20 * blockLength), generation: 2))
         #expect(second[10] == .stale(foundGeneration: 1, expectedGeneration: 2, payloadIntact: true))
     }
+}
 }
