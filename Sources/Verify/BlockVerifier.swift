@@ -3,6 +3,14 @@
 //
 // Hot path: fill and check allocate nothing, take no locks and call no closures; they work on raw
 // pointers. The verifier is immutable after init, so workers may share one.
+//
+// What the runner passes:
+//   offset      the block's byte offset in the file or device (what reports name as "file offset")
+//   job         the job's index in the run: blocks of another job read back as `.foreign`
+//   generation  1 for the first pass over the file, +1 for each later pass (loops, time_based wraps);
+//               a check expects the generation the block was last written in (the VerifyLog entry's,
+//               or the pass number when every pass covers every block)
+//   seed        one per run, kept in the results so a later verify-only run can regenerate the data
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

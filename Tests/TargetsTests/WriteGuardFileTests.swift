@@ -102,3 +102,26 @@ enum XattrSupport {
         #expect(WriteGuard.check(path: scratch.path).target == .directory)
     }
 }
+
+/// The machine's own root file system: the real mountinfo, the real device.
+enum RootDevice {
+    /// The block device "/" is mounted from, when it is one (not overlay, not a ZFS dataset).
+    static let path: String? = {
+        guard let text = try? String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8) else { return nil }
+        guard let root = SystemTables.parseMountInfo(text).last(where: { $0.mountPoint == "/" }),
+              DeviceUsageScan.blockDeviceNumber(root.source) != nil else { return nil }
+        return root.source
+    }()
+}
+
+@Suite struct WriteGuardOnThisMachine {
+    @Test(.enabled(if: RootDevice.path != nil, "/ is not mounted from a block device here (overlay, ZFS, …)"))
+    func theDeviceHoldingTheRootFileSystemIsRefused() throws {
+        let device = try #require(RootDevice.path)
+        let decision = WriteGuard.check(path: device)
+        #expect(!decision.allowed)
+        #expect(decision.findings.contains { if case .mounted(_, "/", _) = $0.kind { return true } else { return false } },
+                "\(decision.findings)")
+        #expect(decision.refusal?.contains("is mounted on / (") == true, "\(decision.refusal ?? "")")
+    }
+}
