@@ -108,25 +108,19 @@ public final class BlockVerifier: @unchecked Sendable {
     ) {
         precondition(length >= VerifyHeaderLayout.size && length <= Int(UInt32.max), "verify block length \(length) out of range")
         let key = VerifyPayload.key(seed: seed, offset: offset, generation: generation)
-        VerifyPayload.fill(block, from: VerifyHeaderLayout.size, to: length, key: key)
         VerifyHeader.write(
             into: block, kind: kind, offset: offset, length: UInt32(length), job: job, generation: generation, seed: seed)
-        Self.storePayloadChecksum(block, length: length, kind: kind)
-        VerifyHeader.storeHeaderChecksum(block)
-    }
-
-    @inline(__always)
-    private static func storePayloadChecksum(_ block: UnsafeMutableRawPointer, length: Int, kind: VerifyChecksum) {
         let field = block + VerifyHeaderLayout.payloadChecksumOffset
-        let payload = UnsafeRawPointer(block + VerifyHeaderLayout.size)
-        let count = length - VerifyHeaderLayout.size
         switch kind {
         case .crc32c:
+            let crc = VerifyPayload.fillWithCRC32C(block, from: VerifyHeaderLayout.size, to: length, key: key)
             field.initializeMemory(as: UInt8.self, repeating: 0, count: VerifyHeaderLayout.payloadChecksumSize)
-            field.storeBytes(of: Checksums.crc32c(payload, count: count).littleEndian, as: UInt32.self)
+            field.storeBytes(of: crc.littleEndian, as: UInt32.self)
         case .sha256:
-            Checksums.sha256(payload, count: count, into: field)
+            VerifyPayload.fill(block, from: VerifyHeaderLayout.size, to: length, key: key)
+            Checksums.sha256(UnsafeRawPointer(block + VerifyHeaderLayout.size), count: length - VerifyHeaderLayout.size, into: field)
         }
+        VerifyHeader.storeHeaderChecksum(block)
     }
 
     private func fillPattern(_ block: UnsafeMutableRawPointer, length: Int) {

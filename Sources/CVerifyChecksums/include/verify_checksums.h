@@ -26,4 +26,19 @@ void verify_sha256_portable(const void *data, size_t length, uint8_t digest[32])
 /// 1 when verify_sha256 uses the CPU's SHA extensions.
 int verify_sha256_is_hardware(void);
 
+/// Word `index` (the 8 bytes at block position 8·index) of a verify block's pseudo-random payload
+/// for the block key `key`. The one definition of the payload: Swift regenerates expected bytes with it.
+static inline uint64_t verify_payload_word(uint64_t key, uint64_t index) {
+    uint64_t x = key + index * 0x9E3779B97F4A7C15ull;
+    __uint128_t product = (__uint128_t)(x ^ 0xE7037ED1A0B428DBull) * (x ^ 0xA0761D6478BD642Full);
+    return (uint64_t)(product >> 64) ^ (uint64_t)product;
+}
+
+/// Writes the payload into block bytes [start, end) (start a multiple of 8) and returns the CRC-32C
+/// of those bytes, in one pass: each word is checksummed while still in a register.
+uint32_t verify_fill_payload_crc32c(void *block, size_t start, size_t end, uint64_t key);
+
+/// Writes the payload into block bytes [start, end) (start a multiple of 8).
+void verify_fill_payload(void *block, size_t start, size_t end, uint64_t key);
+
 #endif
