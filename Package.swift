@@ -48,6 +48,12 @@ let package = Package(
         ),
         // Text, fio JSON/json+, terse, CSV, HTML; compare and diff verdicts.
         .target(name: "Report", dependencies: ["Stats"]),
+        // CRC-32C and SHA-256 kernels in C: the CPU's crc32 and SHA instructions where present.
+        .target(name: "CVerifyChecksums"),
+        // fio-style data verification: block headers, fill/check, outcomes, the verify_backlog log.
+        .target(name: "Verify", dependencies: ["CVerifyChecksums"], swiftSettings: hotPath),
+        // Throughput of the verify kernels (run in release, outside the test suite).
+        .executableTarget(name: "VerifyBenchmark", dependencies: ["Verify"], swiftSettings: hotPath),
         // Plans runs and drives the worker threads; owns cleanup and signals.
         .target(
             name: "Runner",
@@ -69,7 +75,8 @@ let package = Package(
         // Job files the tests read from disk by path (the CLI's tests reuse Malformed/), not bundle resources.
         .testTarget(name: "JobFileTests", dependencies: ["JobFile"], exclude: ["Malformed", "Valid"]),
         .testTarget(name: "EnginesTests", dependencies: ["Engines", "Targets"]),
-        .testTarget(name: "TargetsTests", dependencies: ["Targets"]),
+        .testTarget(name: "TargetsTests", dependencies: ["Targets", "Verify"]),
+        .testTarget(name: "VerifyTests", dependencies: ["Verify"]),
         .testTarget(name: "ZFSTests", dependencies: ["ZFS"], resources: [.copy("Fixtures")]),
         .testTarget(name: "StatsTests", dependencies: ["Stats"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Stats"], resources: [.copy("Fixtures")]),

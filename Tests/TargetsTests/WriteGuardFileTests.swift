@@ -1,0 +1,127 @@
+// The guard on regular files and other non-block targets: what counts as diobench's own.
+import Foundation
+import Glibc
+import Testing
+@testable import Targets
+
+enum XattrSupport {
+    /// Whether the scratch file system takes user.* extended attributes (ext4, xfs, btrfs, ZFS, tmpfs ≥ 6.6).
+    static let available: Bool = {
+        guard let scratch = try? ScratchDirectory("xattr-probe") else { return false }
+        let probe = scratch.file("probe")
+        FileManager.default.createFile(atPath: probe, contents: Data([1]))
+        return WriteGuardOwnerMark.mark(path: probe) == 0
+    }()
+}
+
+@Suite struct WriteGuardFileTests {
+    func file(_ scratch: ScratchDirectory, _ name: String, bytes: Int) -> String {
+        let path = scratch.file(name)
+        FileManager.default.createFile(atPath: path, contents: Data(repeating: 0x5A, count: bytes))
+        return path
+    }
+
+    @Test func aMissingFileIsAllowed() throws {
+        let scratch = try ScratchDirectory("wg-file")
+        let decision = WriteGuard.check(path: scratch.file("new.dat"))
+        #expect(decision.target == .missing && decision.allowed)
+    }
+
+    @Test func anEmptyFileIsAllowed() throws {
+        let scratch = try ScratchDirectory("wg-file")
+        let decision = WriteGuard.check(path: file(scratch, "empty", bytes: 0))
+        #expect(decision.ownership == .empty && decision.allowed)
+    }
+
+    @Test func anExistingFileWithDataIsRefused() throws {
+        let scratch = try ScratchDirectory("wg-file")
+        let path = file(scratch, "data.bin", bytes: 12345)
+        let decision = WriteGuard.check(path: path)
+        #expect(!decision.allowed)
+        #expect(decision.findings.map(\.kind) == [.foreignFile(size: 12345)])
+        #expect(decision.refusal == "refusing to write to \(path): it is an existing file of 12345 bytes that diobench did not lay out (no user.diobench attribute); set allow_data_overwrite=1 to write anyway")
+        #expect(WriteGuard.check(path: path, overrides: WriteGuardOverrides(allowDataOverwrite: true)).allowed)
+    }
+
+    @Test(.enabled(if: XattrSupport.available, "the scratch file system has no user xattrs"))
+    func aFileMarkedByDiobenchIsItsOwn() throws {
+        let scratch = try ScratchDirectory("wg-file")
+        let path = file(scratch, "laid-out.dat", bytes: 4096)
+        #expect(!WriteGuardOwnerMark.isMarked(path: path))
+        #expect(WriteGuardOwnerMark.mark(path: path) == 0)
+        #expect(WriteGuardOwnerMark.isMarked(path: path))
+        let decision = WriteGuard.check(path: path)
+        #expect(decision.ownership == .markedWithAttribute && decision.allowed)
+    }
+
+    @Test(.enabled(if: XattrSupport.available, "the scratch file system has no user xattrs"))
+    func anotherValueOfTheAttributeIsNotAMark() throws {
+        let scratch = try ScratchDirectory("wg-file")
+        let path = file(scratch, "other.dat", bytes: 4096)
+        try #require(WriteGuardOwnerMark.setAttribute(path: path, value: "something else") == 0)
+        #expect(!WriteGuardOwnerMark.isMarked(path: path))
+        #expect(!WriteGuard.check(path: path).allowed)
+    }
+
+    @Test func aFileThisRunCreatedIsItsOwn() throws {
+        let scratch = try ScratchDirectory("wg-file")
+        let path = file(scratch, "created.dat", bytes: 4096)
+        let record = try CreatedFileRecord.of(path: path)
+        let decision = WriteGuard.check(path: path, createdFiles: [record])
+        #expect(decision.ownership == .createdThisRun && decision.allowed)
+
+        // Another file at the same path (a new inode) is not the one that was created.
+        try FileManager.default.removeItem(atPath: path)
+        _ = file(scratch, "keep-inode-busy", bytes: 1)
+        _ = file(scratch, "created.dat", bytes: 4096)
+        let again = WriteGuard.check(path: path, createdFiles: [record])
+        if let now = try? CreatedFileRecord.of(path: path), now.inode != record.inode || now.birthTime != record.birthTime {
+            #expect(again.ownership == nil && !again.allowed)
+        }
+    }
+
+    @Test(.enabled(if: TestEnvironment.hasMkfsExt4, "needs mkfs.ext4 (e2fsprogs)"))
+    func aFileHoldingAFileSystemSaysSo() throws {
+        let scratch = try ScratchDirectory("wg-file")
+        let path = scratch.file("disk.img")
+        try runCommand(["truncate", "-s", "16M", path])
+        try #require(try runCommand(["mkfs.ext4", "-q", "-F", path]).status == 0)
+        let refusal = try #require(WriteGuard.check(path: path).refusal)
+        #expect(refusal.contains("and it holds an ext4 file system (superblock magic 0xEF53 at byte 1080)"), "\(refusal)")
+    }
+
+    @Test func devNullIsAllowedAndOtherCharacterDevicesAreNot() {
+        #expect(WriteGuard.check(path: "/dev/null").allowed)
+        let random = WriteGuard.check(path: "/dev/urandom")
+        #expect(random.target == .characterDevice && !random.allowed)
+        #expect(random.refusal?.contains("character device (1:9)") == true)
+    }
+
+    @Test func aDirectoryIsLeftToTheRunner() throws {
+        let scratch = try ScratchDirectory("wg-file")
+        #expect(WriteGuard.check(path: scratch.path).target == .directory)
+    }
+}
+
+/// The machine's own root file system: the real mountinfo, the real device.
+enum RootDevice {
+    /// The block device "/" is mounted from, when it is one (not overlay, not a ZFS dataset).
+    static let path: String? = {
+        guard let text = try? String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8) else { return nil }
+        guard let root = SystemTables.parseMountInfo(text).last(where: { $0.mountPoint == "/" }),
+              DeviceUsageScan.blockDeviceNumber(root.source) != nil else { return nil }
+        return root.source
+    }()
+}
+
+@Suite struct WriteGuardOnThisMachine {
+    @Test(.enabled(if: RootDevice.path != nil, "/ is not mounted from a block device here (overlay, ZFS, …)"))
+    func theDeviceHoldingTheRootFileSystemIsRefused() throws {
+        let device = try #require(RootDevice.path)
+        let decision = WriteGuard.check(path: device)
+        #expect(!decision.allowed)
+        #expect(decision.findings.contains { if case .mounted(_, "/", _) = $0.kind { return true } else { return false } },
+                "\(decision.findings)")
+        #expect(decision.refusal?.contains("is mounted on / (") == true, "\(decision.refusal ?? "")")
+    }
+}
