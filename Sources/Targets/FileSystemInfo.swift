@@ -15,6 +15,9 @@ public struct MountEntry: Sendable, Equatable, Codable {
     public var source: String
     public var superOptions: String
 
+    /// `device` as a number (st_dev of the mounted file system; not a block device for virtual ones).
+    public var deviceNumber: DeviceNumber? { DeviceNumber(Substring(device)) }
+
     /// Parses one line; nil if it is not in mountinfo's shape. Octal escapes (`\040` for a space) are undone.
     public init?(mountinfoLine line: String) {
         let fields = line.split(separator: " ", omittingEmptySubsequences: true).map(String.init)

@@ -101,10 +101,10 @@ struct DeviceUsageScan {
     /// `subject`: how the clause names the device: "it", "its partition /dev/loop3p1", …
     mutating func scan(_ device: SysBlockDevice, subject: String, depth: Int = 0) {
         guard depth < 8, visited.insert(device.number).inserted else { return }
-        for mount in mounts where mount.device == device.number || Self.blockDeviceNumber(mount.source) == device.number {
+        for mount in mounts where mount.deviceNumber == device.number || Self.blockDeviceNumber(mount.source) == device.number {
             findings.append(WriteGuardFinding(
-                kind: .mounted(device: device.devicePath, mountPoint: mount.mountPoint, fileSystemType: mount.fileSystemType),
-                category: .inUse, text: "\(subject) is mounted on \(mount.mountPoint) (\(mount.fileSystemType))"))
+                kind: .mounted(device: device.devicePath, mountPoint: mount.mountPoint, fileSystemType: mount.fsType),
+                category: .inUse, text: "\(subject) is mounted on \(mount.mountPoint) (\(mount.fsType))"))
         }
         for swap in swaps where Self.blockDeviceNumber(swap.path) == device.number {
             findings.append(WriteGuardFinding(

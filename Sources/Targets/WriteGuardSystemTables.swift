@@ -27,15 +27,6 @@ public struct DeviceNumber: Hashable, Sendable, Codable, CustomStringConvertible
     public var description: String { "\(major):\(minor)" }
 }
 
-public struct MountEntry: Sendable, Equatable {
-    /// st_dev of the mounted file system (field 3). Not a block device for btrfs and virtual file systems.
-    public var device: DeviceNumber
-    public var mountPoint: String
-    public var fileSystemType: String
-    /// What was mounted, e.g. "/dev/loop3" (after the " - " separator).
-    public var source: String
-}
-
 public struct SwapEntry: Sendable, Equatable {
     public var path: String
     /// "partition" or "file".
@@ -43,16 +34,9 @@ public struct SwapEntry: Sendable, Equatable {
 }
 
 public enum SystemTables {
-    /// Parses /proc/self/mountinfo (proc(5)): `id parent major:minor root mountpoint options [optional…] - fstype source superopts`.
+    /// Parses /proc/self/mountinfo (proc(5)) with `MountEntry`'s line parser.
     public static func parseMountInfo(_ text: String) -> [MountEntry] {
-        text.split(separator: "\n").compactMap { line in
-            let fields = line.split(separator: " ", omittingEmptySubsequences: false)
-            guard fields.count >= 10, let device = DeviceNumber(fields[2]),
-                  let separator = fields.firstIndex(of: "-"), separator + 2 < fields.count else { return nil }
-            return MountEntry(
-                device: device, mountPoint: unescapeOctal(fields[4]),
-                fileSystemType: String(fields[separator + 1]), source: unescapeOctal(fields[separator + 2]))
-        }
+        text.split(separator: "\n").compactMap { MountEntry(mountinfoLine: String($0)) }
     }
 
     /// Parses /proc/swaps: a header line, then `path type size used priority`.
@@ -60,27 +44,8 @@ public enum SystemTables {
         text.split(separator: "\n").dropFirst().compactMap { line in
             let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
             guard fields.count >= 2 else { return nil }
-            return SwapEntry(path: unescapeOctal(fields[0]), type: String(fields[1]))
+            return SwapEntry(path: MountEntry.unescape(String(fields[0])), type: String(fields[1]))
         }
     }
 
-    /// The kernel writes space, tab, newline and backslash in paths as \040, \011, \012, \134.
-    static func unescapeOctal(_ field: Substring) -> String {
-        guard field.contains("\\") else { return String(field) }
-        var bytes: [UInt8] = []
-        let utf8 = Array(field.utf8)
-        var i = 0
-        while i < utf8.count {
-            if utf8[i] == UInt8(ascii: "\\"), i + 4 <= utf8.count,
-               utf8[(i + 1)..<(i + 4)].allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "7") }) {
-                let digits = utf8[(i + 1)..<(i + 4)].map { UInt32($0 - UInt8(ascii: "0")) }
-                bytes.append(UInt8(truncatingIfNeeded: digits[0] << 6 | digits[1] << 3 | digits[2]))
-                i += 4
-            } else {
-                bytes.append(utf8[i])
-                i += 1
-            }
-        }
-        return String(decoding: bytes, as: UTF8.self)
-    }
 }

@@ -1,0 +1,89 @@
+/// Where the next I/O in one file goes. One per file per worker; plain values, no allocation.
+///
+/// Sequential: each direction keeps its own position (as fio keeps `last_pos` per direction) and wraps
+/// at the end of the region. Random: with the random map (fio's default) a `BlockPermutation` yields
+/// every block once before any repeats; with `norandommap` (or `blockalign`, which fio says turns the
+/// map off) blocks are drawn uniformly.
+@frozen
+public struct FileCursor {
+    public let fileIndex: Int32
+    public let regionStart: UInt64
+    public let regionLength: UInt64
+    /// Granularity of random offsets: `blockalign`, else the smallest block size.
+    public let unit: UInt64
+    public let blockCount: UInt64
+    @usableFromInline var permutation: BlockPermutation
+    @usableFromInline var visited: UInt64 = 0
+    @usableFromInline var nextRead: UInt64
+    @usableFromInline var nextWrite: UInt64
+    /// Random with `rw=randread:N`: I/Os left before a new random offset is drawn.
+    @usableFromInline var runLeft: UInt64 = 0
+    @usableFromInline var runNext: UInt64 = 0
+    @usableFromInline var permutationSeed: UInt64
+
+    public init(fileIndex: Int32, regionStart: UInt64, regionLength: UInt64, unit: UInt64, seed: UInt64) {
+        self.fileIndex = fileIndex
+        self.regionStart = regionStart
+        self.regionLength = regionLength
+        self.unit = max(unit, 1)
+        blockCount = max(regionLength / max(unit, 1), 1)
+        permutationSeed = seed
+        permutation = BlockPermutation(count: blockCount, seed: seed)
+        nextRead = regionStart
+        nextWrite = regionStart
+    }
+
+    @inlinable
+    public var regionEnd: UInt64 { regionStart &+ regionLength }
+
+    /// Starts a new pass: sequential positions back to the start, a fresh permutation.
+    public mutating func rewind() {
+        nextRead = regionStart
+        nextWrite = regionStart
+        visited = 0
+        runLeft = 0
+        permutationSeed = permutationSeed &* 0x9E37_79B9_7F4A_7C15 &+ 1
+        permutation = BlockPermutation(count: blockCount, seed: permutationSeed)
+    }
+
+    /// Offset of a sequential I/O of `length` bytes; `gap` is the `rw=write:N` hole after each one.
+    @inlinable @inline(__always)
+    public mutating func sequential(write: Bool, length: UInt64, gap: UInt64) -> UInt64 {
+        var position = write ? nextWrite : nextRead
+        if position &+ length > regionEnd { position = regionStart }
+        let next = position &+ length &+ gap
+        if write { nextWrite = next } else { nextRead = next }
+        return position
+    }
+
+    /// Offset of a random I/O of `length` bytes.
+    @inlinable @inline(__always)
+    public mutating func random(length: UInt64, useMap: Bool, runLength: UInt64, rng: inout RandomSource) -> UInt64 {
+        if runLength > 1 {
+            if runLeft > 0 {
+                runLeft &-= 1
+                var position = runNext
+                if position &+ length > regionEnd { position = regionStart }
+                runNext = position &+ length
+                return position
+            }
+            runLeft = runLength &- 1
+        }
+        let block: UInt64
+        if useMap {
+            if visited >= blockCount { visited = 0 }
+            block = permutation.block(at: visited)
+            visited &+= 1
+        } else {
+            block = rng.next(below: blockCount)
+        }
+        var position = regionStart &+ block &* unit
+        if position &+ length > regionEnd {
+            // A large block near the end of the region: pull it back inside, keeping alignment.
+            let room = regionLength >= length ? regionLength &- length : 0
+            position = regionStart &+ room - room % unit
+        }
+        runNext = position &+ length
+        return position
+    }
+}

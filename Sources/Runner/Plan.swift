@@ -1,0 +1,94 @@
+import JobFile
+import Targets
+
+public struct ExistingTarget: Sendable, Equatable {
+    public var kind: TargetKind
+    public var size: UInt64
+    public init(kind: TargetKind, size: UInt64) { self.kind = kind; self.size = size }
+}
+
+/// One file of one worker: which path, which byte range it does I/O in, how big it must be laid out.
+public struct PlannedFile: Sendable, Equatable {
+    public var path: String
+    public var kind: TargetKind
+    public var regionStart: UInt64
+    public var regionLength: UInt64
+    /// Regular files are created or extended to this size before the job (fio's layout step).
+    public var layoutSize: UInt64
+}
+
+/// One worker thread's share of a job (fio: one of `numjobs` clones).
+public struct WorkerPlan: Sendable {
+    public var jobIndex: Int
+    public var clone: Int
+    public var files: [PlannedFile]
+    public var bytesPerLoop: UInt64
+    public var seed: UInt64
+}
+
+public struct PlanError: Error, CustomStringConvertible, Sendable {
+    public var description: String
+}
+
+/// Turns a resolved job into its workers, following fio's rules for file names, sizes and offsets:
+/// without `filename`, each clone gets its own `name.clone.file` files in `directory`; `size` is split
+/// over the files; a missing `size` means the size of the existing file or device; `offset` (plus
+/// `offset_increment` per clone) moves the region; `io_size` sets how much I/O one pass does.
+public func planWorkers(for spec: JobSpec, jobIndex: Int, probe: (String) -> ExistingTarget) throws -> [WorkerPlan] {
+    let location = "\(spec.sourceFile):\(spec.sourceLine): job '\(spec.name)'"
+    var plans: [WorkerPlan] = []
+    for clone in 0..<max(spec.numjobs, 1) {
+        let paths: [String]
+        if spec.filenames.isEmpty {
+            // Clones with generated names take turns over the `directory=` list, as fio does.
+            let directory = spec.directories.isEmpty ? spec.directory : spec.directories[clone % spec.directories.count]
+            paths = (0..<max(spec.nrfiles, 1)).map { join(directory, "\(spec.name).\(clone).\($0)") }
+        } else {
+            paths = spec.filenames.map { $0.hasPrefix("/") ? $0 : join(spec.directory, $0) }
+        }
+        var files: [PlannedFile] = []
+        for path in paths {
+            let existing = probe(path)
+            let perFile: UInt64
+            if let size = spec.size {
+                perFile = size / UInt64(paths.count)
+            } else if let percent = spec.sizePercent {
+                guard existing.kind != .missing else {
+                    throw PlanError(description: "\(location): size=\(percent)% needs an existing file, and \(path) does not exist")
+                }
+                perFile = UInt64(Double(existing.size) * percent / 100)
+            } else {
+                guard existing.kind != .missing, existing.size > 0 else {
+                    throw PlanError(description: "\(location): no size given and \(path) does not exist (or is empty); set size=")
+                }
+                perFile = existing.size
+            }
+            var offset = spec.offset &+ UInt64(clone) &* spec.offsetIncrement
+            if let percent = spec.offsetPercent { offset &+= UInt64(Double(existing.size) * percent / 100) }
+            var length = perFile
+            if spec.size == nil && spec.sizePercent == nil { length = perFile > offset ? perFile - offset : 0 }
+            if existing.kind == .blockDevice || existing.kind == .characterDevice {
+                guard offset < existing.size || existing.kind == .characterDevice else {
+                    throw PlanError(description: "\(location): offset \(offset) is past the end of \(path) (\(existing.size) bytes)")
+                }
+                if existing.kind == .blockDevice { length = min(length, existing.size - offset) }
+            }
+            guard length > 0 else {
+                throw PlanError(description: "\(location): the I/O region of \(path) is empty (size \(perFile), offset \(offset))")
+            }
+            files.append(PlannedFile(path: path, kind: existing.kind, regionStart: offset, regionLength: length,
+                                     layoutSize: offset &+ length))
+        }
+        let region = files.reduce(UInt64(0)) { $0 &+ $1.regionLength }
+        let seedBase = spec.randrepeat ? spec.randseed : UInt64.random(in: 1...UInt64.max)
+        plans.append(WorkerPlan(jobIndex: jobIndex, clone: clone, files: files,
+                                bytesPerLoop: spec.ioSize ?? region,
+                                seed: seedBase &* 0x100_0000_01B3 &+ UInt64(jobIndex) << 32 &+ UInt64(clone)))
+    }
+    return plans
+}
+
+private func join(_ directory: String?, _ name: String) -> String {
+    guard let directory, !directory.isEmpty else { return name }
+    return directory.hasSuffix("/") ? directory + name : directory + "/" + name
+}

@@ -1,0 +1,200 @@
+import Engines
+import JobFile
+import Stats
+import Targets
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A job between planning and results: its workers, the targets it opened and what was learned
+/// about them, and how it ended.
+final class PreparedJob {
+    let index: Int
+    var spec: JobSpec
+    var plans: [WorkerPlan] = []
+    var workers: [WorkerThread] = []
+    /// Every distinct path the job's workers use, in first-use order.
+    var paths: [String] = []
+    var targets: [TargetInfo] = []
+    var alignments: [String: DirectIOAlignment] = [:]
+    var extensions = JobExtension()
+    var loopDevice: LoopDevice?
+    /// Undo steps of this job's own setup, run when the job ends.
+    var undoTokens: [UndoStack.Token] = []
+    /// A setup or fatal I/O error, already explained.
+    var failure: String?
+    var failureErrno: Int32 = 0
+    var startedAtNs: UInt64 = 0
+    var finishedAtNs: UInt64 = 0
+
+    init(index: Int, spec: JobSpec) {
+        self.index = index
+        self.spec = spec
+    }
+
+    var reads: Bool { spec.rw.reads }
+    var writes: Bool { spec.rw.writes }
+}
+
+/// Builds a job's targets and workers: the fio-side work before the I/O starts.
+struct JobPreparer {
+    let undo: UndoStack
+    let journal: UndoJournal?
+    let log: @Sendable (String) -> Void
+
+    /// Loop device (if the job asks for one), plan, layout, statx, open, buffers, worker state.
+    func prepare(_ job: PreparedJob, progress: ProgressBoard?, progressOffset: Int) throws {
+        if let loop = job.spec.loop { try attachLoop(loop, for: job) }
+        job.plans = try planWorkers(for: job.spec, jobIndex: job.index) { path in
+            let kind = FileTarget.kind(of: path)
+            let size = kind == .missing ? 0 : ((try? FileTarget.size(of: path)) ?? 0)
+            return ExistingTarget(kind: kind, size: size)
+        }
+        for plan in job.plans {
+            for file in plan.files where !job.paths.contains(file.path) { job.paths.append(file.path) }
+        }
+        try layOut(job)
+        for path in job.paths { job.targets.append(describeTarget(path, job: job)) }
+        for (workerIndex, plan) in job.plans.enumerated() {
+            let slot = progress.map { $0.slots[progressOffset + workerIndex] }
+            job.workers.append(try makeWorker(plan, job: job, progress: slot))
+        }
+    }
+
+    private func attachLoop(_ options: LoopOptions, for job: PreparedJob) throws {
+        let request = LoopDeviceRequest(backingFile: options.backingFile, size: job.spec.size,
+                                        directIO: options.directIO, logicalBlockSize: options.logicalBlockSize,
+                                        readOnly: options.readOnly)
+        let device = try LoopDevice.attach(request, journal: journal)
+        job.loopDevice = device
+        job.undoTokens.append(undo.push("detach \(device.path) (backing \(options.backingFile))") { try device.detach() })
+        job.spec.filenames = [device.path]
+        job.spec.directory = nil
+        job.extensions.loop = Stats.LoopDeviceReport(device.report)
+        for warning in device.report.warnings { log("job '\(job.spec.name)': \(device.path): \(warning)") }
+    }
+
+    /// fio's layout step: regular files are created or extended before the job starts.
+    private func layOut(_ job: PreparedJob) throws {
+        var laidOut: Set<String> = []
+        for plan in job.plans {
+            for file in plan.files where file.kind == .regularFile || file.kind == .missing {
+                guard laidOut.insert(file.path).inserted else { continue }
+                var request = LayoutRequest(path: file.path, size: file.layoutSize, jobReads: job.reads, jobWrites: job.writes)
+                request.overwrite = job.spec.overwrite
+                request.fallocate = FileAllocation(rawValue: job.spec.fallocate.rawValue) ?? .native
+                let largestWrite = Int(max(job.spec.blockSize.write, job.spec.blockSizeRange?.write.max ?? 0))
+                request.chunkSize = max(request.chunkSize, largestWrite)
+                _ = try FileTarget.layOut(request)
+            }
+        }
+    }
+
+    private func describeTarget(_ path: String, job: PreparedJob) -> TargetInfo {
+        var info = TargetInfo(path: path)
+        let kind = FileTarget.kind(of: path)
+        info.kind = job.loopDevice?.path == path ? "loop" : (kind == .blockDevice ? "block" : "file")
+        info.sizeBytes = try? FileTarget.size(of: path)
+        if let fs = try? FileSystemInfo.of(path: path) {
+            info.fsType = fs.typeName
+            info.fsMagic = fs.magic
+        }
+        let alignment = (try? DirectIOAlignment.query(path: path)) ?? .notReported
+        job.alignments[path] = alignment
+        switch alignment {
+        case .aligned(let memory, let offset):
+            info.dioMemAlign = memory
+            info.dioOffsetAlign = offset
+        case .directIONotSupported: info.dioAlignNote = "this file does not support O_DIRECT (statx reports 0)"
+        case .notReported: info.dioAlignNote = "statx did not report STATX_DIOALIGN"
+        case .unsupported: info.dioAlignNote = "EOPNOTSUPP (e.g. ZFS with direct=disabled)"
+        }
+        if kind == .blockDevice {
+            let fd = open(path, O_RDONLY | O_CLOEXEC)
+            if fd >= 0 {
+                info.logicalBlockSize = try? FileTarget.logicalBlockSize(fd: fd, path: path)
+                close(fd)
+            }
+        }
+        info.bufferAlign = UInt64(AlignedBufferPool.alignment(dioMemAlign: alignment.memoryAlignment))
+        return info
+    }
+
+    private func makeWorker(_ plan: WorkerPlan, job: PreparedJob, progress: ProgressSlot?) throws -> WorkerThread {
+        let spec = job.spec
+        var fds: [Int32] = []
+        do {
+            for file in plan.files {
+                let fd = try FileTarget.open(path: file.path, direct: spec.direct, readOnly: !job.writes, create: false)
+                fds.append(fd)
+                if spec.invalidate && !spec.direct {
+                    try? FileTarget.invalidateCache(fd: fd, path: file.path, offset: file.regionStart, length: file.regionLength)
+                }
+            }
+        } catch {
+            for fd in fds { close(fd) }
+            throw error
+        }
+        let readSizes = picker(spec, .read)
+        let writeSizes = picker(spec, .write)
+        let largest = Int(max(readSizes.maximum, writeSizes.maximum))
+        let memoryAlignment = plan.files.compactMap { job.alignments[$0.path]?.memoryAlignment }.max()
+        let buffers: AlignedBufferPool
+        do {
+            buffers = try AlignedBufferPool(count: max(spec.iodepth, 1), size: largest,
+                                            alignment: AlignedBufferPool.alignment(dioMemAlign: memoryAlignment),
+                                            misalignment: Int(spec.iomemAlign), seed: plan.seed)
+        } catch {
+            for fd in fds { close(fd) }
+            throw error
+        }
+        let config = WorkerConfig(spec: spec, bytesPerLoop: plan.bytesPerLoop, seed: plan.seed)
+        let unit = spec.blockAlign.map { ba in activeDirections(spec).map { ba[$0] }.min() ?? 4096 }
+            ?? activeDirections(spec).map { dir in dir == .read ? readSizes.minimum : writeSizes.minimum }.min() ?? 4096
+        let cursors = plan.files.enumerated().map { index, file in
+            FileCursor(fileIndex: Int32(index), regionStart: file.regionStart, regionLength: file.regionLength,
+                       unit: unit, seed: plan.seed &+ UInt64(index) &* 0x9E37_79B9)
+        }
+        var statsConfig = WorkerStatsConfig(recordsSubmissionLatency: spec.ioengine == .ioUring)
+        statsConfig.progress = progress
+        let state = WorkerState(config: config, cursors: cursors, readSizes: readSizes, writeSizes: writeSizes,
+                                buffers: buffers, stats: WorkerStats(statsConfig))
+        var engineConfig = EngineConfig()
+        engineConfig.iodepth = max(spec.iodepth, 1)
+        engineConfig.fixedBuffers = spec.fixedbufs
+        engineConfig.registerFiles = spec.registerfiles
+        engineConfig.sqPoll = spec.sqthreadPoll
+        engineConfig.sqPollCPU = spec.sqthreadPollCPU
+        engineConfig.hipri = spec.hipri
+        return WorkerThread(plan: plan, engineKind: spec.ioengine, engineConfig: engineConfig, fds: fds, buffers: buffers, state: state)
+    }
+
+    private func activeDirections(_ spec: JobSpec) -> [DataDirection] {
+        var directions: [DataDirection] = []
+        if spec.rw.reads { directions.append(.read) }
+        if spec.rw.writes { directions.append(.write) }
+        return directions.isEmpty ? [.read] : directions
+    }
+
+    private func picker(_ spec: JobSpec, _ direction: DataDirection) -> BlockSizePicker {
+        if let split = spec.bssplit?[direction], !split.isEmpty { return BlockSizePicker(split: split) }
+        if let range = spec.blockSizeRange?[direction], range.min != range.max { return BlockSizePicker(range: range) }
+        return BlockSizePicker(fixed: spec.blockSizeRange?[direction].min ?? spec.blockSize[direction])
+    }
+}
+
+extension Stats.LoopDeviceReport {
+    /// The report's Codable shape from what the loop device learned at setup.
+    init(_ report: Targets.LoopDeviceReport) {
+        self.init(device: report.device, backingFile: report.backingFile, directIORequested: report.directIORequested,
+                  readOnly: report.readOnly)
+        backingFSType = report.backingFileSystem
+        backingFSMagic = report.backingFileSystemMagic
+        backingDioMemAlign = report.backingDirectIOAlignment?.memoryAlignment
+        backingDioOffsetAlign = report.backingDirectIOAlignment?.offsetAlignment
+        directIOEffective = report.directIOEffective
+        logicalBlockSize = report.logicalBlockSize
+        setupMethod = report.setupMethod.rawValue
+        autoclear = report.autoclear
+    }
+}

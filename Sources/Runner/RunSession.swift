@@ -1,0 +1,274 @@
+import Dispatch
+import Foundation
+import JobFile
+import Stats
+import Targets
+
+public let diobenchVersion = "0.1.0"
+
+/// How a run is carried out, beyond what the job files say.
+public struct RunOptions: Sendable {
+    /// Live progress on stderr (the CLI turns it on for a terminal).
+    public var showProgress = false
+    /// Where loop devices and other changes are journaled for `diobench cleanup` (nil: no journal).
+    public var journalDirectory: String? = "/run/diobench"
+    public var commandLine: [String] = CommandLine.arguments
+    /// Messages for the user (warnings, what was undone); the CLI sends them to stderr.
+    public var log: @Sendable (String) -> Void = { FileHandle.standardError.write(Data(("diobench: " + $0 + "\n").utf8)) }
+    public init() {}
+}
+
+/// What a run produced: the results (also when it was interrupted) and the exit status it earned.
+public struct RunOutcome: Sendable {
+    public var result: RunResult
+    /// 0: all jobs ran clean; 1: I/O errors or a job failed; 128+N: stopped by signal N.
+    public var exitStatus: Int32
+    public var interrupted: Bool
+}
+
+/// Runs parsed jobs the way fio does: jobs start together unless `stonewall` (or `wait_for`) makes
+/// them wait; each job's workers are threads that set up, start at one gate, and are merged after.
+/// Everything the run changes goes on an undo stack, undone on success, error and signal alike.
+public final class RunSession: @unchecked Sendable {
+    let parsed: ParsedJobFile
+    let options: RunOptions
+    let control = RunControl()
+    private let undo: UndoStack
+    private let journal: UndoJournal?
+    private var running: [PreparedJob] = []
+    private let runningLock = NSLock()
+    private var hardStop = false
+
+    public init(parsed: ParsedJobFile, options: RunOptions = RunOptions()) {
+        self.parsed = parsed
+        self.options = options
+        let needsJournal = parsed.jobs.contains { $0.loop != nil || $0.zfs != nil }
+        journal = needsJournal ? options.journalDirectory.flatMap { try? UndoJournal(directory: $0) } : nil
+        undo = UndoStack(journal: journal, log: options.log)
+    }
+
+    /// Runs every job; never throws: setup failures become failed jobs in the results.
+    public func run() -> RunOutcome {
+        SignalWatcher.shared.onSignal { [weak self] signal, count in self?.signalled(signal, count: count) }
+        let jobs = parsed.jobs.enumerated().map { PreparedJob(index: $0.offset, spec: $0.element) }
+        for phase in phases(of: jobs) {
+            if control.stopRequested { break }
+            runPhase(phase)
+        }
+        let outcomes = undo.undoAll()
+        for outcome in outcomes where !outcome.succeeded { options.log("cleanup: \(outcome.description)") }
+        return finish(jobs)
+    }
+
+    private func signalled(_ signal: Int32, count: Int) {
+        control.requestStop()
+        runningLock.lock()
+        let jobs = running
+        if count >= 2 { hardStop = true }
+        runningLock.unlock()
+        let name = signal == SIGINT ? "SIGINT" : signal == SIGTERM ? "SIGTERM" : "signal \(signal)"
+        options.log(count == 1 ? "\(name): stopping the workers; partial results follow (again to stop waiting)"
+                               : "\(name) again: not waiting for in-flight I/O; cleaning up")
+        for job in jobs { for worker in job.workers { worker.interrupt() } }
+    }
+
+    /// fio's ordering: a job with `stonewall` waits for every job before it; `wait_for` is treated the
+    /// same way when its target is in the current phase (it then waits for that phase).
+    func phases(of jobs: [PreparedJob]) -> [[PreparedJob]] {
+        var phases: [[PreparedJob]] = []
+        var current: [PreparedJob] = []
+        for job in jobs {
+            let waits = job.spec.stonewall || (job.spec.waitFor.map { name in current.contains { $0.spec.name == name } } ?? false)
+            if waits && !current.isEmpty {
+                phases.append(current)
+                current = []
+            }
+            current.append(job)
+        }
+        if !current.isEmpty { phases.append(current) }
+        return phases
+    }
+
+    private func runPhase(_ phase: [PreparedJob]) {
+        let workerCount = phase.reduce(0) { $0 + max($1.spec.numjobs, 1) }
+        let board = options.showProgress ? ProgressBoard(workers: workerCount) : nil
+        let preparer = JobPreparer(undo: undo, journal: journal, log: options.log)
+        var offset = 0
+        var ready: [PreparedJob] = []
+        for job in phase {
+            do {
+                try preparer.prepare(job, progress: board, progressOffset: offset)
+                ready.append(job)
+            } catch {
+                job.failure = "job '\(job.spec.name)': \(error)"
+                job.failureErrno = (error as? FileTargetError)?.errno ?? 0
+                options.log(job.failure!)
+                release(job)
+            }
+            offset += max(job.spec.numjobs, 1)
+        }
+        guard !ready.isEmpty else { return }
+        runningLock.lock()
+        running = ready
+        runningLock.unlock()
+
+        let gate = StartGate(count: ready.reduce(0) { $0 + $1.workers.count })
+        var started: [WorkerThread] = []
+        for job in ready {
+            for worker in job.workers {
+                do {
+                    try worker.start(gate: gate, control: control)
+                    started.append(worker)
+                } catch {
+                    job.failure = "job '\(job.spec.name)': \(error)"
+                    _ = gate.arrive(ready: false)   // stand in for the thread that never came
+                }
+            }
+        }
+        let now = monotonicNanoseconds()
+        for job in ready { job.startedAtNs = now }
+        let allReady = gate.open(unlessStopped: control)
+        let progress = board.map { ProgressPrinter(board: $0, jobs: ready, control: control) }
+        progress?.start()
+        for job in ready {
+            for worker in job.workers { waitFor(worker) }
+            job.finishedAtNs = monotonicNanoseconds()
+        }
+        progress?.stop()
+        runningLock.lock()
+        running = []
+        runningLock.unlock()
+        for job in ready {
+            if !allReady && job.failure == nil {
+                let reasons = job.workers.compactMap(\.setupError)
+                job.failure = reasons.isEmpty ? "job '\(job.spec.name)': not started (another job failed to set up)"
+                                              : "job '\(job.spec.name)': \(reasons[0])"
+                options.log(job.failure!)
+            }
+            explainFatalErrors(job)
+            release(job)
+        }
+    }
+
+    /// Joins a worker; after a second signal, gives up waiting (the I/O it is stuck in belongs to the kernel).
+    private func waitFor(_ worker: WorkerThread) {
+        while !worker.join(timeoutNs: 200_000_000) {
+            runningLock.lock()
+            let giveUp = hardStop
+            runningLock.unlock()
+            if giveUp { return }
+        }
+    }
+
+    /// Closes what the job opened, then undoes what was set up for it (loop device, …), newest first.
+    private func release(_ job: PreparedJob) {
+        for worker in job.workers where worker.isJoined {
+            for fd in worker.fds { close(fd) }
+        }
+        if job.spec.unlink {
+            for path in job.paths where FileTarget.kind(of: path) == .regularFile {
+                try? FileTarget.unlink(path: path, ignoreMissing: true)
+            }
+        }
+        for token in job.undoTokens.reversed() {
+            if let outcome = undo.undo(token), !outcome.succeeded {
+                options.log("job '\(job.spec.name)': cleanup: \(outcome.description): \(outcome.message)")
+            }
+        }
+        job.undoTokens = []
+    }
+
+    /// Turns a worker's first fatal I/O error into a sentence that says what to change.
+    private func explainFatalErrors(_ job: PreparedJob) {
+        guard job.failure == nil,
+              let (worker, failure) = job.workers.lazy.compactMap({ w in w.state.fatalError.map { (w, $0) } }).first else { return }
+        let path = failure.fileIndex >= 0 && Int(failure.fileIndex) < worker.plan.files.count
+            ? worker.plan.files[Int(failure.fileIndex)].path : job.paths.first ?? "?"
+        let op = failure.direction == .read ? "read" : "write"
+        var message = "\(op) of \(failure.length) bytes at offset \(failure.offset) of \(path) failed: \(errnoName(failure.errno))"
+        if failure.errno == EINVAL && job.spec.direct {
+            if let loop = job.loopDevice,
+               let explained = loop.explainDirectIOFailure(errno: failure.errno, offset: failure.offset, length: failure.length,
+                                                           bufferAddress: failure.bufferAddress) {
+                message = explained.description
+            } else if let alignment = job.alignments[path] {
+                message = alignment.explainFailure(operation: "O_DIRECT \(op)", errno: failure.errno,
+                                                   bufferAddress: failure.bufferAddress, offset: failure.offset, length: failure.length)
+            }
+        }
+        job.failure = "job '\(job.spec.name)': \(message)"
+        job.failureErrno = failure.errno
+        options.log(job.failure!)
+    }
+
+    private func finish(_ jobs: [PreparedJob]) -> RunOutcome {
+        let interrupted = control.stopRequested
+        var entries: [JobResult] = []
+        var anyErrors = false
+        var index = 0
+        while index < jobs.count {
+            let job = jobs[index]
+            let group = jobs[index...].prefix { $0.spec.group == job.spec.group }
+            if job.spec.groupReporting {
+                entries.append(entry(for: Array(group), interrupted: interrupted))
+                index += group.count
+            } else {
+                if job.workers.isEmpty {
+                    entries.append(entry(for: [job], interrupted: interrupted))
+                } else {
+                    for worker in job.workers {
+                        entries.append(entry(for: [job], workers: [worker], interrupted: interrupted))
+                    }
+                }
+                index += 1
+            }
+        }
+        for job in jobs {
+            if job.failure != nil { anyErrors = true }
+            for worker in job.workers where worker.state.stats.errors.total > 0 { anyErrors = true }
+        }
+        var result = RunResult(fioVersion: "diobench-\(diobenchVersion)", jobs: entries,
+                               globalOptions: FioOptionList(written: parsed.globalOptions))
+        result.diobench = RunExtension(version: diobenchVersion, environment: RunEnvironment.current(),
+                                       commandLine: options.commandLine, jobFiles: parsed.files,
+                                       partial: interrupted ? true : nil)
+        let status: Int32 = interrupted ? (SignalWatcher.shared.exitStatus ?? 1) : (anyErrors ? 1 : 0)
+        return RunOutcome(result: result, exitStatus: status, interrupted: interrupted)
+    }
+
+    /// One fio `jobs[]` entry: a single worker, or (group_reporting) all workers of the given jobs.
+    private func entry(for group: [PreparedJob], workers chosen: [WorkerThread]? = nil, interrupted: Bool) -> JobResult {
+        let first = group[0]
+        let workers = chosen ?? group.flatMap(\.workers)
+        let stats = WorkerStats.merged(workers.map(\.state.stats)) ?? WorkerStats()
+        var settings = JobReportSettings()
+        settings.percentileList = first.spec.percentileList
+        settings.clatPercentiles = first.spec.clatPercentiles
+        settings.latPercentiles = first.spec.latPercentiles
+        settings.iodepth = first.spec.iodepth
+        settings.description = first.spec.description
+        settings.continueOnError = first.spec.continueOnError != .none
+        settings.fileNames = workers.first?.plan.files.map(\.path) ?? first.paths
+        var extensions = first.extensions
+        extensions.targets = group.flatMap(\.targets)
+        let failure = group.compactMap(\.failure).first
+        extensions.errorMessage = failure
+        let stoppedEarly = interrupted || workers.contains { $0.state.stoppedBySignal }
+        if stoppedEarly { extensions.partial = true }
+        let error = group.first { $0.failure != nil }?.failureErrno ?? 0
+        return JobResult(name: first.spec.name, groupID: first.spec.group, stats: stats, settings: settings,
+                         options: FioOptionList(written: first.spec.writtenOptions), extensions: extensions,
+                         error: failure != nil && error == 0 ? EIO : error)
+    }
+}
+
+func errnoName(_ code: Int32) -> String {
+    "\(ErrnoNames.name(code)) (\(String(cString: strerror(code))))"
+}
+
+extension FioOptionList {
+    /// fio's "job options"/"global options": options as written, in file order; bare flags are left out as fio does.
+    init(written: [WrittenOption]) {
+        self.init(written.compactMap { option in option.value.map { (name: option.name, value: $0) } })
+    }
+}

@@ -1,0 +1,326 @@
+import Engines
+import JobFile
+import Stats
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Everything one worker thread owns: slots, cursors, pickers, random state and statistics.
+/// Allocated before the thread starts and freed after it ends; the loop itself allocates nothing.
+public struct WorkerState {
+    public let config: WorkerConfig
+    let units: UnsafeMutablePointer<IOUnit>
+    let freeSlots: UnsafeMutablePointer<Int32>
+    var freeCount: Int
+    let pending: UnsafeMutablePointer<Int32>
+    var pendingCount = 0
+    let completed: UnsafeMutablePointer<Int32>
+    let cursors: UnsafeMutablePointer<FileCursor>
+    let fileCount: Int
+    var nextFile = 0
+    let readSizes: BlockSizePicker
+    let writeSizes: BlockSizePicker
+    var offsetRandom: RandomSource
+    var choiceRandom: RandomSource
+    public var stats: WorkerStats
+    /// First error that stopped the worker, with the request that hit it.
+    public var fatalError: IOFailure?
+    public var stoppedBySignal = false
+
+    public init(config: WorkerConfig, cursors: [FileCursor], readSizes: BlockSizePicker, writeSizes: BlockSizePicker,
+                buffers: AlignedBufferPool, stats: WorkerStats) {
+        self.config = config
+        let depth = config.iodepth
+        units = .allocate(capacity: depth)
+        freeSlots = .allocate(capacity: depth)
+        pending = .allocate(capacity: depth)
+        completed = .allocate(capacity: depth)
+        for slot in 0..<depth {
+            units.advanced(by: slot).initialize(to: IOUnit(bufferIndex: Int32(slot), buffer: buffers.buffer(slot)))
+            freeSlots[slot] = Int32(depth - 1 - slot)
+        }
+        freeCount = depth
+        fileCount = cursors.count
+        self.cursors = .allocate(capacity: cursors.count)
+        self.cursors.initialize(from: cursors, count: cursors.count)
+        self.readSizes = readSizes
+        self.writeSizes = writeSizes
+        offsetRandom = RandomSource(seed: config.seed)
+        choiceRandom = RandomSource(seed: config.seed ^ 0xC0FF_EE00_D15C_0001)
+        self.stats = stats
+    }
+
+    public func deallocate() {
+        units.deinitialize(count: config.iodepth)
+        units.deallocate()
+        freeSlots.deallocate()
+        pending.deallocate()
+        completed.deallocate()
+        cursors.deinitialize(count: fileCount)
+        cursors.deallocate()
+        readSizes.deallocate()
+        writeSizes.deallocate()
+    }
+}
+
+/// An I/O that failed and stopped the worker (or the first of many that did not).
+public struct IOFailure: Sendable, Equatable {
+    public var errno: Int32
+    public var direction: DataDirection
+    public var fileIndex: Int32
+    public var offset: UInt64
+    public var length: Int
+    public var bufferAddress: UInt
+}
+
+/// Flags the main thread raises and workers read once per I/O (relaxed: a late read costs one I/O).
+public final class RunControl: Sendable {
+    private let stop = Atomic<Bool>(false)
+    public init() {}
+    /// Stop issuing and drain what is in flight.
+    @inlinable public var stopRequested: Bool { isStopping() }
+    @usableFromInline func isStopping() -> Bool { stop.load(ordering: .relaxed) }
+    public func requestStop() { stop.store(true, ordering: .relaxed) }
+}
+
+/// The I/O loop, specialized for each engine type. fio's do_io in spirit: keep up to `iodepth` I/Os in
+/// flight, submit in batches of `iodepth_batch_submit`, reap at least `iodepth_batch_complete_min`
+/// when the queue is full, refill from `iodepth_low`, stop at the byte budget, the runtime, or a stop request.
+@inline(never)
+public func runWorker<E: IOEngine>(engine: inout E, state w: inout WorkerState, control: RunControl) {
+    let config = w.config
+    if config.startDelayNs > 0 { sleepUntil(monotonicNs: monotonicNanoseconds() &+ config.startDelayNs) }
+    let start = monotonicNanoseconds()
+    w.stats.start(atNs: start)
+    let rampEnd = start &+ config.rampNs
+    var recording = config.rampNs == 0
+    let deadline = config.runtimeNs > 0 ? rampEnd &+ config.runtimeNs : UInt64.max
+    var passesLeft = config.loops
+    var bytesIssued: UInt64 = 0
+    var inflight = 0
+    var refilling = true
+    var writesSinceSync = 0
+    var nextIssueAt = start
+    let minimumLength = min(w.readSizes.minimum, w.writeSizes.minimum)
+    let reapMax = max(config.completeMax, 1)
+
+    @inline(__always) func complete(_ slot: Int32, at now: UInt64, w: inout WorkerState) -> Bool {
+        let unit = w.units.advanced(by: Int(slot))
+        let isRead = unit.pointee.op == .read
+        let result = unit.pointee.result
+        w.freeSlots[w.freeCount] = slot
+        w.freeCount &+= 1
+        // Recorded during ramp_time too: the stats restart when the ramp ends.
+        w.stats.record(isRead ? .read : .write, requested: unit.pointee.length, result: result,
+                       offset: unit.pointee.offset, fileIndex: unit.pointee.fileIndex, issueNs: unit.pointee.issueNs,
+                       submitNs: E.isSynchronous ? unit.pointee.issueNs : unit.pointee.submitNs, completeNs: now)
+        if _slowPath(result < 0) {
+            let direction: DataDirection = isRead ? .read : .write
+            if !config.continues(afterErrorIn: direction) {
+                if w.fatalError == nil {
+                    w.fatalError = IOFailure(errno: Int32(-result), direction: direction, fileIndex: unit.pointee.fileIndex,
+                                             offset: unit.pointee.offset, length: unit.pointee.length,
+                                             bufferAddress: UInt(bitPattern: unit.pointee.buffer))
+                }
+                return false
+            }
+        }
+        return true
+    }
+
+    /// Submits what is queued; stamps the batch's submit time for slat/clat.
+    @inline(__always) func commit(w: inout WorkerState) -> Bool {
+        if E.isSynchronous || w.pendingCount == 0 { return true }
+        var result = engine.commit()
+        while result == -Int(EINTR) || result == -Int(EAGAIN) { result = engine.commit() }
+        let now = monotonicNanoseconds()
+        for i in 0..<w.pendingCount { w.units[Int(w.pending[i])].submitNs = now }
+        w.stats.depth.recordSubmit(w.pendingCount)
+        w.pendingCount = 0
+        if result < 0 {
+            w.fatalError = IOFailure(errno: Int32(-result), direction: .read, fileIndex: -1, offset: 0, length: 0, bufferAddress: 0)
+            return false
+        }
+        return true
+    }
+
+    /// Reaps at least `min` completions; false when an error ends the worker.
+    @inline(__always) func reap(min: Int, w: inout WorkerState) -> Bool {
+        let got = engine.getEvents(min: min, max: reapMax, units: w.units, completed: w.completed)
+        if got == -Int(EINTR) || got == -Int(ETIME) || got == -Int(EAGAIN) { return true }
+        if got < 0 {
+            w.fatalError = IOFailure(errno: Int32(-got), direction: .read, fileIndex: -1, offset: 0, length: 0, bufferAddress: 0)
+            return false
+        }
+        if got == 0 { return true }
+        let now = monotonicNanoseconds()
+        w.stats.depth.recordComplete(got)
+        inflight &-= got
+        var ok = true
+        for i in 0..<got where !complete(w.completed[i], at: now, w: &w) { ok = false }
+        return ok
+    }
+
+    /// Issues a sync of every file once all earlier writes are done (`fsync=N`, `fdatasync=N`, `end_fsync`).
+    func syncFiles(_ op: IOOp, w: inout WorkerState) -> Bool {
+        while inflight > 0 { if !reap(min: inflight, w: &w) { return false } }
+        for file in 0..<w.fileCount {
+            let slot = w.freeSlots[w.freeCount - 1]
+            let unit = w.units.advanced(by: Int(slot))
+            unit.pointee.op = op
+            unit.pointee.fileIndex = w.cursors[file].fileIndex
+            unit.pointee.offset = 0
+            unit.pointee.length = 0
+            let t0 = monotonicNanoseconds()
+            unit.pointee.issueNs = t0
+            switch engine.queue(w.units, slot: slot) {
+            case .completed:
+                break
+            case .queued, .busy:
+                w.freeCount &-= 1
+                w.pending[w.pendingCount] = slot
+                w.pendingCount &+= 1
+                if !commit(w: &w) { return false }
+                var got = 0
+                while got == 0 {
+                    got = engine.getEvents(min: 1, max: 1, units: w.units, completed: w.completed)
+                    if got == -Int(EINTR) { got = 0 }
+                    if got < 0 { w.fatalError = IOFailure(errno: Int32(-got), direction: .write, fileIndex: -1, offset: 0, length: 0, bufferAddress: 0); return false }
+                }
+                w.freeCount &+= 1
+            }
+            w.stats.recordSync(result: unit.pointee.result, fileIndex: unit.pointee.fileIndex, issueNs: t0,
+                               completeNs: monotonicNanoseconds())
+            if unit.pointee.result < 0 {
+                if !config.continues(afterErrorIn: .write) {
+                    w.fatalError = IOFailure(errno: Int32(-unit.pointee.result), direction: .write, fileIndex: unit.pointee.fileIndex,
+                                             offset: 0, length: 0, bufferAddress: 0)
+                    return false
+                }
+            }
+        }
+        return true
+    }
+
+    func startNextPass() -> Bool {
+        passesLeft -= 1
+        if passesLeft <= 0 && !config.timeBased { return false }
+        bytesIssued = 0
+        for file in 0..<w.fileCount { w.cursors[file].rewind() }
+        return true
+    }
+
+    var running = true
+    while running {
+        // Issue until the queue is full, the pass is done, or time is up.
+        var passDone = false
+        var paced = false
+        while refilling && w.freeCount > 0 {
+            if control.stopRequested { w.stoppedBySignal = true; running = false; break }
+            var now = monotonicNanoseconds()
+            if now >= deadline { running = false; break }
+            if !recording && now >= rampEnd {
+                w.stats.start(atNs: now)
+                recording = true
+            }
+            if bytesIssued &+ minimumLength > config.bytesPerLoop {
+                passDone = true
+                break
+            }
+            if config.issueIntervalNs > 0 {
+                if now < nextIssueAt {
+                    if inflight > 0 { paced = true; break }   // reap while we wait
+                    sleepUntil(monotonicNs: nextIssueAt)
+                    now = monotonicNanoseconds()
+                }
+                nextIssueAt = max(nextIssueAt &+ config.issueIntervalNs, now &- config.issueIntervalNs &* 8)
+            }
+            if config.completeMin == 0 && inflight > 0 && !E.isSynchronous {
+                if !reap(min: 0, w: &w) { running = false; break }
+            }
+
+            let isWrite = config.readPercent == 0 || (config.readPercent < 100 && w.choiceRandom.percent() >= config.readPercent)
+            var length = isWrite ? w.writeSizes.pick(&w.choiceRandom) : w.readSizes.pick(&w.choiceRandom)
+            let left = config.bytesPerLoop &- bytesIssued
+            if length > left { length = left - left % minimumLength }
+            let fileSlot = w.nextFile
+            w.nextFile = fileSlot &+ 1 == w.fileCount ? 0 : fileSlot &+ 1
+            let offset: UInt64
+            if config.random {
+                offset = w.cursors[fileSlot].random(length: length, useMap: config.useRandomMap,
+                                                    runLength: config.sequenceModifier, rng: &w.offsetRandom)
+            } else {
+                offset = w.cursors[fileSlot].sequential(write: isWrite, length: length, gap: config.sequenceModifier)
+            }
+
+            w.freeCount &-= 1
+            let slot = w.freeSlots[w.freeCount]
+            let unit = w.units.advanced(by: Int(slot))
+            unit.pointee.op = isWrite ? .write : .read
+            unit.pointee.fileIndex = w.cursors[fileSlot].fileIndex
+            unit.pointee.offset = offset
+            unit.pointee.length = Int(length)
+            unit.pointee.issueNs = now
+            bytesIssued &+= length
+
+            switch engine.queue(w.units, slot: slot) {
+            case .completed:
+                w.stats.depth.recordDepth(1)
+                w.stats.depth.recordSubmit(1)
+                w.stats.depth.recordComplete(1)
+                if !complete(slot, at: monotonicNanoseconds(), w: &w) { running = false }
+            case .queued:
+                inflight &+= 1
+                w.stats.depth.recordDepth(inflight)
+                w.pending[w.pendingCount] = slot
+                w.pendingCount &+= 1
+                if w.pendingCount >= config.batchSubmit && !commit(w: &w) { running = false }
+            case .busy:
+                bytesIssued &-= length
+                w.freeCount &+= 1
+                refilling = false
+            }
+            if !running { break }
+            if isWrite && (config.fsyncEvery > 0 || config.fdatasyncEvery > 0) {
+                writesSinceSync &+= 1
+                if config.fsyncEvery > 0 && writesSinceSync % config.fsyncEvery == 0 {
+                    if !commit(w: &w) || !syncFiles(.fsync, w: &w) { running = false; break }
+                } else if config.fdatasyncEvery > 0 && writesSinceSync % config.fdatasyncEvery == 0 {
+                    if !commit(w: &w) || !syncFiles(.fdatasync, w: &w) { running = false; break }
+                }
+            }
+        }
+        if !commit(w: &w) { running = false }
+
+        if E.isSynchronous {
+            if passDone && running { running = startNextPass() }
+            continue
+        }
+        // Reap: wait when the queue is full or we are draining; otherwise just look.
+        if w.freeCount == 0 { refilling = false }
+        if inflight > 0 {
+            let mustWait = passDone || !running || !refilling || paced
+            let minimum = mustWait ? max(1, min(config.completeMin, inflight)) : 0
+            if !reap(min: minimum, w: &w) { running = false }
+            if inflight <= config.iodepthLow { refilling = true }
+        }
+        if passDone && inflight == 0 && running { running = startNextPass() }
+        if !running {
+            // Drain what is in flight before leaving; its buffers and slots are ours.
+            while inflight > 0 {
+                let got = engine.getEvents(min: inflight, max: reapMax, units: w.units, completed: w.completed)
+                if got < 0 && got != -Int(EINTR) { break }
+                if got > 0 {
+                    w.stats.depth.recordComplete(got)
+                    inflight &-= got
+                    let now = monotonicNanoseconds()
+                    for i in 0..<got { _ = complete(w.completed[i], at: now, w: &w) }
+                }
+            }
+        }
+    }
+
+    if config.endFsync && w.fatalError == nil { _ = syncFiles(.fsync, w: &w) }
+    w.stats.finish(atNs: monotonicNanoseconds())
+}

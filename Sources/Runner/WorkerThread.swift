@@ -1,0 +1,141 @@
+import Dispatch
+import Engines
+import JobFile
+import Stats
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One worker on its own POSIX thread. The thread creates its engine (io_uring rings are
+/// single-issuer: the thread that submits must create them), reports ready at the start gate,
+/// waits for the go, runs the I/O loop, and closes the engine. Buffers, slots and stats are
+/// set up before the thread starts and read back after it is joined: one owner at a time.
+final class WorkerThread: @unchecked Sendable {
+    let plan: WorkerPlan
+    let engineKind: EngineKind
+    let engineConfig: EngineConfig
+    let fds: [Int32]
+    let buffers: AlignedBufferPool
+    var state: WorkerState
+    private(set) var setupError: String?
+    private var thread: pthread_t?
+    private var finished = DispatchSemaphore(value: 0)
+
+    init(plan: WorkerPlan, engineKind: EngineKind, engineConfig: EngineConfig, fds: [Int32], buffers: AlignedBufferPool, state: WorkerState) {
+        self.plan = plan
+        self.engineKind = engineKind
+        self.engineConfig = engineConfig
+        self.fds = fds
+        self.buffers = buffers
+        self.state = state
+    }
+
+    /// Starts the thread; it arrives at `gate` once its engine is ready (or failed).
+    func start(gate: StartGate, control: RunControl) throws {
+        let context = Unmanaged.passRetained(ThreadContext(worker: self, gate: gate, control: control)).toOpaque()
+        var tid = pthread_t()
+        let rc = pthread_create(&tid, nil, { raw in
+            let context = Unmanaged<ThreadContext>.fromOpaque(raw!).takeRetainedValue()
+            context.worker.main(gate: context.gate, control: context.control)
+            return nil
+        }, context)
+        guard rc == 0 else {
+            Unmanaged<ThreadContext>.fromOpaque(context).release()
+            throw PlanError(description: "cannot start a worker thread: \(String(cString: strerror(rc)))")
+        }
+        thread = tid
+    }
+
+    /// Wakes the thread if it is blocked in a system call (the signal handler does nothing;
+    /// the interrupted call returns EINTR and the loop sees the stop flag).
+    func interrupt() {
+        if let thread { pthread_kill(thread, SIGUSR1) }
+    }
+
+    /// The thread was never started or has been joined: its state is the caller's again.
+    var isJoined: Bool { thread == nil }
+
+    /// Waits for the thread; false when `timeoutNs` passed first.
+    func join(timeoutNs: UInt64? = nil) -> Bool {
+        guard let thread else { return true }
+        if let timeoutNs {
+            if finished.wait(timeout: .now() + .nanoseconds(Int(timeoutNs))) == .timedOut { return false }
+            finished.signal()
+        }
+        pthread_join(thread, nil)
+        self.thread = nil
+        return true
+    }
+
+    private func main(gate: StartGate, control: RunControl) {
+        defer { finished.signal() }
+        switch engineKind {
+        case .psync: run(PsyncEngine(files: fds, config: engineConfig), gate: gate, control: control)
+        case .sync: run(SyncEngine(files: fds, config: engineConfig), gate: gate, control: control)
+        case .null: run(NullEngine(files: fds, config: engineConfig), gate: gate, control: control)
+        case .ioUring:
+            do {
+                let engine = try IOUringEngine(files: fds, buffers: engineConfig.fixedBuffers ? buffers : nil, config: engineConfig)
+                run(engine, gate: gate, control: control)
+            } catch {
+                setupError = error.message
+                _ = gate.arrive(ready: false)
+            }
+        }
+    }
+
+    private func run<E: IOEngine>(_ engine: E, gate: StartGate, control: RunControl) {
+        var engine = engine
+        defer { engine.close() }
+        guard gate.arrive(ready: true) else { return }
+        runWorker(engine: &engine, state: &state, control: control)
+    }
+}
+
+private final class ThreadContext {
+    let worker: WorkerThread
+    let gate: StartGate
+    let control: RunControl
+    init(worker: WorkerThread, gate: StartGate, control: RunControl) {
+        self.worker = worker
+        self.gate = gate
+        self.control = control
+    }
+}
+
+/// Holds workers until all of them have set up, then lets them go together, or not at all
+/// when one failed (fio starts a job's threads together the same way).
+final class StartGate: @unchecked Sendable {
+    private let arrivals = DispatchSemaphore(value: 0)
+    private let release = DispatchSemaphore(value: 0)
+    private let lock = DispatchSemaphore(value: 1)
+    private var failures = 0
+    private var proceed = false
+    let count: Int
+
+    init(count: Int) { self.count = count }
+
+    /// Called by each worker; blocks until the decision. Returns whether to run.
+    func arrive(ready: Bool) -> Bool {
+        lock.wait()
+        if !ready { failures += 1 }
+        lock.signal()
+        arrivals.signal()
+        release.wait()
+        lock.wait()
+        defer { lock.signal() }
+        return proceed
+    }
+
+    /// Called by the main thread: waits for every worker, then releases them. Returns whether all were ready.
+    @discardableResult
+    func open(unlessStopped control: RunControl) -> Bool {
+        for _ in 0..<count { arrivals.wait() }
+        lock.wait()
+        proceed = failures == 0 && !control.stopRequested
+        let result = proceed
+        lock.signal()
+        for _ in 0..<count { release.signal() }
+        return result
+    }
+}

@@ -1,0 +1,114 @@
+import ArgumentParser
+import Foundation
+import JobFile
+import Report
+import Runner
+import Stats
+
+/// `diobench run JOBFILE…` (and `diobench JOBFILE…`): fio's command line for running job files.
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run fio job files.")
+
+    @Argument(help: "Job files, in fio's format.")
+    var jobFiles: [String] = []
+
+    @Option(name: .customLong("output-format"),
+            help: "normal, json, json+ or terse; a comma list prints several (JSON alone keeps stdout pure JSON).")
+    var outputFormat = "normal"
+
+    @Option(name: .customLong("output"), help: "Write the report to this file instead of stdout.")
+    var output: String?
+
+    @Option(name: .customLong("section"), help: "Run only this job section (repeatable).")
+    var sections: [String] = []
+
+    @Flag(name: .customLong("parse-only"), help: "Print the resolved jobs and exit.")
+    var parseOnly = false
+
+    @Option(name: .customLong("cmdhelp"), help: "Describe a job option, or all of them (`--cmdhelp` alone).")
+    var cmdhelp: String?
+
+    @Flag(name: .customLong("save"), help: "Also save the run (result.json and the resolved jobs) under --results-dir.")
+    var save = false
+
+    @Option(name: .customLong("results-dir"), help: "Where --save puts runs.")
+    var resultsDirectory = "Results/runs"
+
+    @Flag(name: .customLong("no-progress"), help: "No live status line (it is off anyway when stdout is not a terminal).")
+    var noProgress = false
+
+    mutating func run() throws {
+        if let cmdhelp {
+            guard let text = OptionTable.cmdhelp(cmdhelp == "all" ? nil : cmdhelp) as String? else { return }
+            print(text, terminator: text.hasSuffix("\n") ? "" : "\n")
+            return
+        }
+        guard !jobFiles.isEmpty else {
+            throw ValidationError("no job file given (try `diobench run Jobs/quickstart.fio`)")
+        }
+        let formats: [OutputFormat]
+        do {
+            formats = try OutputFormat.parseList(outputFormat)
+        } catch {
+            throw ValidationError("\(error)")
+        }
+        let parsed: ParsedJobFile
+        do {
+            parsed = try JobFileParser().parse(paths: jobFiles, sections: sections.isEmpty ? nil : sections)
+        } catch {
+            throw UsageFailure(message: error.description)
+        }
+        for warning in parsed.warnings { standardError("diobench: warning: \(warning)") }
+        if parseOnly {
+            FileHandle.standardOutput.write(Data(parsed.jobs.map { $0.renderResolved() }.joined(separator: "\n").utf8))
+            return
+        }
+        guard !parsed.jobs.isEmpty else { throw UsageFailure(message: "no jobs to run in \(jobFiles.joined(separator: ", "))") }
+
+        if formats.contains(.normal) && output == nil {
+            FileHandle.standardOutput.write(Data(banner(parsed).utf8))
+        }
+        var options = RunOptions()
+        options.showProgress = !noProgress && isatty(STDOUT_FILENO) == 1 && isatty(STDERR_FILENO) == 1
+        let outcome = RunSession(parsed: parsed, options: options).run()
+
+        let text = try ReportRenderer.render(outcome.result, formats: formats)
+        if let output {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: output))
+        } else {
+            FileHandle.standardOutput.write(Data(text.utf8))
+        }
+        if save {
+            let folder = try SavedRun.write(outcome.result, jobs: parsed, under: resultsDirectory)
+            standardError("diobench: saved \(folder)")
+        }
+        if outcome.exitStatus != 0 { throw ExitCode(outcome.exitStatus) }
+    }
+
+    private func banner(_ parsed: ParsedJobFile) -> String {
+        let jobs = parsed.jobs.map { spec in
+            let sizes = DataDirection.allCases.map { direction -> (min: UInt64, max: UInt64) in
+                if let range = spec.blockSizeRange?[direction] { return (range.min, range.max) }
+                if let split = spec.bssplit?[direction], let lo = split.map(\.size).min(), let hi = split.map(\.size).max() {
+                    return (lo, hi)
+                }
+                return (spec.blockSize[direction], spec.blockSize[direction])
+            }
+            return JobBanner(name: spec.name, group: spec.group, rw: spec.rw.rawValue, blockSizes: sizes,
+                             ioengine: spec.ioengine.rawValue, iodepth: spec.iodepth, numjobs: spec.numjobs)
+        }
+        return JobBanner.render(jobs, version: "diobench-\(diobenchVersion)", threads: true)
+    }
+}
+
+/// A job-file or usage problem found after argument parsing: exit status 2, message as given.
+struct UsageFailure: Error, CustomStringConvertible {
+    var message: String
+    var description: String { message }
+}
+
+func standardError(_ line: String) {
+    FileHandle.standardError.write(Data((line + "\n").utf8))
+}
