@@ -192,7 +192,7 @@ public final class RunSession: @unchecked Sendable {
                                                            bufferAddress: failure.bufferAddress) {
                 message = explained.description
             } else if let alignment = job.alignments[path] {
-                message = alignment.explainFailure(operation: "O_DIRECT \(op)", errno: failure.errno,
+                message = alignment.explainFailure(operation: op, errno: failure.errno,
                                                    bufferAddress: failure.bufferAddress, offset: failure.offset, length: failure.length)
             }
         }
