@@ -95,7 +95,8 @@ struct JobPreparer {
         let kind = FileTarget.kind(of: path)
         info.kind = job.loopDevice?.path == path ? "loop" : (kind == .blockDevice ? "block" : "file")
         info.sizeBytes = try? FileTarget.size(of: path)
-        if let fs = try? FileSystemInfo.of(path: path) {
+        // A device node's own file system (devtmpfs) says nothing about the device.
+        if kind != .blockDevice && kind != .characterDevice, let fs = try? FileSystemInfo.of(path: path) {
             info.fsType = fs.typeName
             info.fsMagic = fs.magic
         }

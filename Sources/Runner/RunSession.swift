@@ -44,7 +44,8 @@ public final class RunSession: @unchecked Sendable {
         self.options = options
         let needsJournal = parsed.jobs.contains { $0.loop != nil || $0.zfs != nil }
         journal = needsJournal ? options.journalDirectory.flatMap { try? UndoJournal(directory: $0) } : nil
-        undo = UndoStack(journal: journal, log: options.log)
+        // Failed undo steps are reported from their outcomes; successful ones need no words.
+        undo = UndoStack(journal: journal)
     }
 
     /// Runs every job; never throws: setup failures become failed jobs in the results.
