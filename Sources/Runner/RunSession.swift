@@ -233,7 +233,8 @@ public final class RunSession: @unchecked Sendable {
         result.diobench = RunExtension(version: diobenchVersion, environment: RunEnvironment.current(),
                                        commandLine: options.commandLine, jobFiles: parsed.files,
                                        partial: interrupted ? true : nil)
-        let status: Int32 = interrupted ? (SignalWatcher.shared.exitStatus ?? 1) : (anyErrors ? 1 : 0)
+        let refused = jobs.contains { $0.refused }
+        let status: Int32 = interrupted ? (SignalWatcher.shared.exitStatus ?? 1) : refused ? 2 : (anyErrors ? 1 : 0)
         return RunOutcome(result: result, exitStatus: status, interrupted: interrupted)
     }
 

@@ -161,3 +161,48 @@ struct LoopJobTests {
         }
     }
 }
+
+/// Issue 8: a write job aimed at a device that holds a file system is refused with the reason,
+/// and runs when the job says so explicitly.
+@Suite(.serialized, .loopDevices, .enabled(if: canUseLoopDevices && FileManager.default.isExecutableFile(atPath: "/sbin/mkfs.ext4"),
+                                           "needs root, /dev/loop-control and mkfs.ext4"))
+struct WriteGuardJobTests {
+    @Test func ext4OnALoopDeviceIsRefusedUnlessOverridden() throws {
+        let dir = try WorkDirectory()
+        let image = dir.path + "/disk.img"
+        #expect(FileManager.default.createFile(atPath: image, contents: nil))
+        #expect(truncate(image, 32 << 20) == 0)
+        let device = try runProgram("/sbin/losetup", ["--find", "--show", image]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        try #require(device.hasPrefix("/dev/loop"))
+        defer { _ = try? runProgram("/sbin/losetup", ["--detach", device]) }
+        #expect(try runProgram("/sbin/mkfs.ext4", ["-q", "-F", device]).status == 0)
+
+        let job = "[clobber]\nfilename=\(device)\nrw=randwrite\nbs=4k\nsize=1m\ndirect=1\n"
+        let refused = try diobench(["run", try dir.write("a.fio", job)], timeout: 30)
+        #expect(refused.status == 2, "a refused job is a job error")
+        #expect(refused.stderr.contains("refusing to write to \(device)"), "\(refused.stderr)")
+        #expect(refused.stderr.contains("ext4"), "names what was found: \(refused.stderr)")
+        #expect(refused.stderr.contains("allow_data_overwrite=1"), "names the override")
+        let stillExt4 = try runProgram("/sbin/blkid", ["-p", "-o", "value", "-s", "TYPE", device]).stdout
+        #expect(stillExt4.contains("ext4"), "nothing was written")
+
+        let allowed = try diobench(["run", "--output-format=json", try dir.write("b.fio", job + "allow_data_overwrite=1\n")], timeout: 30)
+        #expect(allowed.status == 0, "\(allowed.stderr)")
+        #expect(allowed.stderr.contains("although"), "the override is reported: \(allowed.stderr)")
+        #expect(try jsonObject(allowed.stdout).jobs.first?.object("write").number("io_bytes") == 1_048_576)
+    }
+
+    @Test func existingFileNotLaidOutByDiobenchIsRefused() throws {
+        let dir = try WorkDirectory()
+        let file = try dir.write("precious.txt", "someone's data\n")
+        let refused = try diobench(["run", try dir.write("a.fio", "[w]\nfilename=\(file)\nrw=write\nsize=64k\n")], timeout: 30)
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("did not lay out"), "\(refused.stderr)")
+        #expect(try String(contentsOfFile: file, encoding: .utf8) == "someone's data\n")
+        // A file diobench laid out itself may be written again in a later run.
+        let own = try diobench(["run", try dir.write("b.fio", "[w]\ndirectory=\(dir.path)\nrw=write\nsize=64k\n")], timeout: 30)
+        #expect(own.status == 0)
+        let again = try diobench(["run", try dir.write("c.fio", "[w]\ndirectory=\(dir.path)\nrw=randwrite\nsize=64k\n")], timeout: 30)
+        #expect(again.status == 0, "\(again.stderr)")
+    }
+}
