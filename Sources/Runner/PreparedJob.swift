@@ -93,6 +93,14 @@ struct JobPreparer {
         // Writes through the loop device land in its backing file: guard the file before it is in use.
         let backingExists = FileTarget.kind(of: options.backingFile) != .missing
         if job.writes && !options.readOnly && backingExists { try check(options.backingFile, job: job) }
+        // A job that reads must find data, as fio lays out files before reading them: a new (or short)
+        // backing file is written out first, or the reads would hit holes and never touch the disk.
+        if job.reads, let size = job.spec.size, ((try? FileTarget.size(of: options.backingFile)) ?? 0) < size {
+            if backingExists { try check(options.backingFile, job: job) }
+            var layout = LayoutRequest(path: options.backingFile, size: size, jobReads: true, jobWrites: job.writes)
+            layout.fallocate = FileAllocation(rawValue: job.spec.fallocate.rawValue) ?? .native
+            _ = try FileTarget.layOut(layout)
+        }
         let request = LoopDeviceRequest(backingFile: options.backingFile, size: job.spec.size,
                                         directIO: options.directIO, logicalBlockSize: options.logicalBlockSize,
                                         readOnly: options.readOnly)
