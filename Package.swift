@@ -81,5 +81,8 @@ let package = Package(
         .testTarget(name: "StatsTests", dependencies: ["Stats"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Stats"], resources: [.copy("Fixtures")]),
         .testTarget(name: "RunnerTests", dependencies: ["Runner", "JobFile", "Stats", "Report", "Targets"]),
+        // compare, diff and baseline: statistics, matrix, HTML (rendered by Chromium), and the CLI end to end
+        // (depends on the executable so `swift test` builds the binary the tests run).
+        .testTarget(name: "CompareTests", dependencies: ["Report", "Stats", "JobFile", "diobench"]),
     ]
 )

@@ -49,7 +49,7 @@ public enum CompareFormat {
     /// "+12.5%", "−3.0%".
     public static func percent(_ v: Double) -> String {
         guard v.isFinite else { return v > 0 ? "+∞%" : v < 0 ? "−∞%" : "-" }
-        let text = String(format: "%.1f%%", abs(v))
+        let text = String(format: abs(v) >= 100 ? "%.0f%%" : "%.1f%%", abs(v))
         return (v > 0.05 ? "+" : v < -0.05 ? "−" : "±") + text
     }
 

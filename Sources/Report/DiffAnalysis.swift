@@ -20,7 +20,8 @@ public struct DiffRow: Sendable, Codable, Equatable {
     public var candidateRuns: Int
     public var baselineMedian: Double
     public var candidateMedian: Double
-    /// Candidate − baseline in the metric's unit: the Hodges-Lehmann shift, or the difference of the values.
+    /// Candidate − baseline in the metric's unit: the Hodges-Lehmann shift (of the logarithms, for positive
+    /// figures, turned back into units of the baseline median), or the difference of the values.
     public var shift: Double
     public var shiftLower: Double?
     public var shiftUpper: Double?
@@ -83,17 +84,31 @@ public enum DiffAnalysis {
         var pWorse: Double?, pBetter: Double?
         if useStatistics {
             let test = Statistics.mannWhitney(c, b)
-            let shift = Statistics.hodgesLehmannShift(from: b, to: c)
-            figures.shift = shift.estimate
-            figures.shiftLower = shift.lower
-            figures.shiftUpper = shift.upper
-            figures.confidence = shift.confidence
-            figures.lowerPercent = relative(shift.lower)
-            figures.upperPercent = relative(shift.upper)
+            if b.allSatisfy({ $0 > 0 }) && c.allSatisfy({ $0 > 0 }) {
+                // Performance changes are ratios ("20 % slower"): the shift of the logarithms is the log of the
+                // typical ratio, and its interval can't cross −100 % as an additive one can. The U test is the
+                // same on either scale (it only looks at the order of the values).
+                let logShift = Statistics.hodgesLehmannShift(from: b.map { log($0) }, to: c.map { log($0) })
+                figures.shift = medB * (exp(logShift.estimate) - 1)
+                figures.shiftLower = medB * (exp(logShift.lower) - 1)
+                figures.shiftUpper = medB * (exp(logShift.upper) - 1)
+                figures.confidence = logShift.confidence
+            } else {
+                let shift = Statistics.hodgesLehmannShift(from: b, to: c)
+                figures.shift = shift.estimate
+                figures.shiftLower = shift.lower
+                figures.shiftUpper = shift.upper
+                figures.confidence = shift.confidence
+            }
+            figures.lowerPercent = figures.shiftLower.flatMap(relative)
+            figures.upperPercent = figures.shiftUpper.flatMap(relative)
             switch better {
             case true?: pWorse = test.pLess; pBetter = test.pGreater
             case false?: pWorse = test.pGreater; pBetter = test.pLess
-            case nil: pWorse = test.pTwoSided; pBetter = test.pTwoSided
+            case nil:   // neither way is worse: test in the direction the values moved
+                let up = test.pGreater <= test.pLess
+                pWorse = up ? test.pGreater : test.pLess
+                pBetter = pWorse
             }
         }
         figures.changePercent = relative(figures.shift)
@@ -115,8 +130,7 @@ public enum DiffAnalysis {
         figures.p = worseBy > 0 ? pWorse : pBetter
         let pText = "p = " + String(format: "%.3g", figures.p ?? 1)
         if better == nil {
-            return pWorse <= options.alpha && beyond ? (figures, .changed, "\(pText) (two-sided)")
-                                                     : (figures, .noChange, "\(pText) (two-sided)")
+            return pWorse <= options.alpha && beyond ? (figures, .changed, pText) : (figures, .noChange, pText)
         }
         if worseBy > threshold && pWorse <= options.alpha { return (figures, .regression, "\(pText), worse than the ±\(thresholdText) threshold") }
         if -worseBy > threshold && pBetter <= options.alpha { return (figures, .improvement, "\(pText), better than the ±\(thresholdText) threshold") }

@@ -112,7 +112,7 @@ public enum DiffReport {
         var out = "diobench diff\n  baseline:  \(r.baseline)\n  candidate: \(r.candidate)\n"
         out += "  test: Mann-Whitney U, one-sided at α = \(String(format: "%g", r.alpha)); change = Hodges-Lehmann shift of the candidate from the baseline median; threshold ±\(String(format: "%g", r.thresholdPercent))%\n"
         if let e = r.candidateEnvironment ?? r.baselineEnvironment {
-            out += "  machine: " + EnvironmentTable.rows(e).prefix(4).map { "\($0.0) \($0.1)" }.joined(separator: ", ") + "\n"
+            out += "  machine: " + EnvironmentTable.rows(e).filter { ["kernel", "ZFS", "machine", "CPU"].contains($0.0) }.map { "\($0.0) \($0.1)" }.joined(separator: ", ") + "\n"
         }
         out += "\n"
         var groups: [(String, [DiffRow])] = []
