@@ -54,17 +54,29 @@ public struct DiffOptions: Sendable {
     public var thresholdPercent: Double = 5
     /// Significance level of the one-sided test.
     public var alpha: Double = 0.05
-    public init(thresholdPercent: Double = 5, alpha: Double = 0.05) {
+    /// Only these metrics are compared (nil: all). See `judges(_:)` for how a name matches.
+    public var metrics: [String]?
+    public init(thresholdPercent: Double = 5, alpha: Double = 0.05, metrics: [String]? = nil) {
         self.thresholdPercent = thresholdPercent
         self.alpha = alpha
+        self.metrics = metrics
+    }
+
+    /// Whether metric `id` is compared: a name matches the whole id ("read.iops"), its direction ("read") or
+    /// its figure ("iops", "clat_p99", "cpu_per_io").
+    public func judges(_ id: String) -> Bool {
+        guard let metrics else { return true }
+        let groups: Set<String> = ["read", "write", "trim", "zfs"]
+        return metrics.contains { id == $0 || groups.contains($0) && id.hasPrefix($0 + ".") || id.hasSuffix("." + $0) }
     }
 }
 
 /// The verdict rules. A metric regressed when the candidate is worse with evidence (one-sided Mann-Whitney
 /// p ≤ α) and the Hodges-Lehmann estimate of the change is worse than the threshold; an improvement
 /// mirrors that. When the run counts can't reach p ≤ α at all (1 against anything, 2 against 3: the best
-/// possible p is 1/C(m+n, m)), there are no statistics: the medians are compared against the threshold only,
-/// and the row says so.
+/// possible p is 1/C(m+n, m)), there are no statistics, and the row says so: the medians are compared against
+/// the threshold, and when a side has several runs, every candidate run must also lie beyond every baseline
+/// run (one slow run among five is not a regression of a single new run).
 public enum DiffAnalysis {
     public static func compare(metric id: String, baseline b: [Double], candidate c: [Double],
                                options: DiffOptions) -> (row: DiffRowFigures, verdict: DiffVerdict, reason: String)? {
@@ -120,10 +132,16 @@ public enum DiffAnalysis {
         let countText = "\(b.count) vs \(c.count) run\(c.count == 1 ? "" : "s")"
 
         guard useStatistics, let pWorse, let pBetter else {
-            let why = b.count == 1 || c.count == 1
-                ? "\(countText): no statistics possible; point values against the ±\(thresholdText) threshold"
-                : "\(countText) can't reach p ≤ \(String(format: "%g", options.alpha)) (best possible p = \(String(format: "%.2g", best))): point values against the ±\(thresholdText) threshold"
+            // No test can decide: judge the values. Beyond the threshold, and (when a side has several runs)
+            // every candidate run beyond every baseline run, the most these counts can show.
+            let separated = c.max()! < b.min()! || c.min()! > b.max()!
+            let several = b.count > 1 || c.count > 1
+            var why = b.count == 1 && c.count == 1
+                ? "1 vs 1 run: no statistics possible; point values against the ±\(thresholdText) threshold"
+                : "\(countText): no statistics possible (best possible p = \(String(format: "%.2g", best))); values against the ±\(thresholdText) threshold"
+            if several { why += " and the other side's range" }
             if !beyond { return (figures, .noChange, why) }
+            if several && !separated { return (figures, .noChange, why + ": the runs overlap") }
             if better == nil { return (figures, .changed, why) }
             return (figures, worseBy > 0 ? .regression : .improvement, why)
         }

@@ -53,7 +53,7 @@ public enum DiffReport {
                 for side in [(gb, "baseline"), (gc, "candidate")] where side.0.failedRuns > 0 {
                     notes.append("job '\(job)'\(cellSuffix(cellB)): \(side.0.failedRuns) failed run\(side.0.failedRuns == 1 ? "" : "s") of the \(side.1) left out")
                 }
-                for id in gb.metricIDs {
+                for id in gb.metricIDs where options.judges(id) {
                     guard let vb = gb.values[id], let vc = gc.values[id], let def = CompareMetrics.definition(id),
                           let outcome = DiffAnalysis.compare(metric: id, baseline: vb, candidate: vc, options: options) else { continue }
                     let f = outcome.row
@@ -110,7 +110,8 @@ public enum DiffReport {
 
     public static func text(_ r: DiffResult) -> String {
         var out = "diobench diff\n  baseline:  \(r.baseline)\n  candidate: \(r.candidate)\n"
-        out += "  test: Mann-Whitney U, one-sided at α = \(String(format: "%g", r.alpha)); change = Hodges-Lehmann shift of the candidate from the baseline median; threshold ±\(String(format: "%g", r.thresholdPercent))%\n"
+        out += "  test: Mann-Whitney U, one-sided at α = \(String(format: "%g", r.alpha)); threshold ±\(String(format: "%g", r.thresholdPercent))%\n"
+        out += "  change: Hodges-Lehmann estimate, the median of all candidate/baseline ratios (it can differ from the ratio of the medians)\n"
         if let e = r.candidateEnvironment ?? r.baselineEnvironment {
             out += "  machine: " + EnvironmentTable.rows(e).filter { ["kernel", "ZFS", "machine", "CPU"].contains($0.0) }.map { "\($0.0) \($0.1)" }.joined(separator: ", ") + "\n"
         }
@@ -161,7 +162,7 @@ public enum DiffReport {
     }
 
     static func cellName(_ cell: String) -> String { cell.isEmpty ? "the plain runs" : "cell '\(cell)'" }
-    static func cellSuffix(_ cell: String) -> String { cell.isEmpty ? "" : " [\(cell)]" }
+    static func cellSuffix(_ cell: String) -> String { cell.isEmpty || cell == "as written" ? "" : " [\(cell)]" }
     static func list(_ cells: [String]) -> String { cells.map { $0.isEmpty ? "(plain runs)" : "'\($0)'" }.joined(separator: ", ") }
     static func finite(_ v: Double?) -> Double? { v.flatMap { $0.isFinite ? $0 : nil } }
 }

@@ -39,7 +39,7 @@ public enum HTMLReport {
         th{background:#f0f0f0}
         .charts{display:flex;flex-wrap:wrap;gap:12px} .charts svg{background:#fff;border:1px solid #ddd;max-width:100%;height:auto}
         .note{background:#fff8e1;border:1px solid #f0d98c;padding:8px 12px;font-size:13px;max-width:900px}
-        .meta{font-size:13px;color:#444} footer{margin-top:28px;font-size:12px;color:#666}
+        .meta{font-size:13px;color:#444;overflow-wrap:anywhere} footer{margin-top:28px;font-size:12px;color:#666}
         .swatch{display:inline-block;width:10px;height:10px;margin-right:4px}
         """
 

@@ -91,6 +91,8 @@ struct CompareCommand: ParsableCommand {
                               started: Self.isoNow()),
             cells: cells.map { CompareCell(label: $0.label, settings: $0.settings) })
 
+        // Named now: the folder's time stamp is when the comparison started, as the runs' own folders are.
+        let folder = try outputFolder()
         var exitStatus: Int32 = 0
         let start = Date()
         for (index, slot) in schedule.enumerated() {
@@ -120,7 +122,6 @@ struct CompareCommand: ParsableCommand {
         }
         result.summarize()
 
-        let folder = try outputFolder()
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let json = try result.json()
         let table = CompareTable.render(result)

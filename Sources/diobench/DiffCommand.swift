@@ -28,6 +28,14 @@ struct DiffCommand: ParsableCommand {
     @Option(name: .customLong("cell"), help: "Matrix cell to use from compare results (e.g. 'direct=1').")
     var cell: String?
 
+    @Option(name: .customLong("metrics"), help: ArgumentHelp(
+        "Judge only these metrics, comma-separated: ids (read.iops), directions (read) or figures (iops, bw, clat_p50, clat_p99, clat_p99.9, cpu_per_io, zfs.fallback).",
+        valueName: "list"))
+    var metrics: String?
+
+    @Option(name: .customLong("alpha"), help: "Significance level of the one-sided test.")
+    var alpha = 0.05
+
     @Option(name: .customLong("baselines-dir"), help: "Where baseline names are looked up.")
     var baselinesDirectory = "Results/baselines"
 
@@ -37,11 +45,20 @@ struct DiffCommand: ParsableCommand {
     mutating func run() throws {
         guard ["normal", "json"].contains(outputFormat) else { throw ValidationError("--output-format \(outputFormat): expected normal or json") }
         let percent = try Self.parseThreshold(threshold)
+        guard alpha > 0, alpha < 1 else { throw ValidationError("--alpha \(alpha): expected a probability between 0 and 1, e.g. 0.05") }
+        let metricList = metrics.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
+        if let metricList {
+            let known = CompareMetrics.all.map(\.id)
+            for name in metricList where !known.contains(where: { DiffOptions(metrics: [name]).judges($0) }) {
+                throw ValidationError("--metrics: '\(name)' matches no metric (metrics: \(known.joined(separator: ", ")))")
+            }
+        }
         let result: DiffResult
         do {
             let b = try ResultLoader.load(baseline, baselinesDirectory: baselinesDirectory)
             let c = try ResultLoader.load(candidate, baselinesDirectory: baselinesDirectory)
-            result = try DiffReport.diff(baseline: b, candidate: c, cell: cell, options: DiffOptions(thresholdPercent: percent))
+            result = try DiffReport.diff(baseline: b, candidate: c, cell: cell,
+                                         options: DiffOptions(thresholdPercent: percent, alpha: alpha, metrics: metricList))
         } catch {
             throw UsageFailure(message: "diobench diff: \(error.description)")
         }

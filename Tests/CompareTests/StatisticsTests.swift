@@ -201,6 +201,21 @@ struct SampleStream {
         let few = try #require(DiffAnalysis.compare(metric: "read.iops", baseline: [1000, 1001], candidate: [500, 501, 502], options: DiffOptions()))
         #expect(few.verdict == .regression)
         #expect(few.reason.contains("best possible p = 0.1"))
+        // One new run inside the baseline's range is not a regression, however far from its median.
+        let inside = try #require(DiffAnalysis.compare(metric: "read.iops", baseline: [1000, 800, 1100, 1050, 990], candidate: [850], options: DiffOptions()))
+        #expect(inside.verdict == .noChange)
+        #expect(inside.reason.contains("overlap"))
+        let below = try #require(DiffAnalysis.compare(metric: "read.iops", baseline: [1000, 800, 1100, 1050, 990], candidate: [700], options: DiffOptions()))
+        #expect(below.verdict == .regression)
+    }
+
+    @Test func metricSelectionMatchesIdsDirectionsAndFigures() {
+        let ids = CompareMetrics.all.map(\.id)
+        #expect(ids.filter(DiffOptions(metrics: ["iops"]).judges) == ["read.iops", "write.iops", "trim.iops"])
+        #expect(ids.filter(DiffOptions(metrics: ["read"]).judges).count == 5)
+        #expect(ids.filter(DiffOptions(metrics: ["write.clat_p99", "cpu_per_io"]).judges) == ["write.clat_p99", "cpu_per_io"])
+        #expect(ids.filter(DiffOptions(metrics: ["clat_p99"]).judges) == ["read.clat_p99", "write.clat_p99", "trim.clat_p99"])
+        #expect(ids.filter(DiffOptions().judges) == ids)
     }
 
     @Test func countsWithoutADirectionAreChangedNeverRegressed() throws {
