@@ -13,7 +13,7 @@ public struct SampleGroup: Sendable, Equatable {
     public var job: String
     /// Metric id → one value per run that had it, in run order.
     public var values: [String: [Double]]
-    /// Runs in which this job's entry failed (error set): left out of `values`.
+    /// Runs in which this job's entry failed (error set) or was cut short by a signal: left out of `values`.
     public var failedRuns: Int
 
     /// Metric ids present, in table order.
@@ -39,8 +39,9 @@ public struct SampleTable: Sendable {
                     index[id] = slot
                     groups.append(SampleGroup(cell: labeled.cell, job: key, values: [:], failedRuns: 0))
                 }
-                // A failed job's figures describe the failure, not the setting.
-                guard job.error == 0, job.diobench?.errorMessage == nil else {
+                // A failed or interrupted job's figures describe the failure or a fraction of the run, not the setting.
+                guard job.error == 0, job.diobench?.errorMessage == nil, job.diobench?.partial != true,
+                      labeled.run.diobench?.partial != true else {
                     groups[slot].failedRuns += 1
                     continue
                 }

@@ -33,7 +33,10 @@ public enum CompareTable {
             }
             let failed = summaries.compactMap { $0?.failedRuns }.reduce(0, +)
             out += TextColumns.render(rows)
-            if failed > 0 { out += "  \(failed) run\(failed == 1 ? "" : "s") of this job failed and are left out\n" }
+            if failed > 0 {
+                out += failed == 1 ? "  1 run of this job failed or was interrupted, and is left out\n"
+                                   : "  \(failed) runs of this job failed or were interrupted, and are left out\n"
+            }
             out += "\n"
         }
         for (n, confidence) in lowCoverage.sorted(by: { $0.key < $1.key }) {

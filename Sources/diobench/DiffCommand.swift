@@ -10,10 +10,11 @@ struct DiffCommand: ParsableCommand {
         abstract: "Compare results against a baseline; exit 1 on a regression beyond the threshold.",
         discussion: """
             Each side is a baseline name (Results/baselines/NAME), a run folder (Results/runs/…), a compare \
-            folder or compare.json, a folder of run folders, a result.json, or fio's own JSON output. With 2 or \
-            more runs per side (3 or more for a verdict), each metric gets a Mann-Whitney U test and a \
-            Hodges-Lehmann estimate of the change with its interval; with a single run per side, point values \
-            are compared against the threshold. Exit status: 0 no regression, 1 regression, 2 bad input.
+            folder or compare.json, a folder of run folders, a result.json, or fio's own JSON output. When the \
+            run counts allow a decision (3 against 3 or more), each metric gets a one-sided Mann-Whitney U test \
+            and a Hodges-Lehmann estimate of the change with its interval; with fewer, values are compared \
+            against the threshold (and the other side's range), and the output says so. Exit status: 0 no \
+            regression, 1 regression, 2 bad input.
             """)
 
     @Argument(help: "The reference: baseline name, folder or JSON file.")

@@ -87,6 +87,35 @@ let compareDirectRun: Result<(output: ProcessOutput, folder: String), any Error>
         #expect(unknown.stderr.contains("did you mean 'direct'?"), "stderr: \(unknown.stderr)")
     }
 
+    /// SIGINT in the middle: the runs so far are written, the cut-short run is left out of the statistics,
+    /// and the exit status is 128 + SIGINT.
+    @Test func anInterruptedCompareKeepsWhatItHasAndLeavesThePartialRunOut() throws {
+        let dir = try scratchDirectory("interrupt")
+        let job = try writeJob(quickReadJob.replacingOccurrences(of: "runtime=500ms", with: "runtime=2s"), named: "long.fio", in: dir)
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: diobenchBinary)
+        p.arguments = ["compare", job, "--matrix", "bs=4k,8k", "--repeat", "3", "--output-dir", dir + "/out"]
+        p.currentDirectoryURL = URL(fileURLWithPath: dir)
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        usleep(3_200_000)   // into the second run
+        p.interrupt()
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 128 + SIGINT)
+        let result = try ResultLoader.readCompare(dir + "/out/compare.json")
+        #expect(result.info.interrupted == true)
+        let runs = result.cells.flatMap(\.runs)
+        #expect(runs.count >= 1 && runs.count < 6)
+        let partial = runs.filter { $0.diobench?.partial == true }
+        #expect(partial.count == 1, "the run the signal cut short")
+        let counted = result.cells.compactMap { $0.summary?.first?.runs }.reduce(0, +)
+        #expect(counted == runs.count - 1, "the partial run is not in the statistics")
+        let table = try String(contentsOfFile: dir + "/out/table.txt", encoding: .utf8)
+        #expect(table.contains("interrupted, and is left out"))
+        #expect(table.contains("Interrupted: some cells have fewer runs."))
+    }
+
     // MARK: diff
 
     @Test func diffOfARunAgainstItselfExitsZero() throws {
