@@ -5,8 +5,9 @@ public enum CompareFormat {
     public static func value(_ v: Double, _ unit: MetricUnit) -> String {
         guard v.isFinite else { return "-" }
         switch unit {
-        case .iops: return scaled(v, steps: [(1e9, "G"), (1e6, "M"), (1e3, "k")])
-        case .count: return scaled(v, steps: [(1e9, "G"), (1e6, "M"), (1e4, "k")])
+        case .iops: return scaled(v, steps: [(1e9, 1e9, "G"), (1e6, 1e6, "M"), (1e3, 1e3, "k")])
+        // Counts stay exact up to 9999 (a count of 4096 direct I/Os is worth reading as such).
+        case .count: return scaled(v, steps: [(1e9, 1e9, "G"), (1e6, 1e6, "M"), (1e4, 1e3, "k")])
         case .bytesPerSecond:
             let units = ["B/s", "KiB/s", "MiB/s", "GiB/s", "TiB/s"]
             var x = v, i = 0
@@ -53,8 +54,9 @@ public enum CompareFormat {
         return (v > 0.05 ? "+" : v < -0.05 ? "−" : "±") + text
     }
 
-    static func scaled(_ v: Double, steps: [(Double, String)]) -> String {
-        for (size, suffix) in steps where abs(v) >= size { return significant(v / size) + suffix }
+    /// The first step whose threshold `v` reaches: v / divisor with the suffix.
+    static func scaled(_ v: Double, steps: [(threshold: Double, divisor: Double, suffix: String)]) -> String {
+        for step in steps where abs(v) >= step.threshold { return significant(v / step.divisor) + step.suffix }
         return abs(v) >= 100 || v == v.rounded() ? String(format: "%.0f", v) : significant(v)
     }
 

@@ -75,7 +75,7 @@ enum HTMLCharts {
     /// Latency (log scale) against percentile on a "nines" scale (50, 90, 99, 99.9, …), where the tail
     /// gets room in proportion to how rare it is: x = log10(100 / (100 − p)).
     static func percentileCurves(title: String, series: [LineSeries]) -> String {
-        let plotW = width - margin.left - margin.right - 120, plotH = height - margin.top - margin.bottom
+        let plotW = width - margin.left - margin.right - legendWidth(series.map(\.name)), plotH = height - margin.top - margin.bottom
         let xs = series.flatMap { $0.points.map(\.x) }.filter { $0 < 100 }
         let ys = series.flatMap { $0.points.map(\.y) }.filter { $0 > 0 }
         var svg = open(title: title)
@@ -113,7 +113,8 @@ enum HTMLCharts {
     // MARK: stacked bars
 
     static func stackedBars(title: String, categories: [(label: String, segments: [StackSegment])], unit: MetricUnit) -> String {
-        let plotW = width - margin.left - margin.right - 120, plotH = height - margin.top - margin.bottom
+        let names = categories.flatMap { $0.segments.map(\.name) }
+        let plotW = width - margin.left - margin.right - legendWidth(names), plotH = height - margin.top - margin.bottom
         let top = niceCeiling(categories.map { $0.segments.reduce(0) { $0 + max($1.value, 0) } }.max() ?? 1, unit: unit)
         var svg = open(title: title)
         for t in linearTicks(upTo: top) {
@@ -152,6 +153,11 @@ enum HTMLCharts {
     static func axes(plotW: Double, plotH: Double) -> String {
         line(margin.left, margin.top, margin.left, margin.top + plotH, stroke: "#444")
             + line(margin.left, margin.top + plotH, margin.left + plotW, margin.top + plotH, stroke: "#444")
+    }
+
+    /// Room for a legend right of the plot: its longest name at about 6.5 px a character (11 px type).
+    static func legendWidth(_ names: [String]) -> Double {
+        min(max(Double(names.map(\.count).max() ?? 0) * 6.5 + 30, 90), 240)
     }
 
     static func legend(x: Double, y: Double, entries: [(String, String)]) -> String {
@@ -203,7 +209,12 @@ enum HTMLCharts {
     /// An axis label in the unit of the axis's top, so the ticks read 0, 0.4, 0.8 … GiB/s.
     static func tickLabel(_ v: Double, top: Double, _ unit: MetricUnit) -> String {
         if v == 0 { return "0" }
-        guard let (scale, name) = CompareFormat.sharedScale(top, unit) else { return CompareFormat.value(v, unit) }
+        let scaled: (Double, String)?
+        switch unit {
+        case .iops, .count: scaled = top >= 1e6 ? (1e6, "M") : top >= 1e3 ? (1e3, "k") : nil
+        default: scaled = CompareFormat.sharedScale(top, unit)
+        }
+        guard let (scale, name) = scaled else { return CompareFormat.value(v, unit) }
         var number = String(format: "%.2f", v / scale)
         while number.hasSuffix("0") { number.removeLast() }
         if number.hasSuffix(".") { number.removeLast() }

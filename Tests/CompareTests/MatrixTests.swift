@@ -123,3 +123,24 @@ import Testing
         }
     }
 }
+
+@Suite struct FormatTests {
+    @Test(arguments: [
+        (999.0, MetricUnit.iops, "999"), (12_345, .iops, "12.3k"), (2_500_000, .iops, "2.50M"),
+        (4096, .count, "4096"), (22_400, .count, "22.4k"), (1_500_000, .count, "1.50M"),
+        (1536, .bytesPerSecond, "1.50KiB/s"), (3 * 1_073_741_824, .bytesPerSecond, "3.00GiB/s"),
+        (850, .nanoseconds, "850ns"), (21_200, .nanoseconds, "21.2µs"), (4_120_000, .nanoseconds, "4.12ms"), (2.5e9, .nanoseconds, "2.50s"),
+    ])
+    func valuesReadAsTheirUnit(value: Double, unit: MetricUnit, text: String) {
+        #expect(CompareFormat.value(value, unit) == text)
+    }
+
+    @Test func intervalsShareTheMediansUnit() {
+        let m = MetricSummary(metric: "read.clat_p50", median: 21_200, lower: 18_800, upper: 33_600, confidence: 0.75, count: 3)
+        #expect(CompareFormat.interval(m, .nanoseconds) == "21.2 [18.8–33.6] µs")
+        let one = MetricSummary(metric: "read.iops", median: 12_300, lower: 12_300, upper: 12_300, confidence: 0, count: 1)
+        #expect(CompareFormat.interval(one, .iops) == "12.3k")
+        #expect(CompareFormat.percent(-21.34) == "−21.3%")
+        #expect(CompareFormat.percent(172.4) == "+172%")
+    }
+}
