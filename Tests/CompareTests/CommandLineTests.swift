@@ -255,6 +255,20 @@ let compareDirectRun: Result<(output: ProcessOutput, folder: String), any Error>
         #expect(missing.stderr.contains("baselines: quick"))
     }
 
+    /// The baseline kept in git stays readable, by name from the package root, and agrees with itself.
+    @Test func theQuickstartBaselineInTheRepositoryReads() throws {
+        let manifest = try #require(BaselineStore.manifest(packageRoot + "/Results/baselines/quickstart"))
+        #expect(manifest.samples.reduce(0) { $0 + $1.runs } >= 3)
+        #expect(manifest.environment?.kernel != nil)
+        #expect(manifest.jobFiles == ["quickstart.fio"])
+        let diff = try diobench(["diff", "quickstart", "Results/baselines/quickstart"])
+        #expect(diff.status == 0, "\(diff.stdout)\(diff.stderr)")
+        for job in ["seq-write", "seq-read", "rand-read-cached", "rand-read-direct", "rand-read-uring"] {
+            #expect(diff.stdout.contains("job '\(job)' ("), "\(job)")
+        }
+        #expect(!diff.stdout.contains("REGRESSION"))
+    }
+
     // MARK: live progress
 
     /// On a terminal the status line shows (jobs, percent, rates, IOPS, ETA); it goes to stderr, so the JSON
