@@ -82,6 +82,9 @@ let package = Package(
         .testTarget(name: "ZFSTests", dependencies: ["ZFS"], resources: [.copy("Fixtures")]),
         .testTarget(name: "StatsTests", dependencies: ["Stats"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Stats"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "RunnerTests", dependencies: ["Runner", "JobFile", "Stats", "Report", "Targets", "DiobenchTestSupport"]),
+        // End to end through the CLI; depends on the executable so `swift test` builds the binary the tests run.
+        .testTarget(name: "RunnerTests", dependencies: ["Runner", "JobFile", "Stats", "Report", "Targets", "DiobenchTestSupport", "diobench"]),
+        // compare, diff and baseline: statistics, matrix, HTML (rendered by Chromium), and the CLI end to end.
+        .testTarget(name: "CompareTests", dependencies: ["Report", "Stats", "JobFile", "diobench"]),
     ]
 )
