@@ -58,7 +58,7 @@ let package = Package(
         .target(
             name: "Runner",
             dependencies: [
-                "JobFile", "Engines", "Targets", "ZFS", "Stats", "Report",
+                "JobFile", "Engines", "Targets", "ZFS", "Stats", "Report", "Verify",
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "Logging", package: "swift-log"),
             ],
