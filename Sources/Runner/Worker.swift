@@ -107,7 +107,6 @@ enum VerifyOff: VerifySwitch { static var on: Bool { false } }
 
 func ioLoop<E: IOEngine, V: VerifySwitch>(engine: inout E, state w: inout WorkerState, control: RunControl, verifying: V.Type) {
     let config = w.config
-    let verify = w.verify
     if config.startDelayNs > 0 { sleepUntil(monotonicNs: monotonicNanoseconds() &+ config.startDelayNs) }
     let start = monotonicNanoseconds()
     w.stats.start(atNs: start)
@@ -143,7 +142,7 @@ func ioLoop<E: IOEngine, V: VerifySwitch>(engine: inout E, state w: inout Worker
                 return false
             }
         }
-        if V.on { return verify.unsafelyUnwrapped.completed(unit, slot: slot) }
+        if V.on { return w.verify.unsafelyUnwrapped.completed(unit, slot: slot) }
         return true
     }
 
@@ -224,8 +223,8 @@ func ioLoop<E: IOEngine, V: VerifySwitch>(engine: inout E, state w: inout Worker
     /// fio's verify phase (end of a pass) and verify_backlog: reads back every logged write and checks
     /// it. Waits for the I/O in flight first. False when the worker must stop (I/O error, verify_fatal,
     /// signal); I/O still in flight then is drained by the caller.
-    func readBack(w: inout WorkerState) -> Bool {
-        let v = verify.unsafelyUnwrapped
+    @inline(never) func readBack(w: inout WorkerState) -> Bool {
+        let v = w.verify.unsafelyUnwrapped
         guard let log = v.log else { return true }
         while inflight > 0 { if !reap(min: 1, w: &w) { return false } }
         defer { log.removeAll() }
@@ -273,13 +272,13 @@ func ioLoop<E: IOEngine, V: VerifySwitch>(engine: inout E, state w: inout Worker
         return ok
     }
 
-    func startNextPass(w: inout WorkerState) -> Bool {
-        if V.on && verify.unsafelyUnwrapped.readsBack && !readBack(w: &w) { return false }
+    @inline(never) func startNextPass(w: inout WorkerState) -> Bool {
+        if V.on && w.verify.unsafelyUnwrapped.readsBack && !readBack(w: &w) { return false }
         passesLeft -= 1
         if passesLeft <= 0 && !config.timeBased { return false }
         bytesIssued = 0
         for file in 0..<w.fileCount { w.cursors[file].rewind() }
-        if V.on { verify.unsafelyUnwrapped.generation &+= 1 }
+        if V.on { w.verify.unsafelyUnwrapped.generation &+= 1 }
         return true
     }
 
@@ -301,7 +300,7 @@ func ioLoop<E: IOEngine, V: VerifySwitch>(engine: inout E, state w: inout Worker
                 passDone = true
                 break
             }
-            if V.on && verify.unsafelyUnwrapped.readBackDue {
+            if V.on && w.verify.unsafelyUnwrapped.readBackDue {
                 // verify_backlog (or a full log): check what was written so far before writing more.
                 if !readBack(w: &w) { running = false; break }
                 now = monotonicNanoseconds()
@@ -338,7 +337,7 @@ func ioLoop<E: IOEngine, V: VerifySwitch>(engine: inout E, state w: inout Worker
             unit.pointee.offset = offset
             unit.pointee.length = Int(length)
             if V.on && isWrite {
-                verify.unsafelyUnwrapped.fill(unit)
+                w.verify.unsafelyUnwrapped.fill(unit)
                 now = monotonicNanoseconds()   // the latency starts once the block is ready
             }
             unit.pointee.issueNs = now
