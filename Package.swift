@@ -52,6 +52,11 @@ let package = Package(
         .target(name: "CVerifyChecksums"),
         // fio-style data verification: block headers, fill/check, outcomes, the verify_backlog log.
         .target(name: "Verify", dependencies: ["CVerifyChecksums"], swiftSettings: hotPath),
+        // libFuzzer target for the job-file parser (.ci/fuzz builds it with -sanitize=fuzzer); a plain
+        // build is a replayer: `JobFileFuzz FILE…`.
+        .executableTarget(name: "JobFileFuzz", dependencies: ["JobFile", "CLibFuzzer"]),
+        // The declaration of libFuzzer's driver (the fuzzer runtime defines it).
+        .systemLibrary(name: "CLibFuzzer"),
         // Throughput of the verify kernels (run in release, outside the test suite).
         .executableTarget(name: "VerifyBenchmark", dependencies: ["Verify"], swiftSettings: hotPath),
         // Plans runs and drives the worker threads; owns cleanup and signals.
