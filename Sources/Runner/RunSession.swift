@@ -97,6 +97,8 @@ public final class RunSession: @unchecked Sendable {
         var offset = 0
         var ready: [PreparedJob] = []
         for job in phase {
+            // Stopped during setup: set up nothing more (what was set up is undone below).
+            if control.stopRequested { break }
             do {
                 try preparer.prepare(job, progress: board, progressOffset: offset)
                 ready.append(job)
@@ -140,7 +142,9 @@ public final class RunSession: @unchecked Sendable {
         running = []
         runningLock.unlock()
         for job in ready {
-            if !allReady && job.failure == nil {
+            if !allReady && job.failure == nil && control.stopRequested && job.workers.allSatisfy({ $0.setupError == nil }) {
+                job.failure = "job '\(job.spec.name)': not started: the run was stopped by a signal during setup"
+            } else if !allReady && job.failure == nil {
                 let reasons = job.workers.compactMap(\.setupError)
                 job.failure = reasons.isEmpty ? "job '\(job.spec.name)': not started (another job failed to set up)"
                                               : "job '\(job.spec.name)': \(reasons[0])"
