@@ -86,6 +86,7 @@ enum DiobenchTextBlock {
             + "\(v.blocksChecked) blocks (\(size)) checked, \(v.blocksFailed) failed"
         let kinds = v.byKind.nonZero.map { "\($0.kind)=\($0.count)" }
         if !kinds.isEmpty { out += ": " + kinds.joined(separator: ", ") }
+        if let overwritten = v.blocksOverwritten { out += "; \(overwritten) not checked (overwritten later in the pass)" }
         if v.stoppedAtFirstFailure == true { out += "; verify_fatal stopped the job" }
         out += "\n"
         for f in v.failures.prefix(8) {

@@ -15,6 +15,7 @@ extension WorkerVerify {
         report.blocksChecked = blocksChecked
         report.bytesChecked = bytesChecked
         report.blocksFailed = blocksFailed
+        if blocksOverwritten > 0 { report.blocksOverwritten = blocksOverwritten }
         for (index, kind) in VerifyFailureRecord.kinds.enumerated() { report.byKind[kind] = failureCount(kindIndex: index) }
         report.failures = (0..<recordCount).map { i in
             let record = record(i)

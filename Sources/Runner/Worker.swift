@@ -230,12 +230,18 @@ func ioLoop<E: IOEngine, V: VerifySwitch>(engine: inout E, state w: inout Worker
         defer { log.removeAll() }
         if log.isEmpty { return true }
         if v.dropCacheBeforeReadBack { v.dropCaches() }
+        let order = v.readBackOrder.unsafelyUnwrapped
+        v.blocksOverwritten &+= UInt64(order.prepare(log))
         var next = 0
         var ok = true
-        while ok && (next < log.count || inflight > 0) {
-            issuing: while next < log.count && w.freeCount > 0 {
+        while ok && (next < order.count || inflight > 0) {
+            issuing: while next < order.count && w.freeCount > 0 {
                 if control.stopRequested { w.stoppedBySignal = true; ok = false; break }
-                let entry = log[next]
+                guard let index = order.logIndex(at: next) else {
+                    next &+= 1
+                    continue
+                }
+                let entry = log[index]
                 w.freeCount &-= 1
                 let slot = w.freeSlots[w.freeCount]
                 let unit = w.units.advanced(by: Int(slot))

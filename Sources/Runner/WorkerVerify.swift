@@ -26,6 +26,8 @@ public final class WorkerVerify {
     /// Completed writes not yet read back; nil when this worker never reads back (`do_verify=0`,
     /// read-only jobs, `time_based` without `verify_backlog`).
     let log: VerifyLog?
+    /// The log's read-back order (sorted, overwritten entries skipped); nil with the log.
+    let readBackOrder: ReadBackOrder?
     /// Read back once this many writes are logged (`verify_backlog`, else the log's size). The log
     /// holds `iodepth` more, for the writes still in flight when the threshold is reached.
     let readBackThreshold: Int
@@ -45,6 +47,8 @@ public final class WorkerVerify {
     public private(set) var blocksFailed: UInt64 = 0
     /// Writes that completed but found the log full (not read back; should stay 0).
     public private(set) var writesNotLogged: UInt64 = 0
+    /// Writes not read back because a later write of the same read-back overlapped them (see ReadBackOrder).
+    public internal(set) var blocksOverwritten: UInt64 = 0
     public private(set) var stoppedAtFirstFailure = false
     /// Failures per kind, indexed as `VerifyFailureRecord.kindIndex`.
     let kindCounts: UnsafeMutablePointer<UInt64>
@@ -61,9 +65,11 @@ public final class WorkerVerify {
         self.fatal = fatal
         if let threshold = readBackThreshold {
             log = VerifyLog(capacity: threshold + iodepth)
+            readBackOrder = ReadBackOrder(capacity: threshold + iodepth)
             self.readBackThreshold = threshold
         } else {
             log = nil
+            readBackOrder = nil
             self.readBackThreshold = Int.max
         }
         slotCount = iodepth

@@ -168,3 +168,23 @@ import Testing
 }
 
 func hexByte(_ b: UInt8) -> String { (b < 16 ? "0" : "") + String(b, radix: 16) }
+
+/// Several block sizes, a pass that wraps, norandommap: a later write overlaps an earlier one, whose bytes
+/// are then gone. Those are counted as overwritten, not reported as torn.
+@Suite struct VerifyOverlapTests {
+    @Test(arguments: ["rw=randwrite\nbsrange=4k-16k", "rw=write\nbsrange=4k-16k", "rw=randwrite\nbssplit=4k/50:64k/50",
+                      "rw=randwrite\nnorandommap", "rw=randwrite\nbsrange=4k-16k\nverify_backlog=7\nloops=2"])
+    func overlappedBlocksAreSkippedNotFailed(_ options: String) throws {
+        let dir = try WorkDirectory()
+        let job = "[o]\ndirectory=\(dir.path)\nsize=2m\nbs=4k\nverify=crc32c\nioengine=io_uring\niodepth=8\n\(options)\n"
+        let out = try diobench(["run", "--output-format=json", try dir.write("j.fio", job)], timeout: 60)
+        try #require(out.status == 0, "\(options): \(out.stderr)")
+        let entry = try #require(try jsonObject(out.stdout).jobs.first)
+        let v = entry.object("diobench").object("verify")
+        #expect(v.number("blocks_failed") == 0, "\(options): \(v)")
+        let overwritten = max(v.number("blocks_overwritten"), 0)
+        if options.hasPrefix("rw=randwrite") { #expect(overwritten > 0, "\(options): these patterns overlap some writes") }
+        #expect(v.number("blocks_checked") + overwritten == entry.object("write").number("total_ios"),
+                "\(options): every write is either checked or counted as overwritten")
+    }
+}

@@ -16,6 +16,9 @@ public struct VerifyReport: Sendable, Equatable, Codable {
     public var blocksChecked: UInt64 = 0
     public var bytesChecked: UInt64 = 0
     public var blocksFailed: UInt64 = 0
+    /// Written blocks not read back because a later write of the same pass overlapped them (several
+    /// block sizes, a pass wrapping around, norandommap): their bytes are no longer there to check.
+    public var blocksOverwritten: UInt64?
     public var byKind = VerifyKindCounts()
     /// The first failures, in the order they were found.
     public var failures: [VerifyFailureReport] = []
@@ -36,6 +39,8 @@ public struct VerifyReport: Sendable, Equatable, Codable {
         blocksChecked += other.blocksChecked
         bytesChecked += other.bytesChecked
         blocksFailed += other.blocksFailed
+        let overwritten = (blocksOverwritten ?? 0) + (other.blocksOverwritten ?? 0)
+        blocksOverwritten = overwritten > 0 ? overwritten : nil
         byKind.add(other.byKind)
         failures += other.failures
         let notListed = (failuresNotListed ?? 0) + (other.failuresNotListed ?? 0)
@@ -45,7 +50,7 @@ public struct VerifyReport: Sendable, Equatable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case method, mode, readBack = "read_back", jobID = "job_id", seed, blocksChecked = "blocks_checked", bytesChecked = "bytes_checked"
-        case blocksFailed = "blocks_failed", byKind = "by_kind", failures, failuresNotListed = "failures_not_listed"
+        case blocksFailed = "blocks_failed", blocksOverwritten = "blocks_overwritten", byKind = "by_kind", failures, failuresNotListed = "failures_not_listed"
         case stoppedAtFirstFailure = "stopped_at_first_failure"
     }
 }
