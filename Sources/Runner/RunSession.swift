@@ -144,6 +144,7 @@ public final class RunSession: @unchecked Sendable {
         for job in ready {
             if !allReady && job.failure == nil && control.stopRequested && job.workers.allSatisfy({ $0.setupError == nil }) {
                 job.failure = "job '\(job.spec.name)': not started: the run was stopped by a signal during setup"
+                job.failureErrno = EINTR
             } else if !allReady && job.failure == nil {
                 let reasons = job.workers.compactMap(\.setupError)
                 job.failure = reasons.isEmpty ? "job '\(job.spec.name)': not started (another job failed to set up)"
