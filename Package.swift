@@ -52,13 +52,18 @@ let package = Package(
         .target(name: "CVerifyChecksums"),
         // fio-style data verification: block headers, fill/check, outcomes, the verify_backlog log.
         .target(name: "Verify", dependencies: ["CVerifyChecksums"], swiftSettings: hotPath),
+        // libFuzzer target for the job-file parser (.ci/fuzz builds it with -sanitize=fuzzer); a plain
+        // build is a replayer: `JobFileFuzz FILE…`.
+        .executableTarget(name: "JobFileFuzz", dependencies: ["JobFile", "CLibFuzzer"]),
+        // The declaration of libFuzzer's driver (the fuzzer runtime defines it).
+        .systemLibrary(name: "CLibFuzzer"),
         // Throughput of the verify kernels (run in release, outside the test suite).
         .executableTarget(name: "VerifyBenchmark", dependencies: ["Verify"], swiftSettings: hotPath),
         // Plans runs and drives the worker threads; owns cleanup and signals.
         .target(
             name: "Runner",
             dependencies: [
-                "JobFile", "Engines", "Targets", "ZFS", "Stats", "Report",
+                "JobFile", "Engines", "Targets", "ZFS", "Stats", "Report", "Verify",
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -83,7 +88,7 @@ let package = Package(
         .testTarget(name: "StatsTests", dependencies: ["Stats"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Stats"], resources: [.copy("Fixtures")]),
         // End to end through the CLI; depends on the executable so `swift test` builds the binary the tests run.
-        .testTarget(name: "RunnerTests", dependencies: ["Runner", "JobFile", "Stats", "Report", "Targets", "DiobenchTestSupport", "diobench"]),
+        .testTarget(name: "RunnerTests", dependencies: ["Runner", "JobFile", "Stats", "Report", "Targets", "Verify", "DiobenchTestSupport", "diobench"]),
         // compare, diff and baseline: statistics, matrix, HTML (rendered by Chromium), and the CLI end to end.
         .testTarget(name: "CompareTests", dependencies: ["Report", "Stats", "JobFile", "diobench"]),
     ]

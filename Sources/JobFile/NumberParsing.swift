@@ -204,8 +204,17 @@ struct ExpressionEvaluator {
         position += 1
         let exponent = try power()  // right-associative
         guard exponent >= 0 else { throw ValueProblem("negative exponent in expression") }
+        // By squaring: one multiplication per bit of the exponent, so 0^8001000000000 (bases 0, 1 and -1
+        // never overflow) takes 43 steps, not eight trillion (a hang the fuzzer found). Squaring overflows
+        // only when the result would too.
         var result: Int64 = 1
-        for _ in 0..<exponent { result = try checked(result.multipliedReportingOverflow(by: base)) }
+        var factor = base
+        var remaining = exponent
+        while remaining > 0 {
+            if remaining & 1 == 1 { result = try checked(result.multipliedReportingOverflow(by: factor)) }
+            remaining >>= 1
+            if remaining > 0 { factor = try checked(factor.multipliedReportingOverflow(by: factor)) }
+        }
         return result
     }
 

@@ -10,6 +10,7 @@ enum DiobenchTextBlock {
         if let loop = ext.loop { out += loopDevice(loop) }
         if let zfs = ext.zfs { out += zfsBlock(zfs) }
         if let errors = ext.ioErrors, errors.total > 0 { out += ioErrors(errors) }
+        if let verify = ext.verify { out += verifyBlock(verify) }
         if let events = ext.kernelEvents, !events.isEmpty {
             out += "  kernel       : \(events.count) event\(events.count == 1 ? "" : "s") in the kernel log\n"
             for e in events.prefix(10) { out += "     \(pad(e.kind, 10)): \(e.message)\n" }
@@ -75,6 +76,26 @@ enum DiobenchTextBlock {
         if let r = z.rejected, r.reads + r.writes > 0 { out += "     rejected  : reads=\(r.reads), writes=\(r.writes)\n" }
         if let w = z.pollutionWarning { out += "     warning   : \(w)\n" }
         for n in z.notes ?? [] { out += "     note      : \(n)\n" }
+        return out
+    }
+
+    static func verifyBlock(_ v: VerifyReport) -> String {
+        let size = FioNumberFormat.string(v.bytesChecked, pow2: true, unit: .byte)
+        let how = v.mode == "read" ? "every read" : v.readBack == false ? "blocks written, not read back in this run" : "read back after writing"
+        var out = "  verify       : \(v.method) (\(how)), "
+            + "\(v.blocksChecked) blocks (\(size)) checked, \(v.blocksFailed) failed"
+        let kinds = v.byKind.nonZero.map { "\($0.kind)=\($0.count)" }
+        if !kinds.isEmpty { out += ": " + kinds.joined(separator: ", ") }
+        if let overwritten = v.blocksOverwritten { out += "; \(overwritten) not checked (overwritten later in the pass)" }
+        if v.stoppedAtFirstFailure == true { out += "; verify_fatal stopped the job" }
+        out += "\n"
+        for f in v.failures.prefix(8) {
+            out += "     \(pad(f.kind, 10)): \(f.file) block at offset \(f.offset), length \(f.length)"
+            if let bad = f.firstBadOffset { out += ", first bad byte at offset \(bad)" }
+            out += "; expected \(f.expected), found \(f.found)\n"
+        }
+        let unlisted = v.blocksFailed - UInt64(min(v.failures.count, 8))
+        if unlisted > 0 { out += "     (\(unlisted) more failed block\(unlisted == 1 ? "" : "s") not listed)\n" }
         return out
     }
 

@@ -190,6 +190,14 @@ struct JobPreparer {
             throw error
         }
         let config = WorkerConfig(spec: spec, bytesPerLoop: plan.bytesPerLoop, seed: plan.seed)
+        let verify: WorkerVerify?
+        do {
+            verify = try WorkerVerify.make(spec: spec, jobWrites: job.writes, bytesPerLoop: plan.bytesPerLoop, readSizes: readSizes,
+                                           writeSizes: writeSizes, fds: fds, paths: plan.files.map(\.path))
+        } catch {
+            for fd in fds { close(fd) }
+            throw error
+        }
         let unit = spec.blockAlign.map { ba in activeDirections(spec).map { ba[$0] }.min() ?? 4096 }
             ?? activeDirections(spec).map { dir in dir == .read ? readSizes.minimum : writeSizes.minimum }.min() ?? 4096
         let cursors = plan.files.enumerated().map { index, file in
@@ -199,7 +207,7 @@ struct JobPreparer {
         var statsConfig = WorkerStatsConfig(recordsSubmissionLatency: spec.ioengine == .ioUring)
         statsConfig.progress = progress
         let state = WorkerState(config: config, cursors: cursors, readSizes: readSizes, writeSizes: writeSizes,
-                                buffers: buffers, stats: WorkerStats(statsConfig))
+                                buffers: buffers, stats: WorkerStats(statsConfig), verify: verify)
         var engineConfig = EngineConfig()
         engineConfig.iodepth = max(spec.iodepth, 1)
         engineConfig.fixedBuffers = spec.fixedbufs

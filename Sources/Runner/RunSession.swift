@@ -97,6 +97,8 @@ public final class RunSession: @unchecked Sendable {
         var offset = 0
         var ready: [PreparedJob] = []
         for job in phase {
+            // Stopped during setup: set up nothing more (what was set up is undone below).
+            if control.stopRequested { break }
             do {
                 try preparer.prepare(job, progress: board, progressOffset: offset)
                 ready.append(job)
@@ -140,13 +142,17 @@ public final class RunSession: @unchecked Sendable {
         running = []
         runningLock.unlock()
         for job in ready {
-            if !allReady && job.failure == nil {
+            if !allReady && job.failure == nil && control.stopRequested && job.workers.allSatisfy({ $0.setupError == nil }) {
+                job.failure = "job '\(job.spec.name)': not started: the run was stopped by a signal during setup"
+                job.failureErrno = EINTR
+            } else if !allReady && job.failure == nil {
                 let reasons = job.workers.compactMap(\.setupError)
                 job.failure = reasons.isEmpty ? "job '\(job.spec.name)': not started (another job failed to set up)"
                                               : "job '\(job.spec.name)': \(reasons[0])"
                 options.log(job.failure!)
             }
             explainFatalErrors(job)
+            for line in job.noteVerifyFailures() { options.log(line) }
             release(job)
         }
     }
@@ -257,6 +263,8 @@ public final class RunSession: @unchecked Sendable {
         extensions.errorMessage = failure
         let stoppedEarly = interrupted || workers.contains { $0.state.stoppedBySignal }
         if stoppedEarly { extensions.partial = true }
+        extensions.verify = group.compactMap { job in job.verifyReport(workers: job.workers.filter { w in workers.contains { $0 === w } }) }
+            .reduce(nil as VerifyReport?) { merged, next in merged.map { var m = $0; m.merge(next); return m } ?? next }
         let error = group.first { $0.failure != nil }?.failureErrno ?? 0
         return JobResult(name: first.spec.name, groupID: first.spec.group, stats: stats, settings: settings,
                          options: FioOptionList(written: first.spec.writtenOptions), extensions: extensions,

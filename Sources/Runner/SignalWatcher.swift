@@ -41,10 +41,14 @@ public final class SignalWatcher: @unchecked Sendable {
     }
 
     /// Registers a reaction; it gets the signal number and how many signals came so far (1, 2, …).
+    /// Signals that came before it was registered (say, while the job file was being parsed) are
+    /// replayed to it at once, on the caller's thread: a run that starts after a Ctrl-C stops at once.
     public func onSignal(_ reaction: @escaping (Int32, Int) -> Void) {
         lock.wait()
         onSignal.append(reaction)
+        let (signal, n) = (received, count)
         lock.signal()
+        if n > 0 { reaction(signal, n) }
     }
 
     /// The first signal received, or 0.

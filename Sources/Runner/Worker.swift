@@ -24,13 +24,16 @@ public struct WorkerState {
     var offsetRandom: RandomSource
     var choiceRandom: RandomSource
     public var stats: WorkerStats
+    /// Data verification (`verify=`); nil when the job does not verify.
+    public let verify: WorkerVerify?
     /// First error that stopped the worker, with the request that hit it.
     public var fatalError: IOFailure?
     public var stoppedBySignal = false
 
     public init(config: WorkerConfig, cursors: [FileCursor], readSizes: BlockSizePicker, writeSizes: BlockSizePicker,
-                buffers: AlignedBufferPool, stats: WorkerStats) {
+                buffers: AlignedBufferPool, stats: WorkerStats, verify: WorkerVerify? = nil) {
         self.config = config
+        self.verify = verify
         let depth = config.iodepth
         units = .allocate(capacity: depth)
         freeSlots = .allocate(capacity: depth)
@@ -89,6 +92,20 @@ public final class RunControl: Sendable {
 /// when the queue is full, refill from `iodepth_low`, stop at the byte budget, the runtime, or a stop request.
 @inline(never)
 public func runWorker<E: IOEngine>(engine: inout E, state w: inout WorkerState, control: RunControl) {
+    // Two specializations: without verify the loop carries no verify code at all, not even a branch.
+    if w.verify != nil {
+        ioLoop(engine: &engine, state: &w, control: control, verifying: VerifyOn.self)
+    } else {
+        ioLoop(engine: &engine, state: &w, control: control, verifying: VerifyOff.self)
+    }
+}
+
+/// Whether a specialization of the I/O loop verifies data: a compile-time constant in each.
+protocol VerifySwitch { static var on: Bool { get } }
+enum VerifyOn: VerifySwitch { static var on: Bool { true } }
+enum VerifyOff: VerifySwitch { static var on: Bool { false } }
+
+func ioLoop<E: IOEngine, V: VerifySwitch>(engine: inout E, state w: inout WorkerState, control: RunControl, verifying: V.Type) {
     let config = w.config
     if config.startDelayNs > 0 { sleepUntil(monotonicNs: monotonicNanoseconds() &+ config.startDelayNs) }
     let start = monotonicNanoseconds()
@@ -125,6 +142,7 @@ public func runWorker<E: IOEngine>(engine: inout E, state w: inout WorkerState, 
                 return false
             }
         }
+        if V.on { return w.verify.unsafelyUnwrapped.completed(unit, slot: slot) }
         return true
     }
 
@@ -202,11 +220,71 @@ public func runWorker<E: IOEngine>(engine: inout E, state w: inout WorkerState, 
         return true
     }
 
-    func startNextPass() -> Bool {
+    /// fio's verify phase (end of a pass) and verify_backlog: reads back every logged write and checks
+    /// it. Waits for the I/O in flight first. False when the worker must stop (I/O error, verify_fatal,
+    /// signal); I/O still in flight then is drained by the caller.
+    @inline(never) func readBack(w: inout WorkerState) -> Bool {
+        let v = w.verify.unsafelyUnwrapped
+        guard let log = v.log else { return true }
+        while inflight > 0 { if !reap(min: 1, w: &w) { return false } }
+        defer { log.removeAll() }
+        if log.isEmpty { return true }
+        if v.dropCacheBeforeReadBack { v.dropCaches() }
+        let order = v.readBackOrder.unsafelyUnwrapped
+        v.blocksOverwritten &+= UInt64(order.prepare(log))
+        var next = 0
+        var ok = true
+        while ok && (next < order.count || inflight > 0) {
+            issuing: while next < order.count && w.freeCount > 0 {
+                if control.stopRequested { w.stoppedBySignal = true; ok = false; break }
+                guard let index = order.logIndex(at: next) else {
+                    next &+= 1
+                    continue
+                }
+                let entry = log[index]
+                w.freeCount &-= 1
+                let slot = w.freeSlots[w.freeCount]
+                let unit = w.units.advanced(by: Int(slot))
+                unit.pointee.op = .read
+                unit.pointee.fileIndex = entry.fileIndex
+                unit.pointee.offset = entry.offset
+                unit.pointee.length = Int(entry.length)
+                unit.pointee.issueNs = monotonicNanoseconds()
+                v.expect(generation: entry.generation, inSlot: slot)
+                switch engine.queue(w.units, slot: slot) {
+                case .completed:
+                    next &+= 1
+                    w.stats.depth.recordDepth(1)
+                    w.stats.depth.recordSubmit(1)
+                    w.stats.depth.recordComplete(1)
+                    if !complete(slot, at: monotonicNanoseconds(), w: &w) { ok = false }
+                case .queued:
+                    next &+= 1
+                    inflight &+= 1
+                    w.stats.depth.recordDepth(inflight)
+                    w.pending[w.pendingCount] = slot
+                    w.pendingCount &+= 1
+                    if w.pendingCount >= config.batchSubmit && !commit(w: &w) { ok = false }
+                case .busy:
+                    v.expect(generation: 0, inSlot: slot)
+                    w.freeCount &+= 1
+                    break issuing
+                }
+                if !ok { break }
+            }
+            if !commit(w: &w) { ok = false }
+            if ok && inflight > 0 && !reap(min: 1, w: &w) { ok = false }
+        }
+        return ok
+    }
+
+    @inline(never) func startNextPass(w: inout WorkerState) -> Bool {
+        if V.on && w.verify.unsafelyUnwrapped.readsBack && !readBack(w: &w) { return false }
         passesLeft -= 1
         if passesLeft <= 0 && !config.timeBased { return false }
         bytesIssued = 0
         for file in 0..<w.fileCount { w.cursors[file].rewind() }
+        if V.on { w.verify.unsafelyUnwrapped.generation &+= 1 }
         return true
     }
 
@@ -227,6 +305,11 @@ public func runWorker<E: IOEngine>(engine: inout E, state w: inout WorkerState, 
             if bytesIssued >= config.bytesPerLoop {
                 passDone = true
                 break
+            }
+            if V.on && w.verify.unsafelyUnwrapped.readBackDue {
+                // verify_backlog (or a full log): check what was written so far before writing more.
+                if !readBack(w: &w) { running = false; break }
+                now = monotonicNanoseconds()
             }
             if config.issueIntervalNs > 0 {
                 if now < nextIssueAt {
@@ -259,6 +342,10 @@ public func runWorker<E: IOEngine>(engine: inout E, state w: inout WorkerState, 
             unit.pointee.fileIndex = w.cursors[fileSlot].fileIndex
             unit.pointee.offset = offset
             unit.pointee.length = Int(length)
+            if V.on && isWrite {
+                w.verify.unsafelyUnwrapped.fill(unit)
+                now = monotonicNanoseconds()   // the latency starts once the block is ready
+            }
             unit.pointee.issueNs = now
             // Holes of `rw=write:N` count against the budget, as fio's skipped bytes do.
             bytesIssued &+= config.random ? length : length &+ config.sequenceModifier
@@ -293,7 +380,7 @@ public func runWorker<E: IOEngine>(engine: inout E, state w: inout WorkerState, 
         if !commit(w: &w) { running = false }
 
         if E.isSynchronous {
-            if passDone && running { running = startNextPass() }
+            if passDone && running { running = startNextPass(w: &w) }
             continue
         }
         // Reap: wait when the queue is full or we are draining; otherwise just look.
@@ -304,7 +391,7 @@ public func runWorker<E: IOEngine>(engine: inout E, state w: inout WorkerState, 
             if !reap(min: minimum, w: &w) { running = false }
             if inflight <= config.iodepthLow { refilling = true }
         }
-        if passDone && inflight == 0 && running { running = startNextPass() }
+        if passDone && inflight == 0 && running { running = startNextPass(w: &w) }
         if !running {
             // Drain what is in flight before leaving; its buffers and slots are ours.
             while inflight > 0 {

@@ -73,6 +73,9 @@ public final class LoopDevice: @unchecked Sendable {
         case .detached:
             return
         case let .attached(fd):
+            // Buffered writes through the device may still be dirty pages of the device's own cache:
+            // clearing it while we hold it open drops them, and they never reach the backing file.
+            _ = fsync(fd)
             let rc = LoopSyscall.ioctl(fd, LoopIoctl.clearFD, value: 0)
             // ENXIO: nothing bound any more (someone else cleared it); the wait below confirms.
             if rc != 0 && rc != ENXIO {

@@ -5,11 +5,14 @@
 public struct VerifyLogEntry: Sendable, Equatable {
     public var offset: UInt64
     public var length: UInt32
+    /// Which of the worker's files (its index in the engine's file table); 0 for one-file jobs.
+    public var fileIndex: Int32
     public var generation: UInt64
 
-    public init(offset: UInt64, length: UInt32, generation: UInt64) {
+    public init(offset: UInt64, length: UInt32, generation: UInt64, fileIndex: Int32 = 0) {
         self.offset = offset
         self.length = length
+        self.fileIndex = fileIndex
         self.generation = generation
     }
 }
@@ -36,9 +39,9 @@ public final class VerifyLog {
     /// Remembers a completed write. Returns false (and records nothing) when the log is full:
     /// verify and `removeAll()` first.
     @discardableResult
-    public func record(offset: UInt64, length: UInt32, generation: UInt64) -> Bool {
+    public func record(offset: UInt64, length: UInt32, generation: UInt64, fileIndex: Int32 = 0) -> Bool {
         guard count < capacity else { return false }
-        (entries + count).initialize(to: VerifyLogEntry(offset: offset, length: length, generation: generation))
+        (entries + count).initialize(to: VerifyLogEntry(offset: offset, length: length, generation: generation, fileIndex: fileIndex))
         count += 1
         return true
     }

@@ -34,7 +34,7 @@ extension VerifyOutcome {
 
 extension PayloadMismatch {
     var explanation: String {
-        "first bad byte at offset \(firstBadOffset) (\(hex(firstBadOffset))), \(badBytes) byte\(badBytes == 1 ? "" : "s") differ "
+        "first bad byte at offset \(firstBadOffset) (\(hex(firstBadOffset))), \(badBytes) byte\(badBytes == 1 ? " differs" : "s differ") "
             + "up to offset \(lastBadOffset) (\(hex(lastBadOffset))); expected \(expected) found \(found)"
     }
 }

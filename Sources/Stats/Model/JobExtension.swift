@@ -25,13 +25,15 @@ public struct JobExtension: Sendable, Equatable, Codable {
     public var partial: Bool?
     /// Per-interval bytes and I/Os (the samples behind bw_*/iops_*).
     public var rateSeries: RateSeries?
+    /// Data verification (`verify=`): blocks checked and what the failed ones held.
+    public var verify: VerifyReport?
 
     public init() {}
 
     enum CodingKeys: String, CodingKey {
         case members, runtimeNs = "runtime_ns", elapsedNs = "elapsed_ns", latencyHistogram = "latency_histogram"
         case targets, loop, zfs, kernelEvents = "kernel_events", ioErrors = "io_errors"
-        case errorMessage = "error_message", partial, rateSeries = "rate_series"
+        case errorMessage = "error_message", partial, rateSeries = "rate_series", verify
     }
 }
 

@@ -1,0 +1,54 @@
+import JobFile
+import Verify
+
+extension WorkerVerify {
+    /// Most read-back entries one worker keeps (24 bytes each: 48 MiB). A pass that writes more
+    /// blocks is read back every this many writes, as if `verify_backlog` were set.
+    static let maximumLogEntries = 1 << 21
+
+    /// The verify state for one worker of `spec`, or nil when the job does not verify. Throws a
+    /// sentence naming the job and what to change when verification cannot work as asked.
+    static func make(spec: JobSpec, jobWrites: Bool, bytesPerLoop: UInt64, readSizes: BlockSizePicker,
+                     writeSizes: BlockSizePicker, fds: [Int32], paths: [String]) throws -> WorkerVerify? {
+        let options = spec.verify
+        guard options.method != .none else { return nil }
+        let location = "\(spec.sourceFile):\(spec.sourceLine): job '\(spec.name)'"
+        if spec.ioengine == .null {
+            throw PlanError(description: "\(location): verify=\(options.method.rawValue) needs an engine that stores data; "
+                + "ioengine=null discards writes and reads nothing back (use psync, sync or io_uring)")
+        }
+        let verifier: BlockVerifier
+        switch options.method {
+        case .crc32c: verifier = BlockVerifier(checksum: .crc32c)
+        case .sha256: verifier = BlockVerifier(checksum: .sha256)
+        case .pattern, .none:
+            do {
+                verifier = try BlockVerifier(pattern: options.pattern)
+            } catch {
+                throw PlanError(description: "\(location): \(error)")
+            }
+        }
+        let mode: Mode = jobWrites ? .writes : .reads
+        let smallest = mode == .writes ? writeSizes.minimum : readSizes.minimum
+        do {
+            try verifier.validate(blockLength: Int(smallest))
+        } catch {
+            throw PlanError(description: "\(location): \(error)")
+        }
+
+        // fio's verify phase: after each pass (do_verify), or every verify_backlog writes. A time_based
+        // job without a backlog never gets to its verify phase (fio's rule; the parser warns).
+        var threshold: Int?
+        if mode == .writes && options.doVerify && !(spec.timeBased && options.verifyBacklog == 0) {
+            if options.verifyBacklog > 0 {
+                threshold = min(options.verifyBacklog, maximumLogEntries)
+            } else {
+                let writesPerPass = (bytesPerLoop + writeSizes.minimum - 1) / max(writeSizes.minimum, 1)
+                threshold = Int(min(writesPerPass, UInt64(maximumLogEntries)))
+            }
+        }
+        return WorkerVerify(mode: mode, verifier: verifier, identity: VerifyIdentity(spec: spec), fatal: options.verifyFatal,
+                            readBackThreshold: threshold, iodepth: max(spec.iodepth, 1),
+                            dropCacheBeforeReadBack: !spec.direct && spec.invalidate, fds: fds, paths: paths)
+    }
+}

@@ -1,0 +1,62 @@
+// Inputs the job-file fuzzer (Sources/JobFileFuzz, .ci/fuzz) found to crash or hang the parser, kept so
+// they never come back. Each must end quickly with the value or the clear error below.
+
+import Foundation
+import Testing
+@testable import JobFile
+
+@Suite("Fuzzer findings", .timeLimit(.minutes(1)))
+struct FuzzRegressionTests {
+    /// Parses `text`, timing it: every input here once took seconds to forever.
+    func timed<T>(_ body: () throws -> T) rethrows -> (T, Duration) {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let value = try body()
+        return (value, clock.now - start)
+    }
+
+    /// Found by .ci/fuzz (timeout after 10 s): `0^8001000000000` multiplied 0 by itself eight trillion times.
+    @Test func hugeExponentOfZeroIsInstant() throws {
+        let (spec, elapsed) = try timed { try job("[j]\nbs=4k\nsize=((4k + 0^8001000000000))\n") }
+        #expect(spec.size == 4096)
+        #expect(elapsed < .seconds(1), "took \(elapsed)")
+    }
+
+    @Test(arguments: [
+        ("((1^9223372036854775807 * 8k))", UInt64(8192)),
+        ("((-1^9223372036854775806 * 4k))", UInt64(4096)),
+        ("((2^62))", UInt64(1) << 62),
+        ("((3^39))", UInt64(4_052_555_153_018_976_267)),
+        ("((2^3^2 * 1k))", UInt64(512 * 1024)),   // right-associative: 2^9
+    ])
+    func powersAreExactAndFast(_ expression: String, _ expected: UInt64) throws {
+        let (spec, elapsed) = try timed { try job("[j]\nbs=512\nsize=\(expression)\n") }
+        #expect(spec.size == expected)
+        #expect(elapsed < .seconds(1), "\(expression) took \(elapsed)")
+    }
+
+    @Test(arguments: ["((2^63))", "((3^40))", "((7^9223372036854775807))", "((-3^9223372036854775807))"])
+    func powersThatOverflowSaySo(_ expression: String) throws {
+        let (error, elapsed) = timed { parseError("[j]\nsize=\(expression)\n") }
+        let message = try #require(error).description
+        #expect(message.contains("test.fio:2"), "\(message)")
+        #expect(message.contains("option 'size'"), "\(message)")
+        #expect(message.contains("expression overflows 64 bits"), "\(message)")
+        #expect(elapsed < .seconds(1), "\(expression) took \(elapsed)")
+    }
+
+    /// The fuzzer's input itself (bytes that are not UTF-8 included, decoded as the fuzz target does).
+    @Test func theFuzzersInputEndsWithAnError() throws {
+        let base64 = "OyBmaW8ncyByZTBzZfcJbGwKW2tleXdvcmRzXQpydz1yZWFkCmJzPSRwYWdlc2l6ZQpzaXplPTAwXjAwMDAwMDAwMDAwMDAw"
+            + "MDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwODAwMTAwMDAwMDAwMCswMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAw"
+            + "MDAwMDAwMDAwMDAwMDAwMDAxNTc4OTUx/////////zk0MTk1NzI5NTIxNTR2ZXJpZnlfcGF0NTU1NTU1NTU1NTU1MTA6NjU1NTU1NSok"
+            + "cGFnZT0qMgpudW1qb2JzPSMgZQ=="
+        let bytes = try #require(Data(base64Encoded: base64))
+        let text = String(decoding: bytes, as: UTF8.self)
+        let (error, elapsed) = timed { parseError(text) }
+        let message = try #require(error).description
+        #expect(message.contains("test.fio:5"), "names the size line: \(message)")
+        #expect(message.contains("option 'size'"), "\(message)")
+        #expect(elapsed < .seconds(1), "took \(elapsed)")
+    }
+}
