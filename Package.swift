@@ -64,10 +64,12 @@ let package = Package(
             ],
             swiftSettings: hotPath
         ),
+        // The ZFS lab: drives Lab/*.sh (image build, QEMU boot), builds the guest binary, brings results home.
+        .target(name: "Lab"),
         .executableTarget(
             name: "diobench",
             dependencies: [
-                "Runner", "JobFile", "Report", "Stats", "Targets", "ZFS",
+                "Runner", "JobFile", "Report", "Stats", "Targets", "ZFS", "Lab",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -80,6 +82,8 @@ let package = Package(
         .testTarget(name: "ZFSTests", dependencies: ["ZFS"], resources: [.copy("Fixtures")]),
         .testTarget(name: "StatsTests", dependencies: ["Stats"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Stats"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "RunnerTests", dependencies: ["Runner", "JobFile", "Stats", "Report", "Targets"]),
+        .testTarget(name: "RunnerTests", dependencies: ["Runner", "JobFile", "Stats", "Report", "Targets", "ZFS"]),
+        // The lab suite: boots the ZFS VM once and checks every ZFS case there. Disabled unless DIOBENCH_LAB=1.
+        .testTarget(name: "LabTests", dependencies: ["Lab", "ZFS", "Stats"]),
     ]
 )

@@ -15,6 +15,8 @@ public struct RunOptions: Sendable {
     public var commandLine: [String] = CommandLine.arguments
     /// Messages for the user (warnings, what was undone); the CLI sends them to stderr.
     public var log: @Sendable (String) -> Void = { FileHandle.standardError.write(Data(("diobench: " + $0 + "\n").utf8)) }
+    /// Where ZFS and the kernel log are found (tests substitute their own).
+    public var zfs = ZFSRunEnvironment()
     public init() {}
 }
 
@@ -35,6 +37,7 @@ public final class RunSession: @unchecked Sendable {
     let control = RunControl()
     private let undo: UndoStack
     private let journal: UndoJournal?
+    private let zfs: ZFSJobSupport
     private var running: [PreparedJob] = []
     private let runningLock = NSLock()
     private var hardStop = false
@@ -45,6 +48,7 @@ public final class RunSession: @unchecked Sendable {
         let needsJournal = parsed.jobs.contains { $0.loop != nil || $0.zfs != nil }
         journal = needsJournal ? options.journalDirectory.flatMap { try? UndoJournal(directory: $0) } : nil
         undo = UndoStack(journal: journal, log: options.log)
+        zfs = ZFSJobSupport(environment: options.zfs, undo: undo, journal: journal, log: options.log)
     }
 
     /// Runs every job; never throws: setup failures become failed jobs in the results.
@@ -97,6 +101,7 @@ public final class RunSession: @unchecked Sendable {
         var ready: [PreparedJob] = []
         for job in phase {
             do {
+                try zfs.prepare(job)
                 try preparer.prepare(job, progress: board, progressOffset: offset)
                 ready.append(job)
             } catch {
@@ -125,6 +130,7 @@ public final class RunSession: @unchecked Sendable {
                 }
             }
         }
+        zfs.jobsStarting(ready)
         let now = monotonicNanoseconds()
         for job in ready { job.startedAtNs = now }
         let allReady = gate.open(unlessStopped: control)
@@ -146,6 +152,7 @@ public final class RunSession: @unchecked Sendable {
                 options.log(job.failure!)
             }
             explainFatalErrors(job)
+            zfs.jobFinished(job)
             release(job)
         }
     }

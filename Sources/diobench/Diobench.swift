@@ -10,7 +10,7 @@ struct Diobench: ParsableCommand {
             or a failed job, 2 job-file or usage errors, 128+N when stopped by signal N (partial results are written).
             """,
         version: "diobench \(diobenchVersion)",
-        subcommands: [RunCommand.self, CleanupCommand.self],
+        subcommands: [RunCommand.self, CleanupCommand.self, LabCommand.self],
         defaultSubcommand: RunCommand.self
     )
 }
