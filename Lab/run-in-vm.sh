@@ -128,6 +128,9 @@ case $ACCEL in
     *) echo "bad accel $ACCEL" >&2; exit 2 ;;
 esac
 
+# the accelerator in use, for the caller's records
+if [ -n "$SHARE" ] && [ -d "$SHARE" ]; then echo "$ACCEL" >"$SHARE/lab-accel.txt"; fi
+
 # --- disks and shares -----------------------------------------------------
 QEMU_DISKS=(
     # root fs: writes go to a throw-away overlay, the image stays pristine

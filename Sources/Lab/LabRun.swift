@@ -64,11 +64,18 @@ public struct LabRun {
         let timing = Self.timing(share.directory + "/lab-timing.txt")
         let saved = try LabResults.importRuns(from: share.resultsDirectory, into: request.resultsDirectory,
                                               facts: LabResults.LabFacts(image: LabImage.facts(paths.imageDirectory),
-                                                                         accelerator: vm.accelerator, vmWallSeconds: outcome.wallSeconds,
+                                                                         accelerator: Self.accelerator(share, requested: vm.accelerator),
+                                                                         vmWallSeconds: outcome.wallSeconds,
                                                                          bootToReadySeconds: timing["boot_to_ready_s"],
                                                                          diobenchSeconds: timing["diobench_s"]))
         return Report(status: outcome.status, savedRuns: saved, guestBuildSeconds: buildSeconds, vmWallSeconds: outcome.wallSeconds,
                       bootToReadySeconds: timing["boot_to_ready_s"], diobenchSeconds: timing["diobench_s"])
+    }
+
+    /// What run-in-vm.sh chose ("kvm" or "tcg").
+    static func accelerator(_ share: LabShare, requested: String) -> String {
+        (try? String(contentsOfFile: share.directory + "/lab-accel.txt", encoding: .utf8))?
+            .trimmingCharacters(in: .whitespacesAndNewlines) ?? requested
     }
 
     /// `key=value` words of the guest's lab-timing.txt.
@@ -112,6 +119,7 @@ public enum LabResults {
             if let facts {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                encoder.keyEncodingStrategy = .convertToSnakeCase
                 try encoder.encode(facts).write(to: URL(fileURLWithPath: target + "/lab.json"))
             }
             moved.append(target)

@@ -76,7 +76,9 @@ enum DiobenchTextBlock {
             out += "     counted   : direct reads=\(c.reads), writes=\(c.writes) (I/Os; the rules expect \(e.reads) and \(e.writes))\n"
         }
         if let v = z.verdict {
-            out += "     verdict   : reads \(v.read.outcome) (\(v.read.predictedPath): \(v.read.rule)); writes \(v.write.outcome) (\(v.write.predictedPath): \(v.write.rule))\n"
+            let parts = [("reads", v.read), ("writes", v.write)].filter { $0.1.outcome != "no I/O" }
+                .map { "\($0.0) \($0.1.outcome) (\($0.1.predictedPath): \($0.1.rule))" }
+            out += "     verdict   : \(parts.isEmpty ? "no I/O" : parts.joined(separator: "; "))\n"
         }
         if let f = z.inferredFallbacks { out += "     fallback  : reads=\(f.reads), writes=\(f.writes) (inferred: asked minus counted)\n" }
         if let r = z.rejected, r.reads + r.writes > 0 { out += "     rejected  : reads=\(r.reads), writes=\(r.writes)\n" }
