@@ -75,14 +75,16 @@ let package = Package(
             ]
         ),
         // Job files the tests read from disk by path (the CLI's tests reuse Malformed/), not bundle resources.
+        // Shared by the test targets (never by the product): the lock loop-device tests hold.
+        .target(name: "DiobenchTestSupport", path: "Tests/Support"),
         .testTarget(name: "JobFileTests", dependencies: ["JobFile"], exclude: ["Malformed", "Valid"]),
-        .testTarget(name: "EnginesTests", dependencies: ["Engines", "Targets"]),
-        .testTarget(name: "TargetsTests", dependencies: ["Targets", "Verify"]),
+        .testTarget(name: "EnginesTests", dependencies: ["Engines", "Targets", "DiobenchTestSupport"]),
+        .testTarget(name: "TargetsTests", dependencies: ["Targets", "Verify", "DiobenchTestSupport"]),
         .testTarget(name: "VerifyTests", dependencies: ["Verify"]),
         .testTarget(name: "ZFSTests", dependencies: ["ZFS"], resources: [.copy("Fixtures")]),
         .testTarget(name: "StatsTests", dependencies: ["Stats"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Stats"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "RunnerTests", dependencies: ["Runner", "JobFile", "Stats", "Report", "Targets", "ZFS"]),
+        .testTarget(name: "RunnerTests", dependencies: ["Runner", "JobFile", "Stats", "Report", "Targets", "ZFS", "DiobenchTestSupport"]),
         // The lab suite: boots the ZFS VM once and checks every ZFS case there. Disabled unless DIOBENCH_LAB=1.
         .testTarget(name: "LabTests", dependencies: ["Lab", "ZFS", "Stats"]),
     ]

@@ -26,6 +26,8 @@ final class PreparedJob {
     var undoTokens: [UndoStack.Token] = []
     /// A setup or fatal I/O error, already explained.
     var failure: String?
+    /// The job was refused as asked (write guard, known-crash guard): a job error (exit status 2), not an I/O error.
+    var refused = false
     var failureErrno: Int32 = 0
     var startedAtNs: UInt64 = 0
     var finishedAtNs: UInt64 = 0
@@ -56,7 +58,11 @@ struct JobPreparer {
         for plan in job.plans {
             for file in plan.files where !job.paths.contains(file.path) { job.paths.append(file.path) }
         }
+        try guardWrites(job)
+        let created = job.paths.filter { FileTarget.kind(of: $0) == .missing }
         try layOut(job)
+        // Files diobench lays out are its own: later runs may write to them without an override.
+        for path in created { _ = WriteGuardOwnerMark.mark(path: path) }
         for path in job.paths { job.targets.append(describeTarget(path, job: job)) }
         for (workerIndex, plan) in job.plans.enumerated() {
             let slot = progress.map { $0.slots[progressOffset + workerIndex] }
@@ -64,7 +70,40 @@ struct JobPreparer {
         }
     }
 
+    /// Refuses to let a job destroy data it was not told to (see WriteGuard): a write job, or a layout that
+    /// would rewrite an existing file, on something that is mounted, in use, or holds data not ours.
+    private func guardWrites(_ job: PreparedJob) throws {
+        for plan in job.plans {
+            for file in plan.files {
+                let rewritesExisting = file.kind == .regularFile && !job.writes && ((try? FileTarget.size(of: file.path)) ?? 0) < file.layoutSize
+                guard job.writes || rewritesExisting else { continue }
+                try check(file.path, job: job)
+            }
+        }
+    }
+
+    private func check(_ path: String, job: PreparedJob) throws {
+        let overrides = WriteGuardOverrides(allowMountedWrite: job.spec.allowMountedWrite, allowDataOverwrite: job.spec.allowOverwriteData)
+        let decision = WriteGuard.check(path: path, overrides: overrides)
+        for warning in decision.warnings { log("job '\(job.spec.name)': \(warning)") }
+        if let refusal = decision.refusal {
+            job.refused = true
+            throw PlanError(description: refusal)
+        }
+    }
+
     private func attachLoop(_ options: LoopOptions, for job: PreparedJob) throws {
+        // Writes through the loop device land in its backing file: guard the file before it is in use.
+        let backingExists = FileTarget.kind(of: options.backingFile) != .missing
+        if job.writes && !options.readOnly && backingExists { try check(options.backingFile, job: job) }
+        // A job that reads must find data, as fio lays out files before reading them: a new (or short)
+        // backing file is written out first, or the reads would hit holes and never touch the disk.
+        if job.reads, let size = job.spec.size, ((try? FileTarget.size(of: options.backingFile)) ?? 0) < size {
+            if backingExists { try check(options.backingFile, job: job) }
+            var layout = LayoutRequest(path: options.backingFile, size: size, jobReads: true, jobWrites: job.writes)
+            layout.fallocate = FileAllocation(rawValue: job.spec.fallocate.rawValue) ?? .native
+            _ = try FileTarget.layOut(layout)
+        }
         let request = LoopDeviceRequest(backingFile: options.backingFile, size: job.spec.size,
                                         directIO: options.directIO, logicalBlockSize: options.logicalBlockSize,
                                         readOnly: options.readOnly)
@@ -73,6 +112,7 @@ struct JobPreparer {
         job.undoTokens.append(undo.push("detach \(device.path) (backing \(options.backingFile))") { try device.detach() })
         job.spec.filenames = [device.path]
         job.spec.directory = nil
+        if !backingExists { _ = WriteGuardOwnerMark.mark(path: options.backingFile) }
         job.extensions.loop = Stats.LoopDeviceReport(device.report)
         for warning in device.report.warnings { log("job '\(job.spec.name)': \(device.path): \(warning)") }
     }
@@ -98,7 +138,8 @@ struct JobPreparer {
         let kind = FileTarget.kind(of: path)
         info.kind = job.loopDevice?.path == path ? "loop" : (kind == .blockDevice ? "block" : "file")
         info.sizeBytes = try? FileTarget.size(of: path)
-        if let fs = try? FileSystemInfo.of(path: path) {
+        // A device node's own file system (devtmpfs) says nothing about the device.
+        if kind != .blockDevice && kind != .characterDevice, let fs = try? FileSystemInfo.of(path: path) {
             info.fsType = fs.typeName
             info.fsMagic = fs.magic
         }

@@ -47,7 +47,8 @@ public final class RunSession: @unchecked Sendable {
         self.options = options
         let needsJournal = parsed.jobs.contains { $0.loop != nil || $0.zfs != nil }
         journal = needsJournal ? options.journalDirectory.flatMap { try? UndoJournal(directory: $0) } : nil
-        undo = UndoStack(journal: journal, log: options.log)
+        // Failed undo steps are reported from their outcomes; successful ones need no words.
+        undo = UndoStack(journal: journal)
         zfs = ZFSJobSupport(environment: options.zfs, undo: undo, journal: journal, log: options.log)
     }
 
@@ -199,7 +200,7 @@ public final class RunSession: @unchecked Sendable {
                                                            bufferAddress: failure.bufferAddress) {
                 message = explained.description
             } else if let alignment = job.alignments[path] {
-                message = alignment.explainFailure(operation: "O_DIRECT \(op)", errno: failure.errno,
+                message = alignment.explainFailure(operation: op, errno: failure.errno,
                                                    bufferAddress: failure.bufferAddress, offset: failure.offset, length: failure.length)
             }
         }
@@ -239,7 +240,8 @@ public final class RunSession: @unchecked Sendable {
         result.diobench = RunExtension(version: diobenchVersion, environment: RunEnvironment.current(),
                                        commandLine: options.commandLine, jobFiles: parsed.files,
                                        partial: interrupted ? true : nil)
-        let status: Int32 = interrupted ? (SignalWatcher.shared.exitStatus ?? 1) : (anyErrors ? 1 : 0)
+        let refused = jobs.contains { $0.refused }
+        let status: Int32 = interrupted ? (SignalWatcher.shared.exitStatus ?? 1) : refused ? 2 : (anyErrors ? 1 : 0)
         return RunOutcome(result: result, exitStatus: status, interrupted: interrupted)
     }
 

@@ -102,7 +102,6 @@ public func runWorker<E: IOEngine>(engine: inout E, state w: inout WorkerState, 
     var refilling = true
     var writesSinceSync = 0
     var nextIssueAt = start
-    let minimumLength = min(w.readSizes.minimum, w.writeSizes.minimum)
     let reapMax = max(config.completeMax, 1)
 
     @inline(__always) func complete(_ slot: Int32, at now: UInt64, w: inout WorkerState) -> Bool {
@@ -224,7 +223,8 @@ public func runWorker<E: IOEngine>(engine: inout E, state w: inout WorkerState, 
                 w.stats.start(atNs: now)
                 recording = true
             }
-            if bytesIssued &+ minimumLength > config.bytesPerLoop {
+            // fio's rule: issue while fewer bytes than the budget were issued; the last I/O may overshoot.
+            if bytesIssued >= config.bytesPerLoop {
                 passDone = true
                 break
             }
@@ -241,9 +241,7 @@ public func runWorker<E: IOEngine>(engine: inout E, state w: inout WorkerState, 
             }
 
             let isWrite = config.readPercent == 0 || (config.readPercent < 100 && w.choiceRandom.percent() >= config.readPercent)
-            var length = isWrite ? w.writeSizes.pick(&w.choiceRandom) : w.readSizes.pick(&w.choiceRandom)
-            let left = config.bytesPerLoop &- bytesIssued
-            if length > left { length = left - left % minimumLength }
+            let length = isWrite ? w.writeSizes.pick(&w.choiceRandom) : w.readSizes.pick(&w.choiceRandom)
             let fileSlot = w.nextFile
             w.nextFile = fileSlot &+ 1 == w.fileCount ? 0 : fileSlot &+ 1
             let offset: UInt64
@@ -262,7 +260,8 @@ public func runWorker<E: IOEngine>(engine: inout E, state w: inout WorkerState, 
             unit.pointee.offset = offset
             unit.pointee.length = Int(length)
             unit.pointee.issueNs = now
-            bytesIssued &+= length
+            // Holes of `rw=write:N` count against the budget, as fio's skipped bytes do.
+            bytesIssued &+= config.random ? length : length &+ config.sequenceModifier
 
             switch engine.queue(w.units, slot: slot) {
             case .completed:
@@ -277,7 +276,7 @@ public func runWorker<E: IOEngine>(engine: inout E, state w: inout WorkerState, 
                 w.pendingCount &+= 1
                 if w.pendingCount >= config.batchSubmit && !commit(w: &w) { running = false }
             case .busy:
-                bytesIssued &-= length
+                bytesIssued &-= config.random ? length : length &+ config.sequenceModifier
                 w.freeCount &+= 1
                 refilling = false
             }

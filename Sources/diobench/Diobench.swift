@@ -7,7 +7,8 @@ struct Diobench: ParsableCommand {
         abstract: "fio-style I/O workloads with direct-I/O accounting for ZFS, loop devices and plain files.",
         discussion: """
             Runs fio job files (`diobench JOBFILE…` works as with fio). Exit status: 0 success, 1 I/O errors \
-            or a failed job, 2 job-file or usage errors, 128+N when stopped by signal N (partial results are written).
+            or a failed job, 2 job-file or usage errors and refused jobs (the write guard, the known-crash guard), \
+            128+N when stopped by signal N (partial results are written).
             """,
         version: "diobench \(diobenchVersion)",
         subcommands: [RunCommand.self, CleanupCommand.self, LabCommand.self],

@@ -39,6 +39,9 @@ struct RunCommand: ParsableCommand {
     @Flag(name: .customLong("no-progress"), help: "No live status line (it is off anyway when stdout is not a terminal).")
     var noProgress = false
 
+    @Option(name: .customLong("journal-dir"), help: ArgumentHelp("Where changes are journaled for `diobench cleanup`.", visibility: .hidden))
+    var journalDirectory = "/run/diobench"
+
     mutating func run() throws {
         if let cmdhelp {
             guard let text = OptionTable.cmdhelp(cmdhelp == "all" ? nil : cmdhelp) as String? else { return }
@@ -60,7 +63,7 @@ struct RunCommand: ParsableCommand {
         } catch {
             throw UsageFailure(message: error.description)
         }
-        for warning in parsed.warnings { standardError("diobench: warning: \(warning)") }
+        for warning in parsed.warnings { standardError("diobench: \(warning)") }
         if parseOnly {
             FileHandle.standardOutput.write(Data(parsed.jobs.map { $0.renderResolved() }.joined(separator: "\n").utf8))
             return
@@ -72,6 +75,7 @@ struct RunCommand: ParsableCommand {
         }
         var options = RunOptions()
         options.showProgress = !noProgress && isatty(STDOUT_FILENO) == 1 && isatty(STDERR_FILENO) == 1
+        options.journalDirectory = journalDirectory
         let outcome = RunSession(parsed: parsed, options: options).run()
 
         let text = try ReportRenderer.render(outcome.result, formats: formats)

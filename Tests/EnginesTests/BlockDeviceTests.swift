@@ -3,10 +3,11 @@ import Foundation
 import Glibc
 import Targets
 import Testing
+import DiobenchTestSupport
 
 /// Block-device paths of FileTarget and the engines, on a loop device this suite attaches over
 /// a scratch file (and detaches: only the one it made).
-@Suite(.enabled(if: loopDevicesAvailable, "needs root, /dev/loop-control and losetup"), .serialized)
+@Suite(.enabled(if: loopDevicesAvailable, "needs root, /dev/loop-control and losetup"), .serialized, .loopDevices)
 struct BlockDeviceTests {
     @Test("kind, size (BLKGETSIZE64), logical block size (BLKSSZGET), statx and cache flush on a 4096-byte-sector loop device")
     func deviceFacts() throws {

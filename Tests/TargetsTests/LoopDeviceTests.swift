@@ -4,8 +4,9 @@ import Foundation
 import Glibc
 import Testing
 @testable import Targets
+import DiobenchTestSupport
 
-@Suite(.serialized, .enabled(if: TestEnvironment.canUseLoopDevices, TestEnvironment.loopReason))
+@Suite(.serialized, .loopDevices, .enabled(if: TestEnvironment.canUseLoopDevices, TestEnvironment.loopReason))
 struct LoopDeviceSuite {}
 
 struct LoopCase: CustomTestStringConvertible, Sendable {

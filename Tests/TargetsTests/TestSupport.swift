@@ -3,6 +3,7 @@
 import Foundation
 import Glibc
 import Testing
+import DiobenchTestSupport
 @testable import Targets
 
 enum TestEnvironment {

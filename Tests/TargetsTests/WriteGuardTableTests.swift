@@ -14,8 +14,9 @@ import Testing
         """
         let mounts = SystemTables.parseMountInfo(text)
         #expect(mounts.count == 3)
-        #expect(mounts[1] == MountEntry(device: DeviceNumber(major: 7, minor: 3), mountPoint: "/mnt/my disk", fileSystemType: "xfs", source: "/dev/loop3"))
-        #expect(mounts[2].source == "tank" && mounts[2].fileSystemType == "zfs")
+        #expect(mounts[1].deviceNumber == DeviceNumber(major: 7, minor: 3))
+        #expect(mounts[1].mountPoint == "/mnt/my disk" && mounts[1].fsType == "xfs" && mounts[1].source == "/dev/loop3")
+        #expect(mounts[2].source == "tank" && mounts[2].fsType == "zfs")
     }
 
     @Test func swapsTable() {

@@ -1,0 +1,104 @@
+import Foundation
+import Testing
+
+/// Issue 2 through the CLI: every engine, buffered and O_DIRECT, on a real file; time and pass limits;
+/// a misaligned O_DIRECT request ends with an explanation naming what statx requires.
+@Suite struct EngineAndTimingTests {
+    static let engines = ["psync", "sync", "null", "io_uring", "io_uring fixedbufs registerfiles", "io_uring sqthread_poll"]
+
+    @Test(arguments: engines, [false, true])
+    func engineReadsAndWritesWholeFile(_ engine: String, _ direct: Bool) throws {
+        let dir = try WorkDirectory()
+        let words = engine.split(separator: " ").map(String.init)
+        let extra = words.dropFirst().map { "\($0)\n" }.joined()
+        let job = """
+            [global]
+            directory=\(dir.path)
+            filename=data
+            size=2m
+            bs=16k
+            direct=\(direct ? 1 : 0)
+            ioengine=\(words[0])
+            iodepth=8
+            \(extra)
+            [write]
+            rw=write
+            [read]
+            stonewall
+            rw=randread
+            """
+        let out = try diobench(["run", "--output-format=json", try dir.write("j.fio", job)], timeout: 60)
+        try #require(out.status == 0, "\(engine) direct=\(direct): \(out.stderr)")
+        let jobs = try jsonObject(out.stdout).jobs
+        #expect(jobs.count == 2)
+        #expect(jobs[0].object("write").number("io_bytes") == 2_097_152)
+        #expect(jobs[1].object("read").number("io_bytes") == 2_097_152)
+        #expect(jobs[1].object("read").number("total_ios") == 128)
+        if words[0] == "io_uring" {
+            // io_uring reports submission latency; synchronous engines have none (fio writes zeros).
+            #expect(jobs[1].object("read").object("slat_ns").number("N") == 128)
+        }
+        if words[0] != "null" {
+            let attributes = try FileManager.default.attributesOfItem(atPath: dir.path + "/data")
+            #expect((attributes[.size] as? NSNumber)?.intValue == 2_097_152)
+        }
+    }
+
+    @Test func misalignedBufferNamesStatxAlignment() throws {
+        let dir = try WorkDirectory()
+        let job = try dir.write("j.fio", "[mis]\ndirectory=\(dir.path)\nsize=1m\nrw=read\nbs=4k\ndirect=1\niomem_align=256\n")
+        let out = try diobench(["run", job], timeout: 30)
+        #expect(!out.timedOut)
+        #expect(out.status == 1)
+        #expect(out.stderr.contains("EINVAL"), "\(out.stderr)")
+        #expect(out.stderr.contains("statx(STATX_DIOALIGN) requires dio_mem_align="), "\(out.stderr)")
+        #expect(out.stderr.contains("iomem_align"))
+    }
+
+    @Test func misalignedSizeNamesStatxAlignment() throws {
+        let dir = try WorkDirectory()
+        let job = try dir.write("j.fio", "[mis]\ndirectory=\(dir.path)\nsize=1m\nrw=read\nbs=1000\ndirect=1\n")
+        let out = try diobench(["run", "--output-format=json", job], timeout: 30)
+        #expect(!out.timedOut)
+        #expect(out.status == 1)
+        #expect(out.stderr.contains("dio_offset_align="), "\(out.stderr)")
+        let entry = try #require(try jsonObject(out.stdout).jobs.first)
+        #expect(entry.number("error") == Double(EINVAL))
+        #expect((entry.object("diobench")["error_message"] as? String)?.contains("dio_offset_align") == true)
+    }
+
+    @Test func continueOnErrorCountsEveryFailure() throws {
+        let dir = try WorkDirectory()
+        let job = try dir.write("j.fio", "[mis]\ndirectory=\(dir.path)\nsize=64k\nrw=read\nbs=1000\ndirect=1\ncontinue_on_error=all\n")
+        let out = try diobench(["run", "--output-format=json", job], timeout: 30)
+        #expect(out.status == 1, "I/O errors make the exit status 1")
+        let entry = try #require(try jsonObject(out.stdout).jobs.first)
+        // 64k / 1000 bytes: fio's budget rule issues 66 reads; every one fails with EINVAL.
+        #expect(entry.number("total_err") == 66)
+        #expect(entry.number("first_error") == Double(EINVAL))
+        let errors = entry.object("diobench").object("io_errors")
+        #expect(errors.number("total") == 66)
+    }
+
+    @Test func timeBasedRunsForTheRuntime() throws {
+        let dir = try WorkDirectory()
+        let job = try dir.write("j.fio", "[t]\nioengine=null\nrw=randread\nsize=1m\nfilename=/dev/null\ntime_based\nruntime=1500ms\nramp_time=500ms\n")
+        let start = Date()
+        let out = try diobench(["run", "--output-format=json", job], timeout: 30)
+        let wall = Date().timeIntervalSince(start)
+        #expect(out.status == 0, "\(out.stderr)")
+        let read = try #require(try jsonObject(out.stdout).jobs.first).object("read")
+        // runtime excludes ramp_time, as in fio.
+        #expect(abs(read.number("runtime") - 1500) <= 50, "runtime \(read.number("runtime")) ms")
+        #expect(wall >= 2.0, "ramp plus runtime take at least 2 s, took \(wall)")
+        #expect(read.number("total_ios") > 256, "time_based repeats the 1 MiB pass")
+    }
+
+    @Test func rateIOPSCapsTheRate() throws {
+        let dir = try WorkDirectory()
+        let job = try dir.write("j.fio", "[r]\nioengine=null\nrw=read\nsize=1m\nfilename=/dev/null\ntime_based\nruntime=2\nrate_iops=500\n")
+        let out = try diobench(["run", "--output-format=json", job], timeout: 30)
+        let read = try #require(try jsonObject(out.stdout).jobs.first).object("read")
+        #expect(read.number("iops") > 450 && read.number("iops") < 550, "iops \(read.number("iops"))")
+    }
+}
