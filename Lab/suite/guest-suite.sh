@@ -106,16 +106,26 @@ zfs get -Hp -o property,value,source direct,recordsize lab/killed >"$dir/zfs-get
 ls -A /run/diobench >"$dir/journals-after.txt" 2>/dev/null
 timing killed "$(awk -v a="$t0" -v b="$(up)" 'BEGIN { printf "%.1f", b - a }')"
 
-# --- the kernel watch: a NULL-pointer line in the kernel log during a job -----------------------
+# --- the kernel watch: a real hung task reported by the kernel during a job ----------------------
+# A writer blocked on the frozen root file system sits in D state; with hung_task_timeout_secs=1 the
+# kernel logs "INFO: task ... blocked for more than N seconds". Nothing of the job is on the root fs.
 zfs create lab/watched
 dir=$CASES/kernel-watch; mkdir -p "$dir"
 t0=$(up)
 "$DIOBENCH" run "$SHARE/suite/kernel-watch.fio" --output-format=json --output "$dir/result.json" 2>"$dir/stderr.txt" &
 pid=$!
+wait_for_direct lab/watched always 120 && sleep 3
+echo 1 >/proc/sys/kernel/hung_task_timeout_secs
+fsfreeze -f /
+( echo blocked >/var/tmp/kernel-watch-probe ) &
+writer=$!
 sleep 5
-echo "BUG: kernel NULL pointer dereference, address: 0000000000000000 (written by the diobench lab suite)" >/dev/kmsg
+fsfreeze -u /
+wait $writer
+echo 120 >/proc/sys/kernel/hung_task_timeout_secs
 wait $pid
 echo $? >"$dir/status"
+rm -f /var/tmp/kernel-watch-probe
 timing kernel-watch "$(awk -v a="$t0" -v b="$(up)" 'BEGIN { printf "%.1f", b - a }')"
 
 # --- live captures for the ZFS module's parsers --------------------------------------------------

@@ -42,7 +42,8 @@ extension ZFSJobSupport {
         if let watcher = job.kernelLog {
             do {
                 let batch = try watcher.readNew()
-                events += batch.events.map(Self.reportEvent)
+                events += batch.events.filter { environment.kernelEventsFromPrograms || $0.record.facility == 0 }
+                    .map(Self.reportEvent)
                 if batch.overwrittenGaps > 0 {
                     job.zfs?.notes.append("the kernel log overwrote records before they were read (\(batch.overwrittenGaps) gap(s))")
                 }

@@ -88,7 +88,7 @@ final class ZFSJobSupport {
         }
         // What the job alone shows to be the known crash is refused before anything is made.
         let setByJob = options.direct?.property
-        _ = try checkGuard(job, version: module.version, directNow: nil, setByJob: setByJob, quiet: true)
+        let earlyWarning = try checkGuard(job, version: module.version, directNow: nil, setByJob: setByJob)
         let tools = try environment.tools ?? ZFSTools.locate()
 
         if let pool = options.scratchPool {
@@ -121,7 +121,8 @@ final class ZFSJobSupport {
         }
 
         let now = try properties.directAndRecordsize()
-        let warning = try checkGuard(job, version: module.version, directNow: now.direct, setByJob: setByJob)
+        let warning = try checkGuard(job, version: module.version, directNow: now.direct, setByJob: setByJob,
+                                     alreadySaid: earlyWarning)
         let context = ZFSJobContext(module: module, tools: tools, dataset: dataset, direct: now.direct, recordsize: now.recordsize)
         context.guardWarning = warning
         context.datasetCreated = createdDatasets.contains(dataset) || scratchPools[ZFSDatasetName.pool(of: dataset)] != nil
@@ -162,7 +163,7 @@ final class ZFSJobSupport {
     /// The known-crash guard for this job; throws its refusal, returns (and logs) its warning.
     @discardableResult
     func checkGuard(_ job: PreparedJob, version: ZFSVersion?, directNow: ZFSDirectProperty?,
-                    setByJob: ZFSDirectProperty?, quiet: Bool = false) throws -> String? {
+                    setByJob: ZFSDirectProperty?, alreadySaid: String? = nil) throws -> String? {
         let input = Self.guardInput(job.spec, version: version, directNow: directNow, setByJob: setByJob)
         switch KnownCrashGuard.decide(input) {
         case .allow:
@@ -170,7 +171,7 @@ final class ZFSJobSupport {
         case .refuse(let message):
             throw ZFSJobError.refused(message)
         case .warn(let message):
-            if !quiet { log("warning: job '\(job.spec.name)': \(message)") }
+            if message != alreadySaid { log("warning: job '\(job.spec.name)': \(message)") }
             return message
         }
     }

@@ -10,6 +10,10 @@ public struct ZFSRunEnvironment: Sendable {
     /// nil: `zfs` and `zpool` are looked up on PATH (and the sbin directories) when a job needs them.
     public var tools: ZFSTools?
     public var kmsgPath = "/dev/kmsg"
+    /// Also count classified lines that programs wrote to /dev/kmsg (any facility but the kernel's).
+    /// Off: oopses, BUGs and hung tasks come from the kernel itself, and a test elsewhere that writes
+    /// a `BUG:` line must not fail an unrelated job. Tests of the watch turn it on.
+    public var kernelEventsFromPrograms = false
     /// Where the file vdevs of scratch pools are made (one directory per pool under it).
     public var scratchDirectory = "/var/tmp"
     public init() {}
