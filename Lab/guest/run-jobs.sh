@@ -22,6 +22,7 @@ START=$(up)
 say() { echo "[lab $(up)s] $*" >&2; }
 
 modprobe zfs || { say "modprobe zfs failed"; exit 3; }
+modprobe loop 2>/dev/null   # for jobs with loop devices (loop_backing)
 say "zfs $(cat /sys/module/zfs/version) loaded on $(uname -r)"
 WORK=/var/tmp
 if [ -n "$POOL" ]; then

@@ -16,6 +16,7 @@ T_START=$(up)
 timing() { echo "$1 $2" >>"$CASES/timings.txt"; }
 
 modprobe zfs || { say "modprobe zfs failed"; exit 3; }
+modprobe loop 2>/dev/null   # for jobs with loop devices (loop_backing)
 cat /sys/module/zfs/version >"$CASES/module-version.txt"
 zpool create -f -o ashift=12 -O compression=off -O atime=off -m /lab lab /dev/disk/by-id/virtio-scratch0 || exit 3
 say "zfs $(cat /sys/module/zfs/version), pool lab on the scratch disk"

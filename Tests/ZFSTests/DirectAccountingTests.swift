@@ -137,16 +137,31 @@ struct DirectAccountingDeviationTests {
         return (LabJob(step: step), try #require(try labRows().first { $0.step == step }))
     }
 
-    @Test("fewer direct blocks than predicted become fallbacks and a verdict")
+    @Test("fewer direct blocks than predicted, the rest ARC misses: fallbacks and a verdict")
     func fewer() throws {
         let (job, row) = try step18()
         var d = delta(of: row, dataset: job.dataset)
         d.directReadCount = 200
         d.directReadBytes = 200 << 17
+        d.arcReadCount += 56
+        d.arcReadBytes += 56 << 17
         let outcome = try account(job, rc: 0, delta: d)
         #expect(outcome.read.verdict == .fewerDirectThanExpected)
         #expect(outcome.read.fallbacks == 56)
         #expect(!outcome.asExpected)
+    }
+
+    @Test("direct reads counted neither as direct nor as ARC misses (beyond metadata) found their blocks cached: consistent, with fallbacks")
+    func cachedBlocks() throws {
+        // The lab (2.3.9): a Direct I/O read of a block still cached in a dbuf copies it (dmu_direct.c).
+        let (job, row) = try step18()
+        var d = delta(of: row, dataset: job.dataset)
+        d.directReadCount = 255
+        d.directReadBytes = 255 << 17
+        let outcome = try account(job, rc: 0, delta: d)
+        #expect(outcome.read.verdict == .someReadsServedFromCache)
+        #expect(outcome.read.fallbacks == 1)
+        #expect(outcome.asExpected)
     }
 
     @Test("an EINVAL the rules do not predict is flagged")
