@@ -155,7 +155,7 @@ struct LabSuiteCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "suite",
         abstract: "Run the lab test suite (LabTests): one VM boot, every ZFS case, assertions on the results.",
-        discussion: "The same as `DIOBENCH_LAB=1 swift test --filter LabTests` in the source tree; builds the image first when none is cached.")
+        discussion: "The same as `DIOBENCH_LAB=1 swift test --filter '^LabTests\\.'` in the source tree; builds the image first when none is cached.")
 
     @OptionGroup var location: LabLocation
 
@@ -167,7 +167,7 @@ struct LabSuiteCommand: ParsableCommand {
             try LabImage.build(paths)
         }
         let start = Date()
-        let status = try LabProcess.stream(["swift", "test", "--package-path", paths.packageRoot, "--filter", "LabTests"],
+        let status = try LabProcess.stream(["swift", "test", "--package-path", paths.packageRoot, "--filter", "^LabTests\\."],
                                            environment: ["DIOBENCH_LAB": "1", "DIOBENCH_LAB_IMAGE_DIR": paths.imageDirectory])
         labLog("lab suite finished with status \(status) in \(Int(Date().timeIntervalSince(start))) s")
         if status != 0 { throw ExitCode(status) }

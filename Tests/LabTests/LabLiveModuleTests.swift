@@ -4,7 +4,7 @@ import Testing
 
 /// The ZFS module's readers on what the live VM produced (they were unit-tested on fixtures only).
 @Suite("lab: the ZFS module's parsers on live output", .enabled(if: LabSuiteRun.enabled, LabSuiteRun.disabledReason))
-struct LiveModuleLabTests {
+struct LabLiveModuleTests {
     @Test("iostats and objset kstats parse to the values the shell reads")
     func kstats() throws {
         let live = try CaseEvidence("live")

@@ -3,7 +3,7 @@ import Testing
 
 /// Direct/ARC accounting against real OpenZFS 2.3.9: issue 4's check and issue 5's "done when" cases.
 @Suite("lab: direct and ARC counts on real ZFS", .enabled(if: LabSuiteRun.enabled, LabSuiteRun.disabledReason))
-struct DirectAccountingLabTests {
+struct LabDirectAccountingTests {
     static let settingsJobs: [String] = ["disabled", "standard", "always"].flatMap { s in
         ["write-odirect", "read-odirect", "write-buffered", "read-buffered", "read-misaligned", "uring-randread", "uring-randwrite"]
             .map { "\(s)-\($0)" }

@@ -3,7 +3,7 @@ import Testing
 
 /// The seed scenario, restores after SIGINT and kill -9, the kernel watch, the dataset found from a mount.
 @Suite("lab: seed scenario, restores and the kernel watch", .enabled(if: LabSuiteRun.enabled, LabSuiteRun.disabledReason))
-struct SafetyLabTests {
+struct LabSafetyTests {
     @Test("the seed's loop device over a direct=always file runs on 2.3.9 without an oops, and its counts are reported")
     func seed() throws {
         let run = try CaseEvidence("seed")
