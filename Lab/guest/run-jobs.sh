@@ -26,8 +26,15 @@ modprobe loop 2>/dev/null   # for jobs with loop devices (loop_backing)
 say "zfs $(cat /sys/module/zfs/version) loaded on $(uname -r)"
 WORK=/var/tmp
 if [ -n "$POOL" ]; then
-    zpool create -f -o ashift=12 -O compression=off -O atime=off -m "/$POOL" "$POOL" \
-        /dev/disk/by-id/virtio-scratch0 || { say "zpool create $POOL failed"; exit 3; }
+    # zpool create partitions the whole disk and waits for udev to show the partition; on a loaded
+    # host (software emulation) that can time out ("no such pool or dataset"): settle and try again.
+    for attempt in 1 2 3; do
+        zpool create -f -o ashift=12 -O compression=off -O atime=off -m "/$POOL" "$POOL" \
+            /dev/disk/by-id/virtio-scratch0 && break
+        say "zpool create $POOL failed (attempt $attempt); waiting for udev"
+        udevadm settle --timeout=30; sleep 2
+        [ $attempt = 3 ] && exit 3
+    done
     WORK=/$POOL
     say "pool $POOL on the scratch disk, mounted at /$POOL (compression=off, atime=off)"
 fi

@@ -18,7 +18,14 @@ timing() { echo "$1 $2" >>"$CASES/timings.txt"; }
 modprobe zfs || { say "modprobe zfs failed"; exit 3; }
 modprobe loop 2>/dev/null   # for jobs with loop devices (loop_backing)
 cat /sys/module/zfs/version >"$CASES/module-version.txt"
-zpool create -f -o ashift=12 -O compression=off -O atime=off -m /lab lab /dev/disk/by-id/virtio-scratch0 || exit 3
+# zpool create partitions the whole disk and waits for udev to show the partition; on a loaded host
+# (software emulation) that can time out ("no such pool or dataset"): settle and try again.
+for attempt in 1 2 3; do
+    zpool create -f -o ashift=12 -O compression=off -O atime=off -m /lab lab /dev/disk/by-id/virtio-scratch0 && break
+    say "zpool create failed (attempt $attempt); waiting for udev"
+    udevadm settle --timeout=30; sleep 2
+    [ $attempt = 3 ] && exit 3
+done
 say "zfs $(cat /sys/module/zfs/version), pool lab on the scratch disk"
 timing boot_to_pool_ready "$T_START"
 cd /lab || exit 3
