@@ -14,9 +14,14 @@ struct LabSafetyTests {
         #expect(zfs["dataset"].string == "dbseed/always")
         #expect(job["diobench"]["loop"]["dio_effective"].bool == true)
         #expect(job["read"]["total_ios"].int == 64)
-        // The loop driver's 64 MiB of reads reach ZFS as about 512 direct 128k blocks (the lab saw 511-576).
+        // The loop driver's 64 MiB of reads reach ZFS as direct 128k blocks: at least the 512 the data
+        // needs (less one per request), more when the driver's split pieces straddle records (554 and
+        // 615 in two runs here; 511-576 in the earlier lab captures).
         let directReads = try #require(zfs["iostats_delta"]["direct_read_count"].int)
-        #expect(directReads >= 500 && directReads <= 600, "direct_read_count \(directReads)")
+        #expect(directReads >= 512 - 64, "direct_read_count \(directReads)")
+        #expect((zfs["iostats_delta"]["direct_read_bytes"].int ?? 0) >= (64 << 20) - (64 << 17))
+        #expect(zfs["iostats_delta"]["arc_read_count"].int == 0, "nothing read through the ARC")
+        #expect(zfs["verdict"]["as_expected"].bool == true, "\(zfs["verdict"]["read"]["outcome"].string ?? "")")
         #expect(job["diobench"]["kernel_events"].exists == false)
         #expect(try run.text("dmesg-oops.txt").isEmpty)
         #expect(try run.lines("pools-after.txt") == ["lab"])

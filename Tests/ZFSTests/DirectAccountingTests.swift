@@ -398,6 +398,19 @@ struct DirectAccountingLoopTests {
         #expect(outcome.notes.contains { $0.contains("loop device") })
     }
 
+    @Test("through a loop device, split pieces that straddle records add blocks: 615 for 512 is consistent, 1300 is not",
+          arguments: [(UInt64(615), true), (554, true), (511, true), (1300, false)])
+    func loopSplits(blocks: UInt64, consistent: Bool) throws {
+        // The lab suite's seed run on 2.3.9: 64 O_DIRECT 1 MiB reads of a loop device over a direct=always file.
+        let shape = ZFSRequestShape(ios: 64, bytes: 64 << 20, minBlockSize: 1 << 20, offsetAlignment: 1 << 20)
+        let outcome = ZFSDirectAccounting.account(
+            job: ZFSJobIO(read: shape, oDirect: true, bufferAlignment: 4096, viaLoopDevice: true),
+            dataset: ZFSDatasetSettings(pool: "dbseed", dataset: "dbseed/always", direct: .always, recordsize: 128 << 10),
+            module: ZFSModuleInfo(version: try LabFixtures.moduleVersion(), dioEnabled: true),
+            delta: ZFSKstatDelta(pool: "dbseed", directReadCount: blocks, directReadBytes: blocks << 17))
+        #expect(outcome.read.verdict == (consistent ? .asExpected : .moreDirectThanExpected))
+    }
+
     @Test("through a loop device, far fewer direct blocks than the bytes need is still flagged")
     func loopFewer() throws {
         let shape = ZFSRequestShape(ios: 64, bytes: 64 << 20, minBlockSize: 1 << 20, offsetAlignment: 1 << 20)
