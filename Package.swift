@@ -84,7 +84,10 @@ let package = Package(
         .testTarget(name: "ZFSTests", dependencies: ["ZFS"], resources: [.copy("Fixtures")]),
         .testTarget(name: "StatsTests", dependencies: ["Stats"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Stats"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "RunnerTests", dependencies: ["Runner", "JobFile", "Stats", "Report", "Targets", "ZFS", "DiobenchTestSupport"]),
+        // End to end through the CLI; depends on the executable so `swift test` builds the binary the tests run.
+        .testTarget(name: "RunnerTests", dependencies: ["Runner", "JobFile", "Stats", "Report", "Targets", "ZFS", "DiobenchTestSupport", "diobench"]),
+        // compare, diff and baseline: statistics, matrix, HTML (rendered by Chromium), and the CLI end to end.
+        .testTarget(name: "CompareTests", dependencies: ["Report", "Stats", "JobFile", "diobench"]),
         // The lab suite: boots the ZFS VM once and checks every ZFS case there. Disabled unless DIOBENCH_LAB=1.
         .testTarget(name: "LabTests", dependencies: ["Lab", "ZFS", "Stats"]),
     ]

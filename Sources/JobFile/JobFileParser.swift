@@ -15,6 +15,17 @@ public struct ParsedJobFile: Sendable, Equatable {
     public var files: [String]
 }
 
+/// An option applied to every job section as if written last in it (`diobench compare --matrix`), so its
+/// value goes through the same table and checks, and errors name `origin` (e.g. "--matrix direct=2").
+public struct JobOptionOverride: Sendable, Equatable {
+    public var name: String
+    public var value: String?
+    public var origin: String
+    public init(name: String, value: String?, origin: String) {
+        self.name = name; self.value = value; self.origin = origin
+    }
+}
+
 public struct JobFileParser: Sendable {
     public var environment: [String: String]
     public var system: SystemValues
@@ -25,23 +36,25 @@ public struct JobFileParser: Sendable {
     }
 
     /// Parses a job file. `sections` keeps only those job sections, like fio's `--section` ([global] always applies).
-    public func parse(path: String, sections: [String]? = nil) throws(JobFileError) -> ParsedJobFile {
-        try parse(paths: [path], sections: sections)
+    public func parse(path: String, sections: [String]? = nil, overrides: [JobOptionOverride] = []) throws(JobFileError) -> ParsedJobFile {
+        try parse(paths: [path], sections: sections, overrides: overrides)
     }
 
     /// Parses job-file text; `fileName` names it in messages and anchors relative includes.
-    public func parse(text: String, fileName: String, sections: [String]? = nil) throws(JobFileError) -> ParsedJobFile {
+    public func parse(text: String, fileName: String, sections: [String]? = nil,
+                      overrides: [JobOptionOverride] = []) throws(JobFileError) -> ParsedJobFile {
         var reader = JobFileReader(environment: environment)
         try reader.read(text: text, fileName: fileName)
-        var assembler = JobAssembler(system: system, sections: sections)
+        var assembler = JobAssembler(system: system, sections: sections, overrides: overrides)
         try assembler.add(reader, fileName: fileName, stonewallFirstJob: false)
         return try assembler.finish(fileNames: [fileName])
     }
 
     /// Parses several job files as fio does on one command line: each file has its own [global] sections, and
     /// the first job of every file after the first waits for the ones before it (a stonewall, so a new group).
-    public func parse(paths: [String], sections: [String]? = nil) throws(JobFileError) -> ParsedJobFile {
-        var assembler = JobAssembler(system: system, sections: sections)
+    public func parse(paths: [String], sections: [String]? = nil,
+                      overrides: [JobOptionOverride] = []) throws(JobFileError) -> ParsedJobFile {
+        var assembler = JobAssembler(system: system, sections: sections, overrides: overrides)
         var sequence = 0
         for (index, path) in paths.enumerated() {
             var reader = JobFileReader(environment: environment, sequenceStart: sequence)
@@ -74,6 +87,7 @@ struct Origin {
 struct JobAssembler {
     let system: SystemValues
     let sections: [String]?
+    let overrides: [JobOptionOverride]
     private(set) var jobs: [JobSpec] = []
     private var warnings: [JobFileWarning] = []
     private var globalOptions: [WrittenOption] = []
@@ -82,9 +96,18 @@ struct JobAssembler {
     private var group = 0
     private var jobsInGroup = 0
 
-    init(system: SystemValues, sections: [String]?) {
+    init(system: SystemValues, sections: [String]?, overrides: [JobOptionOverride] = []) {
         self.system = system
         self.sections = sections
+        self.overrides = overrides
+    }
+
+    /// The overrides as option lines that come after every line of every file.
+    private var overrideLines: [SourceLine] {
+        overrides.enumerated().map { index, override in
+            SourceLine(kind: .option(name: override.name, value: override.value),
+                       location: JobFileLocation(file: override.origin, line: 0), sequence: Int.max / 2 + index)
+        }
     }
 
     mutating func add(_ reader: JobFileReader, fileName: String, stonewallFirstJob: Bool) throws(JobFileError) {
@@ -124,7 +147,7 @@ struct JobAssembler {
             spec.writtenOptions = []
             var origins = templateOrigins
             var written: [WrittenOption] = []
-            try OptionApplier(system: system).apply(block.options, to: &spec, origins: &origins, written: &written)
+            try OptionApplier(system: system).apply(block.options + overrideLines, to: &spec, origins: &origins, written: &written)
             spec.writtenOptions = written
             if pendingStonewall {
                 spec.stonewall = true

@@ -13,7 +13,8 @@ extension OptionTable {
     static let files: [OptionDefinition] = [
         .make("filename", ColonListKind(), default: "", .files,
               help: "File(s) or device(s) to use, separated by ':' (\\: for a colon in a name); default: name.jobnum.filenum",
-              set: { $0.filenames = $1 },
+              // fio adds to the list each time filename is set (a [global] one and the job's own both count).
+              set: { spec, names in for name in names where !spec.filenames.contains(name) { spec.filenames.append(name) } },
               render: { $0.filenames.isEmpty ? .unset : .value(ValueFormat.colonList($0.filenames)) }),
         .make("directory", ColonListKind(), default: "", .files,
               help: "Directory for the job's files; several separated by ':' are shared out among numjobs clones",

@@ -42,6 +42,8 @@ struct FioDifferentialTests {
         Case(name: "iodepth batching", options: "rw=randread\nbs=4k\nsize=4m\nioengine=io_uring\niodepth=16\niodepth_batch_submit=4\niodepth_batch_complete_min=2"),
         Case(name: "sync engine", options: "rw=write\nbs=4k\nsize=2m\nioengine=sync\nfsync=16"),
         Case(name: "rw=write:8k holes", options: "rw=write:8k\nbs=4k\nsize=4m"),
+        // fio adds to the file list each time filename is set: [global]'s data plus the job's second.
+        Case(name: "filename in global and job", options: "filename=second\nrw=randread\nbs=4k\nsize=8m"),
     ]
 
     @Test(arguments: basic + shapes)

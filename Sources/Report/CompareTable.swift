@@ -1,0 +1,74 @@
+/// The text `diobench compare` prints: per job, one row per metric and one column per matrix cell, each
+/// figure the median over the repetitions with its interval.
+public enum CompareTable {
+    public static func render(_ result: CompareResult) -> String {
+        var result = result
+        result.summarize()
+        let labels = result.cells.map(\.label)
+        var jobs: [String] = []
+        for cell in result.cells { for s in cell.summary ?? [] where !jobs.contains(s.job) { jobs.append(s.job) } }
+
+        var out = ""
+        var lowCoverage: [Int: Double] = [:]   // n → confidence, for the footnote
+        for job in jobs {
+            let summaries = result.cells.map { cell in cell.summary?.first { $0.job == job } }
+            let ids = CompareMetrics.all.map(\.id).filter { id in summaries.contains { $0?.metrics.contains { $0.metric == id } ?? false } }
+            let runs = summaries.compactMap { $0?.runs }
+            let runText = Set(runs).count == 1 ? "\(runs[0]) run\(runs[0] == 1 ? "" : "s") per cell" : "runs per cell: " + runs.map(String.init).joined(separator: "/")
+            out += "job '\(job)' (\(runText); median [interval])\n"
+            var rows: [[String]] = [[""] + labels]
+            for id in ids {
+                guard let def = CompareMetrics.definition(id) else { continue }
+                var row = [def.label]
+                for summary in summaries {
+                    guard let m = summary?.metrics.first(where: { $0.metric == id }) else { row.append("-"); continue }
+                    var text = CompareFormat.interval(m, def.unit)
+                    if m.count > 1, m.confidence < 0.95 - 1e-9, m.lower != m.upper {
+                        text += "*"
+                        lowCoverage[m.count] = m.confidence
+                    }
+                    row.append(text)
+                }
+                rows.append(row)
+            }
+            let failed = summaries.compactMap { $0?.failedRuns }.reduce(0, +)
+            out += TextColumns.render(rows)
+            if failed > 0 {
+                out += failed == 1 ? "  1 run of this job failed or was interrupted, and is left out\n"
+                                   : "  \(failed) runs of this job failed or were interrupted, and are left out\n"
+            }
+            out += "\n"
+        }
+        for (n, confidence) in lowCoverage.sorted(by: { $0.key < $1.key }) {
+            out += "* \(n) runs: the interval is min–max, which covers the median with \(Int((confidence * 100).rounded()))% confidence; 95% needs 6 runs or more.\n"
+        }
+        if result.cells.contains(where: { $0.runs.count == 1 }) {
+            out += "A single run per cell gives no interval (use --repeat 3 or more).\n"
+        }
+        if result.info.interrupted == true { out += "Interrupted: some cells have fewer runs.\n" }
+        return out
+    }
+}
+
+/// Left-aligned first column, right-aligned others, two spaces apart.
+enum TextColumns {
+    static func render(_ rows: [[String]]) -> String {
+        let columns = rows.map(\.count).max() ?? 0
+        var widths = [Int](repeating: 0, count: columns)
+        for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
+        return rows.map { row in
+            row.enumerated().map { i, cell in
+                let pad = String(repeating: " ", count: widths[i] - cell.count)
+                return i == 0 ? cell + pad : pad + cell
+            }.joined(separator: "  ").trimmingTrailingSpaces()
+        }.joined(separator: "\n") + "\n"
+    }
+}
+
+extension String {
+    func trimmingTrailingSpaces() -> String {
+        var s = self
+        while s.last == " " { s.removeLast() }
+        return s
+    }
+}
