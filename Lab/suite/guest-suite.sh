@@ -27,7 +27,8 @@ for attempt in 1 2 3; do
     [ $attempt = 3 ] && exit 3
 done
 say "zfs $(cat /sys/module/zfs/version), pool lab on the scratch disk"
-timing boot_to_pool_ready "$T_START"
+timing script_started_at_uptime "$T_START"
+timing pool_ready_at_uptime "$(up)"
 cd /lab || exit 3
 
 # run CASE [ENV=VALUE...] -- DIOBENCH ARGS...: one diobench run in the foreground, evidence in cases/CASE
