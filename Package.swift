@@ -69,10 +69,12 @@ let package = Package(
             ],
             swiftSettings: hotPath
         ),
+        // The ZFS lab: drives Lab/*.sh (image build, QEMU boot), builds the guest binary, brings results home.
+        .target(name: "Lab"),
         .executableTarget(
             name: "diobench",
             dependencies: [
-                "Runner", "JobFile", "Report", "Stats", "Targets", "ZFS",
+                "Runner", "JobFile", "Report", "Stats", "Targets", "ZFS", "Lab",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -88,8 +90,10 @@ let package = Package(
         .testTarget(name: "StatsTests", dependencies: ["Stats"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Stats"], resources: [.copy("Fixtures")]),
         // End to end through the CLI; depends on the executable so `swift test` builds the binary the tests run.
-        .testTarget(name: "RunnerTests", dependencies: ["Runner", "JobFile", "Stats", "Report", "Targets", "Verify", "DiobenchTestSupport", "diobench"]),
+        .testTarget(name: "RunnerTests", dependencies: ["Runner", "JobFile", "Stats", "Report", "Targets", "Verify", "ZFS", "DiobenchTestSupport", "diobench"]),
         // compare, diff and baseline: statistics, matrix, HTML (rendered by Chromium), and the CLI end to end.
         .testTarget(name: "CompareTests", dependencies: ["Report", "Stats", "JobFile", "diobench"]),
+        // The lab suite: boots the ZFS VM once and checks every ZFS case there. Disabled unless DIOBENCH_LAB=1.
+        .testTarget(name: "LabTests", dependencies: ["Lab", "ZFS", "Stats"]),
     ]
 )

@@ -241,6 +241,9 @@ public struct ZFSOptions: Codable, Sendable, Equatable {
     public var scratchVdevs: [String] = []
     /// Run a combination known to crash the kernel (OpenZFS issue 16956) anyway.
     public var allowKnownCrash: Bool = false
+    /// Where ZFS is not available: run the job here (a local directory) without the ZFS parts,
+    /// with a warning, instead of refusing. nil: refuse.
+    public var fallbackDirectory: String?
     public init() {}
 }
 

@@ -71,10 +71,20 @@ enum DiobenchTextBlock {
         let s = z.iostats
         out += "     direct    : reads=\(s.directReadCount) (\(bytes(s.directReadBytes))), writes=\(s.directWriteCount) (\(bytes(s.directWriteBytes)))\n"
         out += "     arc       : reads=\(s.arcReadCount) (\(bytes(s.arcReadBytes))), writes=\(s.arcWriteCount) (\(bytes(s.arcWriteBytes))); arc reads count misses only\n"
+        if let set = z.propertiesSet { out += "     set       : \(set.joined(separator: "; ")), restored after the job\n" }
         if let r = z.requestedDirect { out += "     asked     : direct reads=\(r.reads), writes=\(r.writes)\n" }
+        if let c = z.countedDirect, let e = z.expectedDirect {
+            out += "     counted   : direct reads=\(c.reads), writes=\(c.writes) (I/Os; the rules expect \(e.reads) and \(e.writes))\n"
+        }
+        if let v = z.verdict {
+            let parts = [("reads", v.read), ("writes", v.write)].filter { $0.1.outcome != "no I/O" }
+                .map { "\($0.0) \($0.1.outcome) (\($0.1.predictedPath): \($0.1.rule))" }
+            out += "     verdict   : \(parts.isEmpty ? "no I/O" : parts.joined(separator: "; "))\n"
+        }
         if let f = z.inferredFallbacks { out += "     fallback  : reads=\(f.reads), writes=\(f.writes) (inferred: asked minus counted)\n" }
         if let r = z.rejected, r.reads + r.writes > 0 { out += "     rejected  : reads=\(r.reads), writes=\(r.writes)\n" }
         if let w = z.pollutionWarning { out += "     warning   : \(w)\n" }
+        if let g = z.guardWarning { out += "     guard     : \(g)\n" }
         for n in z.notes ?? [] { out += "     note      : \(n)\n" }
         return out
     }

@@ -19,6 +19,9 @@ final class PreparedJob {
     var alignments: [String: DirectIOAlignment] = [:]
     var extensions = JobExtension()
     var loopDevice: LoopDevice?
+    /// The job's ZFS dataset and counters (ZFSJobSupport), and its kernel-log watch.
+    var zfs: ZFSJobContext?
+    var kernelLog: KernelLogWatcher?
     /// Undo steps of this job's own setup, run when the job ends.
     var undoTokens: [UndoStack.Token] = []
     /// A setup or fatal I/O error, already explained.

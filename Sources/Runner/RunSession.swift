@@ -15,6 +15,8 @@ public struct RunOptions: Sendable {
     public var commandLine: [String] = CommandLine.arguments
     /// Messages for the user (warnings, what was undone); the CLI sends them to stderr.
     public var log: @Sendable (String) -> Void = { FileHandle.standardError.write(Data(("diobench: " + $0 + "\n").utf8)) }
+    /// Where ZFS and the kernel log are found (tests substitute their own).
+    public var zfs = ZFSRunEnvironment()
     public init() {}
 }
 
@@ -35,6 +37,7 @@ public final class RunSession: @unchecked Sendable {
     let control = RunControl()
     private let undo: UndoStack
     private let journal: UndoJournal?
+    private let zfs: ZFSJobSupport
     private var running: [PreparedJob] = []
     private let runningLock = NSLock()
     private var hardStop = false
@@ -46,6 +49,7 @@ public final class RunSession: @unchecked Sendable {
         journal = needsJournal ? options.journalDirectory.flatMap { try? UndoJournal(directory: $0) } : nil
         // Failed undo steps are reported from their outcomes; successful ones need no words.
         undo = UndoStack(journal: journal)
+        zfs = ZFSJobSupport(environment: options.zfs, undo: undo, journal: journal, log: options.log)
     }
 
     /// Runs every job; never throws: setup failures become failed jobs in the results.
@@ -100,6 +104,7 @@ public final class RunSession: @unchecked Sendable {
             // Stopped during setup: set up nothing more (what was set up is undone below).
             if control.stopRequested { break }
             do {
+                try zfs.prepare(job)
                 try preparer.prepare(job, progress: board, progressOffset: offset)
                 ready.append(job)
             } catch {
@@ -128,6 +133,7 @@ public final class RunSession: @unchecked Sendable {
                 }
             }
         }
+        zfs.jobsStarting(ready)
         let now = monotonicNanoseconds()
         for job in ready { job.startedAtNs = now }
         let allReady = gate.open(unlessStopped: control)
@@ -153,6 +159,7 @@ public final class RunSession: @unchecked Sendable {
             }
             explainFatalErrors(job)
             for line in job.noteVerifyFailures() { options.log(line) }
+            zfs.jobFinished(job)
             release(job)
         }
     }

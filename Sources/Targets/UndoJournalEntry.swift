@@ -31,33 +31,6 @@ public struct LoopDetachRecord: Codable, Sendable, Equatable {
     }
 }
 
-/// A ZFS property diobench changed; undone by the ZFS module's handler.
-public struct ZFSPropertyRecord: Codable, Sendable, Equatable {
-    public var dataset: String
-    public var property: String
-    /// The value before diobench set it.
-    public var oldValue: String
-    /// The old value was inherited (or the default): restore with `zfs inherit`, not `zfs set`.
-    public var inherited: Bool
-    public init(dataset: String, property: String, oldValue: String, inherited: Bool) {
-        self.dataset = dataset
-        self.property = property
-        self.oldValue = oldValue
-        self.inherited = inherited
-    }
-}
-
-/// A throwaway pool diobench created; undone by the ZFS module's handler.
-public struct ScratchPoolRecord: Codable, Sendable, Equatable {
-    public var pool: String
-    /// Files diobench created as vdevs (removed after the pool is destroyed); devices are never removed.
-    public var vdevFiles: [String]
-    public init(pool: String, vdevFiles: [String]) {
-        self.pool = pool
-        self.vdevFiles = vdevFiles
-    }
-}
-
 /// A file diobench created; removed only while the path still names the same file: same device and
 /// inode and, where the file system records it, the same birth time (inode numbers are reused at once
 /// after an unlink on ext4, so the number alone does not tell a replaced file apart).
@@ -96,24 +69,19 @@ public struct FileBirthTime: Codable, Sendable, Equatable {
 /// Kinds this build does not know decode as `.other`, so a journal is never lost or rewritten wrongly.
 public enum UndoAction: Sendable, Equatable {
     case detachLoop(LoopDetachRecord)
-    case restoreZFSProperty(ZFSPropertyRecord)
-    case destroyScratchPool(ScratchPoolRecord)
     case removeFile(CreatedFileRecord)
-    /// A kind defined by another module (register its handler in `UndoHandlers`) or a newer diobench.
+    /// A kind defined by another module (register its handler in `UndoHandlers`) or a newer diobench;
+    /// the ZFS module stores its `ZFSUndoAction`s (properties, scratch pools, datasets) as kind "zfs".
     case other(kind: String, record: UndoJournalJSON)
 
     public enum Kind {
         public static let detachLoop = "detachLoop"
-        public static let restoreZFSProperty = "restoreZFSProperty"
-        public static let destroyScratchPool = "destroyScratchPool"
         public static let removeFile = "removeFile"
     }
 
     public var kind: String {
         switch self {
         case .detachLoop: return Kind.detachLoop
-        case .restoreZFSProperty: return Kind.restoreZFSProperty
-        case .destroyScratchPool: return Kind.destroyScratchPool
         case .removeFile: return Kind.removeFile
         case let .other(kind, _): return kind
         }
@@ -123,9 +91,6 @@ public enum UndoAction: Sendable, Equatable {
     public var summary: String {
         switch self {
         case let .detachLoop(r): return "detach \(r.device) (backing file \(r.backingFile))"
-        case let .restoreZFSProperty(r):
-            return r.inherited ? "zfs inherit \(r.property) \(r.dataset)" : "zfs set \(r.property)=\(r.oldValue) \(r.dataset)"
-        case let .destroyScratchPool(r): return "destroy scratch pool \(r.pool)"
         case let .removeFile(r): return "remove \(r.path)"
         case let .other(kind, _): return kind
         }
@@ -144,8 +109,6 @@ public enum UndoAction: Sendable, Equatable {
     func recordJSON() throws -> UndoJournalJSON {
         switch self {
         case let .detachLoop(r): return try UndoJournalJSON(encoding: r)
-        case let .restoreZFSProperty(r): return try UndoJournalJSON(encoding: r)
-        case let .destroyScratchPool(r): return try UndoJournalJSON(encoding: r)
         case let .removeFile(r): return try UndoJournalJSON(encoding: r)
         case let .other(_, record): return record
         }
@@ -160,8 +123,6 @@ extension UndoAction: Codable {
         let kind = try container.decode(String.self, forKey: .kind)
         switch kind {
         case Kind.detachLoop: self = .detachLoop(try container.decode(LoopDetachRecord.self, forKey: .record))
-        case Kind.restoreZFSProperty: self = .restoreZFSProperty(try container.decode(ZFSPropertyRecord.self, forKey: .record))
-        case Kind.destroyScratchPool: self = .destroyScratchPool(try container.decode(ScratchPoolRecord.self, forKey: .record))
         case Kind.removeFile: self = .removeFile(try container.decode(CreatedFileRecord.self, forKey: .record))
         default: self = .other(kind: kind, record: try container.decode(UndoJournalJSON.self, forKey: .record))
         }
@@ -172,8 +133,6 @@ extension UndoAction: Codable {
         try container.encode(kind, forKey: .kind)
         switch self {
         case let .detachLoop(r): try container.encode(r, forKey: .record)
-        case let .restoreZFSProperty(r): try container.encode(r, forKey: .record)
-        case let .destroyScratchPool(r): try container.encode(r, forKey: .record)
         case let .removeFile(r): try container.encode(r, forKey: .record)
         case let .other(_, record): try container.encode(record, forKey: .record)
         }

@@ -1,5 +1,5 @@
 // Who undoes which kind of journal entry. Targets knows loop devices and files; the ZFS module
-// registers handlers for `restoreZFSProperty` and `destroyScratchPool` (and any kinds of its own).
+// registers its handler for kind "zfs" (`UndoHandlers.withZFS`).
 import Glibc
 
 /// What undoing one entry did.

@@ -79,6 +79,10 @@ public struct ZFSDatasetSettings: Sendable, Equatable, Codable {
 public enum ZFSAccountingVerdict: String, Sendable, Codable {
     case asExpected = "as expected"
     case fewerDirectThanExpected = "fewer direct I/Os than the rules predict"
+    /// A Direct I/O read of a block whose dbuf is still cached copies it from memory: no zio, so
+    /// neither `direct_read_count` nor an ARC miss (OpenZFS dmu_direct.c). Reads the rules send
+    /// direct that were counted neither way found their blocks cached.
+    case someReadsServedFromCache = "as expected; some reads found their block cached in memory and were copied from it"
     case moreDirectThanExpected = "more direct I/Os than the rules predict"
     case missingEINVAL = "no EINVAL where the rules predict one"
     case unexpectedEINVAL = "EINVAL where the rules predict none"
@@ -131,7 +135,7 @@ public struct ZFSAccountingOutcome: Sendable, Equatable, Codable {
 
     public var fallbacks: UInt64 { read.fallbacks + write.fallbacks }
     public var asExpected: Bool {
-        [ZFSAccountingVerdict.asExpected, .noIO].contains(read.verdict)
+        [ZFSAccountingVerdict.asExpected, .noIO, .someReadsServedFromCache].contains(read.verdict)
             && [ZFSAccountingVerdict.asExpected, .noIO].contains(write.verdict)
     }
 }
@@ -181,13 +185,20 @@ public enum ZFSDirectAccounting {
             } else if shape.einvalErrors > 0 {
                 verdict = .unexpectedEINVAL
             } else if job.viaLoopDevice {
-                // ZFS sees the loop driver's requests, not the job's: the driver splits them, a
+                // ZFS sees the loop driver's requests, not the job's: the driver splits them, each
                 // split piece can straddle one more record, and a block still cached from an
-                // earlier buffered write is not counted. Compare blocks, one block per request apart.
+                // earlier buffered write is not counted. At least the job's blocks less one per
+                // request; at most what the splitting can cause, the pollution bound's twice the
+                // blocks of every request (the lab saw 511 to 615 blocks for 512 on 2.3.9).
                 let expectedBlocks = expected * blocksPerIO
                 let slack = shape.issued
+                let most = 2 * expected * (blocksPerIO + 1) + slack
                 verdict = blocks + slack < expectedBlocks ? .fewerDirectThanExpected
-                    : (blocks > expectedBlocks + slack ? .moreDirectThanExpected : .asExpected)
+                    : (blocks > most ? .moreDirectThanExpected : .asExpected)
+            } else if !isWrite, counted < expected, delta.arcReadBytes < (expected - counted) * blocksPerIO * rs {
+                // The missing direct reads did not miss the ARC either (its misses, metadata included,
+                // are less than their whole blocks): their blocks were in memory.
+                verdict = .someReadsServedFromCache
             } else {
                 verdict = counted == expected ? .asExpected : (counted < expected ? .fewerDirectThanExpected : .moreDirectThanExpected)
             }
@@ -212,7 +223,7 @@ public enum ZFSDirectAccounting {
         }
         if module.dioEnabled == false { notes.append("zfs_dio_enabled=0: all I/O goes through the ARC, as with direct=disabled") }
         if job.viaLoopDevice {
-            notes.append("through a loop device ZFS counts the loop driver's requests: direct counts are compared in blocks, one block per request apart")
+            notes.append("through a loop device ZFS counts the loop driver's requests, which it splits: direct blocks are checked against a range (the job's blocks less one per request, up to twice the blocks its requests can touch)")
         }
         if job.filesGrownFromEmpty > 0, job.write.ios > 0 {
             notes.append("\(min(job.filesGrownFromEmpty, job.write.ios)) first write(s) into empty files grow the block size and go through the ARC")

@@ -62,37 +62,37 @@ import Testing
         let scratch = try ScratchDirectory("cleanup-kinds")
         let directory = scratch.file("run")
         let journal = try UndoJournal(directory: directory, owner: try deadProcessIdentity())
-        let property = ZFSPropertyRecord(dataset: "tank/fs", property: "direct", oldValue: "standard", inherited: false)
-        try journal.append(.destroyScratchPool(ScratchPoolRecord(pool: "scratch", vdevFiles: [])))
-        try journal.append(.restoreZFSProperty(property))
+        // Two entries of the ZFS module's kind (a pool, then a property on it) and one from a newer diobench.
+        struct ZFSLike: Codable { var change: String }
+        try journal.append(try .custom(kind: "zfs", record: ZFSLike(change: "destroy scratch pool scratch")))
+        try journal.append(try .custom(kind: "zfs", record: ZFSLike(change: "set direct=standard")))
         try journal.append(.other(kind: "fromTheFuture", record: .object(["x": .int(1)])))
 
-        // Only the built-ins: the ZFS kinds and the unknown one are left in the journal.
+        // Only the built-ins: the ZFS kind and the unknown one are left in the journal.
         let withoutZFS = Cleanup.run(directory: directory)
         let first = try #require(withoutZFS.journals.first)
         #expect(first.status == .kept)
         #expect(first.steps.allSatisfy { if case .noHandler = $0.outcome { true } else { false } })
         #expect(try UndoJournal.load(path: journal.path).entries.count == 3)
 
-        // The ZFS module registers its handlers; one of them fails this time.
+        // The ZFS module registers its handler; the pool's undo fails this time.
         let calls = Calls()
         var handlers = UndoHandlers.builtIn
-        handlers.register(kind: UndoAction.Kind.restoreZFSProperty) { action in
-            let record = try action.decodeRecord(as: ZFSPropertyRecord.self)
-            calls.add("set \(record.property)=\(record.oldValue)")
-            return .undone("zfs set \(record.property)=\(record.oldValue) \(record.dataset)")
-        }
-        handlers.register(kind: UndoAction.Kind.destroyScratchPool) { action in
-            calls.add(action.summary)
-            throw UndoJournalError.io(path: "scratch", operation: "zpool destroy", errno: EBUSY)
+        handlers.register(kind: "zfs") { action in
+            let record = try action.decodeRecord(as: ZFSLike.self)
+            calls.add(record.change)
+            if record.change.hasPrefix("destroy") {
+                throw UndoJournalError.io(path: "scratch", operation: "zpool destroy", errno: EBUSY)
+            }
+            return .undone(record.change)
         }
         let withZFS = Cleanup.run(directory: directory, handlers: handlers)
-        #expect(calls.all == ["set direct=standard", "destroy scratch pool scratch"])
+        #expect(calls.all == ["set direct=standard", "destroy scratch pool scratch"], "newest first")
         let second = try #require(withZFS.journals.first)
         #expect(second.status == .kept)
         #expect(withZFS.hasFailures)
         let left = try UndoJournal.load(path: journal.path).entries.map(\.action.kind)
-        #expect(left == [UndoAction.Kind.destroyScratchPool, "fromTheFuture"])
+        #expect(left == ["zfs", "fromTheFuture"])
     }
 
     @Test func liveRunsDryRunsAndUnreadableJournalsAreNotTouched() throws {

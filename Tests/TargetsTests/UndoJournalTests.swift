@@ -7,8 +7,13 @@ import Testing
 @Suite struct UndoJournalTests {
     static let sampleActions: [UndoAction] = [
         .detachLoop(LoopDetachRecord(device: "/dev/loop7", backingFile: "/tank/a.img", backingDevice: 66, backingInode: 1 << 60)),
-        .restoreZFSProperty(ZFSPropertyRecord(dataset: "tank/fs", property: "direct", oldValue: "standard", inherited: true)),
-        .destroyScratchPool(ScratchPoolRecord(pool: "diobench-scratch", vdevFiles: ["/var/tmp/v0", "/var/tmp/v1"])),
+        // The ZFS module's kind: its own Codable record (ZFSUndoAction), opaque to Targets.
+        .other(kind: "zfs", record: .object([
+            "dataset": .string("tank/fs"), "property": .string("direct"), "value": .string("standard"), "inherited": .bool(true),
+        ])),
+        .other(kind: "zfs", record: .object([
+            "pool": .string("diobench-scratch"), "vdevFiles": .array([.string("/var/tmp/v0"), .string("/var/tmp/v1")]),
+        ])),
         .removeFile(CreatedFileRecord(path: "/tank/fs/data.0", device: 66, inode: 12)),
         .other(kind: "zfsSnapshot", record: .object([
             "name": .string("tank/fs@before"), "txg": .uint(UInt64.max), "delta": .int(-3), "ratio": .double(0.5),
@@ -51,7 +56,7 @@ import Testing
         let object = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: journal.path))) as? [String: Any]
         let entries = try #require(object?["entries"] as? [[String: Any]])
         let action = try #require(entries.first?["action"] as? [String: Any])
-        #expect(action["kind"] as? String == "restoreZFSProperty")
+        #expect(action["kind"] as? String == "zfs")
         let record = try #require(action["record"] as? [String: Any])
         #expect(record["dataset"] as? String == "tank/fs")
         #expect(record["inherited"] as? Bool == true)
@@ -67,9 +72,11 @@ import Testing
         let decoded = try JSONDecoder().decode(UndoAction.self, from: data)
         #expect(decoded == action)
         #expect(try decoded.decodeRecord(as: SnapshotRecord.self) == record)
-        // Known kinds decode to their typed records too.
-        let zfs = Self.sampleActions[1]
-        #expect(try zfs.decodeRecord(as: ZFSPropertyRecord.self).oldValue == "standard")
+        // Known kinds decode to their typed records too, and another module's records to its types.
+        let loop = Self.sampleActions[0]
+        #expect(try loop.decodeRecord(as: LoopDetachRecord.self).device == "/dev/loop7")
+        struct PropertyRecord: Codable { var dataset: String; var value: String; var inherited: Bool }
+        #expect(try Self.sampleActions[1].decodeRecord(as: PropertyRecord.self).value == "standard")
     }
 
     @Test func reopeningTheSameOwnersJournalKeepsItsEntries() throws {

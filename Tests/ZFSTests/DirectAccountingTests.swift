@@ -137,16 +137,31 @@ struct DirectAccountingDeviationTests {
         return (LabJob(step: step), try #require(try labRows().first { $0.step == step }))
     }
 
-    @Test("fewer direct blocks than predicted become fallbacks and a verdict")
+    @Test("fewer direct blocks than predicted, the rest ARC misses: fallbacks and a verdict")
     func fewer() throws {
         let (job, row) = try step18()
         var d = delta(of: row, dataset: job.dataset)
         d.directReadCount = 200
         d.directReadBytes = 200 << 17
+        d.arcReadCount += 56
+        d.arcReadBytes += 56 << 17
         let outcome = try account(job, rc: 0, delta: d)
         #expect(outcome.read.verdict == .fewerDirectThanExpected)
         #expect(outcome.read.fallbacks == 56)
         #expect(!outcome.asExpected)
+    }
+
+    @Test("direct reads counted neither as direct nor as ARC misses (beyond metadata) found their blocks cached: consistent, with fallbacks")
+    func cachedBlocks() throws {
+        // The lab (2.3.9): a Direct I/O read of a block still cached in a dbuf copies it (dmu_direct.c).
+        let (job, row) = try step18()
+        var d = delta(of: row, dataset: job.dataset)
+        d.directReadCount = 255
+        d.directReadBytes = 255 << 17
+        let outcome = try account(job, rc: 0, delta: d)
+        #expect(outcome.read.verdict == .someReadsServedFromCache)
+        #expect(outcome.read.fallbacks == 1)
+        #expect(outcome.asExpected)
     }
 
     @Test("an EINVAL the rules do not predict is flagged")
@@ -381,6 +396,19 @@ struct DirectAccountingLoopTests {
         #expect(outcome.asExpected, "\(c.file) \(c.step): \(mine.verdict), \(mine.directBlocksCounted) blocks")
         #expect(outcome.pollutionWarnings.isEmpty, "\(outcome.pollutionWarnings)")
         #expect(outcome.notes.contains { $0.contains("loop device") })
+    }
+
+    @Test("through a loop device, split pieces that straddle records add blocks: 615 for 512 is consistent, 1300 is not",
+          arguments: [(UInt64(615), true), (554, true), (511, true), (1300, false)])
+    func loopSplits(blocks: UInt64, consistent: Bool) throws {
+        // The lab suite's seed run on 2.3.9: 64 O_DIRECT 1 MiB reads of a loop device over a direct=always file.
+        let shape = ZFSRequestShape(ios: 64, bytes: 64 << 20, minBlockSize: 1 << 20, offsetAlignment: 1 << 20)
+        let outcome = ZFSDirectAccounting.account(
+            job: ZFSJobIO(read: shape, oDirect: true, bufferAlignment: 4096, viaLoopDevice: true),
+            dataset: ZFSDatasetSettings(pool: "dbseed", dataset: "dbseed/always", direct: .always, recordsize: 128 << 10),
+            module: ZFSModuleInfo(version: try LabFixtures.moduleVersion(), dioEnabled: true),
+            delta: ZFSKstatDelta(pool: "dbseed", directReadCount: blocks, directReadBytes: blocks << 17))
+        #expect(outcome.read.verdict == (consistent ? .asExpected : .moreDirectThanExpected))
     }
 
     @Test("through a loop device, far fewer direct blocks than the bytes need is still flagged")

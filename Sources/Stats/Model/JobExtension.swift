@@ -95,7 +95,8 @@ public struct TargetInfo: Sendable, Equatable, Codable {
 
 /// A kernel log line seen during a job (`/dev/kmsg`).
 public struct KernelEvent: Sendable, Equatable, Codable {
-    /// "oops", "bug", "null_deref", "hung_task", "zfs_checksum", "zfs_dio_verify", "warning", "other".
+    /// "oops", "bug", "null_deref", "hung_task", "general_protection_fault", "zfs_assertion",
+    /// "zfs_pool_suspended", "zfs_io_error", "zfs_checksum", "zfs_dio_verify" (also from `zpool events`).
     public var kind: String
     public var message: String
     /// kmsg timestamp, µs since boot.

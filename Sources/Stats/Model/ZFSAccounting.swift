@@ -25,6 +25,18 @@ public struct ZFSAccounting: Sendable, Equatable, Codable {
     /// Set when the deltas exceed what the job could cause (other pool activity).
     public var pollutionWarning: String?
     public var notes: [String]?
+    /// Direct I/Os the version's rules predict ZFS will count.
+    public var expectedDirect: ZFSIOCounts?
+    /// Direct I/Os ZFS counted: `direct_*_count` is per block, divided by the blocks one request covers.
+    public var countedDirect: ZFSIOCounts?
+    /// Per direction: the path the rules predict, why, and whether the counts agree.
+    public var verdict: ZFSVerdict?
+    /// Properties diobench set for the job (restored after it), e.g. "direct=always (was standard, default)".
+    public var propertiesSet: [String]?
+    /// The dataset (or the scratch pool it is on) was made by diobench for this run.
+    public var datasetCreated: Bool?
+    /// The known-crash guard's warning (OpenZFS issue 16956), when it allowed the job with one.
+    public var guardWarning: String?
 
     public init(pool: String, iostats: ZFSIOStatsDelta = ZFSIOStatsDelta()) {
         self.pool = pool
@@ -35,6 +47,39 @@ public struct ZFSAccounting: Sendable, Equatable, Codable {
         case zfsVersion = "zfs_version", rules, pool, dataset, direct, recordsize, dioStrict = "dio_strict"
         case iostats = "iostats_delta", objset = "objset_delta", requestedDirect = "requested_direct"
         case inferredFallbacks = "inferred_fallbacks", rejected, pollutionWarning = "pollution_warning", notes
+        case expectedDirect = "expected_direct", countedDirect = "counted_direct", verdict
+        case propertiesSet = "properties_set", datasetCreated = "dataset_created", guardWarning = "guard_warning"
+    }
+}
+
+/// The rules' prediction per direction and how the counts compare with it.
+public struct ZFSVerdict: Sendable, Equatable, Codable {
+    public var read: ZFSDirectionVerdict
+    public var write: ZFSDirectionVerdict
+    /// Both directions as expected (or without I/O).
+    public var asExpected: Bool
+    public init(read: ZFSDirectionVerdict, write: ZFSDirectionVerdict, asExpected: Bool) {
+        self.read = read; self.write = write; self.asExpected = asExpected
+    }
+    enum CodingKeys: String, CodingKey { case read, write, asExpected = "as_expected" }
+}
+
+public struct ZFSDirectionVerdict: Sendable, Equatable, Codable {
+    /// "direct", "arc", "uncached" or "einval".
+    public var predictedPath: String
+    /// "misaligned", "pageAligned" or "recordAligned".
+    public var alignment: String
+    /// The rule that applied, and where it comes from.
+    public var rule: String
+    public var ruleSource: String
+    /// e.g. "as expected", "fewer direct I/Os than the rules predict", "no I/O".
+    public var outcome: String
+    public init(predictedPath: String, alignment: String, rule: String, ruleSource: String, outcome: String) {
+        self.predictedPath = predictedPath; self.alignment = alignment; self.rule = rule
+        self.ruleSource = ruleSource; self.outcome = outcome
+    }
+    enum CodingKeys: String, CodingKey {
+        case predictedPath = "predicted_path", alignment, rule, ruleSource = "rule_source", outcome
     }
 }
 

@@ -1,0 +1,46 @@
+import Foundation
+
+/// One boot of the lab VM: Lab/run-in-vm.sh with a share, fresh scratch disks and a guest script.
+/// The guest's output streams to the terminal as it comes; the boot's progress lines go to stderr.
+public struct LabVM: Sendable {
+    public var paths: LabPaths
+    /// Sizes of fresh sparse scratch disks (`/dev/disk/by-id/virtio-scratch0`, …).
+    public var disks: [String] = ["4G"]
+    public var memoryMB = 2048
+    public var cpus = 2
+    public var timeoutSeconds = 1800
+    /// "auto", "kvm" or "tcg".
+    public var accelerator = "auto"
+    /// Where the guest kernel's console goes (kept for oops hunting); nil: a temporary file.
+    public var consoleLog: String?
+
+    public init(paths: LabPaths) { self.paths = paths }
+
+    public struct Outcome: Sendable {
+        /// The guest script's status; 124: timeout; 125: the VM died without one (panic, boot failure).
+        public var status: Int32
+        public var wallSeconds: Double
+    }
+
+    /// Throws before booting when qemu or the image is missing.
+    public func checkReady() throws {
+        guard LabProcess.which("qemu-system-x86_64") != nil else {
+            throw LabError.toolMissing(tool: "qemu-system-x86_64", fix: "apt-get install -y --no-install-recommends qemu-system-x86")
+        }
+        guard LabImage.isBuilt(paths.imageDirectory) else { throw LabError.imageMissing(directory: paths.imageDirectory) }
+    }
+
+    public func run(script: String, arguments: [String] = [], share: LabShare) throws -> Outcome {
+        try checkReady()
+        var command = ["/bin/bash", paths.runInVMScript, "-i", paths.imageDirectory, "-s", share.directory,
+                       "-m", String(memoryMB), "-c", String(cpus), "-t", String(timeoutSeconds), "-a", accelerator]
+        for disk in disks { command += ["-d", disk] }
+        if disks.isEmpty { command.append("-D") }
+        if let consoleLog { command += ["-l", consoleLog] }
+        command.append(script)
+        command += arguments
+        let start = Date()
+        let status = try LabProcess.stream(command)
+        return Outcome(status: status, wallSeconds: Date().timeIntervalSince(start))
+    }
+}

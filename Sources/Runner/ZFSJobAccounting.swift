@@ -1,0 +1,216 @@
+import Foundation
+import JobFile
+import Stats
+import Targets
+import ZFS
+
+extension ZFSJobSupport {
+    // MARK: - when the jobs start
+
+    /// Just before the start gate opens: the kernel-log watch of every job, and the kstat and
+    /// event counts of jobs on ZFS. Files are already laid out, so their writes are not counted.
+    func jobsStarting(_ jobs: [PreparedJob]) {
+        for job in jobs {
+            if let context = job.zfs {
+                if job.writes {
+                    context.filesGrownFromEmpty = UInt64(job.paths.filter { path in
+                        FileTarget.kind(of: path) == .regularFile && (try? FileTarget.size(of: path)) == 0
+                    }.count)
+                }
+                do {
+                    context.before = try ZFSPoolKstats.snapshot(pool: context.pool, kstatRoot: environment.kstatRoot)
+                } catch {
+                    context.notes.append("no kstat snapshot before the job: \(error)")
+                }
+                context.eventsBefore = try? ZpoolEventCounts.read(pool: context.pool, tools: context.tools)
+            }
+            do {
+                job.kernelLog = try KernelLogWatcher(path: environment.kmsgPath)
+            } catch {
+                // Without root the kernel log may be closed; it matters where ZFS or loop devices are involved.
+                if job.zfs != nil || job.spec.loop != nil { log("job '\(job.spec.name)': no kernel-log watch: \(error)") }
+            }
+        }
+    }
+
+    // MARK: - when a job ends
+
+    /// After the job's workers are joined: kernel events, then the ZFS deltas and accounting.
+    /// A kernel event fails the job: its numbers cannot be trusted.
+    func jobFinished(_ job: PreparedJob) {
+        var events: [Stats.KernelEvent] = []
+        if let watcher = job.kernelLog {
+            do {
+                let batch = try watcher.readNew()
+                events += batch.events.filter { environment.kernelEventsFromPrograms || $0.record.facility == 0 }
+                    .map(Self.reportEvent)
+                if batch.overwrittenGaps > 0 {
+                    job.zfs?.notes.append("the kernel log overwrote records before they were read (\(batch.overwrittenGaps) gap(s))")
+                }
+            } catch {
+                log("job '\(job.spec.name)': kernel-log watch: \(error)")
+            }
+            job.kernelLog = nil
+        }
+        if let context = job.zfs {
+            events += zpoolDataErrors(context)
+            job.extensions.zfs = accounting(job, context: context)
+        }
+        guard !events.isEmpty else { return }
+        job.extensions.kernelEvents = (job.extensions.kernelEvents ?? []) + events
+        if job.failure == nil {
+            job.failure = "job '\(job.spec.name)': the kernel reported \(events.count) event\(events.count == 1 ? "" : "s") during the job "
+                + "(first: \(events[0].kind): \(events[0].message)); its results cannot be trusted"
+            log(job.failure!)
+        }
+    }
+
+    static func reportEvent(_ event: Targets.KernelEvent) -> Stats.KernelEvent {
+        let kind: String
+        switch event.kinds.first {
+        case .oops: kind = "oops"
+        case .bug: kind = "bug"
+        case .nullPointerDereference: kind = "null_deref"
+        case .hungTask: kind = "hung_task"
+        case .generalProtectionFault: kind = "general_protection_fault"
+        case .zfsAssertion: kind = "zfs_assertion"
+        case .zfsPoolSuspended: kind = "zfs_pool_suspended"
+        case .zfsIOError: kind = "zfs_io_error"
+        case .zfsChecksum: kind = "zfs_checksum"
+        case .zfsDioVerify: kind = "zfs_dio_verify"
+        case nil: kind = "other"
+        }
+        return Stats.KernelEvent(kind: kind, message: event.record.message,
+                                 timestampUs: event.record.timestampMicroseconds, priority: event.record.level)
+    }
+
+    /// Checksum and Direct I/O verify events ZFS posted for the pool during the job (`zpool events`).
+    private func zpoolDataErrors(_ context: ZFSJobContext) -> [Stats.KernelEvent] {
+        guard let before = context.eventsBefore,
+              let after = try? ZpoolEventCounts.read(pool: context.pool, tools: context.tools) else { return [] }
+        return ZpoolEventCounts.newDataErrors(before: before, after: after).sorted { $0.key < $1.key }.map { cls, count in
+            let kind = cls == ZpoolEventCounts.checksumClass ? "zfs_checksum" : "zfs_dio_verify"
+            return Stats.KernelEvent(kind: kind, message: "\(count) \(cls) event\(count == 1 ? "" : "s") on pool \(context.pool) (zpool events)")
+        }
+    }
+
+    // MARK: - accounting
+
+    private func accounting(_ job: PreparedJob, context: ZFSJobContext) -> Stats.ZFSAccounting {
+        var out = Stats.ZFSAccounting(pool: context.pool)
+        out.zfsVersion = context.module.version.raw
+        out.dataset = context.dataset
+        out.direct = context.direct.rawValue
+        out.recordsize = context.recordsize
+        out.dioStrict = context.module.dioStrict
+        out.propertiesSet = context.propertiesSet.isEmpty ? nil : context.propertiesSet
+        out.datasetCreated = context.datasetCreated ? true : nil
+        out.guardWarning = context.guardWarning
+        var notes = context.notes
+        defer { out.notes = notes.isEmpty ? nil : notes }
+        guard let before = context.before else {
+            out.rules = ZFSRuleset.of(context.module).rawValue
+            return out
+        }
+        let after: ZFSPoolKstats
+        do {
+            after = try ZFSPoolKstats.snapshot(pool: context.pool, kstatRoot: environment.kstatRoot)
+        } catch {
+            notes.append("no kstat snapshot after the job: \(error)")
+            return out
+        }
+        let delta = ZFSKstatDelta(before: before, after: after)
+        let io = Self.jobIO(job, filesGrownFromEmpty: context.filesGrownFromEmpty)
+        let settings = ZFSDatasetSettings(pool: context.pool, dataset: context.dataset, direct: context.direct,
+                                          recordsize: context.recordsize)
+        let outcome = ZFSDirectAccounting.account(job: io, dataset: settings, module: context.module, delta: delta,
+                                                  pageSize: UInt64(sysconf(Int32(_SC_PAGESIZE))))
+        Self.fill(&out, from: outcome, delta: delta)
+        notes = outcome.notes + notes
+        return out
+    }
+
+    static func fill(_ out: inout Stats.ZFSAccounting, from outcome: ZFSAccountingOutcome, delta: ZFSKstatDelta) {
+        func signed(_ v: UInt64) -> Int64 { Int64(clamping: v) }
+        var iostats = ZFSIOStatsDelta()
+        iostats.directReadCount = signed(delta.directReadCount)
+        iostats.directReadBytes = signed(delta.directReadBytes)
+        iostats.directWriteCount = signed(delta.directWriteCount)
+        iostats.directWriteBytes = signed(delta.directWriteBytes)
+        iostats.arcReadCount = signed(delta.arcReadCount)
+        iostats.arcReadBytes = signed(delta.arcReadBytes)
+        iostats.arcWriteCount = signed(delta.arcWriteCount)
+        iostats.arcWriteBytes = signed(delta.arcWriteBytes)
+        let other = delta.otherIostats.sorted { $0.key < $1.key }.map { ZFSCounterDelta(name: $0.key, delta: signed($0.value)) }
+        iostats.other = other.isEmpty ? nil : other
+        out.iostats = iostats
+        if let own = delta.objsets[outcome.dataset] {
+            out.objset = [("reads", own.reads), ("writes", own.writes), ("nread", own.nread), ("nwritten", own.nwritten)]
+                .map { ZFSCounterDelta(name: $0.0, delta: signed($0.1)) }
+        }
+        out.rules = outcome.ruleset.rawValue
+        let r = outcome.read, w = outcome.write
+        out.requestedDirect = ZFSIOCounts(reads: signed(r.askedDirect), writes: signed(w.askedDirect))
+        out.expectedDirect = ZFSIOCounts(reads: signed(r.expectedDirectIOs), writes: signed(w.expectedDirectIOs))
+        out.countedDirect = ZFSIOCounts(reads: signed(r.directIOsCounted), writes: signed(w.directIOsCounted),
+                                        readBytes: signed(r.directBytesCounted), writeBytes: signed(w.directBytesCounted))
+        out.inferredFallbacks = ZFSIOCounts(reads: signed(r.fallbacks), writes: signed(w.fallbacks))
+        out.rejected = ZFSIOCounts(reads: signed(r.einvalErrors), writes: signed(w.einvalErrors))
+        func verdict(_ d: ZFSDirectionOutcome) -> ZFSDirectionVerdict {
+            ZFSDirectionVerdict(predictedPath: d.predictedPath.rawValue, alignment: d.alignment.rawValue, rule: d.rule,
+                                ruleSource: d.ruleSource, outcome: d.verdict.rawValue)
+        }
+        out.verdict = ZFSVerdict(read: verdict(r), write: verdict(w), asExpected: outcome.asExpected)
+        out.pollutionWarning = outcome.pollutionWarnings.isEmpty ? nil : outcome.pollutionWarnings.joined(separator: "; ")
+    }
+
+    /// What the job did, in the shape the accounting rules need.
+    static func jobIO(_ job: PreparedJob, filesGrownFromEmpty: UInt64) -> ZFSJobIO {
+        let spec = job.spec
+        let stats = WorkerStats.merged(job.workers.map(\.state.stats)) ?? WorkerStats()
+        var einvalLeft = stats.errors.countsByErrno.first { $0.errno == EINVAL }?.count ?? 0
+        func shape(_ direction: DataDirection, _ s: DirectionStats) -> ZFSRequestShape {
+            let sizes = blockSizes(spec, direction)
+            let einval = min(s.errors, einvalLeft)
+            einvalLeft -= einval
+            return ZFSRequestShape(ios: s.ios, bytes: s.bytes, einvalErrors: einval, minBlockSize: sizes.min,
+                                   maxBlockSize: sizes.max, offsetAlignment: offsetAlignment(spec, direction))
+        }
+        let page = UInt64(sysconf(Int32(_SC_PAGESIZE)))
+        let viaLoop = job.loopDevice != nil
+        var bufferAlignment = job.targets.first?.bufferAlign ?? page
+        if spec.iomemAlign > 0 { bufferAlignment = min(bufferAlignment, lowestSetBit(spec.iomemAlign)) }
+        return ZFSJobIO(read: shape(.read, stats.read), write: shape(.write, stats.write),
+                        // Through a loop device, ZFS sees the loop driver's I/O: direct when its dio is in effect,
+                        // always from page-aligned kernel pages.
+                        oDirect: viaLoop ? (job.loopDevice?.report.directIOEffective ?? false) : spec.direct,
+                        bufferAlignment: viaLoop ? page : bufferAlignment,
+                        filesGrownFromEmpty: filesGrownFromEmpty, viaLoopDevice: viaLoop)
+    }
+
+    static func blockSizes(_ spec: JobSpec, _ direction: DataDirection) -> (min: UInt64, max: UInt64) {
+        if let split = spec.bssplit?[direction], let lo = split.map(\.size).min(), let hi = split.map(\.size).max() {
+            return (lo, hi)
+        }
+        if let range = spec.blockSizeRange?[direction] { return (range.min, range.max) }
+        return (spec.blockSize[direction], spec.blockSize[direction])
+    }
+
+    /// The largest power of two dividing every offset the job can use: its start offsets, the step
+    /// between clones, the block alignment and every block size (sequential I/O advances by them).
+    static func offsetAlignment(_ spec: JobSpec, _ direction: DataDirection) -> UInt64 {
+        let sizes = blockSizes(spec, direction)
+        var bits = spec.offset | sizes.min | sizes.max
+        // Random offsets step by the smallest block of any direction the job uses (FileCursor's unit).
+        if spec.rw.reads { bits |= blockSizes(spec, .read).min }
+        if spec.rw.writes { bits |= blockSizes(spec, .write).min }
+        if spec.numjobs > 1 { bits |= spec.offsetIncrement }
+        if let align = spec.blockAlign?[direction] { bits |= align }
+        for share in spec.bssplit?[direction] ?? [] { bits |= share.size }
+        return lowestSetBit(bits)
+    }
+
+    static func lowestSetBit(_ value: UInt64) -> UInt64 {
+        value == 0 ? 1 << 62 : value & (~value &+ 1)
+    }
+}

@@ -1,0 +1,57 @@
+import Foundation
+import Lab
+import Testing
+
+/// The one VM boot behind every lab test: the guest build of diobench and Lab/suite/guest-suite.sh,
+/// which runs every case and leaves its evidence in the share (kept in .build-lab/lab-suite for a look
+/// after a failure). The first test to ask boots the VM; the others wait for it and read the same files.
+enum LabSuiteRun {
+    static let enabled = ProcessInfo.processInfo.environment["DIOBENCH_LAB"] == "1"
+    static let disabledReason: Comment = "boots a QEMU VM with OpenZFS 2.3 (minutes): run with DIOBENCH_LAB=1, or `diobench lab suite`"
+
+    struct Output: Sendable {
+        var share: String
+        var status: Int32
+        var vmSeconds: Double
+        var cases: String { share + "/cases" }
+    }
+
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    static let result: Result<Output, Failure> = {
+        do {
+            return .success(try boot())
+        } catch {
+            return .failure(Failure(description: "the lab suite's VM run failed: \(error)"))
+        }
+    }()
+
+    static func output() throws -> Output { try result.get() }
+
+    private static func boot() throws -> Output {
+        let paths = try LabPaths.locate()
+        if !LabImage.isBuilt(paths.imageDirectory) {
+            print("lab suite: no image in \(paths.imageDirectory): building it (minutes, once)")
+            try LabImage.build(paths)
+        }
+        let (binary, buildSeconds) = try GuestBinary.build(paths) { print("lab suite: \($0)") }
+        try GuestBinary.check(binary, image: paths.imageDirectory)
+        let dir = paths.guestScratchPath + "/lab-suite"
+        try? FileManager.default.removeItem(atPath: dir)
+        try FileManager.default.createDirectory(atPath: dir + "/bin", withIntermediateDirectories: true)
+        let share = LabShare(existing: dir)
+        try share.addBinary(binary)
+        try share.addDirectory(paths.packageRoot + "/Jobs", as: "jobs")
+        try share.addDirectory(paths.labDirectory + "/suite", as: "suite")
+        var vm = LabVM(paths: paths)
+        vm.consoleLog = dir + "/console.log"
+        vm.timeoutSeconds = 1500
+        let outcome = try vm.run(script: paths.labDirectory + "/suite/guest-suite.sh", share: share)
+        let timings = (try? String(contentsOfFile: dir + "/cases/timings.txt", encoding: .utf8)) ?? ""
+        print("lab suite: guest build \(Int(buildSeconds)) s, VM \(Int(outcome.wallSeconds)) s, status \(outcome.status); seconds per case (guest clock):")
+        print(timings.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
+        return Output(share: dir, status: outcome.status, vmSeconds: outcome.wallSeconds)
+    }
+}
