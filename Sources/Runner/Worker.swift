@@ -179,6 +179,29 @@ func ioLoop<E: IOEngine, V: VerifySwitch>(engine: inout E, state w: inout Worker
         return ok
     }
 
+    /// Hands the prepared unit in `slot` to the engine and accounts for it: synchronous engines complete
+    /// it here; asynchronous ones count it in flight and submit once a batch is full. `ok` turns false
+    /// when an error ends the worker. `.busy` is left to the caller (the slot is still taken).
+    @inline(__always) func queue(_ slot: Int32, ok: inout Bool, w: inout WorkerState) -> QueueStatus {
+        let status = engine.queue(w.units, slot: slot)
+        switch status {
+        case .completed:
+            w.stats.depth.recordDepth(1)
+            w.stats.depth.recordSubmit(1)
+            w.stats.depth.recordComplete(1)
+            if !complete(slot, at: monotonicNanoseconds(), w: &w) { ok = false }
+        case .queued:
+            inflight &+= 1
+            w.stats.depth.recordDepth(inflight)
+            w.pending[w.pendingCount] = slot
+            w.pendingCount &+= 1
+            if w.pendingCount >= config.batchSubmit && !commit(w: &w) { ok = false }
+        case .busy:
+            break
+        }
+        return status
+    }
+
     /// Issues a sync of every file once all earlier writes are done (`fsync=N`, `fdatasync=N`, `end_fsync`).
     func syncFiles(_ op: IOOp, w: inout WorkerState) -> Bool {
         while inflight > 0 { if !reap(min: inflight, w: &w) { return false } }
@@ -251,25 +274,12 @@ func ioLoop<E: IOEngine, V: VerifySwitch>(engine: inout E, state w: inout Worker
                 unit.pointee.length = Int(entry.length)
                 unit.pointee.issueNs = monotonicNanoseconds()
                 v.expect(generation: entry.generation, inSlot: slot)
-                switch engine.queue(w.units, slot: slot) {
-                case .completed:
-                    next &+= 1
-                    w.stats.depth.recordDepth(1)
-                    w.stats.depth.recordSubmit(1)
-                    w.stats.depth.recordComplete(1)
-                    if !complete(slot, at: monotonicNanoseconds(), w: &w) { ok = false }
-                case .queued:
-                    next &+= 1
-                    inflight &+= 1
-                    w.stats.depth.recordDepth(inflight)
-                    w.pending[w.pendingCount] = slot
-                    w.pendingCount &+= 1
-                    if w.pendingCount >= config.batchSubmit && !commit(w: &w) { ok = false }
-                case .busy:
+                if queue(slot, ok: &ok, w: &w) == .busy {
                     v.expect(generation: 0, inSlot: slot)
                     w.freeCount &+= 1
                     break issuing
                 }
+                next &+= 1
                 if !ok { break }
             }
             if !commit(w: &w) { ok = false }
@@ -350,19 +360,7 @@ func ioLoop<E: IOEngine, V: VerifySwitch>(engine: inout E, state w: inout Worker
             // Holes of `rw=write:N` count against the budget, as fio's skipped bytes do.
             bytesIssued &+= config.random ? length : length &+ config.sequenceModifier
 
-            switch engine.queue(w.units, slot: slot) {
-            case .completed:
-                w.stats.depth.recordDepth(1)
-                w.stats.depth.recordSubmit(1)
-                w.stats.depth.recordComplete(1)
-                if !complete(slot, at: monotonicNanoseconds(), w: &w) { running = false }
-            case .queued:
-                inflight &+= 1
-                w.stats.depth.recordDepth(inflight)
-                w.pending[w.pendingCount] = slot
-                w.pendingCount &+= 1
-                if w.pendingCount >= config.batchSubmit && !commit(w: &w) { running = false }
-            case .busy:
+            if queue(slot, ok: &running, w: &w) == .busy {
                 bytesIssued &-= config.random ? length : length &+ config.sequenceModifier
                 w.freeCount &+= 1
                 refilling = false

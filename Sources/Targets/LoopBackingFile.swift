@@ -64,7 +64,7 @@ struct LoopBackingFile {
         var openedDirect = false
         var (fd, code) = (Int32(-1), Int32(0))
         if wantDirectIO {
-            (fd, code) = LoopSyscall.open(requested, accessMode | LoopOpenFlags.direct)
+            (fd, code) = LoopSyscall.open(requested, accessMode | openFlagDirect)
             openedDirect = fd >= 0
             // EINVAL: the file system refuses O_DIRECT; open plainly and let the kernel report dio off.
             if fd < 0 && code != EINVAL { throw LoopError.backingFile(path: requested, operation: "open", errno: code) }

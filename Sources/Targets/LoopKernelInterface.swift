@@ -156,15 +156,3 @@ enum LoopSyscall {
         return "errno \(code): \(text)"
     }
 }
-
-/// O_DIRECT is not exported by Glibc's Swift module (it needs _GNU_SOURCE); values from the
-/// kernel's asm-generic and arch fcntl.h.
-enum LoopOpenFlags {
-    #if arch(arm64) || arch(arm)
-    static let direct: Int32 = 0o200000
-    #elseif arch(powerpc64) || arch(powerpc64le)
-    static let direct: Int32 = 0o400000
-    #else
-    static let direct: Int32 = 0o40000
-    #endif
-}

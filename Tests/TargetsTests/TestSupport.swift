@@ -169,7 +169,7 @@ func pwriteFully(_ fd: Int32, _ buffer: AlignedBuffer, offset: Int) throws {
 }
 
 /// O_DIRECT for the tests (Glibc's Swift module does not export it).
-let testODirect = LoopOpenFlags.direct
+let testODirect = openFlagDirect
 
 /// A process identity that cannot be alive: a child that has exited and been reaped.
 func deadProcessIdentity() throws -> ProcessIdentity {
