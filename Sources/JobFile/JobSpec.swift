@@ -72,6 +72,13 @@ public enum FallocateMode: String, Codable, Sendable, CaseIterable {
     case none, native, posix, keep, truncate
 }
 
+/// fio's `fadvise_hint=`: what posix_fadvise(2) is told about each file before the job.
+public enum FadviseHint: String, Codable, Sendable, CaseIterable {
+    case none = "0"
+    case workload = "1"
+    case sequential, random
+}
+
 /// fio's `continue_on_error=` classes.
 public enum ContinueOnError: String, Codable, Sendable, CaseIterable {
     case none, read, write, io, verify, all
@@ -180,6 +187,7 @@ public struct JobSpec: Codable, Sendable, Equatable {
     public var createOnOpen: Bool = false
     public var unlink: Bool = false
     public var invalidate: Bool = true
+    public var fadviseHint: FadviseHint = .workload
 
     // Pacing and errors.
     public var rateIOPS: PerDirection<UInt64>?

@@ -174,6 +174,7 @@ struct JobPreparer {
                 if spec.invalidate && !spec.direct {
                     try? FileTarget.invalidateCache(fd: fd, path: file.path, offset: file.regionStart, length: file.regionLength)
                 }
+                adviseKernel(fd: fd, spec: spec)
             }
         } catch {
             for fd in fds { close(fd) }
@@ -219,6 +220,19 @@ struct JobPreparer {
         engineConfig.sqPollCPU = spec.sqthreadPollCPU
         engineConfig.hipri = spec.hipri
         return WorkerThread(plan: plan, engineKind: spec.ioengine, engineConfig: engineConfig, fds: fds, buffers: buffers, state: state)
+    }
+
+    /// fio's `fadvise_hint` (on by default): tell the page cache whether to read ahead. Regular files only.
+    private func adviseKernel(fd: Int32, spec: JobSpec) {
+        let advice: Int32
+        switch spec.fadviseHint {
+        case .none: return
+        case .workload: advice = spec.rw.isRandom ? POSIX_FADV_RANDOM : POSIX_FADV_SEQUENTIAL
+        case .sequential: advice = POSIX_FADV_SEQUENTIAL
+        case .random: advice = POSIX_FADV_RANDOM
+        }
+        var info = stat()
+        if fstat(fd, &info) == 0 && info.st_mode & S_IFMT == S_IFREG { _ = posix_fadvise(fd, 0, 0, advice) }
     }
 
     private func activeDirections(_ spec: JobSpec) -> [DataDirection] {
