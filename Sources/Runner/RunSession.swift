@@ -129,7 +129,7 @@ public final class RunSession: @unchecked Sendable {
                     started.append(worker)
                 } catch {
                     job.failure = "job '\(job.spec.name)': \(error)"
-                    _ = gate.arrive(ready: false)   // stand in for the thread that never came
+                    gate.standIn(failed: true)   // for the thread that never came; the gate opens below
                 }
             }
         }

@@ -117,14 +117,20 @@ final class StartGate: @unchecked Sendable {
 
     /// Called by each worker; blocks until the decision. Returns whether to run.
     func arrive(ready: Bool) -> Bool {
-        lock.wait()
-        if !ready { failures += 1 }
-        lock.signal()
-        arrivals.signal()
+        standIn(failed: !ready)
         release.wait()
         lock.wait()
         defer { lock.signal() }
         return proceed
+    }
+
+    /// Counts an arrival without waiting for the decision: for a worker whose thread never started,
+    /// on behalf of the main thread (which must not block here: it is the one that opens the gate).
+    func standIn(failed: Bool) {
+        lock.wait()
+        if failed { failures += 1 }
+        lock.signal()
+        arrivals.signal()
     }
 
     /// Called by the main thread: waits for every worker, then releases them. Returns whether all were ready.
