@@ -37,6 +37,10 @@ final class PreparedJob {
         self.spec = spec
     }
 
+    /// Workers whose threads are done (or never started): only their state may be read. After a second
+    /// signal a worker stuck in the kernel is not waited for, and its thread still owns its state.
+    var joinedWorkers: [WorkerThread] { workers.filter(\.isJoined) }
+
     var reads: Bool { spec.rw.reads }
     var writes: Bool { spec.rw.writes }
 }
@@ -166,7 +170,11 @@ struct JobPreparer {
 
     private func makeWorker(_ plan: WorkerPlan, job: PreparedJob, progress: ProgressSlot?) throws -> WorkerThread {
         let spec = job.spec
+        let readSizes = picker(spec, .read)
+        let writeSizes = picker(spec, .write)
         var fds: [Int32] = []
+        let buffers: AlignedBufferPool
+        let verify: WorkerVerify?
         do {
             for file in plan.files {
                 let fd = try FileTarget.open(path: file.path, direct: spec.direct, readOnly: !job.writes, create: false)
@@ -176,32 +184,21 @@ struct JobPreparer {
                 }
                 adviseKernel(fd: fd, spec: spec)
             }
-        } catch {
-            for fd in fds { close(fd) }
-            throw error
-        }
-        let readSizes = picker(spec, .read)
-        let writeSizes = picker(spec, .write)
-        let largest = Int(max(readSizes.maximum, writeSizes.maximum))
-        let memoryAlignment = plan.files.compactMap { job.alignments[$0.path]?.memoryAlignment }.max()
-        let buffers: AlignedBufferPool
-        do {
+            let largest = Int(max(readSizes.maximum, writeSizes.maximum))
+            let memoryAlignment = plan.files.compactMap { job.alignments[$0.path]?.memoryAlignment }.max()
             buffers = try AlignedBufferPool(count: max(spec.iodepth, 1), size: largest,
                                             alignment: AlignedBufferPool.alignment(dioMemAlign: memoryAlignment),
                                             misalignment: Int(spec.iomemAlign), seed: plan.seed)
-        } catch {
-            for fd in fds { close(fd) }
-            throw error
-        }
-        let config = WorkerConfig(spec: spec, bytesPerLoop: plan.bytesPerLoop, seed: plan.seed)
-        let verify: WorkerVerify?
-        do {
             verify = try WorkerVerify.make(spec: spec, jobWrites: job.writes, bytesPerLoop: plan.bytesPerLoop, readSizes: readSizes,
                                            writeSizes: writeSizes, fds: fds, paths: plan.files.map(\.path))
         } catch {
+            // Nothing of this worker survives a failed setup: its files and its bssplit tables.
             for fd in fds { close(fd) }
+            readSizes.deallocate()
+            writeSizes.deallocate()
             throw error
         }
+        let config = WorkerConfig(spec: spec, bytesPerLoop: plan.bytesPerLoop, seed: plan.seed)
         let unit = spec.blockAlign.map { ba in activeDirections(spec).map { ba[$0] }.min() ?? 4096 }
             ?? activeDirections(spec).map { dir in dir == .read ? readSizes.minimum : writeSizes.minimum }.min() ?? 4096
         let cursors = plan.files.enumerated().map { index, file in

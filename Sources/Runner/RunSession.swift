@@ -176,9 +176,7 @@ public final class RunSession: @unchecked Sendable {
 
     /// Closes what the job opened, then undoes what was set up for it (loop device, …), newest first.
     private func release(_ job: PreparedJob) {
-        for worker in job.workers where worker.isJoined {
-            for fd in worker.fds { close(fd) }
-        }
+        for worker in job.workers { worker.releaseResources() }
         if job.spec.unlink {
             for path in job.paths where FileTarget.kind(of: path) == .regularFile {
                 try? FileTarget.unlink(path: path, ignoreMissing: true)
@@ -195,7 +193,7 @@ public final class RunSession: @unchecked Sendable {
     /// Turns a worker's first fatal I/O error into a sentence that says what to change.
     private func explainFatalErrors(_ job: PreparedJob) {
         guard job.failure == nil,
-              let (worker, failure) = job.workers.lazy.compactMap({ w in w.state.fatalError.map { (w, $0) } }).first else { return }
+              let (worker, failure) = job.joinedWorkers.lazy.compactMap({ w in w.state.fatalError.map { (w, $0) } }).first else { return }
         let path = failure.fileIndex >= 0 && Int(failure.fileIndex) < worker.plan.files.count
             ? worker.plan.files[Int(failure.fileIndex)].path : job.paths.first ?? "?"
         let op = failure.direction == .read ? "read" : "write"
@@ -239,7 +237,7 @@ public final class RunSession: @unchecked Sendable {
         }
         for job in jobs {
             if job.failure != nil { anyErrors = true }
-            for worker in job.workers where worker.state.stats.errors.total > 0 { anyErrors = true }
+            for worker in job.joinedWorkers where worker.state.stats.errors.total > 0 { anyErrors = true }
         }
         var result = RunResult(fioVersion: "diobench-\(diobenchVersion)", jobs: entries,
                                globalOptions: FioOptionList(written: parsed.globalOptions))
@@ -254,7 +252,9 @@ public final class RunSession: @unchecked Sendable {
     /// One fio `jobs[]` entry: a single worker, or (group_reporting) all workers of the given jobs.
     private func entry(for group: [PreparedJob], workers chosen: [WorkerThread]? = nil, interrupted: Bool) -> JobResult {
         let first = group[0]
-        let workers = chosen ?? group.flatMap(\.workers)
+        // A worker still running after a second signal (stuck in the kernel) is left out: its state is its own.
+        let members = chosen ?? group.flatMap(\.workers)
+        let workers = members.filter(\.isJoined)
         let stats = WorkerStats.merged(workers.map(\.state.stats)) ?? WorkerStats()
         var settings = JobReportSettings()
         settings.percentileList = first.spec.percentileList
@@ -263,7 +263,7 @@ public final class RunSession: @unchecked Sendable {
         settings.iodepth = first.spec.iodepth
         settings.description = first.spec.description
         settings.continueOnError = first.spec.continueOnError != .none
-        settings.fileNames = workers.first?.plan.files.map(\.path) ?? first.paths
+        settings.fileNames = members.first?.plan.files.map(\.path) ?? first.paths
         var extensions = first.extensions
         extensions.targets = group.flatMap(\.targets)
         let failure = group.compactMap(\.failure).first

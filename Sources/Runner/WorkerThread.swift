@@ -18,8 +18,11 @@ final class WorkerThread: @unchecked Sendable {
     let buffers: AlignedBufferPool
     var state: WorkerState
     private(set) var setupError: String?
+    /// Guards `thread`: the signal thread interrupts while the main thread starts and joins.
+    private let threadLock = DispatchSemaphore(value: 1)
     private var thread: pthread_t?
     private var finished = DispatchSemaphore(value: 0)
+    private var released = false
 
     init(plan: WorkerPlan, engineKind: EngineKind, engineConfig: EngineConfig, fds: [Int32], buffers: AlignedBufferPool, state: WorkerState) {
         self.plan = plan
@@ -43,28 +46,55 @@ final class WorkerThread: @unchecked Sendable {
             Unmanaged<ThreadContext>.fromOpaque(context).release()
             throw PlanError(description: "cannot start a worker thread: \(String(cString: strerror(rc)))")
         }
+        threadLock.wait()
         thread = tid
+        threadLock.signal()
     }
 
     /// Wakes the thread if it is blocked in a system call (the signal handler does nothing;
-    /// the interrupted call returns EINTR and the loop sees the stop flag).
+    /// the interrupted call returns EINTR and the loop sees the stop flag). Never signals a joined
+    /// thread: its id may already name another thread.
     func interrupt() {
+        threadLock.wait()
+        defer { threadLock.signal() }
         if let thread { pthread_kill(thread, SIGUSR1) }
     }
 
     /// The thread was never started or has been joined: its state is the caller's again.
-    var isJoined: Bool { thread == nil }
+    var isJoined: Bool {
+        threadLock.wait()
+        defer { threadLock.signal() }
+        return thread == nil
+    }
 
     /// Waits for the thread; false when `timeoutNs` passed first.
     func join(timeoutNs: UInt64? = nil) -> Bool {
-        guard let thread else { return true }
+        threadLock.wait()
+        let started = thread != nil
+        threadLock.signal()
+        guard started else { return true }
+        // Wait without the lock (a signal may interrupt meanwhile); once `finished` is signalled the
+        // thread is leaving, so pthread_join under the lock returns at once.
         if let timeoutNs {
             if finished.wait(timeout: .now() + .nanoseconds(Int(timeoutNs))) == .timedOut { return false }
-            finished.signal()
+        } else {
+            finished.wait()
         }
-        pthread_join(thread, nil)
-        self.thread = nil
+        finished.signal()
+        threadLock.wait()
+        defer { threadLock.signal() }
+        if let thread { pthread_join(thread, nil) }
+        thread = nil
         return true
+    }
+
+    /// Closes the worker's files and frees its slots, cursors and size tables, once, after the thread
+    /// was joined (or never started). Its statistics, error and verify findings stay readable.
+    func releaseResources() {
+        guard isJoined, !released else { return }
+        released = true
+        for fd in fds { close(fd) }
+        state.deallocate()
     }
 
     private func main(gate: StartGate, control: RunControl) {

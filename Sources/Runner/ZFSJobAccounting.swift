@@ -167,7 +167,7 @@ extension ZFSJobSupport {
     /// What the job did, in the shape the accounting rules need.
     static func jobIO(_ job: PreparedJob, filesGrownFromEmpty: UInt64) -> ZFSJobIO {
         let spec = job.spec
-        let stats = WorkerStats.merged(job.workers.map(\.state.stats)) ?? WorkerStats()
+        let stats = WorkerStats.merged(job.joinedWorkers.map(\.state.stats)) ?? WorkerStats()
         var einvalLeft = stats.errors.countsByErrno.first { $0.errno == EINVAL }?.count ?? 0
         func shape(_ direction: DataDirection, _ s: DirectionStats) -> ZFSRequestShape {
             let sizes = blockSizes(spec, direction)
