@@ -110,6 +110,8 @@ public final class RunSession: @unchecked Sendable {
             } catch {
                 job.failure = "job '\(job.spec.name)': \(error)"
                 job.failureErrno = (error as? FileTargetError)?.errno ?? 0
+                // The known-crash guard refuses as the write guard does (JobPreparer sets it for that one).
+                if case .refused = error as? ZFSJobError { job.refused = true }
                 options.log(job.failure!)
                 release(job)
             }

@@ -70,7 +70,7 @@ struct ZFSJobTests {
         #expect(message.contains("OpenZFS issue 16956") && message.contains("2.3.1"))
         #expect(message.contains("zfs_allow_known_crash=1"))
         #expect(message.contains("OpenZFS \(version)"))
-        #expect(outcome.exitStatus == 1)
+        #expect(outcome.exitStatus == 2, "a refused job is a job error (docs/SAFETY.md)")
         #expect(!FileManager.default.fileExists(atPath: dir.path + "/backing.img"), "no backing file, no loop device")
         #expect(job.diobench?.loop == nil)
     }
