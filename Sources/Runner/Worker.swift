@@ -118,7 +118,10 @@ func ioLoop<E: IOEngine, V: VerifySwitch>(engine: inout E, state w: inout Worker
     var inflight = 0
     var refilling = true
     var writesSinceSync = 0
-    var nextIssueAt = start
+    // When the next read and the next write may be issued under `rate`/`rate_iops` (fio's rate_next_io_time).
+    var nextReadAt = start
+    var nextWriteAt = start
+    let mixed = config.readPercent > 0 && config.readPercent < 100
     let reapMax = max(config.completeMax, 1)
 
     @inline(__always) func complete(_ slot: Int32, at now: UInt64, w: inout WorkerState) -> Bool {
@@ -321,20 +324,35 @@ func ioLoop<E: IOEngine, V: VerifySwitch>(engine: inout E, state w: inout Worker
                 if !readBack(w: &w) { running = false; break }
                 now = monotonicNanoseconds()
             }
-            if config.issueIntervalNs > 0 {
-                if now < nextIssueAt {
+            var isWrite = config.readPercent == 0 || (config.readPercent < 100 && w.choiceRandom.percent() >= config.readPercent)
+            if config.hasRateLimit {
+                // fio's rule: each direction keeps its own rate. Ahead of it, a mixed job takes the other
+                // direction when that one may go sooner (or already may); otherwise it waits.
+                var due = isWrite ? nextWriteAt : nextReadAt
+                if mixed && now < due {
+                    let other = isWrite ? nextReadAt : nextWriteAt
+                    if other < due { isWrite.toggle(); due = other }
+                }
+                if now < due {
                     if inflight > 0 { paced = true; break }   // reap while we wait
-                    sleepUntil(monotonicNs: nextIssueAt)
+                    sleepUntil(monotonicNs: due)
                     now = monotonicNanoseconds()
                 }
-                nextIssueAt = max(nextIssueAt &+ config.issueIntervalNs, now &- config.issueIntervalNs &* 8)
             }
             if config.completeMin == 0 && inflight > 0 && !E.isSynchronous {
                 if !reap(min: 0, w: &w) { running = false; break }
             }
 
-            let isWrite = config.readPercent == 0 || (config.readPercent < 100 && w.choiceRandom.percent() >= config.readPercent)
             let length = isWrite ? w.writeSizes.pick(&w.choiceRandom) : w.readSizes.pick(&w.choiceRandom)
+            if config.hasRateLimit {
+                // At most 8 intervals of catch-up after a stall.
+                let interval = (isWrite ? config.writeRate : config.readRate).intervalNs(length: length)
+                if isWrite {
+                    nextWriteAt = max(nextWriteAt &+ interval, now &- interval &* 8)
+                } else {
+                    nextReadAt = max(nextReadAt &+ interval, now &- interval &* 8)
+                }
+            }
             let fileSlot = w.nextFile
             w.nextFile = fileSlot &+ 1 == w.fileCount ? 0 : fileSlot &+ 1
             let offset: UInt64

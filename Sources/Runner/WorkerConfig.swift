@@ -25,8 +25,11 @@ public struct WorkerConfig: Sendable {
     public var fsyncEvery: Int
     public var fdatasyncEvery: Int
     public var endFsync: Bool
-    /// Minimum ns between I/O issues (from `rate_iops`/`rate`); 0: unpaced.
-    public var issueIntervalNs: UInt64
+    /// fio's `rate_iops`/`rate`, per direction: each direction keeps its own rate, as in fio.
+    public var readRate: RateLimit
+    public var writeRate: RateLimit
+    /// Either direction has a rate: the loop paces its issues.
+    public var hasRateLimit: Bool
     public var continueOnError: ContinueOnError
     public var seed: UInt64
 
@@ -54,20 +57,11 @@ public struct WorkerConfig: Sendable {
         fsyncEvery = spec.fsync
         fdatasyncEvery = spec.fdatasync
         endFsync = spec.endFsync
-        issueIntervalNs = WorkerConfig.issueInterval(spec)
+        readRate = RateLimit(iops: spec.rateIOPS?.read ?? 0, bytesPerSecond: spec.rateBytes?.read ?? 0)
+        writeRate = RateLimit(iops: spec.rateIOPS?.write ?? 0, bytesPerSecond: spec.rateBytes?.write ?? 0)
+        hasRateLimit = (spec.rw.reads && readRate.isSet) || (spec.rw.writes && writeRate.isSet)
         continueOnError = spec.continueOnError
         self.seed = seed
-    }
-
-    /// The pacing interval from `rate_iops` or `rate` (bytes/s, using the mean block size).
-    static func issueInterval(_ spec: JobSpec) -> UInt64 {
-        let direction: DataDirection = spec.rw.reads ? .read : .write
-        if let iops = spec.rateIOPS?[direction], iops > 0 { return 1_000_000_000 / iops }
-        if let bytes = spec.rateBytes?[direction], bytes > 0 {
-            let bs = spec.blockSize[direction]
-            return UInt64((Double(bs) / Double(bytes)) * 1e9)
-        }
-        return 0
     }
 
     /// Whether an I/O error of this direction lets the job go on (fio's `continue_on_error`).
@@ -78,5 +72,29 @@ public struct WorkerConfig: Sendable {
         case .read: return direction == .read
         case .write: return direction == .write
         }
+    }
+}
+
+/// One direction's rate cap: `rate_iops` (I/Os per second) or `rate` (bytes per second, so the pause
+/// after an I/O follows its real length, as fio's byte-based rate does).
+public struct RateLimit: Sendable {
+    /// ns between I/Os from `rate_iops`; 0 when not set.
+    public var nsPerIO: UInt64
+    /// `rate`; 0 when not set.
+    public var bytesPerSecond: UInt64
+
+    public init(iops: UInt64, bytesPerSecond: UInt64) {
+        nsPerIO = iops > 0 ? 1_000_000_000 / iops : 0
+        self.bytesPerSecond = bytesPerSecond
+    }
+
+    public var isSet: Bool { nsPerIO > 0 || bytesPerSecond > 0 }
+
+    /// The time an I/O of `length` bytes uses up of this direction's rate; 0 when unlimited.
+    @inline(__always)
+    func intervalNs(length: UInt64) -> UInt64 {
+        if nsPerIO > 0 { return nsPerIO }
+        if bytesPerSecond == 0 { return 0 }
+        return UInt64(Double(length) * 1e9 / Double(bytesPerSecond))
     }
 }

@@ -101,4 +101,21 @@ import Testing
         let read = try #require(try jsonObject(out.stdout).jobs.first).object("read")
         #expect(read.number("iops") > 450 && read.number("iops") < 550, "iops \(read.number("iops"))")
     }
+
+    /// fio caps each direction of a mixed job at its own rate (fio 3.33 gives 200 and 100 IOPS here,
+    /// whatever rwmixread says), and a direction without a rate runs free.
+    @Test func rateIOPSCapsEachDirectionOfAMixedJob() throws {
+        let dir = try WorkDirectory()
+        let base = "[m]\nioengine=null\nrw=randrw\nrwmixread=70\nsize=1m\nfilename=/dev/null\ntime_based\nruntime=2\n"
+        let capped = try dir.write("capped.fio", base + "rate_iops=200,100\n")
+        let job = try #require(try jsonObject(try diobench(["run", "--output-format=json", capped], timeout: 30).stdout).jobs.first)
+        let (reads, writes) = (job.object("read").number("iops"), job.object("write").number("iops"))
+        #expect(reads > 180 && reads < 220, "read iops \(reads)")
+        #expect(writes > 90 && writes < 110, "write iops \(writes)")
+
+        let writesOnly = try dir.write("writes.fio", base + "rate=,200k\nbs=4k\n")
+        let free = try #require(try jsonObject(try diobench(["run", "--output-format=json", writesOnly], timeout: 30).stdout).jobs.first)
+        #expect(abs(free.object("write").number("bw") - 200) < 20, "write KiB/s \(free.object("write").number("bw"))")
+        #expect(free.object("read").number("iops") > 10_000, "reads have no cap: \(free.object("read").number("iops")) IOPS")
+    }
 }
