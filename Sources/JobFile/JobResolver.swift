@@ -204,7 +204,8 @@ struct JobResolver {
         // An explicit seed makes the sequence repeatable, whatever randrepeat says (fio uses the seed).
         if origins["randseed"] != nil { spec.randrepeat = true }
         if let align = spec.blockAlign {
-            let minimum = PerDirection(read: minBlockSize(.read), write: minBlockSize(.write), trim: minBlockSize(.trim))
+            let minimum = PerDirection(read: spec.blockSizeBounds(.read).min, write: spec.blockSizeBounds(.write).min,
+                                       trim: spec.blockSizeBounds(.trim).min)
             if !spec.rw.isRandom {
                 warn("blockalign", "only applies to random I/O; rw=\(spec.rw.rawValue) is sequential")
             } else if align != minimum, !spec.norandommap {
@@ -256,20 +257,13 @@ struct JobResolver {
         return true
     }
 
-    /// The smallest block a direction can use: bssplit wins over bsrange, which wins over bs (as in fio).
-    private func minBlockSize(_ direction: DataDirection) -> UInt64 {
-        if let split = spec.bssplit { return split[direction].map(\.size).min() ?? spec.blockSize[direction] }
-        if let range = spec.blockSizeRange { return range[direction].min }
-        return spec.blockSize[direction]
-    }
-
     /// The smallest block over the directions the job's pattern uses.
     private func minimumBlockSize() -> UInt64 {
         var used: [DataDirection] = []
         if spec.rw.reads { used.append(.read) }
         if spec.rw.writes { used.append(.write) }
         if spec.rw.trims { used.append(.trim) }
-        return used.map(minBlockSize).min() ?? spec.blockSize.read
+        return used.map { spec.blockSizeBounds($0).min }.min() ?? spec.blockSize.read
     }
 
     /// `name=value (file:line)`, or `name=value (default)` when the file never set it.

@@ -130,8 +130,7 @@ struct JobPreparer {
                 var request = LayoutRequest(path: file.path, size: file.layoutSize, jobReads: job.reads, jobWrites: job.writes)
                 request.overwrite = job.spec.overwrite
                 request.fallocate = FileAllocation(rawValue: job.spec.fallocate.rawValue) ?? .native
-                let largestWrite = Int(max(job.spec.blockSize.write, job.spec.blockSizeRange?.write.max ?? 0))
-                request.chunkSize = max(request.chunkSize, largestWrite)
+                request.chunkSize = max(request.chunkSize, Int(job.spec.blockSizeBounds(.write).max))
                 _ = try FileTarget.layOut(request)
             }
         }

@@ -170,7 +170,7 @@ extension ZFSJobSupport {
         let stats = WorkerStats.merged(job.joinedWorkers.map(\.state.stats)) ?? WorkerStats()
         var einvalLeft = stats.errors.countsByErrno.first { $0.errno == EINVAL }?.count ?? 0
         func shape(_ direction: DataDirection, _ s: DirectionStats) -> ZFSRequestShape {
-            let sizes = blockSizes(spec, direction)
+            let sizes = spec.blockSizeBounds(direction)
             let einval = min(s.errors, einvalLeft)
             einvalLeft -= einval
             return ZFSRequestShape(ios: s.ios, bytes: s.bytes, einvalErrors: einval, minBlockSize: sizes.min,
@@ -188,22 +188,14 @@ extension ZFSJobSupport {
                         filesGrownFromEmpty: filesGrownFromEmpty, viaLoopDevice: viaLoop)
     }
 
-    static func blockSizes(_ spec: JobSpec, _ direction: DataDirection) -> (min: UInt64, max: UInt64) {
-        if let split = spec.bssplit?[direction], let lo = split.map(\.size).min(), let hi = split.map(\.size).max() {
-            return (lo, hi)
-        }
-        if let range = spec.blockSizeRange?[direction] { return (range.min, range.max) }
-        return (spec.blockSize[direction], spec.blockSize[direction])
-    }
-
     /// The largest power of two dividing every offset the job can use: its start offsets, the step
     /// between clones, the block alignment and every block size (sequential I/O advances by them).
     static func offsetAlignment(_ spec: JobSpec, _ direction: DataDirection) -> UInt64 {
-        let sizes = blockSizes(spec, direction)
+        let sizes = spec.blockSizeBounds(direction)
         var bits = spec.offset | sizes.min | sizes.max
         // Random offsets step by the smallest block of any direction the job uses (FileCursor's unit).
-        if spec.rw.reads { bits |= blockSizes(spec, .read).min }
-        if spec.rw.writes { bits |= blockSizes(spec, .write).min }
+        if spec.rw.reads { bits |= spec.blockSizeBounds(.read).min }
+        if spec.rw.writes { bits |= spec.blockSizeBounds(.write).min }
         if spec.numjobs > 1 { bits |= spec.offsetIncrement }
         if let align = spec.blockAlign?[direction] { bits |= align }
         for share in spec.bssplit?[direction] ?? [] { bits |= share.size }

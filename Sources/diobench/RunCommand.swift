@@ -93,13 +93,7 @@ struct RunCommand: ParsableCommand {
 
     private func banner(_ parsed: ParsedJobFile) -> String {
         let jobs = parsed.jobs.map { spec in
-            let sizes = DataDirection.allCases.map { direction -> (min: UInt64, max: UInt64) in
-                if let range = spec.blockSizeRange?[direction] { return (range.min, range.max) }
-                if let split = spec.bssplit?[direction], let lo = split.map(\.size).min(), let hi = split.map(\.size).max() {
-                    return (lo, hi)
-                }
-                return (spec.blockSize[direction], spec.blockSize[direction])
-            }
+            let sizes = DataDirection.allCases.map(spec.blockSizeBounds)
             return JobBanner(name: spec.name, group: spec.group, rw: spec.rw.rawValue, blockSizes: sizes,
                              ioengine: spec.ioengine.rawValue, iodepth: spec.iodepth, numjobs: spec.numjobs)
         }

@@ -245,7 +245,9 @@ struct ZFSJobTests {
         #expect(ZFSJobSupport.offsetAlignment(try spec("rw=randrw\nbs=4k,128k"), .write) == 4096,
                 "random writes land on the reads' 4k grid")
         #expect(ZFSJobSupport.offsetAlignment(try spec("bsrange=128k-1m"), .read) == 131072)
-        #expect(ZFSJobSupport.blockSizes(try spec("bssplit=4k/50:64k/50"), .read) == (4096, 65536))
+        #expect(try spec("bssplit=4k/50:64k/50").blockSizeBounds(.read) == (4096, 65536))
+        #expect(try spec("bsrange=4k-16k\nbssplit=8k/50:64k/50").blockSizeBounds(.read) == (8192, 65536),
+                "bssplit decides over bsrange, as the resolver warns")
     }
 
     @Test("an accounting outcome lands in the results' zfs object: deltas, asked, expected, counted, fallbacks, verdict")
