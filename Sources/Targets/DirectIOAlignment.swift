@@ -36,6 +36,9 @@ enum StatxLayout {
     static let dioMemAlignOffset = 0x98              // __u32 stx_dio_mem_align, after __u64 stx_mnt_id at 0x90
     static let dioOffsetAlignOffset = 0x9c           // __u32 stx_dio_offset_align
     static let atEmptyPath: Int32 = 0x1000           // AT_EMPTY_PATH
+    static let birthTimeMask: UInt32 = 0x800        // STATX_BTIME
+    static let birthTimeOffset = 0x50                // struct statx_timestamp stx_btime: __s64 tv_sec, __u32 tv_nsec
+    static let atSymlinkNoFollow: Int32 = 0x100      // AT_SYMLINK_NOFOLLOW
 }
 
 /// glibc's statx(2) wrapper, found at run time: Swift's Glibc module does not import it

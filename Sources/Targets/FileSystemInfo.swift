@@ -68,21 +68,41 @@ public struct FileSystemInfo: Sendable, Equatable, Codable {
     public var isZFS: Bool { magic == 0x2fc1_2fc1 }
 
     public static func of(path: String) throws(FileTargetError) -> FileSystemInfo {
-        guard let statfs = glibcStatfs else {
-            throw FileTargetError(path: path, operation: "statfs", errno: ENOSYS)
-        }
-        // struct statfs is 120 bytes on 64-bit Linux; f_type (a long) is its first field.
-        let buffer = UnsafeMutableRawPointer.allocate(byteCount: 256, alignment: 8)
-        defer { buffer.deallocate() }
-        guard statfs(path, buffer) == 0 else {
-            throw FileTargetError(path: path, operation: "statfs", errno: errno)
-        }
-        let magic = UInt64(UInt(bitPattern: buffer.load(as: Int.self)) & 0xffff_ffff)
+        let magic = try magic(path: path)
         let all = mounts()
         let mount = mountID(of: path).flatMap { id in all.last { $0.mountID == id } }
             ?? (try? realPath(path)).flatMap { mountEntry(containing: $0, in: all) }
         let typeName = mount?.fsType ?? name(forMagic: magic) ?? "unknown (0x\(String(magic, radix: 16)))"
         return FileSystemInfo(path: path, magic: magic, typeName: typeName, mount: mount)
+    }
+
+    /// statfs(2)'s f_type for `path`.
+    public static func magic(path: String) throws(FileTargetError) -> UInt64 {
+        guard let statfs = glibcStatfs else { throw FileTargetError(path: path, operation: "statfs", errno: ENOSYS) }
+        var code: Int32 = 0
+        let magic = readStatfsType { buffer in
+            let rc = statfs(path, buffer)
+            code = rc == 0 ? 0 : errno
+            return rc
+        }
+        guard let magic else { throw FileTargetError(path: path, operation: "statfs", errno: code) }
+        return magic
+    }
+
+    /// fstatfs(2)'s f_type for an open file; nil when the call fails.
+    public static func magic(fd: Int32) -> UInt64? {
+        guard let fstatfs = glibcFstatfs else { return nil }
+        return readStatfsType { fstatfs(fd, $0) }
+    }
+
+    /// Runs a statfs-like call on a zeroed buffer and returns f_type. struct statfs is 120 bytes on
+    /// 64-bit Linux; f_type (a long) is its first field.
+    private static func readStatfsType(_ call: (UnsafeMutableRawPointer) -> Int32) -> UInt64? {
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: 256, alignment: 8)
+        defer { buffer.deallocate() }
+        buffer.initializeMemory(as: UInt8.self, repeating: 0, count: 256)
+        guard call(buffer) == 0 else { return nil }
+        return UInt64(UInt(bitPattern: buffer.load(as: Int.self)) & 0xffff_ffff)
     }
 
     /// statx's stx_mnt_id: the kernel's own answer to "which mount", exact even when mounts are
@@ -154,10 +174,14 @@ public struct FileSystemInfo: Sendable, Equatable, Codable {
     }
 }
 
-/// statfs(2), looked up at run time: Swift's Glibc module does not include <sys/vfs.h>.
+/// statfs(2) and fstatfs(2), looked up at run time: Swift's Glibc module does not include <sys/vfs.h>.
 private let glibcStatfs: (@convention(c) (UnsafePointer<CChar>, UnsafeMutableRawPointer) -> Int32)? = {
     guard let symbol = dlsym(nil, "statfs") else { return nil }
     return unsafeBitCast(symbol, to: (@convention(c) (UnsafePointer<CChar>, UnsafeMutableRawPointer) -> Int32).self)
+}()
+private let glibcFstatfs: (@convention(c) (Int32, UnsafeMutableRawPointer) -> Int32)? = {
+    guard let symbol = dlsym(nil, "fstatfs") else { return nil }
+    return unsafeBitCast(symbol, to: (@convention(c) (Int32, UnsafeMutableRawPointer) -> Int32).self)
 }()
 
 /// realpath(3), for matching against mount points.

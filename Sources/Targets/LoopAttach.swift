@@ -159,12 +159,10 @@ extension LoopDevice {
         device: String, backing: LoopBackingFile, request: LoopDeviceRequest, method: LoopSetupMethod, warnings: [String]
     ) -> LoopDeviceReport {
         let sysfs = LoopSysfs(devicePath: device)
-        let magic = backing.fileSystemMagic()
         var report = LoopDeviceReport(
             device: device, backingFile: backing.path, backingFileCreated: backing.created, backingFileSize: backing.size,
-            backingFileSystemMagic: magic,
-            backingFileSystem: magic.map(LoopFileFacts.fileSystemName(magic:)) ?? "unknown",
-            backingDirectIOAlignment: backing.directIOAlignment(),
+            backingFileSystemMagic: backing.fileSystemMagic, backingFileSystem: backing.fileSystemName,
+            backingDirectIOAlignment: backing.directIOAlignment,
             directIORequested: request.directIO, directIOEffective: sysfs.directIO ?? false,
             logicalBlockSizeRequested: request.logicalBlockSize,
             logicalBlockSize: sysfs.logicalBlockSize ?? request.logicalBlockSize,
@@ -192,15 +190,15 @@ extension LoopDevice {
     }
 
     static func directIORefusalReason(backing: LoopBackingFile, logicalBlockSize: UInt32) -> String {
-        let fileSystem = backing.fileSystemMagic().map(LoopFileFacts.fileSystemName(magic:)) ?? "unknown"
+        let fileSystem = backing.fileSystemName
         if !backing.openedWithDirectIO {
             return "the backing file's file system (\(fileSystem)) refuses O_DIRECT"
         }
-        if let align = backing.directIOAlignment(), align.offsetAlignment > logicalBlockSize {
+        if let align = backing.directIOAlignment, align.offsetAlignment > logicalBlockSize {
             return "the backing file (\(fileSystem)) needs direct I/O aligned to \(align.offsetAlignment) bytes, more than "
                 + "the loop device's logical block size \(logicalBlockSize): use loop_block_size=\(align.offsetAlignment)"
         }
-        if let align = backing.directIOAlignment(), align.offsetAlignment == 0 {
+        if let align = backing.directIOAlignment, align.offsetAlignment == 0 {
             return "the backing file's file system (\(fileSystem)) reports no direct I/O support (STATX_DIOALIGN is 0)"
         }
         return "the kernel gave no reason (backing file system: \(fileSystem))"

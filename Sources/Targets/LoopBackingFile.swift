@@ -1,9 +1,6 @@
 // The loop device's backing file: created at the requested size when missing, opened the way the
-// loop driver needs it, and described (file system, direct I/O alignment, device and inode).
-//
-// MERGE NOTE: the statfs naming and the statx(STATX_DIOALIGN) call here are deliberately minimal and
-// private. FileSystemInfo.swift and DirectIOAlignment.swift (written by another helper) own the general
-// versions; switch to them when the branches merge.
+// loop driver needs it, and described (file system, direct I/O alignment, device and inode) with the
+// module's statfs and statx calls (FileSystemInfo, DirectIOAlignment).
 import Glibc
 
 /// STATX_DIOALIGN values of a file (from statx(2)); nil fields when the file system does not report them.
@@ -24,6 +21,10 @@ struct LoopBackingFile {
     let size: UInt64
     /// False when direct I/O was wanted but the file system refused an O_DIRECT open (EINVAL).
     let openedWithDirectIO: Bool
+    /// statfs f_type of its file system; nil when fstatfs failed.
+    let fileSystemMagic: UInt64?
+    /// Its STATX_DIOALIGN values; nil when the file system does not report them.
+    let directIOAlignment: LoopDirectIOAlignment?
 
     /// Opens (creating at `size` when missing) the backing file. With `wantDirectIO` it is opened with
     /// O_DIRECT, as losetup does: older kernels take the file's O_DIRECT as the request for loop dio.
@@ -93,7 +94,8 @@ struct LoopBackingFile {
         return LoopBackingFile(
             fd: fd, path: Self.resolve(requested), created: created,
             device: UInt64(st.st_dev), inode: UInt64(st.st_ino), size: UInt64(st.st_size),
-            openedWithDirectIO: openedDirect)
+            openedWithDirectIO: openedDirect, fileSystemMagic: FileSystemInfo.magic(fd: fd),
+            directIOAlignment: LoopFileFacts.directIOAlignment(fd: fd))
     }
 
     static func resolve(_ path: String) -> String {
@@ -102,82 +104,38 @@ struct LoopBackingFile {
         return String(cString: resolved)
     }
 
-    // MARK: - file system facts (minimal; see the merge note above)
-
-    /// The statfs `f_type` of the file system holding `fd`, or nil.
-    func fileSystemMagic() -> UInt64? { LoopFileFacts.fileSystemMagic(fd: fd) }
-
-    func directIOAlignment() -> LoopDirectIOAlignment? { LoopFileFacts.directIOAlignment(fd: fd) }
+    /// Its file system's name for the report ("unknown" when fstatfs failed).
+    var fileSystemName: String { fileSystemMagic.map(LoopFileFacts.fileSystemName(magic:)) ?? "unknown" }
 }
 
-/// Private statfs/statx calls. Glibc's Swift module imports neither `fstatfs` nor `statx`, so they
-/// are looked up once in the C library with dlsym and called with C calling convention.
+/// What the loop report and the journal need to know about a file, in their shapes.
 enum LoopFileFacts {
-    private typealias FstatfsFunction = @convention(c) (Int32, UnsafeMutableRawPointer) -> Int32
-    private typealias StatxFunction = @convention(c) (Int32, UnsafePointer<CChar>, Int32, UInt32, UnsafeMutableRawPointer) -> Int32
-
-    private static let fstatfsFunction: FstatfsFunction? =
-        dlsym(dlopen(nil, RTLD_NOW), "fstatfs").map { unsafeBitCast($0, to: FstatfsFunction.self) }
-    private static let statxFunction: StatxFunction? =
-        dlsym(dlopen(nil, RTLD_NOW), "statx").map { unsafeBitCast($0, to: StatxFunction.self) }
-
-    static let zfsMagic: UInt64 = 0x2fc1_2fc1
-
-    static func fileSystemMagic(fd: Int32) -> UInt64? {
-        guard let call = fstatfsFunction else { return nil }
-        // struct statfs is 120 bytes on 64-bit Linux; f_type (a long) comes first.
-        let buffer = UnsafeMutableRawPointer.allocate(byteCount: 256, alignment: 8)
-        defer { buffer.deallocate() }
-        buffer.initializeMemory(as: UInt8.self, repeating: 0, count: 256)
-        guard call(fd, buffer) == 0 else { return nil }
-        return UInt64(UInt(bitPattern: buffer.load(as: Int.self))) & 0xffff_ffff
-    }
-
-    /// A few names the loop report needs; everything else shows as its hex magic.
+    /// The name for a statfs magic; statfs cannot tell ext2, ext3 and ext4 apart, so the report says so.
     static func fileSystemName(magic: UInt64) -> String {
-        switch magic {
-        case zfsMagic: return "zfs"
-        case 0xEF53: return "ext2/ext3/ext4"
-        case 0x5846_5342: return "xfs"
-        case 0x9123_683E: return "btrfs"
-        case 0x0102_1994: return "tmpfs"
-        case 0x8584_58F6: return "ramfs"
-        case 0x794C_7630: return "overlayfs"
-        case 0x6969: return "nfs"
-        case 0x6573_5546: return "fuse"
-        default: return "0x" + String(magic, radix: 16)
-        }
+        if magic == 0xEF53 { return "ext2/ext3/ext4" }
+        return FileSystemInfo.name(forMagic: magic) ?? "0x" + String(magic, radix: 16)
     }
 
     /// STATX_BTIME of `path` (not following a symlink), nil when the file system does not keep it.
     static func birthTime(path: String) -> FileBirthTime? {
-        guard let call = statxFunction else { return nil }
-        let statxBirthTime: UInt32 = 0x800
-        let atSymlinkNoFollow: Int32 = 0x100
-        let buffer = UnsafeMutableRawPointer.allocate(byteCount: 256, alignment: 8)
+        guard let statx = glibcStatx else { return nil }
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: StatxLayout.structSize, alignment: 8)
         defer { buffer.deallocate() }
-        buffer.initializeMemory(as: UInt8.self, repeating: 0, count: 256)
-        guard call(AT_FDCWD, path, atSymlinkNoFollow, statxBirthTime, buffer) == 0 else { return nil }
-        guard buffer.load(fromByteOffset: 0, as: UInt32.self) & statxBirthTime != 0 else { return nil }
-        // stx_btime (struct statx_timestamp: s64 tv_sec, u32 tv_nsec) at 0x50.
+        buffer.initializeMemory(as: UInt8.self, repeating: 0, count: StatxLayout.structSize)
+        guard statx(AT_FDCWD, path, StatxLayout.atSymlinkNoFollow, StatxLayout.birthTimeMask, buffer) == 0,
+              buffer.load(fromByteOffset: StatxLayout.maskOffset, as: UInt32.self) & StatxLayout.birthTimeMask != 0 else { return nil }
         return FileBirthTime(
-            seconds: buffer.load(fromByteOffset: 0x50, as: Int64.self),
-            nanoseconds: buffer.load(fromByteOffset: 0x58, as: UInt32.self))
+            seconds: buffer.load(fromByteOffset: StatxLayout.birthTimeOffset, as: Int64.self),
+            nanoseconds: buffer.load(fromByteOffset: StatxLayout.birthTimeOffset + 8, as: UInt32.self))
     }
 
+    /// STATX_DIOALIGN of an open file as the loop report gives it: zeros when the file does not support
+    /// direct I/O, nil when the kernel or file system did not say (or statx failed).
     static func directIOAlignment(fd: Int32) -> LoopDirectIOAlignment? {
-        guard let call = statxFunction else { return nil }
-        let statxDIOAlign: UInt32 = 0x2000
-        let atEmptyPath: Int32 = 0x1000
-        let buffer = UnsafeMutableRawPointer.allocate(byteCount: 256, alignment: 8)
-        defer { buffer.deallocate() }
-        buffer.initializeMemory(as: UInt8.self, repeating: 0, count: 256)
-        guard call(fd, "", atEmptyPath, statxDIOAlign, buffer) == 0 else { return nil }
-        // struct statx: stx_mask at 0x00, stx_dio_mem_align at 0x98, stx_dio_offset_align at 0x9c.
-        let mask = buffer.load(fromByteOffset: 0, as: UInt32.self)
-        guard mask & statxDIOAlign != 0 else { return nil }
-        return LoopDirectIOAlignment(
-            memoryAlignment: buffer.load(fromByteOffset: 0x98, as: UInt32.self),
-            offsetAlignment: buffer.load(fromByteOffset: 0x9c, as: UInt32.self))
+        switch try? DirectIOAlignment.query(fd: fd) {
+        case let .aligned(memory, offset)?: return LoopDirectIOAlignment(memoryAlignment: memory, offsetAlignment: offset)
+        case .directIONotSupported?: return LoopDirectIOAlignment(memoryAlignment: 0, offsetAlignment: 0)
+        case .notReported?, .unsupported?, nil: return nil
+        }
     }
 }
