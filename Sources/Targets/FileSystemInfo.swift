@@ -34,21 +34,25 @@ public struct MountEntry: Sendable, Equatable, Codable {
         superOptions = fields.count > separator + 3 ? fields[separator + 3] : ""
     }
 
-    /// mountinfo writes space, tab, newline and backslash as 3-digit octal escapes.
-    static func unescape(_ field: String) -> String {
+    /// mountinfo writes space, tab, newline and backslash as 3-digit octal escapes (`\\040`); anything
+    /// else after a backslash stays as it is.
+    public static func unescape(_ field: String) -> String {
         guard field.contains("\\") else { return field }
         var bytes: [UInt8] = []
         let utf8 = Array(field.utf8)
         var i = 0
         while i < utf8.count {
-            if utf8[i] == UInt8(ascii: "\\"), i + 3 < utf8.count,
-               let value = UInt8(String(decoding: utf8[(i + 1)...(i + 3)], as: UTF8.self), radix: 8) {
-                bytes.append(value)
-                i += 4
-            } else {
-                bytes.append(utf8[i])
-                i += 1
+            if utf8[i] == UInt8(ascii: "\\"), i + 3 < utf8.count {
+                let digits = utf8[(i + 1)...(i + 3)]
+                if digits.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "7") }),
+                   let value = UInt8(exactly: digits.reduce(0) { $0 * 8 + Int($1 - UInt8(ascii: "0")) }) {
+                    bytes.append(value)
+                    i += 4
+                    continue
+                }
             }
+            bytes.append(utf8[i])
+            i += 1
         }
         return String(decoding: bytes, as: UTF8.self)
     }
