@@ -143,16 +143,4 @@ enum LoopSyscall {
             if errno != EINTR { return (-1, errno) }
         }
     }
-
-    static func errnoName(_ code: Int32) -> String {
-        let names: [Int32: String] = [
-            EPERM: "EPERM", ENOENT: "ENOENT", EINTR: "EINTR", EIO: "EIO", ENXIO: "ENXIO", EBADF: "EBADF",
-            EAGAIN: "EAGAIN", ENOMEM: "ENOMEM", EACCES: "EACCES", EBUSY: "EBUSY", EEXIST: "EEXIST",
-            ENODEV: "ENODEV", ENOTDIR: "ENOTDIR", EISDIR: "EISDIR", EINVAL: "EINVAL", ENOTTY: "ENOTTY",
-            EFBIG: "EFBIG", ENOSPC: "ENOSPC", EROFS: "EROFS", EOPNOTSUPP: "EOPNOTSUPP",
-        ]
-        let text = String(cString: strerror(code))
-        if let name = names[code] { return "\(name): \(text)" }
-        return "errno \(code): \(text)"
-    }
 }

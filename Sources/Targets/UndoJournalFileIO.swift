@@ -14,7 +14,7 @@ public enum UndoJournalError: Error, Equatable, Sendable, CustomStringConvertibl
         switch self {
         case let .io(path, operation, code):
             let hint = (code == EACCES || code == EPERM) ? " Run diobench as root." : ""
-            return "undo journal \(path): \(operation) failed (\(LoopSyscall.errnoName(code))).\(hint)"
+            return "undo journal \(path): \(operation) failed: \(errnoDescription(code)).\(hint)"
         case let .unsafeDirectory(path, reason):
             return "undo journal directory \(path) is unsafe: \(reason). Remove it (diobench recreates it, mode 0700)."
         case let .unreadable(path, reason):

@@ -99,13 +99,13 @@ extension LoopDeviceSuite {
                 let fd = open(loop.path, O_RDWR | O_CLOEXEC)
                 if fd < 0 {
                     let code = errno
-                    #expect([EROFS, EACCES, EPERM].contains(code), "open O_RDWR: \(LoopSyscall.errnoName(code))")
+                    #expect([EROFS, EACCES, EPERM].contains(code), "open O_RDWR: \(errnoDescription(code))")
                 } else {
                     defer { close(fd) }
                     let written = pwrite(fd, buffer.pointer, 4096, 0)
                     let code = errno
                     #expect(written == -1)
-                    #expect([EPERM, EROFS].contains(code), "pwrite: \(LoopSyscall.errnoName(code))")
+                    #expect([EPERM, EROFS].contains(code), "pwrite: \(errnoDescription(code))")
                 }
                 // Reading works and shows the file's bytes.
                 let reader = try openOrThrow(loop.path, O_RDONLY | testODirect)
