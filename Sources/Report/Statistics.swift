@@ -63,14 +63,4 @@ public enum Statistics {
 
     /// Upper tail of the standard normal distribution.
     static func normalSurvival(_ z: Double) -> Double { 0.5 * erfc(z / 2.squareRoot()) }
-
-    /// The z with normalSurvival(z) = p (0 < p < 1), by bisection: precision is not critical here.
-    static func normalQuantileUpper(_ p: Double) -> Double {
-        var lo = -40.0, hi = 40.0
-        for _ in 0..<200 {
-            let mid = (lo + hi) / 2
-            if normalSurvival(mid) > p { lo = mid } else { hi = mid }
-        }
-        return (lo + hi) / 2
-    }
 }

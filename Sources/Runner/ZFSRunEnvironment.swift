@@ -63,9 +63,6 @@ extension ZFSOptions {
         if allowKnownCrash { names.append("zfs_allow_known_crash") }
         return names.isEmpty ? ["zfs_* options"] : names
     }
-
-    /// The job asks diobench to change or make something in ZFS.
-    var changesZFS: Bool { dataset != nil || direct != nil || recordsize != nil || scratchPool != nil }
 }
 
 extension ZFSDirectSetting {

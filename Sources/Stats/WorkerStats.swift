@@ -98,11 +98,6 @@ public struct WorkerStats: Sendable {
         }
     }
 
-    /// I/Os abandoned in flight when the job stopped (fio `drop_ios`).
-    public mutating func recordDropped(_ direction: IODirection, count: UInt64 = 1) {
-        self[direction].droppedIOs &+= count
-    }
-
     @inline(never) @usableFromInline
     mutating func recordFailure(_ direction: IODirection, errno: Int32, offset: UInt64, length: UInt64,
                                 fileIndex: Int32, completeNs: UInt64) {

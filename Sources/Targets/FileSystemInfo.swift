@@ -69,7 +69,6 @@ public struct FileSystemInfo: Sendable, Equatable, Codable {
 
     public var mountPoint: String? { mount?.mountPoint }
     public var mountSource: String? { mount?.source }
-    public var isZFS: Bool { magic == 0x2fc1_2fc1 }
 
     public static func of(path: String) throws(FileTargetError) -> FileSystemInfo {
         let magic = try magic(path: path)

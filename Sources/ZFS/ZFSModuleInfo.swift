@@ -39,13 +39,6 @@ public struct ZFSModuleInfo: Sendable, Equatable, Codable {
                              dioStrict: parameter("zfs_dio_strict").map { $0 != 0 },
                              prefetchMaxDistance: parameter("zfetch_max_distance"))
     }
-
-    /// Throws a clear error unless ZFS is loaded and both `zfs` and `zpool` are installed.
-    public static func requireZFS(sysfsPath: String = defaultSysfsPath, tools: ZFSTools? = nil) throws -> ZFSModuleInfo {
-        let info = try read(sysfsPath: sysfsPath)
-        _ = try tools ?? ZFSTools.locate()
-        return info
-    }
 }
 
 func readSmallFile(_ path: String) -> String? {
