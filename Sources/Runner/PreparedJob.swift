@@ -51,6 +51,16 @@ struct JobPreparer {
     let journal: UndoJournal?
     let log: @Sendable (String) -> Void
 
+    /// fio's trim patterns parse (so --parse-only resolves fio's job files as fio does), but no engine here
+    /// issues trims: the I/O loop would issue writes in their place. Refused as a job error, before anything is set up.
+    static func checkRunnable(_ job: PreparedJob) throws {
+        let spec = job.spec
+        guard spec.rw.trims else { return }
+        job.refused = true
+        throw PlanError(description: "\(spec.sourceFile):\(spec.sourceLine): rw=\(spec.rw.rawValue) is a fio pattern diobench "
+            + "does not run: its engines issue no trims; use read, write, randread, randwrite, rw or randrw")
+    }
+
     /// Loop device (if the job asks for one), plan, layout, statx, open, buffers, worker state.
     func prepare(_ job: PreparedJob, progress: ProgressBoard?, progressOffset: Int) throws {
         if let loop = job.spec.loop { try attachLoop(loop, for: job) }

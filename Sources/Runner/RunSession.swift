@@ -104,6 +104,7 @@ public final class RunSession: @unchecked Sendable {
             // Stopped during setup: set up nothing more (what was set up is undone below).
             if control.stopRequested { break }
             do {
+                try JobPreparer.checkRunnable(job)
                 try zfs.prepare(job)
                 try preparer.prepare(job, progress: board, progressOffset: offset)
                 ready.append(job)

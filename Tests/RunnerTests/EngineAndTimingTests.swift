@@ -102,6 +102,21 @@ import Testing
         #expect(read.number("iops") > 450 && read.number("iops") < 550, "iops \(read.number("iops"))")
     }
 
+    /// The trim patterns parse as fio's, but no engine issues trims: the run refuses them (before, the loop
+    /// issued writes in their place, and a read-only file answered EBADF).
+    @Test(arguments: ["trim", "randtrim", "trimwrite"])
+    func trimPatternsAreRefused(_ rw: String) throws {
+        let dir = try WorkDirectory()
+        let job = try dir.write("t.fio", "[t]\nioengine=psync\nfilename=\(dir.path)/data\nsize=1m\nrw=\(rw)\n")
+        #expect(try diobench(["run", "--parse-only", job]).status == 0, "parses as fio's")
+        let out = try diobench(["run", "--output-format=json", job], timeout: 30)
+        #expect(out.status == 2, "stderr: \(out.stderr)")
+        #expect(out.stderr.contains("t.fio:1: rw=\(rw) is a fio pattern diobench does not run"), "stderr: \(out.stderr)")
+        let entry = try #require(try jsonObject(out.stdout).jobs.first)
+        #expect(entry.object("write").number("total_ios") == 0)
+        #expect(!FileManager.default.fileExists(atPath: dir.path + "/data"), "nothing laid out")
+    }
+
     /// fio caps each direction of a mixed job at its own rate (fio 3.33 gives 200 and 100 IOPS here,
     /// whatever rwmixread says), and a direction without a rate runs free.
     @Test func rateIOPSCapsEachDirectionOfAMixedJob() throws {
