@@ -132,17 +132,22 @@ struct JobPreparer {
     }
 
     /// fio's layout step: regular files are created or extended before the job starts.
+    /// A file the job's clones share is laid out once, to the largest size any of them needs (a clone moved
+    /// by `offset_increment` ends further in; fio extends the file for it too).
     private func layOut(_ job: PreparedJob) throws {
-        var laidOut: Set<String> = []
+        var sizes: [String: UInt64] = [:]
         for plan in job.plans {
             for file in plan.files where file.kind == .regularFile || file.kind == .missing {
-                guard laidOut.insert(file.path).inserted else { continue }
-                var request = LayoutRequest(path: file.path, size: file.layoutSize, jobReads: job.reads, jobWrites: job.writes)
-                request.overwrite = job.spec.overwrite
-                request.fallocate = FileAllocation(rawValue: job.spec.fallocate.rawValue) ?? .native
-                request.chunkSize = max(request.chunkSize, Int(job.spec.blockSizeBounds(.write).max))
-                _ = try FileTarget.layOut(request)
+                sizes[file.path] = max(sizes[file.path] ?? 0, file.layoutSize)
             }
+        }
+        for path in job.paths {
+            guard let size = sizes[path] else { continue }
+            var request = LayoutRequest(path: path, size: size, jobReads: job.reads, jobWrites: job.writes)
+            request.overwrite = job.spec.overwrite
+            request.fallocate = FileAllocation(rawValue: job.spec.fallocate.rawValue) ?? .native
+            request.chunkSize = max(request.chunkSize, Int(job.spec.blockSizeBounds(.write).max))
+            _ = try FileTarget.layOut(request)
         }
     }
 
