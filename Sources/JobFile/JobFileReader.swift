@@ -19,6 +19,8 @@ struct JobFileReader {
     let environment: [String: String]
     private(set) var lines: [SourceLine] = []
     private(set) var warnings: [JobFileWarning] = []
+    /// `${NAME}`s that expanded to nothing, by line: an error on such a line says why its value is empty.
+    private(set) var unsetVariables: [JobFileLocation: [String]] = [:]
     /// Every file read, in order (the top file first).
     private(set) var files: [String] = []
     private var sequence = 0
@@ -91,6 +93,7 @@ struct JobFileReader {
 
     private mutating func expand(_ text: String, at location: JobFileLocation, option: String?) -> String {
         let (expanded, undefined) = VariableExpansion.expand(text, environment: environment)
+        if !undefined.isEmpty { unsetVariables[location, default: []] += undefined }
         for name in undefined {
             warnings.append(JobFileWarning(location: location, option: option,
                                            message: "environment variable \(name) is not set; ${\(name)} expands to nothing"))
