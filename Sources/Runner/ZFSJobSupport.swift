@@ -196,26 +196,14 @@ final class ZFSJobSupport {
         if (try? tools.run(ZFSCommands.listPool(name))) != nil { throw ZFSError.poolExists(name: name) }
         let plan = try ScratchPoolPlan(name: name, vdevs: vdevs,
                                        workDirectory: "\(environment.scratchDirectory)/diobench-scratch-\(name)-\(getpid())")
-        let token = try record(plan.undo, tools: tools)
-        do {
-            try plan.create(tools: tools)
-        } catch {
-            undo.undo(token)
-            throw error
-        }
+        try journaled(plan.undo, tools: tools) { try plan.create(tools: tools) }
         scratchPools[name] = plan
         log("scratch pool \(name) on \(plan.vdevPaths.joined(separator: ", ")), mounted at \(plan.mountpoint); destroyed at the end of the run")
     }
 
     private func createDataset(_ name: String, options: ZFSOptions, tools: ZFSTools) throws {
         let plan = try ZFSDatasetPlan(name: name, direct: options.direct?.property, recordsize: options.recordsize)
-        let token = try record(plan.undo, tools: tools)
-        do {
-            try plan.create(tools: tools)
-        } catch {
-            undo.undo(token)
-            throw error
-        }
+        try journaled(plan.undo, tools: tools) { try plan.create(tools: tools) }
         createdDatasets.insert(name)
         let props = plan.properties.map { "\($0.name)=\($0.value)" }.joined(separator: ", ")
         log("dataset \(name) created for this run\(props.isEmpty ? "" : " (\(props))"); destroyed at its end")
@@ -224,16 +212,22 @@ final class ZFSJobSupport {
     /// Sets a property for one job: the undo is journaled first and runs when the job is released.
     private func change(_ property: String, to value: String, properties: ZFSDatasetProperties, job: PreparedJob) throws -> String {
         let change = try properties.prepareSet(property, to: value)
-        let token = try record(change.undo, tools: properties.tools)
-        job.undoTokens.append(token)
+        job.undoTokens.append(try journaled(change.undo, tools: properties.tools) { try properties.apply(change) })
+        return "\(property)=\(value) (was \(change.previous.value), \(change.previous.source))"
+    }
+
+    /// Journals how to undo `action`'s change, then makes it; a change that fails is undone (and its
+    /// journal entry dropped) at once. The token undoes it later.
+    @discardableResult
+    private func journaled(_ action: ZFSUndoAction, tools: ZFSTools, make: () throws -> Void) throws -> UndoStack.Token {
+        let token = try record(action, tools: tools)
         do {
-            try properties.apply(change)
+            try make()
         } catch {
             undo.undo(token)
-            job.undoTokens.removeAll { $0 == token }
             throw error
         }
-        return "\(property)=\(value) (was \(change.previous.value), \(change.previous.source))"
+        return token
     }
 
     private func record(_ action: ZFSUndoAction, tools: ZFSTools) throws -> UndoStack.Token {
