@@ -86,13 +86,15 @@ struct JobPreparer {
 
     /// Refuses to let a job destroy data it was not told to (see WriteGuard): a write job, or a layout that
     /// would rewrite an existing file, on something that is mounted, in use, or holds data not ours.
+    /// Each path once, however many clones share it (the check reads mountinfo, sysfs and signatures,
+    /// and says its override warnings once).
     private func guardWrites(_ job: PreparedJob) throws {
-        for plan in job.plans {
-            for file in plan.files {
-                let rewritesExisting = file.kind == .regularFile && !job.writes && ((try? FileTarget.size(of: file.path)) ?? 0) < file.layoutSize
-                guard job.writes || rewritesExisting else { continue }
-                try check(file.path, job: job)
-            }
+        let sizes = layoutSizes(job)
+        for path in job.paths {
+            let rewritesExisting = !job.writes && FileTarget.kind(of: path) == .regularFile
+                && ((try? FileTarget.size(of: path)) ?? 0) < (sizes[path] ?? 0)
+            guard job.writes || rewritesExisting else { continue }
+            try check(path, job: job)
         }
     }
 
@@ -135,12 +137,7 @@ struct JobPreparer {
     /// A file the job's clones share is laid out once, to the largest size any of them needs (a clone moved
     /// by `offset_increment` ends further in; fio extends the file for it too).
     private func layOut(_ job: PreparedJob) throws {
-        var sizes: [String: UInt64] = [:]
-        for plan in job.plans {
-            for file in plan.files where file.kind == .regularFile || file.kind == .missing {
-                sizes[file.path] = max(sizes[file.path] ?? 0, file.layoutSize)
-            }
-        }
+        let sizes = layoutSizes(job)
         for path in job.paths {
             guard let size = sizes[path] else { continue }
             var request = LayoutRequest(path: path, size: size, jobReads: job.reads, jobWrites: job.writes)
@@ -149,6 +146,17 @@ struct JobPreparer {
             request.chunkSize = max(request.chunkSize, Int(job.spec.blockSizeBounds(.write).max))
             _ = try FileTarget.layOut(request)
         }
+    }
+
+    /// The size each regular (or still missing) file must be laid out to: the largest any clone needs.
+    private func layoutSizes(_ job: PreparedJob) -> [String: UInt64] {
+        var sizes: [String: UInt64] = [:]
+        for plan in job.plans {
+            for file in plan.files where file.kind == .regularFile || file.kind == .missing {
+                sizes[file.path] = max(sizes[file.path] ?? 0, file.layoutSize)
+            }
+        }
+        return sizes
     }
 
     private func describeTarget(_ path: String, job: PreparedJob) -> TargetInfo {
