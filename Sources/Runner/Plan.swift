@@ -79,13 +79,29 @@ public func planWorkers(for spec: JobSpec, jobIndex: Int, probe: (String) -> Exi
             files.append(PlannedFile(path: path, kind: existing.kind, regionStart: offset, regionLength: length,
                                      layoutSize: offset &+ length))
         }
-        let region = files.reduce(UInt64(0)) { $0 &+ $1.regionLength }
         let seedBase = spec.randrepeat ? spec.randseed : UInt64.random(in: 1...UInt64.max)
         plans.append(WorkerPlan(jobIndex: jobIndex, clone: clone, files: files,
-                                bytesPerLoop: spec.ioSize ?? region,
+                                bytesPerLoop: spec.ioSize ?? bytesPerPass(files, spec),
                                 seed: seedBase &* 0x100_0000_01B3 &+ UInt64(jobIndex) << 32 &+ UInt64(clone)))
     }
     return plans
+}
+
+/// Without `io_size`, a pass goes once over every file's region. fio ends a file's pass when the next
+/// block no longer fits (sequential) or every block was visited (random map): with one fixed block size,
+/// only the region's whole blocks count (bs=3k over 8m: 2730 I/Os, not a 2731st that wraps to the start).
+/// Mixed sizes, holes and runs (`rw=…:N`), random I/O without the map and sequential reads and writes
+/// mixed (`rw=rw`: each direction has its own position) go by bytes, as in fio.
+func bytesPerPass(_ files: [PlannedFile], _ spec: JobSpec) -> UInt64 {
+    let region = files.reduce(UInt64(0)) { $0 &+ $1.regionLength }
+    var used: [DataDirection] = []
+    if spec.rw.reads { used.append(.read) }
+    if spec.rw.writes { used.append(.write) }
+    let bounds = used.map(spec.blockSizeBounds)
+    guard let bs = bounds.first?.min, bs > 0, bounds.allSatisfy({ $0.min == bs && $0.max == bs }),
+          spec.rwSequenceModifier == 0, spec.blockAlign == nil,
+          spec.rw.isRandom ? (!spec.norandommap || spec.randomGenerator == .lfsr) : used.count == 1 else { return region }
+    return files.reduce(UInt64(0)) { $0 &+ $1.regionLength / bs * bs }
 }
 
 private func join(_ directory: String?, _ name: String) -> String {

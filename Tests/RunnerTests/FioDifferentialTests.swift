@@ -42,6 +42,10 @@ struct FioDifferentialTests {
         Case(name: "iodepth batching", options: "rw=randread\nbs=4k\nsize=4m\nioengine=io_uring\niodepth=16\niodepth_batch_submit=4\niodepth_batch_complete_min=2"),
         Case(name: "sync engine", options: "rw=write\nbs=4k\nsize=2m\nioengine=sync\nfsync=16"),
         Case(name: "rw=write:8k holes", options: "rw=write:8k\nbs=4k\nsize=4m"),
+        // A size that is not a multiple of bs: a pass does the region's whole blocks (2730 of 3k in 8m), no more.
+        Case(name: "read bs=3k", options: "rw=read\nbs=3k\nsize=8m\nloops=2"),
+        Case(name: "randwrite bs=3k", options: "rw=randwrite\nbs=3k\nsize=8m"),
+        Case(name: "randrw bs=3k io_uring", options: "rw=randrw\nbs=3k\nsize=8m\nioengine=io_uring\niodepth=8"),
         // Clones share one file; the second ends 1m further in, so the file is laid out to 5m for it.
         Case(name: "numjobs=2 offset_increment, one file", options: "rw=read\nbs=64k\nsize=4m\nnumjobs=2\noffset_increment=1m"),
         // fio adds to the file list each time filename is set: [global]'s data plus the job's second.
