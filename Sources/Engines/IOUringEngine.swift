@@ -3,7 +3,7 @@ import Glibc
 
 /// fio's `io_uring` engine through liburing.
 ///
-/// `queue` only fills an SQE; `commit` submits everything prepared with one `io_uring_submit`
+/// `queue` only fills an SQE; `commit` submits everything prepared with one `io_uring_enter`
 /// (which also wakes an idle SQPOLL thread); `getEvents` reaps completions in batches straight
 /// from the CQ ring. The ring, the fd table and the registrations are made once in `init`
 /// (IOUringSetup.swift); nothing is allocated per I/O.
@@ -20,6 +20,10 @@ public struct IOUringEngine: IOEngine {
     @usableFromInline let registeredFiles: Bool
     /// hipri: an IOPOLL ring. Completions only reach the CQ when we enter the kernel to poll.
     @usableFromInline let polled: Bool
+    /// Without SQPOLL every submit also asks for events (as fio's engine does): the same
+    /// io_uring_enter then runs the ring's deferred completion work, so the reap that follows
+    /// usually finds completions in the CQ instead of entering again and sleeping.
+    @usableFromInline let submitGetsEvents: Bool
     /// The ring's real size (the kernel rounds iodepth up to a power of two).
     public let entries: Int
     /// Setup flags in effect (IORING_SETUP_*), for the report.
@@ -36,6 +40,7 @@ public struct IOUringEngine: IOEngine {
         fixedBuffers = config.fixedBuffers
         registeredFiles = config.registerFiles
         polled = config.hipri
+        submitGetsEvents = !config.sqPoll
         entries = Int(setup.ring.pointee.sq.ring_entries)
         setupFlags = setup.flags
     }
@@ -81,11 +86,13 @@ public struct IOUringEngine: IOEngine {
         return .completed
     }
 
-    /// One `io_uring_submit` for everything queued since the last commit.
+    /// One `io_uring_enter` for everything queued since the last commit.
     @inlinable
     public mutating func commit() -> Int {
         var submitted: Int32
-        repeat { submitted = io_uring_submit(ring) } while submitted == -EINTR
+        repeat {
+            submitted = submitGetsEvents ? io_uring_submit_and_get_events(ring) : io_uring_submit(ring)
+        } while submitted == -EINTR
         return Int(submitted)
     }
 
