@@ -28,6 +28,7 @@ SHM_FILE = "/dev/shm/diobench-bench-1g.dat"
 
 def job_text(name, seconds, loop_device=None, work_dir=None, for_fio=False):
     """The job file of benchmark `name`, the same text for both tools except where the loop device is named."""
+    name = PINNED.get(name, name)
     common = f"[bench]\ntime_based\nruntime={seconds}\nrandrepeat=1\n"
     if name == "1-null":
         return common + "ioengine=null\nrw=randread\nbs=4k\nsize=1g\nfilename=/dev/null\n"
@@ -52,6 +53,13 @@ def job_text(name, seconds, loop_device=None, work_dir=None, for_fio=False):
 
 JOBS = ["1-null", "2-psync-shm", "3a-uring-shm-qd1", "3b-uring-shm-qd32", "4-uring-loop-direct-qd32",
         "5-psync-seqwrite-direct-128k", "6-uring-shm-qd32-numjobs2"]
+
+# Diagnostics, not targets: the same job with both tools pinned to CPU 0 (taskset). Buffered io_uring
+# reads from tmpfs are punted to an io-wq kernel thread, so jobs 3a and 6 cost cross-CPU wakeups that
+# depend on where the scheduler puts that thread; pinning takes the placement out and leaves each
+# tool's own cost per I/O.
+PINNED = {"3a-pinned-cpu0": "3a-uring-shm-qd1", "6-pinned-cpu0": "6-uring-shm-qd32-numjobs2"}
+JOBS += list(PINNED)
 
 
 def measure(argv):
@@ -113,7 +121,7 @@ def main():
         raise SystemExit(f"build first: swift build -c release (no {DIOBENCH})")
     wanted = [j for j in JOBS if any(j == w or j.startswith(w) for w in args.jobs.split(","))]
     work = tempfile.mkdtemp(prefix="diobench-bench-", dir="/var/tmp")
-    if any(j in ("2-psync-shm", "3a-uring-shm-qd1", "3b-uring-shm-qd32", "6-uring-shm-qd32-numjobs2") for j in wanted) \
+    if any(PINNED.get(j, j) in ("2-psync-shm", "3a-uring-shm-qd1", "3b-uring-shm-qd32", "6-uring-shm-qd32-numjobs2") for j in wanted) \
             and not os.path.exists(SHM_FILE):
         subprocess.run(["dd", "if=/dev/urandom", f"of={SHM_FILE}", "bs=1M", "count=1024", "status=none"], check=True)
 
@@ -129,10 +137,14 @@ def main():
                     path = os.path.join(work, f"{name}-{tool}.fio")
                     with open(path, "w") as f:
                         f.write(text)
-                    if tool == "fio":
-                        argv = [FIO, "--output-format=json", path]
+                    if name in PINNED:
+                        argv = ["taskset", "-c", "0"]
                     else:
-                        argv = [DIOBENCH, "run", "--output-format=json", "--no-progress", path]
+                        argv = []
+                    if tool == "fio":
+                        argv += [FIO, "--output-format=json", path]
+                    else:
+                        argv += [DIOBENCH, "run", "--output-format=json", "--no-progress", path]
                     stdout, cpu, rss = measure(argv)
                 finally:
                     if loop:
@@ -170,6 +182,8 @@ def main():
             f.write(f"Written by `Benchmarks/run.py --write` on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}. "
                     "Medians; ratios are diobench/fio (IOPS: higher is better; CPU and RSS: lower is better).\n\n")
             f.write(table + "\n")
+            f.write("\nRows named *-pinned-cpu0 are diagnostics, not targets: the same job with both tools "
+                    "pinned to CPU 0 by taskset. Benchmarks/README.md says what they show.\n")
     subprocess.run(["rm", "-rf", work])
 
 
