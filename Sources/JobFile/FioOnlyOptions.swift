@@ -6,7 +6,7 @@ enum FioOnlyOptions {
         "allow_file_create", "allrandrepeat", "atomic", "block_error_percentiles", "bs_unaligned",
         "buffer_compress_chunk", "buffer_compress_percentage", "buffer_pattern", "bwavgtime", "cgroup",
         "cgroup_nodelete", "cgroup_weight", "clocksource", "cmdprio", "cmdprio_bssplit", "cmdprio_class",
-        "cmdprio_percentage", "cpumask", "cpus_allowed", "cpus_allowed_policy", "create_fsync", "create_only",
+        "cmdprio_percentage", "create_fsync", "create_only",
         "create_serialize", "dedupe_global", "dedupe_mode", "dedupe_percentage", "dedupe_working_set_percentage",
         "disable_bw_measurement", "disable_clat", "disable_lat", "disable_slat", "disk_util", "error_dump",
         "exec_postrun", "exec_prerun", "exit_what", "exitall", "exitall_on_error", "experimental_verify",

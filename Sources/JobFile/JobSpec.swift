@@ -79,6 +79,18 @@ public enum FadviseHint: String, Codable, Sendable, CaseIterable {
     case sequential, random
 }
 
+/// fio's `cpus_allowed_policy=`: every worker gets the whole set, or one CPU of it each (round robin).
+public enum CPUsAllowedPolicy: String, Codable, Sendable, CaseIterable {
+    case shared, split
+
+    /// The CPUs worker number `workerNumber` (0-based, counted over the whole run as fio counts its
+    /// jobs) may use.
+    public func cpus(from allowed: [Int], workerNumber: Int) -> [Int] {
+        guard self == .split, !allowed.isEmpty else { return allowed }
+        return [allowed[workerNumber % allowed.count]]
+    }
+}
+
 /// fio's `continue_on_error=` classes.
 public enum ContinueOnError: String, Codable, Sendable, CaseIterable {
     case none, read, write, io, verify, all
@@ -158,6 +170,9 @@ public struct JobSpec: Codable, Sendable, Equatable {
     // Workers.
     public var numjobs: Int = 1
     public var thread: Bool = false
+    /// fio's `cpus_allowed`/`cpumask`: the CPUs the job's workers may run on (sorted, unique); nil: any.
+    public var cpusAllowed: [Int]?
+    public var cpusAllowedPolicy: CPUsAllowedPolicy = .shared
 
     // Time, in nanoseconds.
     public var runtimeNs: UInt64?

@@ -30,6 +30,19 @@ extension OptionTable {
         .make("thread", BoolKind(), default: "0", .workers,
               help: "fio: threads instead of processes. diobench always uses threads; accepted for compatibility",
               set: { $0.thread = $1 }, render: { .bool($0.thread) }),
+        .make("cpus_allowed", CPUListKind(), default: "", .workers,
+              help: "CPUs the job's workers may run on: numbers and ranges separated by ',' (e.g. 0,5,8-15)",
+              set: { $0.cpusAllowed = $1 }, render: { .optional($0.cpusAllowed) { CPUListKind.render($0) } }),
+        .make("cpumask", CPUMaskKind(), default: "", .workers, writes: "cpus_allowed",
+              help: "The same as cpus_allowed, as a bit mask (bit N allows CPU N; e.g. 34 or 0x22 allows CPUs 1 and 5)",
+              set: { $0.cpusAllowed = $1 }, render: { _ in .hidden }),
+        .make("cpus_allowed_policy", ChoiceKind<CPUsAllowedPolicy>([
+                  (OptionChoice("shared", "Every worker may run on every allowed CPU"), .shared),
+                  (OptionChoice("split", "Each worker gets one allowed CPU, round robin over the set"), .split),
+              ], noun: "policy"),
+              default: "shared", .workers,
+              help: "How cpus_allowed or cpumask is shared among the workers",
+              set: { $0.cpusAllowedPolicy = $1 }, render: { .value($0.cpusAllowedPolicy.rawValue) }),
     ]
 
     static let sync: [OptionDefinition] = [

@@ -220,3 +220,62 @@ enum RangeSplit {
         return nil
     }
 }
+
+/// `cpus_allowed=0,5,8-15`: CPU numbers and ranges, each a CPU this machine has.
+struct CPUListKind: ValueKind {
+    var typeName: String { "list of CPUs separated by ','" }
+    var expected: String { "expected CPU numbers or ranges separated by ',', e.g. 0,5,8-15" }
+
+    func parse(_ text: String, _ context: ValueContext) throws(ValueProblem) -> [Int] {
+        var cpus = Set<Int>()
+        for raw in text.split(separator: ",", omittingEmptySubsequences: false) {
+            let item = String(raw).trimmingWhitespace()
+            let ends = item.split(separator: "-", omittingEmptySubsequences: false).map(String.init)
+            guard (1...2).contains(ends.count), let first = Int(ends[0]), let last = Int(ends[ends.count - 1]),
+                  first >= 0, first <= last else {
+                throw ValueProblem("'\(item)' is not a CPU number or range", valid: expected)
+            }
+            try Self.check(last, context)
+            cpus.formUnion(first...last)
+        }
+        return cpus.sorted()
+    }
+
+    /// fio refuses a CPU the machine doesn't have; so do we, at parse time, with what it has.
+    static func check(_ cpu: Int, _ context: ValueContext) throws(ValueProblem) {
+        let count = Int(context.system.onlineCPUs)
+        guard cpu < count else {
+            throw ValueProblem("CPU \(cpu) does not exist", valid: "this machine has \(count) CPU(s), numbered 0 to \(count - 1)")
+        }
+    }
+
+    /// The shortest text for a CPU list: runs of two or more become ranges.
+    static func render(_ cpus: [Int]) -> String {
+        var parts: [String] = []
+        var index = 0
+        while index < cpus.count {
+            var end = index
+            while end + 1 < cpus.count && cpus[end + 1] == cpus[end] + 1 { end += 1 }
+            parts.append(end > index ? "\(cpus[index])-\(cpus[end])" : "\(cpus[index])")
+            index = end + 1
+        }
+        return parts.joined(separator: ",")
+    }
+}
+
+/// `cpumask=34` or `0x22`: bit N allows CPU N.
+struct CPUMaskKind: ValueKind {
+    var typeName: String { "CPU bit mask" }
+    var expected: String { "expected a non-zero bit mask, decimal or 0x-hex (bit N allows CPU N), e.g. 0x3" }
+
+    func parse(_ text: String, _ context: ValueContext) throws(ValueProblem) -> [Int] {
+        let trimmed = text.trimmingWhitespace()
+        let hex = trimmed.lowercased().hasPrefix("0x")
+        guard let mask = hex ? UInt64(trimmed.dropFirst(2), radix: 16) : UInt64(trimmed), mask != 0 else {
+            throw ValueProblem("'\(text)' is not a non-zero bit mask", valid: expected)
+        }
+        let cpus = (0..<64).filter { mask & (1 << UInt64($0)) != 0 }
+        try CPUListKind.check(cpus.last!, context)
+        return cpus
+    }
+}

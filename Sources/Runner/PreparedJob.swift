@@ -62,7 +62,8 @@ struct JobPreparer {
     }
 
     /// Loop device (if the job asks for one), plan, layout, statx, open, buffers, worker state.
-    func prepare(_ job: PreparedJob, progress: ProgressBoard?, progressOffset: Int) throws {
+    /// `firstWorkerNumber`: the run-wide number of the job's first worker (for cpus_allowed_policy=split).
+    func prepare(_ job: PreparedJob, progress: ProgressBoard?, progressOffset: Int, firstWorkerNumber: Int = 0) throws {
         if let loop = job.spec.loop { try attachLoop(loop, for: job) }
         job.plans = try planWorkers(for: job.spec, jobIndex: job.index) { path in
             let kind = FileTarget.kind(of: path)
@@ -80,7 +81,8 @@ struct JobPreparer {
         for path in job.paths { job.targets.append(describeTarget(path, job: job)) }
         for (workerIndex, plan) in job.plans.enumerated() {
             let slot = progress.map { $0.slots[progressOffset + workerIndex] }
-            job.workers.append(try makeWorker(plan, job: job, progress: slot))
+            let cpus = job.spec.cpusAllowed.map { job.spec.cpusAllowedPolicy.cpus(from: $0, workerNumber: firstWorkerNumber + workerIndex) }
+            job.workers.append(try makeWorker(plan, job: job, progress: slot, cpus: cpus ?? []))
         }
     }
 
@@ -190,7 +192,7 @@ struct JobPreparer {
         return info
     }
 
-    private func makeWorker(_ plan: WorkerPlan, job: PreparedJob, progress: ProgressSlot?) throws -> WorkerThread {
+    private func makeWorker(_ plan: WorkerPlan, job: PreparedJob, progress: ProgressSlot?, cpus: [Int]) throws -> WorkerThread {
         let spec = job.spec
         let readSizes = picker(spec, .read)
         let writeSizes = picker(spec, .write)
@@ -238,7 +240,8 @@ struct JobPreparer {
         engineConfig.sqPoll = spec.sqthreadPoll
         engineConfig.sqPollCPU = spec.sqthreadPollCPU
         engineConfig.hipri = spec.hipri
-        return WorkerThread(plan: plan, engineKind: spec.ioengine, engineConfig: engineConfig, fds: fds, buffers: buffers, state: state)
+        return WorkerThread(plan: plan, engineKind: spec.ioengine, engineConfig: engineConfig, fds: fds, buffers: buffers,
+                            state: state, cpus: cpus)
     }
 
     /// fio's `fadvise_hint` (on by default): tell the page cache whether to read ahead. Regular files only.

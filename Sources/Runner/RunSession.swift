@@ -41,6 +41,9 @@ public final class RunSession: @unchecked Sendable {
     private var running: [PreparedJob] = []
     private let runningLock = NSLock()
     private var hardStop = false
+    /// Workers planned by the phases before this one: fio numbers its jobs over the whole run
+    /// (cpus_allowed_policy=split hands out CPUs by that number).
+    private var workersInEarlierPhases = 0
 
     public init(parsed: ParsedJobFile, options: RunOptions = RunOptions()) {
         self.parsed = parsed
@@ -99,6 +102,7 @@ public final class RunSession: @unchecked Sendable {
         let board = options.showProgress ? ProgressBoard(workers: workerCount) : nil
         let preparer = JobPreparer(undo: undo, journal: journal, log: options.log)
         var offset = 0
+        defer { workersInEarlierPhases += workerCount }
         var ready: [PreparedJob] = []
         for job in phase {
             // Stopped during setup: set up nothing more (what was set up is undone below).
@@ -106,7 +110,7 @@ public final class RunSession: @unchecked Sendable {
             do {
                 try JobPreparer.checkRunnable(job)
                 try zfs.prepare(job)
-                try preparer.prepare(job, progress: board, progressOffset: offset)
+                try preparer.prepare(job, progress: board, progressOffset: offset, firstWorkerNumber: workersInEarlierPhases + offset)
                 ready.append(job)
             } catch {
                 job.failure = "job '\(job.spec.name)': \(error)"

@@ -16,6 +16,8 @@ final class WorkerThread: @unchecked Sendable {
     let engineConfig: EngineConfig
     let fds: [Int32]
     let buffers: AlignedBufferPool
+    /// cpus_allowed: the CPUs this thread pins itself to before it makes its engine; empty: no pinning.
+    let cpus: [Int]
     var state: WorkerState
     private(set) var setupError: String?
     /// Guards `thread`: the signal thread interrupts while the main thread starts and joins.
@@ -24,8 +26,10 @@ final class WorkerThread: @unchecked Sendable {
     private var finished = DispatchSemaphore(value: 0)
     private var released = false
 
-    init(plan: WorkerPlan, engineKind: EngineKind, engineConfig: EngineConfig, fds: [Int32], buffers: AlignedBufferPool, state: WorkerState) {
+    init(plan: WorkerPlan, engineKind: EngineKind, engineConfig: EngineConfig, fds: [Int32], buffers: AlignedBufferPool,
+         state: WorkerState, cpus: [Int] = []) {
         self.plan = plan
+        self.cpus = cpus
         self.engineKind = engineKind
         self.engineConfig = engineConfig
         self.fds = fds
@@ -99,6 +103,11 @@ final class WorkerThread: @unchecked Sendable {
 
     private func main(gate: StartGate, control: RunControl) {
         defer { finished.signal() }
+        if !cpus.isEmpty, let problem = CPUAffinity.pinCallingThread(to: cpus) {
+            setupError = problem
+            _ = gate.arrive(ready: false)
+            return
+        }
         switch engineKind {
         case .psync: run(PsyncEngine(files: fds, config: engineConfig), gate: gate, control: control)
         case .sync: run(SyncEngine(files: fds, config: engineConfig), gate: gate, control: control)

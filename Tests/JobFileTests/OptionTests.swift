@@ -163,6 +163,24 @@ struct OptionTests {
         #expect(parseError("[j]\nioengine=io-uring\n")?.suggestion == "io_uring")
     }
 
+    @Test("cpus_allowed and cpumask name CPUs this machine has; split hands them out round robin")
+    func cpus() throws {
+        #expect(try job(options: "cpus_allowed=3, 0-1,1").cpusAllowed == [0, 1, 3])
+        #expect(try job(options: "cpumask=0x6").cpusAllowed == [1, 2])
+        #expect(try job(options: "cpumask=9").cpusAllowed == [0, 3])
+        #expect(try job("[j]\n").cpusAllowed == nil)
+        // pinnedSystem has 4 CPUs.
+        #expect(parseError("[j]\ncpus_allowed=4\n")?.description.contains("CPU 4 does not exist") == true)
+        #expect(parseError("[j]\ncpumask=0x10\n")?.description.contains("numbered 0 to 3") == true)
+        #expect(parseError("[j]\ncpumask=0\n")?.option == "cpumask")
+        #expect(parseError("[j]\ncpus_allowed=a\n")?.option == "cpus_allowed")
+        #expect(parseError("[j]\ncpus_allowed=1,\n")?.option == "cpus_allowed")
+        let split = try job(options: "cpus_allowed=1-3", "cpus_allowed_policy=split")
+        #expect((0..<4).map { split.cpusAllowedPolicy.cpus(from: [1, 2, 3], workerNumber: $0) } == [[1], [2], [3], [1]])
+        #expect(CPUsAllowedPolicy.shared.cpus(from: [1, 2], workerNumber: 5) == [1, 2])
+        #expect(CPUListKind.render([0, 1, 2, 5, 7, 8]) == "0-2,5,7-8")
+    }
+
     @Test("percentile_list")
     func percentiles() throws {
         #expect(try job(options: "percentile_list=50:99:99.9").percentileList == [50, 99, 99.9])
