@@ -123,7 +123,7 @@ def main():
     work = tempfile.mkdtemp(prefix="diobench-bench-", dir="/var/tmp")
     if any(PINNED.get(j, j) in ("2-psync-shm", "3a-uring-shm-qd1", "3b-uring-shm-qd32", "6-uring-shm-qd32-numjobs2") for j in wanted) \
             and not os.path.exists(SHM_FILE):
-        subprocess.run(["dd", "if=/dev/urandom", f"of={SHM_FILE}", "bs=1M", "count=1024", "status=none"], check=True)
+        make_backing_file(SHM_FILE)
 
     if any(j.startswith("4-") for j in wanted):
         make_backing_file(os.path.join(work, "loop-backing.img"))

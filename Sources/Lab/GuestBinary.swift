@@ -11,12 +11,12 @@ public enum GuestBinary {
 
     /// Builds (incrementally) and returns the binary's path and the build's wall time.
     public static func build(_ paths: LabPaths, log: (String) -> Void) throws -> (path: String, seconds: Double) {
-        log("building the guest binary: \(buildCommand(paths).joined(separator: " "))")
+        let command = buildCommand(paths)
+        log("building the guest binary: \(command.joined(separator: " "))")
         let start = Date()
-        let status = try LabProcess.stream(buildCommand(paths))
+        let status = try LabProcess.stream(command)
         guard status == 0 else { throw LabError.commandFailed(command: "swift build (guest binary)", status: status) }
-        let binPath = try LabProcess.capture(["swift", "build", "-c", "release", "--static-swift-stdlib", "--scratch-path",
-                                              paths.guestScratchPath, "--package-path", paths.packageRoot, "--show-bin-path"])
+        let binPath = try LabProcess.capture(command + ["--show-bin-path"])
         let dir = binPath.output.split(separator: "\n").last.map(String.init) ?? paths.guestScratchPath + "/release"
         return (dir + "/diobench", Date().timeIntervalSince(start))
     }

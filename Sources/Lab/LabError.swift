@@ -7,8 +7,6 @@ public enum LabError: Error, CustomStringConvertible, Equatable {
     case commandFailed(command: String, status: Int32)
     case guestLibraryMissing(binary: String, libraries: [String], image: String)
     case guestGlibcTooOld(binary: String, needs: String, guest: String)
-    case jobFile(String)
-    case noResults(share: String)
 
     public var description: String {
         switch self {
@@ -28,10 +26,6 @@ public enum LabError: Error, CustomStringConvertible, Equatable {
                 + "add the Debian package to the image (EXTRA_PACKAGES=… FORCE=1 Lab/build-image.sh \(image)) or link it statically"
         case .guestGlibcTooOld(let binary, let needs, let guest):
             return "\(binary) needs \(needs) but the lab image has glibc \(guest); build the guest binary on an older distribution"
-        case .jobFile(let message):
-            return message
-        case .noResults(let share):
-            return "the guest wrote no results under \(share)/results (did diobench fail before --save? see its output above)"
         }
     }
 }

@@ -13,6 +13,13 @@ public enum LabImage {
     /// as it starts and ends; debootstrap, apt and dkms print their own progress. Needs root.
     /// Returns the wall time in seconds.
     @discardableResult
+    /// Builds the image when `paths` has none yet (minutes, once), saying so through `log`.
+    public static func buildIfMissing(_ paths: LabPaths, log: (String) -> Void) throws {
+        guard !isBuilt(paths.imageDirectory) else { return }
+        log("no image in \(paths.imageDirectory) yet: building it first (about 6 minutes, once)")
+        try build(paths)
+    }
+
     public static func build(_ paths: LabPaths, force: Bool = false, installHostTools: Bool = false) throws -> Double {
         guard getuid() == 0 else {
             throw LabError.toolMissing(tool: "root", fix: "sudo diobench lab build (debootstrap and chroot need root)")

@@ -20,8 +20,7 @@ public enum LabProcess {
     /// Ctrl-C (Foundation's Process passes the mask on). Returns the exit status, or 128+N for signal N.
     @discardableResult
     public static func stream(_ arguments: [String], environment: [String: String] = [:]) throws -> Int32 {
-        guard let first = arguments.first else { throw LabError.commandFailed(command: "(empty command)", status: 127) }
-        guard let path = which(first) else { throw LabError.toolMissing(tool: first, fix: "install it, or put it on PATH") }
+        let path = try resolve(arguments)
         var env = ProcessInfo.processInfo.environment
         for (k, v) in environment { env[k] = v }
 
@@ -62,8 +61,11 @@ public enum LabProcess {
     }
 
     /// Runs it with stdout and stderr captured together.
-    public static func capture(_ arguments: [String], environment: [String: String] = [:], directory: String? = nil) throws -> Captured {
-        let process = try make(arguments, environment: environment, directory: directory)
+    public static func capture(_ arguments: [String]) throws -> Captured {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try resolve(arguments))
+        process.arguments = Array(arguments.dropFirst())
+        process.standardInput = FileHandle.nullDevice
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe
@@ -74,25 +76,16 @@ public enum LabProcess {
     }
 
     /// The full path of a program on PATH (or nil).
-    public static func which(_ name: String, environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
+    public static func which(_ name: String) -> String? {
         if name.contains("/") { return FileManager.default.isExecutableFile(atPath: name) ? name : nil }
-        let dirs = (environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":").map(String.init) + ["/usr/sbin", "/sbin"]
+        let dirs = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":").map(String.init) + ["/usr/sbin", "/sbin"]
         return dirs.map { $0 + "/" + name }.first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
-    private static func make(_ arguments: [String], environment: [String: String], directory: String?) throws -> Process {
+    /// The program `arguments[0]` names, as a path; a clear error when there is none.
+    private static func resolve(_ arguments: [String]) throws -> String {
         guard let first = arguments.first else { throw LabError.commandFailed(command: "(empty command)", status: 127) }
-        guard let path = which(first) else {
-            throw LabError.toolMissing(tool: first, fix: "install it, or put it on PATH")
-        }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = Array(arguments.dropFirst())
-        var env = ProcessInfo.processInfo.environment
-        for (k, v) in environment { env[k] = v }
-        process.environment = env
-        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-        process.standardInput = FileHandle.nullDevice
-        return process
+        guard let path = which(first) else { throw LabError.toolMissing(tool: first, fix: "install it, or put it on PATH") }
+        return path
     }
 }

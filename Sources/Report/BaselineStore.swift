@@ -136,7 +136,8 @@ public enum BaselineStore {
         return try? JSONDecoder().decode(BaselineManifest.self, from: data)
     }
 
-    static func isoNow() -> String {
+    /// Now, as ISO 8601 in UTC (manifests and comparisons record when they were made).
+    public static func isoNow() -> String {
         let formatter = ISO8601DateFormatter()
         formatter.timeZone = TimeZone(identifier: "UTC")
         return formatter.string(from: Date())

@@ -72,23 +72,18 @@ struct CompareCommand: ParsableCommand {
             let overrides = cell.settings.map {
                 JobOptionOverride(name: $0.option, value: $0.value, origin: "--matrix \($0.option)=\($0.value)")
             }
-            do {
-                let parsed = try JobFileParser().parse(paths: jobFiles, sections: sections.isEmpty ? nil : sections,
-                                                       overrides: overrides)
-                for w in parsed.warnings where !warnings.contains(w.description) { warnings.append(w.description) }
-                parsedCells.append(parsed)
-            } catch {
-                throw UsageFailure(message: error.description)
-            }
+            let parsed = try parseJobFiles(jobFiles, sections: sections, overrides: overrides)
+            for w in parsed.warnings where !warnings.contains(w.description) { warnings.append(w.description) }
+            parsedCells.append(parsed)
         }
         for warning in warnings { standardError("diobench: warning: \(warning)") }
 
-        let showProgress = !noProgress && isatty(STDOUT_FILENO) == 1 && isatty(STDERR_FILENO) == 1
+        let showProgress = progressWanted(noProgress: noProgress)
         let schedule = CompareMatrix.schedule(cells: cells.count, repeat: repetitions)
         var result = CompareResult(
             info: CompareInfo(version: diobenchVersion, jobFiles: jobFiles, matrix: axes, repetitions: repetitions,
                               order: [], environment: RunEnvironment.current(), commandLine: CommandLine.arguments,
-                              started: Self.isoNow()),
+                              started: BaselineStore.isoNow()),
             cells: cells.map { CompareCell(label: $0.label, settings: $0.settings) })
 
         // Named now: the folder's time stamp is when the comparison started, as the runs' own folders are.
@@ -128,11 +123,7 @@ struct CompareCommand: ParsableCommand {
         try Data(json.utf8).write(to: URL(fileURLWithPath: folder + "/compare.json"))
         try Data(table.utf8).write(to: URL(fileURLWithPath: folder + "/table.txt"))
         try Data(HTMLReport.render(result).utf8).write(to: URL(fileURLWithPath: folder + "/report.html"))
-        let copies = folder + "/job-files"
-        try? FileManager.default.createDirectory(atPath: copies, withIntermediateDirectories: true)
-        for file in parsedCells.first?.files ?? [] {
-            try? FileManager.default.copyItem(atPath: file, toPath: copies + "/" + (file as NSString).lastPathComponent)
-        }
+        SavedRun.copyJobFiles(parsedCells.first?.files ?? [], into: folder)
 
         FileHandle.standardOutput.write(Data((outputFormat == "json" ? json : table).utf8))
         standardError("diobench: wrote \(folder)/compare.json, report.html, table.txt")
@@ -154,27 +145,6 @@ struct CompareCommand: ParsableCommand {
     private func outputFolder() throws -> String {
         if let outputDirectory { return outputDirectory }
         let stem = ((jobFiles[0] as NSString).lastPathComponent as NSString).deletingPathExtension
-        let safe = String(stem.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" })
-        var folder = "\(resultsDirectory)/\(Self.stamp())-\(safe)"
-        var suffix = 2
-        while FileManager.default.fileExists(atPath: folder) {
-            folder = "\(resultsDirectory)/\(Self.stamp())-\(safe)-\(suffix)"
-            suffix += 1
-        }
-        return folder
-    }
-
-    static func stamp() -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
-        return formatter.string(from: Date())
-    }
-
-    static func isoNow() -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        return formatter.string(from: Date())
+        return SavedRun.newFolderPath(under: resultsDirectory, name: stem)
     }
 }

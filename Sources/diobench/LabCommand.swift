@@ -115,17 +115,9 @@ struct LabRunCommand: ParsableCommand {
         guard !jobFiles.isEmpty else { throw ValidationError("no job file given (try `diobench lab run Jobs/zfs-direct-settings.fio`)") }
         forwardSignalsToLabChild()
         // Parse here first: a job-file error costs no boot, and the includes to copy are known.
-        let parsed: ParsedJobFile
-        do {
-            parsed = try JobFileParser().parse(paths: jobFiles, sections: sections.isEmpty ? nil : sections)
-        } catch {
-            throw UsageFailure(message: error.description)
-        }
+        let parsed = try parseJobFiles(jobFiles, sections: sections)
         let paths = try location.paths()
-        if !LabImage.isBuilt(paths.imageDirectory) {
-            labLog("no image in \(paths.imageDirectory) yet: building it first (about 6 minutes, once)")
-            try LabImage.build(paths)
-        }
+        try LabImage.buildIfMissing(paths, log: labLog)
         var vm = LabVM(paths: paths)
         if !disks.isEmpty { vm.disks = disks }
         vm.memoryMB = memory
@@ -162,10 +154,7 @@ struct LabSuiteCommand: ParsableCommand {
     mutating func run() throws {
         forwardSignalsToLabChild()
         let paths = try location.paths()
-        if !LabImage.isBuilt(paths.imageDirectory) {
-            labLog("no image in \(paths.imageDirectory) yet: building it first (about 6 minutes, once)")
-            try LabImage.build(paths)
-        }
+        try LabImage.buildIfMissing(paths, log: labLog)
         let start = Date()
         let status = try LabProcess.stream(["swift", "test", "--package-path", paths.packageRoot, "--filter", "^LabTests\\."],
                                            environment: ["DIOBENCH_LAB": "1", "DIOBENCH_LAB_IMAGE_DIR": paths.imageDirectory])

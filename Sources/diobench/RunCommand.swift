@@ -57,12 +57,7 @@ struct RunCommand: ParsableCommand {
         } catch {
             throw ValidationError("\(error)")
         }
-        let parsed: ParsedJobFile
-        do {
-            parsed = try JobFileParser().parse(paths: jobFiles, sections: sections.isEmpty ? nil : sections)
-        } catch {
-            throw UsageFailure(message: error.description)
-        }
+        let parsed = try parseJobFiles(jobFiles, sections: sections)
         for warning in parsed.warnings { standardError("diobench: \(warning)") }
         if parseOnly {
             FileHandle.standardOutput.write(Data(parsed.jobs.map { $0.renderResolved() }.joined(separator: "\n").utf8))
@@ -74,7 +69,7 @@ struct RunCommand: ParsableCommand {
             FileHandle.standardOutput.write(Data(banner(parsed).utf8))
         }
         var options = RunOptions()
-        options.showProgress = !noProgress && isatty(STDOUT_FILENO) == 1 && isatty(STDERR_FILENO) == 1
+        options.showProgress = progressWanted(noProgress: noProgress)
         options.journalDirectory = journalDirectory
         let outcome = RunSession(parsed: parsed, options: options).run()
 
@@ -105,6 +100,20 @@ struct RunCommand: ParsableCommand {
 struct UsageFailure: Error, CustomStringConvertible {
     var message: String
     var description: String { message }
+}
+
+/// The job files (only `sections` when given), with `overrides` applied; a job-file error is a usage error (exit 2).
+func parseJobFiles(_ files: [String], sections: [String], overrides: [JobOptionOverride] = []) throws -> ParsedJobFile {
+    do {
+        return try JobFileParser().parse(paths: files, sections: sections.isEmpty ? nil : sections, overrides: overrides)
+    } catch {
+        throw UsageFailure(message: error.description)
+    }
+}
+
+/// Live progress goes to a terminal only, as fio's does, and never with --no-progress.
+func progressWanted(noProgress: Bool) -> Bool {
+    !noProgress && isatty(STDOUT_FILENO) == 1 && isatty(STDERR_FILENO) == 1
 }
 
 func standardError(_ line: String) {

@@ -8,27 +8,39 @@ import Stats
 /// (every job with its resolved options), next to copies of the job files as written.
 enum SavedRun {
     static func write(_ result: RunResult, jobs: ParsedJobFile, under root: String) throws -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
-        let stamp = formatter.string(from: Date())
-        let name = (jobs.jobs.first?.name ?? "run").map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" }
-        var folder = "\(root)/\(stamp)-\(String(name))"
-        var suffix = 2
-        while FileManager.default.fileExists(atPath: folder) {
-            folder = "\(root)/\(stamp)-\(String(name))-\(suffix)"
-            suffix += 1
-        }
+        let folder = newFolderPath(under: root, name: jobs.jobs.first?.name ?? "run")
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         try Data((try ReportRenderer.json(result, bins: true) + "\n").utf8).write(to: URL(fileURLWithPath: "\(folder)/result.json"))
         let resolved = jobs.jobs.map { $0.renderResolved() }.joined(separator: "\n")
         try Data(resolved.utf8).write(to: URL(fileURLWithPath: "\(folder)/jobs.fio"))
-        for file in jobs.files {
-            let copy = "\(folder)/job-files/\((file as NSString).lastPathComponent)"
-            try? FileManager.default.createDirectory(atPath: "\(folder)/job-files", withIntermediateDirectories: true)
-            try? FileManager.default.copyItem(atPath: file, toPath: copy)
+        copyJobFiles(jobs.files, into: folder)
+        return folder
+    }
+
+    /// `<root>/<UTC time>-<name>`, with `name` made safe for a path and `-2`, `-3`… added until the
+    /// folder is new. Runs and comparisons name their folders this way.
+    static func newFolderPath(under root: String, name: String) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
+        let safe = String(name.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" })
+        let base = "\(root)/\(formatter.string(from: Date()))-\(safe)"
+        var folder = base
+        var suffix = 2
+        while FileManager.default.fileExists(atPath: folder) {
+            folder = "\(base)-\(suffix)"
+            suffix += 1
         }
         return folder
+    }
+
+    /// Copies of the job files as written, in `<folder>/job-files/` (best effort: the results matter more).
+    static func copyJobFiles(_ files: [String], into folder: String) {
+        let copies = folder + "/job-files"
+        try? FileManager.default.createDirectory(atPath: copies, withIntermediateDirectories: true)
+        for file in files {
+            try? FileManager.default.copyItem(atPath: file, toPath: copies + "/" + (file as NSString).lastPathComponent)
+        }
     }
 }

@@ -32,10 +32,7 @@ enum LabSuiteRun {
 
     private static func boot() throws -> Output {
         let paths = try LabPaths.locate()
-        if !LabImage.isBuilt(paths.imageDirectory) {
-            print("lab suite: no image in \(paths.imageDirectory): building it (minutes, once)")
-            try LabImage.build(paths)
-        }
+        try LabImage.buildIfMissing(paths) { print("lab suite: \($0)") }
         let (binary, buildSeconds) = try GuestBinary.build(paths) { print("lab suite: \($0)") }
         try GuestBinary.check(binary, image: paths.imageDirectory)
         let dir = paths.guestScratchPath + "/lab-suite"
