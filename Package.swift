@@ -86,7 +86,7 @@ let package = Package(
         .testTarget(name: "EnginesTests", dependencies: ["Engines", "Targets", "DiobenchTestSupport"]),
         .testTarget(name: "TargetsTests", dependencies: ["Targets", "Verify", "DiobenchTestSupport"]),
         .testTarget(name: "VerifyTests", dependencies: ["Verify"]),
-        .testTarget(name: "ZFSTests", dependencies: ["ZFS"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ZFSTests", dependencies: ["ZFS", "Targets"], resources: [.copy("Fixtures")]),
         .testTarget(name: "StatsTests", dependencies: ["Stats"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Stats"], resources: [.copy("Fixtures")]),
         // End to end through the CLI; depends on the executable so `swift test` builds the binary the tests run.
@@ -94,6 +94,6 @@ let package = Package(
         // compare, diff and baseline: statistics, matrix, HTML (rendered by Chromium), and the CLI end to end.
         .testTarget(name: "CompareTests", dependencies: ["Report", "Stats", "JobFile", "diobench"]),
         // The lab suite: boots the ZFS VM once and checks every ZFS case there. Disabled unless DIOBENCH_LAB=1.
-        .testTarget(name: "LabTests", dependencies: ["Lab", "ZFS", "Stats"]),
+        .testTarget(name: "LabTests", dependencies: ["Lab", "ZFS", "Targets", "Stats"]),
     ]
 )

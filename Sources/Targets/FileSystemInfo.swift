@@ -188,7 +188,7 @@ private let glibcFstatfs: (@convention(c) (Int32, UnsafeMutableRawPointer) -> In
 }()
 
 /// realpath(3), for matching against mount points.
-func realPath(_ path: String) throws(FileTargetError) -> String {
+package func realPath(_ path: String) throws(FileTargetError) -> String {
     guard let resolved = realpath(path, nil) else {
         throw FileTargetError(path: path, operation: "realpath", errno: errno)
     }
@@ -196,8 +196,8 @@ func realPath(_ path: String) throws(FileTargetError) -> String {
     return String(cString: resolved)
 }
 
-/// Reads a small text file (procfs, sysfs); nil if it can't be opened.
-func readTextFile(_ path: String) -> String? {
+/// Reads a small text file (procfs, sysfs, kstats); nil if it can't be opened.
+package func readTextFile(_ path: String) -> String? {
     let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
     guard fd >= 0 else { return nil }
     defer { close(fd) }

@@ -92,16 +92,10 @@ struct LoopBackingFile {
             throw LoopError.backingFileTooSmall(path: requested, size: 0, needed: 1)
         }
         return LoopBackingFile(
-            fd: fd, path: Self.resolve(requested), created: created,
+            fd: fd, path: (try? realPath(requested)) ?? requested, created: created,
             device: UInt64(st.st_dev), inode: UInt64(st.st_ino), size: UInt64(st.st_size),
             openedWithDirectIO: openedDirect, fileSystemMagic: FileSystemInfo.magic(fd: fd),
             directIOAlignment: LoopFileFacts.directIOAlignment(fd: fd))
-    }
-
-    static func resolve(_ path: String) -> String {
-        guard let resolved = realpath(path, nil) else { return path }
-        defer { free(resolved) }
-        return String(cString: resolved)
     }
 
     /// Its file system's name for the report ("unknown" when fstatfs failed).

@@ -71,9 +71,10 @@ public enum WriteGuard {
         var findings: [WriteGuardFinding] = []
         var usage = DeviceUsageScan(system: system)
         let device = SysBlockDevice.resolve(number, in: system)
+        let partitions = device?.partitions(system) ?? []
         if let device {
             usage.scan(device, subject: "it")
-            for partition in device.partitions(system) {
+            for partition in partitions {
                 usage.scan(partition, subject: "its partition \(partition.devicePath)")
             }
             if let disk = device.parentDisk(system) {
@@ -93,7 +94,7 @@ public enum WriteGuard {
         case let .failure(error):
             findings.append(unreadable(error.operation, error.code, path))
         }
-        for partition in device?.partitions(system) ?? [] {
+        for partition in partitions {
             if case let .success(signatures) = readSignatures(path: partition.devicePath) {
                 findings += signatures.map { signatureFinding($0, device: partition.devicePath, subject: "its partition \(partition.devicePath)") }
             }
@@ -143,7 +144,7 @@ public enum WriteGuard {
                     kind: .swapActive(device: path), category: .inUse, text: "it is an active swap file (\(swap.path) in /proc/swaps)"))
             }
         }
-        let resolved = LoopBackingFile.resolve(path)
+        let resolved = (try? realPath(path)) ?? path
         for loop in loopDevicesBacked(by: resolved, system: system) {
             var usage = DeviceUsageScan(system: system)
             if let device = SysBlockDevice.resolve(name: loop, in: system) {
@@ -168,10 +169,7 @@ public enum WriteGuard {
     static func loopDevicesBacked(by resolvedPath: String, system: WriteGuardSystem) -> [String] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: "\(system.sysRoot)/block"))?.sorted() ?? []
         return names.filter { name in
-            guard name.hasPrefix("loop"),
-                  let backing = system.read("\(system.sysRoot)/block/\(name)/loop/backing_file")?
-                    .trimmingCharacters(in: .whitespacesAndNewlines) else { return false }
-            return backing == resolvedPath
+            name.hasPrefix("loop") && LoopSysfs(name: name, sysBlock: "\(system.sysRoot)/block").backingFile == resolvedPath
         }
     }
 

@@ -22,7 +22,7 @@ public struct WriteGuardSystem: Sendable {
         FileManager.default.contents(atPath: path).map { String(decoding: $0, as: UTF8.self) }
     }
 
-    var mounts: [MountEntry] { read(mountInfoPath).map(SystemTables.parseMountInfo) ?? [] }
+    var mounts: [MountEntry] { read(mountInfoPath).map { FileSystemInfo.mounts(mountinfo: $0) } ?? [] }
     var swaps: [SwapEntry] { read(swapsPath).map(SystemTables.parseSwaps) ?? [] }
 }
 
@@ -55,9 +55,7 @@ struct SysBlockDevice: Equatable {
     }
 
     private static func resolve(link: String, system: WriteGuardSystem, number: DeviceNumber?) -> SysBlockDevice? {
-        guard let resolved = realpath(link, nil) else { return nil }
-        let directory = String(cString: resolved)
-        free(resolved)
+        guard let directory = try? realPath(link) else { return nil }
         let devText = system.read("\(directory)/dev")?.trimmingCharacters(in: .whitespacesAndNewlines)
         guard let number = number ?? devText.flatMap({ DeviceNumber(Substring($0)) }) else { return nil }
         return SysBlockDevice(

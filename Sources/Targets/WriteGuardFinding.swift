@@ -48,10 +48,6 @@ public struct WriteGuardFinding: Sendable, Equatable, CustomStringConvertible {
     public var description: String { text }
 }
 
-public enum WriteGuardTargetKind: String, Sendable {
-    case missing, regularFile, blockDevice, characterDevice, directory, other
-}
-
 /// Why an existing regular file counts as diobench's own.
 public enum WriteGuardOwnership: Sendable, Equatable {
     /// It carries the `user.diobench` extended attribute (diobench laid it out, in this run or an earlier one).
@@ -64,7 +60,7 @@ public enum WriteGuardOwnership: Sendable, Equatable {
 
 public struct WriteGuardDecision: Sendable {
     public var path: String
-    public var target: WriteGuardTargetKind
+    public var target: TargetKind
     public var ownership: WriteGuardOwnership?
     public var findings: [WriteGuardFinding]
     public var overrides: WriteGuardOverrides

@@ -34,11 +34,6 @@ public struct SwapEntry: Sendable, Equatable {
 }
 
 public enum SystemTables {
-    /// Parses /proc/self/mountinfo (proc(5)) with `MountEntry`'s line parser.
-    public static func parseMountInfo(_ text: String) -> [MountEntry] {
-        text.split(separator: "\n").compactMap { MountEntry(mountinfoLine: String($0)) }
-    }
-
     /// Parses /proc/swaps: a header line, then `path type size used priority`.
     public static func parseSwaps(_ text: String) -> [SwapEntry] {
         text.split(separator: "\n").dropFirst().compactMap { line in

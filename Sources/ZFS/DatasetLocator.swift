@@ -1,17 +1,6 @@
 import Foundation
 import Targets
 
-/// One line of `/proc/self/mountinfo`: Targets' parser (`MountEntry`), with what the locator matches on.
-public typealias MountInfoEntry = MountEntry
-
-extension MountEntry {
-    /// Every line of mountinfo `text` that has the proc(5) shape.
-    public static func parseAll(_ text: String) -> [MountEntry] { FileSystemInfo.mounts(mountinfo: text) }
-
-    public var major: UInt32? { deviceNumber?.major }
-    public var minor: UInt32? { deviceNumber?.minor }
-}
-
 /// Finds the ZFS dataset holding a path.
 public enum ZFSDatasetLocator {
     /// `statfs(2)` f_type of ZFS on Linux.
@@ -26,22 +15,20 @@ public enum ZFSDatasetLocator {
         guard magic == zfsMagic else { throw ZFSError.notOnZFS(path: path, filesystemMagic: magic) }
         var st = stat()
         guard stat(existing, &st) == 0 else { throw ZFSError.pathInaccessible(path: existing, errno: errno) }
-        guard let text = readSmallFile(mountInfoPath) else {
+        guard let text = readTextFile(mountInfoPath) else {
             throw ZFSError.pathInaccessible(path: mountInfoPath, errno: errno)
         }
-        let real = realPath(existing) ?? existing
-        let device = DeviceNumber(UInt64(st.st_dev))
-        guard let entry = match(entries: MountInfoEntry.parseAll(text), major: device.major, minor: device.minor, path: real) else {
+        let real = (try? realPath(existing)) ?? existing
+        guard let entry = match(entries: FileSystemInfo.mounts(mountinfo: text), device: DeviceNumber(UInt64(st.st_dev)), path: real) else {
             throw ZFSError.mountNotFound(path: path)
         }
         return entry.source
     }
 
     /// The ZFS mount for a device number, else the one whose mount point is the longest prefix of `path`.
-    public static func match(entries: [MountInfoEntry], major: UInt32, minor: UInt32, path: String) -> MountInfoEntry? {
+    public static func match(entries: [MountEntry], device: DeviceNumber, path: String) -> MountEntry? {
         let zfs = entries.filter { $0.fsType == "zfs" }
         // Several entries can share a device (bind mounts); all name the same dataset.
-        let device = DeviceNumber(major: major, minor: minor)
         if let byDevice = zfs.last(where: { $0.deviceNumber == device }) { return byDevice }
         return FileSystemInfo.mountEntry(containing: path, in: zfs)
     }
@@ -65,12 +52,6 @@ public enum ZFSDatasetLocator {
             if p == "/" || p == "." { return p }
         }
         return "."
-    }
-
-    static func realPath(_ path: String) -> String? {
-        guard let r = realpath(path, nil) else { return nil }
-        defer { free(r) }
-        return String(cString: r)
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Targets
 
 /// `/proc/spl/kstat/zfs/<pool>/iostats`: pool-wide counters, among them the Direct I/O and ARC ones.
 public struct ZFSIostats: Sendable, Equatable, Codable {
@@ -79,13 +80,8 @@ public struct ZFSPoolKstats: Sendable, Equatable, Codable {
     }
 
     private static func readText(_ path: String) throws -> String {
-        // procfs files report size 0: read them as a stream, not by size.
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw ZFSError.kstatMissing(path: path, hint: "cannot open it")
-        }
-        defer { try? handle.close() }
-        let data = try handle.readToEnd() ?? Data()
-        return String(decoding: data, as: UTF8.self)
+        guard let text = readTextFile(path) else { throw ZFSError.kstatMissing(path: path, hint: "cannot open it") }
+        return text
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Targets
 
 /// What the loaded ZFS module says about itself under `/sys/module/zfs`.
 public struct ZFSModuleInfo: Sendable, Equatable, Codable {
@@ -28,22 +29,15 @@ public struct ZFSModuleInfo: Sendable, Equatable, Codable {
         guard FileManager.default.fileExists(atPath: sysfsPath, isDirectory: &isDir), isDir.boolValue else {
             throw ZFSError.moduleNotLoaded(sysfsPath: sysfsPath)
         }
-        guard let versionText = readSmallFile(sysfsPath + "/version") else {
+        guard let versionText = readTextFile(sysfsPath + "/version") else {
             throw ZFSError.kstatMissing(path: sysfsPath + "/version", hint: "the zfs module exports no version")
         }
         func parameter(_ name: String) -> UInt64? {
-            readSmallFile(sysfsPath + "/parameters/" + name).flatMap { UInt64($0.trimmingSpaces) }
+            readTextFile(sysfsPath + "/parameters/" + name).flatMap { UInt64($0.trimmingSpaces) }
         }
         return ZFSModuleInfo(version: try ZFSVersion(parsing: versionText),
                              dioEnabled: parameter("zfs_dio_enabled").map { $0 != 0 },
                              dioStrict: parameter("zfs_dio_strict").map { $0 != 0 },
                              prefetchMaxDistance: parameter("zfetch_max_distance"))
     }
-}
-
-func readSmallFile(_ path: String) -> String? {
-    guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
-    defer { try? handle.close() }
-    guard let data = try? handle.readToEnd() else { return nil }
-    return String(decoding: data, as: UTF8.self)
 }

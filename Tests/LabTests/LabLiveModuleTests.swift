@@ -1,4 +1,5 @@
 import Foundation
+import Targets
 import Testing
 @testable import ZFS
 
@@ -58,7 +59,7 @@ struct LabLiveModuleTests {
     @Test("mountinfo names the dataset of a ZFS mount, and statfs reports ZFS's magic")
     func mounts() throws {
         let live = try CaseEvidence("live")
-        let entries = MountInfoEntry.parseAll(try live.text("mountinfo.txt"))
+        let entries = FileSystemInfo.mounts(mountinfo: try live.text("mountinfo.txt"))
         let found = try #require(entries.first { $0.mountPoint == "/lab/found" })
         #expect(found.fsType == "zfs" && found.source == "lab/found")
         #expect(UInt64(try live.text("statfs-type.txt").trimmingCharacters(in: .whitespacesAndNewlines), radix: 16)

@@ -108,7 +108,7 @@ enum RootDevice {
     /// The block device "/" is mounted from, when it is one (not overlay, not a ZFS dataset).
     static let path: String? = {
         guard let text = try? String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8) else { return nil }
-        guard let root = SystemTables.parseMountInfo(text).last(where: { $0.mountPoint == "/" }),
+        guard let root = FileSystemInfo.mounts(mountinfo: text).last(where: { $0.mountPoint == "/" }),
               DeviceUsageScan.blockDeviceNumber(root.source) != nil else { return nil }
         return root.source
     }()

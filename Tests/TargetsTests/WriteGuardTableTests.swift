@@ -12,7 +12,7 @@ import Testing
         36 22 7:3 / /mnt/my\\040disk rw,nosuid master:2 shared:7 - xfs /dev/loop3 rw,attr2
         40 22 0:45 / /tank rw - zfs tank rw,xattr
         """
-        let mounts = SystemTables.parseMountInfo(text)
+        let mounts = FileSystemInfo.mounts(mountinfo: text)
         #expect(mounts.count == 3)
         #expect(mounts[1].deviceNumber == DeviceNumber(major: 7, minor: 3))
         #expect(mounts[1].mountPoint == "/mnt/my disk" && mounts[1].fsType == "xfs" && mounts[1].source == "/dev/loop3")

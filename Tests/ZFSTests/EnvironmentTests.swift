@@ -1,4 +1,5 @@
 import Foundation
+import Targets
 import Testing
 @testable import ZFS
 
@@ -18,15 +19,15 @@ struct DatasetLocatorTests {
 
     @Test("parses mountinfo lines, optional fields and octal escapes")
     func parse() {
-        let entries = MountInfoEntry.parseAll(Self.mountinfo)
+        let entries = FileSystemInfo.mounts(mountinfo: Self.mountinfo)
         #expect(entries.count == 5)
-        #expect(entries[1].fsType == "zfs" && entries[1].source == "tank" && entries[1].minor == 47)
+        #expect(entries[1].fsType == "zfs" && entries[1].source == "tank" && entries[1].deviceNumber?.minor == 47)
         #expect(entries[2].mountPoint == "/tank/vm data")
         #expect(entries[2].source == "tank/vm data")
         #expect(entries[3].source == "tank/standard")
         #expect(entries[4].root == "/images")
-        #expect(MountInfoEntry.unescape("a\\011b\\134c\\012") == "a\tb\\c\n")
-        #expect(MountInfoEntry.unescape("not\\09") == "not\\09")
+        #expect(MountEntry.unescape("a\\011b\\134c\\012") == "a\tb\\c\n")
+        #expect(MountEntry.unescape("not\\09") == "not\\09")
     }
 
     @Test("matches by device number first, then by the longest mount point", arguments: [
@@ -37,7 +38,8 @@ struct DatasetLocatorTests {
         (0, 99, "/tank/standardx/f", "tank"),                             // prefix is per path component
     ])
     func match(major: UInt32, minor: UInt32, path: String, dataset: String) {
-        let entry = ZFSDatasetLocator.match(entries: MountInfoEntry.parseAll(Self.mountinfo), major: major, minor: minor, path: path)
+        let entry = ZFSDatasetLocator.match(entries: FileSystemInfo.mounts(mountinfo: Self.mountinfo),
+                                            device: DeviceNumber(major: major, minor: minor), path: path)
         #expect(entry?.source == dataset)
     }
 
@@ -45,7 +47,7 @@ struct DatasetLocatorTests {
     func live() throws {
         let text = try String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8)
         let lines = text.split(separator: "\n")
-        let entries = MountInfoEntry.parseAll(text)
+        let entries = FileSystemInfo.mounts(mountinfo: text)
         #expect(entries.count == lines.count)
         #expect(entries.contains { $0.mountPoint == "/" })
     }
