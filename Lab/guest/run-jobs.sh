@@ -43,7 +43,7 @@ cd "$WORK" || exit 3
 T0=$(up)
 "$SHARE/bin/diobench" "$@"
 rc=$?
-T1=$(up)
-say "diobench exited with status $rc after $(awk -v a="$T0" -v b="$T1" 'BEGIN { printf "%.1f", b - a }')s"
-echo "script_start_s=$START boot_to_ready_s=$T0 diobench_s=$(awk -v a="$T0" -v b="$T1" 'BEGIN { printf "%.1f", b - a }') status=$rc" >"$SHARE/lab-timing.txt"
+TOOK=$(awk -v a="$T0" -v b="$(up)" 'BEGIN { printf "%.1f", b - a }')
+say "diobench exited with status $rc after ${TOOK}s"
+echo "script_start_s=$START boot_to_ready_s=$T0 diobench_s=$TOOK status=$rc" >"$SHARE/lab-timing.txt"
 exit $rc

@@ -31,21 +31,35 @@ timing script_started_at_uptime "$T_START"
 timing pool_ready_at_uptime "$(up)"
 cd /lab || exit 3
 
-# run CASE [ENV=VALUE...] -- DIOBENCH ARGS...: one diobench run in the foreground, evidence in cases/CASE
+# elapsed T0: seconds since uptime T0, one decimal
+elapsed() { awk -v a="$1" -v b="$(up)" 'BEGIN { printf "%.1f", b - a }'; }
+# props DATASET FILE: the properties the interrupted cases must get back, as `zfs get` shows them
+props() { zfs get -Hp -o property,value,source direct,recordsize "$1" >"$2"; }
+# case_dir CASE: the case's evidence folder, in $dir
+case_dir() { dir=$CASES/$1; mkdir -p "$dir"; }
+# diobench_in DIR ARGS...: diobench with its JSON results and stderr kept in DIR
+diobench_in() { local d=$1; shift; "$DIOBENCH" "$@" --output-format=json --output "$d/result.json" 2>"$d/stderr.txt"; }
+
+# run CASE DIOBENCH-ARGS...: one diobench run in the foreground, evidence in cases/CASE
 run() {
     local name=$1; shift
-    local dir=$CASES/$name envs=()
+    local dir=$CASES/$name t0 took
     mkdir -p "$dir"
-    while [ "$1" != -- ]; do envs+=("$1"); shift; done
-    shift
-    local t0 t1
     t0=$(up)
     say "case $name: diobench $*"
-    env "${envs[@]}" "$DIOBENCH" "$@" --output-format=json --output "$dir/result.json" 2>"$dir/stderr.txt"
+    diobench_in "$dir" "$@"
     echo $? >"$dir/status"
-    t1=$(up)
-    timing "$name" "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')"
-    say "case $name: status $(cat "$dir/status") in $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')s"
+    took=$(elapsed "$t0")
+    timing "$name" "$took"
+    say "case $name: status $(cat "$dir/status") in ${took}s"
+}
+
+# background JOB [DATASET]: diobench runs suite/JOB in the background with evidence in $dir; sets
+# $pid and $t0. DATASET reaches the job file as ${DATASET}.
+background() {
+    t0=$(up)
+    DATASET=${2:-} diobench_in "$dir" run "$SHARE/suite/$1" &
+    pid=$!
 }
 
 # wait_for_direct DATASET VALUE SECONDS: until `zfs get direct` shows VALUE
@@ -59,70 +73,64 @@ wait_for_direct() {
 }
 
 # --- issue 4: O_DIRECT 128k reads on standard vs disabled (with --save, as `lab run` uses it) ------
-run issue4 -- run --save --results-dir "$CASES/issue4/saved" "$SHARE/suite/issue4-direct-read.fio"
+run issue4 run --save --results-dir "$CASES/issue4/saved" "$SHARE/suite/issue4-direct-read.fio"
 
 # --- issue 5: the same workloads under disabled/standard/always --------------------------------
-run direct-settings -- run "$SHARE/jobs/zfs-direct-settings.fio"
+run direct-settings run "$SHARE/jobs/zfs-direct-settings.fio"
 zpool list -H -o name >"$CASES/direct-settings/pools-after.txt"
 ls /var/tmp >"$CASES/direct-settings/var-tmp-after.txt"
 
 # --- the seed's scenario: loop device over a file in a direct=always dataset --------------------
-run seed -- run "$SHARE/jobs/seed-loop-direct-always.fio"
+run seed run "$SHARE/jobs/seed-loop-direct-always.fio"
 dmesg | grep -E 'NULL pointer|BUG:|Oops|Call Trace' >"$CASES/seed/dmesg-oops.txt"
 zpool list -H -o name >"$CASES/seed/pools-after.txt"
 losetup -a >"$CASES/seed/losetup-after.txt" 2>&1
 
 # --- the dataset found from the file's mount ---------------------------------------------------
 zfs create lab/found
-run found -- run "$SHARE/suite/found-from-mount.fio"
-zfs get -Hp -o property,value,source direct,recordsize lab/found >"$CASES/found/zfs-get-after.txt"
+run found run "$SHARE/suite/found-from-mount.fio"
+props lab/found "$CASES/found/zfs-get-after.txt"
 
 # --- SIGINT mid-job: direct (inherited default) and recordsize come back -------------------------
 zfs create lab/sigint
-dir=$CASES/sigint; mkdir -p "$dir"
-zfs get -Hp -o property,value,source direct,recordsize lab/sigint >"$dir/zfs-get-before.txt"
+case_dir sigint
+props lab/sigint "$dir/zfs-get-before.txt"
 say "case sigint: starting a long job, SIGINT once it runs"
-t0=$(up)
-DATASET=lab/sigint "$DIOBENCH" run "$SHARE/suite/interrupted.fio" --output-format=json --output "$dir/result.json" 2>"$dir/stderr.txt" &
-pid=$!
+background interrupted.fio lab/sigint
 wait_for_direct lab/sigint always 120 && sleep 8
-zfs get -Hp -o property,value,source direct,recordsize lab/sigint >"$dir/zfs-get-during.txt"
+props lab/sigint "$dir/zfs-get-during.txt"
 kill -INT $pid
 wait $pid
 echo $? >"$dir/status"
-zfs get -Hp -o property,value,source direct,recordsize lab/sigint >"$dir/zfs-get-after.txt"
+props lab/sigint "$dir/zfs-get-after.txt"
 ls -A /run/diobench >"$dir/journals-after.txt" 2>/dev/null
-timing sigint "$(awk -v a="$t0" -v b="$(up)" 'BEGIN { printf "%.1f", b - a }')"
+timing sigint "$(elapsed "$t0")"
 
 # --- kill -9 mid-job, then `diobench cleanup`: direct (set locally) and recordsize come back ------
 zfs create -o direct=disabled lab/killed
-dir=$CASES/killed; mkdir -p "$dir"
-zfs get -Hp -o property,value,source direct,recordsize lab/killed >"$dir/zfs-get-before.txt"
+case_dir killed
+props lab/killed "$dir/zfs-get-before.txt"
 say "case killed: starting a long job, kill -9 once it runs, then diobench cleanup"
-t0=$(up)
-DATASET=lab/killed "$DIOBENCH" run "$SHARE/suite/interrupted.fio" --output-format=json --output "$dir/result.json" 2>"$dir/stderr.txt" &
-pid=$!
+background interrupted.fio lab/killed
 wait_for_direct lab/killed always 120 && sleep 8
 kill -9 $pid
 wait $pid
 echo $? >"$dir/status"
-zfs get -Hp -o property,value,source direct,recordsize lab/killed >"$dir/zfs-get-after-kill.txt"
+props lab/killed "$dir/zfs-get-after-kill.txt"
 cat /run/diobench/*.json >"$dir/journal-after-kill.json" 2>/dev/null
 # the killed run's loop-free job left only ZFS entries; autoclear and the fd's close end the rest
 "$DIOBENCH" cleanup >"$dir/cleanup.txt" 2>&1
 echo $? >"$dir/cleanup-status"
-zfs get -Hp -o property,value,source direct,recordsize lab/killed >"$dir/zfs-get-after-cleanup.txt"
+props lab/killed "$dir/zfs-get-after-cleanup.txt"
 ls -A /run/diobench >"$dir/journals-after.txt" 2>/dev/null
-timing killed "$(awk -v a="$t0" -v b="$(up)" 'BEGIN { printf "%.1f", b - a }')"
+timing killed "$(elapsed "$t0")"
 
 # --- the kernel watch: a real hung task reported by the kernel during a job ----------------------
 # A writer blocked on the frozen root file system sits in D state; with hung_task_timeout_secs=1 the
 # kernel logs "INFO: task ... blocked for more than N seconds". Nothing of the job is on the root fs.
 zfs create lab/watched
-dir=$CASES/kernel-watch; mkdir -p "$dir"
-t0=$(up)
-"$DIOBENCH" run "$SHARE/suite/kernel-watch.fio" --output-format=json --output "$dir/result.json" 2>"$dir/stderr.txt" &
-pid=$!
+case_dir kernel-watch
+background kernel-watch.fio
 wait_for_direct lab/watched always 120 && sleep 3
 echo 1 >/proc/sys/kernel/hung_task_timeout_secs
 fsfreeze -f /
@@ -135,10 +143,10 @@ echo 120 >/proc/sys/kernel/hung_task_timeout_secs
 wait $pid
 echo $? >"$dir/status"
 rm -f /var/tmp/kernel-watch-probe
-timing kernel-watch "$(awk -v a="$t0" -v b="$(up)" 'BEGIN { printf "%.1f", b - a }')"
+timing kernel-watch "$(elapsed "$t0")"
 
 # --- live captures for the ZFS module's parsers --------------------------------------------------
-dir=$CASES/live; mkdir -p "$dir/kstat"
+case_dir live; mkdir -p "$dir/kstat"
 cp /proc/spl/kstat/zfs/lab/iostats /proc/spl/kstat/zfs/lab/objset-* "$dir/kstat/"
 # the same values as the shell reads them, to compare with the Swift parser
 awk 'NR > 2 && NF >= 3 { print $1, $3 }' /proc/spl/kstat/zfs/lab/iostats >"$dir/iostats-awk.txt"
@@ -152,6 +160,6 @@ cat /proc/self/mountinfo >"$dir/mountinfo.txt"
 stat -f -c '%t' /lab/found >"$dir/statfs-type.txt"
 zfs version >"$dir/zfs-version.txt" 2>&1
 
-timing total "$(awk -v a="$T_START" -v b="$(up)" 'BEGIN { printf "%.1f", b - a }')"
+timing total "$(elapsed "$T_START")"
 say "all cases done"
 exit 0

@@ -62,14 +62,13 @@ public struct LabRun {
         log("booting the lab VM (image \(paths.imageDirectory)); \(request.pool.map { "pool \($0) on the scratch disk, " } ?? "")then: diobench \(runArgs.joined(separator: " "))")
         let outcome = try vm.run(script: paths.guestDirectory + "/run-jobs.sh", arguments: script + ["--"] + runArgs, share: share)
         let timing = Self.timing(share.directory + "/lab-timing.txt")
-        let saved = try LabResults.importRuns(from: share.resultsDirectory, into: request.resultsDirectory,
-                                              facts: LabResults.LabFacts(image: LabImage.facts(paths.imageDirectory),
-                                                                         accelerator: Self.accelerator(share, requested: vm.accelerator),
-                                                                         vmWallSeconds: outcome.wallSeconds,
-                                                                         bootToReadySeconds: timing["boot_to_ready_s"],
-                                                                         diobenchSeconds: timing["diobench_s"]))
-        return Report(status: outcome.status, savedRuns: saved, guestBuildSeconds: buildSeconds, vmWallSeconds: outcome.wallSeconds,
-                      bootToReadySeconds: timing["boot_to_ready_s"], diobenchSeconds: timing["diobench_s"])
+        let facts = LabResults.LabFacts(image: LabImage.facts(paths.imageDirectory),
+                                        accelerator: Self.accelerator(share, requested: vm.accelerator),
+                                        vmWallSeconds: outcome.wallSeconds, bootToReadySeconds: timing["boot_to_ready_s"],
+                                        diobenchSeconds: timing["diobench_s"])
+        let saved = try LabResults.importRuns(from: share.resultsDirectory, into: request.resultsDirectory, facts: facts)
+        return Report(status: outcome.status, savedRuns: saved, guestBuildSeconds: buildSeconds, vmWallSeconds: facts.vmWallSeconds,
+                      bootToReadySeconds: facts.bootToReadySeconds, diobenchSeconds: facts.diobenchSeconds)
     }
 
     /// What run-in-vm.sh chose ("kvm" or "tcg").
@@ -101,8 +100,12 @@ public enum LabResults {
         public var diobenchSeconds: Double?
     }
 
-    public static func importRuns(from guestResults: String, into resultsRoot: String, facts: LabFacts?) throws -> [String] {
+    public static func importRuns(from guestResults: String, into resultsRoot: String, facts: LabFacts) throws -> [String] {
         let fm = FileManager.default
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        let labJSON = try encoder.encode(facts)
         let runs = ((try? fm.contentsOfDirectory(atPath: guestResults)) ?? []).filter { !$0.hasPrefix(".") }.sorted()
         try fm.createDirectory(atPath: resultsRoot, withIntermediateDirectories: true)
         var moved: [String] = []
@@ -116,12 +119,7 @@ public enum LabResults {
             // The share may be on another file system than the results: copy, then remove.
             try fm.copyItem(atPath: guestResults + "/" + name, toPath: target)
             try? fm.removeItem(atPath: guestResults + "/" + name)
-            if let facts {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-                encoder.keyEncodingStrategy = .convertToSnakeCase
-                try encoder.encode(facts).write(to: URL(fileURLWithPath: target + "/lab.json"))
-            }
+            try labJSON.write(to: URL(fileURLWithPath: target + "/lab.json"))
             moved.append(target)
         }
         return moved
