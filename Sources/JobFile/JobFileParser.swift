@@ -81,6 +81,8 @@ struct Origin {
     /// The name the file used (an alias stays an alias, so messages quote the file).
     var writtenName: String
     var value: String?
+    /// What `value` was parsed with (kb_base at that point, the system's keywords), to read it again as the option did.
+    var context: ValueContext
 }
 
 /// Builds jobs section by section and numbers their reporting groups.
@@ -226,7 +228,7 @@ struct OptionApplier {
                                    message: error.message, valid: error.valid, suggestion: error.suggestion)
             }
             let origin = Origin(location: entry.line.location, sequence: entry.line.sequence,
-                                writtenName: entry.name, value: entry.value)
+                                writtenName: entry.name, value: entry.value, context: context)
             origins.effective[entry.definition.effectiveName] = origin
             origins.own[entry.definition.name] = origin
         }

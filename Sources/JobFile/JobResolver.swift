@@ -225,7 +225,9 @@ struct JobResolver {
         }
         if spec.loops == 0 { spec.loops = 1 }
         if let read = origins.own["rwmixread"], let write = origins.own["rwmixwrite"] {
-            let r = UInt64(read.value ?? "") ?? 0, w = UInt64(write.value ?? "") ?? 0
+            // Both values parsed when they were applied, so they parse again (0x32, (100/2) and $ncpus included).
+            func percent(_ origin: Origin) -> UInt64 { (try? OptionTable.mixPercent.parse(origin.value ?? "", origin.context)) ?? 0 }
+            let r = percent(read), w = percent(write)
             if r + w != 100 {
                 let later = read.sequence > write.sequence ? "rwmixread" : "rwmixwrite"
                 warnOwn(later, "rwmixread=\(r) and rwmixwrite=\(w) don't add up to 100; the later one wins: \(spec.rwmixread)% reads")

@@ -1,6 +1,9 @@
 // I/O pattern and block sizes.
 
 extension OptionTable {
+    /// The value kind of rwmixread and rwmixwrite (JobResolver reads both values again with it).
+    static let mixPercent = IntKind(0...100)
+
     static let pattern: [OptionDefinition] = [
         .make("rw", aliases: ["readwrite"], RWKind(), default: "read", .pattern,
               help: "I/O pattern; rw=randread:8 issues 8 I/Os per random offset, rw=write:4k leaves a 4k hole after each",
@@ -11,10 +14,10 @@ extension OptionTable {
                       : ValueFormat.size(spec.rwSequenceModifier, kbBase: spec.kbBase)
                   return .value("\(spec.rw.rawValue):\(suffix)")
               }),
-        .make("rwmixread", IntKind(0...100), default: "50", .pattern,
+        .make("rwmixread", mixPercent, default: "50", .pattern,
               help: "Percentage of reads in a mixed (rw, randrw) workload",
               set: { $0.rwmixread = UInt32($1) }, render: { .int($0.rwmixread) }),
-        .make("rwmixwrite", IntKind(0...100), default: "50", .pattern, writes: "rwmixread",
+        .make("rwmixwrite", mixPercent, default: "50", .pattern, writes: "rwmixread",
               help: "Percentage of writes in a mixed workload (sets rwmixread to 100 minus this; the later one wins)",
               set: { $0.rwmixread = 100 - UInt32($1) }, render: { _ in .hidden }),
     ]
