@@ -261,11 +261,7 @@ struct JobResolver {
 
     /// The smallest block over the directions the job's pattern uses.
     private func minimumBlockSize() -> UInt64 {
-        var used: [DataDirection] = []
-        if spec.rw.reads { used.append(.read) }
-        if spec.rw.writes { used.append(.write) }
-        if spec.rw.trims { used.append(.trim) }
-        return used.map { spec.blockSizeBounds($0).min }.min() ?? spec.blockSize.read
+        spec.rw.directions.map { spec.blockSizeBounds($0).min }.min() ?? spec.blockSize.read
     }
 
     /// `name=value (file:line)`, or `name=value (default)` when the file never set it.

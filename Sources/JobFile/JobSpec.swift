@@ -42,6 +42,14 @@ public enum RWPattern: String, Codable, Sendable, CaseIterable {
     public var reads: Bool { self == .read || self == .randread || self == .readwrite || self == .randrw }
     public var writes: Bool { self == .write || self == .randwrite || self == .readwrite || self == .randrw || self == .trimwrite }
     public var trims: Bool { self == .trim || self == .randtrim || self == .trimwrite }
+    /// The directions this pattern issues, in read, write, trim order (never empty).
+    public var directions: [DataDirection] {
+        var used: [DataDirection] = []
+        if reads { used.append(.read) }
+        if writes { used.append(.write) }
+        if trims { used.append(.trim) }
+        return used
+    }
 }
 
 public struct SizeRange: Codable, Sendable, Equatable {
