@@ -204,8 +204,7 @@ struct JobResolver {
         // An explicit seed makes the sequence repeatable, whatever randrepeat says (fio uses the seed).
         if origins["randseed"] != nil { spec.randrepeat = true }
         if let align = spec.blockAlign {
-            let minimum = PerDirection(read: spec.blockSizeBounds(.read).min, write: spec.blockSizeBounds(.write).min,
-                                       trim: spec.blockSizeBounds(.trim).min)
+            let minimum = PerDirection { spec.blockSizeBounds($0).min }
             if !spec.rw.isRandom {
                 warn("blockalign", "only applies to random I/O; rw=\(spec.rw.rawValue) is sequential")
             } else if align != minimum, !spec.norandommap {

@@ -9,6 +9,8 @@ public struct PerDirection<T: Codable & Sendable & Equatable>: Codable, Sendable
     public var trim: T
     public init(_ all: T) { read = all; write = all; trim = all }
     public init(read: T, write: T, trim: T) { self.read = read; self.write = write; self.trim = trim }
+    /// Each direction's value worked out from the direction.
+    public init(_ value: (DataDirection) -> T) { self.init(read: value(.read), write: value(.write), trim: value(.trim)) }
     public subscript(_ direction: DataDirection) -> T {
         get {
             switch direction {

@@ -31,9 +31,7 @@ extension OptionTable {
               default: "", .blockSize,
               help: "Random block sizes between MIN-MAX, multiples of MIN; per direction like bs (overrides bs)",
               set: { spec, v in
-                  let base = spec.blockSizeRange ?? PerDirection(read: SizeRange(min: spec.blockSize.read, max: spec.blockSize.read),
-                                                                 write: SizeRange(min: spec.blockSize.write, max: spec.blockSize.write),
-                                                                 trim: SizeRange(min: spec.blockSize.trim, max: spec.blockSize.trim))
+                  let base = spec.blockSizeRange ?? PerDirection { SizeRange(min: spec.blockSize[$0], max: spec.blockSize[$0]) }
                   spec.blockSizeRange = .from(v, base: base)
               },
               render: { spec in
@@ -44,9 +42,7 @@ extension OptionTable {
         .make("bssplit", PerDirectionKind(inner: BlockSplitKind()), default: "", .blockSize,
               help: "Weighted block sizes SIZE/PERCENT:...; entries without a percent share the rest (overrides bs and bsrange)",
               set: { spec, v in
-                  let base = spec.bssplit ?? PerDirection(read: [BlockSizeShare(size: spec.blockSize.read, percent: 100)],
-                                                          write: [BlockSizeShare(size: spec.blockSize.write, percent: 100)],
-                                                          trim: [BlockSizeShare(size: spec.blockSize.trim, percent: 100)])
+                  let base = spec.bssplit ?? PerDirection { [BlockSizeShare(size: spec.blockSize[$0], percent: 100)] }
                   spec.bssplit = .from(v, base: base)
               },
               render: { spec in
