@@ -159,7 +159,6 @@ struct JobAssembler {
             spec.name = block.name
             spec.sourceFile = block.header.file
             spec.sourceLine = block.header.line
-            spec.writtenOptions = []
             var origins = templateOrigins
             var written: [WrittenOption] = []
             try OptionApplier(system: system).apply(block.options + overrideLines, to: &spec, origins: &origins, written: &written)
@@ -180,7 +179,7 @@ struct JobAssembler {
             }
             spec.group = group
             jobsInGroup += 1
-            try resolver.checkGroup(spec, earlierJobs: jobs)
+            try resolver.checkGroup(spec)
             jobs.append(spec)
             warnings += resolver.warnings
         }
@@ -245,9 +244,8 @@ struct OptionApplier {
                                message: "is a fio option that diobench does not implement",
                                valid: "remove it; diobench --cmdhelp lists the options it has")
         }
+        let suggestion = Suggestions.nearest(to: name, in: OptionTable.allNames)
         throw JobFileError(kind: .unknownOption, location: location, option: name, message: "unknown option",
-                           valid: Suggestions.nearest(to: name, in: OptionTable.allNames) == nil
-                               ? "diobench --cmdhelp lists every option" : nil,
-                           suggestion: Suggestions.nearest(to: name, in: OptionTable.allNames))
+                           valid: suggestion == nil ? "diobench --cmdhelp lists every option" : nil, suggestion: suggestion)
     }
 }

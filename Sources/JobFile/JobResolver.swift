@@ -156,8 +156,9 @@ struct JobResolver {
         }
     }
 
-    /// fio requires lat_percentiles to agree within a reported group.
-    func checkGroup(_ job: JobSpec, earlierJobs: [JobSpec]) throws(JobFileError) {
+    /// fio requires lat_percentiles to agree within a reported group: `job` (resolved, its group numbered)
+    /// against the jobs above it.
+    func checkGroup(_ job: JobSpec) throws(JobFileError) {
         guard job.groupReporting,
               let other = earlierJobs.last(where: { $0.group == job.group && $0.latPercentiles != job.latPercentiles })
         else { return }
