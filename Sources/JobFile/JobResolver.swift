@@ -190,7 +190,7 @@ struct JobResolver {
         if let max = spec.iodepthBatchCompleteMax, max < minimum, origins["iodepth_batch_complete_max"] != nil {
             warn("iodepth_batch_complete_max", "\(max) is less than iodepth_batch_complete_min=\(minimum); using \(minimum)")
         }
-        spec.iodepthBatchCompleteMax = Swift.min(Swift.max(spec.iodepthBatchCompleteMax ?? minimum, minimum), Swift.max(depth, minimum))
+        spec.iodepthBatchCompleteMax = Swift.min(Swift.max(spec.iodepthBatchCompleteMax ?? minimum, minimum), depth)
         if spec.ioengine == .psync || spec.ioengine == .sync, depth > 1, origins["iodepth"] != nil {
             warn("iodepth", "\(spec.ioengine.rawValue) is synchronous, so iodepth=\(depth) has no effect (ioengine=io_uring queues I/O)")
         }
