@@ -81,6 +81,8 @@ struct Origin {
     /// The name the file used (an alias stays an alias, so messages quote the file).
     var writtenName: String
     var value: String?
+    /// What `value` was parsed with (kb_base at that point, the system's keywords), to read it again as the option did.
+    var context: ValueContext
 }
 
 /// Builds jobs section by section and numbers their reporting groups.
@@ -157,7 +159,6 @@ struct JobAssembler {
             spec.name = block.name
             spec.sourceFile = block.header.file
             spec.sourceLine = block.header.line
-            spec.writtenOptions = []
             var origins = templateOrigins
             var written: [WrittenOption] = []
             try OptionApplier(system: system).apply(block.options + overrideLines, to: &spec, origins: &origins, written: &written)
@@ -178,7 +179,7 @@ struct JobAssembler {
             }
             spec.group = group
             jobsInGroup += 1
-            try resolver.checkGroup(spec, earlierJobs: jobs)
+            try resolver.checkGroup(spec)
             jobs.append(spec)
             warnings += resolver.warnings
         }
@@ -226,7 +227,7 @@ struct OptionApplier {
                                    message: error.message, valid: error.valid, suggestion: error.suggestion)
             }
             let origin = Origin(location: entry.line.location, sequence: entry.line.sequence,
-                                writtenName: entry.name, value: entry.value)
+                                writtenName: entry.name, value: entry.value, context: context)
             origins.effective[entry.definition.effectiveName] = origin
             origins.own[entry.definition.name] = origin
         }
@@ -243,9 +244,8 @@ struct OptionApplier {
                                message: "is a fio option that diobench does not implement",
                                valid: "remove it; diobench --cmdhelp lists the options it has")
         }
+        let suggestion = Suggestions.nearest(to: name, in: OptionTable.allNames)
         throw JobFileError(kind: .unknownOption, location: location, option: name, message: "unknown option",
-                           valid: Suggestions.nearest(to: name, in: OptionTable.allNames) == nil
-                               ? "diobench --cmdhelp lists every option" : nil,
-                           suggestion: Suggestions.nearest(to: name, in: OptionTable.allNames))
+                           valid: suggestion == nil ? "diobench --cmdhelp lists every option" : nil, suggestion: suggestion)
     }
 }

@@ -156,8 +156,9 @@ struct JobResolver {
         }
     }
 
-    /// fio requires lat_percentiles to agree within a reported group.
-    func checkGroup(_ job: JobSpec, earlierJobs: [JobSpec]) throws(JobFileError) {
+    /// fio requires lat_percentiles to agree within a reported group: `job` (resolved, its group numbered)
+    /// against the jobs above it.
+    func checkGroup(_ job: JobSpec) throws(JobFileError) {
         guard job.groupReporting,
               let other = earlierJobs.last(where: { $0.group == job.group && $0.latPercentiles != job.latPercentiles })
         else { return }
@@ -189,7 +190,7 @@ struct JobResolver {
         if let max = spec.iodepthBatchCompleteMax, max < minimum, origins["iodepth_batch_complete_max"] != nil {
             warn("iodepth_batch_complete_max", "\(max) is less than iodepth_batch_complete_min=\(minimum); using \(minimum)")
         }
-        spec.iodepthBatchCompleteMax = Swift.min(Swift.max(spec.iodepthBatchCompleteMax ?? minimum, minimum), Swift.max(depth, minimum))
+        spec.iodepthBatchCompleteMax = Swift.min(Swift.max(spec.iodepthBatchCompleteMax ?? minimum, minimum), depth)
         if spec.ioengine == .psync || spec.ioengine == .sync, depth > 1, origins["iodepth"] != nil {
             warn("iodepth", "\(spec.ioengine.rawValue) is synchronous, so iodepth=\(depth) has no effect (ioengine=io_uring queues I/O)")
         }
@@ -204,8 +205,7 @@ struct JobResolver {
         // An explicit seed makes the sequence repeatable, whatever randrepeat says (fio uses the seed).
         if origins["randseed"] != nil { spec.randrepeat = true }
         if let align = spec.blockAlign {
-            let minimum = PerDirection(read: spec.blockSizeBounds(.read).min, write: spec.blockSizeBounds(.write).min,
-                                       trim: spec.blockSizeBounds(.trim).min)
+            let minimum = PerDirection { spec.blockSizeBounds($0).min }
             if !spec.rw.isRandom {
                 warn("blockalign", "only applies to random I/O; rw=\(spec.rw.rawValue) is sequential")
             } else if align != minimum, !spec.norandommap {
@@ -225,7 +225,9 @@ struct JobResolver {
         }
         if spec.loops == 0 { spec.loops = 1 }
         if let read = origins.own["rwmixread"], let write = origins.own["rwmixwrite"] {
-            let r = UInt64(read.value ?? "") ?? 0, w = UInt64(write.value ?? "") ?? 0
+            // Both values parsed when they were applied, so they parse again (0x32, (100/2) and $ncpus included).
+            func percent(_ origin: Origin) -> UInt64 { (try? OptionTable.mixPercent.parse(origin.value ?? "", origin.context)) ?? 0 }
+            let r = percent(read), w = percent(write)
             if r + w != 100 {
                 let later = read.sequence > write.sequence ? "rwmixread" : "rwmixwrite"
                 warnOwn(later, "rwmixread=\(r) and rwmixwrite=\(w) don't add up to 100; the later one wins: \(spec.rwmixread)% reads")
@@ -259,11 +261,7 @@ struct JobResolver {
 
     /// The smallest block over the directions the job's pattern uses.
     private func minimumBlockSize() -> UInt64 {
-        var used: [DataDirection] = []
-        if spec.rw.reads { used.append(.read) }
-        if spec.rw.writes { used.append(.write) }
-        if spec.rw.trims { used.append(.trim) }
-        return used.map { spec.blockSizeBounds($0).min }.min() ?? spec.blockSize.read
+        spec.rw.directions.map { spec.blockSizeBounds($0).min }.min() ?? spec.blockSize.read
     }
 
     /// `name=value (file:line)`, or `name=value (default)` when the file never set it.

@@ -9,6 +9,8 @@ public struct PerDirection<T: Codable & Sendable & Equatable>: Codable, Sendable
     public var trim: T
     public init(_ all: T) { read = all; write = all; trim = all }
     public init(read: T, write: T, trim: T) { self.read = read; self.write = write; self.trim = trim }
+    /// Each direction's value worked out from the direction.
+    public init(_ value: (DataDirection) -> T) { self.init(read: value(.read), write: value(.write), trim: value(.trim)) }
     public subscript(_ direction: DataDirection) -> T {
         get {
             switch direction {
@@ -42,6 +44,14 @@ public enum RWPattern: String, Codable, Sendable, CaseIterable {
     public var reads: Bool { self == .read || self == .randread || self == .readwrite || self == .randrw }
     public var writes: Bool { self == .write || self == .randwrite || self == .readwrite || self == .randrw || self == .trimwrite }
     public var trims: Bool { self == .trim || self == .randtrim || self == .trimwrite }
+    /// The directions this pattern issues, in read, write, trim order (never empty).
+    public var directions: [DataDirection] {
+        var used: [DataDirection] = []
+        if reads { used.append(.read) }
+        if writes { used.append(.write) }
+        if trims { used.append(.trim) }
+        return used
+    }
 }
 
 public struct SizeRange: Codable, Sendable, Equatable {

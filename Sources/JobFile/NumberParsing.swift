@@ -111,12 +111,14 @@ enum Numbers {
         }
     }
 
+    /// The size prefixes, each worth kb_base times the one before it.
+    static let sizeLetters: [Character] = ["k", "m", "g", "t", "p"]
+
     /// fio's rule: `k`, `kb`, `ki` are powers of kb_base; `kib` is a power of the other base
     /// (so with the default kb_base=1024, `4KiB` is 4000, and with kb_base=1000 it is 4096).
     static func byteMultiplier(_ suffix: String, kbBase: UInt64) -> UInt64? {
         if suffix.isEmpty || suffix == "b" { return 1 }
-        let prefixes: [Character] = ["k", "m", "g", "t", "p"]
-        guard let first = suffix.first, let power = prefixes.firstIndex(of: first) else { return nil }
+        guard let first = suffix.first, let power = sizeLetters.firstIndex(of: first) else { return nil }
         let rest = suffix.dropFirst()
         let base: UInt64
         switch rest {

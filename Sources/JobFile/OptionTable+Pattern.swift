@@ -1,6 +1,9 @@
 // I/O pattern and block sizes.
 
 extension OptionTable {
+    /// The value kind of rwmixread and rwmixwrite (JobResolver reads both values again with it).
+    static let mixPercent = IntKind(0...100)
+
     static let pattern: [OptionDefinition] = [
         .make("rw", aliases: ["readwrite"], RWKind(), default: "read", .pattern,
               help: "I/O pattern; rw=randread:8 issues 8 I/Os per random offset, rw=write:4k leaves a 4k hole after each",
@@ -11,10 +14,10 @@ extension OptionTable {
                       : ValueFormat.size(spec.rwSequenceModifier, kbBase: spec.kbBase)
                   return .value("\(spec.rw.rawValue):\(suffix)")
               }),
-        .make("rwmixread", IntKind(0...100), default: "50", .pattern,
+        .make("rwmixread", mixPercent, default: "50", .pattern,
               help: "Percentage of reads in a mixed (rw, randrw) workload",
               set: { $0.rwmixread = UInt32($1) }, render: { .int($0.rwmixread) }),
-        .make("rwmixwrite", IntKind(0...100), default: "50", .pattern, writes: "rwmixread",
+        .make("rwmixwrite", mixPercent, default: "50", .pattern, writes: "rwmixread",
               help: "Percentage of writes in a mixed workload (sets rwmixread to 100 minus this; the later one wins)",
               set: { $0.rwmixread = 100 - UInt32($1) }, render: { _ in .hidden }),
     ]
@@ -28,9 +31,7 @@ extension OptionTable {
               default: "", .blockSize,
               help: "Random block sizes between MIN-MAX, multiples of MIN; per direction like bs (overrides bs)",
               set: { spec, v in
-                  let base = spec.blockSizeRange ?? PerDirection(read: SizeRange(min: spec.blockSize.read, max: spec.blockSize.read),
-                                                                 write: SizeRange(min: spec.blockSize.write, max: spec.blockSize.write),
-                                                                 trim: SizeRange(min: spec.blockSize.trim, max: spec.blockSize.trim))
+                  let base = spec.blockSizeRange ?? PerDirection { SizeRange(min: spec.blockSize[$0], max: spec.blockSize[$0]) }
                   spec.blockSizeRange = .from(v, base: base)
               },
               render: { spec in
@@ -41,9 +42,7 @@ extension OptionTable {
         .make("bssplit", PerDirectionKind(inner: BlockSplitKind()), default: "", .blockSize,
               help: "Weighted block sizes SIZE/PERCENT:...; entries without a percent share the rest (overrides bs and bsrange)",
               set: { spec, v in
-                  let base = spec.bssplit ?? PerDirection(read: [BlockSizeShare(size: spec.blockSize.read, percent: 100)],
-                                                          write: [BlockSizeShare(size: spec.blockSize.write, percent: 100)],
-                                                          trim: [BlockSizeShare(size: spec.blockSize.trim, percent: 100)])
+                  let base = spec.bssplit ?? PerDirection { [BlockSizeShare(size: spec.blockSize[$0], percent: 100)] }
                   spec.bssplit = .from(v, base: base)
               },
               render: { spec in

@@ -4,38 +4,32 @@
 import Foundation
 
 enum ValueFormat {
-    private static let letters = ["k", "m", "g", "t", "p"]
-
     /// The shortest exact spelling: `4k`, `1m`, `1536`; with kb_base=1000 powers of 1024 use `kib` forms.
     static func size(_ v: UInt64, kbBase: UInt64) -> String {
         guard v != 0 else { return "0" }
-        if let s = exact(v, base: kbBase, suffix: "") { return s }
-        if kbBase == 1000, let s = exact(v, base: 1024, suffix: "ib") { return s }
+        if let s = exact(v, kbBase: kbBase, suffix: "") { return s }
+        if kbBase == 1000, let s = exact(v, kbBase: kbBase, suffix: "ib") { return s }
         return String(v)
     }
 
-    private static func exact(_ v: UInt64, base: UInt64, suffix: String) -> String? {
-        for power in stride(from: letters.count, through: 1, by: -1) {
-            var unit: UInt64 = 1
-            var overflow = false
-            for _ in 0..<power {
-                let r = unit.multipliedReportingOverflow(by: base)
-                unit = r.partialValue
-                overflow = overflow || r.overflow
-            }
-            if !overflow, v % unit == 0 { return "\(v / unit)\(letters[power - 1])\(suffix)" }
+    /// `v` in the largest of `k`…`p` + `suffix` that divides it, each worth what the parser makes of it.
+    private static func exact(_ v: UInt64, kbBase: UInt64, suffix: String) -> String? {
+        for letter in Numbers.sizeLetters.reversed() {
+            let spelling = "\(letter)\(suffix)"
+            let unit = Numbers.byteMultiplier(spelling, kbBase: kbBase)!   // k… and kib… are all suffixes it knows
+            if v % unit == 0 { return "\(v / unit)\(spelling)" }
         }
         return nil
     }
 
-    /// Nanoseconds in the largest unit that is exact: `10s`, `1500ms`, `2m`, `100us`.
+    /// Nanoseconds in the largest unit that is exact: `10s`, `1500ms`, `2m`, `100us`; each unit worth what the
+    /// parser makes of it.
     static func time(_ ns: UInt64) -> String {
         guard ns != 0 else { return "0" }
-        let units: [(UInt64, String)] = [
-            (3600 * Numbers.nsPerSecond, "h"), (60 * Numbers.nsPerSecond, "m"), (Numbers.nsPerSecond, "s"),
-            (Numbers.nsPerMs, "ms"), (Numbers.nsPerUs, "us"),
-        ]
-        for (unit, name) in units where ns % unit == 0 { return "\(ns / unit)\(name)" }
+        for name in ["h", "m", "s", "ms", "us"] {
+            let unit = Numbers.multiplier(forSuffix: name, unit: .time(defaultNs: Numbers.nsPerSecond))!
+            if ns % unit == 0 { return "\(ns / unit)\(name)" }
+        }
         return "\(ns / Numbers.nsPerUs)us"
     }
 

@@ -94,9 +94,7 @@ public func planWorkers(for spec: JobSpec, jobIndex: Int, probe: (String) -> Exi
 /// mixed (`rw=rw`: each direction has its own position) go by bytes, as in fio.
 func bytesPerPass(_ files: [PlannedFile], _ spec: JobSpec) -> UInt64 {
     let region = files.reduce(UInt64(0)) { $0 &+ $1.regionLength }
-    var used: [DataDirection] = []
-    if spec.rw.reads { used.append(.read) }
-    if spec.rw.writes { used.append(.write) }
+    let used = spec.rw.directions   // no trims: checkRunnable refuses those patterns before planning
     let bounds = used.map(spec.blockSizeBounds)
     guard let bs = bounds.first?.min, bs > 0, bounds.allSatisfy({ $0.min == bs && $0.max == bs }),
           spec.rwSequenceModifier == 0, spec.blockAlign == nil,

@@ -257,12 +257,8 @@ struct JobPreparer {
         if fstat(fd, &info) == 0 && info.st_mode & S_IFMT == S_IFREG { _ = posix_fadvise(fd, 0, 0, advice) }
     }
 
-    private func activeDirections(_ spec: JobSpec) -> [DataDirection] {
-        var directions: [DataDirection] = []
-        if spec.rw.reads { directions.append(.read) }
-        if spec.rw.writes { directions.append(.write) }
-        return directions.isEmpty ? [.read] : directions
-    }
+    /// Reads and/or writes: the trim patterns, the only ones without either, are refused by checkRunnable.
+    private func activeDirections(_ spec: JobSpec) -> [DataDirection] { spec.rw.directions }
 
     private func picker(_ spec: JobSpec, _ direction: DataDirection) -> BlockSizePicker {
         if let split = spec.bssplit?[direction], !split.isEmpty { return BlockSizePicker(split: split) }

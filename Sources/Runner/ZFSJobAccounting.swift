@@ -194,8 +194,7 @@ extension ZFSJobSupport {
         let sizes = spec.blockSizeBounds(direction)
         var bits = spec.offset | sizes.min | sizes.max
         // Random offsets step by the smallest block of any direction the job uses (FileCursor's unit).
-        if spec.rw.reads { bits |= spec.blockSizeBounds(.read).min }
-        if spec.rw.writes { bits |= spec.blockSizeBounds(.write).min }
+        for used in spec.rw.directions { bits |= spec.blockSizeBounds(used).min }
         if spec.numjobs > 1 { bits |= spec.offsetIncrement }
         if let align = spec.blockAlign?[direction] { bits |= align }
         for share in spec.bssplit?[direction] ?? [] { bits |= share.size }

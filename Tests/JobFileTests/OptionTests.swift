@@ -49,6 +49,10 @@ struct OptionTests {
         let parsed = try parse("[j]\nrw=randrw\nrwmixread=30\nrwmixwrite=80\n")
         #expect(parsed.jobs[0].rwmixread == 20)
         #expect(parsed.warnings.contains { $0.location.line == 4 && $0.message.contains("don't add up to 100") })
+        // Read as the options parse them: 0x32 is 50, so these agree and there is nothing to warn about.
+        #expect(try parse("[j]\nrw=randrw\nrwmixread=0x32\nrwmixwrite=50\n").warnings.isEmpty)
+        let hex = try parse("[j]\nrw=randrw\nrwmixread=0x32\nrwmixwrite=(100/4)\n")
+        #expect(hex.warnings.map(\.message) == ["rwmixread=50 and rwmixwrite=25 don't add up to 100; the later one wins: 75% reads"])
         let sequential = try parse("[j]\nrwmixread=70\n")
         #expect(sequential.warnings.contains { $0.message.contains("only applies to mixed workloads") })
     }
