@@ -37,12 +37,12 @@ public struct PlanError: Error, CustomStringConvertible, Sendable {
 public func planWorkers(for spec: JobSpec, jobIndex: Int, probe: (String) -> ExistingTarget) throws -> [WorkerPlan] {
     let location = "\(spec.sourceFile):\(spec.sourceLine): job '\(spec.name)'"
     var plans: [WorkerPlan] = []
-    for clone in 0..<max(spec.numjobs, 1) {
+    for clone in 0..<spec.numjobs {
         let paths: [String]
         if spec.filenames.isEmpty {
             // Clones with generated names take turns over the `directory=` list, as fio does.
             let directory = spec.directories.isEmpty ? spec.directory : spec.directories[clone % spec.directories.count]
-            paths = (0..<max(spec.nrfiles, 1)).map { join(directory, "\(spec.name).\(clone).\($0)") }
+            paths = (0..<spec.nrfiles).map { join(directory, "\(spec.name).\(clone).\($0)") }
         } else {
             paths = spec.filenames.map { $0.hasPrefix("/") ? $0 : join(spec.directory, $0) }
         }

@@ -98,7 +98,7 @@ public final class RunSession: @unchecked Sendable {
     }
 
     private func runPhase(_ phase: [PreparedJob]) {
-        let workerCount = phase.reduce(0) { $0 + max($1.spec.numjobs, 1) }
+        let workerCount = phase.reduce(0) { $0 + $1.spec.numjobs }
         let board = options.showProgress ? ProgressBoard(workers: workerCount) : nil
         let preparer = JobPreparer(undo: undo, journal: journal, log: options.log)
         var offset = 0
@@ -120,7 +120,7 @@ public final class RunSession: @unchecked Sendable {
                 options.log(job.failure!)
                 release(job)
             }
-            offset += max(job.spec.numjobs, 1)
+            offset += job.spec.numjobs
         }
         guard !ready.isEmpty else { return }
         runningLock.lock()
