@@ -194,6 +194,7 @@ struct JobPreparer {
 
     private func makeWorker(_ plan: WorkerPlan, job: PreparedJob, progress: ProgressSlot?, cpus: [Int]) throws -> WorkerThread {
         let spec = job.spec
+        let config = WorkerConfig(spec: spec, bytesPerLoop: plan.bytesPerLoop, seed: plan.seed)
         let readSizes = picker(spec, .read)
         let writeSizes = picker(spec, .write)
         var fds: [Int32] = []
@@ -210,10 +211,10 @@ struct JobPreparer {
             }
             let largest = Int(max(readSizes.maximum, writeSizes.maximum))
             let memoryAlignment = plan.files.compactMap { job.alignments[$0.path]?.memoryAlignment }.max()
-            buffers = try AlignedBufferPool(count: max(spec.iodepth, 1), size: largest,
+            buffers = try AlignedBufferPool(count: config.iodepth, size: largest,
                                             alignment: AlignedBufferPool.alignment(dioMemAlign: memoryAlignment),
                                             misalignment: Int(spec.iomemAlign), seed: plan.seed)
-            verify = try WorkerVerify.make(spec: spec, jobWrites: job.writes, bytesPerLoop: plan.bytesPerLoop, readSizes: readSizes,
+            verify = try WorkerVerify.make(spec: spec, config: config, jobWrites: job.writes, readSizes: readSizes,
                                            writeSizes: writeSizes, fds: fds, paths: plan.files.map(\.path))
         } catch {
             // Nothing of this worker survives a failed setup: its files and its bssplit tables.
@@ -222,7 +223,6 @@ struct JobPreparer {
             writeSizes.deallocate()
             throw error
         }
-        let config = WorkerConfig(spec: spec, bytesPerLoop: plan.bytesPerLoop, seed: plan.seed)
         let unit = spec.blockAlign.map { ba in activeDirections(spec).map { ba[$0] }.min() ?? 4096 }
             ?? activeDirections(spec).map { dir in dir == .read ? readSizes.minimum : writeSizes.minimum }.min() ?? 4096
         let cursors = plan.files.enumerated().map { index, file in
@@ -234,7 +234,7 @@ struct JobPreparer {
         let state = WorkerState(config: config, cursors: cursors, readSizes: readSizes, writeSizes: writeSizes,
                                 buffers: buffers, stats: WorkerStats(statsConfig), verify: verify)
         var engineConfig = EngineConfig()
-        engineConfig.iodepth = max(spec.iodepth, 1)
+        engineConfig.iodepth = config.iodepth
         engineConfig.fixedBuffers = spec.fixedbufs
         engineConfig.registerFiles = spec.registerfiles
         engineConfig.sqPoll = spec.sqthreadPoll
