@@ -2,6 +2,8 @@
 // A worker is generic over its engine type, so these calls are direct (specialized), never
 // existential. Nothing here allocates after init.
 
+import Glibc
+
 public enum IOOp: UInt8, Sendable {
     case read, write, fsync, fdatasync
 }
@@ -79,4 +81,13 @@ public struct EngineConfig: Sendable, Equatable {
     /// io_uring: IORING_SETUP_IOPOLL (polled completions; needs O_DIRECT on a device that supports it).
     public var hipri = false
     public init() {}
+}
+
+/// fsync or fdatasync (as `op` says) of `fd`, retried on EINTR: 0, or -errno. The engines that sync
+/// in the calling thread (psync, sync, io_uring with hipri) share it.
+@usableFromInline @inline(__always)
+func syncFile(_ fd: Int32, _ op: IOOp) -> Int {
+    var rc: Int32
+    repeat { rc = op == .fdatasync ? fdatasync(fd) : fsync(fd) } while rc < 0 && errno == EINTR
+    return rc < 0 ? -Int(errno) : 0
 }

@@ -25,10 +25,9 @@ public struct PsyncEngine: IOEngine {
             repeat {
                 done = pwrite(fd, unit.pointee.buffer, unit.pointee.length, off_t(truncatingIfNeeded: unit.pointee.offset))
             } while done < 0 && errno == EINTR
-        case .fsync:
-            repeat { done = Int(fsync(fd)) } while done < 0 && errno == EINTR
-        case .fdatasync:
-            repeat { done = Int(fdatasync(fd)) } while done < 0 && errno == EINTR
+        case .fsync, .fdatasync:
+            unit.pointee.result = syncFile(fd, unit.pointee.op)
+            return .completed
         }
         // A short count is reported as is: the worker decides whether to resubmit the rest.
         unit.pointee.result = done < 0 ? -Int(errno) : done

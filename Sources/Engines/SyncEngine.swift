@@ -39,10 +39,9 @@ public struct SyncEngine: IOEngine {
                 repeat { done = write(fd, unit.pointee.buffer, unit.pointee.length) } while done < 0 && errno == EINTR
             }
             positions[index] = done < 0 ? Self.unknownPosition : offset &+ UInt64(done)
-        case .fsync:
-            repeat { done = Int(fsync(fd)) } while done < 0 && errno == EINTR
-        case .fdatasync:
-            repeat { done = Int(fdatasync(fd)) } while done < 0 && errno == EINTR
+        case .fsync, .fdatasync:
+            unit.pointee.result = syncFile(fd, unit.pointee.op)
+            return .completed
         }
         unit.pointee.result = done < 0 ? -Int(errno) : done
         return .completed
