@@ -51,7 +51,8 @@ public enum QueueStatus: Sendable {
 }
 
 public protocol IOEngine {
-    /// True when `queue` performs the I/O itself (psync, sync, null): no slat, no commit, no events.
+    /// True when `queue` performs the I/O itself (psync, sync, null: see `SynchronousIOEngine`): no slat,
+    /// no commit, no events.
     static var isSynchronous: Bool { get }
 
     /// Prepares (async) or performs (sync) the I/O in `units[slot]`.
@@ -66,6 +67,20 @@ public protocol IOEngine {
 
     /// Releases kernel resources (rings, registrations). Files are the caller's.
     mutating func close()
+}
+
+/// An engine whose `queue` performs the I/O itself (psync, sync, null): it completes every unit at once,
+/// so there is nothing to commit and no events to reap.
+public protocol SynchronousIOEngine: IOEngine {}
+
+extension SynchronousIOEngine {
+    @inlinable public static var isSynchronous: Bool { true }
+
+    @inlinable
+    public mutating func commit() -> Int { 0 }
+
+    @inlinable
+    public mutating func getEvents(min: Int, max: Int, units: UnsafeMutablePointer<IOUnit>, completed: UnsafeMutablePointer<Int32>) -> Int { 0 }
 }
 
 /// What an engine needs beyond the files and buffers it is given.

@@ -2,9 +2,7 @@ import CLiburing
 import Glibc
 
 /// fio's `psync` engine: pread/pwrite at the unit's offset, fsync/fdatasync, one I/O per call.
-public struct PsyncEngine: IOEngine {
-    public static var isSynchronous: Bool { true }
-
+public struct PsyncEngine: SynchronousIOEngine {
     @usableFromInline var files: RawFileTable
 
     public init(files: [Int32], config: EngineConfig = EngineConfig()) {
@@ -33,12 +31,6 @@ public struct PsyncEngine: IOEngine {
         unit.pointee.result = done < 0 ? -Int(errno) : done
         return .completed
     }
-
-    @inlinable
-    public mutating func commit() -> Int { 0 }
-
-    @inlinable
-    public mutating func getEvents(min: Int, max: Int, units: UnsafeMutablePointer<IOUnit>, completed: UnsafeMutablePointer<Int32>) -> Int { 0 }
 
     public mutating func close() { files.release() }
 }

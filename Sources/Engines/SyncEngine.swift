@@ -3,9 +3,7 @@ import Glibc
 
 /// fio's `sync` engine: lseek, then read/write. Like fio it remembers where each file's
 /// position is after an I/O and skips the lseek when the next I/O starts there (sequential jobs).
-public struct SyncEngine: IOEngine {
-    public static var isSynchronous: Bool { true }
-
+public struct SyncEngine: SynchronousIOEngine {
     @usableFromInline var files: RawFileTable
     /// Kernel file position per file after our last I/O; `unknownPosition` after an error.
     @usableFromInline var positions: UnsafeMutablePointer<UInt64>
@@ -46,12 +44,6 @@ public struct SyncEngine: IOEngine {
         unit.pointee.result = done < 0 ? -Int(errno) : done
         return .completed
     }
-
-    @inlinable
-    public mutating func commit() -> Int { 0 }
-
-    @inlinable
-    public mutating func getEvents(min: Int, max: Int, units: UnsafeMutablePointer<IOUnit>, completed: UnsafeMutablePointer<Int32>) -> Int { 0 }
 
     public mutating func close() {
         guard files.count >= 0 else { return }
