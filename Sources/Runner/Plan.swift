@@ -19,8 +19,6 @@ public struct PlannedFile: Sendable, Equatable {
 
 /// One worker thread's share of a job (fio: one of `numjobs` clones).
 public struct WorkerPlan: Sendable {
-    public var jobIndex: Int
-    public var clone: Int
     public var files: [PlannedFile]
     public var bytesPerLoop: UInt64
     public var seed: UInt64
@@ -80,8 +78,7 @@ public func planWorkers(for spec: JobSpec, jobIndex: Int, probe: (String) -> Exi
                                      layoutSize: offset &+ length))
         }
         let seedBase = spec.randrepeat ? spec.randseed : UInt64.random(in: 1...UInt64.max)
-        plans.append(WorkerPlan(jobIndex: jobIndex, clone: clone, files: files,
-                                bytesPerLoop: spec.ioSize ?? bytesPerPass(files, spec),
+        plans.append(WorkerPlan(files: files, bytesPerLoop: spec.ioSize ?? bytesPerPass(files, spec),
                                 seed: seedBase &* 0x100_0000_01B3 &+ UInt64(jobIndex) << 32 &+ UInt64(clone)))
     }
     return plans
