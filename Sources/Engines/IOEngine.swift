@@ -50,6 +50,8 @@ public enum QueueStatus: Sendable {
     case busy
 }
 
+/// A call that a signal interrupts (EINTR) is retried inside the engine: `queue`, `commit` and
+/// `getEvents` never return -EINTR, so the worker has no EINTR case of its own.
 public protocol IOEngine {
     /// True when `queue` performs the I/O itself (psync, sync, null: see `SynchronousIOEngine`): no slat,
     /// no commit, no events.
