@@ -174,6 +174,11 @@ func ioLoop<E: IOEngine, V: VerifySwitch>(engine: inout E, state w: inout Worker
             return false
         }
         if got == 0 { return true }
+        return completeReaped(got, w: &w)
+    }
+
+    /// Accounts for the `got` units getEvents left in `completed`; false when one of them ends the worker.
+    @inline(__always) func completeReaped(_ got: Int, w: inout WorkerState) -> Bool {
         let now = monotonicNanoseconds()
         w.stats.depth.recordComplete(got)
         inflight &-= got
@@ -375,10 +380,11 @@ func ioLoop<E: IOEngine, V: VerifySwitch>(engine: inout E, state w: inout Worker
             }
             unit.pointee.issueNs = now
             // Holes of `rw=write:N` count against the budget, as fio's skipped bytes do.
-            bytesIssued &+= config.random ? length : length &+ config.sequenceModifier
+            let budgeted = config.random ? length : length &+ config.sequenceModifier
+            bytesIssued &+= budgeted
 
             if queue(slot, ok: &running, w: &w) == .busy {
-                bytesIssued &-= config.random ? length : length &+ config.sequenceModifier
+                bytesIssued &-= budgeted
                 w.freeCount &+= 1
                 refilling = false
             }
@@ -411,13 +417,10 @@ func ioLoop<E: IOEngine, V: VerifySwitch>(engine: inout E, state w: inout Worker
             // Drain what is in flight before leaving; its buffers and slots are ours.
             while inflight > 0 {
                 let got = engine.getEvents(min: inflight, max: reapMax, units: w.units, completed: w.completed)
+                // An error from getEvents ends the drain; a failed I/O among the completions is recorded but
+                // ends nothing (the worker is leaving anyway).
                 if got < 0 { break }
-                if got > 0 {
-                    w.stats.depth.recordComplete(got)
-                    inflight &-= got
-                    let now = monotonicNanoseconds()
-                    for i in 0..<got { _ = complete(w.completed[i], at: now, w: &w) }
-                }
+                if got > 0 { _ = completeReaped(got, w: &w) }
             }
         }
     }
