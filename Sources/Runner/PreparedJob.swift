@@ -73,9 +73,11 @@ struct JobPreparer {
         for plan in job.plans {
             for file in plan.files where !job.paths.contains(file.path) { job.paths.append(file.path) }
         }
-        try guardWrites(job)
-        let created = job.paths.filter { FileTarget.kind(of: $0) == .missing }
-        try layOut(job)
+        let sizes = layoutSizes(job)
+        try guardWrites(job, layoutSizes: sizes)
+        // The plan probed every path: the missing ones are those the layout creates.
+        let created = Set(job.plans.flatMap(\.files).filter { $0.kind == .missing }.map(\.path))
+        try layOut(job, sizes: sizes)
         // Files diobench lays out are its own: later runs may write to them without an override.
         for path in created { _ = WriteGuardOwnerMark.mark(path: path) }
         for path in job.paths { job.targets.append(describeTarget(path, job: job)) }
@@ -90,8 +92,7 @@ struct JobPreparer {
     /// would rewrite an existing file, on something that is mounted, in use, or holds data not ours.
     /// Each path once, however many clones share it (the check reads mountinfo, sysfs and signatures,
     /// and says its override warnings once).
-    private func guardWrites(_ job: PreparedJob) throws {
-        let sizes = layoutSizes(job)
+    private func guardWrites(_ job: PreparedJob, layoutSizes sizes: [String: UInt64]) throws {
         for path in job.paths {
             let rewritesExisting = !job.writes && FileTarget.kind(of: path) == .regularFile
                 && ((try? FileTarget.size(of: path)) ?? 0) < (sizes[path] ?? 0)
@@ -138,8 +139,8 @@ struct JobPreparer {
     /// fio's layout step: regular files are created or extended before the job starts.
     /// A file the job's clones share is laid out once, to the largest size any of them needs (a clone moved
     /// by `offset_increment` ends further in; fio extends the file for it too).
-    private func layOut(_ job: PreparedJob) throws {
-        let sizes = layoutSizes(job)
+    /// `sizes`: from `layoutSizes`.
+    private func layOut(_ job: PreparedJob, sizes: [String: UInt64]) throws {
         for path in job.paths {
             guard let size = sizes[path] else { continue }
             var request = LayoutRequest(path: path, size: size, jobReads: job.reads, jobWrites: job.writes)
