@@ -87,8 +87,9 @@ public func planWorkers(for spec: JobSpec, jobIndex: Int, probe: (String) -> Exi
 /// Without `io_size`, a pass goes once over every file's region. fio ends a file's pass when the next
 /// block no longer fits (sequential) or every block was visited (random map): with one fixed block size,
 /// only the region's whole blocks count (bs=3k over 8m: 2730 I/Os, not a 2731st that wraps to the start).
-/// Mixed sizes, holes and runs (`rw=…:N`), random I/O without the map and sequential reads and writes
-/// mixed (`rw=rw`: each direction has its own position) go by bytes, as in fio.
+/// Mixed sizes, holes and runs (`rw=…:N`), a `blockalign` other than the block size (the random offsets'
+/// unit is then not a block), random I/O without the map and sequential reads and writes mixed (`rw=rw`:
+/// each direction has its own position) go by bytes, as in fio.
 func bytesPerPass(_ files: [PlannedFile], _ spec: JobSpec) -> UInt64 {
     let region = files.reduce(UInt64(0)) { $0 &+ $1.regionLength }
     var used: [DataDirection] = []
@@ -96,7 +97,7 @@ func bytesPerPass(_ files: [PlannedFile], _ spec: JobSpec) -> UInt64 {
     if spec.rw.writes { used.append(.write) }
     let bounds = used.map(spec.blockSizeBounds)
     guard let bs = bounds.first?.min, bs > 0, bounds.allSatisfy({ $0.min == bs && $0.max == bs }),
-          spec.rwSequenceModifier == 0, spec.blockAlign == nil,
+          spec.rwSequenceModifier == 0, used.allSatisfy({ (spec.blockAlign?[$0] ?? bs) == bs }),
           spec.rw.isRandom ? (!spec.norandommap || spec.randomGenerator == .lfsr) : used.count == 1 else { return region }
     return files.reduce(UInt64(0)) { $0 &+ $1.regionLength / bs * bs }
 }

@@ -40,8 +40,9 @@ public struct WorkerConfig: Sendable {
         case (true, false): readPercent = 100
         default: readPercent = 0
         }
-        // fio: blockalign turns the random map off; lfsr never repeats a block by construction.
-        useRandomMap = (!spec.norandommap && spec.blockAlign == nil) || spec.randomGenerator == .lfsr
+        // fio's blockalign rule is the resolver's (a blockalign other than the smallest block size sets
+        // norandommap); lfsr never repeats a block by construction.
+        useRandomMap = !spec.norandommap || spec.randomGenerator == .lfsr
         sequenceModifier = spec.rwSequenceModifier
         // Resolved values, copied as they are: JobResolver.resolveDepths keeps the batch sizes and iodepth_low
         // within iodepth and always sets complete_max and iodepth_low; the option table keeps iodepth ≥ 1, and
