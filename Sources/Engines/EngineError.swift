@@ -34,9 +34,14 @@ func errnoSymbol(_ code: Int32) -> String? {
 
 /// The path behind an fd, for messages ("/tmp/x (fd 7)"); "fd 7" when /proc can't tell.
 func describeFD(_ fd: Int32) -> String {
-    var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
-    let n = readlink("/proc/self/fd/\(fd)", &buffer, Int(PATH_MAX))
-    guard n > 0 else { return "fd \(fd)" }
-    let path = String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    guard let path = readLink("/proc/self/fd/\(fd)") else { return "fd \(fd)" }
     return "\(path) (fd \(fd))"
+}
+
+/// Where the symbolic link at `path` points; nil when it can't be read.
+func readLink(_ path: String) -> String? {
+    var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+    let n = readlink(path, &buffer, Int(PATH_MAX))
+    guard n > 0 else { return nil }
+    return String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
 }

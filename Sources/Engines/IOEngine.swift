@@ -2,6 +2,8 @@
 // A worker is generic over its engine type, so these calls are direct (specialized), never
 // existential. Nothing here allocates after init.
 
+import Glibc
+
 public enum IOOp: UInt8, Sendable {
     case read, write, fsync, fdatasync
 }
@@ -48,8 +50,11 @@ public enum QueueStatus: Sendable {
     case busy
 }
 
+/// A call that a signal interrupts (EINTR) is retried inside the engine: `queue`, `commit` and
+/// `getEvents` never return -EINTR, so the worker has no EINTR case of its own.
 public protocol IOEngine {
-    /// True when `queue` performs the I/O itself (psync, sync, null): no slat, no commit, no events.
+    /// True when `queue` performs the I/O itself (psync, sync, null: see `SynchronousIOEngine`): no slat,
+    /// no commit, no events.
     static var isSynchronous: Bool { get }
 
     /// Prepares (async) or performs (sync) the I/O in `units[slot]`.
@@ -66,6 +71,20 @@ public protocol IOEngine {
     mutating func close()
 }
 
+/// An engine whose `queue` performs the I/O itself (psync, sync, null): it completes every unit at once,
+/// so there is nothing to commit and no events to reap.
+public protocol SynchronousIOEngine: IOEngine {}
+
+extension SynchronousIOEngine {
+    @inlinable public static var isSynchronous: Bool { true }
+
+    @inlinable
+    public mutating func commit() -> Int { 0 }
+
+    @inlinable
+    public mutating func getEvents(min: Int, max: Int, units: UnsafeMutablePointer<IOUnit>, completed: UnsafeMutablePointer<Int32>) -> Int { 0 }
+}
+
 /// What an engine needs beyond the files and buffers it is given.
 public struct EngineConfig: Sendable, Equatable {
     public var iodepth: Int = 1
@@ -79,4 +98,13 @@ public struct EngineConfig: Sendable, Equatable {
     /// io_uring: IORING_SETUP_IOPOLL (polled completions; needs O_DIRECT on a device that supports it).
     public var hipri = false
     public init() {}
+}
+
+/// fsync or fdatasync (as `op` says) of `fd`, retried on EINTR: 0, or -errno. The engines that sync
+/// in the calling thread (psync, sync, io_uring with hipri) share it.
+@usableFromInline @inline(__always)
+func syncFile(_ fd: Int32, _ op: IOOp) -> Int {
+    var rc: Int32
+    repeat { rc = op == .fdatasync ? fdatasync(fd) : fsync(fd) } while rc < 0 && errno == EINTR
+    return rc < 0 ? -Int(errno) : 0
 }

@@ -79,10 +79,7 @@ public struct IOUringEngine: IOEngine {
     /// so with hipri the sync is done right away, as psync would, and reported as completed.
     @usableFromInline
     mutating func syncNow(_ unit: UnsafeMutablePointer<IOUnit>) -> QueueStatus {
-        let fd = files[unit.pointee.fileIndex]
-        var rc: Int32
-        repeat { rc = unit.pointee.op == .fdatasync ? fdatasync(fd) : fsync(fd) } while rc < 0 && errno == EINTR
-        unit.pointee.result = rc < 0 ? -Int(errno) : 0
+        unit.pointee.result = syncFile(files[unit.pointee.fileIndex], unit.pointee.op)
         return .completed
     }
 

@@ -189,9 +189,8 @@ enum IOUringSetup {
         return parts.isEmpty ? "" : ", " + parts.joined(separator: ", ")
     }
 
-    static func readSysctlValue(_ path: String) -> String? { readSysctl(path) }
-
-    private static func readSysctl(_ path: String) -> String? {
+    /// The first line of a /proc or /sys file, trimmed; nil when it can't be read.
+    static func readSysctl(_ path: String) -> String? {
         guard let file = fopen(path, "r") else { return nil }
         defer { fclose(file) }
         var line = [CChar](repeating: 0, count: 64)
@@ -227,19 +226,13 @@ struct PollQueue {
         let base = "/sys/dev/block/\(major):\(minor)"
         // A partition has no queue/ of its own: its disk's is one level up.
         for path in ["\(base)/queue/io_poll", "\(base)/../queue/io_poll"] {
-            guard let value = IOUringSetup.readSysctlValue(path) else { continue }
-            return PollQueue(device: "\(major):\(minor)", deviceName: deviceName(base) ?? "\(major):\(minor)",
+            guard let value = IOUringSetup.readSysctl(path) else { continue }
+            // /sys/dev/block/M:m links to …/block/vda (or …/vda/vda1): the name is its last part.
+            let deviceName = readLink(base).flatMap { $0.split(separator: "/").last.map(String.init) }
+            return PollQueue(device: "\(major):\(minor)", deviceName: deviceName ?? "\(major):\(minor)",
                              sysfsPath: path, polls: value != "0")
         }
         return nil
-    }
-
-    private static func deviceName(_ sysfsLink: String) -> String? {
-        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
-        let n = readlink(sysfsLink, &buffer, Int(PATH_MAX))
-        guard n > 0 else { return nil }
-        let target = String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        return target.split(separator: "/").last.map(String.init)
     }
 }
 

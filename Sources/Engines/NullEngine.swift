@@ -1,8 +1,6 @@
 /// fio's `null` engine: every I/O completes at once with its full length and touches neither
 /// the file nor the buffer. It measures the framework's own per-I/O cost.
-public struct NullEngine: IOEngine {
-    public static var isSynchronous: Bool { true }
-
+public struct NullEngine: SynchronousIOEngine {
     public init(files: [Int32] = [], config: EngineConfig = EngineConfig()) {}
 
     @inlinable @inline(__always)
@@ -11,12 +9,6 @@ public struct NullEngine: IOEngine {
         unit.pointee.result = unit.pointee.op == .read || unit.pointee.op == .write ? unit.pointee.length : 0
         return .completed
     }
-
-    @inlinable
-    public mutating func commit() -> Int { 0 }
-
-    @inlinable
-    public mutating func getEvents(min: Int, max: Int, units: UnsafeMutablePointer<IOUnit>, completed: UnsafeMutablePointer<Int32>) -> Int { 0 }
 
     public mutating func close() {}
 }

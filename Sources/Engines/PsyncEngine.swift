@@ -2,9 +2,7 @@ import CLiburing
 import Glibc
 
 /// fio's `psync` engine: pread/pwrite at the unit's offset, fsync/fdatasync, one I/O per call.
-public struct PsyncEngine: IOEngine {
-    public static var isSynchronous: Bool { true }
-
+public struct PsyncEngine: SynchronousIOEngine {
     @usableFromInline var files: RawFileTable
 
     public init(files: [Int32], config: EngineConfig = EngineConfig()) {
@@ -25,21 +23,14 @@ public struct PsyncEngine: IOEngine {
             repeat {
                 done = pwrite(fd, unit.pointee.buffer, unit.pointee.length, off_t(truncatingIfNeeded: unit.pointee.offset))
             } while done < 0 && errno == EINTR
-        case .fsync:
-            repeat { done = Int(fsync(fd)) } while done < 0 && errno == EINTR
-        case .fdatasync:
-            repeat { done = Int(fdatasync(fd)) } while done < 0 && errno == EINTR
+        case .fsync, .fdatasync:
+            unit.pointee.result = syncFile(fd, unit.pointee.op)
+            return .completed
         }
         // A short count is reported as is: the worker decides whether to resubmit the rest.
         unit.pointee.result = done < 0 ? -Int(errno) : done
         return .completed
     }
-
-    @inlinable
-    public mutating func commit() -> Int { 0 }
-
-    @inlinable
-    public mutating func getEvents(min: Int, max: Int, units: UnsafeMutablePointer<IOUnit>, completed: UnsafeMutablePointer<Int32>) -> Int { 0 }
 
     public mutating func close() { files.release() }
 }

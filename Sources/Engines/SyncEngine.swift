@@ -3,9 +3,7 @@ import Glibc
 
 /// fio's `sync` engine: lseek, then read/write. Like fio it remembers where each file's
 /// position is after an I/O and skips the lseek when the next I/O starts there (sequential jobs).
-public struct SyncEngine: IOEngine {
-    public static var isSynchronous: Bool { true }
-
+public struct SyncEngine: SynchronousIOEngine {
     @usableFromInline var files: RawFileTable
     /// Kernel file position per file after our last I/O; `unknownPosition` after an error.
     @usableFromInline var positions: UnsafeMutablePointer<UInt64>
@@ -39,20 +37,13 @@ public struct SyncEngine: IOEngine {
                 repeat { done = write(fd, unit.pointee.buffer, unit.pointee.length) } while done < 0 && errno == EINTR
             }
             positions[index] = done < 0 ? Self.unknownPosition : offset &+ UInt64(done)
-        case .fsync:
-            repeat { done = Int(fsync(fd)) } while done < 0 && errno == EINTR
-        case .fdatasync:
-            repeat { done = Int(fdatasync(fd)) } while done < 0 && errno == EINTR
+        case .fsync, .fdatasync:
+            unit.pointee.result = syncFile(fd, unit.pointee.op)
+            return .completed
         }
         unit.pointee.result = done < 0 ? -Int(errno) : done
         return .completed
     }
-
-    @inlinable
-    public mutating func commit() -> Int { 0 }
-
-    @inlinable
-    public mutating func getEvents(min: Int, max: Int, units: UnsafeMutablePointer<IOUnit>, completed: UnsafeMutablePointer<Int32>) -> Int { 0 }
 
     public mutating func close() {
         guard files.count >= 0 else { return }

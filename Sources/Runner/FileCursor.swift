@@ -2,8 +2,8 @@
 ///
 /// Sequential: each direction keeps its own position (as fio keeps `last_pos` per direction) and wraps
 /// at the end of the region. Random: with the random map (fio's default) a `BlockPermutation` yields
-/// every block once before any repeats; with `norandommap` (or `blockalign`, which fio says turns the
-/// map off) blocks are drawn uniformly.
+/// every block once before any repeats; with `norandommap` (which the parser sets, as fio does, for a
+/// `blockalign` other than the smallest block size) blocks are drawn uniformly.
 @frozen
 public struct FileCursor {
     public let fileIndex: Int32

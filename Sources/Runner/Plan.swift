@@ -19,8 +19,6 @@ public struct PlannedFile: Sendable, Equatable {
 
 /// One worker thread's share of a job (fio: one of `numjobs` clones).
 public struct WorkerPlan: Sendable {
-    public var jobIndex: Int
-    public var clone: Int
     public var files: [PlannedFile]
     public var bytesPerLoop: UInt64
     public var seed: UInt64
@@ -37,12 +35,12 @@ public struct PlanError: Error, CustomStringConvertible, Sendable {
 public func planWorkers(for spec: JobSpec, jobIndex: Int, probe: (String) -> ExistingTarget) throws -> [WorkerPlan] {
     let location = "\(spec.sourceFile):\(spec.sourceLine): job '\(spec.name)'"
     var plans: [WorkerPlan] = []
-    for clone in 0..<max(spec.numjobs, 1) {
+    for clone in 0..<spec.numjobs {
         let paths: [String]
         if spec.filenames.isEmpty {
             // Clones with generated names take turns over the `directory=` list, as fio does.
             let directory = spec.directories.isEmpty ? spec.directory : spec.directories[clone % spec.directories.count]
-            paths = (0..<max(spec.nrfiles, 1)).map { join(directory, "\(spec.name).\(clone).\($0)") }
+            paths = (0..<spec.nrfiles).map { join(directory, "\(spec.name).\(clone).\($0)") }
         } else {
             paths = spec.filenames.map { $0.hasPrefix("/") ? $0 : join(spec.directory, $0) }
         }
@@ -80,8 +78,7 @@ public func planWorkers(for spec: JobSpec, jobIndex: Int, probe: (String) -> Exi
                                      layoutSize: offset &+ length))
         }
         let seedBase = spec.randrepeat ? spec.randseed : UInt64.random(in: 1...UInt64.max)
-        plans.append(WorkerPlan(jobIndex: jobIndex, clone: clone, files: files,
-                                bytesPerLoop: spec.ioSize ?? bytesPerPass(files, spec),
+        plans.append(WorkerPlan(files: files, bytesPerLoop: spec.ioSize ?? bytesPerPass(files, spec),
                                 seed: seedBase &* 0x100_0000_01B3 &+ UInt64(jobIndex) << 32 &+ UInt64(clone)))
     }
     return plans
@@ -90,14 +87,15 @@ public func planWorkers(for spec: JobSpec, jobIndex: Int, probe: (String) -> Exi
 /// Without `io_size`, a pass goes once over every file's region. fio ends a file's pass when the next
 /// block no longer fits (sequential) or every block was visited (random map): with one fixed block size,
 /// only the region's whole blocks count (bs=3k over 8m: 2730 I/Os, not a 2731st that wraps to the start).
-/// Mixed sizes, holes and runs (`rw=…:N`), random I/O without the map and sequential reads and writes
-/// mixed (`rw=rw`: each direction has its own position) go by bytes, as in fio.
+/// Mixed sizes, holes and runs (`rw=…:N`), a `blockalign` other than the block size (the random offsets'
+/// unit is then not a block), random I/O without the map and sequential reads and writes mixed (`rw=rw`:
+/// each direction has its own position) go by bytes, as in fio.
 func bytesPerPass(_ files: [PlannedFile], _ spec: JobSpec) -> UInt64 {
     let region = files.reduce(UInt64(0)) { $0 &+ $1.regionLength }
     let used = spec.rw.directions   // no trims: checkRunnable refuses those patterns before planning
     let bounds = used.map(spec.blockSizeBounds)
     guard let bs = bounds.first?.min, bs > 0, bounds.allSatisfy({ $0.min == bs && $0.max == bs }),
-          spec.rwSequenceModifier == 0, spec.blockAlign == nil,
+          spec.rwSequenceModifier == 0, used.allSatisfy({ (spec.blockAlign?[$0] ?? bs) == bs }),
           spec.rw.isRandom ? (!spec.norandommap || spec.randomGenerator == .lfsr) : used.count == 1 else { return region }
     return files.reduce(UInt64(0)) { $0 &+ $1.regionLength / bs * bs }
 }

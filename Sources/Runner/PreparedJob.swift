@@ -73,9 +73,11 @@ struct JobPreparer {
         for plan in job.plans {
             for file in plan.files where !job.paths.contains(file.path) { job.paths.append(file.path) }
         }
-        try guardWrites(job)
-        let created = job.paths.filter { FileTarget.kind(of: $0) == .missing }
-        try layOut(job)
+        let sizes = layoutSizes(job)
+        try guardWrites(job, layoutSizes: sizes)
+        // The plan probed every path: the missing ones are those the layout creates.
+        let created = Set(job.plans.flatMap(\.files).filter { $0.kind == .missing }.map(\.path))
+        try layOut(job, sizes: sizes)
         // Files diobench lays out are its own: later runs may write to them without an override.
         for path in created { _ = WriteGuardOwnerMark.mark(path: path) }
         for path in job.paths { job.targets.append(describeTarget(path, job: job)) }
@@ -90,8 +92,7 @@ struct JobPreparer {
     /// would rewrite an existing file, on something that is mounted, in use, or holds data not ours.
     /// Each path once, however many clones share it (the check reads mountinfo, sysfs and signatures,
     /// and says its override warnings once).
-    private func guardWrites(_ job: PreparedJob) throws {
-        let sizes = layoutSizes(job)
+    private func guardWrites(_ job: PreparedJob, layoutSizes sizes: [String: UInt64]) throws {
         for path in job.paths {
             let rewritesExisting = !job.writes && FileTarget.kind(of: path) == .regularFile
                 && ((try? FileTarget.size(of: path)) ?? 0) < (sizes[path] ?? 0)
@@ -138,8 +139,8 @@ struct JobPreparer {
     /// fio's layout step: regular files are created or extended before the job starts.
     /// A file the job's clones share is laid out once, to the largest size any of them needs (a clone moved
     /// by `offset_increment` ends further in; fio extends the file for it too).
-    private func layOut(_ job: PreparedJob) throws {
-        let sizes = layoutSizes(job)
+    /// `sizes`: from `layoutSizes`.
+    private func layOut(_ job: PreparedJob, sizes: [String: UInt64]) throws {
         for path in job.paths {
             guard let size = sizes[path] else { continue }
             var request = LayoutRequest(path: path, size: size, jobReads: job.reads, jobWrites: job.writes)
@@ -194,6 +195,7 @@ struct JobPreparer {
 
     private func makeWorker(_ plan: WorkerPlan, job: PreparedJob, progress: ProgressSlot?, cpus: [Int]) throws -> WorkerThread {
         let spec = job.spec
+        let config = WorkerConfig(spec: spec, bytesPerLoop: plan.bytesPerLoop, seed: plan.seed)
         let readSizes = picker(spec, .read)
         let writeSizes = picker(spec, .write)
         var fds: [Int32] = []
@@ -210,10 +212,10 @@ struct JobPreparer {
             }
             let largest = Int(max(readSizes.maximum, writeSizes.maximum))
             let memoryAlignment = plan.files.compactMap { job.alignments[$0.path]?.memoryAlignment }.max()
-            buffers = try AlignedBufferPool(count: max(spec.iodepth, 1), size: largest,
+            buffers = try AlignedBufferPool(count: config.iodepth, size: largest,
                                             alignment: AlignedBufferPool.alignment(dioMemAlign: memoryAlignment),
                                             misalignment: Int(spec.iomemAlign), seed: plan.seed)
-            verify = try WorkerVerify.make(spec: spec, jobWrites: job.writes, bytesPerLoop: plan.bytesPerLoop, readSizes: readSizes,
+            verify = try WorkerVerify.make(spec: spec, config: config, jobWrites: job.writes, readSizes: readSizes,
                                            writeSizes: writeSizes, fds: fds, paths: plan.files.map(\.path))
         } catch {
             // Nothing of this worker survives a failed setup: its files and its bssplit tables.
@@ -222,7 +224,6 @@ struct JobPreparer {
             writeSizes.deallocate()
             throw error
         }
-        let config = WorkerConfig(spec: spec, bytesPerLoop: plan.bytesPerLoop, seed: plan.seed)
         let unit = spec.blockAlign.map { ba in activeDirections(spec).map { ba[$0] }.min() ?? 4096 }
             ?? activeDirections(spec).map { dir in dir == .read ? readSizes.minimum : writeSizes.minimum }.min() ?? 4096
         let cursors = plan.files.enumerated().map { index, file in
@@ -234,7 +235,7 @@ struct JobPreparer {
         let state = WorkerState(config: config, cursors: cursors, readSizes: readSizes, writeSizes: writeSizes,
                                 buffers: buffers, stats: WorkerStats(statsConfig), verify: verify)
         var engineConfig = EngineConfig()
-        engineConfig.iodepth = max(spec.iodepth, 1)
+        engineConfig.iodepth = config.iodepth
         engineConfig.fixedBuffers = spec.fixedbufs
         engineConfig.registerFiles = spec.registerfiles
         engineConfig.sqPoll = spec.sqthreadPoll

@@ -74,7 +74,7 @@ final class ProgressPrinter: @unchecked Sendable {
                 byTime = max(byTime, Double(elapsedNs) / Double(runtime + job.spec.rampTimeNs))
             }
             if !job.spec.timeBased {
-                plannedBytes += job.plans.reduce(0) { $0 + Double($1.bytesPerLoop) * Double(max(job.spec.loops, 1)) }
+                plannedBytes += job.plans.reduce(0) { $0 + Double($1.bytesPerLoop) * Double(job.spec.loops) }
             }
         }
         let done = Double(total.bytes.read + total.bytes.write + total.bytes.trim)

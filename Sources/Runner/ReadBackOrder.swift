@@ -13,12 +13,10 @@ import Verify
 final class ReadBackOrder {
     /// Log indices in read-back order; a skipped entry is stored as -(index + 1).
     private let order: UnsafeMutablePointer<Int32>
-    let capacity: Int
     private(set) var count = 0
 
     init(capacity: Int) {
         precondition(capacity <= Int(Int32.max), "verify log too large")
-        self.capacity = capacity
         order = .allocate(capacity: capacity)
     }
 

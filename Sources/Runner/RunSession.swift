@@ -98,7 +98,7 @@ public final class RunSession: @unchecked Sendable {
     }
 
     private func runPhase(_ phase: [PreparedJob]) {
-        let workerCount = phase.reduce(0) { $0 + max($1.spec.numjobs, 1) }
+        let workerCount = phase.reduce(0) { $0 + $1.spec.numjobs }
         let board = options.showProgress ? ProgressBoard(workers: workerCount) : nil
         let preparer = JobPreparer(undo: undo, journal: journal, log: options.log)
         var offset = 0
@@ -120,7 +120,7 @@ public final class RunSession: @unchecked Sendable {
                 options.log(job.failure!)
                 release(job)
             }
-            offset += max(job.spec.numjobs, 1)
+            offset += job.spec.numjobs
         }
         guard !ready.isEmpty else { return }
         runningLock.lock()
@@ -277,8 +277,9 @@ public final class RunSession: @unchecked Sendable {
         extensions.errorMessage = failure
         let stoppedEarly = interrupted || workers.contains { $0.state.stoppedBySignal }
         if stoppedEarly { extensions.partial = true }
-        extensions.verify = group.compactMap { job in job.verifyReport(workers: job.workers.filter { w in workers.contains { $0 === w } }) }
-            .reduce(nil as VerifyReport?) { merged, next in merged.map { var m = $0; m.merge(next); return m } ?? next }
+        extensions.verify = .merged(group.compactMap { job in
+            job.verifyReport(workers: job.workers.filter { w in workers.contains { $0 === w } })
+        })
         let error = group.first { $0.failure != nil }?.failureErrno ?? 0
         return JobResult(name: first.spec.name, groupID: first.spec.group, stats: stats, settings: settings,
                          options: FioOptionList(written: first.spec.writtenOptions), extensions: extensions,

@@ -7,8 +7,9 @@ import Glibc
 /// thread and one watcher thread takes them with sigwait(), so the reaction runs as ordinary code.
 /// The first signal asks the run to stop (workers drain, partial results are written, everything is
 /// undone); the second stops waiting for workers, but cleanup still runs.
-/// SIGUSR1 gets an empty handler without SA_RESTART: the runner sends it to a worker blocked in a
-/// system call so the call returns EINTR and the worker sees the stop flag.
+/// SIGUSR1 gets an empty handler without SA_RESTART: the runner sends it to a worker so that a sleep
+/// (clock_nanosleep in sleepUntil) ends early and the worker sees the stop flag; the engines retry
+/// the I/O calls it interrupts.
 public final class SignalWatcher: @unchecked Sendable {
     public static let shared = SignalWatcher()
 

@@ -88,16 +88,22 @@ extension HeaderDamage.Reason {
 
 private func hex(_ value: UInt64) -> String { "0x" + String(value, radix: 16) }
 
-extension PreparedJob {
-    /// The job's verify report: its workers' findings merged (joined workers only).
-    func verifyReport(workers: [WorkerThread]) -> VerifyReport? {
+extension VerifyReport {
+    /// `reports` merged into one, in order; nil when there are none.
+    static func merged(_ reports: some Sequence<VerifyReport>) -> VerifyReport? {
         var merged: VerifyReport?
-        for worker in workers where worker.isJoined {
-            guard let verify = worker.state.verify else { continue }
-            let report = verify.report(method: spec.verify.method.rawValue)
+        for report in reports {
             if merged == nil { merged = report } else { merged!.merge(report) }
         }
         return merged
+    }
+}
+
+extension PreparedJob {
+    /// The job's verify report: its workers' findings merged (joined workers only).
+    func verifyReport(workers: [WorkerThread]) -> VerifyReport? {
+        let method = spec.verify.method.rawValue
+        return .merged(workers.lazy.filter(\.isJoined).compactMap { $0.state.verify?.report(method: method) })
     }
 }
 

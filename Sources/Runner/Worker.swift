@@ -153,7 +153,7 @@ func ioLoop<E: IOEngine, V: VerifySwitch>(engine: inout E, state w: inout Worker
     @inline(__always) func commit(w: inout WorkerState) -> Bool {
         if E.isSynchronous || w.pendingCount == 0 { return true }
         var result = engine.commit()
-        while result == -Int(EINTR) || result == -Int(EAGAIN) { result = engine.commit() }
+        while result == -Int(EAGAIN) { result = engine.commit() }
         let now = monotonicNanoseconds()
         for i in 0..<w.pendingCount { w.units[Int(w.pending[i])].submitNs = now }
         w.stats.depth.recordSubmit(w.pendingCount)
@@ -168,12 +168,17 @@ func ioLoop<E: IOEngine, V: VerifySwitch>(engine: inout E, state w: inout Worker
     /// Reaps at least `min` completions; false when an error ends the worker.
     @inline(__always) func reap(min: Int, w: inout WorkerState) -> Bool {
         let got = engine.getEvents(min: min, max: reapMax, units: w.units, completed: w.completed)
-        if got == -Int(EINTR) || got == -Int(ETIME) || got == -Int(EAGAIN) { return true }
+        if got == -Int(ETIME) || got == -Int(EAGAIN) { return true }
         if got < 0 {
             w.fatalError = IOFailure(errno: Int32(-got), direction: .read, fileIndex: -1, offset: 0, length: 0, bufferAddress: 0)
             return false
         }
         if got == 0 { return true }
+        return completeReaped(got, w: &w)
+    }
+
+    /// Accounts for the `got` units getEvents left in `completed`; false when one of them ends the worker.
+    @inline(__always) func completeReaped(_ got: Int, w: inout WorkerState) -> Bool {
         let now = monotonicNanoseconds()
         w.stats.depth.recordComplete(got)
         inflight &-= got
@@ -228,7 +233,6 @@ func ioLoop<E: IOEngine, V: VerifySwitch>(engine: inout E, state w: inout Worker
                 var got = 0
                 while got == 0 {
                     got = engine.getEvents(min: 1, max: 1, units: w.units, completed: w.completed)
-                    if got == -Int(EINTR) { got = 0 }
                     if got < 0 { w.fatalError = IOFailure(errno: Int32(-got), direction: .write, fileIndex: -1, offset: 0, length: 0, bufferAddress: 0); return false }
                 }
                 w.freeCount &+= 1
@@ -376,10 +380,11 @@ func ioLoop<E: IOEngine, V: VerifySwitch>(engine: inout E, state w: inout Worker
             }
             unit.pointee.issueNs = now
             // Holes of `rw=write:N` count against the budget, as fio's skipped bytes do.
-            bytesIssued &+= config.random ? length : length &+ config.sequenceModifier
+            let budgeted = config.random ? length : length &+ config.sequenceModifier
+            bytesIssued &+= budgeted
 
             if queue(slot, ok: &running, w: &w) == .busy {
-                bytesIssued &-= config.random ? length : length &+ config.sequenceModifier
+                bytesIssued &-= budgeted
                 w.freeCount &+= 1
                 refilling = false
             }
@@ -412,13 +417,10 @@ func ioLoop<E: IOEngine, V: VerifySwitch>(engine: inout E, state w: inout Worker
             // Drain what is in flight before leaving; its buffers and slots are ours.
             while inflight > 0 {
                 let got = engine.getEvents(min: inflight, max: reapMax, units: w.units, completed: w.completed)
-                if got < 0 && got != -Int(EINTR) { break }
-                if got > 0 {
-                    w.stats.depth.recordComplete(got)
-                    inflight &-= got
-                    let now = monotonicNanoseconds()
-                    for i in 0..<got { _ = complete(w.completed[i], at: now, w: &w) }
-                }
+                // An error from getEvents ends the drain; a failed I/O among the completions is recorded but
+                // ends nothing (the worker is leaving anyway).
+                if got < 0 { break }
+                if got > 0 { _ = completeReaped(got, w: &w) }
             }
         }
     }

@@ -40,16 +40,20 @@ public struct WorkerConfig: Sendable {
         case (true, false): readPercent = 100
         default: readPercent = 0
         }
-        // fio: blockalign turns the random map off; lfsr never repeats a block by construction.
-        useRandomMap = (!spec.norandommap && spec.blockAlign == nil) || spec.randomGenerator == .lfsr
+        // fio's blockalign rule is the resolver's (a blockalign other than the smallest block size sets
+        // norandommap); lfsr never repeats a block by construction.
+        useRandomMap = !spec.norandommap || spec.randomGenerator == .lfsr
         sequenceModifier = spec.rwSequenceModifier
-        iodepth = max(spec.iodepth, 1)
-        batchSubmit = spec.iodepthBatchSubmit == 0 ? iodepth : min(spec.iodepthBatchSubmit, iodepth)
-        completeMin = min(spec.iodepthBatchCompleteMin, iodepth)
-        completeMax = min(spec.iodepthBatchCompleteMax ?? iodepth, iodepth)
-        iodepthLow = min(spec.iodepthLow ?? iodepth, iodepth)
+        // Resolved values, copied as they are: JobResolver.resolveDepths keeps the batch sizes and iodepth_low
+        // within iodepth and always sets complete_max and iodepth_low; the option table keeps iodepth ≥ 1, and
+        // resolveMisc turns loops=0 into one pass.
+        iodepth = spec.iodepth
+        batchSubmit = spec.iodepthBatchSubmit
+        completeMin = spec.iodepthBatchCompleteMin
+        completeMax = spec.iodepthBatchCompleteMax!
+        iodepthLow = spec.iodepthLow!
         self.bytesPerLoop = bytesPerLoop
-        loops = max(spec.loops, 1)
+        loops = spec.loops
         timeBased = spec.timeBased
         runtimeNs = spec.runtimeNs ?? 0
         rampNs = spec.rampTimeNs

@@ -55,9 +55,10 @@ final class WorkerThread: @unchecked Sendable {
         threadLock.signal()
     }
 
-    /// Wakes the thread if it is blocked in a system call (the signal handler does nothing;
-    /// the interrupted call returns EINTR and the loop sees the stop flag). Never signals a joined
-    /// thread: its id may already name another thread.
+    /// Wakes the thread if it sleeps in `sleepUntil` (start_delay, rate pacing): the signal handler does
+    /// nothing, clock_nanosleep returns early and the loop sees the stop flag. A read, write or io_uring
+    /// wait the signal interrupts is retried by the engine (see IOEngine), so a worker in I/O sees the
+    /// flag once that I/O completes. Never signals a joined thread: its id may already name another thread.
     func interrupt() {
         threadLock.wait()
         defer { threadLock.signal() }

@@ -35,7 +35,6 @@ public final class WorkerVerify {
     var generation: UInt64 = 1
     /// Per I/O slot: the generation a read-back expects there, 0 for an I/O of the workload.
     let slotGeneration: UnsafeMutablePointer<UInt64>
-    let slotCount: Int
     /// Buffered jobs (with `invalidate`): flush and drop the page cache before reading back, so the
     /// check reads the storage rather than the pages the writes left behind.
     let dropCacheBeforeReadBack: Bool
@@ -72,7 +71,6 @@ public final class WorkerVerify {
             readBackOrder = nil
             self.readBackThreshold = Int.max
         }
-        slotCount = iodepth
         slotGeneration = .allocate(capacity: iodepth)
         slotGeneration.initialize(repeating: 0, count: iodepth)
         self.dropCacheBeforeReadBack = dropCacheBeforeReadBack

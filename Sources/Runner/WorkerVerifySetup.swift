@@ -6,9 +6,9 @@ extension WorkerVerify {
     /// blocks is read back every this many writes, as if `verify_backlog` were set.
     static let maximumLogEntries = 1 << 21
 
-    /// The verify state for one worker of `spec`, or nil when the job does not verify. Throws a
-    /// sentence naming the job and what to change when verification cannot work as asked.
-    static func make(spec: JobSpec, jobWrites: Bool, bytesPerLoop: UInt64, readSizes: BlockSizePicker,
+    /// The verify state for one worker of `spec` (`config`: that worker's loop settings), or nil when the
+    /// job does not verify. Throws a sentence naming the job and what to change when verification cannot work as asked.
+    static func make(spec: JobSpec, config: WorkerConfig, jobWrites: Bool, readSizes: BlockSizePicker,
                      writeSizes: BlockSizePicker, fds: [Int32], paths: [String]) throws -> WorkerVerify? {
         let options = spec.verify
         guard options.method != .none else { return nil }
@@ -43,12 +43,12 @@ extension WorkerVerify {
             if options.verifyBacklog > 0 {
                 threshold = min(options.verifyBacklog, maximumLogEntries)
             } else {
-                let writesPerPass = (bytesPerLoop + writeSizes.minimum - 1) / max(writeSizes.minimum, 1)
+                let writesPerPass = (config.bytesPerLoop + writeSizes.minimum - 1) / max(writeSizes.minimum, 1)
                 threshold = Int(min(writesPerPass, UInt64(maximumLogEntries)))
             }
         }
         return WorkerVerify(mode: mode, verifier: verifier, identity: VerifyIdentity(spec: spec), fatal: options.verifyFatal,
-                            readBackThreshold: threshold, iodepth: max(spec.iodepth, 1),
+                            readBackThreshold: threshold, iodepth: config.iodepth,
                             dropCacheBeforeReadBack: !spec.direct && spec.invalidate, fds: fds, paths: paths)
     }
 }

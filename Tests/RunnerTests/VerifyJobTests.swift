@@ -187,4 +187,18 @@ func hexByte(_ b: UInt8) -> String { (b < 16 ? "0" : "") + String(b, radix: 16) 
         #expect(v.number("blocks_checked") + overwritten == entry.object("write").number("total_ios"),
                 "\(options): every write is either checked or counted as overwritten")
     }
+
+    /// blockalign equal to the block size keeps fio's random map (the parser leaves norandommap off):
+    /// each pass writes every block exactly once, so no write is overwritten and every one is checked.
+    @Test func blockalignEqualToTheBlockSizeVisitsEachBlockOncePerLoop() throws {
+        let dir = try WorkDirectory()
+        let job = "[o]\ndirectory=\(dir.path)\nsize=2m\nbs=4k\nba=4k\nrw=randwrite\nloops=2\nverify=crc32c\nioengine=io_uring\niodepth=8\n"
+        let out = try diobench(["run", "--output-format=json", try dir.write("j.fio", job)], timeout: 60)
+        try #require(out.status == 0, "\(out.stderr)")
+        let entry = try #require(try jsonObject(out.stdout).jobs.first)
+        let v = entry.object("diobench").object("verify")
+        #expect(entry.object("write").number("total_ios") == 2 * 512, "size-bound: 512 blocks of 4k per 2m loop")
+        #expect(v.number("blocks_overwritten") <= 0, "no block written twice in a pass: \(v)")
+        #expect(v.number("blocks_checked") == 2 * 512, "every write read back: \(v)")
+    }
 }
