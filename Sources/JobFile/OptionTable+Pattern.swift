@@ -53,7 +53,7 @@ extension OptionTable {
                   }
               }),
         .make("blockalign", aliases: ["ba"], PerDirectionKind(inner: SizeKind(minimum: 1)), default: "", .blockSize,
-              help: "Align random offsets to this boundary (default: the minimum block size); turns off the random map",
+              help: "Align random offsets to this boundary (default: the minimum block size); one other than that turns off the random map",
               set: { spec, v in spec.blockAlign = .from(v, base: spec.blockAlign ?? spec.blockSize) },
               render: { spec in .optional(spec.blockAlign) { a in ValueFormat.perDirection(a) { ValueFormat.size($0, kbBase: spec.kbBase) } } }),
     ]

@@ -224,8 +224,8 @@ struct JobPreparer {
             writeSizes.deallocate()
             throw error
         }
-        let unit = spec.blockAlign.map { ba in activeDirections(spec).map { ba[$0] }.min() ?? 4096 }
-            ?? activeDirections(spec).map { dir in dir == .read ? readSizes.minimum : writeSizes.minimum }.min() ?? 4096
+        let unit = spec.blockAlign.map { ba in spec.rw.directions.map { ba[$0] }.min() ?? 4096 }
+            ?? spec.rw.directions.map { dir in dir == .read ? readSizes.minimum : writeSizes.minimum }.min() ?? 4096
         let cursors = plan.files.enumerated().map { index, file in
             FileCursor(fileIndex: Int32(index), regionStart: file.regionStart, regionLength: file.regionLength,
                        unit: unit, seed: plan.seed &+ UInt64(index) &* 0x9E37_79B9)
@@ -257,9 +257,6 @@ struct JobPreparer {
         var info = stat()
         if fstat(fd, &info) == 0 && info.st_mode & S_IFMT == S_IFREG { _ = posix_fadvise(fd, 0, 0, advice) }
     }
-
-    /// Reads and/or writes: the trim patterns, the only ones without either, are refused by checkRunnable.
-    private func activeDirections(_ spec: JobSpec) -> [DataDirection] { spec.rw.directions }
 
     private func picker(_ spec: JobSpec, _ direction: DataDirection) -> BlockSizePicker {
         if let split = spec.bssplit?[direction], !split.isEmpty { return BlockSizePicker(split: split) }
