@@ -106,6 +106,7 @@ final class ZFSJobSupport {
         } else if let pool = options.scratchPool {
             dataset = pool
         } else {
+            // Found from where the target is, so the target is in it by construction.
             dataset = try ZFSDatasetLocator.dataset(containing: Self.intendedTargetPath(job.spec))
         }
         let properties = try ZFSDatasetProperties(dataset: dataset, tools: tools)
@@ -115,7 +116,7 @@ final class ZFSJobSupport {
             useDirectory(mountpoint, for: job)
         }
         let target = Self.intendedTargetPath(job.spec)
-        if FileTarget.kind(of: target) != .blockDevice {
+        if options.dataset != nil || options.scratchPool != nil, FileTarget.kind(of: target) != .blockDevice {
             let found = try ZFSDatasetLocator.dataset(containing: target)
             guard found == dataset else { throw ZFSJobError.targetOutsideDataset(target: target, found: found, wanted: dataset) }
         }
