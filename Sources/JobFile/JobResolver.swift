@@ -71,7 +71,7 @@ struct JobResolver {
     /// fio refuses a size smaller than the smallest block the job would issue.
     private func checkSizes() throws(JobFileError) {
         guard let size = spec.size, origins["size"] != nil else { return }
-        let smallest = minimumBlockSize()
+        let smallest = spec.minimumBlockSize
         if size < smallest {
             throw conflict(["size", "bs", "bsrange", "bssplit"],
                            "size \(ValueFormat.size(size, kbBase: spec.kbBase)) is smaller than the smallest block size \(ValueFormat.size(smallest, kbBase: spec.kbBase))",
@@ -91,9 +91,9 @@ struct JobResolver {
                            "the job's I/O goes to the loop device made over loop_backing, so filename has nothing to name",
                            valid: "remove filename, or loop_backing")
         }
-        if spec.direct, minimumBlockSize() < UInt64(loop.logicalBlockSize) {
+        if spec.direct, spec.minimumBlockSize < UInt64(loop.logicalBlockSize) {
             warn(origins["loop_block_size"] == nil ? "bs" : "loop_block_size",
-                 "O_DIRECT I/O of \(minimumBlockSize()) bytes is smaller than the loop device's \(loop.logicalBlockSize)-byte logical blocks; the kernel will refuse it (EINVAL)")
+                 "O_DIRECT I/O of \(spec.minimumBlockSize) bytes is smaller than the loop device's \(loop.logicalBlockSize)-byte logical blocks; the kernel will refuse it (EINVAL)")
         }
     }
 
@@ -257,11 +257,6 @@ struct JobResolver {
             return false
         }
         return true
-    }
-
-    /// The smallest block over the directions the job's pattern uses.
-    private func minimumBlockSize() -> UInt64 {
-        spec.rw.directions.map { spec.blockSizeBounds($0).min }.min() ?? spec.blockSize.read
     }
 
     /// `name=value (file:line)`, or `name=value (default)` when the file never set it.

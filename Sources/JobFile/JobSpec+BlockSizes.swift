@@ -9,4 +9,9 @@ extension JobSpec {
         if let range = blockSizeRange?[direction] { return (range.min, range.max) }
         return (blockSize[direction], blockSize[direction])
     }
+
+    /// The smallest block over the directions the job's pattern uses (fio aligns percentage offsets to it).
+    public var minimumBlockSize: UInt64 {
+        rw.directions.map { blockSizeBounds($0).min }.min() ?? blockSize.read
+    }
 }

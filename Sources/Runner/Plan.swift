@@ -61,8 +61,16 @@ public func planWorkers(for spec: JobSpec, jobIndex: Int, probe: (String) -> Exi
                 }
                 perFile = existing.size
             }
-            var offset = spec.offset &+ UInt64(clone) &* spec.offsetIncrement
-            if let percent = spec.offsetPercent { offset &+= UInt64(Double(existing.size) * percent / 100) }
+            // fio's percentages: offset=N% of the file as it is, offset_increment=N% of the file as it is or will
+            // be laid out; both rounded up to the minimum block size.
+            func share(_ percent: Double, of size: UInt64) -> UInt64 {
+                let unit = spec.minimumBlockSize
+                return (UInt64(Double(size) * percent / 100) + unit - 1) / unit * unit
+            }
+            let increment = spec.offsetIncrementPercent.map { share($0, of: existing.kind == .missing ? perFile : existing.size) }
+                ?? spec.offsetIncrement
+            var offset = spec.offset &+ UInt64(clone) &* increment
+            if let percent = spec.offsetPercent { offset &+= share(percent, of: existing.size) }
             var length = perFile
             if spec.size == nil && spec.sizePercent == nil { length = perFile > offset ? perFile - offset : 0 }
             if existing.kind == .blockDevice || existing.kind == .characterDevice {

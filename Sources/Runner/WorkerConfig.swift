@@ -57,7 +57,13 @@ public struct WorkerConfig: Sendable {
         timeBased = spec.timeBased
         runtimeNs = spec.runtimeNs ?? 0
         rampNs = spec.rampTimeNs
-        startDelayNs = spec.startDelayNs
+        // startdelay=MIN-MAX: each worker picks its own delay in the range (from its seed, so randrepeat repeats it).
+        if let max = spec.startDelayMaxNs, max > spec.startDelayNs {
+            var random = RandomSource(seed: seed ^ 0x5354_4152_5444_4C59)
+            startDelayNs = spec.startDelayNs + random.next(below: max - spec.startDelayNs + 1)
+        } else {
+            startDelayNs = spec.startDelayNs
+        }
         fsyncEvery = spec.fsync
         fdatasyncEvery = spec.fdatasync
         endFsync = spec.endFsync
