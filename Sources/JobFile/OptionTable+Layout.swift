@@ -47,7 +47,7 @@ extension OptionTable {
               help: "Lay the file out fully before writing, so writes overwrite existing blocks",
               set: { $0.overwrite = $1 }, render: { .bool($0.overwrite) }),
         .make("create_on_open", BoolKind(), default: "0", .layout,
-              help: "Create files when the job opens them instead of beforehand",
+              help: "Lay nothing out beforehand: a job that only writes creates a missing file empty and grows it by its writes, and leaves an existing file as it is (a job that reads still lays its files out)",
               set: { $0.createOnOpen = $1 }, render: { .bool($0.createOnOpen) }),
         .make("unlink", BoolKind(), default: "0", .layout,
               help: "Delete the job's files when it is done",

@@ -147,6 +147,13 @@ struct JobPreparer {
             request.overwrite = job.spec.overwrite
             request.fallocate = FileAllocation(rawValue: job.spec.fallocate.rawValue) ?? .native
             request.chunkSize = max(request.chunkSize, Int(job.spec.blockSizeBounds(.write).max))
+            if job.spec.createOnOpen && !job.reads {
+                // create_on_open: nothing is laid out beforehand. A missing file is created empty (the job's
+                // open would create it) and grows by the job's writes; an existing one is left as it is.
+                guard FileTarget.kind(of: path) == .missing else { continue }
+                request.size = 0
+                request.fallocate = .none
+            }
             _ = try FileTarget.layOut(request)
         }
     }

@@ -134,4 +134,17 @@ import Testing
         #expect(abs(free.object("write").number("bw") - 200) < 20, "write KiB/s \(free.object("write").number("bw"))")
         #expect(free.object("read").number("iops") > 10_000, "reads have no cap: \(free.object("read").number("iops")) IOPS")
     }
+
+    @Test("create_on_open: a write job lays nothing out; its missing file grows only by what it writes")
+    func createOnOpenLaysNothingOut() throws {
+        let dir = try WorkDirectory()
+        for createOnOpen in [0, 1] {
+            let job = "[w]\ndirectory=\(dir.path)\nfilename=f\(createOnOpen)\nrw=write\nbs=64k\nsize=8m\nio_size=1m\ncreate_on_open=\(createOnOpen)\n"
+            let out = try diobench(["run", "--output-format=json", try dir.write("c\(createOnOpen).fio", job)], timeout: 30)
+            try #require(out.status == 0, "\(out.stderr)")
+            let size = try FileManager.default.attributesOfItem(atPath: dir.path + "/f\(createOnOpen)")[.size] as? Int
+            // As with fio 3.33: without it the 8 MiB file is laid out (fallocate) first; with it only the 1 MiB written exists.
+            #expect(size == (createOnOpen == 1 ? 1 << 20 : 8 << 20), "create_on_open=\(createOnOpen): file is \(size ?? -1) bytes")
+        }
+    }
 }
