@@ -1,3 +1,4 @@
+import DiobenchTestSupport
 import Engines
 import Foundation
 import Glibc
@@ -166,18 +167,6 @@ func blocksOnDisk(path: String, fileIndex: Int, files: Int, blocks: Int, blockSi
         if n == blockSize && matchesPattern(buffer, length: blockSize, block: block, salt: salt) { good += 1 }
     }
     return good
-}
-
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
 }
 
 /// Opens (creating) `count` files in `directory` for reading and writing.

@@ -1,3 +1,4 @@
+import DiobenchTestSupport
 import Testing
 import Verify
 @testable import Runner
