@@ -35,6 +35,26 @@ public struct CompareResult: Sendable, Codable {
         }
     }
 
+    /// Every job of the cells' summaries, in the order they first appear.
+    var summarizedJobs: [String] {
+        var jobs: [String] = []
+        for cell in cells { for s in cell.summary ?? [] where !jobs.contains(s.job) { jobs.append(s.job) } }
+        return jobs
+    }
+
+    /// Each cell's summary of `job`, nil where the cell has none.
+    func summaries(of job: String) -> [JobSummary?] { cells.map { cell in cell.summary?.first { $0.job == job } } }
+
+    /// The grid the table and the HTML page show for `job`: one row per metric that some cell has, in
+    /// table order, with each cell's figure (nil where the cell has none).
+    func metricRows(job: String) -> [(definition: MetricDefinition, cells: [MetricSummary?])] {
+        let summaries = summaries(of: job)
+        return CompareMetrics.all.compactMap { def in
+            let figures = summaries.map { $0?.metrics.first { $0.metric == def.id } }
+            return figures.contains { $0 != nil } ? (def, figures) : nil
+        }
+    }
+
     /// Reads a compare result; nil when the JSON is something else (a run, fio's output).
     public static func decodeIfCompare(_ data: Data) throws -> CompareResult? {
         guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
