@@ -63,7 +63,7 @@ public enum HTMLReport {
         func metric(_ cell: Int, _ id: String) -> MetricSummary? { summaries[cell]?.metrics.first { $0.metric == id } }
 
         var charts = ""
-        for d in CompareMetrics.directions {
+        for d in IODirection.allCases {
             for (id, name, unit) in [("\(d.fioName).iops", "\(d.fioName) IOPS", MetricUnit.iops),
                                      ("\(d.fioName).bw", "\(d.fioName) bandwidth", .bytesPerSecond)] {
                 let bars = r.cells.indices.compactMap { i -> IntervalBar? in
