@@ -57,11 +57,16 @@ public struct CompareResult: Sendable, Codable {
 
     /// Reads a compare result; nil when the JSON is something else (a run, fio's output).
     public static func decodeIfCompare(_ data: Data) throws -> CompareResult? {
-        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              object[CodingKeys.info.rawValue] != nil else { return nil }
+        guard isCompare(data) else { return nil }
         var result = try JSONDecoder().decode(CompareResult.self, from: data)
         result.summarize()
         return result
+    }
+
+    /// A compare result is a JSON object with the top-level key "diobench compare"; anything else is a run.
+    static func isCompare(_ data: Data) -> Bool {
+        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return false }
+        return object[CodingKeys.info.rawValue] != nil
     }
 
     public func json() throws -> String { try FioJSONEncoder(includeBins: false).encode(self) + "\n" }
