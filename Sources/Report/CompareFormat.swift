@@ -4,21 +4,11 @@ import Foundation
 public enum CompareFormat {
     public static func value(_ v: Double, _ unit: MetricUnit) -> String {
         guard v.isFinite else { return "-" }
+        if let (scale, name) = sharedScale(v, unit) { return significant(v / scale) + name }
         switch unit {
-        case .iops: return scaled(v, steps: [(1e9, 1e9, "G"), (1e6, 1e6, "M"), (1e3, 1e3, "k")])
         // Counts stay exact up to 9999 (a count of 4096 direct I/Os is worth reading as such).
         case .count: return scaled(v, steps: [(1e9, 1e9, "G"), (1e6, 1e6, "M"), (1e4, 1e3, "k")])
-        case .bytesPerSecond:
-            let units = ["B/s", "KiB/s", "MiB/s", "GiB/s", "TiB/s"]
-            var x = v, i = 0
-            while abs(x) >= 1024 && i < units.count - 1 { x /= 1024; i += 1 }
-            return significant(x) + units[i]
-        case .nanoseconds:
-            let a = abs(v)
-            if a >= 1e9 { return significant(v / 1e9) + "s" }
-            if a >= 1e6 { return significant(v / 1e6) + "ms" }
-            if a >= 1e3 { return significant(v / 1e3) + "µs" }
-            return significant(v) + "ns"
+        default: return scaled(v, steps: [(1e9, 1e9, "G"), (1e6, 1e6, "M"), (1e3, 1e3, "k")])   // IOPS
         }
     }
 
@@ -31,7 +21,8 @@ public enum CompareFormat {
         return "\(value(m.median, unit)) [\(value(m.lower, unit))–\(value(m.upper, unit))]"
     }
 
-    /// The divisor and unit name `value` would use for bandwidth and latency.
+    /// The divisor and unit name of a bandwidth or latency figure (B/s … TiB/s, ns … s); nil for IOPS and
+    /// counts, which take k/M/G suffixes. `interval` prints all three figures with the median's.
     static func sharedScale(_ v: Double, _ unit: MetricUnit) -> (Double, String)? {
         let a = abs(v)
         switch unit {

@@ -18,14 +18,13 @@ public struct MetricDefinition: Sendable, Equatable {
 
 /// The figures of one fio `jobs[]` entry, as numbers per metric id.
 public enum CompareMetrics {
-    public static let directions: [IODirection] = [.read, .write, .trim]
     /// The clat percentiles the table shows.
     public static let percentiles: [(percent: Double, name: String)] = [(50, "p50"), (99, "p99"), (99.9, "p99.9")]
 
     /// Every metric in table order; `values(of:)` gives a subset.
     public static let all: [MetricDefinition] = {
         var list: [MetricDefinition] = []
-        for d in directions {
+        for d in IODirection.allCases {
             let name = d.fioName
             list.append(MetricDefinition(id: "\(name).iops", label: "\(name) IOPS", unit: .iops, higherIsBetter: true))
             list.append(MetricDefinition(id: "\(name).bw", label: "\(name) bandwidth", unit: .bytesPerSecond, higherIsBetter: true))
@@ -48,13 +47,13 @@ public enum CompareMetrics {
     public static func values(of job: JobResult) -> [String: Double] {
         var out: [String: Double] = [:]
         var totalIOs: UInt64 = 0
-        for d in directions {
+        for d in IODirection.allCases {
             let r = job[d]
             guard r.totalIOs > 0 || r.ioBytes > 0 else { continue }
             totalIOs += r.totalIOs
             out["\(d.fioName).iops"] = r.iops
             out["\(d.fioName).bw"] = Double(r.bwBytes)
-            let latency = r.clat.percentiles != nil || r.clat.bins != nil ? r.clat : r.lat
+            let latency = percentileSource(r)
             for p in percentiles {
                 if let v = latency.percentiles?[p.percent] {
                     out["\(d.fioName).clat_\(p.name)"] = Double(v)
@@ -78,18 +77,22 @@ public enum CompareMetrics {
     }
 
     /// The latency curve of one direction: (percentile, ns) from the percentile list, or from json+ bins
-    /// at the usual points when only bins are there.
+    /// at fio's default percentiles when only bins are there.
     public static func percentileCurve(of job: JobResult, _ d: IODirection) -> [(percent: Double, ns: Double)] {
-        let r = job[d]
-        let latency = r.clat.percentiles != nil || r.clat.bins != nil ? r.clat : r.lat
+        let latency = percentileSource(job[d])
         if let list = latency.percentiles, !list.entries.isEmpty {
             return list.entries.map { ($0.percent, Double($0.valueNs)) }
         }
         if let bins = latency.bins, bins.totalCount > 0 {
-            return [1, 5, 10, 20, 30, 40, 50, 60, 70, 80, 90, 95, 99, 99.5, 99.9, 99.95, 99.99]
-                .map { ($0, Double(bins.value(atPercentile: $0))) }
+            return JobReportSettings.fioDefaultPercentiles.map { ($0, Double(bins.value(atPercentile: $0))) }
         }
         return []
+    }
+
+    /// Where a direction's percentiles come from: clat when it has percentiles or bins, else lat
+    /// (a job that reports lat percentiles instead).
+    private static func percentileSource(_ r: DirectionResult) -> LatencySummary {
+        r.clat.percentiles != nil || r.clat.bins != nil ? r.clat : r.lat
     }
 
     /// Names that tell a run's `jobs[]` entries apart: the job name, with "#2", "#3", … for later entries of

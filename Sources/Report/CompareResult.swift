@@ -35,13 +35,38 @@ public struct CompareResult: Sendable, Codable {
         }
     }
 
+    /// Every job of the cells' summaries, in the order they first appear.
+    var summarizedJobs: [String] {
+        var jobs: [String] = []
+        for cell in cells { for s in cell.summary ?? [] where !jobs.contains(s.job) { jobs.append(s.job) } }
+        return jobs
+    }
+
+    /// Each cell's summary of `job`, nil where the cell has none.
+    func summaries(of job: String) -> [JobSummary?] { cells.map { cell in cell.summary?.first { $0.job == job } } }
+
+    /// The grid the table and the HTML page show for `job`: one row per metric that some cell has, in
+    /// table order, with each cell's figure (nil where the cell has none).
+    func metricRows(job: String) -> [(definition: MetricDefinition, cells: [MetricSummary?])] {
+        let summaries = summaries(of: job)
+        return CompareMetrics.all.compactMap { def in
+            let figures = summaries.map { $0?.metrics.first { $0.metric == def.id } }
+            return figures.contains { $0 != nil } ? (def, figures) : nil
+        }
+    }
+
     /// Reads a compare result; nil when the JSON is something else (a run, fio's output).
     public static func decodeIfCompare(_ data: Data) throws -> CompareResult? {
-        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              object[CodingKeys.info.rawValue] != nil else { return nil }
+        guard isCompare(data) else { return nil }
         var result = try JSONDecoder().decode(CompareResult.self, from: data)
         result.summarize()
         return result
+    }
+
+    /// A compare result is a JSON object with the top-level key "diobench compare"; anything else is a run.
+    static func isCompare(_ data: Data) -> Bool {
+        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return false }
+        return object[CodingKeys.info.rawValue] != nil
     }
 
     public func json() throws -> String { try FioJSONEncoder(includeBins: false).encode(self) + "\n" }

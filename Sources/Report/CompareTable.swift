@@ -1,27 +1,21 @@
 /// The text `diobench compare` prints: per job, one row per metric and one column per matrix cell, each
 /// figure the median over the repetitions with its interval.
 public enum CompareTable {
+    /// `result` must be summarized (`CompareResult.summarize`).
     public static func render(_ result: CompareResult) -> String {
-        var result = result
-        result.summarize()
         let labels = result.cells.map(\.label)
-        var jobs: [String] = []
-        for cell in result.cells { for s in cell.summary ?? [] where !jobs.contains(s.job) { jobs.append(s.job) } }
-
         var out = ""
         var lowCoverage: [Int: Double] = [:]   // n → confidence, for the footnote
-        for job in jobs {
-            let summaries = result.cells.map { cell in cell.summary?.first { $0.job == job } }
-            let ids = CompareMetrics.all.map(\.id).filter { id in summaries.contains { $0?.metrics.contains { $0.metric == id } ?? false } }
+        for job in result.summarizedJobs {
+            let summaries = result.summaries(of: job)
             let runs = summaries.compactMap { $0?.runs }
             let runText = Set(runs).count == 1 ? "\(runs[0]) run\(runs[0] == 1 ? "" : "s") per cell" : "runs per cell: " + runs.map(String.init).joined(separator: "/")
             out += "job '\(job)' (\(runText); median [interval])\n"
             var rows: [[String]] = [[""] + labels]
-            for id in ids {
-                guard let def = CompareMetrics.definition(id) else { continue }
+            for (def, figures) in result.metricRows(job: job) {
                 var row = [def.label]
-                for summary in summaries {
-                    guard let m = summary?.metrics.first(where: { $0.metric == id }) else { row.append("-"); continue }
+                for figure in figures {
+                    guard let m = figure else { row.append("-"); continue }
                     var text = CompareFormat.interval(m, def.unit)
                     if m.count > 1, m.confidence < 0.95 - 1e-9, m.lower != m.upper {
                         text += "*"

@@ -78,8 +78,9 @@ public struct DiffOptions: Sendable {
 /// the threshold, and when a side has several runs, every candidate run must also lie beyond every baseline
 /// run (one slow run among five is not a regression of a single new run).
 public enum DiffAnalysis {
+    /// The row of metric `id`; the caller names what is compared (`baselineCell`, `candidateCell`, `job`).
     public static func compare(metric id: String, baseline b: [Double], candidate c: [Double],
-                               options: DiffOptions) -> (row: DiffRowFigures, verdict: DiffVerdict, reason: String)? {
+                               options: DiffOptions) -> DiffRow? {
         guard let def = CompareMetrics.definition(id), !b.isEmpty, !c.isEmpty else { return nil }
         let medB = Statistics.median(b), medC = Statistics.median(c)
         let threshold = options.thresholdPercent
@@ -87,7 +88,9 @@ public enum DiffAnalysis {
             if medB != 0 { return x / abs(medB) * 100 }
             return x == 0 ? 0 : nil
         }
-        var figures = DiffRowFigures(baselineMedian: medB, candidateMedian: medC, shift: medC - medB)
+        var row = DiffRow(baselineCell: "", candidateCell: "", job: "", metric: id, label: def.label,
+                          baselineRuns: b.count, candidateRuns: c.count, baselineMedian: medB, candidateMedian: medC,
+                          shift: medC - medB, method: "point", verdict: .noChange, reason: "")
         let best = Statistics.smallestOneSidedP(b.count, c.count)
         let useStatistics = b.count >= 2 && c.count >= 2 && best <= options.alpha + 1e-12
 
@@ -101,19 +104,19 @@ public enum DiffAnalysis {
                 // typical ratio, and its interval can't cross −100 % as an additive one can. The U test is the
                 // same on either scale (it only looks at the order of the values).
                 let logShift = Statistics.hodgesLehmannShift(from: b.map { log($0) }, to: c.map { log($0) })
-                figures.shift = medB * (exp(logShift.estimate) - 1)
-                figures.shiftLower = medB * (exp(logShift.lower) - 1)
-                figures.shiftUpper = medB * (exp(logShift.upper) - 1)
-                figures.confidence = logShift.confidence
+                row.shift = medB * (exp(logShift.estimate) - 1)
+                row.shiftLower = medB * (exp(logShift.lower) - 1)
+                row.shiftUpper = medB * (exp(logShift.upper) - 1)
+                row.confidence = logShift.confidence
             } else {
                 let shift = Statistics.hodgesLehmannShift(from: b, to: c)
-                figures.shift = shift.estimate
-                figures.shiftLower = shift.lower
-                figures.shiftUpper = shift.upper
-                figures.confidence = shift.confidence
+                row.shift = shift.estimate
+                row.shiftLower = shift.lower
+                row.shiftUpper = shift.upper
+                row.confidence = shift.confidence
             }
-            figures.lowerPercent = figures.shiftLower.flatMap(relative)
-            figures.upperPercent = figures.shiftUpper.flatMap(relative)
+            row.lowerPercent = row.shiftLower.flatMap(relative)
+            row.upperPercent = row.shiftUpper.flatMap(relative)
             switch better {
             case true?: pWorse = test.pLess; pBetter = test.pGreater
             case false?: pWorse = test.pGreater; pBetter = test.pLess
@@ -123,13 +126,23 @@ public enum DiffAnalysis {
                 pBetter = pWorse
             }
         }
-        figures.changePercent = relative(figures.shift)
+        row.changePercent = relative(row.shift)
         // A zero baseline that became non-zero is beyond any threshold.
-        let change = figures.changePercent ?? (figures.shift > 0 ? .infinity : -.infinity)
+        let change = row.changePercent ?? (row.shift > 0 ? .infinity : -.infinity)
         let worseBy = better == false ? change : -change
         let beyond = abs(change) > threshold
         let thresholdText = String(format: "%g%%", threshold)
         let countText = "\(b.count) vs \(c.count) run\(c.count == 1 ? "" : "s")"
+        func finished(_ verdict: DiffVerdict, _ reason: String) -> DiffRow {
+            var done = row
+            done.verdict = verdict
+            done.reason = reason
+            done.method = done.p == nil ? "point" : "mann-whitney"
+            done.changePercent = finite(done.changePercent)
+            done.lowerPercent = finite(done.lowerPercent)
+            done.upperPercent = finite(done.upperPercent)
+            return done
+        }
 
         guard useStatistics, let pWorse, let pBetter else {
             // No test can decide: judge the values. Beyond the threshold, and (when a side has several runs)
@@ -140,33 +153,22 @@ public enum DiffAnalysis {
                 ? "1 vs 1 run: no statistics possible; point values against the ±\(thresholdText) threshold"
                 : "\(countText): no statistics possible (best possible p = \(String(format: "%.2g", best))); values against the ±\(thresholdText) threshold"
             if several { why += " and the other side's range" }
-            if !beyond { return (figures, .noChange, why) }
-            if several && !separated { return (figures, .noChange, why + ": the runs overlap") }
-            if better == nil { return (figures, .changed, why) }
-            return (figures, worseBy > 0 ? .regression : .improvement, why)
+            if !beyond { return finished(.noChange, why) }
+            if several && !separated { return finished(.noChange, why + ": the runs overlap") }
+            if better == nil { return finished(.changed, why) }
+            return finished(worseBy > 0 ? .regression : .improvement, why)
         }
-        figures.p = worseBy > 0 ? pWorse : pBetter
-        let pText = "p = " + String(format: "%.3g", figures.p ?? 1)
+        row.p = worseBy > 0 ? pWorse : pBetter
+        let pText = "p = " + String(format: "%.3g", row.p ?? 1)
         if better == nil {
-            return pWorse <= options.alpha && beyond ? (figures, .changed, pText) : (figures, .noChange, pText)
+            return finished(pWorse <= options.alpha && beyond ? .changed : .noChange, pText)
         }
-        if worseBy > threshold && pWorse <= options.alpha { return (figures, .regression, "\(pText), worse than the ±\(thresholdText) threshold") }
-        if -worseBy > threshold && pBetter <= options.alpha { return (figures, .improvement, "\(pText), better than the ±\(thresholdText) threshold") }
-        if beyond { return (figures, .noChange, "\(pText): not significant at \(String(format: "%g", options.alpha))") }
-        return (figures, .noChange, "\(pText); within ±\(thresholdText)")
+        if worseBy > threshold && pWorse <= options.alpha { return finished(.regression, "\(pText), worse than the ±\(thresholdText) threshold") }
+        if -worseBy > threshold && pBetter <= options.alpha { return finished(.improvement, "\(pText), better than the ±\(thresholdText) threshold") }
+        if beyond { return finished(.noChange, "\(pText): not significant at \(String(format: "%g", options.alpha))") }
+        return finished(.noChange, "\(pText); within ±\(thresholdText)")
     }
-}
 
-/// The numbers of a diff row (the rest names what is compared).
-public struct DiffRowFigures: Sendable, Equatable {
-    public var baselineMedian: Double
-    public var candidateMedian: Double
-    public var shift: Double
-    public var shiftLower: Double?
-    public var shiftUpper: Double?
-    public var changePercent: Double?
-    public var lowerPercent: Double?
-    public var upperPercent: Double?
-    public var confidence: Double?
-    public var p: Double?
+    /// A percentage that overflowed is left out (nil): JSON can't carry it.
+    static func finite(_ v: Double?) -> Double? { v.flatMap { $0.isFinite ? $0 : nil } }
 }

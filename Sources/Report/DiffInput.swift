@@ -97,11 +97,10 @@ public enum ResultLoader {
         }
     }
 
-    /// A compare result has the top-level key "diobench compare"; anything else is read as a run.
+    /// Whether the file at `path` holds a compare result; anything else is read as a run.
     static func isCompareFile(_ path: String) -> Bool {
-        guard let bytes = try? data(path),
-              let object = try? JSONSerialization.jsonObject(with: bytes) as? [String: Any] else { return false }
-        return object[CompareResult.CodingKeys.info.rawValue] != nil
+        guard let bytes = try? data(path) else { return false }
+        return CompareResult.isCompare(bytes)
     }
 
     public static func readRun(_ path: String) throws(CompareInputError) -> RunResult {

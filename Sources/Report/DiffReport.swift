@@ -54,17 +54,12 @@ public enum DiffReport {
                     notes.append("job '\(job)'\(cellSuffix(cellB)): \(side.0.failedRuns) failed run\(side.0.failedRuns == 1 ? "" : "s") of the \(side.1) left out")
                 }
                 for id in gb.metricIDs where options.judges(id) {
-                    guard let vb = gb.values[id], let vc = gc.values[id], let def = CompareMetrics.definition(id),
-                          let outcome = DiffAnalysis.compare(metric: id, baseline: vb, candidate: vc, options: options) else { continue }
-                    let f = outcome.row
-                    rows.append(DiffRow(baselineCell: cellB, candidateCell: cellC, job: job, metric: id, label: def.label,
-                                        baselineRuns: vb.count, candidateRuns: vc.count,
-                                        baselineMedian: f.baselineMedian, candidateMedian: f.candidateMedian,
-                                        shift: f.shift, shiftLower: f.shiftLower, shiftUpper: f.shiftUpper,
-                                        changePercent: finite(f.changePercent), lowerPercent: finite(f.lowerPercent),
-                                        upperPercent: finite(f.upperPercent), confidence: f.confidence, p: f.p,
-                                        method: f.p == nil ? "point" : "mann-whitney", verdict: outcome.verdict,
-                                        reason: outcome.reason))
+                    guard let vb = gb.values[id], let vc = gc.values[id],
+                          var row = DiffAnalysis.compare(metric: id, baseline: vb, candidate: vc, options: options) else { continue }
+                    row.baselineCell = cellB
+                    row.candidateCell = cellC
+                    row.job = job
+                    rows.append(row)
                 }
             }
             for job in c.jobs where c.group(cell: cellC, job: job) != nil && b.group(cell: cellB, job: job) == nil {
@@ -164,5 +159,4 @@ public enum DiffReport {
     static func cellName(_ cell: String) -> String { cell.isEmpty ? "the plain runs" : "cell '\(cell)'" }
     static func cellSuffix(_ cell: String) -> String { cell.isEmpty || cell == "as written" ? "" : " [\(cell)]" }
     static func list(_ cells: [String]) -> String { cells.map { $0.isEmpty ? "(plain runs)" : "'\($0)'" }.joined(separator: ", ") }
-    static func finite(_ v: Double?) -> Double? { v.flatMap { $0.isFinite ? $0 : nil } }
 }

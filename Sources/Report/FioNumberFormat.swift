@@ -5,7 +5,7 @@ import Foundation
 /// Examples with 4 digits: 19611 IOPS → "19.6k"; 80303070 B/s → "76.6MiB/s" (pow2) or "80.3MB/s".
 enum FioNumberFormat {
     enum Unit: String {
-        case none = "", perSecond = "/s", byte = "B", bytePerSecond = "B/s"
+        case none = "", byte = "B", bytePerSecond = "B/s"
     }
 
     static func string(_ value: UInt64, maxLength: Int = 4, pow2: Bool, unit: Unit) -> String {
@@ -38,6 +38,7 @@ enum FioNumberFormat {
 
     /// A latency's min/max in `display_lat`: 6 digits, decimal prefixes ("6414.7k").
     static func latency(_ value: UInt64) -> String { string(value, maxLength: 6, pow2: false, unit: .none) }
-
-    static func c(_ format: String, _ args: CVarArg...) -> String { String(format: format, arguments: args) }
 }
+
+/// printf-style formatting, as fio writes its reports (normal and terse).
+func f(_ format: String, _ args: CVarArg...) -> String { String(format: format, arguments: args) }

@@ -5,9 +5,8 @@ import Stats
 /// whiskers, latency percentile curves, direct vs fallback I/O under ZFS, and the environment.
 /// No script, no external resource: one file that opens anywhere and can be mailed or attached to a bug.
 public enum HTMLReport {
-    public static func render(_ input: CompareResult) -> String {
-        var result = input
-        result.summarize()
+    /// `result` must be summarized (`CompareResult.summarize`).
+    public static func render(_ result: CompareResult) -> String {
         let title = "diobench compare: " + result.info.jobFiles.map { ($0 as NSString).lastPathComponent }.joined(separator: ", ")
         var page = """
             <!DOCTYPE html>
@@ -20,10 +19,9 @@ public enum HTMLReport {
 
             """
         page += overview(result)
-        let table = SampleTable(result.labeledRuns)
-        let hasZFS = table.groups.contains { $0.values["zfs.direct"] != nil }
+        let hasZFS = result.cells.contains { $0.summary?.contains { $0.metrics.contains { $0.metric == "zfs.direct" } } ?? false }
         if !hasZFS { page += "<h2>Direct vs fallback I/O (ZFS)</h2>\n" + noZFSNote(result) }
-        for job in table.jobs { page += jobSection(job, result, zfsCharts: hasZFS) }
+        for job in result.summarizedJobs { page += jobSection(job, result, zfsCharts: hasZFS) }
         page += environmentSection(result)
         page += "<footer>Written by diobench \(HTMLCharts.escape(result.info.version)). Bars show the median of the runs; whiskers its distribution-free confidence interval (order statistics; 95% with 6 runs or more, min–max below that). Hover a bar or point for its value.</footer>\n"
         page += "</body></html>\n"
@@ -61,11 +59,11 @@ public enum HTMLReport {
     static func jobSection(_ job: String, _ r: CompareResult, zfsCharts: Bool) -> String {
         var html = "<h2>Job '\(HTMLCharts.escape(job))'</h2>\n"
         html += summaryTable(job, r)
-        let summaries = r.cells.map { cell in cell.summary?.first { $0.job == job } }
+        let summaries = r.summaries(of: job)
         func metric(_ cell: Int, _ id: String) -> MetricSummary? { summaries[cell]?.metrics.first { $0.metric == id } }
 
         var charts = ""
-        for d in CompareMetrics.directions {
+        for d in IODirection.allCases {
             for (id, name, unit) in [("\(d.fioName).iops", "\(d.fioName) IOPS", MetricUnit.iops),
                                      ("\(d.fioName).bw", "\(d.fioName) bandwidth", .bytesPerSecond)] {
                 let bars = r.cells.indices.compactMap { i -> IntervalBar? in
@@ -89,18 +87,15 @@ public enum HTMLReport {
     }
 
     static func summaryTable(_ job: String, _ r: CompareResult) -> String {
-        let summaries = r.cells.map { cell in cell.summary?.first { $0.job == job } }
-        let ids = CompareMetrics.all.map(\.id).filter { id in summaries.contains { $0?.metrics.contains { $0.metric == id } ?? false } }
         var html = "<table><tr><th>median [interval]</th>"
         for (i, cell) in r.cells.enumerated() {
             html += "<th><span class=\"swatch\" style=\"background:\(HTMLCharts.color(i))\"></span>\(HTMLCharts.escape(cell.label))</th>"
         }
         html += "</tr>\n"
-        for id in ids {
-            guard let def = CompareMetrics.definition(id) else { continue }
+        for (def, figures) in r.metricRows(job: job) {
             html += "<tr><td>\(HTMLCharts.escape(def.label))</td>"
-            for s in summaries {
-                if let m = s?.metrics.first(where: { $0.metric == id }) {
+            for figure in figures {
+                if let m = figure {
                     let conf = m.count > 1 ? " title=\"n=\(m.count), interval confidence \(Int((m.confidence * 100).rounded()))%\"" : ""
                     html += "<td\(conf)>\(HTMLCharts.escape(CompareFormat.interval(m, def.unit)))</td>"
                 } else {

@@ -27,8 +27,6 @@ public enum NormalReport {
         IODirection.allCases.contains { job[$0].ioBytes > 0 || job[$0].totalIOs > 0 } || (job.diobench?.ioErrors?.total ?? 0) > 0
     }
 
-    static func f(_ format: String, _ args: CVarArg...) -> String { String(format: format, arguments: args) }
-
     // MARK: One job
 
     static func jobBlock(_ job: JobResult, time: String, options: ReportOptions) -> String {

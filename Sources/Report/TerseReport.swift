@@ -76,5 +76,4 @@ public enum TerseReport {
     }
 
     static func pct(_ v: Double) -> String { f("%f%%", v) }
-    static func f(_ format: String, _ args: CVarArg...) -> String { String(format: format, arguments: args) }
 }

@@ -204,7 +204,7 @@ public final class RunSession: @unchecked Sendable {
         let path = failure.fileIndex >= 0 && Int(failure.fileIndex) < worker.plan.files.count
             ? worker.plan.files[Int(failure.fileIndex)].path : job.paths.first ?? "?"
         let op = failure.direction == .read ? "read" : "write"
-        var message = "\(op) of \(failure.length) bytes at offset \(failure.offset) of \(path) failed: \(errnoName(failure.errno))"
+        var message = "\(op) of \(failure.length) bytes at offset \(failure.offset) of \(path) failed: \(ErrnoNames.describe(failure.errno))"
         if failure.errno == EINVAL && job.spec.direct {
             if let loop = job.loopDevice,
                let explained = loop.explainDirectIOFailure(errno: failure.errno, offset: failure.offset, length: failure.length,
@@ -285,10 +285,6 @@ public final class RunSession: @unchecked Sendable {
                          options: FioOptionList(written: first.spec.writtenOptions), extensions: extensions,
                          error: failure != nil && error == 0 ? EIO : error)
     }
-}
-
-func errnoName(_ code: Int32) -> String {
-    "\(ErrnoNames.name(code)) (\(String(cString: strerror(code))))"
 }
 
 extension FioOptionList {

@@ -1,4 +1,5 @@
 import Engines
+import Stats
 import Targets
 import Verify
 #if canImport(Glibc)
@@ -188,8 +189,8 @@ public struct VerifyFailureRecord: Sendable {
     public var length: Int
     public var finding: Finding
 
-    /// The kinds, in `VerifyKindCounts` order.
-    public static let kinds = ["torn", "stale", "misdirected", "not-written", "header-corrupt", "foreign", "pattern-mismatch", "short-read"]
+    /// The kinds, in `VerifyKindCounts` order (`kindIndex` indexes them).
+    public static let kinds = VerifyKindCounts.names
     static let kindCount = 8
 
     public var kindIndex: Int {

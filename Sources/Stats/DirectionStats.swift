@@ -38,7 +38,7 @@ public struct DirectionStats: Sendable, Equatable {
 
     /// Merges a concurrent worker (numjobs clone or group member): counts add, latencies pool,
     /// runtime is the longest, bw/iops sample stats add up as in fio's `group_reporting`.
-    public mutating func merge(_ other: DirectionStats, rateSamples: RateSampleMerge) {
+    public mutating func merge(_ other: DirectionStats) {
         ios &+= other.ios
         bytes &+= other.bytes
         shortIOs &+= other.shortIOs
@@ -48,23 +48,9 @@ public struct DirectionStats: Sendable, Equatable {
         clat.merge(other.clat)
         lat.merge(other.lat)
         elapsedNs = Swift.max(elapsedNs, other.elapsedNs)
-        switch rateSamples {
-        case .summed:
-            bandwidthSamples.sumConcurrent(other.bandwidthSamples)
-            iopsSamples.sumConcurrent(other.iopsSamples)
-        case .pooled:
-            bandwidthSamples.pool(other.bandwidthSamples)
-            iopsSamples.pool(other.iopsSamples)
-        }
+        bandwidthSamples.sumConcurrent(other.bandwidthSamples)
+        iopsSamples.sumConcurrent(other.iopsSamples)
     }
 
     mutating func reset() { self = DirectionStats() }
-}
-
-/// How per-interval bandwidth/IOPS statistics combine when workers merge.
-public enum RateSampleMerge: Sendable {
-    /// Workers ran side by side: rates add (fio's `group_reporting`).
-    case summed
-    /// Samples of one population (e.g. repetitions run one after another): pooled.
-    case pooled
 }

@@ -106,18 +106,6 @@ public struct LatencyHistogram: Sendable {
         hdr.recordedValues().map { (hdr.medianEquivalentForValue($0.value), $0.count) }
     }
 
-    /// How many values fall in `lower ..< upper` (bucket resolution: 0.1 % of the bound).
-    public func count(from lower: UInt64, below upper: UInt64) -> UInt64 {
-        guard upper > lower, !isEmpty else { return 0 }
-        var n: UInt64 = 0
-        for bucket in hdr.recordedValues() {
-            let v = hdr.medianEquivalentForValue(bucket.value)
-            if v >= upper { break }
-            if v >= lower { n += bucket.count }
-        }
-        return n
-    }
-
     /// Adds every value of `other`, as if they had been recorded here.
     public mutating func merge(_ other: LatencyHistogram) {
         hdr.add(other.hdr)

@@ -1,5 +1,5 @@
 /// Running min/max/mean/variance of periodic samples (bandwidth in KiB/s, IOPS): the equivalent
-/// of fio's `io_stat` for `bw_*` and `iops_*`. Welford's update; merged with the parallel formula.
+/// of fio's `io_stat` for `bw_*` and `iops_*`. Welford's update; concurrent workers add up (`sumConcurrent`).
 /// Not on the per-I/O path: one `add` per sampling interval (500 ms).
 public struct SampleStat: Sendable, Equatable, Codable {
     public private(set) var samples: UInt64 = 0
@@ -10,10 +10,6 @@ public struct SampleStat: Sendable, Equatable, Codable {
     public private(set) var m2: Double = 0
 
     public init() {}
-
-    public init(samples: UInt64, min: UInt64, max: UInt64, mean: Double, m2: Double) {
-        self.samples = samples; self.min = min; self.max = max; self.mean = mean; self.m2 = m2
-    }
 
     public mutating func add(_ value: UInt64) {
         if samples == 0 {
@@ -32,20 +28,6 @@ public struct SampleStat: Sendable, Equatable, Codable {
     /// Sample standard deviation (n − 1), as fio prints `bw_dev` and `iops_stddev`.
     public var stddev: Double {
         samples > 1 ? (m2 / Double(samples - 1)).squareRoot() : 0
-    }
-
-    /// Pools the samples of `other` as if they had been taken here (same quantity, one population).
-    public mutating func pool(_ other: SampleStat) {
-        guard other.samples > 0 else { return }
-        guard samples > 0 else { self = other; return }
-        let n1 = Double(samples), n2 = Double(other.samples)
-        let delta = other.mean - mean
-        let n = n1 + n2
-        mean = (mean * n1 + other.mean * n2) / n
-        m2 += other.m2 + delta * delta * n1 * n2 / n
-        samples += other.samples
-        min = Swift.min(min, other.min)
-        max = Swift.max(max, other.max)
     }
 
     /// Adds the statistics of a concurrent worker: fio's `group_reporting` sums bw/iops stats

@@ -181,11 +181,11 @@ public struct WorkerStats: Sendable {
     /// Adds a worker that ran alongside this one (a `numjobs` clone or a job of the same
     /// `group_reporting` group), as fio's `sum_thread_stats` does: counts and latencies add,
     /// runtimes take the longest, CPU times add (so CPU % is the group average), bw/iops
-    /// sample statistics add up unless `rateSamples` says to pool them.
-    public mutating func merge(_ other: WorkerStats, rateSamples: RateSampleMerge = .summed) {
-        read.merge(other.read, rateSamples: rateSamples)
-        write.merge(other.write, rateSamples: rateSamples)
-        trim.merge(other.trim, rateSamples: rateSamples)
+    /// sample statistics add up.
+    public mutating func merge(_ other: WorkerStats) {
+        read.merge(other.read)
+        write.merge(other.write)
+        trim.merge(other.trim)
         sync.merge(other.sync)
         syncErrors &+= other.syncErrors
         depth.merge(other.depth)
@@ -197,9 +197,9 @@ public struct WorkerStats: Sendable {
     }
 
     /// All of `workers` merged into one (nil when empty).
-    public static func merged(_ workers: [WorkerStats], rateSamples: RateSampleMerge = .summed) -> WorkerStats? {
+    public static func merged(_ workers: [WorkerStats]) -> WorkerStats? {
         guard var first = workers.first else { return nil }
-        for w in workers.dropFirst() { first.merge(w, rateSamples: rateSamples) }
+        for w in workers.dropFirst() { first.merge(w) }
         return first
     }
 }

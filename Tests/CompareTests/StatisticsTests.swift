@@ -134,14 +134,14 @@ struct SampleStream {
         for id in ["read.iops", "read.clat_p99", "cpu_per_io"] {
             let outcome = try #require(DiffAnalysis.compare(metric: id, baseline: values, candidate: values, options: DiffOptions()))
             #expect(outcome.verdict == .noChange, "\(id)")
-            #expect(outcome.row.shift == 0)
-            #expect(outcome.row.changePercent == 0)
-            #expect(try #require(outcome.row.lowerPercent) < 0 && (outcome.row.upperPercent ?? 0) > 0, "the interval straddles 0")
+            #expect(outcome.shift == 0)
+            #expect(outcome.changePercent == 0)
+            #expect(try #require(outcome.lowerPercent) < 0 && (outcome.upperPercent ?? 0) > 0, "the interval straddles 0")
         }
         let constant = [7.0, 7, 7]
         let flat = try #require(DiffAnalysis.compare(metric: "read.iops", baseline: constant, candidate: constant, options: DiffOptions()))
         #expect(flat.verdict == .noChange)
-        #expect(flat.row.lowerPercent == 0 && flat.row.upperPercent == 0)
+        #expect(flat.lowerPercent == 0 && flat.upperPercent == 0)
     }
 
     @Test func slowerIOPSAreARegressionWithTheRightSignAndASensibleInterval() throws {
@@ -149,17 +149,17 @@ struct SampleStream {
         let candidate = baseline.map { $0 * 0.8 }   // 20 % fewer IOPS
         let outcome = try #require(DiffAnalysis.compare(metric: "read.iops", baseline: baseline, candidate: candidate, options: DiffOptions()))
         #expect(outcome.verdict == .regression)
-        let change = try #require(outcome.row.changePercent), lo = try #require(outcome.row.lowerPercent), hi = try #require(outcome.row.upperPercent)
+        let change = try #require(outcome.changePercent), lo = try #require(outcome.lowerPercent), hi = try #require(outcome.upperPercent)
         #expect(abs(change - -20) < 0.5)
         #expect(lo <= change && change <= hi)
         #expect(lo > -25 && hi < -15, "interval [\(lo), \(hi)] should hug −20 %")
-        #expect(try #require(outcome.row.p) < 0.01)
-        #expect(outcome.row.confidence ?? 0 >= 0.95)
+        #expect(try #require(outcome.p) < 0.01)
+        #expect(outcome.confidence ?? 0 >= 0.95)
 
         // The same shift the other way is an improvement.
         let better = try #require(DiffAnalysis.compare(metric: "read.iops", baseline: candidate, candidate: baseline, options: DiffOptions()))
         #expect(better.verdict == .improvement)
-        #expect(try #require(better.row.changePercent) > 20)
+        #expect(try #require(better.changePercent) > 20)
     }
 
     @Test func higherLatencyIsARegressionAndLowerAnImprovement() throws {
@@ -167,7 +167,7 @@ struct SampleStream {
         let slower = baseline.map { $0 * 1.3 }
         let up = try #require(DiffAnalysis.compare(metric: "write.clat_p99", baseline: baseline, candidate: slower, options: DiffOptions()))
         #expect(up.verdict == .regression)
-        #expect(try #require(up.row.changePercent) > 25)
+        #expect(try #require(up.changePercent) > 25)
         let down = try #require(DiffAnalysis.compare(metric: "write.clat_p99", baseline: slower, candidate: baseline, options: DiffOptions()))
         #expect(down.verdict == .improvement)
     }
@@ -193,7 +193,7 @@ struct SampleStream {
     @Test func singleRunsCompareValuesAgainstTheThresholdOnly() throws {
         let worse = try #require(DiffAnalysis.compare(metric: "read.iops", baseline: [1000], candidate: [900], options: DiffOptions()))
         #expect(worse.verdict == .regression)
-        #expect(worse.row.p == nil)
+        #expect(worse.p == nil)
         #expect(worse.reason.contains("no statistics possible"))
         let small = try #require(DiffAnalysis.compare(metric: "read.iops", baseline: [1000], candidate: [970], options: DiffOptions()))
         #expect(small.verdict == .noChange)
@@ -221,7 +221,7 @@ struct SampleStream {
     @Test func countsWithoutADirectionAreChangedNeverRegressed() throws {
         let outcome = try #require(DiffAnalysis.compare(metric: "zfs.direct", baseline: [0, 0, 0], candidate: [500, 510, 505], options: DiffOptions()))
         #expect(outcome.verdict == .changed)
-        #expect(outcome.row.changePercent == nil, "no percentage of a zero baseline")
+        #expect(outcome.changePercent == nil, "no percentage of a zero baseline")
     }
 }
 

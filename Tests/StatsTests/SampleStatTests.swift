@@ -14,16 +14,6 @@ struct SampleStatTests {
         #expect(abs(s.stddev - dev) < 1e-9)
     }
 
-    @Test func poolingEqualsAddingAllSamples() {
-        var a = SampleStat(), b = SampleStat(), all = SampleStat()
-        for v: UInt64 in [10, 20, 30, 45] { a.add(v); all.add(v) }
-        for v: UInt64 in [5, 100, 7] { b.add(v); all.add(v) }
-        a.pool(b)
-        #expect(a.samples == all.samples && a.min == all.min && a.max == all.max)
-        #expect(abs(a.mean - all.mean) < 1e-12)
-        #expect(abs(a.stddev - all.stddev) < 1e-9)
-    }
-
     @Test func concurrentWorkersAddUpAsFioGroupReportingDoes() {
         var a = SampleStat(), b = SampleStat()
         for v: UInt64 in [100, 200] { a.add(v) }

@@ -40,9 +40,10 @@ public struct DirectionResult: Sendable, Equatable, Codable {
         case slat = "slat_ns", clat = "clat_ns", lat = "lat_ns"
         case bwMin = "bw_min", bwMax = "bw_max", bwAgg = "bw_agg", bwMean = "bw_mean", bwDev = "bw_dev", bwSamples = "bw_samples"
         case iopsMin = "iops_min", iopsMax = "iops_max", iopsMean = "iops_mean", iopsStddev = "iops_stddev", iopsSamples = "iops_samples"
-        // fio before 3.0: microseconds, and io_bytes in KiB.
-        case oldSlat = "slat", oldClat = "clat", oldLat = "lat"
     }
+
+    /// fio before 3.0 wrote latencies in microseconds under these keys; read, never written.
+    enum LegacyKeys: String, CodingKey { case slat, clat, lat }
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -62,45 +63,19 @@ public struct DirectionResult: Sendable, Equatable, Codable {
         totalIOs = c.uint(.totalIOs)
         shortIOs = c.uint(.shortIOs)
         dropIOs = c.uint(.dropIOs)
-        func latency(_ ns: CodingKeys, _ us: CodingKeys) -> LatencySummary {
+        let legacy = try decoder.container(keyedBy: LegacyKeys.self)
+        func latency(_ ns: CodingKeys, _ us: LegacyKeys) -> LatencySummary {
             if let v = try? c.decodeIfPresent(LatencySummary.self, forKey: ns) { return v }
-            if let v = try? c.decodeIfPresent(LatencySummary.self, forKey: us) { return v.scaledFromMicroseconds() }
+            if let v = try? legacy.decodeIfPresent(LatencySummary.self, forKey: us) { return v.scaledFromMicroseconds() }
             return LatencySummary()
         }
-        slat = latency(.slat, .oldSlat)
-        clat = latency(.clat, .oldClat)
-        lat = latency(.lat, .oldLat)
+        slat = latency(.slat, .slat)
+        clat = latency(.clat, .clat)
+        lat = latency(.lat, .lat)
         bwMin = c.uint(.bwMin); bwMax = c.uint(.bwMax); bwAgg = c.double(.bwAgg)
         bwMean = c.double(.bwMean); bwDev = c.double(.bwDev); bwSamples = c.uint(.bwSamples)
         iopsMin = c.uint(.iopsMin); iopsMax = c.uint(.iopsMax); iopsMean = c.double(.iopsMean)
         iopsStddev = c.double(.iopsStddev); iopsSamples = c.uint(.iopsSamples)
-    }
-
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(ioBytes, forKey: .ioBytes)
-        try c.encode(ioKBytes, forKey: .ioKBytes)
-        try c.encode(bwBytes, forKey: .bwBytes)
-        try c.encode(bw, forKey: .bw)
-        try c.encode(iops, forKey: .iops)
-        try c.encode(runtime, forKey: .runtime)
-        try c.encode(totalIOs, forKey: .totalIOs)
-        try c.encode(shortIOs, forKey: .shortIOs)
-        try c.encode(dropIOs, forKey: .dropIOs)
-        try c.encode(slat, forKey: .slat)
-        try c.encode(clat, forKey: .clat)
-        try c.encode(lat, forKey: .lat)
-        try c.encode(bwMin, forKey: .bwMin)
-        try c.encode(bwMax, forKey: .bwMax)
-        try c.encode(bwAgg, forKey: .bwAgg)
-        try c.encode(bwMean, forKey: .bwMean)
-        try c.encode(bwDev, forKey: .bwDev)
-        try c.encode(bwSamples, forKey: .bwSamples)
-        try c.encode(iopsMin, forKey: .iopsMin)
-        try c.encode(iopsMax, forKey: .iopsMax)
-        try c.encode(iopsMean, forKey: .iopsMean)
-        try c.encode(iopsStddev, forKey: .iopsStddev)
-        try c.encode(iopsSamples, forKey: .iopsSamples)
     }
 }
 
@@ -119,11 +94,5 @@ public struct SyncResult: Sendable, Equatable, Codable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         totalIOs = c.uint(.totalIOs)
         lat = (try? c.decodeIfPresent(LatencySummary.self, forKey: .lat)) ?? LatencySummary()
-    }
-
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(totalIOs, forKey: .totalIOs)
-        try c.encode(lat, forKey: .lat)
     }
 }

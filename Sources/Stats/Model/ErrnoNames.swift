@@ -23,4 +23,7 @@ public enum ErrnoNames {
         guard let p = strerror(errno) else { return name(errno) }
         return String(cString: p)
     }
+
+    /// Name and strerror(3) text, as error messages show an errno: "EINVAL (Invalid argument)".
+    public static func describe(_ errno: Int32) -> String { "\(name(errno)) (\(message(errno)))" }
 }

@@ -171,19 +171,4 @@ public struct DiskUtil: Sendable, Equatable, Codable {
         readTicks = c.uint(.readTicks); writeTicks = c.uint(.writeTicks)
         inQueue = c.uint(.inQueue); util = c.double(.util)
     }
-
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(name, forKey: .name)
-        try c.encode(readIOs, forKey: .readIOs)
-        try c.encode(writeIOs, forKey: .writeIOs)
-        try c.encodeIfPresent(readSectors, forKey: .readSectors)
-        try c.encodeIfPresent(writeSectors, forKey: .writeSectors)
-        try c.encode(readMerges, forKey: .readMerges)
-        try c.encode(writeMerges, forKey: .writeMerges)
-        try c.encode(readTicks, forKey: .readTicks)
-        try c.encode(writeTicks, forKey: .writeTicks)
-        try c.encode(inQueue, forKey: .inQueue)
-        try c.encode(util, forKey: .util)
-    }
 }

@@ -76,7 +76,8 @@ public struct VerifyKindCounts: Sendable, Equatable, Codable {
 
     public init() {}
 
-    static let names = ["torn", "stale", "misdirected", "not-written", "header-corrupt", "foreign", "pattern-mismatch", "short-read"]
+    /// The kinds, as `VerifyOutcome.kind` names them, in this struct's (and the JSON's) order.
+    public static let names = ["torn", "stale", "misdirected", "not-written", "header-corrupt", "foreign", "pattern-mismatch", "short-read"]
 
     private var all: [UInt64] { [torn, stale, misdirected, notWritten, headerCorrupt, foreign, patternMismatch, shortRead] }
 
