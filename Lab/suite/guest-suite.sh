@@ -37,8 +37,6 @@ elapsed() { awk -v a="$1" -v b="$(up)" 'BEGIN { printf "%.1f", b - a }'; }
 props() { zfs get -Hp -o property,value,source direct,recordsize "$1" >"$2"; }
 # case_dir CASE: the case's evidence folder, in $dir
 case_dir() { dir=$CASES/$1; mkdir -p "$dir"; }
-# diobench_in DIR ARGS...: diobench with its JSON results and stderr kept in DIR
-diobench_in() { local d=$1; shift; "$DIOBENCH" "$@" --output-format=json --output "$d/result.json" 2>"$d/stderr.txt"; }
 
 # run CASE DIOBENCH-ARGS...: one diobench run in the foreground, evidence in cases/CASE
 run() {
@@ -47,7 +45,7 @@ run() {
     mkdir -p "$dir"
     t0=$(up)
     say "case $name: diobench $*"
-    diobench_in "$dir" "$@"
+    "$DIOBENCH" "$@" --output-format=json --output "$dir/result.json" 2>"$dir/stderr.txt"
     echo $? >"$dir/status"
     took=$(elapsed "$t0")
     timing "$name" "$took"
@@ -55,10 +53,10 @@ run() {
 }
 
 # background JOB [DATASET]: diobench runs suite/JOB in the background with evidence in $dir; sets
-# $pid and $t0. DATASET reaches the job file as ${DATASET}.
+# $pid (diobench's own: the cases signal it) and $t0. DATASET reaches the job file as ${DATASET}.
 background() {
     t0=$(up)
-    DATASET=${2:-} diobench_in "$dir" run "$SHARE/suite/$1" &
+    DATASET=${2:-} "$DIOBENCH" run "$SHARE/suite/$1" --output-format=json --output "$dir/result.json" 2>"$dir/stderr.txt" &
     pid=$!
 }
 
