@@ -127,9 +127,8 @@ public struct JobSpec: Codable, Sendable, Equatable {
     // Files.
     /// Explicit `filename=` entries (already split on `:`, `\:` unescaped). Empty: fio's `name.jobnum.filenum` names.
     public var filenames: [String] = []
-    /// The first entry of `directory=` (the one fio uses with explicit filenames).
-    public var directory: String?
-    /// All `directory=` entries (`:`-separated, `\:` unescaped); numjobs clones with generated names take turns.
+    /// All `directory=` entries (`:`-separated, `\:` unescaped); numjobs clones with generated names take turns,
+    /// explicit filenames use the first (as fio does).
     public var directories: [String] = []
     public var nrfiles: Int = 1
     /// Total bytes over all files of this job; nil means "the size of the existing files or devices".

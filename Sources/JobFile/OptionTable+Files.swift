@@ -18,7 +18,7 @@ extension OptionTable {
               render: { $0.filenames.isEmpty ? .unset : .value(ValueFormat.colonList($0.filenames)) }),
         .make("directory", ColonListKind(), default: "", .files,
               help: "Directory for the job's files; several separated by ':' are shared out among numjobs clones",
-              set: { $0.directories = $1; $0.directory = $1.first },
+              set: { $0.directories = $1 },
               render: { $0.directories.isEmpty ? .unset : .value(ValueFormat.colonList($0.directories)) }),
         .make("nrfiles", aliases: ["nr_files"], IntKind(1...1_000_000), default: "1", .files,
               help: "Number of files per job; size is split among them (ignored when filename lists files)",

@@ -39,10 +39,10 @@ public func planWorkers(for spec: JobSpec, jobIndex: Int, probe: (String) -> Exi
         let paths: [String]
         if spec.filenames.isEmpty {
             // Clones with generated names take turns over the `directory=` list, as fio does.
-            let directory = spec.directories.isEmpty ? spec.directory : spec.directories[clone % spec.directories.count]
+            let directory = spec.directories.isEmpty ? nil : spec.directories[clone % spec.directories.count]
             paths = (0..<spec.nrfiles).map { join(directory, "\(spec.name).\(clone).\($0)") }
         } else {
-            paths = spec.filenames.map { $0.hasPrefix("/") ? $0 : join(spec.directory, $0) }
+            paths = spec.filenames.map { $0.hasPrefix("/") ? $0 : join(spec.directories.first, $0) }
         }
         var files: [PlannedFile] = []
         for path in paths {

@@ -130,7 +130,6 @@ struct JobPreparer {
         job.loopDevice = device
         job.undoTokens.append(undo.push("detach \(device.path) (backing \(options.backingFile))") { try device.detach() })
         job.spec.filenames = [device.path]
-        job.spec.directory = nil
         if !backingExists { _ = WriteGuardOwnerMark.mark(path: options.backingFile) }
         job.extensions.loop = Stats.LoopDeviceReport(device.report)
         for warning in device.report.warnings { log("job '\(job.spec.name)': \(device.path): \(warning)") }

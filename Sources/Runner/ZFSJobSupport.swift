@@ -110,7 +110,7 @@ final class ZFSJobSupport {
             dataset = try ZFSDatasetLocator.dataset(containing: Self.intendedTargetPath(job.spec))
         }
         let properties = try ZFSDatasetProperties(dataset: dataset, tools: tools)
-        if options.dataset != nil || options.scratchPool != nil, job.spec.directory == nil, job.spec.directories.isEmpty {
+        if options.dataset != nil || options.scratchPool != nil, job.spec.directories.isEmpty {
             let mountpoint = try properties.get(["mountpoint"])["mountpoint"]?.value ?? "none"
             guard mountpoint.hasPrefix("/") else { throw ZFSJobError.datasetNotMounted(dataset: dataset, mountpoint: mountpoint) }
             useDirectory(mountpoint, for: job)
@@ -245,9 +245,9 @@ final class ZFSJobSupport {
     // MARK: - paths
 
     /// diobench picked the directory (the dataset's mountpoint, or the fallback without ZFS):
-    /// relative file names and a relative loop_backing go there.
+    /// relative and generated file names and a relative loop_backing all go there.
     private func useDirectory(_ directory: String, for job: PreparedJob) {
-        job.spec.directory = directory
+        job.spec.directories = [directory]
         if var loop = job.spec.loop, !loop.backingFile.hasPrefix("/") {
             loop.backingFile = (directory as NSString).appendingPathComponent(loop.backingFile)
             job.spec.loop = loop
@@ -260,7 +260,7 @@ final class ZFSJobSupport {
         let cwd = FileManager.default.currentDirectoryPath
         func absolute(_ path: String) -> String { path.hasPrefix("/") ? path : (cwd as NSString).appendingPathComponent(path) }
         if let loop = spec.loop { return absolute(loop.backingFile) }
-        let directory = spec.directories.first ?? spec.directory
+        let directory = spec.directories.first
         let name = spec.filenames.first ?? "\(spec.name).0.0"
         if name.hasPrefix("/") { return name }
         return absolute(directory.map { ($0 as NSString).appendingPathComponent(name) } ?? name)

@@ -189,6 +189,26 @@ struct ZFSJobTests {
         #expect(log.contains { $0.contains("ZFS is not available here") && $0.contains("without its ZFS parts") && $0.contains("diobench lab run") })
     }
 
+    @Test("zfs_fallback_directory wins over the job's directory= for generated file names too")
+    func fallbackTakesGeneratedNames() throws {
+        let dir = try WorkDirectory()
+        let here = dir.path + "/fallback", own = dir.path + "/own"
+        for path in [here, own] { try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true) }
+        let job = """
+            [gen]
+            directory=\(own)
+            size=1m
+            bs=128k
+            rw=write
+            zfs_direct=always
+            zfs_fallback_directory=\(here)
+            """
+        let (outcome, _) = try run(job, in: dir, sysfs: dir.path + "/no-such-sysfs")
+        #expect(outcome.exitStatus == 0)
+        #expect(try #require(outcome.result.jobs.first).diobench?.targets?.first?.path == here + "/gen.0.0")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: own).isEmpty)
+    }
+
     static let canWriteKmsg = getuid() == 0 && access("/dev/kmsg", R_OK | W_OK) == 0
 
     @Test("the kernel watch puts kernel events of the job in its results and fails it; injected lines only when asked",
