@@ -30,7 +30,7 @@ let package = Package(
         // I/O engines (psync, sync, null, io_uring) and aligned buffers. Knows no job syntax.
         .target(
             name: "Engines",
-            dependencies: ["CLiburing", .product(name: "SystemPackage", package: "swift-system")],
+            dependencies: ["CLiburing", "Targets", .product(name: "SystemPackage", package: "swift-system")],
             swiftSettings: hotPath
         ),
         // Files, block devices, loop devices, statx/statfs, mountinfo, kernel log.

@@ -14,24 +14,6 @@ public struct EngineError: Error, CustomStringConvertible, Sendable, Equatable {
     public var description: String { message }
 }
 
-/// "EINVAL (Invalid argument)": the symbolic name users grep for, plus libc's text.
-func describeErrno(_ code: Int32) -> String {
-    let text = String(cString: strerror(code))
-    if let name = errnoSymbol(code) { return "\(name) (\(text))" }
-    return "errno \(code) (\(text))"
-}
-
-/// glibc ≥ 2.32 has strerrorname_np, but Swift's Glibc module hides it (_GNU_SOURCE); look it up once.
-private let strerrornameNP: (@convention(c) (Int32) -> UnsafePointer<CChar>?)? = {
-    guard let symbol = dlsym(nil, "strerrorname_np") else { return nil }
-    return unsafeBitCast(symbol, to: (@convention(c) (Int32) -> UnsafePointer<CChar>?).self)
-}()
-
-func errnoSymbol(_ code: Int32) -> String? {
-    guard let lookup = strerrornameNP, let name = lookup(code) else { return nil }
-    return String(cString: name)
-}
-
 /// The path behind an fd, for messages ("/tmp/x (fd 7)"); "fd 7" when /proc can't tell.
 func describeFD(_ fd: Int32) -> String {
     guard let path = readLink("/proc/self/fd/\(fd)") else { return "fd \(fd)" }

@@ -129,8 +129,8 @@ extension DirectIOAlignment {
     }
 }
 
-/// "EINVAL (Invalid argument)".
-func errnoDescription(_ code: Int32) -> String {
+/// "EINVAL (Invalid argument)": the symbolic name users grep for, plus libc's text (Engines uses it too).
+package func errnoDescription(_ code: Int32) -> String {
     let text = String(cString: strerror(code))
     if let lookup = glibcStrerrorname, let name = lookup(code) { return "\(String(cString: name)) (\(text))" }
     return "errno \(code) (\(text))"

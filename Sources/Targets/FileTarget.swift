@@ -311,11 +311,11 @@ public enum FileTarget {
 }
 
 /// O_DIRECT from the kernel's uapi <asm/fcntl.h>: Swift's Glibc module only has it under _GNU_SOURCE,
-/// and its value differs between architectures. (Engines keeps its own copy: it does not depend on Targets.)
+/// and its value differs between architectures. (Engines uses it too.)
 #if arch(x86_64) || arch(i386)
-let openFlagDirect: Int32 = 0o40000
+package let openFlagDirect: Int32 = 0o40000
 #elseif arch(arm64) || arch(arm)
-let openFlagDirect: Int32 = 0o200000
+package let openFlagDirect: Int32 = 0o200000
 #else
 #error("openFlagDirect: add this architecture's value from <asm/fcntl.h>")
 #endif
