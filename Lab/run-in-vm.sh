@@ -25,7 +25,10 @@
 # SCRIPT is a host file; it is copied into the VM and run as root with bash
 # (or directly via its #! line if executable). Exit status: the script's status;
 # 124 on timeout; 125 if the VM ended without reporting a status (crash,
-# panic, boot failure).
+# panic, boot failure). A boot that dies before SCRIPT starts is retried, up
+# to $ZFSVM_BOOTS boots in all (default 3); each failed boot's kernel console
+# is printed (and kept as FILE.bootN.log with -l), and "$SHARE/lab-boots.txt"
+# lists them.
 set -euo pipefail
 
 SELF_DIR=$(cd "$(dirname "$0")" && pwd)
@@ -98,8 +101,6 @@ chmod 0755 "$RUN/ctl/script"
 } >"$RUN/ctl/run.sh"
 # a script without #! is run by bash
 head -c2 "$SCRIPT" | grep -q '^#!' || sed -i 's|^exec /mnt/ctl/script|exec /bin/bash /mnt/ctl/script|' "$RUN/ctl/run.sh"
-: >"$RUN/console.log"
-: >"$RUN/output.log"
 
 # --- accelerator ----------------------------------------------------------
 kvm_works() {
@@ -139,13 +140,21 @@ QEMU_DISKS=(
 )
 i=0
 for size in "${DISKS[@]}"; do
-    truncate -s "$size" "$RUN/scratch$i.img"
     QEMU_DISKS+=(
         -drive "file=$RUN/scratch$i.img,if=none,id=d$i,format=raw,cache=unsafe,discard=unmap"
         -device "virtio-blk-pci,drive=d$i,serial=scratch$i"
     )
     i=$((i + 1))
 done
+# fresh sparse scratch disks, for every boot
+make_scratch_disks() {
+    local i=0 size
+    for size in "${DISKS[@]}"; do
+        rm -f "$RUN/scratch$i.img"
+        truncate -s "$size" "$RUN/scratch$i.img"
+        i=$((i + 1))
+    done
+}
 QEMU_SHARES=(-virtfs "local,path=$RUN/ctl,mount_tag=ctl,security_model=none")
 if [ -n "$SHARE" ]; then
     [ -d "$SHARE" ] || { echo "share dir $SHARE does not exist" >&2; exit 2; }
@@ -160,41 +169,81 @@ APPEND+=" panic=-1 quiet loglevel=4 net.ifnames=0 mitigations=off"
 APPEND+=" ${ZFSVM_APPEND:-}"
 
 # --- run ------------------------------------------------------------------
-T0=$(date +%s.%N)
-qemu-system-x86_64 \
-    -name zfsvm "${ACCEL_OPTS[@]}" -machine q35 -smp "$CPUS" -m "$MEM" \
-    -nodefaults -no-user-config -display none -no-reboot \
-    -kernel "$IMAGE_DIR/vmlinuz" -initrd "$IMAGE_DIR/initrd.img" -append "$APPEND" \
-    -serial "file:$RUN/console.log" -serial "file:$RUN/output.log" \
-    "${QEMU_DISKS[@]}" "${QEMU_SHARES[@]}" \
-    -device virtio-rng-pci \
-    >"$RUN/qemu.log" 2>&1 &
-QPID=$!
+# One boot: qemu in the background, its serial ports followed, until it ends or
+# the deadline passes. Sets rc to 0 (the VM ended by itself) or 124 (timeout).
+boot_once() {
+    make_scratch_disks
+    : >"$RUN/console.log"
+    : >"$RUN/output.log"
+    rm -f "$RUN/ctl/exit-status"
+    qemu-system-x86_64 \
+        -name zfsvm "${ACCEL_OPTS[@]}" -machine q35 -smp "$CPUS" -m "$MEM" \
+        -nodefaults -no-user-config -display none -no-reboot \
+        -kernel "$IMAGE_DIR/vmlinuz" -initrd "$IMAGE_DIR/initrd.img" -append "$APPEND" \
+        -serial "file:$RUN/console.log" -serial "file:$RUN/output.log" \
+        "${QEMU_DISKS[@]}" "${QEMU_SHARES[@]}" \
+        -device virtio-rng-pci \
+        >"$RUN/qemu.log" 2>&1 &
+    QPID=$!
 
-tail -n +1 -f --pid=$QPID "$RUN/output.log" &
-TAILPID=$!
-if [ $VERBOSE = 1 ]; then
-    tail -n +1 -f --pid=$QPID "$RUN/console.log" >&2 &
-    TAILPID2=$!
-elif [ $QUIET = 0 ]; then
-    # boot progress: vm-init's own lines from the console (uptime, udev, script start/end)
-    echo "run-in-vm: booting ($ACCEL, ${CPUS} CPUs, ${MEM} MiB); the guest's progress follows" >&2
-    tail -n +1 -f --pid=$QPID "$RUN/console.log" | grep --line-buffered -a 'vm-init:' | sed -u 's/^/  [guest] /' >&2 &
-    TAILPID3=$!
-fi
-
-rc=0
-deadline=$((SECONDS + TIMEOUT))
-while kill -0 $QPID 2>/dev/null; do
-    if [ $SECONDS -ge $deadline ]; then
-        echo "run-in-vm: timeout after ${TIMEOUT}s, killing VM" >&2
-        kill $QPID; rc=124; break
+    tail -n +1 -f --pid=$QPID "$RUN/output.log" &
+    TAILPID=$!
+    if [ $VERBOSE = 1 ]; then
+        tail -n +1 -f --pid=$QPID "$RUN/console.log" >&2 &
+        TAILPID2=$!
+    elif [ $QUIET = 0 ]; then
+        # boot progress: vm-init's own lines from the console (uptime, udev, script start/end)
+        echo "run-in-vm: booting ($ACCEL, ${CPUS} CPUs, ${MEM} MiB); the guest's progress follows" >&2
+        tail -n +1 -f --pid=$QPID "$RUN/console.log" | grep --line-buffered -a 'vm-init:' | sed -u 's/^/  [guest] /' >&2 &
+        TAILPID3=$!
     fi
-    sleep 0.5
+
+    rc=0
+    while kill -0 $QPID 2>/dev/null; do
+        if [ $SECONDS -ge $deadline ]; then
+            echo "run-in-vm: timeout after ${TIMEOUT}s, killing VM" >&2
+            kill $QPID; rc=124; break
+        fi
+        sleep 0.5
+    done
+    wait $QPID 2>/dev/null || true
+    QPID=
+    sleep 0.3   # let tail flush
+}
+
+# The kernel's report of what went wrong: from its first BUG/Oops/panic line
+# on (that is where the cause is; a plain tail often shows only the panic).
+console_failure() {
+    local first
+    first=$(grep -a -n -m1 -E 'BUG:|Oops|general protection|WARNING:|Kernel panic|Call Trace' "$RUN/console.log" | cut -d: -f1 || true)
+    if [ -n "$first" ]; then
+        tail -n +"$(( first > 5 ? first - 5 : 1 ))" "$RUN/console.log" | head -n 100
+    else
+        tail -n 60 "$RUN/console.log"
+    fi
+}
+
+# The guest script never started: vm-init logs "running /mnt/ctl/run.sh" first.
+script_started() { grep -a -q 'vm-init: .*running /mnt/ctl/run.sh' "$RUN/console.log"; }
+
+# A boot that dies before the script starts (seen on CI: a kernel panic in an
+# interrupt 3 s into a TCG boot) says nothing about the script, so the VM is
+# booted again, up to BOOTS times in all. A death after the script started is
+# the script's result and is never retried.
+BOOTS=${ZFSVM_BOOTS:-3}
+T0=$(date +%s.%N)
+deadline=$((SECONDS + TIMEOUT))
+boot=1
+while :; do
+    boot_once
+    [ $rc = 0 ] && [ ! -s "$RUN/ctl/exit-status" ] && ! script_started && [ $boot -lt $BOOTS ] || break
+    echo "run-in-vm: boot $boot of at most $BOOTS died before the script started; its kernel console:" >&2
+    console_failure >&2
+    if [ -n "$CONSOLE_LOG" ]; then cp "$RUN/console.log" "${CONSOLE_LOG%.log}.boot$boot.log"; fi
+    if [ -n "$SHARE" ]; then echo "boot $boot died before the script started" >>"$SHARE/lab-boots.txt"; fi
+    boot=$((boot + 1))
+    echo "run-in-vm: booting again (boot $boot)" >&2
 done
-wait $QPID 2>/dev/null || true
-QPID=
-sleep 0.3   # let tail flush
 T1=$(date +%s.%N)
 
 # keep the summary line off the script's last line when that lacks a newline
@@ -205,11 +254,11 @@ if [ $rc = 0 ]; then
         rc=$(cat "$RUN/ctl/exit-status")
     else
         rc=125
-        echo "run-in-vm: VM ended without an exit status; qemu log and console tail:" >&2
+        echo "run-in-vm: VM ended without an exit status; qemu log and kernel console:" >&2
         cat "$RUN/qemu.log" >&2
-        tail -n 60 "$RUN/console.log" >&2
+        console_failure >&2
     fi
 fi
-awk -v a="$ACCEL" -v t0="$T0" -v t1="$T1" -v rc="$rc" \
-    'BEGIN { printf "run-in-vm: accel=%s wall=%.1fs status=%s\n", a, t1 - t0, rc }' >&2
+awk -v a="$ACCEL" -v t0="$T0" -v t1="$T1" -v rc="$rc" -v b="$boot" \
+    'BEGIN { printf "run-in-vm: accel=%s boots=%d wall=%.1fs status=%s\n", a, b, t1 - t0, rc }' >&2
 exit "$rc"

@@ -30,6 +30,8 @@ public struct LabRun {
         /// Guest uptime when the pool was ready and diobench started (boot + modprobe + zpool create).
         public var bootToReadySeconds: Double?
         public var diobenchSeconds: Double?
+        /// Boots that died before the guest script started and were booted again (run-in-vm.sh).
+        public var failedBoots: [String]
     }
 
     public var paths: LabPaths
@@ -65,10 +67,11 @@ public struct LabRun {
         let facts = LabResults.LabFacts(image: LabImage.facts(paths.imageDirectory),
                                         accelerator: Self.accelerator(share, requested: vm.accelerator),
                                         vmWallSeconds: outcome.wallSeconds, bootToReadySeconds: timing["boot_to_ready_s"],
-                                        diobenchSeconds: timing["diobench_s"])
+                                        diobenchSeconds: timing["diobench_s"], failedBoots: outcome.failedBoots)
         let saved = try LabResults.importRuns(from: share.resultsDirectory, into: request.resultsDirectory, facts: facts)
         return Report(status: outcome.status, savedRuns: saved, guestBuildSeconds: buildSeconds, vmWallSeconds: facts.vmWallSeconds,
-                      bootToReadySeconds: facts.bootToReadySeconds, diobenchSeconds: facts.diobenchSeconds)
+                      bootToReadySeconds: facts.bootToReadySeconds, diobenchSeconds: facts.diobenchSeconds,
+                      failedBoots: outcome.failedBoots)
     }
 
     /// What run-in-vm.sh chose ("kvm" or "tcg").
@@ -98,6 +101,8 @@ public enum LabResults {
         public var vmWallSeconds: Double
         public var bootToReadySeconds: Double?
         public var diobenchSeconds: Double?
+        /// Boots that died before the guest script started and were booted again (run-in-vm.sh).
+        public var failedBoots: [String]
     }
 
     public static func importRuns(from guestResults: String, into resultsRoot: String, facts: LabFacts) throws -> [String] {

@@ -13,6 +13,10 @@ public struct LabVM: Sendable {
     public var accelerator = "auto"
     /// Where the guest kernel's console goes (kept for oops hunting); nil: a temporary file.
     public var consoleLog: String?
+    /// Extra words for the guest kernel's command line, after any in ZFSVM_APPEND.
+    public var kernelArguments = ""
+    /// Boots in all when a boot dies before the script starts; nil: run-in-vm.sh's (ZFSVM_BOOTS or 3).
+    public var boots: Int?
 
     public init(paths: LabPaths) { self.paths = paths }
 
@@ -20,6 +24,8 @@ public struct LabVM: Sendable {
         /// The guest script's status; 124: timeout; 125: the VM died without one (panic, boot failure).
         public var status: Int32
         public var wallSeconds: Double
+        /// run-in-vm.sh's lines for boots that died before the script started (each then booted again).
+        public var failedBoots: [String]
     }
 
     /// Throws before booting when qemu or the image is missing.
@@ -39,8 +45,17 @@ public struct LabVM: Sendable {
         if let consoleLog { command += ["-l", consoleLog] }
         command.append(script)
         command += arguments
+        let bootsFile = share.directory + "/lab-boots.txt"
+        try? FileManager.default.removeItem(atPath: bootsFile)
         let start = Date()
-        let status = try LabProcess.stream(command)
-        return Outcome(status: status, wallSeconds: Date().timeIntervalSince(start))
+        var environment: [String: String] = [:]
+        if !kernelArguments.isEmpty {
+            environment["ZFSVM_APPEND"] = (ProcessInfo.processInfo.environment["ZFSVM_APPEND"] ?? "") + " " + kernelArguments
+        }
+        if let boots { environment["ZFSVM_BOOTS"] = String(boots) }
+        let status = try LabProcess.stream(command, environment: environment)
+        let wall = Date().timeIntervalSince(start)
+        let failedBoots = ((try? String(contentsOfFile: bootsFile, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
+        return Outcome(status: status, wallSeconds: wall, failedBoots: failedBoots)
     }
 }

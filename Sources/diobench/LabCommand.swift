@@ -137,6 +137,7 @@ struct LabRunCommand: ParsableCommand {
         if let boot = report.bootToReadySeconds { times += " (boot to pool ready \(String(format: "%.1f", boot)) s" }
         if let jobs = report.diobenchSeconds { times += ", jobs \(String(format: "%.1f", jobs)) s)" } else if report.bootToReadySeconds != nil { times += ")" }
         for folder in report.savedRuns { labLog("saved \(folder)") }
+        if !report.failedBoots.isEmpty { times += "; \(report.failedBoots.count) boot(s) died before the guest script started and were retried" }
         labLog(times)
         if report.savedRuns.isEmpty { labLog("no results came back (status \(report.status))") }
         if report.status != 0 { throw ExitCode(report.status) }

@@ -49,6 +49,13 @@ enum LabSuiteRun {
         let timings = (try? String(contentsOfFile: dir + "/cases/timings.txt", encoding: .utf8)) ?? ""
         print("lab suite: guest build \(Int(buildSeconds)) s, VM \(Int(outcome.wallSeconds)) s, status \(outcome.status); seconds per case (guest clock):")
         print(timings.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
+        for line in outcome.failedBoots { print("lab suite: \(line); booted again (its console: \(dir)/console.bootN.log)") }
+        // 124/125: the guest suite never reported (timeout, or the VM died): no case's evidence is whole,
+        // so every test fails with this reason rather than with missing files.
+        guard outcome.status != 124 && outcome.status != 125 else {
+            throw Failure(description: "the lab VM " + (outcome.status == 124 ? "timed out" : "died without the guest suite's status (kernel panic or boot failure)")
+                + " after \(Int(outcome.wallSeconds)) s; its kernel console is in \(dir)/console.log")
+        }
         return Output(share: dir, status: outcome.status, vmSeconds: outcome.wallSeconds)
     }
 }
