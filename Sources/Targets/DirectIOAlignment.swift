@@ -49,6 +49,36 @@ let glibcStatx: StatxFunction? = {
     return unsafeBitCast(symbol, to: StatxFunction.self)
 }()
 
+/// One statx(2) call into a zeroed `struct statx`, asking for `mask`.
+enum StatxCall {
+    enum Answer<T> {
+        case value(T)
+        case failed(errno: Int32)
+        /// glibc has no statx.
+        case unavailable
+    }
+
+    /// `read` gets the filled buffer when the call succeeded.
+    static func run<T>(dirfd: Int32 = AT_FDCWD, path: String, flags: Int32 = 0, mask: UInt32,
+                       _ read: (UnsafeRawPointer) -> T) -> Answer<T> {
+        guard let statx = glibcStatx else { return .unavailable }
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: StatxLayout.structSize, alignment: 8)
+        defer { buffer.deallocate() }
+        buffer.initializeMemory(as: UInt8.self, repeating: 0, count: StatxLayout.structSize)
+        guard statx(dirfd, path, flags, mask, buffer) == 0 else { return .failed(errno: errno) }
+        return .value(read(buffer))
+    }
+
+    /// The field `mask` stands for, read by `read` when the call succeeded and the kernel filled it.
+    static func field<T>(path: String, flags: Int32 = 0, mask: UInt32, _ read: (UnsafeRawPointer) -> T) -> T? {
+        let answer = run(path: path, flags: flags, mask: mask) { buffer -> T? in
+            buffer.load(fromByteOffset: StatxLayout.maskOffset, as: UInt32.self) & mask != 0 ? read(buffer) : nil
+        }
+        if case .value(let value) = answer { return value }
+        return nil
+    }
+}
+
 extension DirectIOAlignment {
     /// Asks statx about `path` (symlinks followed).
     public static func query(path: String) throws(FileTargetError) -> DirectIOAlignment {
@@ -61,17 +91,12 @@ extension DirectIOAlignment {
     }
 
     private static func query(dirfd: Int32, path: String, flags: Int32, described: String) throws(FileTargetError) -> DirectIOAlignment {
-        guard let statx = glibcStatx else { return .notReported }
-        let buffer = UnsafeMutableRawPointer.allocate(byteCount: StatxLayout.structSize, alignment: 8)
-        defer { buffer.deallocate() }
-        buffer.initializeMemory(as: UInt8.self, repeating: 0, count: StatxLayout.structSize)
-        let rc = statx(dirfd, path, flags, StatxLayout.dioAlignMask, buffer)
-        if rc != 0 {
-            let code = errno
-            if code == EOPNOTSUPP { return .unsupported }
-            throw FileTargetError(path: described, operation: "statx(STATX_DIOALIGN)", errno: code)
+        switch StatxCall.run(dirfd: dirfd, path: path, flags: flags, mask: StatxLayout.dioAlignMask, decode) {
+        case .value(let alignment): return alignment
+        case .unavailable: return .notReported
+        case .failed(errno: EOPNOTSUPP): return .unsupported
+        case .failed(let code): throw FileTargetError(path: described, operation: "statx(STATX_DIOALIGN)", errno: code)
         }
-        return decode(buffer)
     }
 
     /// Reads the fields from a raw `struct statx`.

@@ -111,13 +111,9 @@ public struct FileSystemInfo: Sendable, Equatable, Codable {
     /// statx's stx_mnt_id: the kernel's own answer to "which mount", exact even when mounts are
     /// stacked on one directory.
     static func mountID(of path: String) -> Int? {
-        guard let statx = glibcStatx else { return nil }
-        let buffer = UnsafeMutableRawPointer.allocate(byteCount: StatxLayout.structSize, alignment: 8)
-        defer { buffer.deallocate() }
-        buffer.initializeMemory(as: UInt8.self, repeating: 0, count: StatxLayout.structSize)
-        guard statx(AT_FDCWD, path, 0, StatxLayout.mountIDMask, buffer) == 0,
-              buffer.load(fromByteOffset: StatxLayout.maskOffset, as: UInt32.self) & StatxLayout.mountIDMask != 0 else { return nil }
-        return Int(buffer.load(fromByteOffset: StatxLayout.mountIDOffset, as: UInt64.self))
+        StatxCall.field(path: path, mask: StatxLayout.mountIDMask) {
+            Int($0.load(fromByteOffset: StatxLayout.mountIDOffset, as: UInt64.self))
+        }
     }
 
     /// The mounts this process sees.

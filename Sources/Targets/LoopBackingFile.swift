@@ -112,15 +112,10 @@ enum LoopFileFacts {
 
     /// STATX_BTIME of `path` (not following a symlink), nil when the file system does not keep it.
     static func birthTime(path: String) -> FileBirthTime? {
-        guard let statx = glibcStatx else { return nil }
-        let buffer = UnsafeMutableRawPointer.allocate(byteCount: StatxLayout.structSize, alignment: 8)
-        defer { buffer.deallocate() }
-        buffer.initializeMemory(as: UInt8.self, repeating: 0, count: StatxLayout.structSize)
-        guard statx(AT_FDCWD, path, StatxLayout.atSymlinkNoFollow, StatxLayout.birthTimeMask, buffer) == 0,
-              buffer.load(fromByteOffset: StatxLayout.maskOffset, as: UInt32.self) & StatxLayout.birthTimeMask != 0 else { return nil }
-        return FileBirthTime(
-            seconds: buffer.load(fromByteOffset: StatxLayout.birthTimeOffset, as: Int64.self),
-            nanoseconds: buffer.load(fromByteOffset: StatxLayout.birthTimeOffset + 8, as: UInt32.self))
+        StatxCall.field(path: path, flags: StatxLayout.atSymlinkNoFollow, mask: StatxLayout.birthTimeMask) {
+            FileBirthTime(seconds: $0.load(fromByteOffset: StatxLayout.birthTimeOffset, as: Int64.self),
+                          nanoseconds: $0.load(fromByteOffset: StatxLayout.birthTimeOffset + 8, as: UInt32.self))
+        }
     }
 
     /// STATX_DIOALIGN of an open file as the loop report gives it: zeros when the file does not support
