@@ -92,7 +92,7 @@ let package = Package(
         // End to end through the CLI; depends on the executable so `swift test` builds the binary the tests run.
         .testTarget(name: "RunnerTests", dependencies: ["Runner", "JobFile", "Stats", "Report", "Targets", "Verify", "ZFS", "DiobenchTestSupport", "diobench"]),
         // compare, diff and baseline: statistics, matrix, HTML (rendered by Chromium), and the CLI end to end.
-        .testTarget(name: "CompareTests", dependencies: ["Report", "Stats", "JobFile", "diobench"]),
+        .testTarget(name: "CompareTests", dependencies: ["Report", "Stats", "JobFile", "DiobenchTestSupport", "diobench"]),
         // The lab suite: boots the ZFS VM once and checks every ZFS case there. Disabled unless DIOBENCH_LAB=1.
         .testTarget(name: "LabTests", dependencies: ["Lab", "ZFS", "Targets", "Stats"]),
     ]

@@ -1,3 +1,4 @@
+import DiobenchTestSupport
 import Foundation
 import Stats
 import Testing
@@ -187,7 +188,7 @@ let compareDirectRun: Result<(output: ProcessOutput, folder: String), any Error>
     func readsFioJSONProducedByTheInstalledFio() throws {
         let dir = try scratchDirectory("fio-json")
         let job = try writeJob(quickReadJob.replacingOccurrences(of: "[rr]", with: "[rr]\nfilename=fio.bin"), named: "fio.fio", in: dir)
-        let fio = try runProcess(fioPath, ["--output-format=json", "--output=" + dir + "/fio.json", job], in: dir)
+        let fio = try runProgram(fioPath, ["--output-format=json", "--output=" + dir + "/fio.json", job], directory: dir)
         #expect(fio.status == 0, "\(fio.stderr)")
         let side = try ResultLoader.load(dir + "/fio.json", baselinesDirectory: dir)
         #expect(side.runs.count == 1)
@@ -279,7 +280,7 @@ let compareDirectRun: Result<(output: ProcessOutput, folder: String), any Error>
         let job = try writeJob(quickReadJob.replacingOccurrences(of: "runtime=500ms", with: "runtime=2500ms"), named: "p.fio", in: dir)
         func underTerminal(_ args: [String]) throws -> String {
             let command = ([diobenchBinary] + args).map { "'\($0)'" }.joined(separator: " ")
-            let out = try runProcess("/usr/bin/script", ["-qec", command, "/dev/null"], in: dir)
+            let out = try runProgram("/usr/bin/script", ["-qec", command, "/dev/null"], directory: dir)
             #expect(out.status == 0, "\(out.stdout)")
             return out.stdout
         }
@@ -293,7 +294,7 @@ let compareDirectRun: Result<(output: ProcessOutput, folder: String), any Error>
         let quiet = try underTerminal(["run", job, "--no-progress", "--output-format=json", "--output", dir + "/quiet.json"])
         #expect(!quiet.contains("Jobs:"))
 
-        let piped = try diobench(["run", job, "--output-format=json"], in: dir)
+        let piped = try diobench(["run", job, "--output-format=json"], directory: dir)
         #expect(!piped.stderr.contains("Jobs:"))
         #expect(piped.stdout.hasPrefix("{"))
         #expect(try RunResult.decodeFioOutput(Data(piped.stdout.utf8)).jobs.count == 1)
@@ -305,7 +306,7 @@ let compareDirectRun: Result<(output: ProcessOutput, folder: String), any Error>
         #expect(compare.contains("compare: run 2/2: bs=8k"))
         #expect(compare.contains("Jobs: 1 (f=1)"))
         let pipedCompare = try diobench(["compare", job, "--matrix", "bs=4k,8k", "--repeat", "1", "--output-dir", dir + "/cmp2",
-                                         "--output-format", "json"], in: dir)
+                                         "--output-format", "json"], directory: dir)
         #expect(!pipedCompare.stderr.contains("compare: run"))
         #expect(try ResultLoader.readCompare(dir + "/cmp2/compare.json").cells.count == 2)
         #expect(pipedCompare.stdout.hasPrefix("{"))

@@ -1,3 +1,4 @@
+import DiobenchTestSupport
 import Foundation
 import Stats
 import Testing
@@ -138,8 +139,8 @@ struct PictureStats: CustomStringConvertible {
 /// Screenshots `page` with headless Chromium and decodes the PNG (python's zlib; no image library needed).
 func renderAndMeasure(page: String, in dir: String, height: Int = 1800) throws -> PictureStats {
     let png = dir + "/shot.png"
-    let shot = try runProcess(chromiumPath, ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
-                                             "--window-size=1400,\(height)", "--screenshot=\(png)", "file://" + page], in: dir)
+    let shot = try runProgram(chromiumPath, ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+                                             "--window-size=1400,\(height)", "--screenshot=\(png)", "file://" + page], directory: dir)
     guard shot.status == 0, FileManager.default.fileExists(atPath: png) else {
         throw ScriptFailure(message: "chromium failed (\(shot.status)): \(shot.stderr.suffix(500))")
     }

@@ -193,19 +193,11 @@ enum IOUringProbe {
 
 let isRoot = geteuid() == 0
 
-/// Runs a program and returns its exit status and stdout (tests only: losetup, findmnt).
+/// Runs a program and returns its exit status and trimmed stdout (tests only: losetup, findmnt).
 @discardableResult
 func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = FileHandle.nullDevice
-    try process.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+    let result = try runProgram(executable, arguments)
+    return (result.status, result.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
 }
 
 /// A loop device over a scratch file, detached when the value goes away. Only the device this

@@ -1,67 +1,9 @@
+import DiobenchTestSupport
 import Foundation
 import Testing
 
-/// The package root, found from this file's path (tests may run from any directory).
-let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
-
-/// The diobench binary built next to the test bundle (`swift test` builds it with the tests).
-let diobenchBinary: String = {
-    let bundleDir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().path
-    for candidate in [bundleDir + "/diobench", bundleDir + "/../diobench"] where FileManager.default.isExecutableFile(atPath: candidate) {
-        return candidate
-    }
-    return packageRoot + "/.build/debug/diobench"
-}()
-
 let fioPath = "/usr/bin/fio"
 let fioAvailable = FileManager.default.isExecutableFile(atPath: fioPath)
-
-struct ProcessOutput {
-    var status: Int32
-    var stdout: String
-    var stderr: String
-    var timedOut: Bool
-}
-
-/// Runs a program to completion (or kills it after `timeout` seconds) and collects its output.
-func runProgram(_ path: String, _ arguments: [String], directory: String? = nil, timeout: Double = 120,
-                environment: [String: String]? = nil) throws -> ProcessOutput {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: path)
-    process.arguments = arguments
-    if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-    if let environment { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    process.standardInput = FileHandle.nullDevice
-    try process.run()
-    // Drain both pipes while waiting, so a chatty child never blocks on a full pipe.
-    let outData = DataBox(), errData = DataBox()
-    let group = DispatchGroup()
-    group.enter()
-    DispatchQueue.global().async { outData.data = out.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-    group.enter()
-    DispatchQueue.global().async { errData.data = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-    let deadline = Date().addingTimeInterval(timeout)
-    var timedOut = false
-    while process.isRunning {
-        if Date() > deadline { timedOut = true; process.interrupt(); usleep(500_000); if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
-        usleep(10_000)
-    }
-    group.wait()
-    return ProcessOutput(status: process.terminationStatus, stdout: String(decoding: outData.data, as: UTF8.self),
-                         stderr: String(decoding: errData.data, as: UTF8.self), timedOut: timedOut)
-}
-
-/// Filled by one reader thread, read after `group.wait()`.
-private final class DataBox: @unchecked Sendable {
-    var data = Data()
-}
-
-func diobench(_ arguments: [String], directory: String? = nil, timeout: Double = 120) throws -> ProcessOutput {
-    try runProgram(diobenchBinary, arguments, directory: directory, timeout: timeout)
-}
 
 /// A fresh directory on the work disk (not tmpfs: O_DIRECT tests need a real file system), removed afterwards.
 final class WorkDirectory {

@@ -1,5 +1,6 @@
 // cpus_allowed pins real worker threads: read back from /proc while a run is going.
 
+import DiobenchTestSupport
 import Foundation
 import Testing
 

@@ -1,3 +1,4 @@
+import DiobenchTestSupport
 import Foundation
 import Testing
 

@@ -15,28 +15,10 @@ enum TestEnvironment {
         || FileManager.default.isExecutableFile(atPath: "/sbin/mkfs.ext4")
 }
 
-struct CommandResult {
-    var status: Int32
-    var stdout: String
-    var stderr: String
-}
-
+/// Runs a command looked up on PATH (losetup, mkfs, wipefs): `arguments[0]` is its name.
 @discardableResult
-func runCommand(_ arguments: [String]) throws -> CommandResult {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = arguments
-    let out = Pipe()
-    let err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    let errData = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return CommandResult(
-        status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-        stderr: String(decoding: errData, as: UTF8.self))
+func runCommand(_ arguments: [String]) throws -> ProcessOutput {
+    try runProgram(arguments[0], Array(arguments.dropFirst()))
 }
 
 /// A directory under /tmp removed with everything in it.
