@@ -8,6 +8,8 @@ import Testing
 struct LabBootTests {
     /// A VM with no scratch disk and a fresh share; the script's text runs as root in the guest.
     private func boot(script: String, kernelArguments: String, boots: Int) throws -> (LabVM.Outcome, String) {
+        // After the suite's own VM: two TCG guests at once on a 2-core host would slow its timed cases.
+        _ = LabSuiteRun.result
         let paths = try LabPaths.locate()
         let share = try LabShare(parent: paths.guestScratchPath)
         let scriptPath = share.directory + "/script.sh"
