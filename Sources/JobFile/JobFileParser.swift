@@ -56,13 +56,14 @@ public struct JobFileParser: Sendable {
                       overrides: [JobOptionOverride] = []) throws(JobFileError) -> ParsedJobFile {
         var assembler = JobAssembler(system: system, sections: sections, overrides: overrides)
         var sequence = 0
+        let names = paths.map { $0 == JobFileInput.standardInputArgument ? JobFileInput.standardInputName : $0 }
         for (index, path) in paths.enumerated() {
             var reader = JobFileReader(environment: environment, sequenceStart: sequence)
             try reader.read(path: path)
             sequence = reader.nextSequence
-            try assembler.add(reader, fileName: path, stonewallFirstJob: index > 0)
+            try assembler.add(reader, fileName: names[index], stonewallFirstJob: index > 0)
         }
-        return try assembler.finish(fileNames: paths)
+        return try assembler.finish(fileNames: names)
     }
 }
 

@@ -32,8 +32,13 @@ struct JobFileReader {
 
     var nextSequence: Int { sequence }
 
+    /// Reads the job file at `path`, or standard input for `-`.
     mutating func read(path: String) throws(JobFileError) {
-        let text = try Self.contents(of: path, location: JobFileLocation(file: path, line: 0), isInclude: false)
+        if path == JobFileInput.standardInputArgument {
+            try read(text: try JobFileInput.standardInputText(), fileName: JobFileInput.standardInputName)
+            return
+        }
+        let text = try JobFileInput.text(of: path, location: JobFileLocation(file: path, line: 0), isInclude: false)
         try read(text: text, fileName: path)
     }
 
@@ -78,7 +83,7 @@ struct JobFileReader {
                                        message: "include cycle: " + cycle.joined(separator: " -> "),
                                        valid: "remove one of the includes")
                 }
-                let included = try Self.contents(of: path, location: line.location, isInclude: true)
+                let included = try JobFileInput.text(of: path, location: line.location, isInclude: true)
                 files.append(path)
                 try add(text: included, file: path, includeStack: includeStack + [canonical], insideSection: true,
                         isIncluded: true)
@@ -110,16 +115,5 @@ struct JobFileReader {
 
     private static func canonical(_ path: String) -> String {
         URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
-    }
-
-    private static func contents(of path: String, location: JobFileLocation, isInclude: Bool) throws(JobFileError) -> String {
-        do {
-            return try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            let reason = FileManager.default.fileExists(atPath: path) ? "can't be read as UTF-8 text" : "does not exist"
-            throw JobFileError(kind: isInclude ? .include : .unreadable, location: location,
-                               message: isInclude ? "included file '\(path)' \(reason)" : "job file '\(path)' \(reason)",
-                               valid: isInclude ? "include paths are relative to the including file" : nil)
-        }
     }
 }

@@ -20,7 +20,7 @@ struct CompareCommand: ParsableCommand {
               diobench compare job.fio --matrix zfs_direct=disabled,standard,always --matrix ioengine=psync,io_uring
             """)
 
-    @Argument(help: "Job files, in fio's format.")
+    @Argument(help: "Job files, in fio's format; - reads one from standard input.")
     var jobFiles: [String] = []
 
     @Option(name: .customLong("matrix"), help: ArgumentHelp(
@@ -144,7 +144,8 @@ struct CompareCommand: ParsableCommand {
 
     private func outputFolder() throws -> String {
         if let outputDirectory { return outputDirectory }
-        let stem = ((jobFiles[0] as NSString).lastPathComponent as NSString).deletingPathExtension
+        let stem = jobFiles[0] == JobFileInput.standardInputArgument
+            ? "stdin" : ((jobFiles[0] as NSString).lastPathComponent as NSString).deletingPathExtension
         return SavedRun.newFolderPath(under: resultsDirectory, name: stem)
     }
 }

@@ -113,6 +113,9 @@ struct LabRunCommand: ParsableCommand {
 
     mutating func run() throws {
         guard !jobFiles.isEmpty else { throw ValidationError("no job file given (try `diobench lab run Jobs/zfs-direct-settings.fio`)") }
+        guard !jobFiles.contains(JobFileInput.standardInputArgument) else {
+            throw ValidationError("lab run copies its job files into the VM, so it needs them on disk: save standard input to a file and name that instead of '-'")
+        }
         forwardSignalsToLabChild()
         // Parse here first: a job-file error costs no boot, and the includes to copy are known.
         let parsed = try parseJobFiles(jobFiles, sections: sections)

@@ -11,7 +11,7 @@ struct RunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Run fio job files.")
 
-    @Argument(help: "Job files, in fio's format.")
+    @Argument(help: "Job files, in fio's format; - reads one from standard input.")
     var jobFiles: [String] = []
 
     @Option(name: .customLong("output-format"),

@@ -35,12 +35,17 @@ enum SavedRun {
         return folder
     }
 
-    /// Copies of the job files as written, in `<folder>/job-files/` (best effort: the results matter more).
+    /// Copies of the job files as written, in `<folder>/job-files/` (best effort: the results matter more);
+    /// a job file read from standard input is saved as `stdin.fio`.
     static func copyJobFiles(_ files: [String], into folder: String) {
         let copies = folder + "/job-files"
         try? FileManager.default.createDirectory(atPath: copies, withIntermediateDirectories: true)
         for file in files {
-            try? FileManager.default.copyItem(atPath: file, toPath: copies + "/" + (file as NSString).lastPathComponent)
+            if file == JobFileInput.standardInputName, let text = try? JobFileInput.standardInputText() {
+                try? Data(text.utf8).write(to: URL(fileURLWithPath: copies + "/stdin.fio"))
+            } else {
+                try? FileManager.default.copyItem(atPath: file, toPath: copies + "/" + (file as NSString).lastPathComponent)
+            }
         }
     }
 }

@@ -25,9 +25,10 @@ public struct ProcessOutput: Sendable {
 }
 
 /// Runs a program to completion (or interrupts, then kills, it after `timeout` seconds) with pipes for
-/// stdout and stderr, so neither is a terminal. A `program` without a slash is looked up on PATH.
+/// stdout and stderr, so neither is a terminal; `input` (if any) is its standard input, else /dev/null.
+/// A `program` without a slash is looked up on PATH.
 public func runProgram(_ program: String, _ arguments: [String], directory: String = packageRoot, timeout: Double = 120,
-                       environment: [String: String]? = nil) throws -> ProcessOutput {
+                       environment: [String: String]? = nil, input: String? = nil) throws -> ProcessOutput {
     let process = Process()
     if program.contains("/") {
         process.executableURL = URL(fileURLWithPath: program)
@@ -41,8 +42,14 @@ public func runProgram(_ program: String, _ arguments: [String], directory: Stri
     let out = Pipe(), err = Pipe()
     process.standardOutput = out
     process.standardError = err
-    process.standardInput = FileHandle.nullDevice
+    let stdin = Pipe()
+    process.standardInput = input == nil ? FileHandle.nullDevice : stdin
     try process.run()
+    if let input {
+        // A writer thread, so an input bigger than the pipe cannot block us while the child blocks on output.
+        let handle = stdin.fileHandleForWriting
+        DispatchQueue.global().async { handle.write(Data(input.utf8)); try? handle.close() }
+    }
     // Drain both pipes while waiting, so a chatty child never blocks on a full pipe.
     let outData = DataBox(), errData = DataBox()
     let group = DispatchGroup()
@@ -67,8 +74,9 @@ public func runProgram(_ program: String, _ arguments: [String], directory: Stri
 }
 
 /// Runs the diobench under test.
-public func diobench(_ arguments: [String], directory: String = packageRoot, timeout: Double = 120) throws -> ProcessOutput {
-    try runProgram(diobenchBinary, arguments, directory: directory, timeout: timeout)
+public func diobench(_ arguments: [String], directory: String = packageRoot, timeout: Double = 120,
+                     input: String? = nil) throws -> ProcessOutput {
+    try runProgram(diobenchBinary, arguments, directory: directory, timeout: timeout, input: input)
 }
 
 /// Filled by one reader thread, read after `group.wait()`.
