@@ -4,8 +4,8 @@ import Glibc
 #endif
 
 /// Where job-file text comes from: a path, or `-` for standard input as in fio (`fio - <<EOF`).
-/// Files are read with read(2) to their end, so pipes, `/dev/stdin` and `<(…)` work as well as
-/// regular files; a size cap stops `include /dev/zero` from reading forever.
+/// Files are read with read(2) to their end, so `/dev/stdin` and `<(…)` work on the command line as
+/// well as regular files; includes must be regular files, and a size cap stops `/dev/zero`.
 public enum JobFileInput {
     /// The command-line name for standard input.
     public static let standardInputArgument = "-"
@@ -43,6 +43,10 @@ public enum JobFileInput {
             throw failure(errno == ENOENT ? "does not exist" : "can't be read: \(String(cString: strerror(errno)))")
         }
         if info.st_mode & S_IFMT == S_IFDIR { throw failure("is a directory", valid: "name a job file, not a directory") }
+        // A pipe or device as an include could block or never end; on the command line it is the user's choice.
+        if isInclude && info.st_mode & S_IFMT != S_IFREG {
+            throw failure("is not a regular file", valid: "include a job file (a text file of options)")
+        }
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw failure("can't be read: \(String(cString: strerror(errno)))") }
         defer { close(fd) }

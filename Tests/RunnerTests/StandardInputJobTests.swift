@@ -49,14 +49,17 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: dir.path + "/cmp/job-files/stdin.fio"))
     }
 
-    @Test("a directory, or an include of a device that never ends, is refused with the reason")
+    @Test("a directory, a device that never ends, or an include that is not a regular file is refused with the reason")
     func nonFilesAreRefused() throws {
         let dir = try WorkDirectory()
         let directory = try diobench(["run", "--parse-only", dir.path])
         #expect(directory.status == 2)
         #expect(directory.stderr.contains("is a directory"), "\(directory.stderr)")
-        let endless = try diobench(["run", "--parse-only", try dir.write("z.fio", "[j]\ninclude /dev/zero\n")])
+        let endless = try diobench(["run", "--parse-only", "/dev/zero"])
         #expect(endless.status == 2)
-        #expect(endless.stderr.contains("z.fio:2: included file '/dev/zero' is larger than 16 MiB"), "\(endless.stderr)")
+        #expect(endless.stderr.contains("job file '/dev/zero' is larger than 16 MiB"), "\(endless.stderr)")
+        let device = try diobench(["run", "--parse-only", try dir.write("z.fio", "[j]\ninclude /dev/stdin\n")], input: "bs=4k\n")
+        #expect(device.status == 2)
+        #expect(device.stderr.contains("z.fio:2: included file '/dev/stdin' is not a regular file"), "\(device.stderr)")
     }
 }
