@@ -52,16 +52,22 @@ public struct JobFileParser: Sendable {
 
     /// Parses several job files as fio does on one command line: each file has its own [global] sections, and
     /// the first job of every file after the first waits for the ones before it (a stonewall, so a new group).
-    public func parse(paths: [String], sections: [String]? = nil,
+    /// Job options given on the command line come first, as described at `CommandLineJobOption`.
+    public func parse(paths: [String], commandLine: [CommandLineJobOption] = [], sections: [String]? = nil,
                       overrides: [JobOptionOverride] = []) throws(JobFileError) -> ParsedJobFile {
         var assembler = JobAssembler(system: system, sections: sections, overrides: overrides)
-        var sequence = 0
-        let names = paths.map { $0 == JobFileInput.standardInputArgument ? JobFileInput.standardInputName : $0 }
+        var reader = JobFileReader(environment: environment)
+        var names = paths.map { $0 == JobFileInput.standardInputArgument ? JobFileInput.standardInputName : $0 }
+        if !commandLine.isEmpty {
+            try reader.read(commandLine: commandLine)
+            names.insert(CommandLineJobOption.sourceName, at: 0)
+            if paths.isEmpty { try assembler.add(reader, fileName: CommandLineJobOption.sourceName, stonewallFirstJob: false) }
+        }
         for (index, path) in paths.enumerated() {
-            var reader = JobFileReader(environment: environment, sequenceStart: sequence)
+            // The command line's reader goes on into the first file, so its globals reach that file's jobs.
+            if index > 0 { reader = JobFileReader(environment: environment, sequenceStart: reader.nextSequence) }
             try reader.read(path: path)
-            sequence = reader.nextSequence
-            try assembler.add(reader, fileName: names[index], stonewallFirstJob: index > 0)
+            try assembler.add(reader, fileName: names[commandLine.isEmpty ? index : index + 1], stonewallFirstJob: index > 0)
         }
         return try assembler.finish(fileNames: names)
     }

@@ -68,7 +68,7 @@ struct JobFileReader {
                                        message: "option outside of any section",
                                        valid: "put options under a [global] or [job] header")
                 }
-                append(.option(name: name, value: value.map { expand($0, at: line.location, option: name) }), at: line.location)
+                appendOption(name: name, value: value, at: line.location)
             case .include(let rawPath):
                 guard inSection else {
                     throw JobFileError(kind: .include, location: line.location,
@@ -89,6 +89,15 @@ struct JobFileReader {
                         isIncluded: true)
             }
         }
+    }
+
+    mutating func appendSection(_ name: String, at location: JobFileLocation) {
+        append(.section(name), at: location)
+    }
+
+    /// An option line; `${NAME}` in its value is expanded as in a file.
+    mutating func appendOption(name: String, value: String?, at location: JobFileLocation) {
+        append(.option(name: name, value: value.map { expand($0, at: location, option: name) }), at: location)
     }
 
     private mutating func append(_ kind: SourceLine.Kind, at location: JobFileLocation) {

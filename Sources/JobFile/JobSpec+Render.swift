@@ -4,7 +4,8 @@
 
 extension JobSpec {
     public func renderResolved() -> String {
-        var lines = ["[\(name)]", "; from \(sourceFile):\(sourceLine), reporting group \(group)"]
+        let origin = sourceLine > 0 ? "\(sourceFile):\(sourceLine)" : sourceFile
+        var lines = ["[\(name)]", "; from \(origin), reporting group \(group)"]
         var category: OptionCategory?
         for option in OptionTable.all {
             if option.name == "name", !explicitOptions.contains("name") { continue }

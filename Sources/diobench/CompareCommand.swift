@@ -46,12 +46,14 @@ struct CompareCommand: ParsableCommand {
     @Option(name: .customLong("from"), help: "Re-render the table and report.html of an earlier compare.json; nothing runs.")
     var from: String?
 
+    @OptionGroup var commandLineJobs: CommandLineJobs
+
     @Flag(name: .customLong("no-progress"), help: "No live status lines (they are off anyway when stdout is not a terminal).")
     var noProgress = false
 
     mutating func run() throws {
         if let from { return try rerender(from) }
-        guard !jobFiles.isEmpty else { throw ValidationError("no job file given (try `diobench compare Jobs/compare-direct.fio --matrix direct=0,1`)") }
+        guard !jobFiles.isEmpty || !commandLineJobs.encoded.isEmpty else { throw ValidationError("no job file given (try `diobench compare Jobs/compare-direct.fio --matrix direct=0,1`)") }
         guard repetitions >= 1 else { throw ValidationError("--repeat must be at least 1") }
         guard ["normal", "json"].contains(outputFormat) else {
             throw ValidationError("--output-format \(outputFormat): expected normal or json")
@@ -72,7 +74,7 @@ struct CompareCommand: ParsableCommand {
             let overrides = cell.settings.map {
                 JobOptionOverride(name: $0.option, value: $0.value, origin: "--matrix \($0.option)=\($0.value)")
             }
-            let parsed = try parseJobFiles(jobFiles, sections: sections, overrides: overrides)
+            let parsed = try parseJobFiles(jobFiles, commandLine: commandLineJobs.options, sections: sections, overrides: overrides)
             for w in parsed.warnings where !warnings.contains(w.description) { warnings.append(w.description) }
             parsedCells.append(parsed)
         }
@@ -144,8 +146,12 @@ struct CompareCommand: ParsableCommand {
 
     private func outputFolder() throws -> String {
         if let outputDirectory { return outputDirectory }
-        let stem = jobFiles[0] == JobFileInput.standardInputArgument
-            ? "stdin" : ((jobFiles[0] as NSString).lastPathComponent as NSString).deletingPathExtension
+        let stem: String
+        switch jobFiles.first {
+        case nil: stem = commandLineJobs.options.first { $0.name == "name" }?.value ?? "command-line"
+        case JobFileInput.standardInputArgument?: stem = "stdin"
+        case let file?: stem = ((file as NSString).lastPathComponent as NSString).deletingPathExtension
+        }
         return SavedRun.newFolderPath(under: resultsDirectory, name: stem)
     }
 }

@@ -39,6 +39,8 @@ struct RunCommand: ParsableCommand {
     @Flag(name: .customLong("no-progress"), help: "No live status line (it is off anyway when stdout is not a terminal).")
     var noProgress = false
 
+    @OptionGroup var commandLineJobs: CommandLineJobs
+
     @Option(name: .customLong("journal-dir"), help: ArgumentHelp("Where changes are journaled for `diobench cleanup`.", visibility: .hidden))
     var journalDirectory = "/run/diobench"
 
@@ -48,8 +50,8 @@ struct RunCommand: ParsableCommand {
             print(text, terminator: text.hasSuffix("\n") ? "" : "\n")
             return
         }
-        guard !jobFiles.isEmpty else {
-            throw ValidationError("no job file given (try `diobench run Jobs/quickstart.fio`)")
+        guard !jobFiles.isEmpty || !commandLineJobs.encoded.isEmpty else {
+            throw ValidationError("no job file given (try `diobench run Jobs/quickstart.fio`, or fio's `--name=job --rw=read --size=1g …`)")
         }
         let formats: [OutputFormat]
         do {
@@ -57,13 +59,13 @@ struct RunCommand: ParsableCommand {
         } catch {
             throw ValidationError("\(error)")
         }
-        let parsed = try parseJobFiles(jobFiles, sections: sections)
+        let parsed = try parseJobFiles(jobFiles, commandLine: commandLineJobs.options, sections: sections)
         for warning in parsed.warnings { standardError("diobench: \(warning)") }
         if parseOnly {
             FileHandle.standardOutput.write(Data(parsed.jobs.map { $0.renderResolved() }.joined(separator: "\n").utf8))
             return
         }
-        guard !parsed.jobs.isEmpty else { throw UsageFailure(message: "no jobs to run in \(jobFiles.joined(separator: ", "))") }
+        guard !parsed.jobs.isEmpty else { throw UsageFailure(message: "no jobs to run in \((jobFiles + (commandLineJobs.encoded.isEmpty ? [] : ["the command line"])).joined(separator: ", "))") }
 
         if formats.contains(.normal) && output == nil {
             FileHandle.standardOutput.write(Data(banner(parsed).utf8))
@@ -102,10 +104,13 @@ struct UsageFailure: Error, CustomStringConvertible {
     var description: String { message }
 }
 
-/// The job files (only `sections` when given), with `overrides` applied; a job-file error is a usage error (exit 2).
-func parseJobFiles(_ files: [String], sections: [String], overrides: [JobOptionOverride] = []) throws -> ParsedJobFile {
+/// The job files and command-line jobs (only `sections` when given), with `overrides` applied; a job-file
+/// error is a usage error (exit 2).
+func parseJobFiles(_ files: [String], commandLine: [CommandLineJobOption] = [], sections: [String],
+                   overrides: [JobOptionOverride] = []) throws -> ParsedJobFile {
     do {
-        return try JobFileParser().parse(paths: files, sections: sections.isEmpty ? nil : sections, overrides: overrides)
+        return try JobFileParser().parse(paths: files, commandLine: commandLine, sections: sections.isEmpty ? nil : sections,
+                                         overrides: overrides)
     } catch {
         throw UsageFailure(message: error.description)
     }

@@ -22,6 +22,15 @@ final class WorkDirectory {
     deinit { try? FileManager.default.removeItem(atPath: path) }
 }
 
+/// `diobench compare JOBS… --matrix bs=4k,8k --repeat 1` into `dir`/cmp: its exit status and stderr, and the
+/// compare.json cells it printed.
+func compareTwoBlockSizes(_ jobs: [String], in dir: WorkDirectory, input: String? = nil) throws -> (ProcessOutput, [[String: Any]]) {
+    let out = try diobench(["compare"] + jobs + ["--matrix", "bs=4k,8k", "--repeat", "1", "--output-format", "json",
+                                                 "--output-dir", dir.path + "/cmp"], directory: dir.path, input: input)
+    let cells = out.status == 0 ? try jsonObject(out.stdout)["cells"] as? [[String: Any]] ?? [] : []
+    return (out, cells)
+}
+
 /// Parses a JSON document printed by fio or diobench (fio may print notes before it).
 func jsonObject(_ text: String) throws -> [String: Any] {
     guard let start = text.firstIndex(of: "{") else { throw JSONFailure(text: text) }

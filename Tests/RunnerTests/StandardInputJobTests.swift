@@ -39,11 +39,8 @@ import Testing
     @Test("compare reads standard input once and runs it in every cell")
     func compareFromStandardInput() throws {
         let dir = try WorkDirectory()
-        let out = try diobench(["compare", "-", "--matrix", "bs=4k,8k", "--repeat", "1", "--output-format", "json",
-                                "--output-dir", dir.path + "/cmp"], input: Self.job)
+        let (out, cells) = try compareTwoBlockSizes(["-"], in: dir, input: Self.job)
         #expect(out.status == 0, "\(out.stderr)")
-        let json = try #require(try JSONSerialization.jsonObject(with: Data(out.stdout.utf8)) as? [String: Any])
-        let cells = try #require(json["cells"] as? [[String: Any]])
         #expect(cells.count == 2)
         for cell in cells { #expect((cell["runs"] as? [Any])?.count == 1, "\(cell["label"] ?? "")") }
         #expect(FileManager.default.fileExists(atPath: dir.path + "/cmp/job-files/stdin.fio"))

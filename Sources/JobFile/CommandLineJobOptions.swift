@@ -1,0 +1,85 @@
+/// A job option written on the command line, as fio takes them (`fio --name=a --rw=randread --bs=4k`):
+/// `--name=X` starts job X (`--name=global` a [global] section), any other option joins the section begun
+/// last, and options before the first `--name` are global. Like fio, the command line reads as a job file
+/// read just before the first file: its jobs come first, in the same group, and its global options are
+/// defaults for the first file's jobs too (fio starts each later file from fresh defaults).
+public struct CommandLineJobOption: Sendable, Equatable {
+    public var name: String
+    /// nil for a bare `--flag`.
+    public var value: String?
+
+    public init(name: String, value: String?) {
+        self.name = name
+        self.value = value
+    }
+
+    /// Where the option came from, in messages: the file part of its location.
+    public static let sourceName = "<command line>"
+
+    /// As it was written.
+    public var argument: String { value.map { "--\(name)=\($0)" } ?? "--\(name)" }
+
+    /// Is `name` a job option (one diobench runs, or one it knows fio has)?
+    public static func isJobOption(_ name: String) -> Bool {
+        OptionTable.definition(named: name) != nil || FioOnlyOptions.names.contains(name)
+    }
+
+    /// Splits command-line arguments into job options and the rest. `--opt=value` is a job option when `opt`
+    /// is one and not among `reserved` (the command's own flags); so are `--opt value` and, for options that
+    /// may be written bare, `--opt` alone. Nothing after `--` is taken.
+    public static func extract(from arguments: [String], reserved: Set<String>) -> (options: [CommandLineJobOption], rest: [String]) {
+        var options: [CommandLineJobOption] = []
+        var rest: [String] = []
+        var index = 0
+        while index < arguments.count {
+            let argument = arguments[index]
+            index += 1
+            if argument == "--" {
+                rest += arguments[(index - 1)...]
+                break
+            }
+            guard argument.hasPrefix("--"), argument.count > 2 else {
+                rest.append(argument)
+                continue
+            }
+            let body = argument.dropFirst(2)
+            let name = String(body.prefix { $0 != "=" })
+            guard !reserved.contains(name), isJobOption(name) else {
+                rest.append(argument)
+                continue
+            }
+            if let equals = body.firstIndex(of: "=") {
+                options.append(CommandLineJobOption(name: name, value: String(body[body.index(after: equals)...])))
+            } else if OptionTable.definition(named: name)?.acceptsBare == true {
+                options.append(CommandLineJobOption(name: name, value: nil))
+            } else if index < arguments.count, !arguments[index].hasPrefix("--") {
+                options.append(CommandLineJobOption(name: name, value: arguments[index]))
+                index += 1
+            } else {
+                options.append(CommandLineJobOption(name: name, value: nil))
+            }
+        }
+        return (options, rest)
+    }
+}
+
+extension JobFileReader {
+    /// The command line's job options as sections and option lines, each located by how it was written.
+    mutating func read(commandLine: [CommandLineJobOption]) throws(JobFileError) {
+        for (index, option) in commandLine.enumerated() {
+            let location = JobFileLocation(file: CommandLineJobOption.sourceName + " " + option.argument, line: 0)
+            if option.name == "name" {
+                guard let job = option.value, !job.isEmpty else {
+                    throw JobFileError(kind: .syntax, location: location, option: "name",
+                                       message: "--name needs a job name", valid: "--name=job1 starts a job; --name=global a [global] section")
+                }
+                appendSection(job, at: location)
+                // fio counts --name among the section's options (its JSON lists it); a file's [job] header is not.
+                appendOption(name: "name", value: job, at: location)
+            } else {
+                if index == 0 { appendSection("global", at: location) }
+                appendOption(name: option.name, value: option.value, at: location)
+            }
+        }
+    }
+}

@@ -1,0 +1,34 @@
+import ArgumentParser
+import JobFile
+
+/// fio's job options on the command line (`diobench --name=a --rw=randread --bs=4k --size=1g`). main.swift
+/// takes them out of the arguments before the argument parser sees them and hands them to `run` and
+/// `compare` through this hidden option, one `name=value` (or a bare `name`) each, in order.
+struct CommandLineJobs: ParsableArguments {
+    @Option(name: .customLong("job-option"), parsing: .unconditionalSingleValue, help: .hidden)
+    var encoded: [String] = []
+
+    var options: [CommandLineJobOption] {
+        encoded.map { text in
+            guard let equals = text.firstIndex(of: "=") else { return CommandLineJobOption(name: text, value: nil) }
+            return CommandLineJobOption(name: String(text[..<equals]), value: String(text[text.index(after: equals)...]))
+        }
+    }
+
+    /// Subcommands whose arguments are never job options.
+    static let otherSubcommands: Set<String> = ["diff", "baseline", "cleanup", "lab"]
+    /// diobench's own long flags: never read as job options.
+    static let ownFlags: Set<String> = ["output-format", "output", "section", "parse-only", "cmdhelp", "save", "results-dir",
+                                        "no-progress", "journal-dir", "matrix", "repeat", "output-dir", "from", "help",
+                                        "version", "job-option"]
+
+    /// The arguments with every job option moved into `--job-option` pairs (before any `--`).
+    static func rewrite(_ arguments: [String]) -> [String] {
+        if let first = arguments.first, otherSubcommands.contains(first) { return arguments }
+        let (options, rest) = CommandLineJobOption.extract(from: arguments, reserved: ownFlags)
+        let pairs = options.flatMap { option in ["--job-option", option.value.map { "\(option.name)=\($0)" } ?? option.name] }
+        var rewritten = rest
+        rewritten.insert(contentsOf: pairs, at: rest.firstIndex(of: "--") ?? rest.count)
+        return rewritten
+    }
+}
