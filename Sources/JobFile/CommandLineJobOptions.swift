@@ -83,3 +83,19 @@ extension JobFileReader {
         }
     }
 }
+
+/// Values of fio's own command-line flags, read with the job files' number rules.
+public enum CommandLineValue {
+    /// A time in nanoseconds (`--eta-newline=2s`; a plain number is in seconds), or why it is not one.
+    public static func nanoseconds(_ text: String) -> Result<UInt64, CommandLineValueError> {
+        do {
+            return .success(try TimeKind().parse(text, ValueContext(kbBase: 1024, system: .current)))
+        } catch {
+            return .failure(CommandLineValueError(description: error.message + (error.valid.map { " (\($0))" } ?? "")))
+        }
+    }
+}
+
+public struct CommandLineValueError: Error, Sendable, CustomStringConvertible {
+    public var description: String
+}

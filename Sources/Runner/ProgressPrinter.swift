@@ -11,11 +11,13 @@ final class ProgressPrinter: @unchecked Sendable {
     private let done = DispatchSemaphore(value: 0)
     private let stopped = DispatchSemaphore(value: 0)
     private var thread: Thread?
+    private let newlineEveryNs: UInt64?
 
-    init(board: ProgressBoard, jobs: [PreparedJob], control: RunControl) {
+    init(board: ProgressBoard, jobs: [PreparedJob], control: RunControl, newlineEveryNs: UInt64? = nil) {
         self.board = board
         self.jobs = jobs
         self.control = control
+        self.newlineEveryNs = newlineEveryNs
     }
 
     func start() {
@@ -34,13 +36,19 @@ final class ProgressPrinter: @unchecked Sendable {
         let start = monotonicNanoseconds()
         var last = board.total()
         var lastNs = start
+        var lastNewlineNs = start
         while done.wait(timeout: .now() + 1) == .timedOut {
             let now = monotonicNanoseconds()
             let total = board.total()
             let seconds = Double(now - lastNs) / 1e9
             let line = Self.line(snapshots: board.snapshot(), total: total, previous: last, seconds: seconds,
                                  elapsedNs: now - start, jobs: jobs)
-            FileHandle.standardError.write(Data(("\r\u{1B}[K" + line).utf8))
+            var text = "\r\u{1B}[K" + line
+            if let every = newlineEveryNs, now - lastNewlineNs >= every {
+                text += "\n"
+                lastNewlineNs = now
+            }
+            FileHandle.standardError.write(Data(text.utf8))
             last = total
             lastNs = now
         }

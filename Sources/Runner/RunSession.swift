@@ -10,6 +10,8 @@ public let diobenchVersion = "0.1.0"
 public struct RunOptions: Sendable {
     /// Live progress on stderr (the CLI turns it on for a terminal).
     public var showProgress = false
+    /// Start a new status line after this long instead of rewriting one (fio's --eta-newline).
+    public var progressNewlineNs: UInt64?
     /// Where loop devices and other changes are journaled for `diobench cleanup` (nil: no journal).
     public var journalDirectory: String? = "/run/diobench"
     public var commandLine: [String] = CommandLine.arguments
@@ -144,7 +146,7 @@ public final class RunSession: @unchecked Sendable {
         let now = monotonicNanoseconds()
         for job in ready { job.startedAtNs = now }
         let allReady = gate.open(unlessStopped: control)
-        let progress = board.map { ProgressPrinter(board: $0, jobs: ready, control: control) }
+        let progress = board.map { ProgressPrinter(board: $0, jobs: ready, control: control, newlineEveryNs: options.progressNewlineNs) }
         progress?.start()
         for job in ready {
             for worker in job.workers { waitFor(worker) }

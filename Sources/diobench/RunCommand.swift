@@ -39,6 +39,21 @@ struct RunCommand: ParsableCommand {
     @Flag(name: .customLong("no-progress"), help: "No live status line (it is off anyway when stdout is not a terminal).")
     var noProgress = false
 
+    @Option(name: .customLong("eta"), help: "When the status line shows: auto (on a terminal), always or never (fio's --eta).")
+    var eta = "auto"
+
+    @Option(name: .customLong("eta-newline"), help: "Start a new status line every TIME (e.g. 10s) instead of rewriting one.")
+    var etaNewline: String?
+
+    @Flag(name: .customLong("minimal"), help: "Terse output, as --output-format=terse (fio's --minimal).")
+    var minimal = false
+
+    @Flag(name: .customLong("readonly"), help: "Refuse to run if any job writes or trims (fio's safety switch).")
+    var readOnly = false
+
+    @Flag(name: .customLong("warnings-fatal"), help: "Job-file warnings stop the run with exit status 2.")
+    var warningsFatal = false
+
     @OptionGroup var commandLineJobs: CommandLineJobs
 
     @Option(name: .customLong("journal-dir"), help: ArgumentHelp("Where changes are journaled for `diobench cleanup`.", visibility: .hidden))
@@ -55,12 +70,26 @@ struct RunCommand: ParsableCommand {
         }
         let formats: [OutputFormat]
         do {
-            formats = try OutputFormat.parseList(outputFormat)
+            formats = try OutputFormat.parseList(minimal ? "terse" : outputFormat)
         } catch {
             throw ValidationError("\(error)")
         }
+        guard ["auto", "always", "never"].contains(eta) else { throw ValidationError("--eta=\(eta): expected auto, always or never") }
+        var newlineNs: UInt64?
+        if let etaNewline {
+            switch CommandLineValue.nanoseconds(etaNewline) {
+            case .success(let ns): newlineNs = ns
+            case .failure(let problem): throw ValidationError("--eta-newline=\(etaNewline): \(problem)")
+            }
+        }
         let parsed = try parseJobFiles(jobFiles, commandLine: commandLineJobs.options, sections: sections)
         for warning in parsed.warnings { standardError("diobench: \(warning)") }
+        if warningsFatal && !parsed.warnings.isEmpty {
+            throw UsageFailure(message: "--warnings-fatal: \(parsed.warnings.count) job-file warning(s), listed above")
+        }
+        if readOnly, let writer = parsed.jobs.first(where: { $0.rw.writes || $0.rw.trims }) {
+            throw UsageFailure(message: "--readonly: job '\(writer.name)' (\(writer.sourceFile)) has rw=\(writer.rw.rawValue), which writes or trims; nothing was run")
+        }
         if parseOnly {
             FileHandle.standardOutput.write(Data(parsed.jobs.map { $0.renderResolved() }.joined(separator: "\n").utf8))
             return
@@ -71,7 +100,8 @@ struct RunCommand: ParsableCommand {
             FileHandle.standardOutput.write(Data(banner(parsed).utf8))
         }
         var options = RunOptions()
-        options.showProgress = progressWanted(noProgress: noProgress)
+        options.showProgress = eta == "always" || (eta == "auto" && progressWanted(noProgress: noProgress))
+        options.progressNewlineNs = newlineNs
         options.journalDirectory = journalDirectory
         let outcome = RunSession(parsed: parsed, options: options).run()
 

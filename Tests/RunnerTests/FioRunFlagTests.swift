@@ -1,0 +1,64 @@
+import DiobenchTestSupport
+import Foundation
+import Testing
+
+/// fio's run flags that scripts pass: --readonly, --minimal, --warnings-fatal, --eta and --eta-newline.
+@Suite struct FioRunFlagTests {
+    @Test("--readonly refuses a job that writes, before anything runs, and lets a read job run")
+    func readOnly() throws {
+        let dir = try WorkDirectory()
+        let writer = try diobench(["--readonly", "--name=r", "--ioengine=null", "--size=1m", "--name=w", "--rw=randwrite"],
+                                  directory: dir.path)
+        #expect(writer.status == 2)
+        #expect(writer.stderr.contains("--readonly: job 'w'"), "\(writer.stderr)")
+        #expect(writer.stdout.isEmpty, "nothing ran")
+        let reader = try diobench(["--readonly", "--name=r", "--ioengine=null", "--size=1m", "--rw=randread"], directory: dir.path)
+        #expect(reader.status == 0, "\(reader.stderr)")
+    }
+
+    @Test("--minimal prints fio's terse line, with as many fields as fio's own --minimal",
+          .enabled(if: fioAvailable, "fio is not installed (apt-get install fio)"))
+    func minimal() throws {
+        let dir = try WorkDirectory()
+        let job = ["--name=t", "--ioengine=null", "--size=1m", "--rw=randread"]
+        let ours = try diobench(["--minimal"] + job, directory: dir.path)
+        let fio = try runProgram(fioPath, ["--minimal"] + job, directory: dir.path)
+        try #require(ours.status == 0 && fio.status == 0, "\(ours.stderr) \(fio.stderr)")
+        let mine = ours.stdout.trimmingCharacters(in: .newlines).split(separator: ";", omittingEmptySubsequences: false)
+        let theirs = fio.stdout.trimmingCharacters(in: .newlines).split(separator: ";", omittingEmptySubsequences: false)
+        #expect(mine.first == "3" && mine.dropFirst(2).first == "t")
+        #expect(mine.count == theirs.count)
+    }
+
+    @Test("--warnings-fatal turns a job-file warning into exit status 2")
+    func warningsFatal() throws {
+        let dir = try WorkDirectory()
+        let file = try dir.write("w.fio", "[job]\nioengine=null\nsize=1m\n[globalish]\n")
+        let lenient = try diobench(["--parse-only", file], directory: dir.path)
+        #expect(lenient.status == 0)
+        let strict = try diobench(["--warnings-fatal", file], directory: dir.path)
+        #expect(strict.status == 2)
+        #expect(strict.stderr.contains("[globalish] is a job here"), "\(strict.stderr)")
+    }
+
+    @Test("--eta=always shows the status line off a terminal, and --eta-newline ends lines instead of rewriting one")
+    func etaNewline() throws {
+        let dir = try WorkDirectory()
+        let job = ["--name=t", "--ioengine=null", "--size=1m", "--time_based", "--runtime=3", "--output-format=json"]
+        let quiet = try diobench(job, directory: dir.path)
+        #expect(!quiet.stderr.contains("Jobs: 1"), "no status line off a terminal by default")
+        // Status lines that a newline ended (the last piece of stderr is the line still being rewritten).
+        func endedLines(_ output: ProcessOutput) -> Int {
+            output.stderr.components(separatedBy: "\n").dropLast().filter { $0.contains("Jobs: 1 (f=1)") }.count
+        }
+        let rewritten = try diobench(["--eta=always"] + job, directory: dir.path)
+        #expect(rewritten.stderr.contains("Jobs: 1 (f=1)"), "\(rewritten.stderr)")
+        #expect(endedLines(rewritten) == 0)
+        let newlines = try diobench(["--eta=always", "--eta-newline=1s"] + job, directory: dir.path)
+        #expect(newlines.status == 0, "\(newlines.stderr)")
+        #expect(endedLines(newlines) >= 1, "\(newlines.stderr)")
+        let bad = try diobench(["--eta-newline=soon"] + job, directory: dir.path)
+        #expect(bad.status == 2)
+        #expect(bad.stderr.contains("--eta-newline=soon"), "\(bad.stderr)")
+    }
+}
