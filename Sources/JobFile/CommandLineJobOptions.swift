@@ -99,3 +99,30 @@ public enum CommandLineValue {
 public struct CommandLineValueError: Error, Sendable, CustomStringConvertible {
     public var description: String
 }
+
+extension JobFileParser {
+    /// A job file as command-line job options (fio's `--showcmd`): sections become `--name=X`, options
+    /// `--opt=value`, includes and `${VAR}`s already resolved. Leading [global] options come first without
+    /// a name, as fio prints them; a [global] after a job keeps `--name=global` so it stays global.
+    /// The file is read once (it may be a pipe) and checked as a run would check it.
+    public func commandLineArguments(path: String) throws(JobFileError) -> [String] {
+        var reader = JobFileReader(environment: environment)
+        try reader.read(path: path)
+        let name = path == JobFileInput.standardInputArgument ? JobFileInput.standardInputName : path
+        var assembler = JobAssembler(system: system, sections: nil)
+        try assembler.add(reader, fileName: name, stonewallFirstJob: false)
+        _ = try assembler.finish(fileNames: [name])
+        var arguments: [String] = []
+        var sawJob = false
+        for line in reader.lines {
+            switch line.kind {
+            case .section(let name):
+                if name != "global" || sawJob { arguments.append("--name=\(name)") }
+                sawJob = sawJob || name != "global"
+            case .option(let name, let value):
+                arguments.append(CommandLineJobOption(name: name, value: value).argument)
+            }
+        }
+        return arguments
+    }
+}

@@ -20,7 +20,7 @@ struct CommandLineJobs: ParsableArguments {
     /// diobench's own long flags: never read as job options.
     static let ownFlags: Set<String> = ["output-format", "output", "section", "parse-only", "cmdhelp", "save", "results-dir",
                                         "no-progress", "journal-dir", "matrix", "repeat", "output-dir", "from", "help",
-                                        "version", "job-option", "eta", "eta-newline", "minimal", "readonly", "warnings-fatal"]
+                                        "version", "job-option", "eta", "eta-newline", "minimal", "readonly", "warnings-fatal", "showcmd"]
 
     /// The arguments with every job option moved into `--job-option` pairs (before any `--`).
     static func rewrite(_ arguments: [String]) -> [String] {

@@ -51,6 +51,9 @@ struct RunCommand: ParsableCommand {
     @Flag(name: .customLong("readonly"), help: "Refuse to run if any job writes or trims (fio's safety switch).")
     var readOnly = false
 
+    @Flag(name: .customLong("showcmd"), help: "Print each job file as one diobench (and fio) command line of job options, and exit.")
+    var showCommand = false
+
     @Flag(name: .customLong("warnings-fatal"), help: "Job-file warnings stop the run with exit status 2.")
     var warningsFatal = false
 
@@ -81,6 +84,10 @@ struct RunCommand: ParsableCommand {
             case .success(let ns): newlineNs = ns
             case .failure(let problem): throw ValidationError("--eta-newline=\(etaNewline): \(problem)")
             }
+        }
+        if showCommand {
+            try showCommandLines()
+            return
         }
         let parsed = try parseJobFiles(jobFiles, commandLine: commandLineJobs.options, sections: sections)
         for warning in parsed.warnings { standardError("diobench: \(warning)") }
@@ -118,6 +125,19 @@ struct RunCommand: ParsableCommand {
         if outcome.exitStatus != 0 { throw ExitCode(outcome.exitStatus) }
     }
 
+    /// fio's --showcmd: each file checked, then printed as a command line a shell can run.
+    private func showCommandLines() throws {
+        for file in jobFiles {
+            let arguments: [String]
+            do {
+                arguments = try JobFileParser().commandLineArguments(path: file)
+            } catch {
+                throw UsageFailure(message: error.description)
+            }
+            print((["diobench"] + arguments.map(shellQuoted)).joined(separator: " "))
+        }
+    }
+
     private func banner(_ parsed: ParsedJobFile) -> String {
         let jobs = parsed.jobs.map { spec in
             let sizes = DataDirection.allCases.map(spec.blockSizeBounds)
@@ -144,6 +164,20 @@ func parseJobFiles(_ files: [String], commandLine: [CommandLineJobOption] = [], 
     } catch {
         throw UsageFailure(message: error.description)
     }
+}
+
+/// `argument` as one shell word: as is when no shell treats any of it specially; `--opt="value"` as fio's
+/// --showcmd writes it when only the value needs quoting and double quotes keep it literal; else single-quoted.
+func shellQuoted(_ argument: String) -> String {
+    func plain(_ text: Substring) -> Bool {
+        text.unicodeScalars.allSatisfy { ($0.properties.isAlphabetic && $0.isASCII) || "0123456789_-+=/.,:%@^".unicodeScalars.contains($0) }
+    }
+    if !argument.isEmpty && plain(argument[...]) { return argument }
+    if let equals = argument.firstIndex(of: "="), plain(argument[..<equals]),
+       !argument[equals...].contains(where: { "$`\\\"!".contains($0) }) {
+        return argument[...equals] + "\"" + argument[argument.index(after: equals)...] + "\""
+    }
+    return "'" + argument.replacingOccurrences(of: "'", with: "'\\''") + "'"
 }
 
 /// Live progress goes to a terminal only, as fio's does, and never with --no-progress.

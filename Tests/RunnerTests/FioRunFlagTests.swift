@@ -62,3 +62,43 @@ import Testing
         #expect(bad.stderr.contains("--eta-newline=soon"), "\(bad.stderr)")
     }
 }
+
+/// `--showcmd`: a job file as one command line of job options, which runs the same jobs.
+@Suite struct ShowCommandTests {
+    /// `--parse-only`'s resolved jobs without the lines that say where each came from, and without `name=`,
+    /// which a command-line job lists as written (as fio does) and a file's [header] does not.
+    static func resolvedJobs(_ output: ProcessOutput) -> String {
+        output.stdout.split(separator: "\n").filter { !$0.hasPrefix("; from ") && !$0.hasPrefix("name=") }.joined(separator: "\n")
+    }
+
+    static var shippedJobs: [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: packageRoot + "/Jobs")) ?? []).filter { $0.hasSuffix(".fio") }.sorted()
+    }
+
+    @Test("every shipped job file, as its --showcmd line, resolves to the same jobs", arguments: shippedJobs)
+    func roundTrip(_ name: String) throws {
+        let file = packageRoot + "/Jobs/" + name
+        let shown = try diobench(["--showcmd", file])
+        try #require(shown.status == 0, "\(shown.stderr)")
+        let line = shown.stdout.trimmingCharacters(in: .newlines)
+        #expect(line.hasPrefix("diobench --"))
+        let fromFile = try diobench(["run", "--parse-only", file])
+        let fromLine = try runProgram("/bin/sh", ["-c", diobenchBinary + " run --parse-only " + line.dropFirst("diobench ".count)])
+        try #require(fromFile.status == 0 && fromLine.status == 0, "\(fromFile.stderr) \(fromLine.stderr)")
+        #expect(Self.resolvedJobs(fromLine) == Self.resolvedJobs(fromFile))
+    }
+
+    @Test("the job options are fio's --showcmd's, and a value with spaces is quoted for the shell",
+          .enabled(if: fioAvailable, "fio is not installed (apt-get install fio)"))
+    func sameAsFio() throws {
+        let dir = try WorkDirectory()
+        let file = try dir.write("j.fio", "[global]\nrw=randread\nsize=128m\n[job1]\n[job2]\nbs=4k\ntime_based\ndescription=two words\n")
+        let ours = try diobench(["--showcmd", file])
+        let fio = try runProgram(fioPath, ["--showcmd", file])
+        try #require(ours.status == 0 && fio.status == 0, "\(ours.stderr) \(fio.stderr)")
+        let mine = ours.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(mine == #"diobench --rw=randread --size=128m --name=job1 --name=job2 --bs=4k --time_based --description="two words""#)
+        let theirs = fio.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(theirs == "fio --rw=randread --size=128m --name=job1 --name=job2 --bs=4k --time_based --description=\"two words\"")
+    }
+}
