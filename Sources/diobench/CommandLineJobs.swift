@@ -15,8 +15,11 @@ struct CommandLineJobs: ParsableArguments {
         }
     }
 
-    /// Subcommands whose arguments are never job options.
+    /// Subcommands whose arguments are never job options (`lab run` takes them; the rest of `lab` does not).
     static let otherSubcommands: Set<String> = ["diff", "baseline", "cleanup", "lab"]
+    /// `lab run`'s own flags, besides the ones it shares with `run`.
+    static let labRunFlags: Set<String> = ["image-dir", "package-dir", "pool", "no-pool", "disk", "memory", "cpus", "timeout",
+                                           "accel", "console-log"]
     /// diobench's own long flags: never read as job options.
     static let ownFlags: Set<String> = ["output-format", "output", "section", "parse-only", "cmdhelp", "save", "results-dir",
                                         "no-progress", "journal-dir", "matrix", "repeat", "output-dir", "from", "help",
@@ -24,8 +27,15 @@ struct CommandLineJobs: ParsableArguments {
 
     /// The arguments with every job option moved into `--job-option` pairs (before any `--`).
     static func rewrite(_ arguments: [String]) -> [String] {
+        if arguments.starts(with: ["lab", "run"]) {
+            return Array(arguments.prefix(2)) + rewrite(Array(arguments.dropFirst(2)), reserved: ownFlags.union(labRunFlags))
+        }
         if let first = arguments.first, otherSubcommands.contains(first) { return arguments }
-        let (options, rest) = CommandLineJobOption.extract(from: arguments, reserved: ownFlags)
+        return rewrite(arguments, reserved: ownFlags)
+    }
+
+    private static func rewrite(_ arguments: [String], reserved: Set<String>) -> [String] {
+        let (options, rest) = CommandLineJobOption.extract(from: arguments, reserved: reserved)
         let pairs = options.flatMap { option in ["--job-option", option.value.map { "\(option.name)=\($0)" } ?? option.name] }
         var rewritten = rest
         rewritten.insert(contentsOf: pairs, at: rest.firstIndex(of: "--") ?? rest.count)

@@ -111,14 +111,16 @@ struct LabRunCommand: ParsableCommand {
     @Option(name: .customLong("console-log"), help: "Keep the guest kernel's console log here.")
     var consoleLog: String?
 
+    @OptionGroup var commandLineJobs: CommandLineJobs
+
     mutating func run() throws {
-        guard !jobFiles.isEmpty else { throw ValidationError("no job file given (try `diobench lab run Jobs/zfs-direct-settings.fio`)") }
+        guard !jobFiles.isEmpty || !commandLineJobs.encoded.isEmpty else { throw ValidationError("no job file given (try `diobench lab run Jobs/zfs-direct-settings.fio`)") }
         guard !jobFiles.contains(JobFileInput.standardInputArgument) else {
             throw ValidationError("lab run copies its job files into the VM, so it needs them on disk: save standard input to a file and name that instead of '-'")
         }
         forwardSignalsToLabChild()
         // Parse here first: a job-file error costs no boot, and the includes to copy are known.
-        let parsed = try parseJobFiles(jobFiles, sections: sections)
+        let parsed = try parseJobFiles(jobFiles, commandLine: commandLineJobs.options, sections: sections)
         let paths = try location.paths()
         try LabImage.buildIfMissing(paths, log: labLog)
         var vm = LabVM(paths: paths)
@@ -134,6 +136,8 @@ struct LabRunCommand: ParsableCommand {
         let ownPools = parsed.jobs.allSatisfy { $0.zfs?.scratchPool != nil }
         request.pool = noPool || ownPools ? nil : pool
         if let outputFormat { request.runArguments += ["--output-format", outputFormat] }
+        // The guest's diobench reads command-line jobs as this one did.
+        request.runArguments += commandLineJobs.options.map(\.argument)
         for section in sections { request.runArguments += ["--section", section] }
         let report = try LabRun(paths: paths, vm: vm, log: labLog).run(request)
         var times = "guest build \(String(format: "%.0f", report.guestBuildSeconds)) s, VM \(String(format: "%.1f", report.vmWallSeconds)) s"
