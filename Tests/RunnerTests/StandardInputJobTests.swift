@@ -17,21 +17,23 @@ import Testing
     @Test("`run -` runs the job piped in, and --save keeps it as job-files/stdin.fio")
     func runFromStandardInput() throws {
         let dir = try WorkDirectory()
-        let out = try diobench(["run", "--output-format=json", "--save", "--results-dir", dir.path, "-"], input: Self.job)
+        let out = try diobench(["run", "--output-format=json", "--save", "--results-dir", dir.path + "/runs", "-"],
+                               directory: dir.path, input: Self.job)
         #expect(out.status == 0, "\(out.stderr)")
         let json = try #require(try JSONSerialization.jsonObject(with: Data(out.stdout.utf8)) as? [String: Any])
         let job = try #require((json["jobs"] as? [[String: Any]])?.first)
         #expect(job["jobname"] as? String == "fromstdin")
         #expect((job["read"] as? [String: Any])?["total_ios"] as? Int == 256)
-        let runs = try FileManager.default.contentsOfDirectory(atPath: dir.path)
+        let runs = try FileManager.default.contentsOfDirectory(atPath: dir.path + "/runs")
         #expect(runs.count == 1)
-        let saved = try String(contentsOfFile: dir.path + "/" + runs[0] + "/job-files/stdin.fio", encoding: .utf8)
+        let saved = try String(contentsOfFile: dir.path + "/runs/" + runs[0] + "/job-files/stdin.fio", encoding: .utf8)
         #expect(saved == Self.job)
     }
 
     @Test("an error in a job read from standard input names <stdin> and the line")
     func errorNamesStandardInput() throws {
-        let out = try diobench(["run", "-"], input: Self.job.replacingOccurrences(of: "size=1m", with: "siz=1m"))
+        let dir = try WorkDirectory()
+        let out = try diobench(["run", "-"], directory: dir.path, input: Self.job.replacingOccurrences(of: "size=1m", with: "siz=1m"))
         #expect(out.status == 2)
         #expect(out.stderr.contains("<stdin>:6: option 'siz': unknown option"), "\(out.stderr)")
     }

@@ -46,9 +46,11 @@ public func runProgram(_ program: String, _ arguments: [String], directory: Stri
     process.standardInput = input == nil ? FileHandle.nullDevice : stdin
     try process.run()
     if let input {
+        // A child that exits without reading must not take the test process down with SIGPIPE.
+        _ = ignoreSIGPIPE
         // A writer thread, so an input bigger than the pipe cannot block us while the child blocks on output.
         let handle = stdin.fileHandleForWriting
-        DispatchQueue.global().async { handle.write(Data(input.utf8)); try? handle.close() }
+        DispatchQueue.global().async { try? handle.write(contentsOf: Data(input.utf8)); try? handle.close() }
     }
     // Drain both pipes while waiting, so a chatty child never blocks on a full pipe.
     let outData = DataBox(), errData = DataBox()
@@ -78,6 +80,9 @@ public func diobench(_ arguments: [String], directory: String = packageRoot, tim
                      input: String? = nil) throws -> ProcessOutput {
     try runProgram(diobenchBinary, arguments, directory: directory, timeout: timeout, input: input)
 }
+
+/// Set once: writes to a closed pipe fail with EPIPE instead of killing the process.
+private let ignoreSIGPIPE: Void = { signal(SIGPIPE, SIG_IGN) }()
 
 /// Filled by one reader thread, read after `group.wait()`.
 private final class DataBox: @unchecked Sendable {
