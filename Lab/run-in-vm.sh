@@ -170,7 +170,9 @@ APPEND+=" ${ZFSVM_APPEND:-}"
 
 # --- run ------------------------------------------------------------------
 # One boot: qemu in the background, its serial ports followed, until it ends or
-# the deadline passes. Sets rc to 0 (the VM ended by itself) or 124 (timeout).
+# the deadline passes. Sets rc to 0 (the VM ended by itself) or 124 (timeout),
+# and qemu_status to qemu's own exit status (0 when the guest powered off or,
+# with -no-reboot, panicked).
 boot_once() {
     make_scratch_disks
     : >"$RUN/console.log"
@@ -202,43 +204,57 @@ boot_once() {
     while kill -0 $QPID 2>/dev/null; do
         if [ $SECONDS -ge $deadline ]; then
             echo "run-in-vm: timeout after ${TIMEOUT}s, killing VM" >&2
-            kill $QPID; rc=124; break
+            kill $QPID 2>/dev/null || true
+            rc=124; break
         fi
         sleep 0.5
     done
-    wait $QPID 2>/dev/null || true
+    qemu_status=0
+    wait $QPID 2>/dev/null || qemu_status=$?
     QPID=
     sleep 0.3   # let tail flush
 }
 
 # The kernel's report of what went wrong: from its first BUG/Oops/panic line
-# on (that is where the cause is; a plain tail often shows only the panic).
+# on (that is where the cause is; a plain tail often shows only the panic),
+# and the console's end when that is further on. (sed, not tail|head: under
+# pipefail a long console would end the script with SIGPIPE's status.)
 console_failure() {
-    local first
-    first=$(grep -a -n -m1 -E 'BUG:|Oops|general protection|WARNING:|Kernel panic|Call Trace' "$RUN/console.log" | cut -d: -f1 || true)
+    local log=$RUN/console.log first start total
+    total=$(wc -l <"$log")
+    first=$(grep -a -n -m1 -E 'BUG:|Oops|general protection|WARNING:|Kernel panic|Call Trace' "$log" | cut -d: -f1 || true)
     if [ -n "$first" ]; then
-        tail -n +"$(( first > 5 ? first - 5 : 1 ))" "$RUN/console.log" | head -n 100
+        start=$(( first > 5 ? first - 5 : 1 ))
+        sed -n "${start},$((start + 99))p" "$log"
+        if [ $((start + 99)) -lt $((total - 20)) ]; then
+            echo "[... the console's last 20 lines:]"
+            sed -n "$((total - 19)),\$p" "$log"
+        fi
     else
-        tail -n 60 "$RUN/console.log"
+        sed -n "$(( total > 60 ? total - 59 : 1 )),\$p" "$log"
     fi
 }
 
-# The guest script never started: vm-init logs "running /mnt/ctl/run.sh" first.
-script_started() { grep -a -q 'vm-init: .*running /mnt/ctl/run.sh' "$RUN/console.log"; }
+# Did the guest script start? vm-init logs "running /mnt/ctl/run.sh" first, and
+# anything on the script's serial port means it ran.
+script_started() { [ -s "$RUN/output.log" ] || grep -a -q 'vm-init: .*running /mnt/ctl/run.sh' "$RUN/console.log"; }
 
 # A boot that dies before the script starts (seen on CI: a kernel panic in an
 # interrupt 3 s into a TCG boot) says nothing about the script, so the VM is
 # booted again, up to BOOTS times in all. A death after the script started is
-# the script's result and is never retried.
+# the script's result and is never retried; neither is a qemu that failed
+# (its own exit status not 0: a bad option, a locked disk, a KVM error).
 BOOTS=${ZFSVM_BOOTS:-3}
+case $BOOTS in ''|*[!0-9]*|0) echo "run-in-vm: ZFSVM_BOOTS must be a number of boots (1 or more), not '$BOOTS'" >&2; exit 2 ;; esac
 T0=$(date +%s.%N)
 deadline=$((SECONDS + TIMEOUT))
 boot=1
 while :; do
     boot_once
-    [ $rc = 0 ] && [ ! -s "$RUN/ctl/exit-status" ] && ! script_started && [ $boot -lt $BOOTS ] || break
+    [ $rc = 0 ] && [ $qemu_status = 0 ] && [ ! -s "$RUN/ctl/exit-status" ] && ! script_started && [ $boot -lt $BOOTS ] || break
     echo "run-in-vm: boot $boot of at most $BOOTS died before the script started; its kernel console:" >&2
     console_failure >&2
+    if [ -s "$RUN/qemu.log" ]; then echo "run-in-vm: qemu said:" >&2; cat "$RUN/qemu.log" >&2; fi
     if [ -n "$CONSOLE_LOG" ]; then cp "$RUN/console.log" "${CONSOLE_LOG%.log}.boot$boot.log"; fi
     if [ -n "$SHARE" ]; then echo "boot $boot died before the script started" >>"$SHARE/lab-boots.txt"; fi
     boot=$((boot + 1))
@@ -254,7 +270,7 @@ if [ $rc = 0 ]; then
         rc=$(cat "$RUN/ctl/exit-status")
     else
         rc=125
-        echo "run-in-vm: VM ended without an exit status; qemu log and kernel console:" >&2
+        echo "run-in-vm: VM ended without an exit status (qemu exit status $qemu_status); qemu log and kernel console:" >&2
         cat "$RUN/qemu.log" >&2
         console_failure >&2
     fi

@@ -3,25 +3,25 @@ import Lab
 import Testing
 
 /// run-in-vm.sh boots again when a boot dies before the guest script starts (CI once saw a TCG boot
-/// panic 3 s in), and never when the script had started: a crash then is the script's result.
+/// panic 3 s in), and never when the script had started (a crash then is the script's result) or when
+/// qemu itself failed.
 @Suite("lab: boots that die", .enabled(if: LabSuiteRun.enabled, LabSuiteRun.disabledReason))
 struct LabBootTests {
     /// A VM with no scratch disk and a fresh share; the script's text runs as root in the guest.
-    private func boot(script: String, kernelArguments: String, boots: Int) throws -> (LabVM.Outcome, String) {
-        // After the suite's own VM: two TCG guests at once on a 2-core host would slow its timed cases.
-        _ = LabSuiteRun.result
+    private func boot(script: String, kernelArguments: String, boots: Int, memoryMB: Int = 512) throws -> (LabVM.Outcome, String) {
         let paths = try LabPaths.locate()
         let share = try LabShare(parent: paths.guestScratchPath)
         let scriptPath = share.directory + "/script.sh"
         try ("#!/bin/bash\n" + script + "\n").write(toFile: scriptPath, atomically: true, encoding: .utf8)
         var vm = LabVM(paths: paths)
         vm.disks = []
-        vm.memoryMB = 512
+        vm.memoryMB = memoryMB
         vm.timeoutSeconds = 300
         vm.kernelArguments = kernelArguments
         vm.boots = boots
         vm.consoleLog = share.directory + "/console.log"
-        return (try vm.run(script: scriptPath, share: share), share.directory)
+        let outcome = try LabSuiteRun.oneVMAtATime.withLock { try vm.run(script: scriptPath, share: share) }
+        return (outcome, share.directory)
     }
 
     @Test("a kernel that panics before the script starts is booted again, up to the limit, and the run still fails")
@@ -43,5 +43,14 @@ struct LabBootTests {
         #expect(outcome.failedBoots.isEmpty)
         let console = try String(contentsOfFile: share + "/console.log", encoding: .utf8)
         #expect(console.contains("sysrq triggered crash"), "\(console.suffix(2000))")
+    }
+
+    @Test("a qemu that cannot start (no memory for the guest) is not booted again")
+    func qemuFailure() throws {
+        // A petabyte of guest RAM: qemu exits 1 at once ("cannot set up guest memory") on any host.
+        let (outcome, share) = try boot(script: "exit 0", kernelArguments: "", boots: 3, memoryMB: 1 << 30)
+        defer { try? FileManager.default.removeItem(atPath: share) }
+        #expect(outcome.status == 125)
+        #expect(outcome.failedBoots.isEmpty)
     }
 }

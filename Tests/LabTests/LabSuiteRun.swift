@@ -30,6 +30,10 @@ enum LabSuiteRun {
 
     static func output() throws -> Output { try result.get() }
 
+    /// Held while a lab test's VM runs: two TCG guests at once on a 2-core host would slow the suite's
+    /// timed cases (hung-task watch, signals).
+    static let oneVMAtATime = NSLock()
+
     private static func boot() throws -> Output {
         let paths = try LabPaths.locate()
         try LabImage.buildIfMissing(paths) { print("lab suite: \($0)") }
@@ -45,11 +49,13 @@ enum LabSuiteRun {
         var vm = LabVM(paths: paths)
         vm.consoleLog = dir + "/console.log"
         vm.timeoutSeconds = 1500
-        let outcome = try vm.run(script: paths.labDirectory + "/suite/guest-suite.sh", share: share)
+        let outcome = try LabSuiteRun.oneVMAtATime.withLock {
+            try vm.run(script: paths.labDirectory + "/suite/guest-suite.sh", share: share)
+        }
         let timings = (try? String(contentsOfFile: dir + "/cases/timings.txt", encoding: .utf8)) ?? ""
         print("lab suite: guest build \(Int(buildSeconds)) s, VM \(Int(outcome.wallSeconds)) s, status \(outcome.status); seconds per case (guest clock):")
         print(timings.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
-        for line in outcome.failedBoots { print("lab suite: \(line); booted again (its console: \(dir)/console.bootN.log)") }
+        for line in outcome.failedBoots { print("lab suite: \(line) and was booted again (its console is kept next to \(dir)/console.log)") }
         // 124/125: the guest suite never reported (timeout, or the VM died): no case's evidence is whole,
         // so every test fails with this reason rather than with missing files.
         guard outcome.status != 124 && outcome.status != 125 else {
