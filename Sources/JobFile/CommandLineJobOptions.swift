@@ -19,14 +19,24 @@ public struct CommandLineJobOption: Sendable, Equatable {
     /// As it was written.
     public var argument: String { value.map { "--\(name)=\($0)" } ?? "--\(name)" }
 
+    /// fio's options that take no separate value on its command line (its "set" options: `--time_based 1`
+    /// reads `1` as a job file); every other option takes the next argument when `=` is missing. Found by
+    /// asking fio 3.33 about each option diobench knows.
+    static let takesNoSeparateValue: Set<String> = [
+        "time_based", "thread", "norandommap", "group_reporting", "stonewall", "new_group", "fixedbufs", "registerfiles",
+        "sqthread_poll", "hipri", "bs_unaligned", "exitall", "exitall_on_error", "refill_buffers", "verify_only",
+        "zero_buffers", "userspace_reap",
+    ]
+
     /// Is `name` a job option (one diobench runs, or one it knows fio has)?
     public static func isJobOption(_ name: String) -> Bool {
         OptionTable.definition(named: name) != nil || FioOnlyOptions.names.contains(name)
     }
 
     /// Splits command-line arguments into job options and the rest. `--opt=value` is a job option when `opt`
-    /// is one and not among `reserved` (the command's own flags); so are `--opt value` and, for options that
-    /// may be written bare, `--opt` alone. Nothing after `--` is taken.
+    /// is one and not among `reserved` (the command's own flags); so is `--opt value`, except for fio's set
+    /// options (`--time_based`), which stand alone; an option with no value left is taken bare. Nothing after
+    /// `--` is taken.
     public static func extract(from arguments: [String], reserved: Set<String>) -> (options: [CommandLineJobOption], rest: [String]) {
         var options: [CommandLineJobOption] = []
         var rest: [String] = []
@@ -48,9 +58,10 @@ public struct CommandLineJobOption: Sendable, Equatable {
                 rest.append(argument)
                 continue
             }
+            let canonical = OptionTable.definition(named: name)?.name ?? name
             if let equals = body.firstIndex(of: "=") {
                 options.append(CommandLineJobOption(name: name, value: String(body[body.index(after: equals)...])))
-            } else if OptionTable.definition(named: name)?.acceptsBare == true {
+            } else if takesNoSeparateValue.contains(canonical) {
                 options.append(CommandLineJobOption(name: name, value: nil))
             } else if index < arguments.count, !arguments[index].hasPrefix("--") {
                 options.append(CommandLineJobOption(name: name, value: arguments[index]))
@@ -65,6 +76,7 @@ public struct CommandLineJobOption: Sendable, Equatable {
 
 extension JobFileReader {
     /// The command line's job options as sections and option lines, each located by how it was written.
+    /// `${NAME}` is left alone, as fio leaves it: the shell has already expanded what it was asked to.
     mutating func read(commandLine: [CommandLineJobOption]) throws(JobFileError) {
         for (index, option) in commandLine.enumerated() {
             let location = JobFileLocation(file: CommandLineJobOption.sourceName + " " + option.argument, line: 0)
@@ -78,7 +90,7 @@ extension JobFileReader {
                 appendOption(name: "name", value: job, at: location)
             } else {
                 if index == 0 { appendSection("global", at: location) }
-                appendOption(name: option.name, value: option.value, at: location)
+                appendOption(name: option.name, value: option.value, at: location, expanding: false)
             }
         }
     }
@@ -111,16 +123,24 @@ extension JobFileParser {
         let name = path == JobFileInput.standardInputArgument ? JobFileInput.standardInputName : path
         var assembler = JobAssembler(system: system, sections: nil)
         try assembler.add(reader, fileName: name, stonewallFirstJob: false)
-        _ = try assembler.finish(fileNames: [name])
+        // A `name=` line renames its job; on a command line it would start another, so each job's
+        // `--name=` carries its final name and the `name=` lines are left out.
+        var jobNames = try assembler.finish(fileNames: [name]).jobs.map(\.name).makeIterator()
         var arguments: [String] = []
         var sawJob = false
         for line in reader.lines {
             switch line.kind {
-            case .section(let name):
-                if name != "global" || sawJob { arguments.append("--name=\(name)") }
-                sawJob = sawJob || name != "global"
-            case .option(let name, let value):
-                arguments.append(CommandLineJobOption(name: name, value: value).argument)
+            case .section(let section):
+                if section != "global" {
+                    arguments.append("--name=\(jobNames.next() ?? section)")
+                    sawJob = true
+                } else if sawJob {
+                    arguments.append("--name=global")
+                }
+            case .option(let option, let value):
+                if OptionTable.definition(named: option)?.name != "name" {
+                    arguments.append(CommandLineJobOption(name: option, value: value).argument)
+                }
             }
         }
         return arguments

@@ -95,9 +95,9 @@ struct JobFileReader {
         append(.section(name), at: location)
     }
 
-    /// An option line; `${NAME}` in its value is expanded as in a file.
-    mutating func appendOption(name: String, value: String?, at location: JobFileLocation) {
-        append(.option(name: name, value: value.map { expand($0, at: location, option: name) }), at: location)
+    /// An option line; `${NAME}` in its value is expanded as in a file unless `expanding` is false.
+    mutating func appendOption(name: String, value: String?, at location: JobFileLocation, expanding: Bool = true) {
+        append(.option(name: name, value: expanding ? value.map { expand($0, at: location, option: name) } : value), at: location)
     }
 
     private mutating func append(_ kind: SourceLine.Kind, at location: JobFileLocation) {

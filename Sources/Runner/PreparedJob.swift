@@ -50,6 +50,8 @@ struct JobPreparer {
     let undo: UndoStack
     let journal: UndoJournal?
     let log: @Sendable (String) -> Void
+    /// fio's --readonly: no file is created or extended for the job (the CLI refuses writing jobs itself).
+    var readOnly = false
 
     /// fio's trim patterns parse (so --parse-only resolves fio's job files as fio does), but no engine here
     /// issues trims: the I/O loop would issue writes in their place. Refused as a job error, before anything is set up.
@@ -73,18 +75,34 @@ struct JobPreparer {
         for plan in job.plans {
             for file in plan.files where !job.paths.contains(file.path) { job.paths.append(file.path) }
         }
-        let sizes = layoutSizes(job)
-        try guardWrites(job, layoutSizes: sizes)
-        // The plan probed every path: the missing ones are those the layout creates.
-        let created = Set(job.plans.flatMap(\.files).filter { $0.kind == .missing }.map(\.path))
-        try layOut(job, sizes: sizes)
-        // Files diobench lays out are its own: later runs may write to them without an override.
-        for path in created { _ = WriteGuardOwnerMark.mark(path: path) }
-        for path in job.paths { job.targets.append(describeTarget(path, job: job)) }
+        // fio's null engine is diskless: its files are names only, never laid out, opened or described.
+        if job.spec.ioengine != .null {
+            let sizes = layoutSizes(job)
+            if readOnly { try refuseLayout(job, sizes: sizes) }
+            try guardWrites(job, layoutSizes: sizes)
+            // The plan probed every path: the missing ones are those the layout creates.
+            let created = Set(job.plans.flatMap(\.files).filter { $0.kind == .missing }.map(\.path))
+            try layOut(job, sizes: sizes)
+            // Files diobench lays out are its own: later runs may write to them without an override.
+            for path in created { _ = WriteGuardOwnerMark.mark(path: path) }
+            for path in job.paths { job.targets.append(describeTarget(path, job: job)) }
+        }
         for (workerIndex, plan) in job.plans.enumerated() {
             let slot = progress.map { $0.slots[progressOffset + workerIndex] }
             let cpus = job.spec.cpusAllowed.map { job.spec.cpusAllowedPolicy.cpus(from: $0, workerNumber: firstWorkerNumber + workerIndex) }
             job.workers.append(try makeWorker(plan, job: job, progress: slot, cpus: cpus ?? []))
+        }
+    }
+
+    /// Under --readonly, a file the layout would create or extend is refused, as fio refuses it.
+    private func refuseLayout(_ job: PreparedJob, sizes: [String: UInt64]) throws {
+        for (path, size) in sizes.sorted(by: { $0.key < $1.key }) {
+            let missing = FileTarget.kind(of: path) == .missing
+            let current = missing ? 0 : ((try? FileTarget.size(of: path)) ?? 0)
+            guard missing || current < size else { continue }
+            job.refused = true
+            throw PlanError(description: "--readonly: reading would first " + (missing ? "create \(path) (\(size) bytes)" : "extend \(path) from \(current) to \(size) bytes")
+                + "; lay it out without --readonly first, or give a size it already has")
         }
     }
 
@@ -118,6 +136,7 @@ struct JobPreparer {
         // A job that reads must find data, as fio lays out files before reading them: a new (or short)
         // backing file is written out first, or the reads would hit holes and never touch the disk.
         if job.reads, let size = job.spec.size, ((try? FileTarget.size(of: options.backingFile)) ?? 0) < size {
+            if readOnly { try refuseLayout(job, sizes: [options.backingFile: size]) }
             if backingExists { try check(options.backingFile, job: job) }
             var layout = LayoutRequest(path: options.backingFile, size: size, jobReads: true, jobWrites: job.writes)
             layout.fallocate = FileAllocation(rawValue: job.spec.fallocate.rawValue) ?? .native
@@ -208,7 +227,7 @@ struct JobPreparer {
         let buffers: AlignedBufferPool
         let verify: WorkerVerify?
         do {
-            for file in plan.files {
+            for file in plan.files where spec.ioengine != .null {
                 let fd = try FileTarget.open(path: file.path, direct: spec.direct, readOnly: !job.writes, create: false)
                 fds.append(fd)
                 if spec.invalidate && !spec.direct {

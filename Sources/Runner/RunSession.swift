@@ -10,6 +10,8 @@ public let diobenchVersion = "0.1.0"
 public struct RunOptions: Sendable {
     /// Live progress on stderr (the CLI turns it on for a terminal).
     public var showProgress = false
+    /// fio's --readonly: files are never created or extended for a job.
+    public var readOnly = false
     /// Start a new status line after this long instead of rewriting one (fio's --eta-newline).
     public var progressNewlineNs: UInt64?
     /// Where loop devices and other changes are journaled for `diobench cleanup` (nil: no journal).
@@ -102,7 +104,8 @@ public final class RunSession: @unchecked Sendable {
     private func runPhase(_ phase: [PreparedJob]) {
         let workerCount = phase.reduce(0) { $0 + $1.spec.numjobs }
         let board = options.showProgress ? ProgressBoard(workers: workerCount) : nil
-        let preparer = JobPreparer(undo: undo, journal: journal, log: options.log)
+        var preparer = JobPreparer(undo: undo, journal: journal, log: options.log)
+        preparer.readOnly = options.readOnly
         var offset = 0
         defer { workersInEarlierPhases += workerCount }
         var ready: [PreparedJob] = []

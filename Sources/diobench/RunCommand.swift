@@ -94,9 +94,7 @@ struct RunCommand: ParsableCommand {
         if warningsFatal && !parsed.warnings.isEmpty {
             throw UsageFailure(message: "--warnings-fatal: \(parsed.warnings.count) job-file warning(s), listed above")
         }
-        if readOnly, let writer = parsed.jobs.first(where: { $0.rw.writes || $0.rw.trims }) {
-            throw UsageFailure(message: "--readonly: job '\(writer.name)' (\(writer.sourceFile)) has rw=\(writer.rw.rawValue), which writes or trims; nothing was run")
-        }
+        if readOnly { try refuseWriters(parsed) }
         if parseOnly {
             FileHandle.standardOutput.write(Data(parsed.jobs.map { $0.renderResolved() }.joined(separator: "\n").utf8))
             return
@@ -109,6 +107,7 @@ struct RunCommand: ParsableCommand {
         var options = RunOptions()
         options.showProgress = eta == "always" || (eta == "auto" && progressWanted(noProgress: noProgress))
         options.progressNewlineNs = newlineNs
+        options.readOnly = readOnly
         options.journalDirectory = journalDirectory
         let outcome = RunSession(parsed: parsed, options: options).run()
 
@@ -123,6 +122,17 @@ struct RunCommand: ParsableCommand {
             standardError("diobench: saved \(folder)")
         }
         if outcome.exitStatus != 0 { throw ExitCode(outcome.exitStatus) }
+    }
+
+    /// fio's --readonly, before anything runs: no job may write or trim, nor make a scratch pool (its vdev
+    /// files are written). Files a job would create or extend are refused as each job is prepared.
+    private func refuseWriters(_ parsed: ParsedJobFile) throws {
+        if let writer = parsed.jobs.first(where: { $0.rw.writes || $0.rw.trims }) {
+            throw UsageFailure(message: "--readonly: job '\(writer.name)' (\(writer.sourceFile)) has rw=\(writer.rw.rawValue), which writes or trims; nothing was run")
+        }
+        if let pooled = parsed.jobs.first(where: { $0.zfs?.scratchPool != nil }) {
+            throw UsageFailure(message: "--readonly: job '\(pooled.name)' makes a scratch pool (zfs_scratch_pool), which writes its vdev files; nothing was run")
+        }
     }
 
     /// fio's --showcmd: each file checked, then printed as a command line a shell can run.

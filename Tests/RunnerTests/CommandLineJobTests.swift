@@ -18,7 +18,7 @@ struct CommandLineJobTests {
         Case(name: "globals before the first --name", arguments: ["--ioengine=null", "--size=1m", "--name=a", "--name=b", "--bs=8k"]),
         Case(name: "--name=global, a value after a space, a bare flag",
              arguments: ["--name=global", "--rw=randread", "--size", "1m", "--ioengine=null", "--name=j1", "--norandommap",
-                         "--name=j2", "--bs", "8k"]),
+                         "--name=j2", "--bs", "8k", "--randrepeat", "0"]),
         Case(name: "command-line globals reach the job file's jobs", arguments: ["--size=2m", "--name=c", "--ioengine=null"],
              jobFile: "[x]\nioengine=null\nrw=read\nbs=16k\n"),
     ]

@@ -14,6 +14,18 @@ import Testing
         #expect(writer.stdout.isEmpty, "nothing ran")
         let reader = try diobench(["--readonly", "--name=r", "--ioengine=null", "--size=1m", "--rw=randread"], directory: dir.path)
         #expect(reader.status == 0, "\(reader.stderr)")
+        // A read job whose file is missing or short would have it written first: refused, nothing made.
+        let missing = try diobench(["--readonly", "--name=r", "--size=1m", "--rw=read", "--filename=data"], directory: dir.path)
+        #expect(missing.status == 2)
+        #expect(missing.stderr.contains("--readonly: reading would first create data (1048576 bytes)"), "\(missing.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir.path + "/data"))
+        try Data(count: 1 << 20).write(to: URL(fileURLWithPath: dir.path + "/data"))
+        let short = try diobench(["--readonly", "--name=r", "--size=2m", "--rw=read", "--filename=data"], directory: dir.path)
+        #expect(short.status == 2)
+        #expect(short.stderr.contains("extend data from 1048576 to 2097152 bytes"), "\(short.stderr)")
+        let whole = try diobench(["--readonly", "--name=r", "--size=1m", "--rw=read", "--filename=data"], directory: dir.path)
+        #expect(whole.status == 0, "\(whole.stderr)")
+        #expect(try FileManager.default.attributesOfItem(atPath: dir.path + "/data")[.size] as? Int == 1 << 20)
     }
 
     @Test("--minimal prints fio's terse line, with as many fields as fio's own --minimal",
@@ -85,6 +97,18 @@ import Testing
         let fromFile = try diobench(["run", "--parse-only", file])
         let fromLine = try runProgram("/bin/sh", ["-c", diobenchBinary + " run --parse-only " + line.dropFirst("diobench ".count)])
         try #require(fromFile.status == 0 && fromLine.status == 0, "\(fromFile.stderr) \(fromLine.stderr)")
+        #expect(Self.resolvedJobs(fromLine) == Self.resolvedJobs(fromFile))
+    }
+
+    @Test("a name= line renames its job on the command line too, instead of starting another job")
+    func renamedJobs() throws {
+        let dir = try WorkDirectory()
+        let file = try dir.write("n.fio", "[global]\nioengine=null\nsize=1m\nname=foo\n[a]\nrw=read\n[b]\nname=renamed\n")
+        let shown = try diobench(["--showcmd", file])
+        #expect(shown.stdout.trimmingCharacters(in: .newlines) == "diobench --ioengine=null --size=1m --name=a --rw=read --name=renamed")
+        let fromFile = try diobench(["run", "--parse-only", file])
+        let fromLine = try runProgram("/bin/sh", ["-c", diobenchBinary + " run --parse-only " + shown.stdout.dropFirst("diobench ".count)])
+        #expect(fromFile.status == 0 && fromLine.status == 0)
         #expect(Self.resolvedJobs(fromLine) == Self.resolvedJobs(fromFile))
     }
 
