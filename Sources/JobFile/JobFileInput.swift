@@ -38,18 +38,20 @@ public enum JobFileInput {
         func failure(_ reason: String, valid: String? = isInclude ? "include paths are relative to the including file" : nil) -> JobFileError {
             JobFileError(kind: isInclude ? .include : .unreadable, location: location, message: "\(what) \(reason)", valid: valid)
         }
-        var info = stat()
-        guard stat(path, &info) == 0 else {
+        // An include is opened without blocking and checked on the open file: a pipe or device there could
+        // block or never end. On the command line any file is the user's choice (a FIFO's open waits for
+        // its writer, as it should).
+        let fd = open(path, O_RDONLY | O_CLOEXEC | (isInclude ? O_NONBLOCK : 0))
+        guard fd >= 0 else {
             throw failure(errno == ENOENT ? "does not exist" : "can't be read: \(String(cString: strerror(errno)))")
         }
-        if info.st_mode & S_IFMT == S_IFDIR { throw failure("is a directory", valid: "name a job file, not a directory") }
-        // A pipe or device as an include could block or never end; on the command line it is the user's choice.
-        if isInclude && info.st_mode & S_IFMT != S_IFREG {
-            throw failure("is not a regular file", valid: "include a job file (a text file of options)")
-        }
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw failure("can't be read: \(String(cString: strerror(errno)))") }
         defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw failure("can't be read: \(String(cString: strerror(errno)))") }
+        if info.st_mode & S_IFMT == S_IFDIR { throw failure("is a directory", valid: "name a job file, not a directory") }
+        if isInclude && info.st_mode & S_IFMT != S_IFREG {
+            throw failure("is not a regular file", valid: "include a job file, a text file of options")
+        }
         return try text(fd: fd, location: location, described: what)
     }
 
