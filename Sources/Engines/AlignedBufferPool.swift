@@ -40,7 +40,9 @@ public final class AlignedBufferPool: @unchecked Sendable {
     ///   - alignment: a power of two (see `alignment(dioMemAlign:)`).
     ///   - misalignment: fio's `iomem_align`: bytes past each aligned address (0 ≤ misalignment).
     ///   - seed: seeds the pseudo-random contents (same seed, same bytes).
-    public init(count: Int, size: Int, alignment: Int, misalignment: Int = 0, seed: UInt64 = 0x9E37_79B9_7F4A_7C15) throws(EngineError) {
+    ///   - zeroed: zeros instead (fio's `zero_buffers`).
+    public init(count: Int, size: Int, alignment: Int, misalignment: Int = 0, seed: UInt64 = 0x9E37_79B9_7F4A_7C15,
+                zeroed: Bool = false) throws(EngineError) {
         guard count > 0, size > 0 else {
             throw EngineError("buffer pool: count (\(count)) and size (\(size)) must be positive")
         }
@@ -73,7 +75,11 @@ public final class AlignedBufferPool: @unchecked Sendable {
         for i in 0..<count {
             iovecs[i] = iovec(iov_base: base + i * stride, iov_len: size)
         }
-        Self.fillPseudoRandom(memory, words: total / 8, seed: seed)
+        if zeroed {
+            memset(memory, 0, total)
+        } else {
+            Self.fillPseudoRandom(memory, words: total / 8, seed: seed)
+        }
     }
 
     deinit {
@@ -87,8 +93,11 @@ public final class AlignedBufferPool: @unchecked Sendable {
         base + index * stride
     }
 
-    /// xorshift64*: fast, and its output does not compress.
-    static func fillPseudoRandom(_ memory: UnsafeMutableRawPointer, words: Int, seed: UInt64) {
+    /// xorshift64*: fast, and its output does not compress. Inlinable: `refill_buffers` calls it per write.
+    /// A buffer may be filled with whole words past its length: the stride (a multiple of the alignment)
+    /// and the pool's 8 spare bytes leave room.
+    @inlinable
+    public static func fillPseudoRandom(_ memory: UnsafeMutableRawPointer, words: Int, seed: UInt64) {
         var state = seed == 0 ? 0x2545_F491_4F6C_DD1D : seed
         let out = memory.bindMemory(to: UInt64.self, capacity: words)
         for i in 0..<words {

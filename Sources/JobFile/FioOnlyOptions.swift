@@ -22,7 +22,7 @@ enum FioOnlyOptions {
         "number_ios", "offset_align", "opendir", "openfiles", "per_job_logs", "percentage_random", "pre_read",
         "prio", "prioclass", "profile", "random_distribution", "rate_cycle", "rate_ignore_thinktime",
         "rate_iops_min", "rate_min", "rate_process", "read_beyond_wp", "read_iolog", "read_iolog_chunked",
-        "refill_buffers", "replay_align", "replay_no_stall", "replay_redirect", "replay_scale", "replay_skip",
+        "replay_align", "replay_no_stall", "replay_redirect", "replay_scale", "replay_skip",
         "replay_time_scale", "rw_sequencer", "scramble_buffers", "serialize_overlap", "significant_figures",
         "slat_percentiles", "stats", "steadystate", "steadystate_duration", "steadystate_ramp_time", "sync",
         "sync_file_range", "thinktime", "thinktime_blocks", "thinktime_blocks_type", "thinktime_iotime",
@@ -30,7 +30,7 @@ enum FioOnlyOptions {
         "uncached", "unified_rw_reporting", "unique_filename", "unit_base", "unlink_each_loop", "userspace_reap",
         "verify_async", "verify_backlog_batch", "verify_dump", "verify_interval", "verify_offset", "verify_only",
         "verify_state_load", "verify_state_save", "write_barrier", "write_bw_log", "write_hint", "write_hist_log",
-        "write_iolog", "write_iops_log", "write_lat_log", "zero_buffers", "zone_reset_frequency",
+        "write_iolog", "write_iops_log", "write_lat_log", "zone_reset_frequency",
         "zone_reset_threshold", "zonecapacity", "zonemode", "zonerange", "zonesize", "zoneskip",
     ]
 }

@@ -155,6 +155,10 @@ public struct JobSpec: Codable, Sendable, Equatable {
     public var blockAlign: PerDirection<UInt64>?
     /// `iomem_align=`: buffers start this many bytes after a page boundary, as in fio (512 makes them misaligned).
     public var iomemAlign: UInt64 = 0
+    /// `zero_buffers`: write buffers hold zeros instead of pseudo-random bytes.
+    public var zeroBuffers = false
+    /// `refill_buffers`: fresh pseudo-random bytes before every write.
+    public var refillBuffers = false
 
     // Engine.
     public var ioengine: EngineKind = .psync

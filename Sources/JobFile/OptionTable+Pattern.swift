@@ -62,5 +62,11 @@ extension OptionTable {
         .make("iomem_align", aliases: ["mem_align"], SizeKind(), default: "0", .buffers,
               help: "Start I/O buffers this many bytes past a page boundary (512 makes them misaligned for O_DIRECT)",
               set: { $0.iomemAlign = $1 }, render: { .size($0.iomemAlign, $0) }),
+        .make("zero_buffers", BoolKind(), default: "0", .buffers,
+              help: "Fill the write buffers with zeros (default: pseudo-random bytes that do not compress)",
+              set: { $0.zeroBuffers = $1 }, render: { .bool($0.zeroBuffers) }),
+        .make("refill_buffers", BoolKind(), default: "0", .buffers,
+              help: "New pseudo-random bytes in the write buffer before every write (no effect with zero_buffers or verify)",
+              set: { $0.refillBuffers = $1 }, render: { .bool($0.refillBuffers) }),
     ]
 }

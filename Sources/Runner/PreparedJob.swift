@@ -239,7 +239,7 @@ struct JobPreparer {
             let memoryAlignment = plan.files.compactMap { job.alignments[$0.path]?.memoryAlignment }.max()
             buffers = try AlignedBufferPool(count: config.iodepth, size: largest,
                                             alignment: AlignedBufferPool.alignment(dioMemAlign: memoryAlignment),
-                                            misalignment: Int(spec.iomemAlign), seed: plan.seed)
+                                            misalignment: Int(spec.iomemAlign), seed: plan.seed, zeroed: spec.zeroBuffers)
             verify = try WorkerVerify.make(spec: spec, config: config, jobWrites: job.writes, readSizes: readSizes,
                                            writeSizes: writeSizes, fds: fds, paths: plan.files.map(\.path))
         } catch {

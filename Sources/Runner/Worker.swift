@@ -23,6 +23,8 @@ public struct WorkerState {
     let writeSizes: BlockSizePicker
     var offsetRandom: RandomSource
     var choiceRandom: RandomSource
+    /// Seeds `refill_buffers`' fills, one after another.
+    var refillSeed: UInt64
     public var stats: WorkerStats
     /// Data verification (`verify=`); nil when the job does not verify.
     public let verify: WorkerVerify?
@@ -51,6 +53,7 @@ public struct WorkerState {
         self.writeSizes = writeSizes
         offsetRandom = RandomSource(seed: config.seed)
         choiceRandom = RandomSource(seed: config.seed ^ 0xC0FF_EE00_D15C_0001)
+        refillSeed = config.seed ^ 0x5245_4649_4C4C_0001
         self.stats = stats
     }
 
@@ -377,6 +380,10 @@ func ioLoop<E: IOEngine, V: VerifySwitch>(engine: inout E, state w: inout Worker
             if V.on && isWrite {
                 w.verify.unsafelyUnwrapped.fill(unit)
                 now = monotonicNanoseconds()   // the latency starts once the block is ready
+            } else if isWrite && config.refillBuffers {
+                w.refillSeed &+= 0x9E37_79B9_7F4A_7C15
+                AlignedBufferPool.fillPseudoRandom(unit.pointee.buffer, words: (Int(length) &+ 7) >> 3, seed: w.refillSeed)
+                now = monotonicNanoseconds()
             }
             unit.pointee.issueNs = now
             // Holes of `rw=write:N` count against the budget, as fio's skipped bytes do.

@@ -25,6 +25,8 @@ public struct WorkerConfig: Sendable {
     public var fsyncEvery: Int
     public var fdatasyncEvery: Int
     public var endFsync: Bool
+    /// `refill_buffers` (and not `zero_buffers`): new bytes in the buffer before every write.
+    public var refillBuffers: Bool
     /// fio's `rate_iops`/`rate`, per direction: each direction keeps its own rate, as in fio.
     public var readRate: RateLimit
     public var writeRate: RateLimit
@@ -67,6 +69,7 @@ public struct WorkerConfig: Sendable {
         fsyncEvery = spec.fsync
         fdatasyncEvery = spec.fdatasync
         endFsync = spec.endFsync
+        refillBuffers = spec.refillBuffers && !spec.zeroBuffers
         readRate = RateLimit(iops: spec.rateIOPS?.read ?? 0, bytesPerSecond: spec.rateBytes?.read ?? 0)
         writeRate = RateLimit(iops: spec.rateIOPS?.write ?? 0, bytesPerSecond: spec.rateBytes?.write ?? 0)
         hasRateLimit = (spec.rw.reads && readRate.isSet) || (spec.rw.writes && writeRate.isSet)

@@ -1,0 +1,36 @@
+import DiobenchTestSupport
+import Foundation
+import Testing
+
+/// What write jobs put on disk: pseudo-random bytes by default, zeros with `zero_buffers` (as fio writes
+/// them), and new bytes for every write with `refill_buffers`.
+@Suite struct BufferContentTests {
+    /// Runs a 1 MiB sequential write of 4 KiB blocks with `extra` options; the file's 256 blocks.
+    func writtenBlocks(_ extra: [String], tool: String = diobenchBinary) throws -> [Data] {
+        let dir = try WorkDirectory()
+        let out = try runProgram(tool, ["--name=w", "--rw=write", "--bs=4k", "--size=1m", "--filename=data"] + extra,
+                                 directory: dir.path)
+        try #require(out.status == 0, "\(tool): \(out.stderr)")
+        let data = try Data(contentsOf: URL(fileURLWithPath: dir.path + "/data"))
+        try #require(data.count == 1 << 20)
+        return stride(from: 0, to: data.count, by: 4096).map { data.subdata(in: $0..<($0 + 4096)) }
+    }
+
+    @Test("zero_buffers writes zeros, as fio does")
+    func zeros() throws {
+        #expect(try writtenBlocks(["--zero_buffers=1"]).allSatisfy { $0.allSatisfy { $0 == 0 } })
+        if fioAvailable {
+            #expect(try writtenBlocks(["--zero_buffers=1"], tool: fioPath).allSatisfy { $0.allSatisfy { $0 == 0 } })
+        }
+        #expect(try writtenBlocks(["--zero_buffers=1", "--refill_buffers=1"]).allSatisfy { $0.allSatisfy { $0 == 0 } },
+                "zero_buffers wins over refill_buffers")
+    }
+
+    @Test("refill_buffers gives every write new bytes; without it one buffer is written again and again")
+    func refill() throws {
+        let refilled = try writtenBlocks(["--refill_buffers=1"])
+        #expect(Set(refilled).count == 256)
+        #expect(refilled.allSatisfy { block in block.contains { $0 != 0 } })
+        #expect(Set(try writtenBlocks([])).count == 1, "iodepth=1: one buffer, written 256 times")
+    }
+}
