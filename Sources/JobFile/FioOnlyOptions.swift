@@ -19,7 +19,7 @@ enum FioOnlyOptions {
         "log_hist_msec", "log_max_value", "log_offset", "log_prio", "log_store_compressed", "log_unix_epoch",
         "max_latency", "max_open_zones", "mem", "merge_blktrace_file", "merge_blktrace_iters",
         "merge_blktrace_scalars", "nice", "nonvectored", "nowait", "numa_cpu_nodes", "numa_mem_policy",
-        "number_ios", "offset_align", "opendir", "openfiles", "per_job_logs", "percentage_random", "pre_read",
+        "offset_align", "opendir", "openfiles", "per_job_logs", "percentage_random", "pre_read",
         "prio", "prioclass", "profile", "random_distribution", "rate_cycle", "rate_ignore_thinktime",
         "rate_iops_min", "rate_min", "rate_process", "read_beyond_wp", "read_iolog", "read_iolog_chunked",
         "replay_align", "replay_no_stall", "replay_redirect", "replay_scale", "replay_skip",

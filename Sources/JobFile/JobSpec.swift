@@ -195,6 +195,8 @@ public struct JobSpec: Codable, Sendable, Equatable {
     /// `startdelay=MIN-MAX`: each job picks a delay in [startDelayNs, startDelayMaxNs].
     public var startDelayMaxNs: UInt64?
     public var loops: Int = 1
+    /// `number_ios`: I/Os per pass per worker before the pass ends (0: no limit).
+    public var numberIOs: UInt64 = 0
 
     // Syncing.
     public var fsync: Int = 0

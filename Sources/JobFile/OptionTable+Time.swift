@@ -21,6 +21,9 @@ extension OptionTable {
         .make("loops", IntKind(0...1_000_000_000), default: "1", .time,
               help: "Repeat the workload this many times (0 counts as 1, as in fio)",
               set: { $0.loops = Int($1) }, render: { .int($0.loops) }),
+        .make("number_ios", IntKind(0...UInt64(Int64.max)), default: "0", .time,
+              help: "End each pass after this many I/Os per worker, if its size is not done first (0: no limit; as fio 3.33 counts them)",
+              set: { $0.numberIOs = $1 }, render: { .int($0.numberIOs) }),
     ]
 
     static let workers: [OptionDefinition] = [

@@ -118,6 +118,7 @@ func ioLoop<E: IOEngine, V: VerifySwitch>(engine: inout E, state w: inout Worker
     let deadline = config.runtimeNs > 0 ? rampEnd &+ config.runtimeNs : UInt64.max
     var passesLeft = config.loops
     var bytesIssued: UInt64 = 0
+    var iosIssued: UInt64 = 0   // this pass, for number_ios
     var inflight = 0
     var refilling = true
     var writesSinceSync = 0
@@ -303,6 +304,7 @@ func ioLoop<E: IOEngine, V: VerifySwitch>(engine: inout E, state w: inout Worker
         passesLeft -= 1
         if passesLeft <= 0 && !config.timeBased { return false }
         bytesIssued = 0
+        iosIssued = 0
         for file in 0..<w.fileCount { w.cursors[file].rewind() }
         if V.on { w.verify.unsafelyUnwrapped.generation &+= 1 }
         return true
@@ -322,7 +324,7 @@ func ioLoop<E: IOEngine, V: VerifySwitch>(engine: inout E, state w: inout Worker
                 recording = true
             }
             // fio's rule: issue while fewer bytes than the budget were issued; the last I/O may overshoot.
-            if bytesIssued >= config.bytesPerLoop {
+            if bytesIssued >= config.bytesPerLoop || (config.iosPerPass != 0 && iosIssued >= config.iosPerPass) {
                 passDone = true
                 break
             }
@@ -389,9 +391,11 @@ func ioLoop<E: IOEngine, V: VerifySwitch>(engine: inout E, state w: inout Worker
             // Holes of `rw=write:N` count against the budget, as fio's skipped bytes do.
             let budgeted = config.random ? length : length &+ config.sequenceModifier
             bytesIssued &+= budgeted
+            iosIssued &+= 1
 
             if queue(slot, ok: &running, w: &w) == .busy {
                 bytesIssued &-= budgeted
+                iosIssued &-= 1
                 w.freeCount &+= 1
                 refilling = false
             }

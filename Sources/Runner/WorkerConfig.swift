@@ -17,6 +17,8 @@ public struct WorkerConfig: Sendable {
     /// Bytes per pass over the files (`io_size`, else `size`).
     public var bytesPerLoop: UInt64
     public var loops: Int
+    /// `number_ios`: I/Os issued per pass before it ends (0: no limit).
+    public var iosPerPass: UInt64
     public var timeBased: Bool
     /// 0: no time limit.
     public var runtimeNs: UInt64
@@ -56,6 +58,7 @@ public struct WorkerConfig: Sendable {
         iodepthLow = spec.iodepthLow!
         self.bytesPerLoop = bytesPerLoop
         loops = spec.loops
+        iosPerPass = spec.numberIOs
         timeBased = spec.timeBased
         runtimeNs = spec.runtimeNs ?? 0
         rampNs = spec.rampTimeNs

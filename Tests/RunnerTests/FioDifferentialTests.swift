@@ -53,6 +53,11 @@ struct FioDifferentialTests {
         Case(name: "numjobs=2 offset_increment, one file", options: "rw=read\nbs=64k\nsize=4m\nnumjobs=2\noffset_increment=1m"),
         // fio adds to the file list each time filename is set: [global]'s data plus the job's second.
         Case(name: "filename in global and job", options: "filename=second\nrw=randread\nbs=4k\nsize=8m"),
+        // number_ios ends each pass (of each clone) after that many I/Os, as fio 3.33 counts them.
+        Case(name: "number_ios", options: "rw=randread\nbs=4k\nsize=4m\nnumber_ios=100"),
+        Case(name: "number_ios loops=3", options: "rw=read\nbs=4k\nsize=1m\nloops=3\nnumber_ios=100"),
+        Case(name: "number_ios io_uring numjobs=2", options: "rw=randread\nbs=4k\nsize=1m\nioengine=io_uring\niodepth=8\nnumjobs=2\nnumber_ios=100\nfilename="),
+        Case(name: "number_ios above the size", options: "rw=write\nbs=4k\nsize=1m\nnumber_ios=1000"),
     ]
 
     @Test(arguments: basic + shapes)
