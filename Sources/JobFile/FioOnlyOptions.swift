@@ -9,7 +9,7 @@ enum FioOnlyOptions {
         "cmdprio_percentage", "create_fsync", "create_only",
         "create_serialize", "dedupe_global", "dedupe_mode", "dedupe_percentage", "dedupe_working_set_percentage",
         "disable_bw_measurement", "disable_clat", "disable_lat", "disable_slat", "disk_util", "error_dump",
-        "exec_postrun", "exec_prerun", "exit_what", "exitall", "exitall_on_error", "experimental_verify",
+        "exec_postrun", "exec_prerun", "exit_what", "exitall_on_error", "experimental_verify",
         "file_append", "file_service_type", "filename_format", "filesize", "fill_device", "flow",
         "flow_id", "flow_sleep", "force_async", "fsync_on_close", "gid", "gtod_cpu", "gtod_reduce",
         "hipri_percentage", "hugepage-size", "ignore_error", "ignore_zone_limits", "io_submit_mode", "iopsavgtime",

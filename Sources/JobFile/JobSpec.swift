@@ -227,6 +227,8 @@ public struct JobSpec: Codable, Sendable, Equatable {
     // Reporting.
     public var groupReporting: Bool = false
     public var stonewall: Bool = false
+    /// `exitall`: this job's end ends the jobs running beside it.
+    public var exitAll: Bool = false
     public var newGroup: Bool = false
     public var waitFor: String?
     public var percentileList: [Double] = JobSpec.fioDefaultPercentiles

@@ -132,6 +132,7 @@ public final class RunSession: @unchecked Sendable {
         running = ready
         runningLock.unlock()
 
+        control.beginPhase()
         let gate = StartGate(count: ready.reduce(0) { $0 + $1.workers.count })
         var started: [WorkerThread] = []
         for job in ready {

@@ -80,14 +80,21 @@ public struct IOFailure: Sendable, Equatable {
     public var bufferAddress: UInt
 }
 
-/// Flags the main thread raises and workers read once per I/O (relaxed: a late read costs one I/O).
+/// Flags raised for the workers, which read them once per I/O (relaxed: a late read costs one I/O):
+/// a signal stops the run; a finished `exitall` job ends the phase (the jobs running beside it).
 public final class RunControl: Sendable {
-    private let stop = Atomic<Bool>(false)
+    private static let signalled: UInt8 = 1, phaseEnding: UInt8 = 2
+    private let flags = Atomic<UInt8>(0)
     public init() {}
-    /// Stop issuing and drain what is in flight.
-    @inlinable public var stopRequested: Bool { isStopping() }
-    @usableFromInline func isStopping() -> Bool { stop.load(ordering: .relaxed) }
-    public func requestStop() { stop.store(true, ordering: .relaxed) }
+    /// Stop issuing and drain what is in flight (either flag).
+    @inlinable public var shouldStop: Bool { anyFlag() }
+    @usableFromInline func anyFlag() -> Bool { flags.load(ordering: .relaxed) != 0 }
+    /// A signal asked the run to stop: its results are partial.
+    public var stopRequested: Bool { flags.load(ordering: .relaxed) & Self.signalled != 0 }
+    public func requestStop() { flags.bitwiseOr(Self.signalled, ordering: .relaxed) }
+    /// fio's exitall: the jobs of this phase finish now, with whole results; later phases still run.
+    public func endPhase() { flags.bitwiseOr(Self.phaseEnding, ordering: .relaxed) }
+    public func beginPhase() { flags.bitwiseAnd(~Self.phaseEnding, ordering: .relaxed) }
 }
 
 /// The I/O loop, specialized for each engine type. fio's do_io in spirit: keep up to `iodepth` I/Os in
@@ -270,7 +277,7 @@ func ioLoop<E: IOEngine, V: VerifySwitch>(engine: inout E, state w: inout Worker
         var ok = true
         while ok && (next < order.count || inflight > 0) {
             issuing: while next < order.count && w.freeCount > 0 {
-                if control.stopRequested { w.stoppedBySignal = true; ok = false; break }
+                if control.shouldStop { w.stoppedBySignal = control.stopRequested; ok = false; break }
                 guard let index = order.logIndex(at: next) else {
                     next &+= 1
                     continue
@@ -316,7 +323,7 @@ func ioLoop<E: IOEngine, V: VerifySwitch>(engine: inout E, state w: inout Worker
         var passDone = false
         var paced = false
         while refilling && w.freeCount > 0 {
-            if control.stopRequested { w.stoppedBySignal = true; running = false; break }
+            if control.shouldStop { w.stoppedBySignal = control.stopRequested; running = false; break }
             var now = monotonicNanoseconds()
             if now >= deadline { running = false; break }
             if !recording && now >= rampEnd {

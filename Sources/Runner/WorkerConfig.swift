@@ -27,6 +27,8 @@ public struct WorkerConfig: Sendable {
     public var fsyncEvery: Int
     public var fdatasyncEvery: Int
     public var endFsync: Bool
+    /// `exitall`: when this worker is done, the jobs running beside it finish too.
+    public var exitAll: Bool
     /// `refill_buffers` (and not `zero_buffers`): new bytes in the buffer before every write.
     public var refillBuffers: Bool
     /// fio's `rate_iops`/`rate`, per direction: each direction keeps its own rate, as in fio.
@@ -72,6 +74,7 @@ public struct WorkerConfig: Sendable {
         fsyncEvery = spec.fsync
         fdatasyncEvery = spec.fdatasync
         endFsync = spec.endFsync
+        exitAll = spec.exitAll
         refillBuffers = spec.refillBuffers && !spec.zeroBuffers
         readRate = RateLimit(iops: spec.rateIOPS?.read ?? 0, bytesPerSecond: spec.rateBytes?.read ?? 0)
         writeRate = RateLimit(iops: spec.rateIOPS?.write ?? 0, bytesPerSecond: spec.rateBytes?.write ?? 0)
