@@ -13,11 +13,23 @@ public struct CommandLineJobOption: Sendable, Equatable {
         self.value = value
     }
 
+    /// From `name=value`, or a bare `name`.
+    public init(assignment: some StringProtocol) {
+        if let equals = assignment.firstIndex(of: "=") {
+            self.init(name: String(assignment[..<equals]), value: String(assignment[assignment.index(after: equals)...]))
+        } else {
+            self.init(name: String(assignment), value: nil)
+        }
+    }
+
     /// Where the option came from, in messages: the file part of its location.
     public static let sourceName = "<command line>"
 
+    /// `name=value`, or `name` for a bare flag.
+    public var assignment: String { value.map { "\(name)=\($0)" } ?? name }
+
     /// As it was written.
-    public var argument: String { value.map { "--\(name)=\($0)" } ?? "--\(name)" }
+    public var argument: String { "--" + assignment }
 
     /// fio's options that take no separate value on its command line (its "set" options: `--time_based 1`
     /// reads `1` as a job file); every other option takes the next argument when `=` is missing. Found by
@@ -59,8 +71,8 @@ public struct CommandLineJobOption: Sendable, Equatable {
                 continue
             }
             let canonical = OptionTable.definition(named: name)?.name ?? name
-            if let equals = body.firstIndex(of: "=") {
-                options.append(CommandLineJobOption(name: name, value: String(body[body.index(after: equals)...])))
+            if body.contains("=") {
+                options.append(CommandLineJobOption(assignment: body))
             } else if takesNoSeparateValue.contains(canonical) {
                 options.append(CommandLineJobOption(name: name, value: nil))
             } else if index < arguments.count, !arguments[index].hasPrefix("--") {
@@ -120,7 +132,7 @@ extension JobFileParser {
     public func commandLineArguments(path: String) throws(JobFileError) -> [String] {
         var reader = JobFileReader(environment: environment)
         try reader.read(path: path)
-        let name = path == JobFileInput.standardInputArgument ? JobFileInput.standardInputName : path
+        let name = JobFileInput.sourceName(of: path)
         var assembler = JobAssembler(system: system, sections: nil)
         try assembler.add(reader, fileName: name, stonewallFirstJob: false)
         // A `name=` line renames its job; on a command line it would start another, so each job's

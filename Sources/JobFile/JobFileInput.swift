@@ -14,12 +14,14 @@ public enum JobFileInput {
     /// No job file is this big; a bigger input is something else (a device, /dev/zero).
     static let maximumBytes = 16 << 20
 
+    /// How `path` is named in messages and results: `<stdin>` for `-`, else itself.
+    public static func sourceName(of path: String) -> String {
+        path == standardInputArgument ? standardInputName : path
+    }
+
     /// Standard input, read once for the process: `compare` parses the job file once per cell.
     public static func standardInputText() throws(JobFileError) -> String {
-        switch standardInput {
-        case .success(let text): return text
-        case .failure(let error): throw error
-        }
+        try standardInput.get()
     }
 
     private static let standardInput: Result<String, JobFileError> = {

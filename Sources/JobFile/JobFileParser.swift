@@ -57,7 +57,7 @@ public struct JobFileParser: Sendable {
                       overrides: [JobOptionOverride] = []) throws(JobFileError) -> ParsedJobFile {
         var assembler = JobAssembler(system: system, sections: sections, overrides: overrides)
         var reader = JobFileReader(environment: environment)
-        var names = paths.map { $0 == JobFileInput.standardInputArgument ? JobFileInput.standardInputName : $0 }
+        var names = paths.map(JobFileInput.sourceName(of:))
         if !commandLine.isEmpty {
             try reader.read(commandLine: commandLine)
             names.insert(CommandLineJobOption.sourceName, at: 0)

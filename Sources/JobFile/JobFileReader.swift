@@ -34,12 +34,10 @@ struct JobFileReader {
 
     /// Reads the job file at `path`, or standard input for `-`.
     mutating func read(path: String) throws(JobFileError) {
-        if path == JobFileInput.standardInputArgument {
-            try read(text: try JobFileInput.standardInputText(), fileName: JobFileInput.standardInputName)
-            return
-        }
-        let text = try JobFileInput.text(of: path, location: JobFileLocation(file: path, line: 0), isInclude: false)
-        try read(text: text, fileName: path)
+        let text = path == JobFileInput.standardInputArgument
+            ? try JobFileInput.standardInputText()
+            : try JobFileInput.text(of: path, location: JobFileLocation(file: path, line: 0), isInclude: false)
+        try read(text: text, fileName: JobFileInput.sourceName(of: path))
     }
 
     mutating func read(text: String, fileName: String) throws(JobFileError) {

@@ -8,12 +8,7 @@ struct CommandLineJobs: ParsableArguments {
     @Option(name: .customLong("job-option"), parsing: .unconditionalSingleValue, help: .hidden)
     var encoded: [String] = []
 
-    var options: [CommandLineJobOption] {
-        encoded.map { text in
-            guard let equals = text.firstIndex(of: "=") else { return CommandLineJobOption(name: text, value: nil) }
-            return CommandLineJobOption(name: String(text[..<equals]), value: String(text[text.index(after: equals)...]))
-        }
-    }
+    var options: [CommandLineJobOption] { encoded.map { CommandLineJobOption(assignment: $0) } }
 
     /// Subcommands whose arguments are never job options (`lab run` takes them; the rest of `lab` does not).
     static let otherSubcommands: Set<String> = ["diff", "baseline", "cleanup", "lab"]
@@ -36,7 +31,7 @@ struct CommandLineJobs: ParsableArguments {
 
     private static func rewrite(_ arguments: [String], reserved: Set<String>) -> [String] {
         let (options, rest) = CommandLineJobOption.extract(from: arguments, reserved: reserved)
-        let pairs = options.flatMap { option in ["--job-option", option.value.map { "\(option.name)=\($0)" } ?? option.name] }
+        let pairs = options.flatMap { ["--job-option", $0.assignment] }
         var rewritten = rest
         rewritten.insert(contentsOf: pairs, at: rest.firstIndex(of: "--") ?? rest.count)
         return rewritten

@@ -39,8 +39,13 @@ struct RunCommand: ParsableCommand {
     @Flag(name: .customLong("no-progress"), help: "No live status line (it is off anyway when stdout is not a terminal).")
     var noProgress = false
 
+    /// fio's --eta: when the status line shows.
+    enum StatusLine: String, ExpressibleByArgument, CaseIterable {
+        case auto, always, never
+    }
+
     @Option(name: .customLong("eta"), help: "When the status line shows: auto (on a terminal), always or never (fio's --eta).")
-    var eta = "auto"
+    var eta = StatusLine.auto
 
     @Option(name: .customLong("eta-newline"), help: "Start a new status line every TIME (e.g. 10s) instead of rewriting one.")
     var etaNewline: String?
@@ -77,7 +82,6 @@ struct RunCommand: ParsableCommand {
         } catch {
             throw ValidationError("\(error)")
         }
-        guard ["auto", "always", "never"].contains(eta) else { throw ValidationError("--eta=\(eta): expected auto, always or never") }
         var newlineNs: UInt64?
         if let etaNewline {
             switch CommandLineValue.nanoseconds(etaNewline) {
@@ -99,13 +103,12 @@ struct RunCommand: ParsableCommand {
             FileHandle.standardOutput.write(Data(parsed.jobs.map { $0.renderResolved() }.joined(separator: "\n").utf8))
             return
         }
-        guard !parsed.jobs.isEmpty else { throw UsageFailure(message: "no jobs to run in \((jobFiles + (commandLineJobs.encoded.isEmpty ? [] : ["the command line"])).joined(separator: ", "))") }
 
         if formats.contains(.normal) && output == nil {
             FileHandle.standardOutput.write(Data(banner(parsed).utf8))
         }
         var options = RunOptions()
-        options.showProgress = eta == "always" || (eta == "auto" && progressWanted(noProgress: noProgress))
+        options.showProgress = eta == .always || (eta == .auto && progressWanted(noProgress: noProgress))
         options.progressNewlineNs = newlineNs
         options.readOnly = readOnly
         options.journalDirectory = journalDirectory
