@@ -63,6 +63,11 @@ public protocol IOEngine {
     /// Submits what `queue` prepared. Returns the number submitted, or -errno.
     mutating func commit() -> Int
 
+    /// Submits what `queue` prepared and, in the same call, waits until at least `minimum` completions
+    /// can be reaped (the caller reaps them with `getEvents`). Returns the number submitted, or -errno.
+    /// A caller that would wait right after submitting saves a system call per batch this way.
+    mutating func commit(waitingFor minimum: Int) -> Int
+
     /// Waits for at least `min` completions (0: just look), up to `max`. Writes the slots of
     /// completed units to `completed` and sets their `result`. Returns the count, or -errno.
     mutating func getEvents(min: Int, max: Int, units: UnsafeMutablePointer<IOUnit>, completed: UnsafeMutablePointer<Int32>) -> Int
@@ -80,6 +85,9 @@ extension SynchronousIOEngine {
 
     @inlinable
     public mutating func commit() -> Int { 0 }
+
+    @inlinable
+    public mutating func commit(waitingFor minimum: Int) -> Int { 0 }
 
     @inlinable
     public mutating func getEvents(min: Int, max: Int, units: UnsafeMutablePointer<IOUnit>, completed: UnsafeMutablePointer<Int32>) -> Int { 0 }

@@ -4,7 +4,8 @@ import Glibc
 /// fio's `io_uring` engine through liburing.
 ///
 /// `queue` only fills an SQE; `commit` submits everything prepared with one `io_uring_enter`
-/// (which also wakes an idle SQPOLL thread); `getEvents` reaps completions in batches straight
+/// (which also wakes an idle SQPOLL thread), and `commit(waitingFor:)` also waits in that same call
+/// when the worker would wait next; `getEvents` reaps completions in batches straight
 /// from the CQ ring. The ring, the fd table and the registrations are made once in `init`
 /// (IOUringSetup.swift); nothing is allocated per I/O.
 ///
@@ -90,6 +91,16 @@ public struct IOUringEngine: IOEngine {
         repeat {
             submitted = submitGetsEvents ? io_uring_submit_and_get_events(ring) : io_uring_submit(ring)
         } while submitted == -EINTR
+        return Int(submitted)
+    }
+
+    /// One `io_uring_enter` that submits and then sleeps until `minimum` completions are in the CQ
+    /// (fio's engine enters twice for this: submit, then wait). The kernel returns once the submission
+    /// is done if it was short, and returns the submitted count when a signal ends the wait.
+    @inlinable
+    public mutating func commit(waitingFor minimum: Int) -> Int {
+        var submitted: Int32
+        repeat { submitted = io_uring_submit_and_wait(ring, UInt32(truncatingIfNeeded: minimum)) } while submitted == -EINTR
         return Int(submitted)
     }
 

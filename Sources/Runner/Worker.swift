@@ -160,12 +160,16 @@ func ioLoop<E: IOEngine, V: VerifySwitch>(engine: inout E, state w: inout Worker
         return true
     }
 
-    /// Submits what is queued; stamps the batch's submit time for slat/clat.
-    @inline(__always) func commit(w: inout WorkerState) -> Bool {
+    /// Submits what is queued; stamps the batch's submit time for slat/clat. With `waitingFor` > 0 the
+    /// same system call also waits for that many completions (the caller was about to wait anyway);
+    /// such a batch's submit time is taken just before the call, so its slat leaves out the system call.
+    @inline(__always) func commit(w: inout WorkerState, waitingFor minimum: Int = 0) -> Bool {
         if E.isSynchronous || w.pendingCount == 0 { return true }
-        var result = engine.commit()
-        while result == -Int(EAGAIN) { result = engine.commit() }
-        let now = monotonicNanoseconds()
+        let waits = minimum > 0
+        let before = waits ? monotonicNanoseconds() : 0
+        var result: Int
+        repeat { result = waits ? engine.commit(waitingFor: minimum) : engine.commit() } while result == -Int(EAGAIN)
+        let now = waits ? before : monotonicNanoseconds()
         for i in 0..<w.pendingCount { w.units[Int(w.pending[i])].submitNs = now }
         w.stats.depth.recordSubmit(w.pendingCount)
         w.pendingCount = 0
@@ -214,7 +218,8 @@ func ioLoop<E: IOEngine, V: VerifySwitch>(engine: inout E, state w: inout Worker
             w.stats.depth.recordDepth(inflight)
             w.pending[w.pendingCount] = slot
             w.pendingCount &+= 1
-            if w.pendingCount >= config.batchSubmit && !commit(w: &w) { ok = false }
+            // The batch that fills the queue is left to the caller, which submits it and waits in one call.
+            if w.pendingCount >= config.batchSubmit && w.freeCount > 0 && !commit(w: &w) { ok = false }
         case .busy:
             break
         }
@@ -300,7 +305,7 @@ func ioLoop<E: IOEngine, V: VerifySwitch>(engine: inout E, state w: inout Worker
                 next &+= 1
                 if !ok { break }
             }
-            if !commit(w: &w) { ok = false }
+            if !commit(w: &w, waitingFor: inflight > 0 ? 1 : 0) { ok = false }
             if ok && inflight > 0 && !reap(min: 1, w: &w) { ok = false }
         }
         return ok
@@ -416,17 +421,17 @@ func ioLoop<E: IOEngine, V: VerifySwitch>(engine: inout E, state w: inout Worker
                 }
             }
         }
-        if !commit(w: &w) { running = false }
-
         if E.isSynchronous {
             if passDone && running { running = startNextPass(w: &w) }
             continue
         }
-        // Reap: wait when the queue is full or we are draining; otherwise just look.
+        // Reap: wait when the queue is full or we are draining; otherwise just look. A wait that follows
+        // a submit happens inside the submit's own system call.
         if w.freeCount == 0 { refilling = false }
+        let mustWait = passDone || !running || !refilling || paced
+        let minimum = inflight > 0 && mustWait ? max(1, min(config.completeMin, inflight)) : 0
+        if !commit(w: &w, waitingFor: running ? minimum : 0) { running = false }
         if inflight > 0 {
-            let mustWait = passDone || !running || !refilling || paced
-            let minimum = mustWait ? max(1, min(config.completeMin, inflight)) : 0
             if !reap(min: minimum, w: &w) { running = false }
             if inflight <= config.iodepthLow { refilling = true }
         }

@@ -129,6 +129,40 @@ struct IOUringEngineTests {
         #expect(slot == 0 && units.pointee.result == 0)     // empty file: read returns 0
     }
 
+    @Test("commit(waitingFor:) submits and waits in the same call: the completions are in the CQ when it returns")
+    func commitWaitingFor() throws {
+        // Buffered reads of a tmpfs file cannot complete inline: the kernel hands each to an io-wq thread,
+        // so a submit that did not wait would return before they are done.
+        let dir = ScratchDirectory(under: "/dev/shm")
+        let depth = 8
+        let fd = try FileTarget.open(path: dir.file("f0"), direct: false, readOnly: false)
+        defer { close(fd) }
+        #expect(ftruncate(fd, off_t(depth * 4096)) == 0)
+        let pool = try AlignedBufferPool(count: depth, size: 4096, alignment: 4096)
+        var config = EngineConfig()
+        config.iodepth = depth
+        var engine = try IOUringEngine(files: [fd], buffers: pool, config: config)
+        defer { engine.close() }
+        let units = UnsafeMutablePointer<IOUnit>.allocate(capacity: depth)
+        let completed = UnsafeMutablePointer<Int32>.allocate(capacity: depth)
+        defer { units.deallocate(); completed.deallocate() }
+        for round in 0..<50 {
+            for slot in 0..<depth {
+                units[slot] = IOUnit(bufferIndex: Int32(slot), buffer: pool.buffer(slot))
+                units[slot].offset = UInt64(slot * 4096)
+                units[slot].length = 4096
+                units[slot].result = Int.min
+                #expect(engine.queue(units, slot: Int32(slot)) == .queued)
+            }
+            #expect(engine.commit(waitingFor: depth) == depth)
+            // Just look (min 0): all of them must already be there.
+            let seen = engine.getEvents(min: 0, max: depth, units: units, completed: completed)
+            #expect(seen == depth, "round \(round): \(seen) of \(depth) completions after the wait")
+            if seen != depth { break }
+            #expect((0..<depth).allSatisfy { units[$0].result == 4096 })
+        }
+    }
+
     @Test("max caps a reap; the rest stay for the next call")
     func reapCap() throws {
         let dir = ScratchDirectory()
