@@ -93,6 +93,22 @@ public final class AlignedBufferPool: @unchecked Sendable {
         base + index * stride
     }
 
+    /// fio's `scramble_buffers`, our way: each whole 512-byte sector of `memory` gets its byte offset on
+    /// the device (`offset` for the first) in one of its eight 64-byte lines, chosen by `stamp`, and
+    /// `stamp` in the last word of its first line. Blocks written twice or at two offsets then differ.
+    @inlinable
+    public static func stampSectors(_ memory: UnsafeMutableRawPointer, length: Int, offset: UInt64, stamp: UInt64) {
+        let line = Int(truncatingIfNeeded: (stamp ^ offset) & 7) &* 64
+        var sector = 0
+        var at = offset
+        while sector &+ 512 <= length {
+            memory.storeBytes(of: at, toByteOffset: sector &+ line, as: UInt64.self)
+            memory.storeBytes(of: stamp, toByteOffset: sector &+ 56, as: UInt64.self)
+            sector &+= 512
+            at &+= 512
+        }
+    }
+
     /// xorshift64*: fast, and its output does not compress. Inlinable: `refill_buffers` calls it per write.
     /// A buffer may be filled with whole words past its length: the stride (a multiple of the alignment)
     /// and the pool's 8 spare bytes leave room.

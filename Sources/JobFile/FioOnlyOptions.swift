@@ -23,7 +23,7 @@ enum FioOnlyOptions {
         "prio", "prioclass", "profile", "random_distribution", "rate_cycle", "rate_ignore_thinktime",
         "rate_iops_min", "rate_min", "rate_process", "read_beyond_wp", "read_iolog", "read_iolog_chunked",
         "replay_align", "replay_no_stall", "replay_redirect", "replay_scale", "replay_skip",
-        "replay_time_scale", "rw_sequencer", "scramble_buffers", "serialize_overlap", "significant_figures",
+        "replay_time_scale", "rw_sequencer", "serialize_overlap", "significant_figures",
         "slat_percentiles", "stats", "steadystate", "steadystate_duration", "steadystate_ramp_time", "sync",
         "sync_file_range", "thinktime", "thinktime_blocks", "thinktime_blocks_type", "thinktime_iotime",
         "thinktime_spin", "trim_backlog", "trim_backlog_batch", "trim_percentage", "trim_verify_zero", "uid",

@@ -157,6 +157,9 @@ public struct JobSpec: Codable, Sendable, Equatable {
     public var iomemAlign: UInt64 = 0
     /// `zero_buffers`: write buffers hold zeros instead of pseudo-random bytes.
     public var zeroBuffers = false
+    /// `scramble_buffers`: stamp each 512-byte sector of a write buffer with its offset and the time
+    /// before every write, so deduplication cannot fold the blocks (fio's default).
+    public var scrambleBuffers = true
     /// `refill_buffers`: fresh pseudo-random bytes before every write.
     public var refillBuffers = false
 

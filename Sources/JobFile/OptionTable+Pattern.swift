@@ -68,5 +68,8 @@ extension OptionTable {
         .make("refill_buffers", BoolKind(), default: "0", .buffers,
               help: "New pseudo-random bytes in the write buffer before every write (no effect with zero_buffers or verify)",
               set: { $0.refillBuffers = $1 }, render: { .bool($0.refillBuffers) }),
+        .make("scramble_buffers", BoolKind(), default: "1", .buffers,
+              help: "Before every write, stamp each 512-byte sector of the buffer with its offset and the time, so deduplication cannot fold the blocks (off with refill_buffers or verify, and with zero_buffers unless this is set too)",
+              set: { $0.scrambleBuffers = $1 }, render: { .bool($0.scrambleBuffers) }),
     ]
 }

@@ -398,6 +398,9 @@ func ioLoop<E: IOEngine, V: VerifySwitch>(engine: inout E, state w: inout Worker
                 w.refillSeed &+= 0x9E37_79B9_7F4A_7C15
                 AlignedBufferPool.fillPseudoRandom(unit.pointee.buffer, words: (Int(length) &+ 7) >> 3, seed: w.refillSeed)
                 now = monotonicNanoseconds()
+            } else if isWrite && config.scrambleBuffers {
+                // A few stores per sector, inside the latency as in fio.
+                AlignedBufferPool.stampSectors(unit.pointee.buffer, length: Int(length), offset: offset, stamp: now)
             }
             unit.pointee.issueNs = now
             // Holes of `rw=write:N` count against the budget, as fio's skipped bytes do.

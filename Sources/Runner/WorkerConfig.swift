@@ -31,6 +31,8 @@ public struct WorkerConfig: Sendable {
     public var exitAll: Bool
     /// `refill_buffers` (and not `zero_buffers`): new bytes in the buffer before every write.
     public var refillBuffers: Bool
+    /// `scramble_buffers`, where fio applies it: each sector of a write buffer stamped before the write.
+    public var scrambleBuffers: Bool
     /// fio's `rate_iops`/`rate`, per direction: each direction keeps its own rate, as in fio.
     public var readRate: RateLimit
     public var writeRate: RateLimit
@@ -76,6 +78,11 @@ public struct WorkerConfig: Sendable {
         endFsync = spec.endFsync
         exitAll = spec.exitAll
         refillBuffers = spec.refillBuffers && !spec.zeroBuffers
+        // fio's rules: a written zero_buffers turns the default off, a written scramble_buffers wins over it;
+        // refill_buffers and verify write their own content.
+        let zerosAsked = spec.zeroBuffers && spec.explicitOptions.contains("zero_buffers")
+            && !spec.explicitOptions.contains("scramble_buffers")
+        scrambleBuffers = spec.scrambleBuffers && !zerosAsked && !refillBuffers && spec.verify.method == .none
         readRate = RateLimit(iops: spec.rateIOPS?.read ?? 0, bytesPerSecond: spec.rateBytes?.read ?? 0)
         writeRate = RateLimit(iops: spec.rateIOPS?.write ?? 0, bytesPerSecond: spec.rateBytes?.write ?? 0)
         hasRateLimit = (spec.rw.reads && readRate.isSet) || (spec.rw.writes && writeRate.isSet)

@@ -2,8 +2,8 @@ import DiobenchTestSupport
 import Foundation
 import Testing
 
-/// What write jobs put on disk: pseudo-random bytes by default, zeros with `zero_buffers` (as fio writes
-/// them), and new bytes for every write with `refill_buffers`.
+/// What write jobs put on disk: pseudo-random bytes stamped per sector by default (`scramble_buffers`),
+/// zeros with `zero_buffers` (as fio writes them), and new bytes for every write with `refill_buffers`.
 @Suite struct BufferContentTests {
     /// Runs a 1 MiB sequential write of 4 KiB blocks with `extra` options; the file's 256 blocks.
     func writtenBlocks(_ extra: [String], tool: String = diobenchBinary) throws -> [Data] {
@@ -31,6 +31,19 @@ import Testing
         let refilled = try writtenBlocks(["--refill_buffers=1"])
         #expect(Set(refilled).count == 256)
         #expect(refilled.allSatisfy { block in block.contains { $0 != 0 } })
-        #expect(Set(try writtenBlocks([])).count == 1, "iodepth=1: one buffer, written 256 times")
+        #expect(Set(try writtenBlocks(["--scramble_buffers=0"])).count == 1, "iodepth=1: one buffer, written 256 times")
+    }
+
+    @Test("scramble_buffers, on by default as in fio: every written 512-byte sector differs; a written zero_buffers turns it off, a written scramble_buffers back on")
+    func scramble() throws {
+        for tool in [diobenchBinary] + (fioAvailable ? [fioPath] : []) {
+            let blocks = try writtenBlocks([], tool: tool)
+            let sectors = blocks.flatMap { block in stride(from: 0, to: 4096, by: 512).map { block.subdata(in: $0..<($0 + 512)) } }
+            #expect(Set(sectors).count == 2048, "\(tool): distinct sectors")
+            #expect(Set(try writtenBlocks(["--scramble_buffers=0"], tool: tool)).count == 1, "\(tool): off")
+            #expect(Set(try writtenBlocks(["--zero_buffers=1"], tool: tool)).count == 1, "\(tool): zero_buffers")
+            #expect(Set(try writtenBlocks(["--zero_buffers=1", "--scramble_buffers=1"], tool: tool)).count == 256,
+                    "\(tool): zero_buffers and scramble_buffers")
+        }
     }
 }
