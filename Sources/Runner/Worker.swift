@@ -272,6 +272,8 @@ func ioLoop<E: IOEngine, V: VerifySwitch>(engine: inout E, state w: inout Worker
     @inline(never) func readBack(w: inout WorkerState) -> Bool {
         let v = w.verify.unsafelyUnwrapped
         guard let log = v.log else { return true }
+        // A batch not yet full (iodepth_batch_submit > 1) is submitted first: waiting for it would never end.
+        if !commit(w: &w) { return false }
         while inflight > 0 { if !reap(min: 1, w: &w) { return false } }
         defer { log.removeAll() }
         if log.isEmpty { return true }

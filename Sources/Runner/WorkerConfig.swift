@@ -82,7 +82,7 @@ public struct WorkerConfig: Sendable {
         // refill_buffers and verify write their own content.
         let zerosAsked = spec.zeroBuffers && spec.explicitOptions.contains("zero_buffers")
             && !spec.explicitOptions.contains("scramble_buffers")
-        scrambleBuffers = spec.scrambleBuffers && !zerosAsked && !refillBuffers && spec.verify.method == .none
+        scrambleBuffers = spec.scrambleBuffers && !zerosAsked && !spec.refillBuffers && spec.verify.method == .none
         readRate = RateLimit(iops: spec.rateIOPS?.read ?? 0, bytesPerSecond: spec.rateBytes?.read ?? 0)
         writeRate = RateLimit(iops: spec.rateIOPS?.write ?? 0, bytesPerSecond: spec.rateBytes?.write ?? 0)
         hasRateLimit = (spec.rw.reads && readRate.isSet) || (spec.rw.writes && writeRate.isSet)

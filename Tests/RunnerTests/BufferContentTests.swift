@@ -44,6 +44,8 @@ import Testing
             #expect(Set(try writtenBlocks(["--zero_buffers=1"], tool: tool)).count == 1, "\(tool): zero_buffers")
             #expect(Set(try writtenBlocks(["--zero_buffers=1", "--scramble_buffers=1"], tool: tool)).count == 256,
                     "\(tool): zero_buffers and scramble_buffers")
+            #expect(try writtenBlocks(["--zero_buffers=1", "--refill_buffers=1", "--scramble_buffers=1"], tool: tool)
+                        .allSatisfy { $0.allSatisfy { $0 == 0 } }, "\(tool): refill_buffers (of zeros) comes before scrambling")
         }
     }
 }

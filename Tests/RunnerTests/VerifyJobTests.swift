@@ -74,6 +74,18 @@ import Testing
         #expect(w.number("blocks_checked") == 0)
     }
 
+    @Test("verify_backlog with a submit batch not yet full: the batch goes out before the read-back waits (it hung)")
+    func backlogWithAPartialSubmitBatch() throws {
+        let dir = try WorkDirectory()
+        let job = "[vb]\nioengine=io_uring\ndirectory=\(dir.path)\nsize=4m\nbs=4k\nrw=write\niodepth=8\n"
+            + "iodepth_batch_submit=4\niodepth_batch_complete_min=0\nverify=crc32c\nverify_backlog=16\n"
+        let out = try diobench(["run", "--output-format=json", try dir.write("vb.fio", job)], timeout: 30)
+        try #require(out.status == 0, "status \(out.status): \(out.stderr)")
+        let v = verify(try #require(try jsonObject(out.stdout).jobs.first))
+        #expect(v.number("blocks_checked") == 1024)
+        #expect(v.number("blocks_failed") == 0)
+    }
+
     /// A write job that leaves its blocks for later (do_verify=0), and the read-only job that checks them.
     func writeThenCorrupt(_ dir: WorkDirectory, name: String = "data", bs: Int = 4096, blocks: Int = 256,
                           _ corrupt: (Int32) throws -> Void) throws -> String {
