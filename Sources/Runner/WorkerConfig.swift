@@ -78,10 +78,9 @@ public struct WorkerConfig: Sendable {
         endFsync = spec.endFsync
         exitAll = spec.exitAll
         refillBuffers = spec.refillBuffers && !spec.zeroBuffers
-        // fio's rules: a written zero_buffers turns the default off, a written scramble_buffers wins over it;
-        // refill_buffers and verify write their own content.
-        let zerosAsked = spec.zeroBuffers && spec.explicitOptions.contains("zero_buffers")
-            && !spec.explicitOptions.contains("scramble_buffers")
+        // fio's rules: zero_buffers (only ever on when written) turns the default off, a written
+        // scramble_buffers wins over it; refill_buffers and verify write their own content.
+        let zerosAsked = spec.zeroBuffers && !spec.explicitOptions.contains("scramble_buffers")
         scrambleBuffers = spec.scrambleBuffers && !zerosAsked && !spec.refillBuffers && spec.verify.method == .none
         readRate = RateLimit(iops: spec.rateIOPS?.read ?? 0, bytesPerSecond: spec.rateBytes?.read ?? 0)
         writeRate = RateLimit(iops: spec.rateIOPS?.write ?? 0, bytesPerSecond: spec.rateBytes?.write ?? 0)
