@@ -99,10 +99,10 @@ extension JobFileReader {
                 }
                 appendSection(job, at: location)
                 // fio counts --name among the section's options (its JSON lists it); a file's [job] header is not.
-                appendOption(name: "name", value: job, at: location)
+                try appendOption(name: "name", value: job, at: location)
             } else {
                 if index == 0 { appendSection("global", at: location) }
-                appendOption(name: option.name, value: option.value, at: location, expanding: false)
+                try appendOption(name: option.name, value: option.value, at: location, expanding: false)
             }
         }
     }

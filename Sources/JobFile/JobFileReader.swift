@@ -66,7 +66,7 @@ struct JobFileReader {
                                        message: "option outside of any section",
                                        valid: "put options under a [global] or [job] header")
                 }
-                appendOption(name: name, value: value, at: line.location)
+                try appendOption(name: name, value: value, at: line.location)
             case .include(let rawPath):
                 guard inSection else {
                     throw JobFileError(kind: .include, location: line.location,
@@ -94,8 +94,20 @@ struct JobFileReader {
     }
 
     /// An option line; `${NAME}` in its value is expanded as in a file unless `expanding` is false.
-    mutating func appendOption(name: String, value: String?, at location: JobFileLocation, expanding: Bool = true) {
-        append(.option(name: name, value: expanding ? value.map { expand($0, at: location, option: name) } : value), at: location)
+    mutating func appendOption(name: String, value: String?, at location: JobFileLocation,
+                               expanding: Bool = true) throws(JobFileError) {
+        let value = expanding ? value.map { expand($0, at: location, option: name) } : value
+        // fio keeps such a `${NAME}` as written (it expands once, and not on its command line), but a resolved
+        // job written back as a job file (--parse-only, saved runs) would expand it when read again.
+        if let value, let reference = VariableExpansion.firstReference(in: value) {
+            let origin = expanding ? "after expanding variables the value still holds" : "the value holds"
+            throw JobFileError(kind: .badValue, location: location, option: name,
+                               message: "\(origin) '\(reference)', which fio would take as written but diobench "
+                                   + "cannot write back as a job file without it being expanded again",
+                               valid: "write the value without '${…}'; to use a variable, let the job file or the "
+                                   + "shell expand it once")
+        }
+        append(.option(name: name, value: value), at: location)
     }
 
     private mutating func append(_ kind: SourceLine.Kind, at location: JobFileLocation) {

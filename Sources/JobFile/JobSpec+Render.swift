@@ -17,8 +17,9 @@ extension JobSpec {
             }
             switch rendered {
             case .value(let text):
-                let line = "\(option.name)=\(text)"
-                lines.append(explicitOptions.contains(option.effectiveName) ? line : Self.pad(line) + "; default")
+                lines.append(line(option, text))
+            case .lines(let texts):
+                lines += texts.map { line(option, $0) }
             case .unset:
                 lines.append("; \(option.name) not set")
             case .hidden:
@@ -26,6 +27,11 @@ extension JobSpec {
             }
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    private func line(_ option: OptionDefinition, _ text: String) -> String {
+        let line = "\(option.name)=\(text)"
+        return explicitOptions.contains(option.effectiveName) ? line : Self.pad(line) + "; default"
     }
 
     private static func pad(_ line: String) -> String {

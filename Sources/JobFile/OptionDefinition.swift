@@ -26,6 +26,8 @@ public enum OptionCategory: String, Sendable, CaseIterable {
 /// How `--parse-only` shows an option of a resolved job.
 enum RenderedValue: Equatable {
     case value(String)
+    /// The option on several lines, for a list that adds up over its lines (filename).
+    case lines([String])
     /// The option has no value (e.g. `size` when the file's own size is used).
     case unset
     /// Not shown: it doesn't apply to this job (io_uring options for psync) or another option shows it.

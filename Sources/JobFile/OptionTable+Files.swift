@@ -15,7 +15,7 @@ extension OptionTable {
               help: "File(s) or device(s) to use, separated by ':' (\\: for a colon in a name); default: name.jobnum.filenum",
               // fio adds to the list each time filename is set (a [global] one and the job's own both count).
               set: { spec, names in for name in names where !spec.filenames.contains(name) { spec.filenames.append(name) } },
-              render: { $0.filenames.isEmpty ? .unset : .value(ValueFormat.colonList($0.filenames)) }),
+              render: { $0.filenames.isEmpty ? .unset : .lines(ValueFormat.colonListLines($0.filenames)) }),
         .make("directory", ColonListKind(), default: "", .files,
               help: "Directory for the job's files; several separated by ':' are shared out among numjobs clones",
               set: { $0.directories = $1 },

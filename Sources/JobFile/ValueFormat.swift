@@ -51,4 +51,18 @@ enum ValueFormat {
     static func colonList(_ items: [String]) -> String {
         items.map { $0.replacingOccurrences(of: ":", with: "\\:") }.joined(separator: ":")
     }
+
+    /// A list that adds up over its lines, as `colonList` lines: one line, unless joining two entries would put
+    /// a `${` and a later `}` on one line, which a reading would expand as a variable; the list breaks there.
+    static func colonListLines(_ items: [String]) -> [String] {
+        var groups: [[String]] = []
+        for item in items {
+            if let last = groups.last, VariableExpansion.firstReference(in: colonList(last + [item])) == nil {
+                groups[groups.count - 1].append(item)
+            } else {
+                groups.append([item])
+            }
+        }
+        return groups.map(colonList)
+    }
 }

@@ -8,23 +8,34 @@ enum VariableExpansion {
         var out = ""
         var undefined: [String] = []
         var rest = Substring(text)
-        while let start = rest.firstRange(of: "${") {
-            out += rest[..<start.lowerBound]
-            let afterOpen = rest[start.upperBound...]
-            // `${}` and an unclosed `${` stay as written, as in fio.
-            guard let close = afterOpen.firstIndex(of: "}"), close != afterOpen.startIndex else {
-                out += rest[start]
-                rest = afterOpen
-                continue
-            }
-            let name = String(afterOpen[..<close])
-            if let value = environment[name] {
+        while let reference = nextReference(in: rest) {
+            out += rest[..<reference.whole.lowerBound]
+            if let value = environment[String(reference.name)] {
                 out += value
             } else {
-                undefined.append(name)
+                undefined.append(String(reference.name))
             }
-            rest = afterOpen[afterOpen.index(after: close)...]
+            rest = rest[reference.whole.upperBound...]
         }
         return (out + rest, undefined)
+    }
+
+    /// The first `${NAME}` in `text` that a reading of it would expand, as written; nil when there is none.
+    static func firstReference(in text: String) -> String? {
+        nextReference(in: Substring(text)).map { String(text[$0.whole]) }
+    }
+
+    /// The first `${NAME}` with a non-empty name: `${}` and an unclosed `${` stay as written, as in fio.
+    private static func nextReference(in text: Substring) -> (whole: Range<String.Index>, name: Substring)? {
+        var rest = text
+        while let open = rest.firstRange(of: "${") {
+            let afterOpen = rest[open.upperBound...]
+            guard let close = afterOpen.firstIndex(of: "}") else { return nil }
+            if close != afterOpen.startIndex {
+                return (open.lowerBound..<afterOpen.index(after: close), afterOpen[..<close])
+            }
+            rest = afterOpen
+        }
+        return nil
     }
 }

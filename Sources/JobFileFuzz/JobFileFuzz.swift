@@ -45,9 +45,18 @@ func checkJobFile(_ bytes: UnsafeRawBufferPointer) {
         normalized.group = job.group
         normalized.stonewall = job.stonewall
         if normalized != job {
-            fatalError("job '\(job.name)' changes when rendered and parsed again:\n\(rendered)")
+            fatalError("job '\(job.name)' changes when rendered and parsed again (\(differences(job, normalized))):\n\(rendered)")
         }
     }
+}
+
+/// The fields that differ, as `name: first → second`, so a failure says what changed.
+func differences(_ a: JobSpec, _ b: JobSpec) -> String {
+    let left = Mirror(reflecting: a).children, right = Mirror(reflecting: b).children
+    return zip(left, right).compactMap { l, r in
+        let (x, y) = (String(reflecting: l.value), String(reflecting: r.value))
+        return x == y ? nil : "\(l.label ?? "?"): \(x) → \(y)"
+    }.joined(separator: "; ")
 }
 
 @_cdecl("LLVMFuzzerTestOneInput")

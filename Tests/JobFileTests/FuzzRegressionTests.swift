@@ -45,6 +45,28 @@ struct FuzzRegressionTests {
         #expect(elapsed < .seconds(1), "\(expression) took \(elapsed)")
     }
 
+    /// Found by .ci/fuzz: `$${EMPTY}{X}` expands to `${X}`, which fio keeps as written but a resolved job,
+    /// written back (--parse-only, saved runs), would lose on its next reading. Refused, with the reason.
+    @Test(arguments: ["filename=a$${EMPTY}{X}b", "description=${NESTED}"])
+    func aVariableLeftByExpansionIsRefused(_ line: String) throws {
+        let error = try #require(parseError("[j]\n\(line)\n", environment: ["EMPTY": "", "NESTED": "${HOME}"]))
+        #expect(error.kind == .badValue)
+        #expect(error.description.contains("test.fio:2"), "\(error)")
+        #expect(error.description.contains("after expanding variables the value still holds '${"), "\(error)")
+    }
+
+    @Test func aVariableOnTheCommandLineIsRefused() throws {
+        #expect(throws: JobFileError.self) {
+            try JobFileParser().parse(paths: [], commandLine: [CommandLineJobOption(name: "name", value: "j"),
+                                                               CommandLineJobOption(name: "filename", value: "/tmp/${X}")])
+        }
+        // `${}` and an unclosed `${` are not variables, in a file or on the command line.
+        let parsed = try JobFileParser().parse(paths: [], commandLine: [
+            CommandLineJobOption(name: "name", value: "j"), CommandLineJobOption(name: "filename", value: "/tmp/${}:/tmp/${a"),
+        ])
+        #expect(parsed.jobs.first?.filenames == ["/tmp/${}", "/tmp/${a"])
+    }
+
     /// The fuzzer's input itself (bytes that are not UTF-8 included, decoded as the fuzz target does).
     @Test func theFuzzersInputEndsWithAnError() throws {
         let base64 = "OyBmaW8ncyByZTBzZfcJbGwKW2tleXdvcmRzXQpydz1yZWFkCmJzPSRwYWdlc2l6ZQpzaXplPTAwXjAwMDAwMDAwMDAwMDAw"

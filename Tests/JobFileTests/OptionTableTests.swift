@@ -52,6 +52,7 @@ struct OptionTableTests {
             let spec = option.engine == .ioUring ? uring : option.category == .loop ? loop : option.category == .zfs ? zfs : plain
             switch option.render(spec) {
             case .value(let text): #expect(text == option.defaultText, "\(option.name): renders \(text), declares \(option.defaultText)")
+            case .lines(let texts): Issue.record("\(option.name): a default of \(texts.count) lines")
             case .unset: #expect(option.defaultText.isEmpty, "\(option.name): unset but declares \(option.defaultText)")
             case .hidden: #expect(option.writes != nil || option.category == .loop || option.category == .zfs, "\(option.name) hidden")
             }

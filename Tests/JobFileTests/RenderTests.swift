@@ -14,6 +14,8 @@ struct RenderTests {
         "[j]\nzfs_dataset=tank/x\nzfs_direct=always\nzfs_recordsize=1m\nzfs_scratch_pool=p\nzfs_scratch_vdevs=file:1g,/dev/sdb\n",
         "[j]\nfilename=/dev/a\\:b:/dev/c\npercentile_list=50:99.5\nrate_iops=100,200,300\ncontinue_on_error=io\nwait_for_previous\n",
         "[j]\nloop_backing=/var/tmp/b\nloop_dio=1\nloop_block_size=4096\nverify=crc32c\nrw=write\nblockalign=8k\n",
+        // Found by .ci/fuzz: filename adds up over lines, and on one line `${b:c:c}` would read as a variable.
+        "[j]\nfilename=a${b:c\nfilename=c}d:e\n",
     ]
 
     @Test("rendering a resolved job and parsing it again gives the same job", arguments: jobs)
