@@ -53,11 +53,13 @@ enum ValueFormat {
     }
 
     /// A list that adds up over its lines, as `colonList` lines: one line, unless joining two entries would put
-    /// a `${` and a later `}` on one line, which a reading would expand as a variable; the list breaks there.
+    /// a `${` and a later `}` on one line (a reading would expand that as a variable) or follow a trailing `\`
+    /// with `:` (read as `\:`); the list breaks there.
     static func colonListLines(_ items: [String]) -> [String] {
         var groups: [[String]] = []
         for item in items {
-            if let last = groups.last, VariableExpansion.firstReference(in: colonList(last + [item])) == nil {
+            if let last = groups.last, last.last?.hasSuffix("\\") == false,
+               VariableExpansion.firstReference(in: colonList(last + [item])) == nil {
                 groups[groups.count - 1].append(item)
             } else {
                 groups.append([item])

@@ -180,6 +180,16 @@ struct ColonListKind: ValueKind {
         guard !items.contains(where: { $0.trimmingWhitespace().isEmpty }) else {
             throw ValueProblem("'\(text)' has an empty entry", valid: expected)
         }
+        // fio would keep spaces at the ends of a path and quotes in it as part of the name; both are nearly
+        // always a mistake (`a: b`, `"/mnt/my disk"`), and such a path could not be written back unchanged.
+        if let padded = items.first(where: { $0.trimmingWhitespace() != $0 }) {
+            throw ValueProblem("the path '\(padded)' begins or ends with a space",
+                               valid: "write the paths without spaces around ':'; fio would keep them in the name")
+        }
+        if let quoted = items.first(where: { $0.contains("\"") }) {
+            throw ValueProblem("the path '\(quoted)' holds a double quote",
+                               valid: "write the path without quotes: a space in it needs none, and fio would keep them in the name")
+        }
         return items
     }
 }

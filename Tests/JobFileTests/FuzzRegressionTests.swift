@@ -67,6 +67,18 @@ struct FuzzRegressionTests {
         #expect(parsed.jobs.first?.filenames == ["/tmp/${}", "/tmp/${a"])
     }
 
+    /// Found by .ci/fuzz: a path with a space at one end, or with a quote (which let a `;` in), could not be
+    /// written back unchanged; both are refused, naming the path.
+    @Test(arguments: [("filename=a: b", "' b' begins or ends with a space"),
+                      ("directory=/tmp :/var", "'/tmp ' begins or ends with a space"),
+                      ("filename=\"/mnt/my disk/f\"", "holds a double quote"),
+                      ("filename=a\"b;c", "holds a double quote")])
+    func aPathWithEdgeSpacesOrQuotesIsRefused(_ line: String, _ reason: String) throws {
+        let error = try #require(parseError("[j]\n\(line)\n"))
+        #expect(error.description.contains("test.fio:2"), "\(error)")
+        #expect(error.description.contains(reason), "\(error)")
+    }
+
     /// The fuzzer's input itself (bytes that are not UTF-8 included, decoded as the fuzz target does).
     @Test func theFuzzersInputEndsWithAnError() throws {
         let base64 = "OyBmaW8ncyByZTBzZfcJbGwKW2tleXdvcmRzXQpydz1yZWFkCmJzPSRwYWdlc2l6ZQpzaXplPTAwXjAwMDAwMDAwMDAwMDAw"

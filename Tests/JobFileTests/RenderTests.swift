@@ -16,6 +16,8 @@ struct RenderTests {
         "[j]\nloop_backing=/var/tmp/b\nloop_dio=1\nloop_block_size=4096\nverify=crc32c\nrw=write\nblockalign=8k\n",
         // Found by .ci/fuzz: filename adds up over lines, and on one line `${b:c:c}` would read as a variable.
         "[j]\nfilename=a${b:c\nfilename=c}d:e\n",
+        // and a path that ends in `\` cannot be followed by `:` on its line (that would read as `\:`).
+        "[j]\nfilename=dio\\\nfilename=dio:x\n",
     ]
 
     @Test("rendering a resolved job and parsing it again gives the same job", arguments: jobs)
