@@ -96,18 +96,33 @@ struct JobFileReader {
     /// An option line; `${NAME}` in its value is expanded as in a file unless `expanding` is false.
     mutating func appendOption(name: String, value: String?, at location: JobFileLocation,
                                expanding: Bool = true) throws(JobFileError) {
-        let value = expanding ? value.map { expand($0, at: location, option: name) } : value
-        // fio keeps such a `${NAME}` as written (it expands once, and not on its command line), but a resolved
-        // job written back as a job file (--parse-only, saved runs) would expand it when read again.
-        if let value, let reference = VariableExpansion.firstReference(in: value) {
-            let origin = expanding ? "after expanding variables the value still holds" : "the value holds"
-            throw JobFileError(kind: .badValue, location: location, option: name,
-                               message: "\(origin) '\(reference)', which fio would take as written but diobench "
-                                   + "cannot write back as a job file without it being expanded again",
-                               valid: "write the value without '${…}'; to use a variable, let the job file or the "
-                                   + "shell expand it once")
+        // Trimmed as a job-file line's value is, whatever a variable or the command line brought.
+        let value = (expanding ? value.map { expand($0, at: location, option: name) } : value)?.trimmingWhitespace()
+        if let value, let problem = Self.unwritable(value, expanded: expanding) {
+            throw JobFileError(kind: .badValue, location: location, option: name, message: problem.message,
+                               valid: problem.valid)
         }
         append(.option(name: name, value: value), at: location)
+    }
+
+    /// Why `value` would not read back as itself from a job-file line, or nil. Resolved jobs are written back as
+    /// job files (--parse-only, saved runs), so such a value is refused; fio, which writes nothing back, would
+    /// take it as it is (it expands once, and not on its command line).
+    static func unwritable(_ value: String, expanded: Bool) -> (message: String, valid: String)? {
+        let subject = expanded ? "after expanding variables the value" : "the value"
+        let readBack = "which the job would not keep when diobench writes it back as a job file (--parse-only, saved runs)"
+        if let reference = VariableExpansion.firstReference(in: value) {
+            return ("\(subject) holds '\(reference)', \(readBack): it would be expanded again",
+                    "write the value without '${…}'; to use a variable, let the job file or the shell expand it once")
+        }
+        if value.unicodeScalars.contains(where: { $0 == "\n" || $0 == "\r" }) {
+            return ("\(subject) holds a line break, \(readBack)", "a value on one line")
+        }
+        if JobFileLexer.stripComment(value) != value {
+            return ("\(subject) holds a ';' or '#' outside double quotes, \(readBack): it would start a comment",
+                    "put the part with ';' or '#' in double quotes, or leave it out")
+        }
+        return nil
     }
 
     private mutating func append(_ kind: SourceLine.Kind, at location: JobFileLocation) {

@@ -74,9 +74,9 @@ extension OptionTable {
         - `include FILE` inside a section reads FILE's options into that section. The path is relative to the
           including file; included files can't contain sections, and include cycles are errors.
         - `${NAME}` in a value is the environment variable NAME; an unset one expands to nothing, with a warning.
-          Expansion happens once, as in fio; a value that still holds a `${NAME}` after it (one variable's value
-          naming another, or `${NAME}` in a command-line option) is an error, since a resolved job written back
-          (`--parse-only`, saved runs) would expand it on its next reading. fio would use it as written.
+          Expansion happens once, as in fio. A value must read back as itself from a resolved job written back
+          (`--parse-only`, saved runs): one that after expansion holds a `${NAME}`, a line break, or a `;` or
+          `#` outside double quotes (from a variable's value, or a command-line option) is an error.
         - `$pagesize`, `$mb_memory` and `$ncpus` are the system's page size, memory in MiB and online CPUs, and
           may be combined with arithmetic: `size=8*$mb_memory`, `iodepth=($ncpus+1)`.
         - Arithmetic in parentheses: `+ - * / % ^`, e.g. `size=(3*4k)`. Inside parentheses a plain time is in

@@ -52,7 +52,29 @@ struct FuzzRegressionTests {
         let error = try #require(parseError("[j]\n\(line)\n", environment: ["EMPTY": "", "NESTED": "${HOME}"]))
         #expect(error.kind == .badValue)
         #expect(error.description.contains("test.fio:2"), "\(error)")
-        #expect(error.description.contains("after expanding variables the value still holds '${"), "\(error)")
+        #expect(error.description.contains("after expanding variables the value holds '${"), "\(error)")
+    }
+
+    /// Found by .ci/fuzz: the quote that kept `;` in the value was inside `${…}` and went with it.
+    @Test(arguments: [("description=a${\"X}b;c", "a ';' or '#' outside double quotes"),
+                      ("description=${SEMI}", "a ';' or '#' outside double quotes"),
+                      ("description=${LINES}", "a line break")])
+    func aValueThatWouldReadBackDifferentlyIsRefused(_ line: String, _ reason: String) throws {
+        let error = try #require(parseError("[j]\n\(line)\n", environment: ["SEMI": "a;b", "LINES": "a\nb"]))
+        #expect(error.description.contains("test.fio:2: option 'description': after expanding variables"), "\(error)")
+        #expect(error.description.contains(reason), "\(error)")
+        // Quoted, the `;` stays, as it does when written in the file.
+        #expect(try job("[j]\ndescription=${QUOTED}\n", environment: ["QUOTED": "\"a;b\""]).description == "\"a;b\"")
+        // Spaces a variable brings to the ends are trimmed, as a line's are.
+        #expect(try job("[j]\ndescription=${PADDED}\n", environment: ["PADDED": " a b "]).description == "a b")
+    }
+
+    @Test func aCommentCharacterOnTheCommandLineIsRefused() throws {
+        let error = try #require(throws: JobFileError.self) {
+            try JobFileParser().parse(paths: [], commandLine: [CommandLineJobOption(name: "name", value: "j"),
+                                                               CommandLineJobOption(name: "description", value: "run 1; qd32")])
+        }
+        #expect(error.description.contains("the value holds a ';' or '#' outside double quotes"), "\(error)")
     }
 
     @Test func aVariableOnTheCommandLineIsRefused() throws {
