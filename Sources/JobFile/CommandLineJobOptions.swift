@@ -99,7 +99,7 @@ extension JobFileReader {
                 }
                 appendSection(job, at: location)
                 // fio counts --name among the section's options (its JSON lists it); a file's [job] header is not.
-                try appendOption(name: "name", value: job, at: location)
+                try appendOption(name: "name", value: job, at: location, expanding: false)
             } else {
                 if index == 0 { appendSection("global", at: location) }
                 try appendOption(name: option.name, value: option.value, at: location, expanding: false)

@@ -98,9 +98,10 @@ struct JobFileReader {
                                expanding: Bool = true) throws(JobFileError) {
         // Trimmed as a job-file line's value is, whatever a variable or the command line brought.
         let value = (expanding ? value.map { expand($0, at: location, option: name) } : value)?.trimmingWhitespace()
-        if let value, let problem = Self.unwritable(value, expanded: expanding) {
+        if let value, let problem = Self.unwritable(value, expanded: expanding, option: name) {
+            let unset = (unsetVariables[location] ?? []).map { "; ${\($0)} is not set and expanded to nothing" }
             throw JobFileError(kind: .badValue, location: location, option: name, message: problem.message,
-                               valid: problem.valid)
+                               valid: problem.valid + unset.joined())
         }
         append(.option(name: name, value: value), at: location)
     }
@@ -108,19 +109,20 @@ struct JobFileReader {
     /// Why `value` would not read back as itself from a job-file line, or nil. Resolved jobs are written back as
     /// job files (--parse-only, saved runs), so such a value is refused; fio, which writes nothing back, would
     /// take it as it is (it expands once, and not on its command line).
-    static func unwritable(_ value: String, expanded: Bool) -> (message: String, valid: String)? {
+    /// A job's name is written back as its `[name]` header, where nothing is expanded.
+    static func unwritable(_ value: String, expanded: Bool, option: String) -> (message: String, valid: String)? {
         let subject = expanded ? "after expanding variables the value" : "the value"
         let readBack = "which the job would not keep when diobench writes it back as a job file (--parse-only, saved runs)"
-        if let reference = VariableExpansion.firstReference(in: value) {
+        if option != "name", let reference = VariableExpansion.firstReference(in: value) {
             return ("\(subject) holds '\(reference)', \(readBack): it would be expanded again",
                     "write the value without '${…}'; to use a variable, let the job file or the shell expand it once")
         }
-        if value.unicodeScalars.contains(where: { $0 == "\n" || $0 == "\r" }) {
+        if value.unicodeScalars.contains("\n") {
             return ("\(subject) holds a line break, \(readBack)", "a value on one line")
         }
         if JobFileLexer.stripComment(value) != value {
             return ("\(subject) holds a ';' or '#' outside double quotes, \(readBack): it would start a comment",
-                    "put the part with ';' or '#' in double quotes, or leave it out")
+                    "leave out the ';' or '#' (in a value other than a path, double quotes around it keep it)")
         }
         return nil
     }

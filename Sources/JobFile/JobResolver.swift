@@ -27,6 +27,7 @@ struct JobResolver {
         try checkZFS()
         try resolveVerify()
         try checkWaitFor()
+        try checkName()
         resolveDepths()
         resolveRandom()
         resolveMisc()
@@ -132,6 +133,14 @@ struct JobResolver {
         if spec.rw.writes, !spec.rw.reads, spec.verify.doVerify, spec.timeBased, spec.runtimeNs != nil, spec.verify.verifyBacklog == 0 {
             warn("time_based", "the verify phase never starts, because the write phase uses all of runtime (use verify_backlog)")
         }
+    }
+
+    /// A job named `global` by `name=` would be read back (--parse-only, saved runs) as the section of defaults.
+    private func checkName() throws(JobFileError) {
+        guard spec.name == "global", let origin = origins["name"] else { return }
+        throw JobFileError(kind: .badValue, location: origin.location, option: origin.writtenName,
+                           message: "a job can't be named 'global', the section of defaults",
+                           valid: "any other name")
     }
 
     /// fio's waitee rules: defined above, unique, and not the job itself.

@@ -8,7 +8,8 @@ extension JobSpec {
         var lines = ["[\(name)]", "; from \(origin), reporting group \(group)"]
         var category: OptionCategory?
         for option in OptionTable.all {
-            if option.name == "name", !explicitOptions.contains("name") { continue }
+            // The header carries the name: a `name=` line too would be read as a value (expanded, checked).
+            if option.name == "name" { continue }
             let rendered = option.render(self)
             if rendered == .hidden { continue }
             if option.category != category {

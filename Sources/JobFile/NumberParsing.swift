@@ -270,10 +270,11 @@ struct ExpressionEvaluator {
 }
 
 extension String {
+    /// Without spaces, tabs, CRs and LFs at either end, matched as Unicode scalars (as the lexer matches).
     func trimmingWhitespace() -> String {
-        var s = Substring(self)
+        var s = Substring(self).unicodeScalars
         while let f = s.first, f == " " || f == "\t" || f == "\r" || f == "\n" { s.removeFirst() }
         while let l = s.last, l == " " || l == "\t" || l == "\r" || l == "\n" { s.removeLast() }
-        return String(s)
+        return String(Substring(s))
     }
 }

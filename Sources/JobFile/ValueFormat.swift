@@ -49,7 +49,14 @@ enum ValueFormat {
 
     /// A `:`-separated list with `:` inside entries escaped as `\:` (filename, directory).
     static func colonList(_ items: [String]) -> String {
-        items.map { $0.replacingOccurrences(of: ":", with: "\\:") }.joined(separator: ":")
+        items.map { item in
+            var escaped = String.UnicodeScalarView()
+            for c in item.unicodeScalars {
+                if c == ":" { escaped.append("\\") }
+                escaped.append(c)
+            }
+            return String(escaped)
+        }.joined(separator: ":")
     }
 
     /// A list that adds up over its lines, as `colonList` lines: one line, unless joining two entries would put
@@ -58,7 +65,7 @@ enum ValueFormat {
     static func colonListLines(_ items: [String]) -> [String] {
         var groups: [[String]] = []
         for item in items {
-            if let last = groups.last, last.last?.hasSuffix("\\") == false,
+            if let last = groups.last, last.last?.unicodeScalars.last != "\\",
                VariableExpansion.firstReference(in: colonList(last + [item])) == nil {
                 groups[groups.count - 1].append(item)
             } else {

@@ -162,28 +162,29 @@ struct ColonListKind: ValueKind {
     var typeName: String { "list of paths separated by ':'" }
     var expected: String { "expected one or more paths separated by ':' (write \\: for a ':' inside a path)" }
     func parse(_ text: String, _ context: ValueContext) throws(ValueProblem) -> [String] {
+        // Scalar by scalar, as the lexer reads: a combining mark after ':' must not hide it.
         var items: [String] = []
-        var current = ""
-        var chars = Array(Keywords.substitute(text, context.system).text)[...]
+        var current = String.UnicodeScalarView()
+        var chars = Keywords.substitute(text, context.system).text.unicodeScalars[...]
         while let c = chars.popFirst() {
             if c == "\\", chars.first == ":" {
                 current.append(":")
                 chars.removeFirst()
             } else if c == ":" {
-                items.append(current)
-                current = ""
+                items.append(String(current))
+                current = String.UnicodeScalarView()
             } else {
                 current.append(c)
             }
         }
-        items.append(current)
+        items.append(String(current))
         guard !items.contains(where: { $0.trimmingWhitespace().isEmpty }) else {
             throw ValueProblem("'\(text)' has an empty entry", valid: expected)
         }
         // fio would keep spaces at the ends of a path and quotes in it as part of the name; both are nearly
         // always a mistake (`a: b`, `"/mnt/my disk"`), and such a path could not be written back unchanged.
         if let padded = items.first(where: { $0.trimmingWhitespace() != $0 }) {
-            throw ValueProblem("the path '\(padded)' begins or ends with a space",
+            throw ValueProblem("the path '\(padded)' begins or ends with white space",
                                valid: "write the paths without spaces around ':'; fio would keep them in the name")
         }
         if let quoted = items.first(where: { $0.contains("\"") }) {

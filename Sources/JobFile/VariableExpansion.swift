@@ -4,31 +4,34 @@
 enum VariableExpansion {
     /// The expanded text and the names that were not defined.
     static func expand(_ text: String, environment: [String: String]) -> (text: String, undefined: [String]) {
-        guard text.contains("${") else { return (text, []) }
-        var out = ""
+        var out = String.UnicodeScalarView()
         var undefined: [String] = []
-        var rest = Substring(text)
+        var rest = text.unicodeScalars[...]
         while let reference = nextReference(in: rest) {
             out += rest[..<reference.whole.lowerBound]
-            if let value = environment[String(reference.name)] {
-                out += value
+            let name = String(Substring(reference.name))
+            if let value = environment[name] {
+                out += value.unicodeScalars
             } else {
-                undefined.append(String(reference.name))
+                undefined.append(name)
             }
             rest = rest[reference.whole.upperBound...]
         }
-        return (out + rest, undefined)
+        out += rest
+        return (String(out), undefined)
     }
 
     /// The first `${NAME}` in `text` that a reading of it would expand, as written; nil when there is none.
     static func firstReference(in text: String) -> String? {
-        nextReference(in: Substring(text)).map { String(text[$0.whole]) }
+        nextReference(in: text.unicodeScalars[...]).map { String(Substring(text.unicodeScalars[$0.whole])) }
     }
 
     /// The first `${NAME}` with a non-empty name: `${}` and an unclosed `${` stay as written, as in fio.
-    private static func nextReference(in text: Substring) -> (whole: Range<String.Index>, name: Substring)? {
+    /// Scalars, not Characters, as fio's bytes: a combining mark after `{` or `}` must not hide it.
+    private static func nextReference(in text: Substring.UnicodeScalarView)
+        -> (whole: Range<String.Index>, name: Substring.UnicodeScalarView)? {
         var rest = text
-        while let open = rest.firstRange(of: "${") {
+        while let open = rest.firstRange(of: "${".unicodeScalars) {
             let afterOpen = rest[open.upperBound...]
             guard let close = afterOpen.firstIndex(of: "}") else { return nil }
             if close != afterOpen.startIndex {

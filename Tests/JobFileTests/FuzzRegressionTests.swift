@@ -77,6 +77,21 @@ struct FuzzRegressionTests {
         #expect(error.description.contains("the value holds a ';' or '#' outside double quotes"), "\(error)")
     }
 
+    /// From a second read: `name=global` would be written back as `[global]`, the section of defaults.
+    @Test func aJobCannotBeNamedGlobal() throws {
+        let error = try #require(parseError("[j]\nname=global\n"))
+        #expect(error.description.contains("test.fio:2: option 'name': a job can't be named 'global'"), "\(error)")
+    }
+
+    /// `--name` is not expanded (fio does not expand its command line) and, as a header, never needs to be.
+    @Test func aNameFromTheCommandLineIsTakenAsWritten() throws {
+        let parsed = try JobFileParser().parse(paths: [], commandLine: [
+            CommandLineJobOption(name: "name", value: "x${HOME}"), CommandLineJobOption(name: "size", value: "1m"),
+        ])
+        #expect(parsed.jobs.map(\.name) == ["x${HOME}"])
+        #expect(try job(parsed.jobs[0].renderResolved()).name == "x${HOME}")
+    }
+
     @Test func aVariableOnTheCommandLineIsRefused() throws {
         #expect(throws: JobFileError.self) {
             try JobFileParser().parse(paths: [], commandLine: [CommandLineJobOption(name: "name", value: "j"),
@@ -91,8 +106,8 @@ struct FuzzRegressionTests {
 
     /// Found by .ci/fuzz: a path with a space at one end, or with a quote (which let a `;` in), could not be
     /// written back unchanged; both are refused, naming the path.
-    @Test(arguments: [("filename=a: b", "' b' begins or ends with a space"),
-                      ("directory=/tmp :/var", "'/tmp ' begins or ends with a space"),
+    @Test(arguments: [("filename=a: b", "' b' begins or ends with white space"),
+                      ("directory=/tmp :/var", "'/tmp ' begins or ends with white space"),
                       ("filename=\"/mnt/my disk/f\"", "holds a double quote"),
                       ("filename=a\"b;c", "holds a double quote")])
     func aPathWithEdgeSpacesOrQuotesIsRefused(_ line: String, _ reason: String) throws {

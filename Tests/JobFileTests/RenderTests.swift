@@ -18,6 +18,12 @@ struct RenderTests {
         "[j]\nfilename=a${b:c\nfilename=c}d:e\n",
         // and a path that ends in `\` cannot be followed by `:` on its line (that would read as `\:`).
         "[j]\nfilename=dio\\\nfilename=dio:x\n",
+        // From a second read: a combining mark after a trimmed tab, or U+0600 before `]`, must not join the
+        // `=`, `:` or `]` that rendering puts next to it (the lexer reads scalars, as fio reads bytes).
+        "[j]\ndescription=\t\u{0301}x\nfilename=b\nfilename=\t\u{0301}a\n",
+        "[j]\nname=x\u{0600}\n",
+        // and a job's name is its header alone: a [global] name= must not make it a name= line that expands.
+        "[global]\nname=g\n[a${X}$pagesize]\n",
     ]
 
     @Test("rendering a resolved job and parsing it again gives the same job", arguments: jobs)
