@@ -123,12 +123,7 @@ struct JobAssembler {
         do {
             try addSections(reader, fileName: fileName, stonewallFirstJob: stonewallFirstJob)
         } catch {
-            // The warning about an unset variable is never printed when the run stops here: say it in the error.
-            guard let names = reader.unsetVariables[error.location] else { throw error }
-            var explained = error
-            let note = names.map { "${\($0)} is not set in the environment and expanded to nothing" }.joined(separator: "; ")
-            explained.valid = explained.valid.map { "\($0); \(note)" } ?? note
-            throw explained
+            throw reader.explainingUnsetVariables(error)
         }
     }
 

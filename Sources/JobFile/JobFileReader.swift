@@ -20,7 +20,7 @@ struct JobFileReader {
     private(set) var lines: [SourceLine] = []
     private(set) var warnings: [JobFileWarning] = []
     /// `${NAME}`s that expanded to nothing, by line: an error on such a line says why its value is empty.
-    private(set) var unsetVariables: [JobFileLocation: [String]] = [:]
+    private var unsetVariables: [JobFileLocation: [String]] = [:]
     /// Every file read, in order (the top file first).
     private(set) var files: [String] = []
     private var sequence = 0
@@ -99,11 +99,20 @@ struct JobFileReader {
         // Trimmed as a job-file line's value is, whatever a variable or the command line brought.
         let value = (expanding ? value.map { expand($0, at: location, option: name) } : value)?.trimmingWhitespace()
         if let value, let problem = Self.unwritable(value, expanded: expanding, option: name) {
-            let unset = (unsetVariables[location] ?? []).map { "; ${\($0)} is not set and expanded to nothing" }
-            throw JobFileError(kind: .badValue, location: location, option: name, message: problem.message,
-                               valid: problem.valid + unset.joined())
+            throw explainingUnsetVariables(JobFileError(kind: .badValue, location: location, option: name,
+                                                        message: problem.message, valid: problem.valid))
         }
         append(.option(name: name, value: value), at: location)
+    }
+
+    /// `error` with a note on each `${NAME}` its line expanded to nothing: the warning that says so is never
+    /// printed when the run stops on an error.
+    func explainingUnsetVariables(_ error: JobFileError) -> JobFileError {
+        guard let names = unsetVariables[error.location] else { return error }
+        var explained = error
+        let note = names.map { "${\($0)} is not set in the environment and expanded to nothing" }.joined(separator: "; ")
+        explained.valid = explained.valid.map { "\($0); \(note)" } ?? note
+        return explained
     }
 
     /// Why `value` would not read back as itself from a job-file line, or nil. Resolved jobs are written back as
