@@ -13,10 +13,12 @@ public struct CommandLineJobOption: Sendable, Equatable {
         self.value = value
     }
 
-    /// From `name=value`, or a bare `name`.
+    /// From `name=value`, or a bare `name`; split at the first `=` scalar, as the job-file lexer splits.
     public init(assignment: some StringProtocol) {
-        if let equals = assignment.firstIndex(of: "=") {
-            self.init(name: String(assignment[..<equals]), value: String(assignment[assignment.index(after: equals)...]))
+        let scalars = String(assignment).unicodeScalars
+        if let equals = scalars.firstIndex(of: "=") {
+            self.init(name: String(Substring(scalars[..<equals])),
+                      value: String(Substring(scalars[scalars.index(after: equals)...])))
         } else {
             self.init(name: String(assignment), value: nil)
         }
@@ -65,13 +67,13 @@ public struct CommandLineJobOption: Sendable, Equatable {
                 continue
             }
             let body = argument.dropFirst(2)
-            let name = String(body.prefix { $0 != "=" })
+            let name = CommandLineJobOption(assignment: body).name
             guard !reserved.contains(name), isJobOption(name) else {
                 rest.append(argument)
                 continue
             }
             let canonical = OptionTable.definition(named: name)?.name ?? name
-            if body.contains("=") {
+            if body.unicodeScalars.contains("=") {
                 options.append(CommandLineJobOption(assignment: body))
             } else if takesNoSeparateValue.contains(canonical) {
                 options.append(CommandLineJobOption(name: name, value: nil))

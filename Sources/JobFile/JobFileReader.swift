@@ -131,7 +131,7 @@ struct JobFileReader {
         }
         if JobFileLexer.stripComment(value) != value {
             return ("\(subject) holds a ';' or '#' outside double quotes, \(readBack): it would start a comment",
-                    "leave out the ';' or '#' (in a value other than a path, double quotes around it keep it)")
+                    "leave out the ';' or '#', or put it in double quotes in a value that is not a path")
         }
         return nil
     }

@@ -16,6 +16,13 @@ import Testing
         #expect(rest == ["run", "--output-format=json", "job.fio", "other.fio", "--save", "--no-such=1", "--", "--size=1m"])
     }
 
+    @Test("a combining mark after '=' does not hide it: the split is at the first '=' scalar, as in a job file")
+    func splitAtTheEqualsScalar() {
+        let (options, rest) = CommandLineJobOption.extract(from: ["--description=\u{0301}x"], reserved: [])
+        #expect(options == [CommandLineJobOption(name: "description", value: "\u{0301}x")])
+        #expect(rest.isEmpty)
+    }
+
     @Test("options before the first --name are global; each --name starts a section and is one of its options")
     func sections() throws {
         let parsed = try JobFileParser().parse(paths: [], commandLine: [
