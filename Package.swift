@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-system", from: "1.4.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.1.0"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
     ],
     targets: [
         // liburing from the system (apt: liburing-dev); shim.h re-exports it.
@@ -80,20 +81,28 @@ let package = Package(
             ]
         ),
         // Job files the tests read from disk by path (the CLI's tests reuse Malformed/), not bundle resources.
-        // Shared by the test targets (never by the product): the lock loop-device tests hold.
-        .target(name: "DiobenchTestSupport", path: "Tests/Support"),
-        .testTarget(name: "JobFileTests", dependencies: ["JobFile"], exclude: ["Malformed", "Valid"]),
+        // Shared by the test targets (never by the product): the lock loop-device tests hold, child processes
+        // awaited through swift-subprocess, and a thread of its own for a test's blocking work.
+        .target(
+            name: "DiobenchTestSupport",
+            dependencies: [.product(name: "Subprocess", package: "swift-subprocess")],
+            path: "Tests/Support",
+            // Resilient, so the test targets do not load what it imports internally: Subprocess brings
+            // SystemPackage, whose io_uring_sqe (linux/io_uring.h) clashes with CLiburing's in EnginesTests.
+            swiftSettings: [.unsafeFlags(["-enable-library-evolution"])]
+        ),
+        .testTarget(name: "JobFileTests", dependencies: ["JobFile", "DiobenchTestSupport"], exclude: ["Malformed", "Valid"]),
         .testTarget(name: "EnginesTests", dependencies: ["Engines", "Targets", "DiobenchTestSupport"]),
         .testTarget(name: "TargetsTests", dependencies: ["Targets", "Verify", "DiobenchTestSupport"]),
-        .testTarget(name: "VerifyTests", dependencies: ["Verify"]),
-        .testTarget(name: "ZFSTests", dependencies: ["ZFS", "Targets"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "StatsTests", dependencies: ["Stats"]),
-        .testTarget(name: "ReportTests", dependencies: ["Report", "Stats"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "VerifyTests", dependencies: ["Verify", "DiobenchTestSupport"]),
+        .testTarget(name: "ZFSTests", dependencies: ["ZFS", "Targets", "DiobenchTestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "StatsTests", dependencies: ["Stats", "DiobenchTestSupport"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "Stats", "DiobenchTestSupport"], resources: [.copy("Fixtures")]),
         // End to end through the CLI; depends on the executable so `swift test` builds the binary the tests run.
         .testTarget(name: "RunnerTests", dependencies: ["Runner", "JobFile", "Stats", "Report", "Targets", "Verify", "ZFS", "DiobenchTestSupport", "diobench"]),
         // compare, diff and baseline: statistics, matrix, HTML (rendered by Chromium), and the CLI end to end.
         .testTarget(name: "CompareTests", dependencies: ["Report", "Stats", "JobFile", "DiobenchTestSupport", "diobench"]),
         // The lab suite: boots the ZFS VM once and checks every ZFS case there. Disabled unless DIOBENCH_LAB=1.
-        .testTarget(name: "LabTests", dependencies: ["Lab", "ZFS", "Targets", "Stats"]),
+        .testTarget(name: "LabTests", dependencies: ["Lab", "ZFS", "Targets", "Stats", "DiobenchTestSupport"]),
     ]
 )

@@ -108,13 +108,14 @@ func syntheticCompare(zfs: Bool) -> CompareResult {
 
     /// Renders the page in a real browser and checks the picture has content: many non-background pixels
     /// and the palette's colours, not a blank or error page.
-    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: chromiumPath) && pythonHas(["zlib"]),
-                   "needs /usr/bin/chromium and python3"))
-    func rendersInHeadlessChromium() throws {
+    @Test(.enabled("needs /usr/bin/chromium and python3") {
+        FileManager.default.isExecutableFile(atPath: chromiumPath) ? await pythonHas(["zlib"]) : false
+    })
+    func rendersInHeadlessChromium() async throws {
         let dir = try scratchDirectory("html")
         let page = dir + "/report.html"
         try HTMLReport.render(syntheticCompare(zfs: true)).write(toFile: page, atomically: true, encoding: .utf8)
-        let stats = try renderAndMeasure(page: page, in: dir)
+        let stats = try await renderAndMeasure(page: page, in: dir)
         #expect(stats.width == 1400)
         #expect(stats.nonBackground > stats.width * stats.height / 50, "at least 2 % of the page drawn: \(stats)")
         #expect(stats.colours > 50, "text antialiasing and bars give many colours: \(stats)")
@@ -137,14 +138,14 @@ struct PictureStats: CustomStringConvertible {
 }
 
 /// Screenshots `page` with headless Chromium and decodes the PNG (python's zlib; no image library needed).
-func renderAndMeasure(page: String, in dir: String, height: Int = 1800) throws -> PictureStats {
+func renderAndMeasure(page: String, in dir: String, height: Int = 1800) async throws -> PictureStats {
     let png = dir + "/shot.png"
-    let shot = try runProgram(chromiumPath, ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
-                                             "--window-size=1400,\(height)", "--screenshot=\(png)", "file://" + page], directory: dir)
+    let shot = try await runProgram(chromiumPath, ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+                                                   "--window-size=1400,\(height)", "--screenshot=\(png)", "file://" + page], directory: dir)
     guard shot.status == 0, FileManager.default.fileExists(atPath: png) else {
         throw ScriptFailure(message: "chromium failed (\(shot.status)): \(shot.stderr.suffix(500))")
     }
-    let out = try python("""
+    let out = try await python("""
         import sys, zlib, struct, collections, json
         data = open(sys.argv[1], 'rb').read()
         assert data[:8] == b'\\x89PNG\\r\\n\\x1a\\n'

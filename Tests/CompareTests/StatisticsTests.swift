@@ -35,13 +35,13 @@ struct SampleStream {
         #expect(single.lower == 5 && single.upper == 5 && single.confidence == 0)
     }
 
-    @Test(.enabled(if: pythonHas(["scipy"]), "needs python3 with scipy"))
-    func medianIntervalOrderStatisticsMatchTheBinomialFromScipy() throws {
+    @Test(.enabled("needs python3 with scipy") { await pythonHas(["scipy"]) })
+    func medianIntervalOrderStatisticsMatchTheBinomialFromScipy() async throws {
         for n in [6, 7, 10, 15, 25, 40] {
             let values = (1...n).map(Double.init).reversed()
             let m = Statistics.medianInterval(Array(values))
             // scipy: the largest k with 1 − 2·P(Bin(n, ½) ≤ k−1) ≥ 0.95, and that coverage.
-            let out = try python("""
+            let out = try await python("""
                 import sys
                 from scipy.stats import binom
                 n = int(sys.argv[1])
@@ -58,8 +58,8 @@ struct SampleStream {
         }
     }
 
-    @Test(.enabled(if: pythonHas(["scipy"]), "needs python3 with scipy"))
-    func mannWhitneyPValuesMatchScipy() throws {
+    @Test(.enabled("needs python3 with scipy") { await pythonHas(["scipy"]) })
+    func mannWhitneyPValuesMatchScipy() async throws {
         var stream = SampleStream(state: 42)
         var cases: [([Double], [Double])] = [
             ([1, 2, 3], [4, 5, 6]),                 // complete separation, 3 vs 3
@@ -74,7 +74,7 @@ struct SampleStream {
         for (x, y) in cases {
             let ours = Statistics.mannWhitney(x, y)
             let method = ours.exact ? "exact" : "asymptotic"
-            let out = try python("""
+            let out = try await python("""
                 import sys, json
                 from scipy.stats import mannwhitneyu
                 x = json.loads(sys.argv[1]); y = json.loads(sys.argv[2]); m = sys.argv[3]
@@ -91,14 +91,14 @@ struct SampleStream {
     /// The Hodges-Lehmann shift and its interval, against an independent computation: numpy's median of the
     /// pairwise differences, and the null distribution of U counted by enumerating every split of the pooled
     /// ranks (not the recurrence the code uses).
-    @Test(.enabled(if: pythonHas(["numpy"]), "needs python3 with numpy"))
-    func hodgesLehmannShiftAndIntervalMatchBruteForce() throws {
+    @Test(.enabled("needs python3 with numpy") { await pythonHas(["numpy"]) })
+    func hodgesLehmannShiftAndIntervalMatchBruteForce() async throws {
         var stream = SampleStream(state: 7)
         for (m, n) in [(3, 3), (4, 5), (5, 5), (6, 4), (7, 7)] {
             let x = stream.sample(m, base: 1000, spread: 40)
             let y = stream.sample(n, base: 900, spread: 40)
             let ours = Statistics.hodgesLehmannShift(from: x, to: y)
-            let out = try python("""
+            let out = try await python("""
                 import sys, json, itertools
                 import numpy as np
                 x = json.loads(sys.argv[1]); y = json.loads(sys.argv[2]); m, n = len(x), len(y)

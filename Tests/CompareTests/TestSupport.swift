@@ -20,15 +20,15 @@ let fioPath = "/usr/bin/fio"
 let chromiumPath = "/usr/bin/chromium"
 
 /// True when python3 can import every module named.
-func pythonHas(_ modules: [String]) -> Bool {
+func pythonHas(_ modules: [String]) async -> Bool {
     guard FileManager.default.isExecutableFile(atPath: python3) else { return false }
-    let out = try? runProgram(python3, ["-c", modules.map { "import \($0)" }.joined(separator: "; ")])
+    let out = try? await runProgram(python3, ["-c", modules.map { "import \($0)" }.joined(separator: "; ")])
     return out?.status == 0
 }
 
 /// Runs a python3 script with arguments and returns its stdout (throws on a non-zero exit).
-func python(_ script: String, _ arguments: [String] = []) throws -> String {
-    let out = try runProgram(python3, ["-c", script] + arguments)
+func python(_ script: String, _ arguments: [String] = []) async throws -> String {
+    let out = try await runProgram(python3, ["-c", script] + arguments)
     guard out.status == 0 else { throw ScriptFailure(message: out.stderr) }
     return out.stdout
 }

@@ -6,15 +6,15 @@ import Testing
 @Suite struct FileSystemInfoTests {
     /// findmnt (util-linux) answers the same question independently.
     /// One line per mount findmnt sees at the path (stacked mounts give several, topmost last).
-    static func findmnt(_ path: String) throws -> [[String]] {
-        let result = try run("/usr/bin/findmnt", ["-n", "-o", "ID,TARGET,SOURCE,FSTYPE", "-T", path])
+    static func findmnt(_ path: String) async throws -> [[String]] {
+        let result = try await run("/usr/bin/findmnt", ["-n", "-o", "ID,TARGET,SOURCE,FSTYPE", "-T", path])
         return result.output.split(separator: "\n").map { $0.split(separator: " ", omittingEmptySubsequences: true).map(String.init) }
     }
 
     @Test("statfs type, mount point and source agree with findmnt", arguments: ["/tmp", "/dev/shm", "/proc/self", "/"])
-    func agreesWithFindmnt(path: String) throws {
+    func agreesWithFindmnt(path: String) async throws {
         let info = try FileSystemInfo.of(path: path)
-        let expected = try #require(try Self.findmnt(path).last)
+        let expected = try #require(try await Self.findmnt(path).last)
         try #require(expected.count == 4)
         #expect(info.mount?.mountID == Int(expected[0]))
         #expect(info.mountPoint == expected[1])

@@ -195,30 +195,31 @@ let isRoot = geteuid() == 0
 
 /// Runs a program and returns its exit status and trimmed stdout (tests only: losetup, findmnt).
 @discardableResult
-func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
-    let result = try runProgram(executable, arguments)
+func run(_ executable: String, _ arguments: [String]) async throws -> (status: Int32, output: String) {
+    let result = try await runProgram(executable, arguments)
     return (result.status, result.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
 }
 
-/// A loop device over a scratch file, detached when the value goes away. Only the device this
-/// test attached is ever detached.
-final class ScratchLoopDevice {
+/// A loop device over a scratch file for the duration of `body`, detached afterwards (a deinit cannot
+/// await `losetup`). Only the device this test attached is ever detached.
+struct ScratchLoopDevice {
     let device: String
     let backing: String
 
-    init(backing: String, size: Int, sectorSize: Int, directIO: Bool) throws {
-        self.backing = backing
+    static func with<T>(backing: String, size: Int, sectorSize: Int, directIO: Bool,
+                        _ body: (ScratchLoopDevice) async throws -> T) async throws -> T {
         let fd = open(backing, O_RDWR | O_CREAT, 0o600)
         guard fd >= 0, ftruncate(fd, off_t(size)) == 0 else { throw POSIXError(.EIO) }
         close(fd)
-        let result = try run("/usr/sbin/losetup", ["--find", "--show", "--sector-size", "\(sectorSize)",
-                                                   "--direct-io=\(directIO ? "on" : "off")", backing])
+        let result = try await run("/usr/sbin/losetup", ["--find", "--show", "--sector-size", "\(sectorSize)",
+                                                         "--direct-io=\(directIO ? "on" : "off")", backing])
         guard result.status == 0, result.output.hasPrefix("/dev/loop") else { throw POSIXError(.ENODEV) }
-        device = result.output
-    }
-
-    deinit {
-        _ = try? run("/usr/sbin/losetup", ["--detach", device])
+        let loop = ScratchLoopDevice(device: result.output, backing: backing)
+        return try await withCleanup {
+            try await body(loop)
+        } cleanup: {
+            _ = try? await run("/usr/sbin/losetup", ["--detach", loop.device])
+        }
     }
 }
 

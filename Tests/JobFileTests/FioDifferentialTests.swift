@@ -9,6 +9,7 @@
 // - `--debug=parse --parse-only`, whose "out=" lines give the parsed runtime in microseconds.
 // Every file uses ioengine=null, so fio does no I/O and finishes at once.
 
+import DiobenchTestSupport
 import Foundation
 import Testing
 @testable import JobFile
@@ -16,25 +17,21 @@ import Testing
 enum FioReference {
     static let path = "/usr/bin/fio"
     static var available: Bool {
-        FileManager.default.isExecutableFile(atPath: path) && (try? run(["--version"], environment: [:]))?.hasPrefix("fio-") == true
+        get async {
+            guard FileManager.default.isExecutableFile(atPath: path) else { return false }
+            return (try? await run(["--version"], environment: [:]))?.hasPrefix("fio-") == true
+        }
     }
 
-    /// fio's stdout and stderr together; fio runs in a scratch directory so nothing lands in the tree.
-    static func run(_ arguments: [String], environment: [String: String]) throws -> String {
+    /// fio's stdout, then its stderr (each is read line by line); fio runs in a scratch directory so nothing
+    /// lands in the tree, with `environment` and PATH as its whole environment.
+    static func run(_ arguments: [String], environment: [String: String]) async throws -> String {
         let scratch = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: scratch) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        process.currentDirectoryURL = scratch
-        process.environment = environment.merging(["PATH": "/usr/bin:/bin"]) { a, _ in a }
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+        let out = try await runProgram(path, arguments, directory: scratch.path,
+                                       environment: environment.merging(["PATH": "/usr/bin:/bin"]) { a, _ in a },
+                                       inheritEnvironment: false)
+        return out.stdout + out.stderr
     }
 }
 
@@ -52,7 +49,7 @@ struct FioJob {
     var runtimeUs: UInt64 = 0
 }
 
-@Suite("Differential against fio", .enabled(if: FioReference.available, "needs fio at /usr/bin/fio"))
+@Suite("Differential against fio", .enabled("needs fio at /usr/bin/fio") { await FioReference.available })
 struct FioDifferentialTests {
     static let environment = ["DIFF_SIZE": "2m", "DIFF_RW": "randwrite", "DIFF_BS": "16k", "DIFF_QD": "12",
                               "DIFF_JOBS": "2", "DIFF_RUNTIME": "45"]
@@ -66,8 +63,8 @@ struct FioDifferentialTests {
     func inventory() { #expect(Self.files.count >= 5) }
 
     @Test("bs, size, rw, iodepth, numjobs, runtime, group and ioengine agree with fio", arguments: files)
-    func agree(file: URL) throws {
-        let fio = try Self.fioResolution(of: file)
+    func agree(file: URL) async throws {
+        let fio = try await Self.fioResolution(of: file)
         let ours = try JobFileParser(environment: Self.environment, system: .current).parse(path: file.path)
         #expect(ours.jobs.map(\.name) == fio.order, "same jobs in the same order")
         for job in ours.jobs {
@@ -101,10 +98,10 @@ struct FioDifferentialTests {
         var globalOptions: [String: String] = [:]
     }
 
-    static func fioResolution(of file: URL) throws -> Resolution {
+    static func fioResolution(of file: URL) async throws -> Resolution {
         var result = Resolution()
         // 1. The normal output's header line per job.
-        let normal = try FioReference.run(["--output-format=normal", file.path], environment: environment)
+        let normal = try await FioReference.run(["--output-format=normal", file.path], environment: environment)
         let header = try Regex(#"^(\S+): \(g=(\d+)\): rw=(\w+), bs=\(R\) (\S+)-(\S+), \(W\) (\S+)-(\S+), \(T\) (\S+)-(\S+), ioengine=(\S+), iodepth=(\d+)$"#)
         for line in normal.split(separator: "\n") {
             guard let m = try header.wholeMatch(in: String(line)) else { continue }
@@ -116,7 +113,7 @@ struct FioDifferentialTests {
         try #require(!result.order.isEmpty, "fio printed job headers for \(file.lastPathComponent):\n\(normal)")
 
         // 2. JSON: clones, bytes moved, options as written.
-        let json = try FioReference.run(["--output-format=json", file.path], environment: environment)
+        let json = try await FioReference.run(["--output-format=json", file.path], environment: environment)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
         result.globalOptions = object["global options"] as? [String: String] ?? [:]
         for entry in object["jobs"] as? [[String: Any]] ?? [] {
@@ -130,7 +127,7 @@ struct FioDifferentialTests {
         }
 
         // 3. Parsed runtime per section; a job without its own inherits the [global] value at that point.
-        let trace = try FioReference.run(["--debug=parse", "--parse-only", file.path], environment: environment)
+        let trace = try await FioReference.run(["--debug=parse", "--parse-only", file.path], environment: environment)
         var section = "", global: UInt64 = 0, handling = ""
         var own: [String: UInt64] = [:], inherited: [String: UInt64] = [:]
         for line in trace.split(separator: "\n").map(String.init) {

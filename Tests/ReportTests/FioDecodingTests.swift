@@ -108,8 +108,8 @@ struct FioDecodingTests {
     """
 
     @Test(.enabled(if: FioProcess.available, "needs fio at /usr/bin/fio"), arguments: ["json", "json+"])
-    func liveFioOutput(format: String) throws {
-        let out = try FioProcess.run(job: Self.liveJob, arguments: ["--output-format=\(format)"])
+    func liveFioOutput(format: String) async throws {
+        let out = try await FioProcess.run(job: Self.liveJob, arguments: ["--output-format=\(format)"])
         #expect(out.status == 0)
         let result = try RunResult.decodeFioOutput(out.stdout)
         expectMatchesRawJSON(result, try jsonObject(out.stdout))

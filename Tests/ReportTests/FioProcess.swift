@@ -1,3 +1,4 @@
+import DiobenchTestSupport
 import Foundation
 
 /// Runs the installed fio (the reference) on a job file in a scratch directory.
@@ -12,21 +13,13 @@ enum FioProcess {
     }
 
     /// Writes `job` (with `${DIR}` replaced by a fresh directory) and runs fio with `arguments`.
-    static func run(job: String, arguments: [String]) throws -> Output {
+    static func run(job: String, arguments: [String]) async throws -> Output {
         let dir = try scratchDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let jobPath = dir + "/job.fio"
         try job.replacingOccurrences(of: "${DIR}", with: dir).write(toFile: jobPath, atomically: true, encoding: .utf8)
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: path)
-        p.arguments = arguments + [jobPath]
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return Output(stdout: data, status: p.terminationStatus)
+        let out = try await runProgram(path, arguments + [jobPath])
+        return Output(stdout: Data(out.stdout.utf8), status: out.status)
     }
 
     /// A directory on the work disk (O_DIRECT needs a real file system, not tmpfs).

@@ -24,9 +24,9 @@ struct JobBannerTests {
     }
 
     @Test(.enabled(if: FioProcess.available, "needs fio at /usr/bin/fio"))
-    func equalsLiveFioBanner() throws {
+    func equalsLiveFioBanner() async throws {
         let job = "[global]\ndirectory=${DIR}\nsize=1m\n[a]\nrw=randread\nbs=128k\n[b]\nrw=write\nbs=4k\nnumjobs=2\n"
-        let out = try FioProcess.run(job: job, arguments: ["--output-format=normal"]).text
+        let out = try await FioProcess.run(job: job, arguments: ["--output-format=normal"]).text
         let fioBanner = out.components(separatedBy: "\n").prefix(5).joined(separator: "\n") + "\n"
         let ours = JobBanner.render([
             JobBanner(name: "a", group: 0, rw: "randread", blockSizes: Array(repeating: (131_072, 131_072), count: 3), ioengine: "psync", iodepth: 1),

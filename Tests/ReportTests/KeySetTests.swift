@@ -40,8 +40,8 @@ struct KeySetTests {
     }
 
     @Test(.enabled(if: FioProcess.available, "needs fio at /usr/bin/fio"), arguments: [false, true])
-    func ourJobKeysContainFios(jsonPlus: Bool) throws {
-        let fio = try FioProcess.run(job: Self.job, arguments: ["--output-format=" + (jsonPlus ? "json+" : "json")])
+    func ourJobKeysContainFios(jsonPlus: Bool) async throws {
+        let fio = try await FioProcess.run(job: Self.job, arguments: ["--output-format=" + (jsonPlus ? "json+" : "json")])
         #expect(fio.status == 0)
         let fioJSON = try jsonObject(fio.stdout)
         let ours = try ReportRenderer.render(ourResult(), formats: [jsonPlus ? .jsonPlus : .json])
@@ -65,8 +65,8 @@ struct KeySetTests {
     }
 
     @Test(.enabled(if: FioProcess.available, "needs fio at /usr/bin/fio"))
-    func sameJobSameAmountOfIO() throws {
-        let fio = try RunResult.decodeFioOutput(try FioProcess.run(job: Self.job, arguments: ["--output-format=json"]).stdout)
+    func sameJobSameAmountOfIO() async throws {
+        let fio = try RunResult.decodeFioOutput(try await FioProcess.run(job: Self.job, arguments: ["--output-format=json"]).stdout)
         let ours = try ourResult()
         // rw=rw picks each I/O's direction at random (rwmixread=50), so only the totals compare.
         func total(_ r: RunResult) -> (UInt64, UInt64) {

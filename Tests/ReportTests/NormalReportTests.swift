@@ -40,7 +40,7 @@ struct NormalReportTests {
     /// give fio's own lines (all but the header, which has pid and time, and the write line's
     /// "; 0 zone resets" suffix about zoned devices, which diobench does not do).
     @Test(.enabled(if: FioProcess.available, "needs fio at /usr/bin/fio"))
-    func renderedFromFioJSONMatchesFiosText() throws {
+    func renderedFromFioJSONMatchesFiosText() async throws {
         let job = """
         [global]
         directory=${DIR}
@@ -59,7 +59,7 @@ struct NormalReportTests {
         ioengine=psync
         time_based=0
         """
-        let out = try FioProcess.run(job: job, arguments: ["--output-format=normal,json"])
+        let out = try await FioProcess.run(job: job, arguments: ["--output-format=normal,json"])
         #expect(out.status == 0)
         let text = out.text
         let result = try RunResult.decodeFioOutput(out.stdout)

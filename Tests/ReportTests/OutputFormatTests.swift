@@ -70,8 +70,8 @@ struct OutputFormatTests {
     }
 
     @Test(.enabled(if: FioProcess.available, "needs fio at /usr/bin/fio"))
-    func fioItselfPutsJSONBeforeText() throws {
-        let out = try FioProcess.run(job: "[o]\ndirectory=${DIR}\nsize=64k\nrw=read\n", arguments: ["--output-format=normal,json"]).text
+    func fioItselfPutsJSONBeforeText() async throws {
+        let out = try await FioProcess.run(job: "[o]\ndirectory=${DIR}\nsize=64k\nrw=read\n", arguments: ["--output-format=normal,json"]).text
         let json = out.range(of: "\n{\n")!, text = out.range(of: "Run status group 0")!
         #expect(json.lowerBound < text.lowerBound)
     }

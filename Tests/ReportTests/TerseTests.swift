@@ -43,8 +43,8 @@ struct TerseTests {
     /// computed by fio from unrounded numbers we only have rounded (bw aggregate %, and the
     /// first µs latency bucket into which terse folds the ns buckets): those match within 0.01.
     @Test(.enabled(if: FioProcess.available, "needs fio at /usr/bin/fio"))
-    func renderedFromFioJSONEqualsFiosTerse() throws {
-        let out = try FioProcess.run(job: Self.job, arguments: ["--output-format=terse,json"])
+    func renderedFromFioJSONEqualsFiosTerse() async throws {
+        let out = try await FioProcess.run(job: Self.job, arguments: ["--output-format=terse,json"])
         #expect(out.status == 0)
         let text = out.text
         let fioLines = text.split(separator: "\n").filter { $0.hasPrefix("3;") }.map(String.init)

@@ -18,31 +18,26 @@ struct CPUAffinityTests {
 
     @Test("numjobs=2 with cpus_allowed=0-1 and split: one worker on each CPU; the other threads keep the whole set",
           .enabled(if: ProcessInfo.processInfo.activeProcessorCount >= 2, "needs 2 CPUs; this machine has fewer"))
-    func splitPinsEachWorker() throws {
+    func splitPinsEachWorker() async throws {
         let dir = NSTemporaryDirectory() + "diobench-cpus-\(getpid())"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let jobPath = dir + "/pin.fio"
         try "[pin]\nioengine=null\nrw=randread\nsize=1m\nfilename=/dev/null\ntime_based\nruntime=3\nnumjobs=2\ncpus_allowed=0-1\ncpus_allowed_policy=split\n"
             .write(toFile: jobPath, atomically: true, encoding: .utf8)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: diobenchBinary)
-        process.arguments = ["run", "--no-progress", "--output-format=json", jobPath]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        defer { if process.isRunning { process.interrupt() }; process.waitUntilExit() }
-        // Wait until both workers are running and pinned (at most 2 s), then read every thread's mask.
-        var lists: [String] = []
-        for _ in 0..<40 {
-            usleep(50_000)
-            lists = (try? allowedLists(of: process.processIdentifier)) ?? []
-            if lists.contains("0") && lists.contains("1") { break }
+        let (out, lists) = try await runProgram(diobenchBinary, ["run", "--no-progress", "--output-format=json", jobPath]) { child in
+            // Wait until both workers are running and pinned (at most 2 s), then read every thread's mask.
+            var lists: [String] = []
+            for _ in 0..<40 {
+                try await Task.sleep(for: .milliseconds(50))
+                lists = (try? allowedLists(of: child.processIdentifier)) ?? []
+                if lists.contains("0") && lists.contains("1") { break }
+            }
+            return lists
         }
         #expect(lists.filter { $0 == "0" }.count == 1, "threads' CPU lists: \(lists)")
         #expect(lists.filter { $0 == "1" }.count == 1, "threads' CPU lists: \(lists)")
         #expect(lists.contains { $0 != "0" && $0 != "1" }, "the main thread is not pinned: \(lists)")
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
+        #expect(out.status == 0)
     }
 }

@@ -24,16 +24,16 @@ struct CommandLineJobTests {
     ]
 
     @Test(arguments: cases)
-    func sameJobsAsFio(_ testCase: Case) throws {
+    func sameJobsAsFio(_ testCase: Case) async throws {
         let fioDir = try WorkDirectory(), ourDir = try WorkDirectory()
         var fioArguments = testCase.arguments, ourArguments = testCase.arguments
         if let jobFile = testCase.jobFile {
             fioArguments.append(try fioDir.write("job.fio", jobFile))
             ourArguments.append(try ourDir.write("job.fio", jobFile))
         }
-        let fio = try runProgram(fioPath, ["--output-format=json"] + fioArguments, directory: fioDir.path)
+        let fio = try await runProgram(fioPath, ["--output-format=json"] + fioArguments, directory: fioDir.path)
         try #require(fio.status == 0, "fio failed: \(fio.stderr)")
-        let ours = try runProgram(diobenchBinary, ["--output-format=json"] + ourArguments, directory: ourDir.path)
+        let ours = try await runProgram(diobenchBinary, ["--output-format=json"] + ourArguments, directory: ourDir.path)
         try #require(ours.status == 0, "diobench failed: \(ours.stderr)")
 
         let theirs = try jsonObject(fio.stdout), mine = try jsonObject(ours.stdout)
@@ -49,24 +49,24 @@ struct CommandLineJobTests {
     }
 
     @Test("a bad command-line value is a usage error naming the argument, and diobench's own flags still work")
-    func badValueNamesTheArgument() throws {
+    func badValueNamesTheArgument() async throws {
         let dir = try WorkDirectory()
-        let bad = try diobench(["--name=x", "--ioengine=null", "--bs=4q"], directory: dir.path)
+        let bad = try await diobench(["--name=x", "--ioengine=null", "--bs=4q"], directory: dir.path)
         #expect(bad.status == 2)
         #expect(bad.stderr.contains("<command line> --bs=4q: option 'bs': '4q' is not a size"), "\(bad.stderr)")
-        let parsed = try diobench(["run", "--parse-only", "--name=x", "--ioengine=null", "--size=1m", "--rw=randread"], directory: dir.path)
+        let parsed = try await diobench(["run", "--parse-only", "--name=x", "--ioengine=null", "--size=1m", "--rw=randread"], directory: dir.path)
         #expect(parsed.status == 0, "\(parsed.stderr)")
         #expect(parsed.stdout.contains("; from <command line> --name=x, reporting group 0"))
         #expect(parsed.stdout.contains("rw=randread"))
-        let noName = try diobench(["--name=", "--size=1m"], directory: dir.path)
+        let noName = try await diobench(["--name=", "--size=1m"], directory: dir.path)
         #expect(noName.status == 2)
         #expect(noName.stderr.contains("--name needs a job name"), "\(noName.stderr)")
     }
 
     @Test("compare takes command-line jobs: every cell runs them")
-    func compareTakesCommandLineJobs() throws {
+    func compareTakesCommandLineJobs() async throws {
         let dir = try WorkDirectory()
-        let (out, cells) = try compareTwoBlockSizes(["--name=cl", "--ioengine=null", "--size=1m"], in: dir)
+        let (out, cells) = try await compareTwoBlockSizes(["--name=cl", "--ioengine=null", "--size=1m"], in: dir)
         #expect(out.status == 0, "\(out.stderr)")
         #expect(cells.count == 2)
         for cell in cells {

@@ -8,7 +8,7 @@ import Testing
     static let engines = ["psync", "sync", "null", "io_uring", "io_uring fixedbufs registerfiles", "io_uring sqthread_poll"]
 
     @Test(arguments: engines, [false, true])
-    func engineReadsAndWritesWholeFile(_ engine: String, _ direct: Bool) throws {
+    func engineReadsAndWritesWholeFile(_ engine: String, _ direct: Bool) async throws {
         let dir = try WorkDirectory()
         let words = engine.split(separator: " ").map(String.init)
         let extra = words.dropFirst().map { "\($0)\n" }.joined()
@@ -28,7 +28,7 @@ import Testing
             stonewall
             rw=randread
             """
-        let out = try diobench(["run", "--output-format=json", try dir.write("j.fio", job)], timeout: 60)
+        let out = try await diobench(["run", "--output-format=json", try dir.write("j.fio", job)], timeout: 60)
         try #require(out.status == 0, "\(engine) direct=\(direct): \(out.stderr)")
         let jobs = try jsonObject(out.stdout).jobs
         #expect(jobs.count == 2)
@@ -45,10 +45,10 @@ import Testing
         }
     }
 
-    @Test func misalignedBufferNamesStatxAlignment() throws {
+    @Test func misalignedBufferNamesStatxAlignment() async throws {
         let dir = try WorkDirectory()
         let job = try dir.write("j.fio", "[mis]\ndirectory=\(dir.path)\nsize=1m\nrw=read\nbs=4k\ndirect=1\niomem_align=256\n")
-        let out = try diobench(["run", job], timeout: 30)
+        let out = try await diobench(["run", job], timeout: 30)
         #expect(!out.timedOut)
         #expect(out.status == 1)
         #expect(out.stderr.contains("EINVAL"), "\(out.stderr)")
@@ -56,10 +56,10 @@ import Testing
         #expect(out.stderr.contains("iomem_align"))
     }
 
-    @Test func misalignedSizeNamesStatxAlignment() throws {
+    @Test func misalignedSizeNamesStatxAlignment() async throws {
         let dir = try WorkDirectory()
         let job = try dir.write("j.fio", "[mis]\ndirectory=\(dir.path)\nsize=1m\nrw=read\nbs=1000\ndirect=1\n")
-        let out = try diobench(["run", "--output-format=json", job], timeout: 30)
+        let out = try await diobench(["run", "--output-format=json", job], timeout: 30)
         #expect(!out.timedOut)
         #expect(out.status == 1)
         #expect(out.stderr.contains("dio_offset_align="), "\(out.stderr)")
@@ -68,10 +68,10 @@ import Testing
         #expect((entry.object("diobench")["error_message"] as? String)?.contains("dio_offset_align") == true)
     }
 
-    @Test func continueOnErrorCountsEveryFailure() throws {
+    @Test func continueOnErrorCountsEveryFailure() async throws {
         let dir = try WorkDirectory()
         let job = try dir.write("j.fio", "[mis]\ndirectory=\(dir.path)\nsize=64k\nrw=read\nbs=1000\ndirect=1\ncontinue_on_error=all\n")
-        let out = try diobench(["run", "--output-format=json", job], timeout: 30)
+        let out = try await diobench(["run", "--output-format=json", job], timeout: 30)
         #expect(out.status == 1, "I/O errors make the exit status 1")
         let entry = try #require(try jsonObject(out.stdout).jobs.first)
         // 64k / 1000 bytes: a pass does the 65 whole blocks (fio 3.33 reads 65 of them from the same file
@@ -82,11 +82,11 @@ import Testing
         #expect(errors.number("total") == 65)
     }
 
-    @Test func timeBasedRunsForTheRuntime() throws {
+    @Test func timeBasedRunsForTheRuntime() async throws {
         let dir = try WorkDirectory()
         let job = try dir.write("j.fio", "[t]\nioengine=null\nrw=randread\nsize=1m\nfilename=/dev/null\ntime_based\nruntime=1500ms\nramp_time=500ms\n")
         let start = Date()
-        let out = try diobench(["run", "--output-format=json", job], timeout: 30)
+        let out = try await diobench(["run", "--output-format=json", job], timeout: 30)
         let wall = Date().timeIntervalSince(start)
         #expect(out.status == 0, "\(out.stderr)")
         let read = try #require(try jsonObject(out.stdout).jobs.first).object("read")
@@ -96,10 +96,10 @@ import Testing
         #expect(read.number("total_ios") > 256, "time_based repeats the 1 MiB pass")
     }
 
-    @Test func rateIOPSCapsTheRate() throws {
+    @Test func rateIOPSCapsTheRate() async throws {
         let dir = try WorkDirectory()
         let job = try dir.write("j.fio", "[r]\nioengine=null\nrw=read\nsize=1m\nfilename=/dev/null\ntime_based\nruntime=2\nrate_iops=500\n")
-        let out = try diobench(["run", "--output-format=json", job], timeout: 30)
+        let out = try await diobench(["run", "--output-format=json", job], timeout: 30)
         let read = try #require(try jsonObject(out.stdout).jobs.first).object("read")
         #expect(read.number("iops") > 450 && read.number("iops") < 550, "iops \(read.number("iops"))")
     }
@@ -107,11 +107,11 @@ import Testing
     /// The trim patterns parse as fio's, but no engine issues trims: the run refuses them (before, the loop
     /// issued writes in their place, and a read-only file answered EBADF).
     @Test(arguments: ["trim", "randtrim", "trimwrite"])
-    func trimPatternsAreRefused(_ rw: String) throws {
+    func trimPatternsAreRefused(_ rw: String) async throws {
         let dir = try WorkDirectory()
         let job = try dir.write("t.fio", "[t]\nioengine=psync\nfilename=\(dir.path)/data\nsize=1m\nrw=\(rw)\n")
-        #expect(try diobench(["run", "--parse-only", job]).status == 0, "parses as fio's")
-        let out = try diobench(["run", "--output-format=json", job], timeout: 30)
+        #expect(try await diobench(["run", "--parse-only", job]).status == 0, "parses as fio's")
+        let out = try await diobench(["run", "--output-format=json", job], timeout: 30)
         #expect(out.status == 2, "stderr: \(out.stderr)")
         #expect(out.stderr.contains("t.fio:1: rw=\(rw) is a fio pattern diobench does not run"), "stderr: \(out.stderr)")
         let entry = try #require(try jsonObject(out.stdout).jobs.first)
@@ -121,27 +121,27 @@ import Testing
 
     /// fio caps each direction of a mixed job at its own rate (fio 3.33 gives 200 and 100 IOPS here,
     /// whatever rwmixread says), and a direction without a rate runs free.
-    @Test func rateIOPSCapsEachDirectionOfAMixedJob() throws {
+    @Test func rateIOPSCapsEachDirectionOfAMixedJob() async throws {
         let dir = try WorkDirectory()
         let base = "[m]\nioengine=null\nrw=randrw\nrwmixread=70\nsize=1m\nfilename=/dev/null\ntime_based\nruntime=2\n"
         let capped = try dir.write("capped.fio", base + "rate_iops=200,100\n")
-        let job = try #require(try jsonObject(try diobench(["run", "--output-format=json", capped], timeout: 30).stdout).jobs.first)
+        let job = try #require(try jsonObject(try await diobench(["run", "--output-format=json", capped], timeout: 30).stdout).jobs.first)
         let (reads, writes) = (job.object("read").number("iops"), job.object("write").number("iops"))
         #expect(reads > 180 && reads < 220, "read iops \(reads)")
         #expect(writes > 90 && writes < 110, "write iops \(writes)")
 
         let writesOnly = try dir.write("writes.fio", base + "rate=,200k\nbs=4k\n")
-        let free = try #require(try jsonObject(try diobench(["run", "--output-format=json", writesOnly], timeout: 30).stdout).jobs.first)
+        let free = try #require(try jsonObject(try await diobench(["run", "--output-format=json", writesOnly], timeout: 30).stdout).jobs.first)
         #expect(abs(free.object("write").number("bw") - 200) < 20, "write KiB/s \(free.object("write").number("bw"))")
         #expect(free.object("read").number("iops") > 10_000, "reads have no cap: \(free.object("read").number("iops")) IOPS")
     }
 
     @Test("create_on_open: a write job lays nothing out; its missing file grows only by what it writes")
-    func createOnOpenLaysNothingOut() throws {
+    func createOnOpenLaysNothingOut() async throws {
         let dir = try WorkDirectory()
         for createOnOpen in [0, 1] {
             let job = "[w]\ndirectory=\(dir.path)\nfilename=f\(createOnOpen)\nrw=write\nbs=64k\nsize=8m\nio_size=1m\ncreate_on_open=\(createOnOpen)\n"
-            let out = try diobench(["run", "--output-format=json", try dir.write("c\(createOnOpen).fio", job)], timeout: 30)
+            let out = try await diobench(["run", "--output-format=json", try dir.write("c\(createOnOpen).fio", job)], timeout: 30)
             try #require(out.status == 0, "\(out.stderr)")
             let size = try FileManager.default.attributesOfItem(atPath: dir.path + "/f\(createOnOpen)")[.size] as? Int
             // As with fio 3.33: without it the 8 MiB file is laid out (fallocate) first; with it only the 1 MiB written exists.

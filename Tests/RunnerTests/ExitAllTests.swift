@@ -21,9 +21,9 @@ import Testing
         """
 
     /// Each job's name, group and runtime in ms.
-    func runtimes(_ tool: String, in dir: WorkDirectory) throws -> [(String, Double, Double)] {
+    func runtimes(_ tool: String, in dir: WorkDirectory) async throws -> [(String, Double, Double)] {
         let file = try dir.write("ex.fio", Self.job)
-        let out = try runProgram(tool, ["--output-format=json", file], directory: dir.path, timeout: 60)
+        let out = try await runProgram(tool, ["--output-format=json", file], directory: dir.path, timeout: 60)
         try #require(out.status == 0, "\(tool): \(out.stderr)")
         let jobs = try jsonObject(out.stdout).jobs
         #expect(jobs.allSatisfy { $0["diobench"].map { ($0 as? [String: Any])?["partial"] as? Bool != true } ?? true },
@@ -32,12 +32,12 @@ import Testing
     }
 
     @Test("the long job ends with the short exitall one, and the later group still runs, as in fio")
-    func endsThePhaseOnly() throws {
+    func endsThePhaseOnly() async throws {
         var tools = [diobenchBinary]
         if fioAvailable { tools.append(fioPath) }
         for tool in tools {
             let dir = try WorkDirectory()
-            let jobs = try runtimes(tool, in: dir)
+            let jobs = try await runtimes(tool, in: dir)
             #expect(jobs.map(\.0) == ["short", "long", "later"], "\(tool)")
             #expect(jobs.map(\.1) == [0, 0, 1], "\(tool): groups")
             // 20 s asked; ended with the 1 s job (generous bounds: this checks the stop, not a speed).

@@ -61,7 +61,7 @@ struct FioDifferentialTests {
     ]
 
     @Test(arguments: basic + shapes)
-    func sameAmountOfIO(_ testCase: Case) throws {
+    func sameAmountOfIO(_ testCase: Case) async throws {
         var job = "[global]\ndirectory=${DIR}\nfilename=data\n[job]\n" + testCase.options + "\n"
         // An empty `filename=` in a case means: let each tool name its files itself.
         if job.contains("filename=\n") { job = job.replacingOccurrences(of: "filename=data\n", with: "").replacingOccurrences(of: "filename=\n", with: "") }
@@ -69,9 +69,9 @@ struct FioDifferentialTests {
         let fioJob = try fioDir.write("job.fio", job.replacingOccurrences(of: "${DIR}", with: fioDir.path))
         let ourJob = try ourDir.write("job.fio", job.replacingOccurrences(of: "${DIR}", with: ourDir.path))
 
-        let fio = try runProgram(fioPath, ["--output-format=json", fioJob], timeout: 120)
+        let fio = try await runProgram(fioPath, ["--output-format=json", fioJob], timeout: 120)
         try #require(fio.status == 0, "fio failed: \(fio.stderr)")
-        let ours = try diobench(["run", "--output-format=json", ourJob], timeout: 120)
+        let ours = try await diobench(["run", "--output-format=json", ourJob], timeout: 120)
         try #require(ours.status == 0, "diobench failed: \(ours.stderr)")
 
         let fioJobs = try jsonObject(fio.stdout).jobs

@@ -6,8 +6,8 @@ import Testing
 let canUseLoopDevices = getuid() == 0 && FileManager.default.fileExists(atPath: "/dev/loop-control")
 let loopReason: Comment = "needs root and /dev/loop-control"
 
-func losetupLines() throws -> [String] {
-    try runProgram("/sbin/losetup", ["-a"]).stdout.split(separator: "\n").map(String.init).sorted()
+func losetupLines() async throws -> [String] {
+    try await runProgram("/sbin/losetup", ["-a"]).stdout.split(separator: "\n").map(String.init).sorted()
 }
 
 /// Issue 3 through the CLI: jobs that build their own loop device, use it with every engine in both
@@ -15,15 +15,15 @@ func losetupLines() throws -> [String] {
 @Suite(.serialized, .loopDevices, .enabled(if: canUseLoopDevices, loopReason))
 struct LoopJobTests {
     /// Runs `body` and checks `losetup -a` is the same afterwards (the lock keeps other loop tests out).
-    func unchangedLoopDevices<T>(_ body: () throws -> T) throws -> T {
-        let before = try losetupLines()
-        let result = try body()
-        #expect(try losetupLines() == before, "losetup -a changed")
+    func unchangedLoopDevices<T>(_ body: () async throws -> T) async throws -> T {
+        let before = try await losetupLines()
+        let result = try await body()
+        #expect(try await losetupLines() == before, "losetup -a changed")
         return result
     }
 
     @Test(arguments: ["psync", "io_uring"], [false, true])
-    func loopDeviceIsBuiltUsedAndDetached(_ engine: String, _ direct: Bool) throws {
+    func loopDeviceIsBuiltUsedAndDetached(_ engine: String, _ direct: Bool) async throws {
         let dir = try WorkDirectory()
         let job = """
             [global]
@@ -41,8 +41,8 @@ struct LoopJobTests {
             loop_dio=0
             rw=randread
             """
-        let out = try unchangedLoopDevices {
-            try diobench(["run", "--output-format=json", "--journal-dir", dir.path + "/journal", try dir.write("j.fio", job)])
+        let out = try await unchangedLoopDevices {
+            try await diobench(["run", "--output-format=json", "--journal-dir", dir.path + "/journal", try dir.write("j.fio", job)])
         }
         try #require(out.status == 0, "\(out.stderr)")
         let jobs = try jsonObject(out.stdout).jobs
@@ -65,7 +65,7 @@ struct LoopJobTests {
                 "the journal is empty after a clean run")
     }
 
-    @Test func smallDirectReadOnA4kLoopDeviceIsExplained() throws {
+    @Test func smallDirectReadOnA4kLoopDeviceIsExplained() async throws {
         let dir = try WorkDirectory()
         let job = """
             [small]
@@ -76,16 +76,17 @@ struct LoopJobTests {
             bs=512
             direct=1
             """
-        let out = try unchangedLoopDevices {
-            try diobench(["run", "--journal-dir", dir.path + "/journal", try dir.write("j.fio", job)], timeout: 30)
+        let out = try await unchangedLoopDevices {
+            try await diobench(["run", "--journal-dir", dir.path + "/journal", try dir.write("j.fio", job)], timeout: 30)
         }
         #expect(out.status == 1)
         #expect(out.stderr.contains("EINVAL"), "\(out.stderr)")
         #expect(out.stderr.contains("4096"), "names the logical block size: \(out.stderr)")
     }
 
-    /// A long job on a loop device, started in the background; returns once the device is in use.
-    func startLongLoopJob(_ dir: WorkDirectory) throws -> (Process, Pipe) {
+    /// A long job on a loop device: `body` runs beside it once the device is in use; returns when it has ended.
+    func runLongLoopJob<R: Sendable>(_ dir: WorkDirectory, whileRunning body: @escaping @Sendable (RunningChild) async throws -> R)
+        async throws -> (output: ProcessOutput, result: R) {
         let job = """
             [long]
             loop_backing=\(dir.path)/backing.img
@@ -98,49 +99,47 @@ struct LoopJobTests {
             time_based
             runtime=60
             """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: diobenchBinary)
-        process.arguments = ["run", "--output-format=json", "--journal-dir", dir.path + "/journal", try dir.write("j.fio", job)]
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let deadline = Date().addingTimeInterval(20)
-        while Date() < deadline, try !losetupLines().contains(where: { $0.contains(dir.path) }) { usleep(50_000) }
-        usleep(300_000)   // let the workers start their I/O
-        return (process, out)
+        let path = dir.path
+        return try await runProgram(diobenchBinary, ["run", "--output-format=json", "--journal-dir", path + "/journal", try dir.write("j.fio", job)]) { child in
+            let deadline = Date().addingTimeInterval(20)
+            while Date() < deadline, try await !losetupLines().contains(where: { $0.contains(path) }) { try await Task.sleep(for: .milliseconds(50)) }
+            try await Task.sleep(for: .milliseconds(300))   // let the workers start their I/O
+            return try await body(child)
+        }
     }
 
-    @Test func sigintMidJobLeavesNoLoopDeviceAndWritesPartialResults() throws {
+    @Test func sigintMidJobLeavesNoLoopDeviceAndWritesPartialResults() async throws {
         let dir = try WorkDirectory()
-        try unchangedLoopDevices {
-            let (process, out) = try startLongLoopJob(dir)
-            #expect(try losetupLines().contains { $0.contains(dir.path) }, "the job attached its loop device")
-            kill(process.processIdentifier, SIGINT)
-            let data = out.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            #expect(process.terminationStatus == 128 + SIGINT)
-            let result = try jsonObject(String(decoding: data, as: UTF8.self))
+        let path = dir.path
+        try await unchangedLoopDevices {
+            let (out, _) = try await runLongLoopJob(dir) { child async throws in
+                #expect(try await losetupLines().contains { $0.contains(path) }, "the job attached its loop device")
+                try? child.send(SIGINT)
+            }
+            #expect(out.status == 128 + SIGINT)
+            let result = try jsonObject(out.stdout)
             #expect(result.object("diobench")["partial"] as? Bool == true)
             let read = try #require(result.jobs.first).object("read")
             #expect(read.number("total_ios") > 0, "the I/O done before the signal is reported")
         }
     }
 
-    @Test func sigkillLeavesAJournalThatCleanupResolves() throws {
+    @Test func sigkillLeavesAJournalThatCleanupResolves() async throws {
         let dir = try WorkDirectory()
-        try unchangedLoopDevices {
-            let (process, _) = try startLongLoopJob(dir)
-            let device = try #require(try losetupLines().first { $0.contains(dir.path) }?.split(separator: ":").first.map(String.init))
-            // diobench sets autoclear as a safety net: the kernel detaches the device when its last opener
-            // closes, so a killed run normally leaves only its journal. To see `cleanup` detach a device
-            // that did stay, hold it open across the kill and then take its autoclear flag away, as if
-            // the safety net had not been there.
-            let holder = open(device, O_RDONLY)
-            try #require(holder >= 0)
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-            #expect(try losetupLines().contains { $0.contains(dir.path) }, "the killed run left \(device) attached")
+        let path = dir.path
+        try await unchangedLoopDevices {
+            let (_, (device, holder)) = try await runLongLoopJob(dir) { child in
+                let device = try #require(try await losetupLines().first { $0.contains(path) }?.split(separator: ":").first.map(String.init))
+                // diobench sets autoclear as a safety net: the kernel detaches the device when its last opener
+                // closes, so a killed run normally leaves only its journal. To see `cleanup` detach a device
+                // that did stay, hold it open across the kill and then take its autoclear flag away, as if
+                // the safety net had not been there.
+                let holder = open(device, O_RDONLY)
+                try #require(holder >= 0)
+                try? child.send(SIGKILL)
+                return (device, holder)
+            }
+            #expect(try await losetupLines().contains { $0.contains(dir.path) }, "the killed run left \(device) attached")
             let journals = try FileManager.default.contentsOfDirectory(atPath: dir.path + "/journal")
             #expect(journals.count == 1, "the killed run's journal is still there: \(journals)")
             var info = LoopInfo64()
@@ -151,12 +150,12 @@ struct LoopJobTests {
             #expect(LoopSyscall.ioctl(holder, LoopIoctl.setStatus64, byteCount: LoopInfo64.byteCount,
                                       encode: { info.encode(into: $0) }) == 0)
             close(holder)
-            usleep(200_000)
-            #expect(try losetupLines().contains { $0.contains(dir.path) }, "without autoclear the device stays")
-            let cleanup = try diobench(["cleanup", "--journal-dir", dir.path + "/journal"], timeout: 30)
+            try await Task.sleep(for: .milliseconds(200))
+            #expect(try await losetupLines().contains { $0.contains(dir.path) }, "without autoclear the device stays")
+            let cleanup = try await diobench(["cleanup", "--journal-dir", dir.path + "/journal"], timeout: 30)
             #expect(cleanup.status == 0, "\(cleanup.stdout)\(cleanup.stderr)")
             #expect(cleanup.stdout.contains(device) || cleanup.stdout.contains("backing.img"), "\(cleanup.stdout)")
-            #expect(try !losetupLines().contains { $0.contains(dir.path) }, "no device left after cleanup")
+            #expect(try await !losetupLines().contains { $0.contains(dir.path) }, "no device left after cleanup")
             #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path + "/journal").isEmpty)
         }
     }
@@ -167,46 +166,49 @@ struct LoopJobTests {
 @Suite(.serialized, .loopDevices, .enabled(if: canUseLoopDevices && FileManager.default.isExecutableFile(atPath: "/sbin/mkfs.ext4"),
                                            "needs root, /dev/loop-control and mkfs.ext4"))
 struct WriteGuardJobTests {
-    @Test func ext4OnALoopDeviceIsRefusedUnlessOverridden() throws {
+    @Test func ext4OnALoopDeviceIsRefusedUnlessOverridden() async throws {
         let dir = try WorkDirectory()
         let image = dir.path + "/disk.img"
         #expect(FileManager.default.createFile(atPath: image, contents: nil))
         #expect(truncate(image, 32 << 20) == 0)
-        let device = try runProgram("/sbin/losetup", ["--find", "--show", image]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let device = try await runProgram("/sbin/losetup", ["--find", "--show", image]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         try #require(device.hasPrefix("/dev/loop"))
-        defer { _ = try? runProgram("/sbin/losetup", ["--detach", device]) }
-        #expect(try runProgram("/sbin/mkfs.ext4", ["-q", "-F", device]).status == 0)
+        try await withCleanup {
+            #expect(try await runProgram("/sbin/mkfs.ext4", ["-q", "-F", device]).status == 0)
 
-        let job = "[clobber]\nfilename=\(device)\nrw=randwrite\nbs=4k\nsize=1m\ndirect=1\n"
-        let refused = try diobench(["run", try dir.write("a.fio", job)], timeout: 30)
-        #expect(refused.status == 2, "a refused job is a job error")
-        #expect(refused.stderr.contains("refusing to write to \(device)"), "\(refused.stderr)")
-        #expect(refused.stderr.contains("ext4"), "names what was found: \(refused.stderr)")
-        #expect(refused.stderr.contains("allow_data_overwrite=1"), "names the override")
-        let stillExt4 = try runProgram("/sbin/blkid", ["-p", "-o", "value", "-s", "TYPE", device]).stdout
-        #expect(stillExt4.contains("ext4"), "nothing was written")
+            let job = "[clobber]\nfilename=\(device)\nrw=randwrite\nbs=4k\nsize=1m\ndirect=1\n"
+            let refused = try await diobench(["run", try dir.write("a.fio", job)], timeout: 30)
+            #expect(refused.status == 2, "a refused job is a job error")
+            #expect(refused.stderr.contains("refusing to write to \(device)"), "\(refused.stderr)")
+            #expect(refused.stderr.contains("ext4"), "names what was found: \(refused.stderr)")
+            #expect(refused.stderr.contains("allow_data_overwrite=1"), "names the override")
+            let stillExt4 = try await runProgram("/sbin/blkid", ["-p", "-o", "value", "-s", "TYPE", device]).stdout
+            #expect(stillExt4.contains("ext4"), "nothing was written")
 
-        let allowed = try diobench(["run", "--output-format=json", try dir.write("b.fio", job + "allow_data_overwrite=1\n")], timeout: 30)
-        #expect(allowed.status == 0, "\(allowed.stderr)")
-        #expect(allowed.stderr.contains("although"), "the override is reported: \(allowed.stderr)")
-        #expect(try jsonObject(allowed.stdout).jobs.first?.object("write").number("io_bytes") == 1_048_576)
+            let allowed = try await diobench(["run", "--output-format=json", try dir.write("b.fio", job + "allow_data_overwrite=1\n")], timeout: 30)
+            #expect(allowed.status == 0, "\(allowed.stderr)")
+            #expect(allowed.stderr.contains("although"), "the override is reported: \(allowed.stderr)")
+            #expect(try jsonObject(allowed.stdout).jobs.first?.object("write").number("io_bytes") == 1_048_576)
+        } cleanup: {
+            _ = try? await runProgram("/sbin/losetup", ["--detach", device])
+        }
     }
 
-    @Test func existingFileNotLaidOutByDiobenchIsRefused() throws {
+    @Test func existingFileNotLaidOutByDiobenchIsRefused() async throws {
         let dir = try WorkDirectory()
         let file = try dir.write("precious.txt", "someone's data\n")
-        let refused = try diobench(["run", try dir.write("a.fio", "[w]\nfilename=\(file)\nrw=write\nsize=64k\n")], timeout: 30)
+        let refused = try await diobench(["run", try dir.write("a.fio", "[w]\nfilename=\(file)\nrw=write\nsize=64k\n")], timeout: 30)
         #expect(refused.status == 2)
         #expect(refused.stderr.contains("did not lay out"), "\(refused.stderr)")
         #expect(try String(contentsOfFile: file, encoding: .utf8) == "someone's data\n")
         // A file diobench laid out itself may be written again in a later run.
-        let own = try diobench(["run", try dir.write("b.fio", "[w]\ndirectory=\(dir.path)\nrw=write\nsize=64k\n")], timeout: 30)
+        let own = try await diobench(["run", try dir.write("b.fio", "[w]\ndirectory=\(dir.path)\nrw=write\nsize=64k\n")], timeout: 30)
         #expect(own.status == 0)
-        let again = try diobench(["run", try dir.write("c.fio", "[w]\ndirectory=\(dir.path)\nrw=randwrite\nsize=64k\n")], timeout: 30)
+        let again = try await diobench(["run", try dir.write("c.fio", "[w]\ndirectory=\(dir.path)\nrw=randwrite\nsize=64k\n")], timeout: 30)
         #expect(again.status == 0, "\(again.stderr)")
         // Clones sharing the file: the guard checks it (and reports the override) once, not once per clone.
-        let shared = try diobench(["run", try dir.write("d.fio", "[w]\nfilename=\(file)\nrw=write\nsize=64k\nnumjobs=3\nallow_data_overwrite=1\n")],
-                                  timeout: 30)
+        let shared = try await diobench(["run", try dir.write("d.fio", "[w]\nfilename=\(file)\nrw=write\nsize=64k\nnumjobs=3\nallow_data_overwrite=1\n")],
+                                        timeout: 30)
         #expect(shared.status == 0, "\(shared.stderr)")
         #expect(shared.stderr.components(separatedBy: "although").count - 1 == 1, "\(shared.stderr)")
     }

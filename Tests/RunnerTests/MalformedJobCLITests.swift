@@ -16,25 +16,25 @@ import Testing
     }
 
     @Test(arguments: cases)
-    func exitsWithStatusTwoAndFileLine(_ name: String) throws {
+    func exitsWithStatusTwoAndFileLine(_ name: String) async throws {
         let path = Self.folder + "/" + name
         let text = try String(contentsOfFile: path, encoding: .utf8)
         let expectLine = try #require(text.split(separator: "\n").first { $0.hasPrefix("# expect: ") })
         let expected = String(expectLine.dropFirst("# expect: ".count))
         // Run from the folder with a relative path, so the message's file name is the one the test expects.
-        let out = try diobench(["run", name], directory: Self.folder, timeout: 30)
+        let out = try await diobench(["run", name], directory: Self.folder, timeout: 30)
         #expect(out.status == 2, "\(name): exit status \(out.status), stderr: \(out.stderr)")
         #expect(out.stderr.contains(expected), "\(name): stderr lacks '\(expected)': \(out.stderr)")
         #expect(out.stdout.isEmpty, "\(name): stdout should be empty, got \(out.stdout.prefix(200))")
     }
 
-    @Test func usageErrorsAlsoExitWithTwo() throws {
-        let unknownFlag = try diobench(["run", "--no-such-flag", "x.fio"])
+    @Test func usageErrorsAlsoExitWithTwo() async throws {
+        let unknownFlag = try await diobench(["run", "--no-such-flag", "x.fio"])
         #expect(unknownFlag.status == 2)
-        let badFormat = try diobench(["run", "--output-format=xml", packageRoot + "/Jobs/quickstart.fio"])
+        let badFormat = try await diobench(["run", "--output-format=xml", packageRoot + "/Jobs/quickstart.fio"])
         #expect(badFormat.status == 2)
         #expect(badFormat.stderr.contains("xml"))
-        let missing = try diobench(["run", "/nonexistent/job.fio"])
+        let missing = try await diobench(["run", "/nonexistent/job.fio"])
         #expect(missing.status == 2)
         #expect(missing.stderr.contains("/nonexistent/job.fio"))
     }

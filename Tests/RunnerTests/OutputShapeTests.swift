@@ -36,17 +36,17 @@ struct OutputShapeTests {
         return out
     }
 
-    func run(_ format: String) throws -> (fio: [[String: Any]], ours: [[String: Any]], ourStdout: String) {
+    func run(_ format: String) async throws -> (fio: [[String: Any]], ours: [[String: Any]], ourStdout: String) {
         let fioDir = try WorkDirectory(), ourDir = try WorkDirectory()
-        let fio = try runProgram(fioPath, ["--output-format=\(format)", try fioDir.write("j.fio", Self.job.replacingOccurrences(of: "${DIR}", with: fioDir.path))])
-        let ours = try diobench(["run", "--output-format=\(format)", try ourDir.write("j.fio", Self.job.replacingOccurrences(of: "${DIR}", with: ourDir.path))])
+        let fio = try await runProgram(fioPath, ["--output-format=\(format)", try fioDir.write("j.fio", Self.job.replacingOccurrences(of: "${DIR}", with: fioDir.path))])
+        let ours = try await diobench(["run", "--output-format=\(format)", try ourDir.write("j.fio", Self.job.replacingOccurrences(of: "${DIR}", with: ourDir.path))])
         try #require(fio.status == 0 && ours.status == 0, "fio: \(fio.stderr) diobench: \(ours.stderr)")
         return (try jsonObject(fio.stdout).jobs, try jsonObject(ours.stdout).jobs, ours.stdout)
     }
 
     @Test(arguments: ["json", "json+"])
-    func jobKeysCoverFios(_ format: String) throws {
-        let (fio, ours, stdout) = try run(format)
+    func jobKeysCoverFios(_ format: String) async throws {
+        let (fio, ours, stdout) = try await run(format)
         #expect(stdout.hasPrefix("{"), "stdout must be the JSON alone")
         #expect(ours.count == fio.count)
         // Percentile keys and json+ bin keys are values (latencies), not names: compare their presence, not their set.
@@ -69,10 +69,10 @@ struct OutputShapeTests {
         }
     }
 
-    @Test func saveWritesResultAndResolvedJobs() throws {
+    @Test func saveWritesResultAndResolvedJobs() async throws {
         let dir = try WorkDirectory()
         let job = try dir.write("j.fio", "[tiny]\ndirectory=\(dir.path)\nsize=256k\nrw=read\n")
-        let out = try diobench(["run", "--save", "--results-dir", dir.path + "/Results/runs", "--output-format=json", job])
+        let out = try await diobench(["run", "--save", "--results-dir", dir.path + "/Results/runs", "--output-format=json", job])
         #expect(out.status == 0, "\(out.stderr)")
         let runs = try FileManager.default.contentsOfDirectory(atPath: dir.path + "/Results/runs")
         try #require(runs.count == 1)
@@ -84,10 +84,10 @@ struct OutputShapeTests {
         #expect(resolved.contains("[tiny]") && resolved.contains("size"))
     }
 
-    @Test func parseOnlyPrintsResolvedJobsAndRunsNothing() throws {
+    @Test func parseOnlyPrintsResolvedJobsAndRunsNothing() async throws {
         let dir = try WorkDirectory()
         let job = try dir.write("j.fio", "[global]\nbs=64k\n[a]\ndirectory=\(dir.path)\nsize=1m\nrw=write\n")
-        let out = try diobench(["run", "--parse-only", job])
+        let out = try await diobench(["run", "--parse-only", job])
         #expect(out.status == 0)
         #expect(out.stdout.contains("[a]"))
         #expect(out.stdout.contains("65536") || out.stdout.contains("64k"))

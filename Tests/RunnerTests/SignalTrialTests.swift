@@ -43,52 +43,46 @@ struct SignalTrialTests {
 
     /// Starts diobench, signals it after the trial's delay, and checks what it left behind.
     @discardableResult
-    func run(_ trial: Trial) throws -> Outcome {
+    func run(_ trial: Trial) async throws -> Outcome {
         let dir = try WorkDirectory()
         let journal = dir.path + "/journal"
-        let before = try losetupLines()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: diobenchBinary)
-        process.arguments = ["run", "--output-format=json", "--journal-dir", journal, try dir.write("j.fio", job(dir, engine: trial.engine))]
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        let stdout = Collected(out), stderr = Collected(err)
-        try process.run()
-        if trial.delay > 0 { usleep(UInt32(trial.delay * 1_000_000)) }
-        for (index, signal) in trial.signals.enumerated() {
-            if index > 0 { usleep(10_000) }
-            kill(process.processIdentifier, signal)
+        let before = try await losetupLines()
+        // Past the signals, diobench has 30 s to exit: then it is interrupted again and killed.
+        let (out, _) = try await runProgram(
+            diobenchBinary, ["run", "--output-format=json", "--journal-dir", journal, try dir.write("j.fio", job(dir, engine: trial.engine))],
+            timeout: trial.delay + 30
+        ) { child in
+            if trial.delay > 0 { try await Task.sleep(for: .seconds(trial.delay)) }
+            for (index, signal) in trial.signals.enumerated() {
+                if index > 0 { try await Task.sleep(for: .milliseconds(10)) }
+                try? child.send(signal)
+            }
         }
-        let deadline = Date().addingTimeInterval(30)
-        while process.isRunning && Date() < deadline { usleep(5_000) }
-        let hung = process.isRunning
-        if hung { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() }
-        let output = stdout.wait(), messages = stderr.wait()
+        let hung = out.timedOut
+        let output = out.stdout, messages = out.stderr
         let context = "\(trial): stderr: \(messages.suffix(1500))"
         #expect(!hung, "diobench did not exit within 30 s of the signal: \(context)")
 
-        #expect(try losetupLines() == before, "a loop device was left: \(context)")
+        #expect(try await losetupLines() == before, "a loop device was left: \(context)")
         let leftovers = (try? FileManager.default.contentsOfDirectory(atPath: journal)) ?? []
         #expect(leftovers.isEmpty, "journal entries left: \(leftovers): \(context)")
 
-        if process.terminationReason == .uncaughtSignal {
+        if out.signaled {
             // Only possible before main() blocked the signals: then nothing was set up or written.
-            #expect(process.terminationStatus == trial.signals[0], "\(context)")
+            #expect(out.status == trial.signals[0], "\(context)")
             #expect(output.isEmpty, "\(context)")
             #expect(!FileManager.default.fileExists(atPath: dir.path + "/writer.img"), "killed before the handler, yet set up: \(context)")
             return .killedBeforeHandler
         }
-        #expect(process.terminationStatus == 128 + trial.signals[0], "exit status: \(context)")
-        let result = try jsonObject(String(decoding: output, as: UTF8.self))
+        #expect(out.status == 128 + trial.signals[0], "exit status: \(context)")
+        let result = try jsonObject(output)
         #expect(result.object("diobench")["partial"] as? Bool == true, "results marked partial: \(context)")
         #expect(result.jobs.count == 2, "both jobs reported (those that never ran with zero I/O): \(context)")
         let ios = result.jobs.reduce(0.0) { $0 + $1.object("read").number("total_ios") + $1.object("write").number("total_ios") }
         return ios > 0 ? .partialResultsAfterIO : .partialResultsBeforeIO
     }
 
-    @Test func twentySignalsAtRandomPoints() throws {
+    @Test func twentySignalsAtRandomPoints() async throws {
         // DIOBENCH_SIGNAL_SEED=N replays a run's delays (the seed is printed at the end).
         let seed = ProcessInfo.processInfo.environment["DIOBENCH_SIGNAL_SEED"].flatMap(UInt64.init) ?? UInt64(Date().timeIntervalSince1970)
         var generator = SplitMix(seed: seed)
@@ -97,33 +91,16 @@ struct SignalTrialTests {
             // A third of the trials land in the first 100 ms (start-up, parsing, loop setup), the rest anywhere up to 1 s.
             let delay = index % 3 == 0 ? Double(generator.next() % 100) / 1000 : Double(generator.next() % 1000) / 1000
             let trial = Trial(signals: [index % 2 == 0 ? SIGINT : SIGTERM], delay: delay, engine: index % 4 < 2 ? "io_uring" : "psync")
-            let outcome = try run(trial)
+            let outcome = try await run(trial)
             outcomes.append("\(trial): \(outcome)")
         }
         // Recorded for whoever reads the log; the seed replays the delays.
         print("signal trials (seed \(seed)):\n" + outcomes.joined(separator: "\n"))
     }
 
-    @Test func aSecondSigintStopsTheWaitButNotTheCleanup() throws {
+    @Test func aSecondSigintStopsTheWaitButNotTheCleanup() async throws {
         for delay in [0.05, 0.4] {
-            try run(Trial(signals: [SIGINT, SIGINT], delay: delay, engine: "io_uring"))
+            try await run(Trial(signals: [SIGINT, SIGINT], delay: delay, engine: "io_uring"))
         }
     }
 }
-
-/// A pipe read to its end on another thread (so a chatty child never blocks on a full pipe).
-final class Collected: @unchecked Sendable {
-    private var data = Data()
-    private let done = DispatchSemaphore(value: 0)
-    init(_ pipe: Pipe) {
-        DispatchQueue.global().async {
-            self.data = pipe.fileHandleForReading.readDataToEndOfFile()
-            self.done.signal()
-        }
-    }
-    func wait() -> Data {
-        done.wait()
-        return data
-    }
-}
-

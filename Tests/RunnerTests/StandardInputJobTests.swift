@@ -15,10 +15,10 @@ import Testing
         """
 
     @Test("`run -` runs the job piped in, and --save keeps it as job-files/stdin.fio")
-    func runFromStandardInput() throws {
+    func runFromStandardInput() async throws {
         let dir = try WorkDirectory()
-        let out = try diobench(["run", "--output-format=json", "--save", "--results-dir", dir.path + "/runs", "-"],
-                               directory: dir.path, input: Self.job)
+        let out = try await diobench(["run", "--output-format=json", "--save", "--results-dir", dir.path + "/runs", "-"],
+                                     directory: dir.path, input: Self.job)
         #expect(out.status == 0, "\(out.stderr)")
         let json = try #require(try JSONSerialization.jsonObject(with: Data(out.stdout.utf8)) as? [String: Any])
         let job = try #require((json["jobs"] as? [[String: Any]])?.first)
@@ -31,17 +31,17 @@ import Testing
     }
 
     @Test("an error in a job read from standard input names <stdin> and the line")
-    func errorNamesStandardInput() throws {
+    func errorNamesStandardInput() async throws {
         let dir = try WorkDirectory()
-        let out = try diobench(["run", "-"], directory: dir.path, input: Self.job.replacingOccurrences(of: "size=1m", with: "siz=1m"))
+        let out = try await diobench(["run", "-"], directory: dir.path, input: Self.job.replacingOccurrences(of: "size=1m", with: "siz=1m"))
         #expect(out.status == 2)
         #expect(out.stderr.contains("<stdin>:6: option 'siz': unknown option"), "\(out.stderr)")
     }
 
     @Test("compare reads standard input once and runs it in every cell")
-    func compareFromStandardInput() throws {
+    func compareFromStandardInput() async throws {
         let dir = try WorkDirectory()
-        let (out, cells) = try compareTwoBlockSizes(["-"], in: dir, input: Self.job)
+        let (out, cells) = try await compareTwoBlockSizes(["-"], in: dir, input: Self.job)
         #expect(out.status == 0, "\(out.stderr)")
         #expect(cells.count == 2)
         for cell in cells { #expect((cell["runs"] as? [Any])?.count == 1, "\(cell["label"] ?? "")") }
@@ -49,15 +49,15 @@ import Testing
     }
 
     @Test("a directory, a device that never ends, or an include that is not a regular file is refused with the reason")
-    func nonFilesAreRefused() throws {
+    func nonFilesAreRefused() async throws {
         let dir = try WorkDirectory()
-        let directory = try diobench(["run", "--parse-only", dir.path])
+        let directory = try await diobench(["run", "--parse-only", dir.path])
         #expect(directory.status == 2)
         #expect(directory.stderr.contains("is a directory"), "\(directory.stderr)")
-        let endless = try diobench(["run", "--parse-only", "/dev/zero"])
+        let endless = try await diobench(["run", "--parse-only", "/dev/zero"])
         #expect(endless.status == 2)
         #expect(endless.stderr.contains("job file '/dev/zero' is larger than 16 MiB"), "\(endless.stderr)")
-        let device = try diobench(["run", "--parse-only", try dir.write("z.fio", "[j]\ninclude /dev/stdin\n")], input: "bs=4k\n")
+        let device = try await diobench(["run", "--parse-only", try dir.write("z.fio", "[j]\ninclude /dev/stdin\n")], input: "bs=4k\n")
         #expect(device.status == 2)
         #expect(device.stderr.contains("z.fio:2: included file '/dev/stdin' is not a regular file"), "\(device.stderr)")
     }

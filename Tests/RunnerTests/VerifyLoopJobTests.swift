@@ -10,16 +10,16 @@ import Testing
 struct VerifyLoopJobTests {
     static let engines = ["psync", "sync", "io_uring", "io_uring fixedbufs"]
 
-    func run(_ dir: WorkDirectory, _ file: String, _ job: String) throws -> ProcessOutput {
-        let before = try losetupLines()
-        let out = try diobench(["run", "--output-format=json", "--journal-dir", dir.path + "/journal", try dir.write(file, job)], timeout: 60)
-        #expect(try losetupLines() == before, "losetup -a changed")
+    func run(_ dir: WorkDirectory, _ file: String, _ job: String) async throws -> ProcessOutput {
+        let before = try await losetupLines()
+        let out = try await diobench(["run", "--output-format=json", "--journal-dir", dir.path + "/journal", try dir.write(file, job)], timeout: 60)
+        #expect(try await losetupLines() == before, "losetup -a changed")
         #expect(((try? FileManager.default.contentsOfDirectory(atPath: dir.path + "/journal")) ?? []).isEmpty, "journal left behind")
         return out
     }
 
     @Test(arguments: engines, [false, true])
-    func writeAndReadBackThroughALoopDevice(_ engine: String, _ direct: Bool) throws {
+    func writeAndReadBackThroughALoopDevice(_ engine: String, _ direct: Bool) async throws {
         let dir = try WorkDirectory()
         let words = engine.split(separator: " ").map(String.init)
         let job = """
@@ -35,7 +35,7 @@ struct VerifyLoopJobTests {
             iodepth=8
             \(words.dropFirst().map { "\($0)\n" }.joined())
             """
-        let out = try run(dir, "j.fio", job)
+        let out = try await run(dir, "j.fio", job)
         try #require(out.status == 0, "\(engine) direct=\(direct): \(out.stderr)")
         let entry = try #require(try jsonObject(out.stdout).jobs.first)
         let v = entry.object("diobench").object("verify")
@@ -45,7 +45,7 @@ struct VerifyLoopJobTests {
     }
 
     @Test(arguments: [false, true])
-    func damageInTheBackingFileIsReportedAtItsOffset(_ direct: Bool) throws {
+    func damageInTheBackingFileIsReportedAtItsOffset(_ direct: Bool) async throws {
         let dir = try WorkDirectory()
         let backing = dir.path + "/backing.img"
         let bs = 65536
@@ -60,9 +60,9 @@ struct VerifyLoopJobTests {
             iodepth=4
 
             """
-        let write = try run(dir, "w.fio", "[blocks]\n" + common + "rw=randwrite\ndo_verify=0\n")
+        let write = try await run(dir, "w.fio", "[blocks]\n" + common + "rw=randwrite\ndo_verify=0\n")
         try #require(write.status == 0, "\(write.stderr)")
-        let clean = try run(dir, "c.fio", "[blocks]\n" + common + "rw=read\n")
+        let clean = try await run(dir, "c.fio", "[blocks]\n" + common + "rw=read\n")
         #expect(clean.status == 0, "an undamaged file verifies clean: \(clean.stderr)")
 
         // Behind the device's back: one byte of block 37 flipped, block 10's bytes written at block 20.
@@ -79,7 +79,7 @@ struct VerifyLoopJobTests {
         #expect(fsync(fd) == 0)
         close(fd)
 
-        let check = try run(dir, "r.fio", "[blocks]\n" + common + "rw=randread\n")
+        let check = try await run(dir, "r.fio", "[blocks]\n" + common + "rw=randread\n")
         #expect(check.status == 1, "\(check.stderr)")
         let v = try #require(try jsonObject(check.stdout).jobs.first).object("diobench").object("verify")
         #expect(v.number("blocks_checked") == 64)

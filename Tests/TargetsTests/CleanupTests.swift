@@ -18,7 +18,7 @@ import Testing
         return try CreatedFileRecord.of(path: path)
     }
 
-    @Test func filesADeadRunCreatedAreRemovedUnlessThePathNowNamesAnotherFile() throws {
+    @Test func filesADeadRunCreatedAreRemovedUnlessThePathNowNamesAnotherFile() async throws {
         let scratch = try ScratchDirectory("cleanup-files")
         let directory = scratch.file("run")
         let ours = try createdFile(scratch.file("ours.dat"))
@@ -34,11 +34,11 @@ import Testing
 
         // The birth time comes from statx at the right offset: `stat` agrees on the seconds.
         if let birth = ours.birthTime {
-            #expect(try runCommand(["stat", "--format=%W", ours.path]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            #expect(try await runCommand(["stat", "--format=%W", ours.path]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
                 == String(birth.seconds))
         }
 
-        let journal = try UndoJournal(directory: directory, owner: try deadProcessIdentity())
+        let journal = try UndoJournal(directory: directory, owner: try await deadProcessIdentity())
         for record in [ours, renamedOver, recreated, gone] { try journal.append(.removeFile(record)) }
         let report = Cleanup.run(directory: directory)
 
@@ -58,10 +58,10 @@ import Testing
         #expect(report.text.contains("removed \(ours.path)"))
     }
 
-    @Test func kindsWithoutAHandlerStayAndRegisteredHandlersRunInReverseOrder() throws {
+    @Test func kindsWithoutAHandlerStayAndRegisteredHandlersRunInReverseOrder() async throws {
         let scratch = try ScratchDirectory("cleanup-kinds")
         let directory = scratch.file("run")
-        let journal = try UndoJournal(directory: directory, owner: try deadProcessIdentity())
+        let journal = try UndoJournal(directory: directory, owner: try await deadProcessIdentity())
         // Two entries of the ZFS module's kind (a pool, then a property on it) and one from a newer diobench.
         struct ZFSLike: Codable { var change: String }
         try journal.append(try .custom(kind: "zfs", record: ZFSLike(change: "destroy scratch pool scratch")))
@@ -95,14 +95,14 @@ import Testing
         #expect(left == ["zfs", "fromTheFuture"])
     }
 
-    @Test func liveRunsDryRunsAndUnreadableJournalsAreNotTouched() throws {
+    @Test func liveRunsDryRunsAndUnreadableJournalsAreNotTouched() async throws {
         let scratch = try ScratchDirectory("cleanup-safe")
         let directory = scratch.file("run")
         let liveFile = try createdFile(scratch.file("live.dat"))
         let deadFile = try createdFile(scratch.file("dead.dat"))
         let live = try UndoJournal(directory: directory)
         try live.append(.removeFile(liveFile))
-        let dead = try UndoJournal(directory: directory, owner: try deadProcessIdentity())
+        let dead = try UndoJournal(directory: directory, owner: try await deadProcessIdentity())
         try dead.append(.removeFile(deadFile))
         let garbage = "\(directory)/999999-1.json"
         #expect(FileManager.default.createFile(atPath: garbage, contents: Data("{not json".utf8)))

@@ -1,5 +1,6 @@
 // The journal and `Cleanup` against real loop devices: what a dead run left is detached; everything
 // else (devices in no journal, devices of live runs, devices that now back another file) is left alone.
+import DiobenchTestSupport
 import Foundation
 import Glibc
 import Testing
@@ -7,11 +8,11 @@ import Testing
 
 extension LoopDeviceSuite {
     @Suite struct JournalAndCleanup {
-        @Test func attachRecordsTheDeviceAndDetachRemovesTheRecord() throws {
+        @Test func attachRecordsTheDeviceAndDetachRemovesTheRecord() async throws {
             let scratch = try ScratchDirectory("journal")
             let journal = try UndoJournal(directory: scratch.file("run"))
             let backing = scratch.file("backing.img")
-            try expectingLoopDevicesUnchanged(scratch) {
+            try await expectingLoopDevicesUnchanged(scratch) {
                 let loop = try LoopDevice.attach(
                     LoopDeviceRequest(backingFile: backing, size: 1 << 20, removeCreatedBackingFile: true), journal: journal)
                 var st = stat()
@@ -30,10 +31,10 @@ extension LoopDeviceSuite {
             }
         }
 
-        @Test func aDetachWhileSomeoneHoldsTheDeviceIsReportedAsDeferredAndFinishesLater() throws {
+        @Test func aDetachWhileSomeoneHoldsTheDeviceIsReportedAsDeferredAndFinishesLater() async throws {
             let scratch = try ScratchDirectory("deferred")
             let journal = try UndoJournal(directory: scratch.file("run"))
-            try expectingLoopDevicesUnchanged(scratch) {
+            try await expectingLoopDevicesUnchanged(scratch) {
                 let loop = try LoopDevice.attach(
                     LoopDeviceRequest(backingFile: scratch.file("b.img"), size: 1 << 20), journal: journal)
                 let holder = try openOrThrow(loop.path, O_RDONLY)
@@ -53,9 +54,9 @@ extension LoopDeviceSuite {
             }
         }
 
-        @Test func aDeviceDroppedWithoutDetachIsClearedByAutoclear() throws {
+        @Test func aDeviceDroppedWithoutDetachIsClearedByAutoclear() async throws {
             let scratch = try ScratchDirectory("autoclear")
-            try expectingLoopDevicesUnchanged(scratch) {
+            try await expectingLoopDevicesUnchanged(scratch) {
                 var path = ""
                 do {
                     let loop = try LoopDevice.attach(LoopDeviceRequest(backingFile: scratch.file("b.img"), size: 1 << 20))
@@ -66,10 +67,10 @@ extension LoopDeviceSuite {
             }
         }
 
-        @Test func theUndoStackDetachesOnTheWayOut() throws {
+        @Test func theUndoStackDetachesOnTheWayOut() async throws {
             let scratch = try ScratchDirectory("stack")
             let journal = try UndoJournal(directory: scratch.file("run"))
-            try expectingLoopDevicesUnchanged(scratch) {
+            try await expectingLoopDevicesUnchanged(scratch) {
                 let stack = UndoStack(journal: journal)
                 for i in 0..<3 {
                     let loop = try LoopDevice.attach(
@@ -83,7 +84,7 @@ extension LoopDeviceSuite {
             }
         }
 
-        @Test func cleanupDetachesOnlyWhatADeadRunRecorded() throws {
+        @Test func cleanupDetachesOnlyWhatADeadRunRecorded() async throws {
             let scratch = try ScratchDirectory("cleanup")
             let directory = scratch.file("run")
             for name in ["dead", "stranger", "alive", "reused", "other"] {
@@ -94,96 +95,101 @@ extension LoopDeviceSuite {
                 _ = stat(file, &st)
                 return LoopDetachRecord(device: device, backingFile: file, backingDevice: UInt64(st.st_dev), backingInode: UInt64(st.st_ino))
             }
-            try expectingLoopDevicesUnchanged(scratch) {
+            try await expectingLoopDevicesUnchanged(scratch) {
                 // Devices without autoclear and with nobody holding them: what survives a kill -9 when
                 // something else kept the device open until after the run died.
-                let dead = try Losetup.attach(scratch.file("dead.img"))
-                let stranger = try Losetup.attach(scratch.file("stranger.img"))
-                let alive = try Losetup.attach(scratch.file("alive.img"))
-                let reused = try Losetup.attach(scratch.file("reused.img"))
-                defer { [dead, stranger, alive, reused].forEach(Losetup.detach) }
+                let dead = try await Losetup.attach(scratch.file("dead.img"))
+                let stranger = try await Losetup.attach(scratch.file("stranger.img"))
+                let alive = try await Losetup.attach(scratch.file("alive.img"))
+                let reused = try await Losetup.attach(scratch.file("reused.img"))
+                try await withCleanup {
+                    let me = try ProcessIdentity.current()
+                    // A dead run whose pid now belongs to another process (this one, started later).
+                    let pidReused = ProcessIdentity(pid: me.pid, startTicks: me.startTicks &- 1, bootID: me.bootID)
+                    let deadJournal = try UndoJournal(directory: directory, owner: pidReused, command: ["diobench", "run"])
+                    try deadJournal.append(.detachLoop(record(dead, scratch.file("dead.img"))))
+                    // The dead run's device number now backs a file it never recorded: must be left alone.
+                    try deadJournal.append(.detachLoop(record(reused, scratch.file("other.img"))))
+                    // A run that is still going.
+                    let liveJournal = try UndoJournal(directory: directory, owner: me)
+                    try liveJournal.append(.detachLoop(record(alive, scratch.file("alive.img"))))
 
-                let me = try ProcessIdentity.current()
-                // A dead run whose pid now belongs to another process (this one, started later).
-                let pidReused = ProcessIdentity(pid: me.pid, startTicks: me.startTicks &- 1, bootID: me.bootID)
-                let deadJournal = try UndoJournal(directory: directory, owner: pidReused, command: ["diobench", "run"])
-                try deadJournal.append(.detachLoop(record(dead, scratch.file("dead.img"))))
-                // The dead run's device number now backs a file it never recorded: must be left alone.
-                try deadJournal.append(.detachLoop(record(reused, scratch.file("other.img"))))
-                // A run that is still going.
-                let liveJournal = try UndoJournal(directory: directory, owner: me)
-                try liveJournal.append(.detachLoop(record(alive, scratch.file("alive.img"))))
+                    let report = Cleanup.run(directory: directory)
 
-                let report = Cleanup.run(directory: directory)
+                    #expect(!LoopSysfs(devicePath: dead).isBound, "the dead run's device is detached")
+                    #expect(LoopSysfs(devicePath: stranger).backingFile == scratch.file("stranger.img"))
+                    #expect(LoopSysfs(devicePath: alive).backingFile == scratch.file("alive.img"))
+                    #expect(LoopSysfs(devicePath: reused).backingFile == scratch.file("reused.img"))
 
-                #expect(!LoopSysfs(devicePath: dead).isBound, "the dead run's device is detached")
-                #expect(LoopSysfs(devicePath: stranger).backingFile == scratch.file("stranger.img"))
-                #expect(LoopSysfs(devicePath: alive).backingFile == scratch.file("alive.img"))
-                #expect(LoopSysfs(devicePath: reused).backingFile == scratch.file("reused.img"))
+                    let deadReport = try #require(report.journals.first { $0.path == deadJournal.path })
+                    #expect(deadReport.status == .removed)
+                    #expect(deadReport.steps.count == 2)
+                    // Newest first: the reused device's entry ran first.
+                    guard case let .nothingToDo(why) = deadReport.steps[0].outcome else {
+                        Issue.record("expected nothingToDo for the reused device, got \(deadReport.steps[0].outcome)")
+                        return
+                    }
+                    #expect(why.contains("left alone") && why.contains("reused.img"))
+                    guard case .undone = deadReport.steps[1].outcome else {
+                        Issue.record("expected the dead run's device detached, got \(deadReport.steps[1].outcome)")
+                        return
+                    }
+                    #expect(!FileManager.default.fileExists(atPath: deadJournal.path))
 
-                let deadReport = try #require(report.journals.first { $0.path == deadJournal.path })
-                #expect(deadReport.status == .removed)
-                #expect(deadReport.steps.count == 2)
-                // Newest first: the reused device's entry ran first.
-                guard case let .nothingToDo(why) = deadReport.steps[0].outcome else {
-                    Issue.record("expected nothingToDo for the reused device, got \(deadReport.steps[0].outcome)")
-                    return
+                    let liveReport = try #require(report.journals.first { $0.path == liveJournal.path })
+                    #expect(liveReport.status == .ownerAlive && liveReport.steps.isEmpty)
+                    #expect(try UndoJournal.load(path: liveJournal.path).entries == liveJournal.entries)
+                    #expect(!report.hasFailures)
+                    try liveJournal.remove(liveJournal.entries[0].id)
+                } cleanup: {
+                    for device in [dead, stranger, alive, reused] { await Losetup.detach(device) }
                 }
-                #expect(why.contains("left alone") && why.contains("reused.img"))
-                guard case .undone = deadReport.steps[1].outcome else {
-                    Issue.record("expected the dead run's device detached, got \(deadReport.steps[1].outcome)")
-                    return
-                }
-                #expect(!FileManager.default.fileExists(atPath: deadJournal.path))
-
-                let liveReport = try #require(report.journals.first { $0.path == liveJournal.path })
-                #expect(liveReport.status == .ownerAlive && liveReport.steps.isEmpty)
-                #expect(try UndoJournal.load(path: liveJournal.path).entries == liveJournal.entries)
-                #expect(!report.hasFailures)
-                try liveJournal.remove(liveJournal.entries[0].id)
             }
         }
 
-        @Test func aKilledOwnerTurnsItsJournalFromLeftAloneToCleaned() throws {
+        @Test func aKilledOwnerTurnsItsJournalFromLeftAloneToCleaned() async throws {
             let scratch = try ScratchDirectory("killed")
             let directory = scratch.file("run")
             let file = scratch.file("backing.img")
             #expect(FileManager.default.createFile(atPath: file, contents: Data(count: 1 << 20)))
-            try expectingLoopDevicesUnchanged(scratch) {
-                let device = try Losetup.attach(file)
-                defer { Losetup.detach(device) }
-                var st = stat()
-                _ = stat(file, &st)
+            try await expectingLoopDevicesUnchanged(scratch) {
+                let device = try await Losetup.attach(file)
+                try await withCleanup {
+                    var st = stat()
+                    _ = stat(file, &st)
 
-                // A real process stands in for the diobench run that owns the journal.
-                var pid: pid_t = 0
-                let argv: [UnsafeMutablePointer<CChar>?] = [strdup("/bin/sleep"), strdup("600"), nil]
-                defer { argv.forEach { free($0) } }
-                #expect(posix_spawn(&pid, "/bin/sleep", nil, nil, argv, nil) == 0)
-                var stat = try #require(ProcessStat.read(pid: pid))
-                let owner = ProcessIdentity(pid: pid, startTicks: stat.startTicks, bootID: ProcessIdentity.currentBootID())
-                let journal = try UndoJournal(directory: directory, owner: owner)
-                try journal.append(.detachLoop(LoopDetachRecord(
-                    device: device, backingFile: file, backingDevice: UInt64(st.st_dev), backingInode: UInt64(st.st_ino))))
+                    // A real process stands in for the diobench run that owns the journal. It is reaped only
+                    // once the body below has returned.
+                    let (backingDevice, backingInode) = (UInt64(st.st_dev), UInt64(st.st_ino))
+                    let (_, journalPath) = try await runProgram("/bin/sleep", ["600"]) { child in
+                        let pid = child.processIdentifier
+                        var stat = try #require(ProcessStat.read(pid: pid))
+                        let owner = ProcessIdentity(pid: pid, startTicks: stat.startTicks, bootID: ProcessIdentity.currentBootID())
+                        let journal = try UndoJournal(directory: directory, owner: owner)
+                        try journal.append(.detachLoop(LoopDetachRecord(
+                            device: device, backingFile: file, backingDevice: backingDevice, backingInode: backingInode)))
 
-                let whileAlive = Cleanup.run(directory: directory)
-                #expect(whileAlive.journals.map(\.status) == [.ownerAlive])
-                #expect(LoopSysfs(devicePath: device).isBound)
+                        let whileAlive = Cleanup.run(directory: directory)
+                        #expect(whileAlive.journals.map(\.status) == [.ownerAlive])
+                        #expect(LoopSysfs(devicePath: device).isBound)
 
-                // SIGKILL, not yet reaped: a zombie counts as dead.
-                #expect(kill(pid, SIGKILL) == 0)
-                for _ in 0..<200 {
-                    stat = ProcessStat.read(pid: pid) ?? stat
-                    if stat.state == "Z" { break }
-                    usleep(10_000)
+                        // SIGKILL, not yet reaped: a zombie counts as dead.
+                        #expect(kill(pid, SIGKILL) == 0)
+                        for _ in 0..<200 {
+                            stat = ProcessStat.read(pid: pid) ?? stat
+                            if stat.state == "Z" { break }
+                            try await Task.sleep(for: .milliseconds(10))
+                        }
+                        #expect(stat.state == "Z")
+                        let afterKill = Cleanup.run(directory: directory)
+                        #expect(afterKill.journals.map(\.status) == [.removed])
+                        return journal.path
+                    }
+                    #expect(!LoopSysfs(devicePath: device).isBound)
+                    #expect(!FileManager.default.fileExists(atPath: journalPath))
+                } cleanup: {
+                    await Losetup.detach(device)
                 }
-                #expect(stat.state == "Z")
-                let afterKill = Cleanup.run(directory: directory)
-                var status: Int32 = 0
-                waitpid(pid, &status, 0)
-                #expect(afterKill.journals.map(\.status) == [.removed])
-                #expect(!LoopSysfs(devicePath: device).isBound)
-                #expect(!FileManager.default.fileExists(atPath: journal.path))
             }
         }
     }

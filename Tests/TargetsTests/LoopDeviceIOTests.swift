@@ -1,5 +1,6 @@
 // I/O through real loop devices: data integrity both ways, the block-size rule for O_DIRECT,
 // read-only, and backing files the kernel will not do direct I/O to.
+import DiobenchTestSupport
 import Foundation
 import Glibc
 import Testing
@@ -8,10 +9,10 @@ import Testing
 extension LoopDeviceSuite {
     @Suite struct IO {
         @Test(arguments: [true, false])
-        func dataWrittenOnOneSideReadsBackOnTheOther(directIO: Bool) throws {
+        func dataWrittenOnOneSideReadsBackOnTheOther(directIO: Bool) async throws {
             let scratch = try ScratchDirectory("data")
             let backing = scratch.file("backing.img")
-            try expectingLoopDevicesUnchanged(scratch) {
+            try await expectingLoopDevicesUnchanged(scratch) {
                 let loop = try LoopDevice.attach(LoopDeviceRequest(backingFile: backing, size: 8 << 20, directIO: directIO))
                 defer { try? loop.detach() }
                 let chunk = 64 << 10
@@ -47,9 +48,9 @@ extension LoopDeviceSuite {
             }
         }
 
-        @Test func aSmallDirectReadOnA4096ByteBlockDeviceGetsEINVALAndTheExplanation() throws {
+        @Test func aSmallDirectReadOnA4096ByteBlockDeviceGetsEINVALAndTheExplanation() async throws {
             let scratch = try ScratchDirectory("bs4096")
-            try expectingLoopDevicesUnchanged(scratch) {
+            try await expectingLoopDevicesUnchanged(scratch) {
                 let loop = try LoopDevice.attach(LoopDeviceRequest(
                     backingFile: scratch.file("backing.img"), size: 4 << 20, directIO: true, logicalBlockSize: 4096))
                 defer { try? loop.detach() }
@@ -83,17 +84,17 @@ extension LoopDeviceSuite {
         }
 
         @Test(arguments: [LoopSetupMethod.configure, .legacy])
-        func aReadOnlyLoopDeviceRefusesWrites(method: LoopSetupMethod) throws {
+        func aReadOnlyLoopDeviceRefusesWrites(method: LoopSetupMethod) async throws {
             let scratch = try ScratchDirectory("ro")
             let backing = scratch.file("backing.img")
             let original = Data((0..<(1 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 31) })
             #expect(FileManager.default.createFile(atPath: backing, contents: original))
-            try expectingLoopDevicesUnchanged(scratch) {
+            try await expectingLoopDevicesUnchanged(scratch) {
                 let loop = try LoopDevice.attach(LoopDeviceRequest(backingFile: backing, readOnly: true, setupMethod: method))
                 defer { try? loop.detach() }
                 #expect(loop.report.readOnly)
                 #expect(LoopSysfs(devicePath: loop.path).readOnly == true)
-                #expect(try Losetup.entry(loop.path)?.ro == true)
+                #expect(try await Losetup.entry(loop.path)?.ro == true)
 
                 let buffer = AlignedBuffer(count: 4096, seed: 9)
                 let fd = open(loop.path, O_RDWR | O_CLOEXEC)
@@ -116,70 +117,76 @@ extension LoopDeviceSuite {
             #expect(FileManager.default.contents(atPath: backing) == original)
         }
 
-        @Test func aFileSystemThatRefusesODirectLeavesDioOffWithAWarningOrAnError() throws {
+        @Test func aFileSystemThatRefusesODirectLeavesDioOffWithAWarningOrAnError() async throws {
             let scratch = try ScratchDirectory("ramfs")
             defer { withExtendedLifetime(scratch) {} }  // removed only after the unmount below
             let mountPoint = scratch.file("mnt")
             try FileManager.default.createDirectory(atPath: mountPoint, withIntermediateDirectories: false)
-            #expect(try runCommand(["mount", "-t", "ramfs", "diobench-test", mountPoint]).status == 0)
-            defer { _ = try? runCommand(["umount", mountPoint]) }
-            let backing = "\(mountPoint)/backing.img"
-            try expectingLoopDevicesUnchanged(scratch) {
-                let loop = try LoopDevice.attach(LoopDeviceRequest(backingFile: backing, size: 4 << 20, directIO: true))
-                defer { try? loop.detach() }
-                #expect(loop.report.backingFileSystem == "ramfs")
-                #expect(loop.report.directIORequested)
-                #expect(!loop.report.directIOEffective)
-                #expect(LoopSysfs(devicePath: loop.path).directIO == false)
-                #expect(try Losetup.entry(loop.path)?.dio == false)
-                #expect(loop.report.warnings.contains { $0.contains("refuses O_DIRECT") && $0.contains("ramfs") })
-                try loop.detach()
+            #expect(try await runCommand(["mount", "-t", "ramfs", "diobench-test", mountPoint]).status == 0)
+            try await withCleanup {
+                let backing = "\(mountPoint)/backing.img"
+                try await expectingLoopDevicesUnchanged(scratch) {
+                    let loop = try LoopDevice.attach(LoopDeviceRequest(backingFile: backing, size: 4 << 20, directIO: true))
+                    defer { try? loop.detach() }
+                    #expect(loop.report.backingFileSystem == "ramfs")
+                    #expect(loop.report.directIORequested)
+                    #expect(!loop.report.directIOEffective)
+                    #expect(LoopSysfs(devicePath: loop.path).directIO == false)
+                    #expect(try await Losetup.entry(loop.path)?.dio == false)
+                    #expect(loop.report.warnings.contains { $0.contains("refuses O_DIRECT") && $0.contains("ramfs") })
+                    try loop.detach()
 
-                // When the job requires it, the same request is an error and leaves nothing behind.
-                let other = "\(mountPoint)/required.img"
-                let error = try #require(throws: LoopError.self) {
-                    try LoopDevice.attach(LoopDeviceRequest(
-                        backingFile: other, size: 4 << 20, directIO: true, requireDirectIO: true))
+                    // When the job requires it, the same request is an error and leaves nothing behind.
+                    let other = "\(mountPoint)/required.img"
+                    let error = try #require(throws: LoopError.self) {
+                        try LoopDevice.attach(LoopDeviceRequest(
+                            backingFile: other, size: 4 << 20, directIO: true, requireDirectIO: true))
+                    }
+                    guard case .directIORefused = error else {
+                        Issue.record("expected directIORefused, got \(error)")
+                        return
+                    }
+                    #expect(error.description.contains("ramfs"))
+                    #expect(!FileManager.default.fileExists(atPath: other), "the file diobench created was removed")
                 }
-                guard case .directIORefused = error else {
-                    Issue.record("expected directIORefused, got \(error)")
-                    return
-                }
-                #expect(error.description.contains("ramfs"))
-                #expect(!FileManager.default.fileExists(atPath: other), "the file diobench created was removed")
+            } cleanup: {
+                _ = try? await runCommand(["umount", mountPoint])
             }
         }
 
         @Test(.enabled(if: TestEnvironment.hasMkfsExt4, "needs mkfs.ext4 to make a file system with 4096-byte sectors"))
-        func aBackingFileNeedingLargerAlignmentThanTheBlockSizeLeavesDioOff() throws {
+        func aBackingFileNeedingLargerAlignmentThanTheBlockSizeLeavesDioOff() async throws {
             // ext4 on a 4096-byte-sector device: its files need 4096-aligned O_DIRECT, so a loop device with
             // 512-byte blocks cannot pass its I/O through directly, and one with 4096-byte blocks can.
             let scratch = try ScratchDirectory("align")
             defer { withExtendedLifetime(scratch) {} }  // removed only after the unmount below
             let mountPoint = scratch.file("mnt")
             try FileManager.default.createDirectory(atPath: mountPoint, withIntermediateDirectories: false)
-            try expectingLoopDevicesUnchanged(scratch) {
+            try await expectingLoopDevicesUnchanged(scratch) {
                 let disk = try LoopDevice.attach(LoopDeviceRequest(
                     backingFile: scratch.file("disk.img"), size: 64 << 20, logicalBlockSize: 4096))
                 defer { try? disk.detach() }
-                #expect(try runCommand(["mkfs.ext4", "-q", "-F", disk.path]).status == 0)
-                #expect(try runCommand(["mount", disk.path, mountPoint]).status == 0)
-                defer { _ = try? runCommand(["umount", mountPoint]) }
-                let backing = "\(mountPoint)/backing.img"
+                #expect(try await runCommand(["mkfs.ext4", "-q", "-F", disk.path]).status == 0)
+                #expect(try await runCommand(["mount", disk.path, mountPoint]).status == 0)
+                try await withCleanup {
+                    let backing = "\(mountPoint)/backing.img"
 
-                let small = try LoopDevice.attach(LoopDeviceRequest(
-                    backingFile: backing, size: 4 << 20, directIO: true, logicalBlockSize: 512))
-                #expect(small.report.backingDirectIOAlignment?.offsetAlignment == 4096)
-                #expect(!small.report.directIOEffective)
-                #expect(LoopSysfs(devicePath: small.path).directIO == false)
-                #expect(small.report.warnings.contains { $0.contains("loop_block_size=4096") }, "\(small.report.warnings)")
-                try small.detach()
+                    let small = try LoopDevice.attach(LoopDeviceRequest(
+                        backingFile: backing, size: 4 << 20, directIO: true, logicalBlockSize: 512))
+                    #expect(small.report.backingDirectIOAlignment?.offsetAlignment == 4096)
+                    #expect(!small.report.directIOEffective)
+                    #expect(LoopSysfs(devicePath: small.path).directIO == false)
+                    #expect(small.report.warnings.contains { $0.contains("loop_block_size=4096") }, "\(small.report.warnings)")
+                    try small.detach()
 
-                let fitting = try LoopDevice.attach(LoopDeviceRequest(
-                    backingFile: backing, directIO: true, logicalBlockSize: 4096))
-                #expect(fitting.report.directIOEffective)
-                #expect(fitting.report.warnings.isEmpty)
-                try fitting.detach()
+                    let fitting = try LoopDevice.attach(LoopDeviceRequest(
+                        backingFile: backing, directIO: true, logicalBlockSize: 4096))
+                    #expect(fitting.report.directIOEffective)
+                    #expect(fitting.report.warnings.isEmpty)
+                    try fitting.detach()
+                } cleanup: {
+                    _ = try? await runCommand(["umount", mountPoint])
+                }
             }
         }
     }

@@ -40,10 +40,10 @@ func logicalBlockSizeOfDevice(holding path: String) throws -> UInt32? {
 extension LoopDeviceSuite {
     @Suite struct Attach {
         @Test(arguments: LoopCase.all)
-        func reportsWhatTheKernelConfiguredAndDetaches(_ c: LoopCase) throws {
+        func reportsWhatTheKernelConfiguredAndDetaches(_ c: LoopCase) async throws {
             let scratch = try ScratchDirectory("attach")
             let backing = scratch.file("backing.img")
-            try expectingLoopDevicesUnchanged(scratch) {
+            try await expectingLoopDevicesUnchanged(scratch) {
                 let loop = try LoopDevice.attach(LoopDeviceRequest(
                     backingFile: backing, size: 8 << 20, directIO: c.directIO, logicalBlockSize: c.blockSize,
                     setupMethod: c.method))
@@ -68,7 +68,7 @@ extension LoopDeviceSuite {
                 #expect(report.autoclear)
                 #expect(report.warnings.isEmpty == (expectDirect == c.directIO), "\(report.warnings)")
 
-                let listed = try #require(try Losetup.entry(loop.path))
+                let listed = try #require(try await Losetup.entry(loop.path))
                 #expect(listed.backFile == backing)
                 #expect(listed.dio == report.directIOEffective)
                 #expect(UInt32(listed.logSec) == report.logicalBlockSize)
@@ -78,19 +78,19 @@ extension LoopDeviceSuite {
                 try loop.detach()
                 #expect(!loop.isAttached)
                 #expect(!sysfs.isBound)
-                #expect(try Losetup.entry(loop.path)?.backFile == nil)
+                #expect(try await Losetup.entry(loop.path)?.backFile == nil)
                 // Detaching twice is harmless.
                 try loop.detach()
             }
         }
 
-        @Test func backingFileFactsComeFromStatfsAndStatx() throws {
+        @Test func backingFileFactsComeFromStatfsAndStatx() async throws {
             let scratch = try ScratchDirectory("facts")
             let backing = scratch.file("backing.img")
-            try expectingLoopDevicesUnchanged(scratch) {
+            try await expectingLoopDevicesUnchanged(scratch) {
                 let loop = try LoopDevice.attach(LoopDeviceRequest(backingFile: backing, size: 4 << 20, directIO: true))
                 defer { try? loop.detach() }
-                let statMagic = try runCommand(["stat", "--file-system", "--format=%t", backing])
+                let statMagic = try await runCommand(["stat", "--file-system", "--format=%t", backing])
                 #expect(loop.report.backingFileSystemMagic.map { String($0, radix: 16) }
                     == statMagic.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
                 if loop.report.backingFileSystemMagic == 0xEF53 {
@@ -106,11 +106,11 @@ extension LoopDeviceSuite {
             }
         }
 
-        @Test func anExistingBackingFileIsUsedAsItIsAndKept() throws {
+        @Test func anExistingBackingFileIsUsedAsItIsAndKept() async throws {
             let scratch = try ScratchDirectory("existing")
             let backing = scratch.file("backing.img")
             #expect(FileManager.default.createFile(atPath: backing, contents: Data(repeating: 7, count: 1 << 20)))
-            try expectingLoopDevicesUnchanged(scratch) {
+            try await expectingLoopDevicesUnchanged(scratch) {
                 let loop = try LoopDevice.attach(LoopDeviceRequest(
                     backingFile: backing, size: 1 << 20, removeCreatedBackingFile: true))
                 #expect(!loop.report.backingFileCreated)
@@ -127,10 +127,10 @@ extension LoopDeviceSuite {
             }
         }
 
-        @Test func concurrentAttachesEachGetTheirOwnDevice() throws {
+        @Test func concurrentAttachesEachGetTheirOwnDevice() async throws {
             // Concurrent LOOP_CTL_GET_FREE calls hand out the same number: all but one get EBUSY and retry.
             let scratch = try ScratchDirectory("race")
-            try expectingLoopDevicesUnchanged(scratch) {
+            try await expectingLoopDevicesUnchanged(scratch) {
                 let count = 4
                 let results = ResultBox(count: count)
                 DispatchQueue.concurrentPerform(iterations: count) { i in

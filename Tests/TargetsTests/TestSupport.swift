@@ -17,8 +17,8 @@ enum TestEnvironment {
 
 /// Runs a command looked up on PATH (losetup, mkfs, wipefs): `arguments[0]` is its name.
 @discardableResult
-func runCommand(_ arguments: [String]) throws -> ProcessOutput {
-    try runProgram(arguments[0], Array(arguments.dropFirst()))
+func runCommand(_ arguments: [String]) async throws -> ProcessOutput {
+    try await runProgram(arguments[0], Array(arguments.dropFirst()))
 }
 
 /// A directory under /tmp removed with everything in it.
@@ -54,33 +54,35 @@ struct LosetupEntry: Decodable, Equatable {
 }
 
 enum Losetup {
-    static func list() throws -> [LosetupEntry] {
+    static func list() async throws -> [LosetupEntry] {
         struct List: Decodable { var loopdevices: [LosetupEntry] }
-        let result = try runCommand(["losetup", "--list", "--json", "--output", "NAME,BACK-FILE,DIO,LOG-SEC,RO,AUTOCLEAR"])
+        let result = try await runCommand(["losetup", "--list", "--json", "--output", "NAME,BACK-FILE,DIO,LOG-SEC,RO,AUTOCLEAR"])
         guard result.status == 0 else { throw POSIXError(.EIO) }
         if result.stdout.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { return [] }
         return try JSONDecoder().decode(List.self, from: Data(result.stdout.utf8)).loopdevices
     }
 
-    static func entry(_ device: String) throws -> LosetupEntry? {
-        try list().first { $0.name == device }
+    static func entry(_ device: String) async throws -> LosetupEntry? {
+        try await list().first { $0.name == device }
     }
 
     /// `losetup -a`, one line per device.
-    static func all() throws -> [String] {
-        try runCommand(["losetup", "-a"]).stdout.split(separator: "\n").map(String.init).sorted()
+    static func all() async throws -> [String] {
+        try await runCommand(["losetup", "-a"]).stdout.split(separator: "\n").map(String.init).sorted()
     }
 
     /// A loop device made the way another tool (or a run that something kept alive) leaves one: no autoclear.
-    static func attach(_ file: String) throws -> String {
-        let result = try runCommand(["losetup", "--find", "--show", file])
+    static func attach(_ file: String) async throws -> String {
+        let result = try await runCommand(["losetup", "--find", "--show", file])
         guard result.status == 0 else { throw POSIXError(.EBUSY) }
         return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    static func detach(_ device: String) {
-        _ = try? runCommand(["losetup", "--detach", device])
-        _ = LoopSysfs(devicePath: device).waitUntilUnbound(timeout: 5)
+    static func detach(_ device: String) async {
+        _ = try? await runCommand(["losetup", "--detach", device])
+        // What LoopSysfs.waitUntilUnbound(timeout: 5) does, awaiting between looks instead of sleeping the thread.
+        let sysfs = LoopSysfs(devicePath: device), deadline = ContinuousClock.now + .seconds(5)
+        while sysfs.isBound && ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(5)) }
     }
 }
 
@@ -88,11 +90,11 @@ enum Losetup {
 /// `scratch`, and every device that existed before is still there unchanged. (Other processes on the
 /// machine may attach their own devices meanwhile; those are the only differences tolerated.)
 func expectingLoopDevicesUnchanged<T>(
-    _ scratch: ScratchDirectory, sourceLocation: SourceLocation = #_sourceLocation, _ body: () throws -> T
-) throws -> T {
-    let before = try Losetup.all()
-    defer {
-        let after = (try? Losetup.all()) ?? []
+    _ scratch: ScratchDirectory, sourceLocation: SourceLocation = #_sourceLocation, _ body: () async throws -> T
+) async throws -> T {
+    let before = try await Losetup.all()
+    return try await withCleanup(body) {
+        let after = (try? await Losetup.all()) ?? []
         let ours = after.filter { $0.contains(scratch.path) }
         #expect(ours.isEmpty, "loop devices left behind: \(ours)", sourceLocation: sourceLocation)
         let lost = before.filter { !after.contains($0) }
@@ -102,7 +104,6 @@ func expectingLoopDevicesUnchanged<T>(
             print("note: other processes attached loop devices during the test: \(foreign)")
         }
     }
-    return try body()
 }
 
 /// A page-aligned buffer filled with a pattern from `seed`.
@@ -154,11 +155,8 @@ func pwriteFully(_ fd: Int32, _ buffer: AlignedBuffer, offset: Int) throws {
 let testODirect = openFlagDirect
 
 /// A process identity that cannot be alive: a child that has exited and been reaped.
-func deadProcessIdentity() throws -> ProcessIdentity {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/bin/true")
-    try process.run()
-    process.waitUntilExit()
+func deadProcessIdentity() async throws -> ProcessIdentity {
+    let exited = try await runProgram("/bin/true", [])
     let current = try ProcessIdentity.current()
-    return ProcessIdentity(pid: process.processIdentifier, startTicks: 1, bootID: current.bootID)
+    return ProcessIdentity(pid: exited.processIdentifier, startTicks: 1, bootID: current.bootID)
 }

@@ -120,7 +120,7 @@ import Testing
         #expect(me.liveness() == .alive)
     }
 
-    @Test func aReusedPidAnExitedProcessAndAnotherBootAreDead() throws {
+    @Test func aReusedPidAnExitedProcessAndAnotherBootAreDead() async throws {
         let me = try ProcessIdentity.current()
         let reused = ProcessIdentity(pid: me.pid, startTicks: me.startTicks + 1, bootID: me.bootID)
         guard case let .dead(reason) = reused.liveness() else {
@@ -128,7 +128,7 @@ import Testing
             return
         }
         #expect(reason.contains("another process"))
-        #expect(try deadProcessIdentity().liveness() != .alive)
+        #expect(try await deadProcessIdentity().liveness() != .alive)
         let otherBoot = ProcessIdentity(pid: me.pid, startTicks: me.startTicks, bootID: "not-this-boot")
         #expect(otherBoot.liveness() == .dead(reason: "it ran in an earlier boot"))
     }

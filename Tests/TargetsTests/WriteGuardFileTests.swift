@@ -81,11 +81,11 @@ enum XattrSupport {
     }
 
     @Test(.enabled(if: TestEnvironment.hasMkfsExt4, "needs mkfs.ext4 (e2fsprogs)"))
-    func aFileHoldingAFileSystemSaysSo() throws {
+    func aFileHoldingAFileSystemSaysSo() async throws {
         let scratch = try ScratchDirectory("wg-file")
         let path = scratch.file("disk.img")
-        try runCommand(["truncate", "-s", "16M", path])
-        try #require(try runCommand(["mkfs.ext4", "-q", "-F", path]).status == 0)
+        try await runCommand(["truncate", "-s", "16M", path])
+        try #require(try await runCommand(["mkfs.ext4", "-q", "-F", path]).status == 0)
         let refusal = try #require(WriteGuard.check(path: path).refusal)
         #expect(refusal.contains("and it holds an ext4 file system (superblock magic 0xEF53 at byte 1080)"), "\(refusal)")
     }

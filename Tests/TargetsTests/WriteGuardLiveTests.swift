@@ -1,6 +1,7 @@
 // The guard against real loop devices: empty, with ext4, mounted, with a (synthetic) ZFS label,
 // partitioned with a mounted partition, and used as swap. Nested in LoopDeviceSuite so that it runs
 // one test at a time with the other loop-device tests (they compare `losetup -a` before and after).
+import DiobenchTestSupport
 import Foundation
 import Glibc
 import Testing
@@ -14,33 +15,34 @@ enum WriteGuardLiveEnvironment {
 
 /// A loop device diobench attaches over a fresh sparse file, detached at the end of `body`.
 func withLoopDevice<T>(_ label: String, size: UInt64 = 64 << 20, prepare: (String) throws -> Void = { _ in },
-                       _ body: (LoopDevice, ScratchDirectory) throws -> T) throws -> T {
+                       _ body: (LoopDevice, ScratchDirectory) async throws -> T) async throws -> T {
     let scratch = try ScratchDirectory(label)
     let backing = scratch.file("backing.img")
-    try runCommand(["truncate", "-s", "\(size)", backing])
+    try await runCommand(["truncate", "-s", "\(size)", backing])
     try prepare(backing)
-    return try expectingLoopDevicesUnchanged(scratch) {
+    return try await expectingLoopDevicesUnchanged(scratch) {
         let loop = try LoopDevice.attach(LoopDeviceRequest(backingFile: backing))
         defer { try? loop.detach() }
-        return try body(loop, scratch)
+        return try await body(loop, scratch)
     }
 }
 
 /// Mounts `device` on a new directory under `scratch` for the duration of `body`.
-func withMount<T>(_ device: String, in scratch: ScratchDirectory, _ body: (String) throws -> T) throws -> T {
+func withMount<T>(_ device: String, in scratch: ScratchDirectory, _ body: (String) async throws -> T) async throws -> T {
     let point = scratch.file("mnt")
     try FileManager.default.createDirectory(atPath: point, withIntermediateDirectories: true)
-    let mounted = try runCommand(["mount", device, point])
+    let mounted = try await runCommand(["mount", device, point])
     try #require(mounted.status == 0, "mount \(device): \(mounted.stderr)")
-    defer {
-        let result = try? runCommand(["umount", point])
+    return try await withCleanup {
+        try await body(point)
+    } cleanup: {
+        let result = try? await runCommand(["umount", point])
         #expect(result?.status == 0, "umount \(point): \(result?.stderr ?? "")")
     }
-    return try body(point)
 }
 
-func mkfsExt4(_ device: String) throws {
-    let result = try runCommand(["mkfs.ext4", "-q", "-F", device])
+func mkfsExt4(_ device: String) async throws {
+    let result = try await runCommand(["mkfs.ext4", "-q", "-F", device])
     try #require(result.status == 0, "mkfs.ext4 \(device): \(result.stderr)")
 }
 
@@ -56,8 +58,8 @@ extension WriteGuardDecision {
 extension LoopDeviceSuite {
 @Suite(.enabled(if: WriteGuardLiveEnvironment.ready, WriteGuardLiveEnvironment.reason))
 struct WriteGuardLiveTests {
-    @Test func anEmptyDeviceIsAllowed() throws {
-        try withLoopDevice("wg-empty") { loop, _ in
+    @Test func anEmptyDeviceIsAllowed() async throws {
+        try await withLoopDevice("wg-empty") { loop, _ in
             let decision = WriteGuard.check(path: loop.path)
             #expect(decision.target == .blockDevice)
             #expect(decision.findings.isEmpty, "\(decision.findings)")
@@ -65,9 +67,9 @@ struct WriteGuardLiveTests {
         }
     }
 
-    @Test func anExt4DeviceIsRefusedWithTheReasonAndAllowedWithTheOverride() throws {
-        try withLoopDevice("wg-ext4") { loop, _ in
-            try mkfsExt4(loop.path)
+    @Test func anExt4DeviceIsRefusedWithTheReasonAndAllowedWithTheOverride() async throws {
+        try await withLoopDevice("wg-ext4") { loop, _ in
+            try await mkfsExt4(loop.path)
             let decision = WriteGuard.check(path: loop.path)
             #expect(!decision.allowed)
             #expect(decision.signatureKinds == [.ext4])
@@ -81,10 +83,10 @@ struct WriteGuardLiveTests {
         }
     }
 
-    @Test func aMountedDeviceIsRefusedAsInUse() throws {
-        try withLoopDevice("wg-mounted") { loop, scratch in
-            try mkfsExt4(loop.path)
-            try withMount(loop.path, in: scratch) { point in
+    @Test func aMountedDeviceIsRefusedAsInUse() async throws {
+        try await withLoopDevice("wg-mounted") { loop, scratch in
+            try await mkfsExt4(loop.path)
+            try await withMount(loop.path, in: scratch) { point in
                 let decision = WriteGuard.check(path: loop.path)
                 #expect(!decision.allowed)
                 #expect(decision.mountPoints == [point])
@@ -101,10 +103,10 @@ struct WriteGuardLiveTests {
     }
 
     @Test(arguments: [(0, false), (2, true)])
-    func aZFSLabelIsRefused(label: Int, bigEndian: Bool) throws {
+    func aZFSLabelIsRefused(label: Int, bigEndian: Bool) async throws {
         let size = 64 << 20
         let image = SyntheticImage.zfs(size: size, label: label, slot: 5, bigEndian: bigEndian)
-        try withLoopDevice("wg-zfs", size: UInt64(size), prepare: { backing in
+        try await withLoopDevice("wg-zfs", size: UInt64(size), prepare: { backing in
             // Only the 256 KiB label that holds the magic is written; the rest stays sparse.
             let start = label < 2 ? label * (256 << 10) : size - (4 - label) * (256 << 10)
             let fd = try openOrThrow(backing, O_WRONLY)
@@ -122,10 +124,10 @@ struct WriteGuardLiveTests {
         }
     }
 
-    @Test func aDiskWithAMountedPartitionIsRefused() throws {
+    @Test func aDiskWithAMountedPartitionIsRefused() async throws {
         let scratch = try ScratchDirectory("wg-part")
         let backing = scratch.file("disk.img")
-        try runCommand(["truncate", "-s", "64M", backing])
+        try await runCommand(["truncate", "-s", "64M", backing])
         // An MBR with two Linux partitions: sectors 2048..+40959 and 43008..+40959.
         var mbr = SyntheticImage(size: 512)
         for (i, start) in [2048, 43008].enumerated() {
@@ -136,62 +138,66 @@ struct WriteGuardLiveTests {
         }
         mbr.put([0x55, 0xAA], at: 510)
         try Data(mbr.bytes).write(to: URL(fileURLWithPath: backing), options: [])
-        try runCommand(["truncate", "-s", "64M", backing])
+        try await runCommand(["truncate", "-s", "64M", backing])
 
-        try expectingLoopDevicesUnchanged(scratch) {
+        try await expectingLoopDevicesUnchanged(scratch) {
             // losetup -P: the kernel scans the partition table and makes loopNp1, loopNp2.
-            let attached = try runCommand(["losetup", "-P", "--find", "--show", backing])
+            let attached = try await runCommand(["losetup", "-P", "--find", "--show", backing])
             try #require(attached.status == 0, "\(attached.stderr)")
             let disk = attached.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-            defer { Losetup.detach(disk) }
-            let (p1, p2) = (disk + "p1", disk + "p2")
-            if !FileManager.default.fileExists(atPath: p1) {
-                // Kernels built without MBR partition support scan nothing; partx adds the
-                // partitions through BLKPG instead.
-                try runCommand(["partx", "-a", disk])
-            }
-            let deadline = Date().addingTimeInterval(5)
-            while !FileManager.default.fileExists(atPath: p2) && Date() < deadline { usleep(20_000) }
-            try #require(FileManager.default.fileExists(atPath: p1) && FileManager.default.fileExists(atPath: p2))
+            try await withCleanup {
+                let (p1, p2) = (disk + "p1", disk + "p2")
+                if !FileManager.default.fileExists(atPath: p1) {
+                    // Kernels built without MBR partition support scan nothing; partx adds the
+                    // partitions through BLKPG instead.
+                    try await runCommand(["partx", "-a", disk])
+                }
+                let deadline = Date().addingTimeInterval(5)
+                while !FileManager.default.fileExists(atPath: p2) && Date() < deadline { usleep(20_000) }
+                try #require(FileManager.default.fileExists(atPath: p1) && FileManager.default.fileExists(atPath: p2))
 
-            try mkfsExt4(p1)
-            try withMount(p1, in: scratch) { point in
-                let whole = WriteGuard.check(path: disk)
-                #expect(!whole.allowed)
-                let refusal = try #require(whole.refusal)
-                #expect(refusal.contains("its partition \(p1) is mounted on \(point) (ext4)"), "\(refusal)")
-                #expect(refusal.contains("it holds an MBR partition table with 2 partitions"), "\(refusal)")
-                #expect(refusal.contains("its partition \(p1) holds an ext4 file system"), "\(refusal)")
+                try await mkfsExt4(p1)
+                try await withMount(p1, in: scratch) { point in
+                    let whole = WriteGuard.check(path: disk)
+                    #expect(!whole.allowed)
+                    let refusal = try #require(whole.refusal)
+                    #expect(refusal.contains("its partition \(p1) is mounted on \(point) (ext4)"), "\(refusal)")
+                    #expect(refusal.contains("it holds an MBR partition table with 2 partitions"), "\(refusal)")
+                    #expect(refusal.contains("its partition \(p1) holds an ext4 file system"), "\(refusal)")
 
-                let first = WriteGuard.check(path: p1)
-                #expect(first.mountPoints == [point])
-                // The other partition holds nothing and nothing uses it or its disk: writing it is safe.
-                let second = WriteGuard.check(path: p2)
-                #expect(second.allowed, "\(second.findings)")
+                    let first = WriteGuard.check(path: p1)
+                    #expect(first.mountPoints == [point])
+                    // The other partition holds nothing and nothing uses it or its disk: writing it is safe.
+                    let second = WriteGuard.check(path: p2)
+                    #expect(second.allowed, "\(second.findings)")
+                }
+            } cleanup: {
+                await Losetup.detach(disk)
             }
         }
     }
 
-    @Test func anActiveSwapDeviceIsRefused() throws {
-        try withLoopDevice("wg-swap") { loop, _ in
-            let made = try runCommand(["mkswap", "-q", loop.path])
+    @Test func anActiveSwapDeviceIsRefused() async throws {
+        try await withLoopDevice("wg-swap") { loop, _ in
+            let made = try await runCommand(["mkswap", "-q", loop.path])
             try #require(made.status == 0, "\(made.stderr)")
-            let on = try runCommand(["swapon", loop.path])
+            let on = try await runCommand(["swapon", loop.path])
             try #require(on.status == 0, "swapon: \(on.stderr)")
-            defer {
-                let off = try? runCommand(["swapoff", loop.path])
+            await withCleanup {
+                let decision = WriteGuard.check(path: loop.path)
+                #expect(decision.findings.contains { $0.kind == .swapActive(device: loop.path) })
+                #expect(decision.signatureKinds == [.swap])
+                #expect(decision.refusal?.contains("it is in use as swap") == true)
+                #expect(WriteGuard.check(path: loop.path, overrides: .all).allowed)
+            } cleanup: {
+                let off = try? await runCommand(["swapoff", loop.path])
                 #expect(off?.status == 0, "swapoff: \(off?.stderr ?? "")")
             }
-            let decision = WriteGuard.check(path: loop.path)
-            #expect(decision.findings.contains { $0.kind == .swapActive(device: loop.path) })
-            #expect(decision.signatureKinds == [.swap])
-            #expect(decision.refusal?.contains("it is in use as swap") == true)
-            #expect(WriteGuard.check(path: loop.path, overrides: .all).allowed)
         }
     }
 
-    @Test func theBackingFileOfALoopDeviceIsInUse() throws {
-        try withLoopDevice("wg-backing") { loop, scratch in
+    @Test func theBackingFileOfALoopDeviceIsInUse() async throws {
+        try await withLoopDevice("wg-backing") { loop, scratch in
             let decision = WriteGuard.check(path: scratch.file("backing.img"))
             #expect(decision.target == .regularFile)
             #expect(decision.findings.contains { $0.kind == .backsLoopDevice(loopDevice: loop.path) && $0.category == .inUse })

@@ -211,13 +211,13 @@ struct SyntheticImage {
     }
 
     @Test(.enabled(if: toolsPresent, "needs mke2fs, mkswap and blkid (e2fsprogs, util-linux)"), arguments: ["ext2", "ext3", "ext4", "swap"])
-    func detectionAgreesWithBlkid(_ type: String) throws {
+    func detectionAgreesWithBlkid(_ type: String) async throws {
         let scratch = try ScratchDirectory("sig")
         let image = scratch.file("\(type).img")
-        try runCommand(["truncate", "-s", "64M", image])
-        let made = type == "swap" ? try runCommand(["mkswap", "-q", image]) : try runCommand(["mke2fs", "-q", "-F", "-t", type, image])
+        try await runCommand(["truncate", "-s", "64M", image])
+        let made = type == "swap" ? try await runCommand(["mkswap", "-q", image]) : try await runCommand(["mke2fs", "-q", "-F", "-t", type, image])
         try #require(made.status == 0, "\(made.stderr)")
-        let blkid = try runCommand(["blkid", "-p", "-o", "value", "-s", "TYPE", image])
+        let blkid = try await runCommand(["blkid", "-p", "-o", "value", "-s", "TYPE", image])
         #expect(blkid.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == type)
         let found = try WriteGuard.readSignatures(path: image).get()
         #expect(found.map(\.kind.rawValue) == [type])

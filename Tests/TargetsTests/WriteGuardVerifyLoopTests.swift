@@ -40,9 +40,9 @@ extension LoopDeviceSuite {
     }
 
     @Test(arguments: [VerifyChecksum.crc32c, .sha256])
-    func aFlippedByteInTheBackingFileIsReportedAtItsOffset(_ kind: VerifyChecksum) throws {
+    func aFlippedByteInTheBackingFileIsReportedAtItsOffset(_ kind: VerifyChecksum) async throws {
         let scratch = try ScratchDirectory("verify-loop")
-        try expectingLoopDevicesUnchanged(scratch) { try flipAndRedirect(kind, backing: scratch.file("backing.img")) }
+        try await expectingLoopDevicesUnchanged(scratch) { try flipAndRedirect(kind, backing: scratch.file("backing.img")) }
     }
 
     func flipAndRedirect(_ kind: VerifyChecksum, backing: String) throws {

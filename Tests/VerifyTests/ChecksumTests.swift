@@ -1,5 +1,6 @@
 // CRC-32C and SHA-256 against published vectors, the hardware paths against the portable ones, and
 // SHA-256 against coreutils' sha256sum.
+import DiobenchTestSupport
 import Foundation
 import Testing
 @testable import Verify
@@ -87,20 +88,13 @@ import Testing
     }
 
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/sha256sum"), "needs coreutils' sha256sum"))
-    func sha256MatchesSha256sum() throws {
+    func sha256MatchesSha256sum() async throws {
         var rng = SeededGenerator(seed: 99)
         let data = (0..<123_457).map { _ in UInt8.random(in: 0...255, using: &rng) }
         let path = NSTemporaryDirectory() + "diobench-sha-\(getpid()).bin"
         try Data(data).write(to: URL(fileURLWithPath: path))
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
-        process.arguments = [path]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        let output = try await runProgram("/usr/bin/sha256sum", [path]).stdout
         #expect(String(output.prefix(64)) == sha(data))
     }
 }

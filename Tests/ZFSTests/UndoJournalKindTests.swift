@@ -1,3 +1,4 @@
+import DiobenchTestSupport
 import Foundation
 import Targets
 import Testing
@@ -14,19 +15,16 @@ struct UndoJournalKindTests {
         .destroyPool(name: "dbdirect", vdevFiles: ["/var/tmp/d/dbdirect-vdev0.img"], directories: ["/var/tmp/d/dbdirect", "/var/tmp/d"]),
     ]
 
-    func deadOwner() throws -> ProcessIdentity {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/true")
-        try process.run()
-        process.waitUntilExit()
-        return ProcessIdentity(pid: process.processIdentifier, startTicks: 1, bootID: try ProcessIdentity.current().bootID)
+    func deadOwner() async throws -> ProcessIdentity {
+        let exited = try await runProgram("/bin/true", [])
+        return ProcessIdentity(pid: exited.processIdentifier, startTicks: 1, bootID: try ProcessIdentity.current().bootID)
     }
 
     @Test("every action survives the journal file and comes back as the same ZFSUndoAction")
-    func roundTrip() throws {
+    func roundTrip() async throws {
         let dir = NSTemporaryDirectory() + "/diobench-zfs-journal-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let journal = try UndoJournal(directory: dir, owner: try deadOwner())
+        let journal = try UndoJournal(directory: dir, owner: try await deadOwner())
         for action in Self.actions { try journal.append(try action.journalAction) }
         let stored = try UndoJournal.load(path: journal.path).entries.map(\.action)
         #expect(stored.allSatisfy { $0.kind == ZFSUndoAction.journalKind })
@@ -37,10 +35,10 @@ struct UndoJournalKindTests {
 
     @Test("cleanup of a dead run's ZFS entry runs its undo; where that cannot work the entry stays, with the reason",
           .enabled(if: (try? ZFSTools.locate()) == nil, "zfs is installed here: the undo would run for real"))
-    func cleanupWithoutZFS() throws {
+    func cleanupWithoutZFS() async throws {
         let dir = NSTemporaryDirectory() + "/diobench-zfs-cleanup-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let journal = try UndoJournal(directory: dir, owner: try deadOwner())
+        let journal = try UndoJournal(directory: dir, owner: try await deadOwner())
         try journal.append(try Self.actions[0].journalAction)
         let report = Cleanup.run(directory: dir, handlers: UndoHandlers.withZFS)
         #expect(report.hasFailures)
