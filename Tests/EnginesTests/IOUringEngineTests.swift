@@ -1,4 +1,5 @@
 import CLiburing
+import DiobenchTestSupport
 import Engines
 import Foundation
 import Glibc
@@ -99,34 +100,45 @@ struct IOUringEngineTests {
 
     @Test("without SQPOLL the ring uses fio's flags (COOP_TASKRUN, SINGLE_ISSUER, DEFER_TASKRUN), and only its creating thread may submit",
           .enabled(if: kernelAtLeast(6, 1), "DEFER_TASKRUN needs Linux 6.1"))
-    func singleIssuer() throws {
-        let dir = ScratchDirectory()
-        let fds = try openFiles(in: dir, count: 1, direct: false)
-        defer { closeAll(fds) }
-        let pool = try AlignedBufferPool(count: 1, size: 4096, alignment: 4096)
-        var config = EngineConfig()
-        config.iodepth = 1
-        var engine = try IOUringEngine(files: fds, buffers: pool, config: config)
-        defer { engine.close() }
+    func singleIssuer() async throws {
+        // What the ring's creating thread does runs on one thread of its own: a SINGLE_ISSUER ring belongs to
+        // the thread that made it, and a test may resume on another thread of the pool after an await.
+        struct Seen: Sendable { var setupFlags: UInt32, queued: Bool, foreign: Int, own: Int, reaped: Int, slot: Int32, result: Int }
+        let seen = try await onDedicatedThread { () throws -> Seen in
+            let dir = ScratchDirectory()
+            let fds = try openFiles(in: dir, count: 1, direct: false)
+            defer { closeAll(fds) }
+            let pool = try AlignedBufferPool(count: 1, size: 4096, alignment: 4096)
+            var config = EngineConfig()
+            config.iodepth = 1
+            var engine = try IOUringEngine(files: fds, buffers: pool, config: config)
+            defer { engine.close() }
+            final class Box: @unchecked Sendable { var engine: IOUringEngine; var rc = 0; init(_ e: IOUringEngine) { engine = e } }
+            let box = Box(engine)
+            let units = UnsafeMutablePointer<IOUnit>.allocate(capacity: 1)
+            defer { units.deallocate() }
+            units.initialize(to: IOUnit(bufferIndex: 0, buffer: pool.buffer(0)))
+            units.pointee.length = 4096
+            let queued = box.engine.queue(units, slot: 0) == .queued
+            // Another thread submits; this one waits for it (it is not one of the pool's).
+            let submitted = DispatchSemaphore(value: 0)
+            Thread.detachNewThread { box.rc = box.engine.commit(); submitted.signal() }
+            submitted.wait()
+            let own = box.engine.commit()
+            var slot: Int32 = -1
+            let reaped = box.engine.getEvents(min: 1, max: 1, units: units, completed: &slot)
+            return Seen(setupFlags: engine.setupFlags, queued: queued, foreign: box.rc, own: own, reaped: reaped,
+                        slot: slot, result: units.pointee.result)
+        }
         let wanted = UInt32(IORING_SETUP_COOP_TASKRUN | IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN)
-        #expect(engine.setupFlags & wanted == wanted)
+        #expect(seen.setupFlags & wanted == wanted)
+        #expect(seen.queued)
         // Another thread submitting is refused by the kernel (EEXIST): workers must create their engine themselves.
-        final class Box: @unchecked Sendable { var engine: IOUringEngine; var rc = 0; init(_ e: IOUringEngine) { engine = e } }
-        let box = Box(engine)
-        let units = UnsafeMutablePointer<IOUnit>.allocate(capacity: 1)
-        defer { units.deallocate() }
-        units.initialize(to: IOUnit(bufferIndex: 0, buffer: pool.buffer(0)))
-        units.pointee.length = 4096
-        #expect(box.engine.queue(units, slot: 0) == .queued)
-        let thread = Thread { box.rc = box.engine.commit() }
-        thread.start()
-        while !thread.isFinished { usleep(1000) }
-        #expect(box.rc == -Int(EEXIST))
+        #expect(seen.foreign == -Int(EEXIST))
         // The creating thread still can.
-        #expect(box.engine.commit() == 1)
-        var slot: Int32 = -1
-        #expect(box.engine.getEvents(min: 1, max: 1, units: units, completed: &slot) == 1)
-        #expect(slot == 0 && units.pointee.result == 0)     // empty file: read returns 0
+        #expect(seen.own == 1)
+        #expect(seen.reaped == 1)
+        #expect(seen.slot == 0 && seen.result == 0)     // empty file: read returns 0
     }
 
     @Test("commit(waitingFor:) submits and waits in the same call: the completions are in the CQ when it returns")
@@ -322,7 +334,7 @@ struct IOUringEngineTests {
 
     @Test("fixed buffers beyond RLIMIT_MEMLOCK (without CAP_IPC_LOCK) give a message naming the limit and the fix",
           .enabled(if: isRoot, "needs root to drop CAP_IPC_LOCK from one thread"))
-    func memlockTooLow() throws {
+    func memlockTooLow() async throws {
         let dir = ScratchDirectory()
         let fds = try openFiles(in: dir, count: 1, direct: false)
         defer { closeAll(fds) }
@@ -331,7 +343,7 @@ struct IOUringEngineTests {
         let outcome = Outcome()
         // Capabilities are per thread: only this thread loses CAP_IPC_LOCK, so only its ring is
         // charged against RLIMIT_MEMLOCK (lowered for the moment; other tests' threads keep the capability).
-        let thread = Thread {
+        try await onDedicatedThread {
             guard dropIPCLockCapability() else { outcome.setupFailed = "capset"; return }
             var saved = rlimit()
             getrlimit(__rlimit_resource_t(__RLIMIT_MEMLOCK.rawValue), &saved)
@@ -349,8 +361,6 @@ struct IOUringEngineTests {
                 outcome.error = error as? EngineError
             }
         }
-        thread.start()
-        while !thread.isFinished { usleep(1000) }
         try #require(outcome.setupFailed.isEmpty, "could not set up: \(outcome.setupFailed)")
         let error = try #require(outcome.error)
         #expect(error.errno == ENOMEM)

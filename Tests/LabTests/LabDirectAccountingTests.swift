@@ -13,8 +13,8 @@ struct LabDirectAccountingTests {
     func iostat(_ job: JSONValue, _ name: String) -> Int64? { zfs(job)["iostats_delta"][name].int }
 
     @Test("issue 4: O_DIRECT 128k reads raise direct_read_count by the job's I/O count on standard, by zero on disabled")
-    func issue4() throws {
-        let run = try CaseEvidence("issue4")
+    func issue4() async throws {
+        let run = try await CaseEvidence("issue4")
         #expect(run.status == 0, "\(run.read("stderr.txt"))")
         let standard = try run.job("standard-read")
         let ios = try #require(standard["read"]["total_ios"].int)
@@ -33,8 +33,8 @@ struct LabDirectAccountingTests {
     }
 
     @Test("every job of zfs-direct-settings.fio counts as the 2.3 rules predict", arguments: settingsJobs)
-    func rulesHold(job name: String) throws {
-        let job = try CaseEvidence("direct-settings").job(name)
+    func rulesHold(job name: String) async throws {
+        let job = try await CaseEvidence("direct-settings").job(name)
         let verdict = zfs(job)["verdict"]
         #expect(verdict["as_expected"].bool == true,
                 "reads: \(verdict["read"]["outcome"].string ?? "?"), writes: \(verdict["write"]["outcome"].string ?? "?"); deltas \(zfs(job)["iostats_delta"].raw ?? "none")")
@@ -44,8 +44,8 @@ struct LabDirectAccountingTests {
     }
 
     @Test("standard with O_DIRECT: writes direct except the first, which grows the new file; reads direct")
-    func standard() throws {
-        let run = try CaseEvidence("direct-settings")
+    func standard() async throws {
+        let run = try await CaseEvidence("direct-settings")
         let write = try run.job("standard-write-odirect")
         #expect(write["write"]["total_ios"].int == 64)
         #expect(iostat(write, "direct_write_count") == 63)
@@ -70,8 +70,8 @@ struct LabDirectAccountingTests {
     }
 
     @Test("disabled: no direct I/O in any job, O_DIRECT or not")
-    func disabled() throws {
-        let run = try CaseEvidence("direct-settings")
+    func disabled() async throws {
+        let run = try await CaseEvidence("direct-settings")
         for name in Self.settingsJobs where name.hasPrefix("disabled-") {
             let job = try run.job(name)
             #expect(iostat(job, "direct_read_count") == 0, "\(name)")
@@ -82,8 +82,8 @@ struct LabDirectAccountingTests {
     }
 
     @Test("always without O_DIRECT: aligned buffered writes and reads are direct")
-    func always() throws {
-        let run = try CaseEvidence("direct-settings")
+    func always() async throws {
+        let run = try await CaseEvidence("direct-settings")
         let write = try run.job("always-write-buffered")
         #expect(write["write"]["total_ios"].int == 64)
         #expect(iostat(write, "direct_write_count") == 64)
@@ -93,8 +93,8 @@ struct LabDirectAccountingTests {
     }
 
     @Test("misaligned O_DIRECT on standard: every read fails with EINVAL, counted with errno and an example offset")
-    func misalignedStandard() throws {
-        let run = try CaseEvidence("direct-settings")
+    func misalignedStandard() async throws {
+        let run = try await CaseEvidence("direct-settings")
         #expect(run.status == 1, "the EINVALs make the run's exit status 1")
         let job = try run.job("standard-read-misaligned")
         #expect(job["total_err"].int == 256)
@@ -107,8 +107,8 @@ struct LabDirectAccountingTests {
     }
 
     @Test("misaligned O_DIRECT on always: no error, the reads silently go through the ARC and count as fallbacks")
-    func misalignedAlways() throws {
-        let job = try CaseEvidence("direct-settings").job("always-read-misaligned")
+    func misalignedAlways() async throws {
+        let job = try await CaseEvidence("direct-settings").job("always-read-misaligned")
         #expect(job["read"]["total_ios"].int == 256)
         #expect(job["diobench"]["io_errors"].exists == false)
         #expect(iostat(job, "direct_read_count") == 0)
@@ -116,8 +116,8 @@ struct LabDirectAccountingTests {
     }
 
     @Test("statx on ZFS: page-aligned buffers and recordsize offsets where direct is allowed")
-    func statxAlignment() throws {
-        let run = try CaseEvidence("direct-settings")
+    func statxAlignment() async throws {
+        let run = try await CaseEvidence("direct-settings")
         for name in ["standard-read-odirect", "always-read-odirect"] {
             let target = try run.job(name)["diobench"]["targets"][0]
             #expect(target["fs_type"].string == "zfs")
@@ -129,8 +129,8 @@ struct LabDirectAccountingTests {
     }
 
     @Test("the scratch pool and its datasets are gone after the run, file vdevs included")
-    func scratchPoolGone() throws {
-        let run = try CaseEvidence("direct-settings")
+    func scratchPoolGone() async throws {
+        let run = try await CaseEvidence("direct-settings")
         #expect(try run.lines("pools-after.txt") == ["lab"])
         #expect(try run.lines("var-tmp-after.txt").allSatisfy { !$0.hasPrefix("diobench-scratch") })
         #expect(try run.text("stderr.txt").contains("scratch pool dbdirect"))

@@ -19,8 +19,8 @@ struct JSONValue {
 struct CaseEvidence {
     let directory: String
 
-    init(_ name: String) throws {
-        directory = try LabSuiteRun.output().cases + "/" + name
+    init(_ name: String) async throws {
+        directory = try await LabSuiteRun.output().cases + "/" + name
     }
 
     func text(_ file: String) throws -> String {

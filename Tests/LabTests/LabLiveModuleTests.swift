@@ -7,8 +7,8 @@ import Testing
 @Suite("lab: the ZFS module's parsers on live output", .enabled(if: LabSuiteRun.enabled, LabSuiteRun.disabledReason))
 struct LabLiveModuleTests {
     @Test("iostats and objset kstats parse to the values the shell reads")
-    func kstats() throws {
-        let live = try CaseEvidence("live")
+    func kstats() async throws {
+        let live = try await CaseEvidence("live")
         let snapshot = try ZFSPoolKstats.snapshot(directory: live.directory + "/kstat", pool: "lab")
         var compared = 0
         for line in try live.lines("iostats-awk.txt") {
@@ -24,21 +24,21 @@ struct LabLiveModuleTests {
     }
 
     @Test("the module version, from sysfs and `zfs version`, and the version the results name")
-    func version() throws {
-        let live = try CaseEvidence("live")
-        let sysfs = try ZFSVersion(parsing: try CaseEvidence("").text("module-version.txt"))
+    func version() async throws {
+        let live = try await CaseEvidence("live")
+        let sysfs = try ZFSVersion(parsing: try await CaseEvidence("").text("module-version.txt"))
         #expect(sysfs >= ZFSVersion(major: 2, minor: 3, patch: 1), "the lab's Debian package is past the 16956 fix")
         #expect(!KnownCrashGuard.isAffected(sysfs))
         for line in try live.lines("zfs-version.txt") {
             #expect(try ZFSVersion(parsing: line) == sysfs, "\(line)")
         }
-        let job = try CaseEvidence("issue4").job("standard-read")
+        let job = try await CaseEvidence("issue4").job("standard-read")
         #expect(job["diobench"]["zfs"]["zfs_version"].string == sysfs.raw)
     }
 
     @Test("`zpool events -H` parses: every event counted under its class")
-    func events() throws {
-        let live = try CaseEvidence("live")
+    func events() async throws {
+        let live = try await CaseEvidence("live")
         let text = try live.text("zpool-events.txt")
         let counts = ZpoolEventCounts(parsing: text)
         let lines = text.split(separator: "\n").filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
@@ -47,8 +47,8 @@ struct LabLiveModuleTests {
     }
 
     @Test("`zfs get -Hp all` parses, with sources")
-    func properties() throws {
-        let live = try CaseEvidence("live")
+    func properties() async throws {
+        let live = try await CaseEvidence("live")
         let values = try ZFSPropertyParser.parse(try live.text("zfs-get-all.txt"), command: ["zfs", "get"])
         #expect(values["direct"] == ZFSPropertyValue(property: "direct", value: "standard", source: .defaultValue))
         #expect(values["recordsize"]?.value == "131072")
@@ -57,8 +57,8 @@ struct LabLiveModuleTests {
     }
 
     @Test("mountinfo names the dataset of a ZFS mount, and statfs reports ZFS's magic")
-    func mounts() throws {
-        let live = try CaseEvidence("live")
+    func mounts() async throws {
+        let live = try await CaseEvidence("live")
         let entries = FileSystemInfo.mounts(mountinfo: try live.text("mountinfo.txt"))
         let found = try #require(entries.first { $0.mountPoint == "/lab/found" })
         #expect(found.fsType == "zfs" && found.source == "lab/found")

@@ -5,8 +5,8 @@ import Testing
 @Suite("lab: seed scenario, restores and the kernel watch", .enabled(if: LabSuiteRun.enabled, LabSuiteRun.disabledReason))
 struct LabSafetyTests {
     @Test("the seed's loop device over a direct=always file runs on 2.3.9 without an oops, and its counts are reported")
-    func seed() throws {
-        let run = try CaseEvidence("seed")
+    func seed() async throws {
+        let run = try await CaseEvidence("seed")
         #expect(run.status == 0, "\(run.read("stderr.txt"))")
         let job = try run.job("seed-loop-read")
         let zfs = job["diobench"]["zfs"]
@@ -29,8 +29,8 @@ struct LabSafetyTests {
     }
 
     @Test("SIGINT mid-job: direct and recordsize are back as `zfs get` showed them before")
-    func sigint() throws {
-        let run = try CaseEvidence("sigint")
+    func sigint() async throws {
+        let run = try await CaseEvidence("sigint")
         let before = try run.zfsGet("zfs-get-before.txt"), during = try run.zfsGet("zfs-get-during.txt")
         let after = try run.zfsGet("zfs-get-after.txt")
         #expect(before["direct"]?.value == "standard" && before["direct"]?.source == "default")
@@ -46,8 +46,8 @@ struct LabSafetyTests {
     }
 
     @Test("kill -9 mid-job leaves the change journaled; `diobench cleanup` restores direct and recordsize")
-    func killed() throws {
-        let run = try CaseEvidence("killed")
+    func killed() async throws {
+        let run = try await CaseEvidence("killed")
         let before = try run.zfsGet("zfs-get-before.txt")
         let afterKill = try run.zfsGet("zfs-get-after-kill.txt")
         let afterCleanup = try run.zfsGet("zfs-get-after-cleanup.txt")
@@ -63,8 +63,8 @@ struct LabSafetyTests {
     }
 
     @Test("a hung task the kernel reports during a job is in the job's results, with exit status 1")
-    func kernelWatch() throws {
-        let run = try CaseEvidence("kernel-watch")
+    func kernelWatch() async throws {
+        let run = try await CaseEvidence("kernel-watch")
         #expect(run.status == 1, "\(run.read("stderr.txt"))")
         let events = try run.job("watched")["diobench"]["kernel_events"].array
         let event = try #require(events.first { $0["kind"].string == "hung_task" }, "events: \(events.map(\.raw))")
@@ -73,8 +73,8 @@ struct LabSafetyTests {
     }
 
     @Test("without zfs_dataset the dataset is found from the file's mount, and zfs_direct is set for the job only")
-    func foundFromMount() throws {
-        let run = try CaseEvidence("found")
+    func foundFromMount() async throws {
+        let run = try await CaseEvidence("found")
         #expect(run.status == 0, "\(run.read("stderr.txt"))")
         let zfs = try run.job("found")["diobench"]["zfs"]
         #expect(zfs["dataset"].string == "lab/found")

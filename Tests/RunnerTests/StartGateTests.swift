@@ -1,3 +1,4 @@
+import DiobenchTestSupport
 import Dispatch
 import Foundation
 import Testing
@@ -9,7 +10,7 @@ import Testing
     final class Box: @unchecked Sendable { var runs: [Bool] = [] }
 
     @Test("a stand-in for a thread that never started does not block, and keeps the others from running")
-    func standInForMissingThread() {
+    func standInForMissingThread() async throws {
         let gate = StartGate(count: 2)
         let control = RunControl()
         let decided = DispatchSemaphore(value: 0)
@@ -18,14 +19,18 @@ import Testing
             box.runs.append(gate.arrive(ready: true))
             decided.signal()
         }
-        gate.standIn(failed: true)   // on the thread that opens the gate: must return at once
-        #expect(gate.open(unlessStopped: control) == false)
-        #expect(decided.wait(timeout: .now() + 10) == .success, "the worker was released")
+        // The gate's waits, and the wait for the worker, block: on a thread of their own.
+        let (opened, released) = try await onDedicatedThread {
+            gate.standIn(failed: true)   // on the thread that opens the gate: must return at once
+            return (gate.open(unlessStopped: control), decided.wait(timeout: .now() + 10) == .success)
+        }
+        #expect(opened == false)
+        #expect(released, "the worker was released")
         #expect(box.runs == [false])
     }
 
     @Test("every worker ready: the gate lets them all run")
-    func allReady() {
+    func allReady() async throws {
         let gate = StartGate(count: 3)
         let control = RunControl()
         let decided = DispatchSemaphore(value: 0)
@@ -38,8 +43,11 @@ import Testing
                 decided.signal()
             }
         }
-        #expect(gate.open(unlessStopped: control) == true)
-        for _ in 0..<3 { #expect(decided.wait(timeout: .now() + 10) == .success) }
+        let (opened, released) = try await onDedicatedThread {
+            (gate.open(unlessStopped: control), (0..<3).map { _ in decided.wait(timeout: .now() + 10) == .success })
+        }
+        #expect(opened == true)
+        for workerReleased in released { #expect(workerReleased) }
         #expect(box.runs == [true, true, true])
     }
 }

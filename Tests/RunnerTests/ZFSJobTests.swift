@@ -1,3 +1,4 @@
+import DiobenchTestSupport
 import Foundation
 import JobFile
 import Stats
@@ -29,9 +30,10 @@ struct ZFSJobTests {
         var all: [String] { lock.lock(); defer { lock.unlock() }; return lines }
     }
 
-    /// Runs `text` as a job file in a RunSession with ZFS found at `sysfs`.
-    func run(_ text: String, in dir: WorkDirectory, sysfs: String, configure: (inout RunOptions) -> Void = { _ in })
-        throws -> (outcome: RunOutcome, log: [String]) {
+    /// Runs `text` as a job file in a RunSession with ZFS found at `sysfs`; `beside` (if any) starts on a
+    /// thread of its own as the session does.
+    func run(_ text: String, in dir: WorkDirectory, sysfs: String, configure: (inout RunOptions) -> Void = { _ in },
+             beside: (@Sendable () -> Void)? = nil) async throws -> (outcome: RunOutcome, log: [String]) {
         let file = try dir.write("job.fio", text)
         let parsed = try JobFileParser().parse(paths: [file])
         let log = Log()
@@ -42,7 +44,13 @@ struct ZFSJobTests {
         // Never reached in these tests: the path checks fail first. A real `zfs` must not be run here.
         options.zfs.tools = ZFSTools(zfsPath: "/nonexistent/zfs", zpoolPath: "/nonexistent/zpool")
         configure(&options)
-        return (RunSession(parsed: parsed, options: options).run(), log.all)
+        // The run joins its worker threads: on a thread of its own, not the test's.
+        let session = RunSession(parsed: parsed, options: options)
+        let outcome = try await onDedicatedThread {
+            if let beside { Thread.detachNewThread(beside) }
+            return session.run()
+        }
+        return (outcome, log.all)
     }
 
     func loopJob(_ dir: WorkDirectory, extra: String = "") -> String {
@@ -60,10 +68,10 @@ struct ZFSJobTests {
 
     @Test("the guard refuses the 16956 loop device on versions before 2.3.1, before anything is made",
           arguments: ["2.3.0", "2.3.0-rc5", "2.2.99-1_g1234abcd", "zfs-kmod-2.3.0-1"])
-    func refused(version: String) throws {
+    func refused(version: String) async throws {
         let dir = try WorkDirectory()
         let module = try FakeModule(version: version)
-        let (outcome, _) = try run(loopJob(dir), in: dir, sysfs: module.path)
+        let (outcome, _) = try await run(loopJob(dir), in: dir, sysfs: module.path)
         let job = try #require(outcome.result.jobs.first)
         let message = try #require(job.diobench?.errorMessage)
         #expect(message.contains("refusing"))
@@ -77,10 +85,10 @@ struct ZFSJobTests {
 
     @Test("fixed versions pass the guard (the job then fails here only because the file is not on ZFS)",
           arguments: ["2.3.1", "2.3.9-0+deb13u1", "2.4.0-rc1", "2.4.1"])
-    func allowed(version: String) throws {
+    func allowed(version: String) async throws {
         let dir = try WorkDirectory()
         let module = try FakeModule(version: version)
-        let (outcome, log) = try run(loopJob(dir), in: dir, sysfs: module.path)
+        let (outcome, log) = try await run(loopJob(dir), in: dir, sysfs: module.path)
         let message = try #require(outcome.result.jobs.first?.diobench?.errorMessage)
         #expect(!message.contains("16956"))
         #expect(message.contains("is not on a ZFS file system"))
@@ -88,10 +96,10 @@ struct ZFSJobTests {
     }
 
     @Test("zfs_allow_known_crash=1 runs past the guard with a warning citing the issue")
-    func override() throws {
+    func override() async throws {
         let dir = try WorkDirectory()
         let module = try FakeModule(version: "2.3.0")
-        let (outcome, log) = try run(loopJob(dir, extra: "zfs_allow_known_crash=1"), in: dir, sysfs: module.path)
+        let (outcome, log) = try await run(loopJob(dir, extra: "zfs_allow_known_crash=1"), in: dir, sysfs: module.path)
         let message = try #require(outcome.result.jobs.first?.diobench?.errorMessage)
         #expect(message.contains("is not on a ZFS file system"), "the guard let it through to the next step")
         let warning = try #require(log.first { $0.contains("running anyway") })
@@ -100,7 +108,7 @@ struct ZFSJobTests {
     }
 
     @Test("io_uring fixed buffers with O_DIRECT on 2.3.0 get a warning, not a refusal")
-    func fixedBuffers() throws {
+    func fixedBuffers() async throws {
         let dir = try WorkDirectory()
         let module = try FakeModule(version: "2.3.0")
         let job = """
@@ -113,7 +121,7 @@ struct ZFSJobTests {
             fixedbufs=1
             zfs_direct=standard
             """
-        let (outcome, log) = try run(job, in: dir, sysfs: module.path)
+        let (outcome, log) = try await run(job, in: dir, sysfs: module.path)
         #expect(log.contains { $0.contains("io_uring fixed buffers") && $0.contains("16956") })
         let message = try #require(outcome.result.jobs.first?.diobench?.errorMessage)
         #expect(message.contains("is not on a ZFS file system"))
@@ -138,7 +146,7 @@ struct ZFSJobTests {
     }
 
     @Test("without ZFS, zfs_* options fail the job with what to do: run it in the lab")
-    func zfsMissing() throws {
+    func zfsMissing() async throws {
         let dir = try WorkDirectory()
         let job = """
             [global]
@@ -152,7 +160,7 @@ struct ZFSJobTests {
             stonewall
             rw=read
             """
-        let (outcome, _) = try run(job, in: dir, sysfs: dir.path + "/no-such-sysfs")
+        let (outcome, _) = try await run(job, in: dir, sysfs: dir.path + "/no-such-sysfs")
         #expect(outcome.exitStatus == 1)
         let first = try #require(outcome.result.jobs.first?.diobench?.errorMessage)
         #expect(first.contains("uses zfs_dataset, zfs_direct"))
@@ -165,7 +173,7 @@ struct ZFSJobTests {
     }
 
     @Test("with zfs_fallback_directory the job runs there without its ZFS parts, and says so")
-    func fallback() throws {
+    func fallback() async throws {
         let dir = try WorkDirectory()
         let here = dir.path + "/fallback"
         try FileManager.default.createDirectory(atPath: here, withIntermediateDirectories: true)
@@ -180,7 +188,7 @@ struct ZFSJobTests {
             zfs_direct=always
             zfs_fallback_directory=\(here)
             """
-        let (outcome, log) = try run(job, in: dir, sysfs: dir.path + "/no-such-sysfs")
+        let (outcome, log) = try await run(job, in: dir, sysfs: dir.path + "/no-such-sysfs")
         #expect(outcome.exitStatus == 0)
         let result = try #require(outcome.result.jobs.first)
         #expect(result.write.ioBytes == 1 << 20)
@@ -190,7 +198,7 @@ struct ZFSJobTests {
     }
 
     @Test("zfs_fallback_directory wins over the job's directory= for generated file names too")
-    func fallbackTakesGeneratedNames() throws {
+    func fallbackTakesGeneratedNames() async throws {
         let dir = try WorkDirectory()
         let here = dir.path + "/fallback", own = dir.path + "/own"
         for path in [here, own] { try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true) }
@@ -203,7 +211,7 @@ struct ZFSJobTests {
             zfs_direct=always
             zfs_fallback_directory=\(here)
             """
-        let (outcome, _) = try run(job, in: dir, sysfs: dir.path + "/no-such-sysfs")
+        let (outcome, _) = try await run(job, in: dir, sysfs: dir.path + "/no-such-sysfs")
         #expect(outcome.exitStatus == 0)
         #expect(try #require(outcome.result.jobs.first).diobench?.targets?.first?.path == here + "/gen.0.0")
         #expect(try FileManager.default.contentsOfDirectory(atPath: own).isEmpty)
@@ -213,7 +221,7 @@ struct ZFSJobTests {
 
     @Test("the kernel watch puts kernel events of the job in its results and fails it; injected lines only when asked",
           .enabled(if: canWriteKmsg, "needs root to read and write /dev/kmsg"))
-    func kernelWatch() throws {
+    func kernelWatch() async throws {
         let dir = try WorkDirectory()
         let token = "diobench-runner-test-\(UInt64.random(in: 0..<UInt64.max))"
         let job = """
@@ -226,7 +234,7 @@ struct ZFSJobTests {
             runtime=1500ms
             """
         @Sendable func inject() {
-            Thread.sleep(forTimeInterval: 0.6)
+            Thread.sleep(forTimeInterval: 0.6)   // on a thread of its own (see run), not the pool's
             let fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC)
             guard fd >= 0 else { return }
             let line = "<2>BUG: kernel NULL pointer dereference, address: 0000000000000000 \(token)\n"
@@ -234,9 +242,8 @@ struct ZFSJobTests {
             close(fd)
         }
         // Counting lines programs write (as a test must, to inject one).
-        let injector = Thread { inject() }
-        injector.start()
-        let (counted, log) = try run(job, in: dir, sysfs: dir.path + "/no-sysfs") { $0.zfs.kernelEventsFromPrograms = true }
+        let (counted, log) = try await run(job, in: dir, sysfs: dir.path + "/no-sysfs", configure: { $0.zfs.kernelEventsFromPrograms = true },
+                                           beside: inject)
         let events = try #require(counted.result.jobs.first?.diobench?.kernelEvents)
         let ours = try #require(events.first { $0.message.contains(token) })
         #expect(ours.kind == "null_deref")
@@ -246,9 +253,7 @@ struct ZFSJobTests {
         #expect(log.contains { $0.contains("the kernel reported") })
 
         // The default: a line a program wrote is not the kernel's and fails nothing.
-        let again = Thread { inject() }
-        again.start()
-        let (ignored, _) = try run(job, in: dir, sysfs: dir.path + "/no-sysfs")
+        let (ignored, _) = try await run(job, in: dir, sysfs: dir.path + "/no-sysfs", beside: inject)
         #expect(!(ignored.result.jobs.first?.diobench?.kernelEvents ?? []).contains { $0.message.contains(token) })
     }
 

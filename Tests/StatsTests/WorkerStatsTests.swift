@@ -1,3 +1,4 @@
+import DiobenchTestSupport
 import Foundation
 import Testing
 @testable import Stats
@@ -142,20 +143,24 @@ struct WorkerStatsTests {
 
     /// A worker thread publishes while another thread reads: the reader never sees a value go
     /// backwards and ends with the final one (Synchronization.Atomic, relaxed).
-    @Test func progressSlotIsReadSafelyFromAnotherThread() async {
+    @Test func progressSlotIsReadSafelyFromAnotherThread() async throws {
         let slot = ProgressSlot()
         let n: UInt64 = 200_000
-        let writer = Thread {
-            for i in 1...n { slot.publish(bytes: (i * 4096, 0, 0), ios: (i, 0, 0), atNs: i) }
-            slot.setPhase(.finished)
-        }
-        writer.start()
-        var last: UInt64 = 0
-        var monotonic = true
-        while slot.snapshot().phase != .finished {
-            let s = slot.snapshot()
-            if s.ios.read < last { monotonic = false }
-            last = s.ios.read
+        // The reader spins until the writer is done: on a thread of its own too, not one of the test pool's.
+        let monotonic = try await onDedicatedThread {
+            let writer = Thread {
+                for i in 1...n { slot.publish(bytes: (i * 4096, 0, 0), ios: (i, 0, 0), atNs: i) }
+                slot.setPhase(.finished)
+            }
+            writer.start()
+            var last: UInt64 = 0
+            var monotonic = true
+            while slot.snapshot().phase != .finished {
+                let s = slot.snapshot()
+                if s.ios.read < last { monotonic = false }
+                last = s.ios.read
+            }
+            return monotonic
         }
         #expect(monotonic)
         #expect(slot.snapshot().ios.read == n && slot.snapshot().bytes.read == n * 4096)

@@ -1,7 +1,7 @@
 internal import Foundation
 
-/// How many children (`runProgram`) run at once: one per CPU, as when every test that ran one held a
-/// thread of the cooperative pool (one per core) while it waited.
+/// How many children (`runProgram`) and blocking bodies (`onDedicatedThread`) run at once: one per CPU, as
+/// when every test that ran one held a thread of the cooperative pool (one per core) while it waited.
 /// Waiting for a slot awaits; it never blocks a thread. Without the limit every test would start its
 /// child at once, and the CPUs, overcommitted, would upset the tests that time a run (runtime=,
 /// rate_iops=, verify_backlog=).

@@ -133,10 +133,13 @@ extension LoopDeviceSuite {
             try await expectingLoopDevicesUnchanged(scratch) {
                 let count = 4
                 let results = ResultBox(count: count)
-                DispatchQueue.concurrentPerform(iterations: count) { i in
-                    results.set(i, Result {
-                        try LoopDevice.attach(LoopDeviceRequest(backingFile: scratch.file("b\(i).img"), size: 1 << 20))
-                    })
+                // concurrentPerform waits for its iterations: on a thread of its own.
+                try await onDedicatedThread {
+                    DispatchQueue.concurrentPerform(iterations: count) { i in
+                        results.set(i, Result {
+                            try LoopDevice.attach(LoopDeviceRequest(backingFile: scratch.file("b\(i).img"), size: 1 << 20))
+                        })
+                    }
                 }
                 let devices = try results.values.map { try $0.get() }
                 #expect(Set(devices.map(\.path)).count == count)

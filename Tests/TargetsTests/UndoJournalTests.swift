@@ -1,4 +1,5 @@
 // The journal file itself: where it lives, what it holds, how it is written and read back.
+import DiobenchTestSupport
 import Foundation
 import Glibc
 import Testing
@@ -189,11 +190,12 @@ import Testing
         #expect(ran.all == ["b", "a"])
     }
 
-    @Test func concurrentUndoAllRunsEachStepOnce() {
+    @Test func concurrentUndoAllRunsEachStepOnce() async throws {
         let ran = Log()
         let stack = UndoStack()
         for i in 0..<50 { stack.push("\(i)") { ran.add("\(i)") } }
-        DispatchQueue.concurrentPerform(iterations: 4) { _ in stack.undoAll() }
+        // concurrentPerform waits for its iterations: on a thread of its own.
+        try await onDedicatedThread { DispatchQueue.concurrentPerform(iterations: 4) { _ in stack.undoAll() } }
         #expect(ran.all == (0..<50).reversed().map { "\($0)" })
     }
 }

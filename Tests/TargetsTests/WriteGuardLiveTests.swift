@@ -153,7 +153,7 @@ struct WriteGuardLiveTests {
                     try await runCommand(["partx", "-a", disk])
                 }
                 let deadline = Date().addingTimeInterval(5)
-                while !FileManager.default.fileExists(atPath: p2) && Date() < deadline { usleep(20_000) }
+                while !FileManager.default.fileExists(atPath: p2) && Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
                 try #require(FileManager.default.fileExists(atPath: p1) && FileManager.default.fileExists(atPath: p2))
 
                 try await mkfsExt4(p1)

@@ -1,3 +1,4 @@
+import DiobenchTestSupport
 import Foundation
 import Targets
 import Testing
@@ -113,17 +114,18 @@ struct ZFSEnvironmentTests {
     }
 
     @Test("running a command: stdout returned, failure carries the command line, status and stderr")
-    func runProcess() throws {
+    func runProcess() async throws {
+        // ZFSTools.run waits for its child in the product's blocking way: on a thread of its own.
         let tools = ZFSTools(zfsPath: "/bin/sh", zpoolPath: "/bin/sh")
-        #expect(try tools.run(["zfs", "-c", "printf 'direct\\tstandard\\tdefault\\n'"]) == "direct\tstandard\tdefault\n")
-        #expect {
-            try tools.run(["zpool", "-c", "echo 'cannot open nosuch: no such pool' >&2; exit 1"])
+        #expect(try await onDedicatedThread { try tools.run(["zfs", "-c", "printf 'direct\\tstandard\\tdefault\\n'"]) } == "direct\tstandard\tdefault\n")
+        await #expect {
+            try await onDedicatedThread { try tools.run(["zpool", "-c", "echo 'cannot open nosuch: no such pool' >&2; exit 1"]) }
         } throws: { error in
             error as? ZFSError == .commandFailed(command: ["zpool", "-c", "echo 'cannot open nosuch: no such pool' >&2; exit 1"],
                                                   status: 1, stderr: "cannot open nosuch: no such pool\n")
         }
         let missing = ZFSTools(zfsPath: "/nonexistent/zfs", zpoolPath: "/nonexistent/zpool")
-        #expect(throws: ZFSError.self) { try missing.run(["zfs", "list"]) }
+        await #expect(throws: ZFSError.self) { try await onDedicatedThread { try missing.run(["zfs", "list"]) } }
     }
 
     @Test("a scratch vdev is a sparse file of the given size")
