@@ -25,8 +25,11 @@ let package = Package(
             pkgConfig: "liburing",
             providers: [.apt(["liburing-dev"])]
         ),
+        // The value types several modules share (I/O direction, fallocate mode, loop report, kernel event,
+        // run directories), declared once. Depends on nothing.
+        .target(name: "Vocabulary"),
         // The fio job-file dialect: lexer, parser, the one declarative option table, JobSpec.
-        .target(name: "JobFile"),
+        .target(name: "JobFile", dependencies: ["Vocabulary"]),
         // I/O engines (psync, sync, null, io_uring) and aligned buffers. Knows no job syntax.
         .target(
             name: "Engines",
@@ -36,18 +39,18 @@ let package = Package(
         // Files, block devices, loop devices, statx/statfs, mountinfo, kernel log.
         .target(
             name: "Targets",
-            dependencies: [.product(name: "SystemPackage", package: "swift-system")]
+            dependencies: ["Vocabulary", .product(name: "SystemPackage", package: "swift-system")]
         ),
         // ZFS datasets, properties, pools, kstats, version rules and the known-crash guard.
         .target(name: "ZFS", dependencies: ["Targets"]),
         // Latency histograms, counters, the Codable result model, merging.
         .target(
             name: "Stats",
-            dependencies: [.product(name: "Histogram", package: "hdrhistogram-swift")],
+            dependencies: ["Vocabulary", .product(name: "Histogram", package: "hdrhistogram-swift")],
             swiftSettings: hotPath
         ),
         // Text, fio JSON/json+, terse, CSV, HTML; compare and diff verdicts.
-        .target(name: "Report", dependencies: ["Stats"]),
+        .target(name: "Report", dependencies: ["Stats", "Vocabulary"]),
         // CRC-32C and SHA-256 kernels in C: the CPU's crc32 and SHA instructions where present.
         .target(name: "CVerifyChecksums"),
         // fio-style data verification: block headers, fill/check, outcomes, the verify_backlog log.
@@ -63,7 +66,7 @@ let package = Package(
         .target(
             name: "Runner",
             dependencies: [
-                "JobFile", "Engines", "Targets", "ZFS", "Stats", "Report", "Verify",
+                "Vocabulary", "JobFile", "Engines", "Targets", "ZFS", "Stats", "Report", "Verify",
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -74,7 +77,7 @@ let package = Package(
         .executableTarget(
             name: "diobench",
             dependencies: [
-                "Runner", "JobFile", "Report", "Stats", "Targets", "ZFS", "Lab",
+                "Runner", "Vocabulary", "JobFile", "Report", "Stats", "Targets", "ZFS", "Lab",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -82,18 +85,18 @@ let package = Package(
         // Job files the tests read from disk by path (the CLI's tests reuse Malformed/), not bundle resources.
         // Shared by the test targets (never by the product): the lock loop-device tests hold.
         .target(name: "DiobenchTestSupport", path: "Tests/Support"),
-        .testTarget(name: "JobFileTests", dependencies: ["JobFile"], exclude: ["Malformed", "Valid"]),
-        .testTarget(name: "EnginesTests", dependencies: ["Engines", "Targets", "DiobenchTestSupport"]),
-        .testTarget(name: "TargetsTests", dependencies: ["Targets", "Verify", "DiobenchTestSupport"]),
+        .testTarget(name: "JobFileTests", dependencies: ["JobFile", "Vocabulary"], exclude: ["Malformed", "Valid"]),
+        .testTarget(name: "EnginesTests", dependencies: ["Engines", "Targets", "Vocabulary", "DiobenchTestSupport"]),
+        .testTarget(name: "TargetsTests", dependencies: ["Targets", "Vocabulary", "Verify", "DiobenchTestSupport"]),
         .testTarget(name: "VerifyTests", dependencies: ["Verify"]),
-        .testTarget(name: "ZFSTests", dependencies: ["ZFS", "Targets"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "StatsTests", dependencies: ["Stats"]),
-        .testTarget(name: "ReportTests", dependencies: ["Report", "Stats"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ZFSTests", dependencies: ["ZFS", "Targets", "Vocabulary"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "StatsTests", dependencies: ["Stats", "Vocabulary"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "Stats", "Vocabulary"], resources: [.copy("Fixtures")]),
         // End to end through the CLI; depends on the executable so `swift test` builds the binary the tests run.
-        .testTarget(name: "RunnerTests", dependencies: ["Runner", "JobFile", "Stats", "Report", "Targets", "Verify", "ZFS", "DiobenchTestSupport", "diobench"]),
+        .testTarget(name: "RunnerTests", dependencies: ["Runner", "Vocabulary", "JobFile", "Stats", "Report", "Targets", "Verify", "ZFS", "DiobenchTestSupport", "diobench"]),
         // compare, diff and baseline: statistics, matrix, HTML (rendered by Chromium), and the CLI end to end.
-        .testTarget(name: "CompareTests", dependencies: ["Report", "Stats", "JobFile", "DiobenchTestSupport", "diobench"]),
+        .testTarget(name: "CompareTests", dependencies: ["Report", "Stats", "Vocabulary", "JobFile", "DiobenchTestSupport", "diobench"]),
         // The lab suite: boots the ZFS VM once and checks every ZFS case there. Disabled unless DIOBENCH_LAB=1.
-        .testTarget(name: "LabTests", dependencies: ["Lab", "ZFS", "Targets", "Stats"]),
+        .testTarget(name: "LabTests", dependencies: ["Lab", "ZFS", "Targets", "Stats", "Vocabulary"]),
     ]
 )

@@ -1,6 +1,7 @@
 // Checks and fix-ups that involve more than one option, once a job has all its options.
 // Where fio refuses a combination, this throws (pointing at the later of the options involved); where fio
 // silently adjusts a value, this adjusts it the same way and says so in a warning.
+import Vocabulary
 
 struct JobResolver {
     private(set) var spec: JobSpec
@@ -259,10 +260,10 @@ struct JobResolver {
     // MARK: helpers
 
     private func hasFixedBlockSize() -> Bool {
-        if let split = spec.bssplit, DataDirection.allCases.contains(where: { split[$0].filter { $0.percent > 0 }.count > 1 }) {
+        if let split = spec.bssplit, IODirection.allCases.contains(where: { split[$0].filter { $0.percent > 0 }.count > 1 }) {
             return false
         }
-        if spec.bssplit == nil, let range = spec.blockSizeRange, DataDirection.allCases.contains(where: { range[$0].min != range[$0].max }) {
+        if spec.bssplit == nil, let range = spec.blockSizeRange, IODirection.allCases.contains(where: { range[$0].min != range[$0].max }) {
             return false
         }
         return true

@@ -1,6 +1,7 @@
 // The resolved form of one job section: every option has its final, typed value.
 // The parser fills it from the option table (OptionTable*.swift); the runner reads it.
 // Field meanings follow fio's HOWTO unless a comment says otherwise.
+import Vocabulary
 
 /// Read, write and trim values of an option written as `read,write[,trim]` (e.g. `bs=4k,64k`).
 public struct PerDirection<T: Codable & Sendable & Equatable>: Codable, Sendable, Equatable {
@@ -10,8 +11,8 @@ public struct PerDirection<T: Codable & Sendable & Equatable>: Codable, Sendable
     public init(_ all: T) { read = all; write = all; trim = all }
     public init(read: T, write: T, trim: T) { self.read = read; self.write = write; self.trim = trim }
     /// Each direction's value worked out from the direction.
-    public init(_ value: (DataDirection) -> T) { self.init(read: value(.read), write: value(.write), trim: value(.trim)) }
-    public subscript(_ direction: DataDirection) -> T {
+    public init(_ value: (IODirection) -> T) { self.init(read: value(.read), write: value(.write), trim: value(.trim)) }
+    public subscript(_ direction: IODirection) -> T {
         get {
             switch direction {
             case .read: return read
@@ -29,10 +30,6 @@ public struct PerDirection<T: Codable & Sendable & Equatable>: Codable, Sendable
     }
 }
 
-public enum DataDirection: Int, Codable, Sendable, CaseIterable {
-    case read = 0, write = 1, trim = 2
-}
-
 /// `rw=` / `readwrite=`.
 public enum RWPattern: String, Codable, Sendable, CaseIterable {
     case read, write, randread, randwrite
@@ -45,8 +42,8 @@ public enum RWPattern: String, Codable, Sendable, CaseIterable {
     public var writes: Bool { self == .write || self == .randwrite || self == .readwrite || self == .randrw || self == .trimwrite }
     public var trims: Bool { self == .trim || self == .randtrim || self == .trimwrite }
     /// The directions this pattern issues, in read, write, trim order (never empty).
-    public var directions: [DataDirection] {
-        var used: [DataDirection] = []
+    public var directions: [IODirection] {
+        var used: [IODirection] = []
         if reads { used.append(.read) }
         if writes { used.append(.write) }
         if trims { used.append(.trim) }
@@ -76,10 +73,6 @@ public enum EngineKind: String, Codable, Sendable, CaseIterable {
 
 public enum RandomGenerator: String, Codable, Sendable, CaseIterable {
     case tausworthe, lfsr, tausworthe64
-}
-
-public enum FallocateMode: String, Codable, Sendable, CaseIterable {
-    case none, native, posix, keep, truncate
 }
 
 /// fio's `fadvise_hint=`: what posix_fadvise(2) is told about each file before the job.
@@ -215,7 +208,7 @@ public struct JobSpec: Codable, Sendable, Equatable {
     public var randomGenerator: RandomGenerator = .tausworthe
 
     // File handling.
-    public var fallocate: FallocateMode = .native
+    public var fallocate: FileAllocation = .native
     public var overwrite: Bool = false
     public var createOnOpen: Bool = false
     public var unlink: Bool = false

@@ -3,6 +3,7 @@ import Foundation
 import JobFile
 import Stats
 import Targets
+import Vocabulary
 
 public let diobenchVersion = "0.1.0"
 
@@ -15,7 +16,7 @@ public struct RunOptions: Sendable {
     /// Start a new status line after this long instead of rewriting one (fio's --eta-newline).
     public var progressNewlineNs: UInt64?
     /// Where loop devices and other changes are journaled for `diobench cleanup` (nil: no journal).
-    public var journalDirectory: String? = "/run/diobench"
+    public var journalDirectory: String? = RunDirectories.journal
     public var commandLine: [String] = CommandLine.arguments
     /// Messages for the user (warnings, what was undone); the CLI sends them to stderr.
     public var log: @Sendable (String) -> Void = { FileHandle.standardError.write(Data(("diobench: " + $0 + "\n").utf8)) }

@@ -4,6 +4,7 @@ import Stats
 import Synchronization
 #if canImport(Glibc)
 import Glibc
+import Vocabulary
 #endif
 
 /// Everything one worker thread owns: slots, cursors, pickers, random state and statistics.
@@ -73,7 +74,7 @@ public struct WorkerState {
 /// An I/O that failed and stopped the worker (or the first of many that did not).
 public struct IOFailure: Sendable, Equatable {
     public var errno: Int32
-    public var direction: DataDirection
+    public var direction: IODirection
     public var fileIndex: Int32
     public var offset: UInt64
     public var length: Int
@@ -146,7 +147,7 @@ func ioLoop<E: IOEngine, V: VerifySwitch>(engine: inout E, state w: inout Worker
                        offset: unit.pointee.offset, fileIndex: unit.pointee.fileIndex, issueNs: unit.pointee.issueNs,
                        submitNs: E.isSynchronous ? unit.pointee.issueNs : unit.pointee.submitNs, completeNs: now)
         if _slowPath(result < 0) {
-            let direction: DataDirection = isRead ? .read : .write
+            let direction: IODirection = isRead ? .read : .write
             if !config.continues(afterErrorIn: direction) {
                 if w.fatalError == nil {
                     w.fatalError = IOFailure(errno: Int32(-result), direction: direction, fileIndex: unit.pointee.fileIndex,

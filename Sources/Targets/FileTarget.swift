@@ -1,4 +1,5 @@
 import Glibc
+import Vocabulary
 
 /// A failed syscall on a target, as a value: which path, which operation, the errno, and
 /// (when we can tell) what to do about it.
@@ -24,20 +25,6 @@ public struct FileTargetError: Error, CustomStringConvertible, Sendable, Equatab
 /// What a job's `filename` names.
 public enum TargetKind: String, Sendable, Codable {
     case regularFile, blockDevice, characterDevice, directory, missing, other
-}
-
-/// fio's `fallocate=` modes (HOWTO "fallocate"), applied when a file is laid out.
-public enum FileAllocation: String, Sendable, Codable, CaseIterable {
-    /// No preallocation.
-    case none
-    /// fallocate(2) mode 0; if it fails (ZFS, tmpfs on old kernels) carry on as `none`.
-    case native
-    /// posix_fallocate(3) (glibc writes zeros where fallocate is missing).
-    case posix
-    /// fallocate(2) with FALLOC_FL_KEEP_SIZE: blocks reserved, size unchanged.
-    case keep
-    /// ftruncate(2) to the final size: sparse.
-    case truncate
 }
 
 /// Everything `FileTarget.layOut` needs to prepare one file the way fio does before a job.

@@ -2,6 +2,7 @@
 
 import Testing
 @testable import JobFile
+import Vocabulary
 
 @Suite("Options")
 struct OptionTests {
@@ -158,7 +159,7 @@ struct OptionTests {
     @Test("choices: random_generator, fallocate (with fio's 0/1 aliases), continue_on_error, kb_base")
     func choices() throws {
         #expect(try job(options: "random_generator=lfsr").randomGenerator == .lfsr)
-        #expect(try job(options: "fallocate=0").fallocate == FallocateMode.none)
+        #expect(try job(options: "fallocate=0").fallocate == FileAllocation.none)
         #expect(try job(options: "fallocate=1").fallocate == .posix)
         #expect(try job(options: "continue_on_error=1").continueOnError == .all)
         #expect(try job(options: "continue_on_error=io").continueOnError == .io)

@@ -239,7 +239,7 @@ struct ZFSJobTests {
         let (counted, log) = try run(job, in: dir, sysfs: dir.path + "/no-sysfs") { $0.zfs.kernelEventsFromPrograms = true }
         let events = try #require(counted.result.jobs.first?.diobench?.kernelEvents)
         let ours = try #require(events.first { $0.message.contains(token) })
-        #expect(ours.kind == "null_deref")
+        #expect(ours.kind == .nullPointerDereference)
         #expect(ours.priority == 2 && ours.timestampUs != nil)
         #expect(counted.exitStatus == 1)
         #expect(counted.result.jobs.first?.diobench?.errorMessage?.contains("the kernel reported") == true)

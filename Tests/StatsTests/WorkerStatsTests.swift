@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Stats
+import Vocabulary
 
 @Suite("WorkerStats")
 struct WorkerStatsTests {

@@ -4,6 +4,7 @@ import Foundation
 import Glibc
 import Testing
 @testable import Targets
+import Vocabulary
 
 extension LoopDeviceSuite {
     @Suite struct IO {

@@ -1,5 +1,6 @@
 /// fio's "Run status group N" numbers for one reporting group and direction: total I/O,
 /// aggregate bandwidth (total bytes over the longest runtime), slowest and fastest job.
+import Vocabulary
 public struct GroupDirectionSummary: Sendable, Equatable, Codable {
     public var ioBytes: UInt64 = 0
     /// Bytes/s: ioBytes × 1000 / maxRunMs.

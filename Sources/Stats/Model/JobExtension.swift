@@ -1,5 +1,6 @@
 /// diobench's per-job `"diobench"` object. Each sub-object is filled by the module that knows it
 /// (targets, loop devices, ZFS, kernel watch); absent ones are left out of the JSON.
+import Vocabulary
 public struct JobExtension: Sendable, Equatable, Codable {
     /// Workers merged into this entry (numjobs clones, or the jobs of a group).
     public var members: Int?
@@ -91,24 +92,6 @@ public struct TargetInfo: Sendable, Equatable, Codable {
         case dioOffsetAlign = "dio_offset_align", dioAlignNote = "dio_align_note"
         case logicalBlockSize = "logical_block_size", bufferAlign = "buffer_align", sizeBytes = "size_bytes"
     }
-}
-
-/// A kernel log line seen during a job (`/dev/kmsg`).
-public struct KernelEvent: Sendable, Equatable, Codable {
-    /// "oops", "bug", "null_deref", "hung_task", "general_protection_fault", "zfs_assertion",
-    /// "zfs_pool_suspended", "zfs_io_error", "zfs_checksum", "zfs_dio_verify" (also from `zpool events`).
-    public var kind: String
-    public var message: String
-    /// kmsg timestamp, µs since boot.
-    public var timestampUs: UInt64?
-    /// syslog priority (0 emerg … 7 debug).
-    public var priority: Int?
-
-    public init(kind: String, message: String, timestampUs: UInt64? = nil, priority: Int? = nil) {
-        self.kind = kind; self.message = message; self.timestampUs = timestampUs; self.priority = priority
-    }
-
-    enum CodingKeys: String, CodingKey { case kind, message, timestampUs = "timestamp_us", priority }
 }
 
 /// Failed I/Os of a job, for text and JSON.

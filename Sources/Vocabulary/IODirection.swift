@@ -1,7 +1,6 @@
-// Data direction of one I/O, as fio's JSON groups them (`read`, `write`, `trim`).
-// Same raw values as JobFile.DataDirection, so the runner converts with `IODirection(rawValue:)`;
-// Stats does not import JobFile to stay free of job syntax.
-
+/// The data direction of an I/O, as fio counts them (`DDIR_READ`, `DDIR_WRITE`, `DDIR_TRIM`) and as its JSON
+/// groups results (`read`, `write`, `trim`). Job options with `read,write,trim` values, the workers' choice
+/// of what to issue next, and the per-direction statistics all use this one type.
 public enum IODirection: Int, Sendable, CaseIterable, Codable {
     case read = 0, write = 1, trim = 2
 
