@@ -4,7 +4,7 @@ import PackageDescription
 // The per-I/O loop lives in these modules: dynamic exclusivity checks cost a call per access there.
 let hotPath: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
 
-// Module map (see DESIGN.md): each library target owns one arrow of the data flow
+// Module map (docs/ARCHITECTURE.md): each library target owns one arrow of the data flow
 //   job file ─JobFile→ [JobSpec] ─Runner→ workers (Engines on Targets) → Stats → Report
 let package = Package(
     name: "diobench",
@@ -49,7 +49,7 @@ let package = Package(
             dependencies: ["Vocabulary", .product(name: "Histogram", package: "hdrhistogram-swift")],
             swiftSettings: hotPath
         ),
-        // Text, fio JSON/json+, terse, CSV, HTML; compare and diff verdicts.
+        // Text, fio JSON/json+ and terse output; compare tables, HTML, diff verdicts and baselines.
         .target(name: "Report", dependencies: ["Stats", "Vocabulary"]),
         // CRC-32C and SHA-256 kernels in C: the CPU's crc32 and SHA instructions where present.
         .target(name: "CVerifyChecksums"),
@@ -82,9 +82,9 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // Job files the tests read from disk by path (the CLI's tests reuse Malformed/), not bundle resources.
-        // Shared by the test targets (never by the product): the lock loop-device tests hold.
+        // Shared by the test targets (never by the product): child processes, the lock loop-device tests hold.
         .target(name: "DiobenchTestSupport", path: "Tests/Support"),
+        // Job files the tests read from disk by path (the CLI's tests reuse Malformed/), not bundle resources.
         .testTarget(name: "JobFileTests", dependencies: ["JobFile", "Vocabulary"], exclude: ["Malformed", "Valid"]),
         .testTarget(name: "EnginesTests", dependencies: ["Engines", "Targets", "Vocabulary", "DiobenchTestSupport"]),
         .testTarget(name: "TargetsTests", dependencies: ["Targets", "Vocabulary", "Verify", "DiobenchTestSupport"]),
