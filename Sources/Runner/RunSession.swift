@@ -204,10 +204,28 @@ public final class RunSession: @unchecked Sendable {
         job.undoTokens = []
     }
 
-    /// Turns a worker's first fatal I/O error into a sentence that says what to change.
+    /// Turns the first error that stopped one of the job's workers into a sentence that says what to change.
     private func explainFatalErrors(_ job: PreparedJob) {
-        guard job.failure == nil,
-              let (worker, failure) = job.joinedWorkers.lazy.compactMap({ w in w.state.fatalError.map { (w, $0) } }).first else { return }
+        guard job.failure == nil else { return }
+        for worker in job.joinedWorkers {
+            switch worker.state.stop {
+            case .ioFailed(let failure):
+                explain(failure, of: worker, in: job)
+            case .engineFailed(let failure):
+                // Not any one I/O's error: the engine's own call (e.g. io_uring_enter) failed.
+                let what = failure.call == .submit ? "submitting I/O" : "waiting for completions"
+                job.failure = "job '\(job.spec.name)': the \(job.spec.ioengine.rawValue) engine failed \(what): "
+                    + ErrnoNames.describe(failure.errno)
+                job.failureErrno = failure.errno
+                options.log(job.failure!)
+            case .finished, .stopped, .verifyFailed:
+                continue
+            }
+            return
+        }
+    }
+
+    private func explain(_ failure: IOFailure, of worker: WorkerThread, in job: PreparedJob) {
         let path = failure.fileIndex >= 0 && Int(failure.fileIndex) < worker.plan.files.count
             ? worker.plan.files[Int(failure.fileIndex)].path : job.paths.first ?? "?"
         let op = failure.direction == .read ? "read" : "write"
