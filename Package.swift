@@ -14,8 +14,6 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-        .package(url: "https://github.com/apple/swift-system", from: "1.4.0"),
-        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.1.0"),
     ],
     targets: [
@@ -28,29 +26,32 @@ let package = Package(
         // The value types several modules share (I/O direction, fallocate mode, loop report, kernel event,
         // run directories), declared once. Depends on nothing.
         .target(name: "Vocabulary"),
+        // System-call helpers every module shares: the errno describer, the EINTR retry, O_DIRECT's value.
+        .target(name: "SystemCalls"),
         // The fio job-file dialect: lexer, parser, the one declarative option table, JobSpec.
-        .target(name: "JobFile", dependencies: ["Vocabulary"]),
-        // I/O engines (psync, sync, null, io_uring) and aligned buffers. Knows no job syntax.
+        .target(name: "JobFile", dependencies: ["Vocabulary", "Engines", "SystemCalls"]),
+        // I/O engines (psync, sync, null, io_uring), each with its description, and aligned buffers. Knows no
+        // job syntax: the job language reads the engines' descriptions (names, queueing, options).
         .target(
             name: "Engines",
-            dependencies: ["CLiburing", "Targets", .product(name: "SystemPackage", package: "swift-system")],
+            dependencies: ["CLiburing", "Vocabulary", "SystemCalls"],
             swiftSettings: hotPath
         ),
         // Files, block devices, loop devices, statx/statfs, mountinfo, kernel log.
         .target(
             name: "Targets",
-            dependencies: ["Vocabulary", .product(name: "SystemPackage", package: "swift-system")]
+            dependencies: ["Vocabulary", "SystemCalls"]
         ),
         // ZFS datasets, properties, pools, kstats, version rules and the known-crash guard.
-        .target(name: "ZFS", dependencies: ["Targets"]),
+        .target(name: "ZFS", dependencies: ["Targets", "SystemCalls"]),
         // Latency histograms, counters, the Codable result model, merging.
         .target(
             name: "Stats",
-            dependencies: ["Vocabulary", .product(name: "Histogram", package: "hdrhistogram-swift")],
+            dependencies: ["Vocabulary", "SystemCalls", .product(name: "Histogram", package: "hdrhistogram-swift")],
             swiftSettings: hotPath
         ),
         // Text, fio JSON/json+ and terse output; compare tables, HTML, diff verdicts and baselines.
-        .target(name: "Report", dependencies: ["Stats", "Vocabulary"]),
+        .target(name: "Report", dependencies: ["Stats", "Vocabulary", "SystemCalls"]),
         // CRC-32C and SHA-256 kernels in C: the CPU's crc32 and SHA instructions where present.
         .target(name: "CVerifyChecksums"),
         // fio-style data verification: block headers, fill/check, outcomes, the verify_backlog log.
@@ -66,9 +67,7 @@ let package = Package(
         .target(
             name: "Runner",
             dependencies: [
-                "Vocabulary", "JobFile", "Engines", "Targets", "ZFS", "Stats", "Report", "Verify",
-                .product(name: "SystemPackage", package: "swift-system"),
-                .product(name: "Logging", package: "swift-log"),
+                "Vocabulary", "SystemCalls", "JobFile", "Engines", "Targets", "ZFS", "Stats", "Verify",
             ],
             swiftSettings: hotPath
         ),
@@ -77,23 +76,22 @@ let package = Package(
         .executableTarget(
             name: "diobench",
             dependencies: [
-                "Runner", "Vocabulary", "JobFile", "Report", "Stats", "Targets", "ZFS", "Lab",
+                "Runner", "Vocabulary", "SystemCalls", "JobFile", "Report", "Stats", "Targets", "ZFS", "Lab",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // Shared by the test targets (never by the product): child processes, the lock loop-device tests hold.
         .target(name: "DiobenchTestSupport", path: "Tests/Support"),
         // Job files the tests read from disk by path (the CLI's tests reuse Malformed/), not bundle resources.
-        .testTarget(name: "JobFileTests", dependencies: ["JobFile", "Vocabulary"], exclude: ["Malformed", "Valid"]),
-        .testTarget(name: "EnginesTests", dependencies: ["Engines", "Targets", "Vocabulary", "DiobenchTestSupport"]),
-        .testTarget(name: "TargetsTests", dependencies: ["Targets", "Vocabulary", "Verify", "DiobenchTestSupport"]),
+        .testTarget(name: "JobFileTests", dependencies: ["JobFile", "Engines", "Vocabulary"], exclude: ["Malformed", "Valid"]),
+        .testTarget(name: "EnginesTests", dependencies: ["Engines", "SystemCalls", "Targets", "Vocabulary", "DiobenchTestSupport"]),
+        .testTarget(name: "TargetsTests", dependencies: ["Targets", "SystemCalls", "Vocabulary", "Verify", "DiobenchTestSupport"]),
         .testTarget(name: "VerifyTests", dependencies: ["Verify"]),
         .testTarget(name: "ZFSTests", dependencies: ["ZFS", "Targets", "Vocabulary"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "StatsTests", dependencies: ["Stats", "Vocabulary"]),
-        .testTarget(name: "ReportTests", dependencies: ["Report", "Stats", "Vocabulary"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "StatsTests", dependencies: ["Stats", "SystemCalls", "Vocabulary"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "SystemCalls", "Stats", "Vocabulary"], resources: [.copy("Fixtures")]),
         // End to end through the CLI; depends on the executable so `swift test` builds the binary the tests run.
-        .testTarget(name: "RunnerTests", dependencies: ["Runner", "Vocabulary", "JobFile", "Stats", "Report", "Targets", "Verify", "ZFS", "DiobenchTestSupport", "diobench"]),
+        .testTarget(name: "RunnerTests", dependencies: ["Runner", "SystemCalls", "Vocabulary", "JobFile", "Stats", "Report", "Targets", "Verify", "ZFS", "DiobenchTestSupport", "diobench"]),
         // compare, diff and baseline: statistics, matrix, HTML (rendered by Chromium), and the CLI end to end.
         .testTarget(name: "CompareTests", dependencies: ["Report", "Stats", "Vocabulary", "JobFile", "DiobenchTestSupport", "diobench"]),
         // The lab suite: boots the ZFS VM once and checks every ZFS case there. Disabled unless DIOBENCH_LAB=1.

@@ -94,7 +94,7 @@ extension SynchronousIOEngine {
 }
 
 /// What an engine needs beyond the files and buffers it is given.
-public struct EngineConfig: Sendable, Equatable {
+public struct EngineConfig: Sendable, Equatable, Codable {
     public var iodepth: Int = 1
     /// io_uring: register the buffer pool (IORING_REGISTER_BUFFERS) and use READ_FIXED/WRITE_FIXED.
     public var fixedBuffers = false

@@ -2,11 +2,17 @@ import CLiburing
 import Glibc
 
 /// fio's `psync` engine: pread/pwrite at the unit's offset, fsync/fdatasync, one I/O per call.
-public struct PsyncEngine: SynchronousIOEngine {
+public struct PsyncEngine: SynchronousIOEngine, DescribedEngine {
+    public static let description = EngineDescription(kind: .psync, summary: "pread(2)/pwrite(2)", queueing: .never)
+
     @usableFromInline var files: RawFileTable
 
     public init(files: [Int32], config: EngineConfig = EngineConfig()) {
         self.files = RawFileTable(files)
+    }
+
+    public init(files: [Int32], buffers: AlignedBufferPool, config: EngineConfig) {
+        self.init(files: files, config: config)
     }
 
     @inlinable
@@ -33,4 +39,8 @@ public struct PsyncEngine: SynchronousIOEngine {
     }
 
     public mutating func close() { files.release() }
+}
+
+extension EngineKind {
+    public static let psync = EngineKind(rawValue: "psync")
 }

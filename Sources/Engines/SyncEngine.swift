@@ -3,11 +3,18 @@ import Glibc
 
 /// fio's `sync` engine: lseek, then read/write. Like fio it remembers where each file's
 /// position is after an I/O and skips the lseek when the next I/O starts there (sequential jobs).
-public struct SyncEngine: SynchronousIOEngine {
+public struct SyncEngine: SynchronousIOEngine, DescribedEngine {
+    public static let description = EngineDescription(
+        kind: .sync, summary: "read(2)/write(2) after lseek(2)", queueing: .never)
+
     @usableFromInline var files: RawFileTable
     /// Kernel file position per file after our last I/O; `unknownPosition` after an error.
     @usableFromInline var positions: UnsafeMutablePointer<UInt64>
     @usableFromInline static var unknownPosition: UInt64 { .max }
+
+    public init(files: [Int32], buffers: AlignedBufferPool, config: EngineConfig) {
+        self.init(files: files, config: config)
+    }
 
     public init(files: [Int32], config: EngineConfig = EngineConfig()) {
         self.files = RawFileTable(files)
@@ -50,4 +57,8 @@ public struct SyncEngine: SynchronousIOEngine {
         files.release()
         positions.deallocate()
     }
+}
+
+extension EngineKind {
+    public static let sync = EngineKind(rawValue: "sync")
 }

@@ -1,6 +1,7 @@
 // The resolved form of one job section: every option has its final, typed value.
 // The parser fills it from the option table (OptionTable*.swift); the runner reads it.
 // Field meanings follow fio's HOWTO unless a comment says otherwise.
+import Engines
 import Vocabulary
 
 /// Read, write and trim values of an option written as `read,write[,trim]` (e.g. `bs=4k,64k`).
@@ -64,11 +65,6 @@ public struct BlockSizeShare: Codable, Sendable, Equatable {
     public var size: UInt64
     public var percent: UInt32
     public init(size: UInt64, percent: UInt32) { self.size = size; self.percent = percent }
-}
-
-public enum EngineKind: String, Codable, Sendable, CaseIterable {
-    case psync, sync, null
-    case ioUring = "io_uring"
 }
 
 public enum RandomGenerator: String, Codable, Sendable, CaseIterable {
@@ -169,12 +165,11 @@ public struct JobSpec: Codable, Sendable, Equatable {
     /// Resolved: 0, unset or more than iodepth becomes iodepth.
     public var iodepthLow: Int?
     public var direct: Bool = false
-    // io_uring engine options.
-    public var fixedbufs: Bool = false
-    public var registerfiles: Bool = false
-    public var sqthreadPoll: Bool = false
-    public var sqthreadPollCPU: Int?
-    public var hipri: Bool = false
+    /// The engine's own options (`EngineDescription.options`), set straight into the config the engine gets;
+    /// its `iodepth` is the job's, filled in when a worker is made.
+    public var engineOptions = EngineConfig()
+    /// What the chosen engine is.
+    public var engine: EngineDescription { EngineCatalog[ioengine] }
 
     // Workers.
     public var numjobs: Int = 1

@@ -1,6 +1,7 @@
 import Foundation
 import Stats
 import Vocabulary
+import SystemCalls
 
 /// diobench's own lines after each job in the normal report: target alignment, loop device,
 /// ZFS direct/ARC accounting, I/O errors, kernel events. Same column layout as fio's lines.

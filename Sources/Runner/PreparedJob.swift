@@ -76,8 +76,9 @@ struct JobPreparer {
         for plan in job.plans {
             for file in plan.files where !job.paths.contains(file.path) { job.paths.append(file.path) }
         }
-        // fio's null engine is diskless: its files are names only, never laid out, opened or described.
-        if job.spec.ioengine != .null {
+        // An engine that moves no data (fio's diskless null): its files are names only, never laid out,
+        // opened or described.
+        if job.spec.engine.transfersData {
             let sizes = layoutSizes(job)
             if readOnly { try refuseLayout(job, sizes: sizes) }
             try guardWrites(job, layoutSizes: sizes)
@@ -228,7 +229,7 @@ struct JobPreparer {
         let buffers: AlignedBufferPool
         let verify: WorkerVerify?
         do {
-            for file in plan.files where spec.ioengine != .null {
+            for file in plan.files where spec.engine.transfersData {
                 let fd = try FileTarget.open(path: file.path, direct: spec.direct, readOnly: !job.writes, create: false)
                 fds.append(fd)
                 if spec.invalidate && !spec.direct {
@@ -256,17 +257,12 @@ struct JobPreparer {
             FileCursor(fileIndex: Int32(index), regionStart: file.regionStart, regionLength: file.regionLength,
                        unit: unit, seed: plan.seed &+ UInt64(index) &* 0x9E37_79B9)
         }
-        var statsConfig = WorkerStatsConfig(recordsSubmissionLatency: spec.ioengine == .ioUring)
+        var statsConfig = WorkerStatsConfig(recordsSubmissionLatency: spec.engine.queues(iodepth: config.iodepth))
         statsConfig.progress = progress
         let state = WorkerState(config: config, cursors: cursors, readSizes: readSizes, writeSizes: writeSizes,
                                 buffers: buffers, stats: WorkerStats(statsConfig), verify: verify)
-        var engineConfig = EngineConfig()
+        var engineConfig = spec.engineOptions
         engineConfig.iodepth = config.iodepth
-        engineConfig.fixedBuffers = spec.fixedbufs
-        engineConfig.registerFiles = spec.registerfiles
-        engineConfig.sqPoll = spec.sqthreadPoll
-        engineConfig.sqPollCPU = spec.sqthreadPollCPU
-        engineConfig.hipri = spec.hipri
         return WorkerThread(plan: plan, engineKind: spec.ioengine, engineConfig: engineConfig, fds: fds, buffers: buffers,
                             state: state, cpus: cpus)
     }

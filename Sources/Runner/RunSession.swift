@@ -4,6 +4,7 @@ import JobFile
 import Stats
 import Targets
 import Vocabulary
+import SystemCalls
 
 public let diobenchVersion = "0.1.0"
 

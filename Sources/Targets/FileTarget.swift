@@ -1,5 +1,6 @@
 import Glibc
 import Vocabulary
+import SystemCalls
 
 /// A failed syscall on a target, as a value: which path, which operation, the errno, and
 /// (when we can tell) what to do about it.
@@ -17,7 +18,7 @@ public struct FileTargetError: Error, CustomStringConvertible, Sendable, Equatab
     }
 
     public var description: String {
-        let base = "\(path): \(operation) failed: \(errnoDescription(errno))"
+        let base = "\(path): \(operation) failed: \(ErrnoNames.describe(errno))"
         return hint.map { "\(base); \($0)" } ?? base
     }
 }
@@ -297,15 +298,6 @@ public enum FileTarget {
     }
 }
 
-/// O_DIRECT from the kernel's uapi <asm/fcntl.h>: Swift's Glibc module only has it under _GNU_SOURCE,
-/// and its value differs between architectures. (Engines uses it too.)
-#if arch(x86_64) || arch(i386)
-package let openFlagDirect: Int32 = 0o40000
-#elseif arch(arm64) || arch(arm)
-package let openFlagDirect: Int32 = 0o200000
-#else
-#error("openFlagDirect: add this architecture's value from <asm/fcntl.h>")
-#endif
 
 /// fallocate(2), looked up at run time (Swift's Glibc module hides it behind _GNU_SOURCE).
 private let glibcFallocate: (@convention(c) (Int32, Int32, off_t, off_t) -> Int32)? = {

@@ -3,6 +3,7 @@
 // module's statfs and statx calls (FileSystemInfo, DirectIOAlignment).
 import Glibc
 import Vocabulary
+import SystemCalls
 
 struct LoopBackingFile {
     let fd: Int32

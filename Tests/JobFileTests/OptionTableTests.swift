@@ -1,6 +1,7 @@
 // The option table itself: complete, consistent with JobSpec's defaults, and the single source of --cmdhelp
 // and docs/OPTIONS.md.
 
+import Engines
 import Foundation
 import Testing
 @testable import JobFile
@@ -25,11 +26,14 @@ struct OptionTableTests {
         for name in Self.required { #expect(OptionTable.definition(named: name) != nil, "\(name) missing") }
     }
 
-    @Test("every row has help, a category, and io_uring options name their engine")
-    func rows() {
+    @Test("every row has help, a category, and engine options name the engine that declares them")
+    func rows() throws {
         for option in OptionTable.all {
             #expect(!option.help.isEmpty && !option.help.contains("\n"), "\(option.name): one-line help")
-            if option.category == .ioUring { #expect(option.engine == .ioUring) }
+            if option.category == .engineOptions {
+                let engine = try #require(option.engine, "\(option.name) names no engine")
+                #expect(EngineCatalog[engine].options.contains { $0.name == option.name })
+            }
             #expect(!FioOnlyOptions.names.contains(option.name), "\(option.name) is implemented, not fio-only")
         }
     }

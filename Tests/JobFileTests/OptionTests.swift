@@ -108,7 +108,8 @@ struct OptionTests {
     @Test("io_uring options; sqthread_poll implies registerfiles")
     func ioUringOptions() throws {
         let j = try job(options: "ioengine=io_uring", "direct=1", "fixedbufs", "sqthread_poll", "sqthread_poll_cpu=1", "hipri")
-        #expect(j.fixedbufs && j.sqthreadPoll && j.registerfiles && j.hipri && j.sqthreadPollCPU == 1)
+        let e = j.engineOptions
+        #expect(e.fixedBuffers && e.sqPoll && e.registerFiles && e.hipri && e.sqPollCPU == 1)
         let parsed = try parse("[j]\nioengine=io_uring\nsqthread_poll_cpu=1\n")
         #expect(parsed.warnings.contains { $0.option == "sqthread_poll_cpu" })
     }
@@ -116,7 +117,7 @@ struct OptionTests {
     @Test("io_uring options may sit in [global] when the job picks io_uring")
     func engineOptionInGlobal() throws {
         let parsed = try parse("[global]\nfixedbufs\n[a]\nioengine=io_uring\n")
-        #expect(parsed.jobs[0].fixedbufs)
+        #expect(parsed.jobs[0].engineOptions.fixedBuffers)
     }
 
     @Test("time_based without runtime is dropped with a warning, as fio does")

@@ -1,4 +1,5 @@
 /// Building fio-shaped results from measured statistics.
+import SystemCalls
 extension JobResult {
     /// One `jobs[]` entry from a worker's (or a merged group's) statistics.
     /// - Parameters:
