@@ -72,7 +72,7 @@ let package = Package(
             swiftSettings: hotPath
         ),
         // The ZFS lab: drives Lab/*.sh (image build, QEMU boot), builds the guest binary, brings results home.
-        .target(name: "Lab"),
+        .target(name: "Lab", dependencies: ["SystemCalls"]),
         .executableTarget(
             name: "diobench",
             dependencies: [

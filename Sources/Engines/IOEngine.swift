@@ -2,6 +2,7 @@
 // A worker is generic over its engine type, so these calls are direct (specialized), never
 // existential. Nothing here allocates after init.
 
+import SystemCalls
 import Glibc
 
 public enum IOOp: UInt8, Sendable {
@@ -112,7 +113,6 @@ public struct EngineConfig: Sendable, Equatable, Codable {
 /// in the calling thread (psync, sync, io_uring with hipri) share it.
 @usableFromInline @inline(__always)
 func syncFile(_ fd: Int32, _ op: IOOp) -> Int {
-    var rc: Int32
-    repeat { rc = op == .fdatasync ? fdatasync(fd) : fsync(fd) } while rc < 0 && errno == EINTR
+    let rc = retryingInterrupted { op == .fdatasync ? fdatasync(fd) : fsync(fd) }
     return rc < 0 ? -Int(errno) : 0
 }

@@ -1,3 +1,4 @@
+import SystemCalls
 import CLiburing
 import Glibc
 
@@ -22,13 +23,13 @@ public struct PsyncEngine: SynchronousIOEngine, DescribedEngine {
         var done: Int
         switch unit.pointee.op {
         case .read:
-            repeat {
-                done = pread(fd, unit.pointee.buffer, unit.pointee.length, off_t(truncatingIfNeeded: unit.pointee.offset))
-            } while done < 0 && errno == EINTR
+            done = retryingInterrupted {
+                pread(fd, unit.pointee.buffer, unit.pointee.length, off_t(truncatingIfNeeded: unit.pointee.offset))
+            }
         case .write:
-            repeat {
-                done = pwrite(fd, unit.pointee.buffer, unit.pointee.length, off_t(truncatingIfNeeded: unit.pointee.offset))
-            } while done < 0 && errno == EINTR
+            done = retryingInterrupted {
+                pwrite(fd, unit.pointee.buffer, unit.pointee.length, off_t(truncatingIfNeeded: unit.pointee.offset))
+            }
         case .fsync, .fdatasync:
             unit.pointee.result = syncFile(fd, unit.pointee.op)
             return .completed

@@ -1,3 +1,4 @@
+import SystemCalls
 import CLiburing
 import Glibc
 
@@ -39,9 +40,9 @@ public struct SyncEngine: SynchronousIOEngine, DescribedEngine {
                 }
             }
             if unit.pointee.op == .read {
-                repeat { done = read(fd, unit.pointee.buffer, unit.pointee.length) } while done < 0 && errno == EINTR
+                done = retryingInterrupted { read(fd, unit.pointee.buffer, unit.pointee.length) }
             } else {
-                repeat { done = write(fd, unit.pointee.buffer, unit.pointee.length) } while done < 0 && errno == EINTR
+                done = retryingInterrupted { write(fd, unit.pointee.buffer, unit.pointee.length) }
             }
             positions[index] = done < 0 ? Self.unknownPosition : offset &+ UInt64(done)
         case .fsync, .fdatasync:

@@ -177,9 +177,8 @@ public enum FileTarget {
             let want = Int(Swift.min(UInt64(chunk), size - written))
             var done = 0
             while done < want {
-                let n = pwrite(fd, buffer + done, want - done, off_t(written) + off_t(done))
+                let n = retryingInterrupted { pwrite(fd, buffer + done, want - done, off_t(written) + off_t(done)) }
                 if n < 0 {
-                    if errno == EINTR { continue }
                     let code = errno
                     throw FileTargetError(path: path, operation: "write while laying out (at byte \(written + UInt64(done)) of \(size))", errno: code,
                                           hint: code == ENOSPC || code == EDQUOT ? "the file system is full; lower size" : nil)

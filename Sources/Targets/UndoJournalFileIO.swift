@@ -66,9 +66,8 @@ enum UndoJournalFileIO {
         data.withUnsafeBytes { raw in
             var done = 0
             while done < raw.count {
-                let n = write(fd, raw.baseAddress! + done, raw.count - done)
+                let n = retryingInterrupted { write(fd, raw.baseAddress! + done, raw.count - done) }
                 if n < 0 {
-                    if errno == EINTR { continue }
                     failure = .io(path: temporary, operation: "write", errno: errno)
                     return
                 }
