@@ -4,33 +4,6 @@
 import Engines
 import Vocabulary
 
-/// Read, write and trim values of an option written as `read,write[,trim]` (e.g. `bs=4k,64k`).
-public struct PerDirection<T: Codable & Sendable & Equatable>: Codable, Sendable, Equatable {
-    public var read: T
-    public var write: T
-    public var trim: T
-    public init(_ all: T) { read = all; write = all; trim = all }
-    public init(read: T, write: T, trim: T) { self.read = read; self.write = write; self.trim = trim }
-    /// Each direction's value worked out from the direction.
-    public init(_ value: (IODirection) -> T) { self.init(read: value(.read), write: value(.write), trim: value(.trim)) }
-    public subscript(_ direction: IODirection) -> T {
-        get {
-            switch direction {
-            case .read: return read
-            case .write: return write
-            case .trim: return trim
-            }
-        }
-        set {
-            switch direction {
-            case .read: read = newValue
-            case .write: write = newValue
-            case .trim: trim = newValue
-            }
-        }
-    }
-}
-
 /// `rw=` / `readwrite=`.
 public enum RWPattern: String, Codable, Sendable, CaseIterable {
     case read, write, randread, randwrite

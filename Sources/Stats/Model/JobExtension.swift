@@ -7,7 +7,7 @@ public struct JobExtension: Sendable, Equatable, Codable {
     /// Exact wall time the worker(s) ran, ns (fio's `job_runtime` is in ms).
     public var runtimeNs: UInt64?
     /// Exact time per direction, ns (fio's `runtime` per direction is in ms).
-    public var elapsedNs: DirectionValues<UInt64>?
+    public var elapsedNs: PerDirection<UInt64>?
     /// How latencies were binned (HDR histogram, 3 significant digits, 1 ns … 1 h).
     public var latencyHistogram: HistogramInfo?
     /// The files or devices the job did I/O to, with what statx/statfs said about them.
@@ -35,21 +35,6 @@ public struct JobExtension: Sendable, Equatable, Codable {
         case members, runtimeNs = "runtime_ns", elapsedNs = "elapsed_ns", latencyHistogram = "latency_histogram"
         case targets, loop, zfs, kernelEvents = "kernel_events", ioErrors = "io_errors"
         case errorMessage = "error_message", partial, rateSeries = "rate_series", verify
-    }
-}
-
-/// Read, write and trim values of one quantity.
-public struct DirectionValues<T: Codable & Sendable & Equatable>: Sendable, Equatable, Codable {
-    public var read: T
-    public var write: T
-    public var trim: T
-    public init(read: T, write: T, trim: T) { self.read = read; self.write = write; self.trim = trim }
-    public subscript(_ d: IODirection) -> T {
-        switch d {
-        case .read: return read
-        case .write: return write
-        case .trim: return trim
-        }
     }
 }
 
