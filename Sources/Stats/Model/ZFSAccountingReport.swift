@@ -1,3 +1,6 @@
+// ZFS accounting, step 3 of 3, report (docs/ARCHITECTURE.md, "The accounting chain"): the JSON model of the
+// measured and judged figures; Report/DiobenchTextBlock.swift prints it as text.
+
 /// How many of a job's I/Os ZFS served direct and how many through the ARC: `jobs[].diobench.zfs`.
 /// Plain data: the Runner copies it from the ZFS module's `ZFSAccountingOutcome` (`ZFSJobSupport.fill`), the reports
 /// print it.

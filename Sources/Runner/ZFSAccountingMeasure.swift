@@ -1,3 +1,6 @@
+// ZFS accounting, step 1 of 3, measure (docs/ARCHITECTURE.md, "The accounting chain"): kstat snapshots, zpool
+// event counts and the kernel-log watch around each job on ZFS, and the job's own I/O (ZFSJobIO). Step 2 judges
+// them (ZFS/ZFSAccountingJudge.swift); step 3 is the report's model (Stats/Model/ZFSAccountingReport.swift).
 import Foundation
 import JobFile
 import Stats
