@@ -30,11 +30,11 @@ let package = Package(
         .target(name: "SystemCalls"),
         // The fio job-file dialect: lexer, parser, the one declarative option table, JobSpec.
         .target(name: "JobFile", dependencies: ["Vocabulary", "Engines", "SystemCalls"]),
-        // I/O engines (psync, sync, null, io_uring), each with its description, and aligned buffers. Knows no
+        // I/O engines (psync, sync, null, io_uring, libaio), each with its description, and aligned buffers. Knows no
         // job syntax: the job language reads the engines' descriptions (names, queueing, options).
         .target(
             name: "Engines",
-            dependencies: ["CLiburing", "Vocabulary", "SystemCalls"],
+            dependencies: ["CLiburing", "CLinuxAIO", "Vocabulary", "SystemCalls"],
             swiftSettings: hotPath
         ),
         // Files, block devices, loop devices, statx/statfs, mountinfo, kernel log.
@@ -52,6 +52,8 @@ let package = Package(
         ),
         // Text, fio JSON/json+ and terse output; compare tables, HTML, diff verdicts and baselines.
         .target(name: "Report", dependencies: ["Stats", "Vocabulary", "SystemCalls"]),
+        // Linux native AIO (io_setup/io_submit/io_getevents) through the kernel's ABI, for the libaio engine.
+        .target(name: "CLinuxAIO"),
         // CRC-32C and SHA-256 kernels in C: the CPU's crc32 and SHA instructions where present.
         .target(name: "CVerifyChecksums"),
         // fio-style data verification: block headers, fill/check, outcomes, the verify_backlog log.

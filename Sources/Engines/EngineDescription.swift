@@ -84,6 +84,7 @@ public enum EngineCatalog {
         SyncEngine.description,
         NullEngine.description,
         IOUringEngine.description,
+        LibaioEngine.description,
     ]
 
     /// The description of `kind`, which the job language only takes from `all`.

@@ -106,6 +106,8 @@ public struct EngineConfig: Sendable, Equatable, Codable {
     public var sqPollCPU: Int?
     /// io_uring: IORING_SETUP_IOPOLL (polled completions; needs O_DIRECT on a device that supports it).
     public var hipri = false
+    /// libaio: reap from the kernel's completion ring in user space when not waiting (fio's userspace_reap).
+    public var userspaceReap = false
     public init() {}
 }
 

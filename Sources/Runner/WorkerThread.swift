@@ -116,6 +116,7 @@ final class WorkerThread: @unchecked Sendable {
         case .null where engineConfig.iodepth > 1: run(QueuedNullEngine.self, gate: gate, control: control)
         case .null: run(NullEngine.self, gate: gate, control: control)
         case .ioUring: run(IOUringEngine.self, gate: gate, control: control)
+        case .libaio: run(LibaioEngine.self, gate: gate, control: control)
         default: preconditionFailure("engine '\(engineKind)' is in EngineCatalog.all but has no case here")
         }
     }
