@@ -4,7 +4,7 @@ import PackageDescription
 // The per-I/O loop lives in these modules: dynamic exclusivity checks cost a call per access there.
 let hotPath: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
 
-// Module map (see DESIGN.md): each library target owns one arrow of the data flow
+// Module map (docs/ARCHITECTURE.md): each library target owns one arrow of the data flow
 //   job file ─JobFile→ [JobSpec] ─Runner→ workers (Engines on Targets) → Stats → Report
 let package = Package(
     name: "diobench",
@@ -14,8 +14,6 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-        .package(url: "https://github.com/apple/swift-system", from: "1.4.0"),
-        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.1.0"),
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
     ],
@@ -26,29 +24,37 @@ let package = Package(
             pkgConfig: "liburing",
             providers: [.apt(["liburing-dev"])]
         ),
+        // The value types several modules share (I/O direction, fallocate mode, loop report, kernel event,
+        // run directories), declared once. Depends on nothing.
+        .target(name: "Vocabulary"),
+        // System-call helpers every module shares: the errno describer, the EINTR retry, O_DIRECT's value.
+        .target(name: "SystemCalls"),
         // The fio job-file dialect: lexer, parser, the one declarative option table, JobSpec.
-        .target(name: "JobFile"),
-        // I/O engines (psync, sync, null, io_uring) and aligned buffers. Knows no job syntax.
+        .target(name: "JobFile", dependencies: ["Vocabulary", "Engines", "SystemCalls"]),
+        // I/O engines (psync, sync, null, io_uring, libaio), each with its description, and aligned buffers. Knows no
+        // job syntax: the job language reads the engines' descriptions (names, queueing, options).
         .target(
             name: "Engines",
-            dependencies: ["CLiburing", "Targets", .product(name: "SystemPackage", package: "swift-system")],
+            dependencies: ["CLiburing", "CLinuxAIO", "Vocabulary", "SystemCalls"],
             swiftSettings: hotPath
         ),
         // Files, block devices, loop devices, statx/statfs, mountinfo, kernel log.
         .target(
             name: "Targets",
-            dependencies: [.product(name: "SystemPackage", package: "swift-system")]
+            dependencies: ["Vocabulary", "SystemCalls"]
         ),
         // ZFS datasets, properties, pools, kstats, version rules and the known-crash guard.
-        .target(name: "ZFS", dependencies: ["Targets"]),
+        .target(name: "ZFS", dependencies: ["Targets", "SystemCalls"]),
         // Latency histograms, counters, the Codable result model, merging.
         .target(
             name: "Stats",
-            dependencies: [.product(name: "Histogram", package: "hdrhistogram-swift")],
+            dependencies: ["Vocabulary", "SystemCalls", .product(name: "Histogram", package: "hdrhistogram-swift")],
             swiftSettings: hotPath
         ),
-        // Text, fio JSON/json+, terse, CSV, HTML; compare and diff verdicts.
-        .target(name: "Report", dependencies: ["Stats"]),
+        // Text, fio JSON/json+ and terse output; compare tables, HTML, diff verdicts and baselines.
+        .target(name: "Report", dependencies: ["Stats", "Vocabulary", "SystemCalls"]),
+        // Linux native AIO (io_setup/io_submit/io_getevents) through the kernel's ABI, for the libaio engine.
+        .target(name: "CLinuxAIO"),
         // CRC-32C and SHA-256 kernels in C: the CPU's crc32 and SHA instructions where present.
         .target(name: "CVerifyChecksums"),
         // fio-style data verification: block headers, fill/check, outcomes, the verify_backlog log.
@@ -64,23 +70,19 @@ let package = Package(
         .target(
             name: "Runner",
             dependencies: [
-                "JobFile", "Engines", "Targets", "ZFS", "Stats", "Report", "Verify",
-                .product(name: "SystemPackage", package: "swift-system"),
-                .product(name: "Logging", package: "swift-log"),
+                "Vocabulary", "SystemCalls", "JobFile", "Engines", "Targets", "ZFS", "Stats", "Verify",
             ],
             swiftSettings: hotPath
         ),
         // The ZFS lab: drives Lab/*.sh (image build, QEMU boot), builds the guest binary, brings results home.
-        .target(name: "Lab"),
+        .target(name: "Lab", dependencies: ["SystemCalls"]),
         .executableTarget(
             name: "diobench",
             dependencies: [
-                "Runner", "JobFile", "Report", "Stats", "Targets", "ZFS", "Lab",
+                "Runner", "Vocabulary", "SystemCalls", "JobFile", "Report", "Stats", "Targets", "ZFS", "Lab",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // Job files the tests read from disk by path (the CLI's tests reuse Malformed/), not bundle resources.
         // Shared by the test targets (never by the product): the lock loop-device tests hold, child processes
         // awaited through swift-subprocess, and a thread of its own for a test's blocking work.
         .target(
@@ -91,18 +93,22 @@ let package = Package(
             // SystemPackage, whose io_uring_sqe (linux/io_uring.h) clashes with CLiburing's in EnginesTests.
             swiftSettings: [.unsafeFlags(["-enable-library-evolution"])]
         ),
-        .testTarget(name: "JobFileTests", dependencies: ["JobFile", "DiobenchTestSupport"], exclude: ["Malformed", "Valid"]),
-        .testTarget(name: "EnginesTests", dependencies: ["Engines", "Targets", "DiobenchTestSupport"]),
-        .testTarget(name: "TargetsTests", dependencies: ["Targets", "Verify", "DiobenchTestSupport"]),
+        // Job files the tests read from disk by path (the CLI's tests reuse Malformed/), not bundle resources.
+        .testTarget(name: "JobFileTests", dependencies: ["JobFile", "Engines", "Vocabulary", "DiobenchTestSupport"],
+                    exclude: ["Malformed", "Valid"]),
+        .testTarget(name: "EnginesTests", dependencies: ["Engines", "SystemCalls", "Targets", "Vocabulary", "DiobenchTestSupport"]),
+        .testTarget(name: "TargetsTests", dependencies: ["Targets", "SystemCalls", "Vocabulary", "Verify", "DiobenchTestSupport"]),
         .testTarget(name: "VerifyTests", dependencies: ["Verify", "DiobenchTestSupport"]),
-        .testTarget(name: "ZFSTests", dependencies: ["ZFS", "Targets", "DiobenchTestSupport"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "StatsTests", dependencies: ["Stats", "DiobenchTestSupport"]),
-        .testTarget(name: "ReportTests", dependencies: ["Report", "Stats", "DiobenchTestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ZFSTests", dependencies: ["ZFS", "Targets", "Vocabulary", "DiobenchTestSupport"],
+                    resources: [.copy("Fixtures")]),
+        .testTarget(name: "StatsTests", dependencies: ["Stats", "SystemCalls", "Vocabulary", "DiobenchTestSupport"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "SystemCalls", "Stats", "Vocabulary", "DiobenchTestSupport"],
+                    resources: [.copy("Fixtures")]),
         // End to end through the CLI; depends on the executable so `swift test` builds the binary the tests run.
-        .testTarget(name: "RunnerTests", dependencies: ["Runner", "JobFile", "Stats", "Report", "Targets", "Verify", "ZFS", "DiobenchTestSupport", "diobench"]),
+        .testTarget(name: "RunnerTests", dependencies: ["Runner", "SystemCalls", "Vocabulary", "JobFile", "Stats", "Report", "Targets", "Verify", "ZFS", "DiobenchTestSupport", "diobench"]),
         // compare, diff and baseline: statistics, matrix, HTML (rendered by Chromium), and the CLI end to end.
-        .testTarget(name: "CompareTests", dependencies: ["Report", "Stats", "JobFile", "DiobenchTestSupport", "diobench"]),
+        .testTarget(name: "CompareTests", dependencies: ["Report", "Stats", "Vocabulary", "JobFile", "DiobenchTestSupport", "diobench"]),
         // The lab suite: boots the ZFS VM once and checks every ZFS case there. Disabled unless DIOBENCH_LAB=1.
-        .testTarget(name: "LabTests", dependencies: ["Lab", "ZFS", "Targets", "Stats", "DiobenchTestSupport"]),
+        .testTarget(name: "LabTests", dependencies: ["Lab", "ZFS", "Targets", "Vocabulary", "DiobenchTestSupport"]),
     ]
 )

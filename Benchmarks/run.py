@@ -39,8 +39,9 @@ def job_text(name, seconds, loop_device=None, work_dir=None, for_fio=False):
         return common + f"ioengine=io_uring\niodepth=1\nrw=randread\nbs=4k\nfilename={SHM_FILE}\ninvalidate=0\n"
     if name == "3b-uring-shm-qd32":
         return common + f"ioengine=io_uring\niodepth=32\nrw=randread\nbs=4k\nfilename={SHM_FILE}\ninvalidate=0\n"
-    if name == "4-uring-loop-direct-qd32":
-        body = "ioengine=io_uring\niodepth=32\nrw=randread\nbs=4k\ndirect=1\nsize=1g\n"
+    if name in ("4-uring-loop-direct-qd32", "7-libaio-loop-direct-qd32"):
+        engine = "io_uring" if name.startswith("4") else "libaio"
+        body = f"ioengine={engine}\niodepth=32\nrw=randread\nbs=4k\ndirect=1\nsize=1g\n"
         if for_fio:
             return common + body + f"filename={loop_device}\n"
         return common + body + f"loop_backing={work_dir}/loop-backing.img\nloop_dio=1\n"
@@ -53,7 +54,7 @@ def job_text(name, seconds, loop_device=None, work_dir=None, for_fio=False):
 
 
 JOBS = ["1-null", "2-psync-shm", "3a-uring-shm-qd1", "3b-uring-shm-qd32", "4-uring-loop-direct-qd32",
-        "5-psync-seqwrite-direct-128k", "6-uring-shm-qd32-numjobs2"]
+        "5-psync-seqwrite-direct-128k", "6-uring-shm-qd32-numjobs2", "7-libaio-loop-direct-qd32"]
 
 # Diagnostics, not targets: a job run with both tools under the same wrapper command. Buffered io_uring
 # reads from tmpfs are punted to an io-wq kernel thread, so jobs 3a and 6 cost wakeups whose price
@@ -142,7 +143,7 @@ def main():
             # A B, then B A in the next round: each tool goes first as often as the other, so a drift
             # within a round (the machine warming up, a neighbour waking) does not favour either.
             for tool in (("fio", "diobench") if round_number % 2 == 0 else ("diobench", "fio")):
-                loop = make_loop_device(work) if name.startswith("4-") and tool == "fio" else None
+                loop = make_loop_device(work) if "loop-direct" in name and tool == "fio" else None
                 try:
                     text = job_text(name, args.seconds, loop_device=loop, work_dir=work, for_fio=(tool == "fio"))
                     path = os.path.join(work, f"{name}-{tool}.fio")

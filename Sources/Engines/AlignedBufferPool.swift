@@ -1,5 +1,5 @@
 import Glibc
-import Targets
+import SystemCalls
 
 /// `count` I/O buffers of `size` bytes in one allocation. Buffer `i` starts at
 /// `misalignment` bytes past a multiple of `alignment`.
@@ -62,7 +62,7 @@ public final class AlignedBufferPool: @unchecked Sendable {
         var memory: UnsafeMutableRawPointer?
         let rc = posix_memalign(&memory, Swift.max(alignment, MemoryLayout<UInt64>.alignment), total)
         guard rc == 0, let memory else {
-            throw EngineError("buffer pool: allocating \(total) bytes aligned to \(alignment) failed: \(errnoDescription(rc)); reduce iodepth or bs", errno: rc)
+            throw EngineError("buffer pool: allocating \(total) bytes aligned to \(alignment) failed: \(ErrnoNames.describe(rc)); reduce iodepth or bs", errno: rc)
         }
         self.count = count
         self.size = size

@@ -2,6 +2,7 @@
 // A worker is generic over its engine type, so these calls are direct (specialized), never
 // existential. Nothing here allocates after init.
 
+import SystemCalls
 import Glibc
 
 public enum IOOp: UInt8, Sendable {
@@ -94,7 +95,7 @@ extension SynchronousIOEngine {
 }
 
 /// What an engine needs beyond the files and buffers it is given.
-public struct EngineConfig: Sendable, Equatable {
+public struct EngineConfig: Sendable, Equatable, Codable {
     public var iodepth: Int = 1
     /// io_uring: register the buffer pool (IORING_REGISTER_BUFFERS) and use READ_FIXED/WRITE_FIXED.
     public var fixedBuffers = false
@@ -105,6 +106,8 @@ public struct EngineConfig: Sendable, Equatable {
     public var sqPollCPU: Int?
     /// io_uring: IORING_SETUP_IOPOLL (polled completions; needs O_DIRECT on a device that supports it).
     public var hipri = false
+    /// libaio: reap from the kernel's completion ring in user space when not waiting (fio's userspace_reap).
+    public var userspaceReap = false
     public init() {}
 }
 
@@ -112,7 +115,6 @@ public struct EngineConfig: Sendable, Equatable {
 /// in the calling thread (psync, sync, io_uring with hipri) share it.
 @usableFromInline @inline(__always)
 func syncFile(_ fd: Int32, _ op: IOOp) -> Int {
-    var rc: Int32
-    repeat { rc = op == .fdatasync ? fdatasync(fd) : fsync(fd) } while rc < 0 && errno == EINTR
+    let rc = retryingInterrupted { op == .fdatasync ? fdatasync(fd) : fsync(fd) }
     return rc < 0 ? -Int(errno) : 0
 }

@@ -12,8 +12,24 @@ import Glibc
 /// Create it on the thread that drives it: without SQPOLL the ring is SINGLE_ISSUER (as fio's),
 /// and the kernel refuses submissions from any other thread (EEXIST).
 /// The engine is a value holding raw pointers: use one copy, call `close()` once.
-public struct IOUringEngine: IOEngine {
+public struct IOUringEngine: DescribedEngine {
     public static var isSynchronous: Bool { false }
+
+    public static let description = EngineDescription(
+        kind: .ioUring, summary: "Linux io_uring through liburing, with queue depth", queueing: .always,
+        options: [
+            EngineOption("fixedbufs", .flag(\.fixedBuffers),
+                         help: "Register the I/O buffers with the kernel once (saves mapping pages per I/O)"),
+            EngineOption("registerfiles", .flag(\.registerFiles),
+                         help: "Register the files with the kernel once (saves file reference counting per I/O)"),
+            EngineOption("sqthread_poll", .flag(\.sqPoll),
+                         help: "A kernel thread polls the submission queue, so submitting needs no system call "
+                            + "(implies registerfiles)"),
+            EngineOption("sqthread_poll_cpu", .integer(\.sqPollCPU, 0...4095),
+                         help: "CPU for the sqthread_poll kernel thread"),
+            EngineOption("hipri", .flag(\.hipri),
+                         help: "Polled completions (IORING_SETUP_IOPOLL); needs direct=1 and a device with poll queues"),
+        ])
 
     @usableFromInline let ring: UnsafeMutablePointer<io_uring>
     @usableFromInline var files: RawFileTable
@@ -34,6 +50,10 @@ public struct IOUringEngine: IOEngine {
     /// Sets up the ring for `files` (the worker's open fds; `IOUnit.fileIndex` indexes them).
     /// `buffers` is needed with `config.fixedBuffers` (its iovecs are registered;
     /// `IOUnit.bufferIndex` must name the buffer the unit points into).
+    public init(files: [Int32], buffers: AlignedBufferPool, config: EngineConfig) throws(EngineError) {
+        try self.init(files: files, buffers: config.fixedBuffers ? Optional(buffers) : nil, config: config)
+    }
+
     public init(files: [Int32], buffers: AlignedBufferPool? = nil, config: EngineConfig) throws(EngineError) {
         let setup = try IOUringSetup.make(files: files, buffers: buffers, config: config)
         ring = setup.ring
@@ -140,4 +160,8 @@ public struct IOUringEngine: IOEngine {
         ring.deallocate()
         files.release()
     }
+}
+
+extension EngineKind {
+    public static let ioUring = EngineKind(rawValue: "io_uring")
 }

@@ -1,6 +1,6 @@
 import CLiburing
 import Glibc
-import Targets
+import SystemCalls
 
 /// Creates and configures an io_uring for `IOUringEngine`, turning every failure into an
 /// `EngineError` that says what failed and what to do. Runs once per worker, never per I/O.
@@ -72,7 +72,7 @@ enum IOUringSetup {
     }
 
     private static func setupError(_ code: Int32, entries: UInt32, config: EngineConfig) -> EngineError {
-        let what = "io_uring_queue_init(\(entries) entries\(describe(config))) failed: \(errnoDescription(code))"
+        let what = "io_uring_queue_init(\(entries) entries\(describe(config))) failed: \(ErrnoNames.describe(code))"
         switch code {
         case EPERM:
             let disabled = readSysctl("/proc/sys/kernel/io_uring_disabled")
@@ -109,7 +109,7 @@ enum IOUringSetup {
         guard rc < 0 else { return }
         let code = -rc
         let bytes = buffers.count * buffers.size
-        let what = "io_uring: registering \(buffers.count) fixed buffers of \(buffers.size) bytes (IORING_REGISTER_BUFFERS) failed: \(errnoDescription(code))"
+        let what = "io_uring: registering \(buffers.count) fixed buffers of \(buffers.size) bytes (IORING_REGISTER_BUFFERS) failed: \(ErrnoNames.describe(code))"
         switch code {
         case ENOMEM:
             throw EngineError("\(what). Pinned buffers count against RLIMIT_MEMLOCK, which is \(memlockLimit()) but \(bytes) bytes are needed (per worker); raise it (`ulimit -l unlimited`, or LimitMEMLOCK= in systemd) or drop fixedbufs", errno: code)
@@ -126,7 +126,7 @@ enum IOUringSetup {
         let rc = files.withUnsafeBufferPointer { io_uring_register_files(ring, $0.baseAddress, UInt32($0.count)) }
         guard rc < 0 else { return }
         let code = -rc
-        let what = "io_uring: registering \(files.count) files (IORING_REGISTER_FILES) failed: \(errnoDescription(code))"
+        let what = "io_uring: registering \(files.count) files (IORING_REGISTER_FILES) failed: \(ErrnoNames.describe(code))"
         if code == EMFILE {
             throw EngineError("\(what). RLIMIT_NOFILE is too low for the registered file table; raise it (ulimit -n) or drop registerfiles", errno: code)
         }
@@ -143,7 +143,7 @@ enum IOUringSetup {
         for fd in files {
             let flags = fcntl(fd, F_GETFL)
             if flags < 0 {
-                throw EngineError("io_uring: hipri: cannot read the flags of \(describeFD(fd)): \(errnoDescription(errno))", errno: errno)
+                throw EngineError("io_uring: hipri: cannot read the flags of \(describeFD(fd)): \(ErrnoNames.describe(errno))", errno: errno)
             }
             if flags & openFlagDirect == 0 {
                 throw EngineError("io_uring: hipri (IORING_SETUP_IOPOLL) needs O_DIRECT, but \(describeFD(fd)) is opened buffered; set direct=1 or drop hipri", errno: EOPNOTSUPP)
@@ -172,13 +172,13 @@ enum IOUringSetup {
                 repeat { rc = io_uring_wait_cqe(ring, &cqe) } while rc == -EINTR
             }
             if rc < 0 {
-                throw EngineError("io_uring: hipri: probing polled I/O on \(describeFD(fd)) failed: \(errnoDescription(-rc))", errno: -rc)
+                throw EngineError("io_uring: hipri: probing polled I/O on \(describeFD(fd)) failed: \(ErrnoNames.describe(-rc))", errno: -rc)
             }
             guard let cqe else { continue }
             let res = cqe.pointee.res
             io_uring_cqe_seen(ring, cqe)
             if res == -EOPNOTSUPP || res == -EINVAL {
-                throw EngineError("io_uring: hipri (IORING_SETUP_IOPOLL) is not supported for \(describeFD(fd)): its file system or device cannot poll for completions (a polled read returned \(errnoDescription(-res))); drop hipri, or use a block device or file system that supports polled I/O", errno: -res)
+                throw EngineError("io_uring: hipri (IORING_SETUP_IOPOLL) is not supported for \(describeFD(fd)): its file system or device cannot poll for completions (a polled read returned \(ErrnoNames.describe(-res))); drop hipri, or use a block device or file system that supports polled I/O", errno: -res)
             }
         }
     }

@@ -1,12 +1,19 @@
+import SystemCalls
 import CLiburing
 import Glibc
 
 /// fio's `psync` engine: pread/pwrite at the unit's offset, fsync/fdatasync, one I/O per call.
-public struct PsyncEngine: SynchronousIOEngine {
+public struct PsyncEngine: SynchronousIOEngine, DescribedEngine {
+    public static let description = EngineDescription(kind: .psync, summary: "pread(2)/pwrite(2)", queueing: .never)
+
     @usableFromInline var files: RawFileTable
 
     public init(files: [Int32], config: EngineConfig = EngineConfig()) {
         self.files = RawFileTable(files)
+    }
+
+    public init(files: [Int32], buffers: AlignedBufferPool, config: EngineConfig) {
+        self.init(files: files, config: config)
     }
 
     @inlinable
@@ -16,13 +23,13 @@ public struct PsyncEngine: SynchronousIOEngine {
         var done: Int
         switch unit.pointee.op {
         case .read:
-            repeat {
-                done = pread(fd, unit.pointee.buffer, unit.pointee.length, off_t(truncatingIfNeeded: unit.pointee.offset))
-            } while done < 0 && errno == EINTR
+            done = retryingInterrupted {
+                pread(fd, unit.pointee.buffer, unit.pointee.length, off_t(truncatingIfNeeded: unit.pointee.offset))
+            }
         case .write:
-            repeat {
-                done = pwrite(fd, unit.pointee.buffer, unit.pointee.length, off_t(truncatingIfNeeded: unit.pointee.offset))
-            } while done < 0 && errno == EINTR
+            done = retryingInterrupted {
+                pwrite(fd, unit.pointee.buffer, unit.pointee.length, off_t(truncatingIfNeeded: unit.pointee.offset))
+            }
         case .fsync, .fdatasync:
             unit.pointee.result = syncFile(fd, unit.pointee.op)
             return .completed
@@ -33,4 +40,8 @@ public struct PsyncEngine: SynchronousIOEngine {
     }
 
     public mutating func close() { files.release() }
+}
+
+extension EngineKind {
+    public static let psync = EngineKind(rawValue: "psync")
 }

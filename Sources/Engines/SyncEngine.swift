@@ -1,13 +1,21 @@
+import SystemCalls
 import CLiburing
 import Glibc
 
 /// fio's `sync` engine: lseek, then read/write. Like fio it remembers where each file's
 /// position is after an I/O and skips the lseek when the next I/O starts there (sequential jobs).
-public struct SyncEngine: SynchronousIOEngine {
+public struct SyncEngine: SynchronousIOEngine, DescribedEngine {
+    public static let description = EngineDescription(
+        kind: .sync, summary: "read(2)/write(2) after lseek(2)", queueing: .never)
+
     @usableFromInline var files: RawFileTable
     /// Kernel file position per file after our last I/O; `unknownPosition` after an error.
     @usableFromInline var positions: UnsafeMutablePointer<UInt64>
     @usableFromInline static var unknownPosition: UInt64 { .max }
+
+    public init(files: [Int32], buffers: AlignedBufferPool, config: EngineConfig) {
+        self.init(files: files, config: config)
+    }
 
     public init(files: [Int32], config: EngineConfig = EngineConfig()) {
         self.files = RawFileTable(files)
@@ -32,9 +40,9 @@ public struct SyncEngine: SynchronousIOEngine {
                 }
             }
             if unit.pointee.op == .read {
-                repeat { done = read(fd, unit.pointee.buffer, unit.pointee.length) } while done < 0 && errno == EINTR
+                done = retryingInterrupted { read(fd, unit.pointee.buffer, unit.pointee.length) }
             } else {
-                repeat { done = write(fd, unit.pointee.buffer, unit.pointee.length) } while done < 0 && errno == EINTR
+                done = retryingInterrupted { write(fd, unit.pointee.buffer, unit.pointee.length) }
             }
             positions[index] = done < 0 ? Self.unknownPosition : offset &+ UInt64(done)
         case .fsync, .fdatasync:
@@ -50,4 +58,8 @@ public struct SyncEngine: SynchronousIOEngine {
         files.release()
         positions.deallocate()
     }
+}
+
+extension EngineKind {
+    public static let sync = EngineKind(rawValue: "sync")
 }

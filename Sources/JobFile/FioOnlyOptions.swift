@@ -27,7 +27,7 @@ enum FioOnlyOptions {
         "slat_percentiles", "stats", "steadystate", "steadystate_duration", "steadystate_ramp_time", "sync",
         "sync_file_range", "thinktime", "thinktime_blocks", "thinktime_blocks_type", "thinktime_iotime",
         "thinktime_spin", "trim_backlog", "trim_backlog_batch", "trim_percentage", "trim_verify_zero", "uid",
-        "uncached", "unified_rw_reporting", "unique_filename", "unit_base", "unlink_each_loop", "userspace_reap",
+        "uncached", "unified_rw_reporting", "unique_filename", "unit_base", "unlink_each_loop",
         "verify_async", "verify_backlog_batch", "verify_dump", "verify_interval", "verify_offset", "verify_only",
         "verify_state_load", "verify_state_save", "write_barrier", "write_bw_log", "write_hint", "write_hist_log",
         "write_iolog", "write_iops_log", "write_lat_log", "zone_reset_frequency",

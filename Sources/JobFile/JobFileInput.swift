@@ -1,3 +1,4 @@
+import SystemCalls
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -61,10 +62,9 @@ public enum JobFileInput {
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 64 << 10)
         while true {
-            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            let n = retryingInterrupted { chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) } }
             if n == 0 { break }
             if n < 0 {
-                if errno == EINTR { continue }
                 throw JobFileError(kind: .unreadable, location: location, message: "\(described) can't be read: \(String(cString: strerror(errno)))")
             }
             bytes += chunk[0..<n]

@@ -1,6 +1,8 @@
 // Checks and fix-ups that involve more than one option, once a job has all its options.
 // Where fio refuses a combination, this throws (pointing at the later of the options involved); where fio
 // silently adjusts a value, this adjusts it the same way and says so in a warning.
+import Engines
+import Vocabulary
 
 struct JobResolver {
     private(set) var spec: JobSpec
@@ -56,7 +58,7 @@ struct JobResolver {
     }
 
     private func checkDirectAndPolling() throws(JobFileError) {
-        if spec.hipri, !spec.direct {
+        if spec.engineOptions.hipri, !spec.direct {
             throw conflict(["hipri", "direct"],
                            "hipri (polled completion) needs O_DIRECT, but this job's I/O is buffered (\(describe("direct", "0")))",
                            valid: "set direct=1, or remove hipri")
@@ -200,11 +202,13 @@ struct JobResolver {
             warn("iodepth_batch_complete_max", "\(max) is less than iodepth_batch_complete_min=\(minimum); using \(minimum)")
         }
         spec.iodepthBatchCompleteMax = Swift.min(Swift.max(spec.iodepthBatchCompleteMax ?? minimum, minimum), depth)
-        if spec.ioengine == .psync || spec.ioengine == .sync, depth > 1, origins["iodepth"] != nil {
-            warn("iodepth", "\(spec.ioengine.rawValue) is synchronous, so iodepth=\(depth) has no effect (ioengine=io_uring queues I/O)")
+        if spec.engine.queueing == .never, depth > 1, origins["iodepth"] != nil {
+            let queued = EngineCatalog.all.filter { $0.queueing == .always }.map { "ioengine=\($0.kind)" }
+            warn("iodepth", "\(spec.ioengine.rawValue) is synchronous, so iodepth=\(depth) has no effect ("
+                 + queued.joined(separator: ", ") + " queues I/O)")
         }
-        if spec.sqthreadPoll {
-            spec.registerfiles = true
+        if spec.engineOptions.sqPoll {
+            spec.engineOptions.registerFiles = true
         } else if origins["sqthread_poll_cpu"] != nil {
             warn("sqthread_poll_cpu", "has no effect without sqthread_poll")
         }
@@ -259,10 +263,10 @@ struct JobResolver {
     // MARK: helpers
 
     private func hasFixedBlockSize() -> Bool {
-        if let split = spec.bssplit, DataDirection.allCases.contains(where: { split[$0].filter { $0.percent > 0 }.count > 1 }) {
+        if let split = spec.bssplit, IODirection.allCases.contains(where: { split[$0].filter { $0.percent > 0 }.count > 1 }) {
             return false
         }
-        if spec.bssplit == nil, let range = spec.blockSizeRange, DataDirection.allCases.contains(where: { range[$0].min != range[$0].max }) {
+        if spec.bssplit == nil, let range = spec.blockSizeRange, IODirection.allCases.contains(where: { range[$0].min != range[$0].max }) {
             return false
         }
         return true

@@ -1,8 +1,9 @@
+import Vocabulary
 extension JobSpec {
     /// The smallest and largest block `direction` can use. fio's order: `bssplit` decides over `bsrange`,
     /// which decides over `bs` (the resolver warns when bssplit and bsrange are both set). The runner's
     /// size pickers, the job banner and the ZFS accounting all read the sizes from here.
-    public func blockSizeBounds(_ direction: DataDirection) -> (min: UInt64, max: UInt64) {
+    public func blockSizeBounds(_ direction: IODirection) -> (min: UInt64, max: UInt64) {
         if let split = bssplit?[direction], let lo = split.map(\.size).min(), let hi = split.map(\.size).max() {
             return (lo, hi)
         }

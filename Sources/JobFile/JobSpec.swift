@@ -1,37 +1,8 @@
 // The resolved form of one job section: every option has its final, typed value.
 // The parser fills it from the option table (OptionTable*.swift); the runner reads it.
 // Field meanings follow fio's HOWTO unless a comment says otherwise.
-
-/// Read, write and trim values of an option written as `read,write[,trim]` (e.g. `bs=4k,64k`).
-public struct PerDirection<T: Codable & Sendable & Equatable>: Codable, Sendable, Equatable {
-    public var read: T
-    public var write: T
-    public var trim: T
-    public init(_ all: T) { read = all; write = all; trim = all }
-    public init(read: T, write: T, trim: T) { self.read = read; self.write = write; self.trim = trim }
-    /// Each direction's value worked out from the direction.
-    public init(_ value: (DataDirection) -> T) { self.init(read: value(.read), write: value(.write), trim: value(.trim)) }
-    public subscript(_ direction: DataDirection) -> T {
-        get {
-            switch direction {
-            case .read: return read
-            case .write: return write
-            case .trim: return trim
-            }
-        }
-        set {
-            switch direction {
-            case .read: read = newValue
-            case .write: write = newValue
-            case .trim: trim = newValue
-            }
-        }
-    }
-}
-
-public enum DataDirection: Int, Codable, Sendable, CaseIterable {
-    case read = 0, write = 1, trim = 2
-}
+import Engines
+import Vocabulary
 
 /// `rw=` / `readwrite=`.
 public enum RWPattern: String, Codable, Sendable, CaseIterable {
@@ -45,8 +16,8 @@ public enum RWPattern: String, Codable, Sendable, CaseIterable {
     public var writes: Bool { self == .write || self == .randwrite || self == .readwrite || self == .randrw || self == .trimwrite }
     public var trims: Bool { self == .trim || self == .randtrim || self == .trimwrite }
     /// The directions this pattern issues, in read, write, trim order (never empty).
-    public var directions: [DataDirection] {
-        var used: [DataDirection] = []
+    public var directions: [IODirection] {
+        var used: [IODirection] = []
         if reads { used.append(.read) }
         if writes { used.append(.write) }
         if trims { used.append(.trim) }
@@ -69,17 +40,8 @@ public struct BlockSizeShare: Codable, Sendable, Equatable {
     public init(size: UInt64, percent: UInt32) { self.size = size; self.percent = percent }
 }
 
-public enum EngineKind: String, Codable, Sendable, CaseIterable {
-    case psync, sync, null
-    case ioUring = "io_uring"
-}
-
 public enum RandomGenerator: String, Codable, Sendable, CaseIterable {
     case tausworthe, lfsr, tausworthe64
-}
-
-public enum FallocateMode: String, Codable, Sendable, CaseIterable {
-    case none, native, posix, keep, truncate
 }
 
 /// fio's `fadvise_hint=`: what posix_fadvise(2) is told about each file before the job.
@@ -176,12 +138,11 @@ public struct JobSpec: Codable, Sendable, Equatable {
     /// Resolved: 0, unset or more than iodepth becomes iodepth.
     public var iodepthLow: Int?
     public var direct: Bool = false
-    // io_uring engine options.
-    public var fixedbufs: Bool = false
-    public var registerfiles: Bool = false
-    public var sqthreadPoll: Bool = false
-    public var sqthreadPollCPU: Int?
-    public var hipri: Bool = false
+    /// The engine's own options (`EngineDescription.options`), set straight into the config the engine gets;
+    /// its `iodepth` is the job's, filled in when a worker is made.
+    public var engineOptions = EngineConfig()
+    /// What the chosen engine is.
+    public var engine: EngineDescription { EngineCatalog[ioengine] }
 
     // Workers.
     public var numjobs: Int = 1
@@ -215,7 +176,7 @@ public struct JobSpec: Codable, Sendable, Equatable {
     public var randomGenerator: RandomGenerator = .tausworthe
 
     // File handling.
-    public var fallocate: FallocateMode = .native
+    public var fallocate: FileAllocation = .native
     public var overwrite: Bool = false
     public var createOnOpen: Bool = false
     public var unlink: Bool = false

@@ -1,5 +1,6 @@
 // One row of the option table: everything about an option in one place (name, aliases, type, default, range,
 // help, category, engine), plus how its text lands in a JobSpec and how the JobSpec's value is written back.
+import Engines
 
 public enum OptionCategory: String, Sendable, CaseIterable {
     case description = "Job description"
@@ -9,7 +10,7 @@ public enum OptionCategory: String, Sendable, CaseIterable {
     case buffers = "Buffers and memory"
     case engine = "I/O engine"
     case depth = "I/O depth"
-    case ioUring = "io_uring engine"
+    case engineOptions = "Engine options"
     case time = "Time"
     case workers = "Threads and processes"
     case sync = "Syncing"

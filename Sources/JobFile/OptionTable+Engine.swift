@@ -1,13 +1,10 @@
-// Engine choice, direct vs buffered, queue depth and the io_uring engine's own options.
+// Engine choice, direct vs buffered, queue depth, and each engine's own options (from its description).
+import Engines
 
 extension OptionTable {
     static let engine: [OptionDefinition] = [
-        .make("ioengine", ChoiceKind<EngineKind>([
-                  (OptionChoice("psync", "pread(2)/pwrite(2)"), .psync),
-                  (OptionChoice("sync", "read(2)/write(2) after lseek(2)"), .sync),
-                  (OptionChoice("null", "No I/O at all: measures diobench itself"), .null),
-                  (OptionChoice("io_uring", "Linux io_uring through liburing, with queue depth"), .ioUring),
-              ], noun: "I/O engine"),
+        .make("ioengine", ChoiceKind<EngineKind>(EngineCatalog.all.map { (OptionChoice($0.kind.rawValue, $0.summary), $0.kind) },
+                                                 noun: "I/O engine"),
               default: "psync", .engine,
               help: "How the job issues I/O",
               set: { $0.ioengine = $1 }, render: { .value($0.ioengine.rawValue) }),
@@ -38,28 +35,24 @@ extension OptionTable {
               set: { $0.iodepthLow = Int($1) }, render: { .optional($0.iodepthLow) { String($0) } }),
     ]
 
-    /// fio's io_uring engine options: errors under any other engine, as engine options are in fio.
-    static let ioUring: [OptionDefinition] = {
-        let onlyForUring: @Sendable (JobSpec, RenderedValue) -> RenderedValue = { spec, value in
-            spec.ioengine == .ioUring ? value : .hidden
+    /// Each engine's own options, from its description: errors under any other engine, as in fio.
+    static let engineOptions: [OptionDefinition] = EngineCatalog.all.flatMap { engine in
+        engine.options.map { row($0, of: engine.kind) }
+    }
+
+    private static func row(_ option: EngineOption, of engine: EngineKind) -> OptionDefinition {
+        // Shown for the engine's own jobs only.
+        let shown: @Sendable (JobSpec, RenderedValue) -> RenderedValue = { $0.ioengine == engine ? $1 : .hidden }
+        switch option.value {
+        case .flag(let field):
+            return .make(option.name, BoolKind(), default: "0", .engineOptions, engine: engine, help: option.help,
+                         set: { $0.engineOptions[keyPath: field] = $1 },
+                         render: { shown($0, .bool($0.engineOptions[keyPath: field])) })
+        case .integer(let field, let range):
+            return .make(option.name, IntKind(UInt64(range.lowerBound)...UInt64(range.upperBound)), default: "",
+                         .engineOptions, engine: engine, help: option.help,
+                         set: { $0.engineOptions[keyPath: field] = Int($1) },
+                         render: { shown($0, .optional($0.engineOptions[keyPath: field]) { String($0) }) })
         }
-        return [
-            .make("fixedbufs", BoolKind(), default: "0", .ioUring, engine: .ioUring,
-                  help: "Register the I/O buffers with the kernel once (saves mapping pages per I/O)",
-                  set: { $0.fixedbufs = $1 }, render: { onlyForUring($0, .bool($0.fixedbufs)) }),
-            .make("registerfiles", BoolKind(), default: "0", .ioUring, engine: .ioUring,
-                  help: "Register the files with the kernel once (saves file reference counting per I/O)",
-                  set: { $0.registerfiles = $1 }, render: { onlyForUring($0, .bool($0.registerfiles)) }),
-            .make("sqthread_poll", BoolKind(), default: "0", .ioUring, engine: .ioUring,
-                  help: "A kernel thread polls the submission queue, so submitting needs no system call (implies registerfiles)",
-                  set: { $0.sqthreadPoll = $1 }, render: { onlyForUring($0, .bool($0.sqthreadPoll)) }),
-            .make("sqthread_poll_cpu", IntKind(0...4095), default: "", .ioUring, engine: .ioUring,
-                  help: "CPU for the sqthread_poll kernel thread",
-                  set: { $0.sqthreadPollCPU = Int($1) },
-                  render: { onlyForUring($0, .optional($0.sqthreadPollCPU) { String($0) }) }),
-            .make("hipri", BoolKind(), default: "0", .ioUring, engine: .ioUring,
-                  help: "Polled completions (IORING_SETUP_IOPOLL); needs direct=1 and a device with poll queues",
-                  set: { $0.hipri = $1 }, render: { onlyForUring($0, .bool($0.hipri)) }),
-        ]
-    }()
+    }
 }

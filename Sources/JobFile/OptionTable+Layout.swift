@@ -1,4 +1,5 @@
 // Random offsets, file layout, rate limits and error handling.
+import Vocabulary
 
 extension OptionTable {
     static let random: [OptionDefinition] = [
@@ -22,7 +23,7 @@ extension OptionTable {
     ]
 
     static let layout: [OptionDefinition] = [
-        .make("fallocate", ChoiceKind<FallocateMode>([
+        .make("fallocate", ChoiceKind<FileAllocation>([
                   (OptionChoice("none", "Don't preallocate"), .none),
                   (OptionChoice("native", "fallocate(2), falling back to none"), .native),
                   (OptionChoice("posix", "posix_fallocate(3)"), .posix),

@@ -1,3 +1,4 @@
+import Vocabulary
 // I/O pattern and block sizes.
 
 extension OptionTable {

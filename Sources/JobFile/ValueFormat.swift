@@ -1,6 +1,7 @@
 // Values written back in job-file syntax, for `--parse-only` and the docs. Every string here parses back to the
 // same value under the same kb_base (a test checks the round trip).
 
+import Vocabulary
 import Foundation
 
 enum ValueFormat {

@@ -1,3 +1,4 @@
+import Vocabulary
 // Kinds built from the basic ones: fio's read,write,trim triples, block-size ranges and splits, `rw=` with its
 // `:N` suffix, verify patterns and ZFS names.
 

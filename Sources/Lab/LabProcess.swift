@@ -1,4 +1,5 @@
 import Foundation
+import SystemCalls
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -52,8 +53,8 @@ public enum LabProcess {
         currentChild = pid
         defer { currentChild = 0 }
         var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 {
-            if errno != EINTR { throw LabError.commandFailed(command: "waitpid \(path)", status: 127) }
+        guard retryingInterrupted({ waitpid(pid, &status, 0) }) >= 0 else {
+            throw LabError.commandFailed(command: "waitpid \(path)", status: 127)
         }
         // WIFEXITED / WEXITSTATUS / WTERMSIG are macros: the wait status layout, spelled out.
         let termSignal = status & 0x7f

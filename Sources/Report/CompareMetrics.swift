@@ -1,4 +1,5 @@
 import Stats
+import Vocabulary
 
 /// What a figure measures, which decides how it is printed and which way is better.
 public enum MetricUnit: String, Sendable, Codable {

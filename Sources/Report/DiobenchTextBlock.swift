@@ -1,5 +1,7 @@
 import Foundation
 import Stats
+import Vocabulary
+import SystemCalls
 
 /// diobench's own lines after each job in the normal report: target alignment, loop device,
 /// ZFS direct/ARC accounting, I/O errors, kernel events. Same column layout as fio's lines.
@@ -13,7 +15,7 @@ enum DiobenchTextBlock {
         if let verify = ext.verify { out += verifyBlock(verify) }
         if let events = ext.kernelEvents, !events.isEmpty {
             out += "  kernel       : \(events.count) event\(events.count == 1 ? "" : "s") in the kernel log\n"
-            for e in events.prefix(10) { out += "     \(pad(e.kind, 10)): \(e.message)\n" }
+            for e in events.prefix(10) { out += "     \(pad(e.kind.rawValue, 10)): \(e.message)\n" }
         }
         if ext.partial == true { out += "  partial      : yes, the job stopped early; figures cover the I/O done\n" }
         return out
@@ -43,16 +45,16 @@ enum DiobenchTextBlock {
 
     static func loopDevice(_ l: LoopDeviceReport) -> String {
         var backing = l.backingFile
-        var facts: [String] = []
-        if let fs = l.backingFSType { facts.append(fs) }
-        if let m = l.backingDioMemAlign, let o = l.backingDioOffsetAlign { facts.append("dio_mem_align=\(m), dio_offset_align=\(o)") }
-        if !facts.isEmpty { backing += " (\(facts.joined(separator: "; ")))" }
-        let effective = l.directIOEffective.map { $0 ? "on" : "off" } ?? "unknown"
+        var facts = [l.backingFileSystem]
+        if let a = l.backingDirectIOAlignment {
+            facts.append("dio_mem_align=\(a.memoryAlignment), dio_offset_align=\(a.offsetAlignment)")
+        }
+        backing += " (\(facts.joined(separator: "; ")))"
         var out = "  loop device  : \(l.device) on \(backing)\n"
-        out += "     dio       : requested=\(l.directIORequested ? "on" : "off"), effective=\(effective)"
-        if let lbs = l.logicalBlockSize { out += ", logical_block_size=\(lbs)" }
+        out += "     dio       : requested=\(l.directIORequested ? "on" : "off"), effective=\(l.directIOEffective ? "on" : "off")"
+        out += ", logical_block_size=\(l.logicalBlockSize)"
         if l.readOnly { out += ", read-only" }
-        if let m = l.setupMethod { out += ", via \(m)" }
+        out += ", via \(l.setupMethod.rawValue)"
         out += "\n"
         if l.directIORequested, l.directIOEffective == false {
             out += "     note      : the kernel refused direct I/O to the backing file; the loop device used the page cache\n"

@@ -1,5 +1,6 @@
 import Foundation
 import Stats
+import Vocabulary
 
 /// The self-contained HTML page of a compare result: the table, IOPS and bandwidth bars with interval
 /// whiskers, latency percentile curves, direct vs fallback I/O under ZFS, and the environment.

@@ -1,5 +1,7 @@
 import Foundation
 import Stats
+import Vocabulary
+import SystemCalls
 
 /// fio's human-readable report (`--output-format=normal`), rebuilt from the result model, so it
 /// renders fio's own JSON as well as ours. Line shapes, unit choices and number formats follow

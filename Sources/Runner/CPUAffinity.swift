@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Targets
+import SystemCalls
 
 /// cpus_allowed for one worker thread: sched_setaffinity(2) on the calling thread, as fio does for a job.
 /// An io_uring ring made afterwards is made on the pinned thread; its io-wq threads follow the kernel's
@@ -28,6 +29,6 @@ enum CPUAffinity {
         if code == EINVAL {
             return "cpus_allowed=\(list): none of these CPUs is online or allowed to this process (its cpuset); pick CPUs from `taskset -pc $$`"
         }
-        return "cpus_allowed=\(list): sched_setaffinity failed: \(errnoDescription(code))"
+        return "cpus_allowed=\(list): sched_setaffinity failed: \(ErrnoNames.describe(code))"
     }
 }

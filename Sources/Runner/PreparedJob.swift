@@ -4,6 +4,7 @@ import Stats
 import Targets
 #if canImport(Glibc)
 import Glibc
+import Vocabulary
 #endif
 
 /// A job between planning and results: its workers, the targets it opened and what was learned
@@ -75,8 +76,9 @@ struct JobPreparer {
         for plan in job.plans {
             for file in plan.files where !job.paths.contains(file.path) { job.paths.append(file.path) }
         }
-        // fio's null engine is diskless: its files are names only, never laid out, opened or described.
-        if job.spec.ioengine != .null {
+        // An engine that moves no data (fio's diskless null): its files are names only, never laid out,
+        // opened or described.
+        if job.spec.engine.transfersData {
             let sizes = layoutSizes(job)
             if readOnly { try refuseLayout(job, sizes: sizes) }
             try guardWrites(job, layoutSizes: sizes)
@@ -139,7 +141,7 @@ struct JobPreparer {
             if readOnly { try refuseLayout(job, sizes: [options.backingFile: size]) }
             if backingExists { try check(options.backingFile, job: job) }
             var layout = LayoutRequest(path: options.backingFile, size: size, jobReads: true, jobWrites: job.writes)
-            layout.fallocate = FileAllocation(rawValue: job.spec.fallocate.rawValue) ?? .native
+            layout.fallocate = job.spec.fallocate
             _ = try FileTarget.layOut(layout)
         }
         let request = LoopDeviceRequest(backingFile: options.backingFile, size: job.spec.size,
@@ -150,7 +152,7 @@ struct JobPreparer {
         job.undoTokens.append(undo.push("detach \(device.path) (backing \(options.backingFile))") { try device.detach() })
         job.spec.filenames = [device.path]
         if !backingExists { _ = WriteGuardOwnerMark.mark(path: options.backingFile) }
-        job.extensions.loop = Stats.LoopDeviceReport(device.report)
+        job.extensions.loop = device.report
         for warning in device.report.warnings { log("job '\(job.spec.name)': \(device.path): \(warning)") }
     }
 
@@ -163,7 +165,7 @@ struct JobPreparer {
             guard let size = sizes[path] else { continue }
             var request = LayoutRequest(path: path, size: size, jobReads: job.reads, jobWrites: job.writes)
             request.overwrite = job.spec.overwrite
-            request.fallocate = FileAllocation(rawValue: job.spec.fallocate.rawValue) ?? .native
+            request.fallocate = job.spec.fallocate
             request.chunkSize = max(request.chunkSize, Int(job.spec.blockSizeBounds(.write).max))
             if job.spec.createOnOpen && !job.reads {
                 // create_on_open: nothing is laid out beforehand. A missing file is created empty (the job's
@@ -227,7 +229,7 @@ struct JobPreparer {
         let buffers: AlignedBufferPool
         let verify: WorkerVerify?
         do {
-            for file in plan.files where spec.ioengine != .null {
+            for file in plan.files where spec.engine.transfersData {
                 let fd = try FileTarget.open(path: file.path, direct: spec.direct, readOnly: !job.writes, create: false)
                 fds.append(fd)
                 if spec.invalidate && !spec.direct {
@@ -255,17 +257,12 @@ struct JobPreparer {
             FileCursor(fileIndex: Int32(index), regionStart: file.regionStart, regionLength: file.regionLength,
                        unit: unit, seed: plan.seed &+ UInt64(index) &* 0x9E37_79B9)
         }
-        var statsConfig = WorkerStatsConfig(recordsSubmissionLatency: spec.ioengine == .ioUring)
+        var statsConfig = WorkerStatsConfig(recordsSubmissionLatency: spec.engine.queues(iodepth: config.iodepth))
         statsConfig.progress = progress
         let state = WorkerState(config: config, cursors: cursors, readSizes: readSizes, writeSizes: writeSizes,
                                 buffers: buffers, stats: WorkerStats(statsConfig), verify: verify)
-        var engineConfig = EngineConfig()
+        var engineConfig = spec.engineOptions
         engineConfig.iodepth = config.iodepth
-        engineConfig.fixedBuffers = spec.fixedbufs
-        engineConfig.registerFiles = spec.registerfiles
-        engineConfig.sqPoll = spec.sqthreadPoll
-        engineConfig.sqPollCPU = spec.sqthreadPollCPU
-        engineConfig.hipri = spec.hipri
         return WorkerThread(plan: plan, engineKind: spec.ioengine, engineConfig: engineConfig, fds: fds, buffers: buffers,
                             state: state, cpus: cpus)
     }
@@ -283,25 +280,9 @@ struct JobPreparer {
         if fstat(fd, &info) == 0 && info.st_mode & S_IFMT == S_IFREG { _ = posix_fadvise(fd, 0, 0, advice) }
     }
 
-    private func picker(_ spec: JobSpec, _ direction: DataDirection) -> BlockSizePicker {
+    private func picker(_ spec: JobSpec, _ direction: IODirection) -> BlockSizePicker {
         if let split = spec.bssplit?[direction], !split.isEmpty { return BlockSizePicker(split: split) }
         if let range = spec.blockSizeRange?[direction], range.min != range.max { return BlockSizePicker(range: range) }
         return BlockSizePicker(fixed: spec.blockSizeRange?[direction].min ?? spec.blockSize[direction])
-    }
-}
-
-extension Stats.LoopDeviceReport {
-    /// The report's Codable shape from what the loop device learned at setup.
-    init(_ report: Targets.LoopDeviceReport) {
-        self.init(device: report.device, backingFile: report.backingFile, directIORequested: report.directIORequested,
-                  readOnly: report.readOnly)
-        backingFSType = report.backingFileSystem
-        backingFSMagic = report.backingFileSystemMagic
-        backingDioMemAlign = report.backingDirectIOAlignment?.memoryAlignment
-        backingDioOffsetAlign = report.backingDirectIOAlignment?.offsetAlignment
-        directIOEffective = report.directIOEffective
-        logicalBlockSize = report.logicalBlockSize
-        setupMethod = report.setupMethod.rawValue
-        autoclear = report.autoclear
     }
 }

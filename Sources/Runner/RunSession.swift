@@ -3,6 +3,8 @@ import Foundation
 import JobFile
 import Stats
 import Targets
+import Vocabulary
+import SystemCalls
 
 public let diobenchVersion = "0.1.0"
 
@@ -15,7 +17,7 @@ public struct RunOptions: Sendable {
     /// Start a new status line after this long instead of rewriting one (fio's --eta-newline).
     public var progressNewlineNs: UInt64?
     /// Where loop devices and other changes are journaled for `diobench cleanup` (nil: no journal).
-    public var journalDirectory: String? = "/run/diobench"
+    public var journalDirectory: String? = RunDirectories.journal
     public var commandLine: [String] = CommandLine.arguments
     /// Messages for the user (warnings, what was undone); the CLI sends them to stderr.
     public var log: @Sendable (String) -> Void = { FileHandle.standardError.write(Data(("diobench: " + $0 + "\n").utf8)) }
@@ -203,10 +205,28 @@ public final class RunSession: @unchecked Sendable {
         job.undoTokens = []
     }
 
-    /// Turns a worker's first fatal I/O error into a sentence that says what to change.
+    /// Turns the first error that stopped one of the job's workers into a sentence that says what to change.
     private func explainFatalErrors(_ job: PreparedJob) {
-        guard job.failure == nil,
-              let (worker, failure) = job.joinedWorkers.lazy.compactMap({ w in w.state.fatalError.map { (w, $0) } }).first else { return }
+        guard job.failure == nil else { return }
+        for worker in job.joinedWorkers {
+            switch worker.state.stop {
+            case .ioFailed(let failure):
+                explain(failure, of: worker, in: job)
+            case .engineFailed(let failure):
+                // Not any one I/O's error: the engine's own call (e.g. io_uring_enter) failed.
+                let what = failure.call == .submit ? "submitting I/O" : "waiting for completions"
+                job.failure = "job '\(job.spec.name)': the \(job.spec.ioengine.rawValue) engine failed \(what): "
+                    + ErrnoNames.describe(failure.errno)
+                job.failureErrno = failure.errno
+                options.log(job.failure!)
+            case .finished, .stopped, .verifyFailed:
+                continue
+            }
+            return
+        }
+    }
+
+    private func explain(_ failure: IOFailure, of worker: WorkerThread, in job: PreparedJob) {
         let path = failure.fileIndex >= 0 && Int(failure.fileIndex) < worker.plan.files.count
             ? worker.plan.files[Int(failure.fileIndex)].path : job.paths.first ?? "?"
         let op = failure.direction == .read ? "read" : "write"

@@ -1,4 +1,5 @@
 import JobFile
+import Vocabulary
 
 /// The numbers one worker's I/O loop needs, taken out of `JobSpec` before the thread starts so the
 /// loop reads plain fields (no strings, no optionals to unwrap per I/O).
@@ -90,7 +91,7 @@ public struct WorkerConfig: Sendable {
     }
 
     /// Whether an I/O error of this direction lets the job go on (fio's `continue_on_error`).
-    public func continues(afterErrorIn direction: DataDirection) -> Bool {
+    public func continues(afterErrorIn direction: IODirection) -> Bool {
         switch continueOnError {
         case .none, .verify: return false
         case .all, .io: return true

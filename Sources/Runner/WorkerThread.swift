@@ -109,23 +109,27 @@ final class WorkerThread: @unchecked Sendable {
             _ = gate.arrive(ready: false)
             return
         }
+        // The one place that names engine types: each case instantiates the I/O loop for one of them.
         switch engineKind {
-        case .psync: run(PsyncEngine(files: fds, config: engineConfig), gate: gate, control: control)
-        case .sync: run(SyncEngine(files: fds, config: engineConfig), gate: gate, control: control)
-        case .null: run(NullEngine(files: fds, config: engineConfig), gate: gate, control: control)
-        case .ioUring:
-            do {
-                let engine = try IOUringEngine(files: fds, buffers: engineConfig.fixedBuffers ? buffers : nil, config: engineConfig)
-                run(engine, gate: gate, control: control)
-            } catch {
-                setupError = error.message
-                _ = gate.arrive(ready: false)
-            }
+        case .psync: run(PsyncEngine.self, gate: gate, control: control)
+        case .sync: run(SyncEngine.self, gate: gate, control: control)
+        case .null where engineConfig.iodepth > 1: run(QueuedNullEngine.self, gate: gate, control: control)
+        case .null: run(NullEngine.self, gate: gate, control: control)
+        case .ioUring: run(IOUringEngine.self, gate: gate, control: control)
+        case .libaio: run(LibaioEngine.self, gate: gate, control: control)
+        default: preconditionFailure("engine '\(engineKind)' is in EngineCatalog.all but has no case here")
         }
     }
 
-    private func run<E: IOEngine>(_ engine: E, gate: StartGate, control: RunControl) {
-        var engine = engine
+    private func run<E: DescribedEngine>(_: E.Type, gate: StartGate, control: RunControl) {
+        var engine: E
+        do {
+            engine = try E(files: fds, buffers: buffers, config: engineConfig)
+        } catch {
+            setupError = error.message
+            _ = gate.arrive(ready: false)
+            return
+        }
         defer { engine.close() }
         guard gate.arrive(ready: true) else { return }
         runWorker(engine: &engine, state: &state, control: control)

@@ -1,3 +1,4 @@
+import Engines
 import JobFile
 import Verify
 
@@ -13,9 +14,11 @@ extension WorkerVerify {
         let options = spec.verify
         guard options.method != .none else { return nil }
         let location = "\(spec.sourceFile):\(spec.sourceLine): job '\(spec.name)'"
-        if spec.ioengine == .null {
+        if !spec.engine.transfersData {
+            let storing = EngineCatalog.all.filter(\.transfersData).map(\.kind.rawValue)
             throw PlanError(description: "\(location): verify=\(options.method.rawValue) needs an engine that stores data; "
-                + "ioengine=null discards writes and reads nothing back (use psync, sync or io_uring)")
+                + "ioengine=\(spec.ioengine) discards writes and reads nothing back (use "
+                + storing.joined(separator: ", ") + ")")
         }
         let verifier: BlockVerifier
         switch options.method {

@@ -181,7 +181,7 @@ final class ZFSJobSupport {
                            setByJob: ZFSDirectProperty?) -> KnownCrashGuard.Input {
         KnownCrashGuard.Input(version: version, targetIsLoopDevice: spec.loop != nil, datasetDirectNow: directNow,
                               datasetDirectSetByJob: setByJob,
-                              ioUringFixedBuffers: spec.ioengine == .ioUring && spec.fixedbufs,
+                              ioUringFixedBuffers: spec.engineOptions.fixedBuffers,
                               oDirect: spec.direct, userOverride: spec.zfs?.allowKnownCrash ?? false)
     }
 

@@ -1,4 +1,5 @@
 /// One failed I/O, kept for the report: which errno, where, and on which file.
+import Vocabulary
 public struct IOErrorSample: Sendable, Equatable, Codable {
     public var errno: Int32
     /// nil: an fsync/fdatasync.

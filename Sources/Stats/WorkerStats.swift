@@ -1,4 +1,5 @@
 /// How a worker's statistics are set up. Everything is allocated in `WorkerStats.init`.
+import Vocabulary
 public struct WorkerStatsConfig: Sendable {
     /// Record slat (asynchronous engines: io_uring). fio shows no slat for synchronous engines.
     public var recordsSubmissionLatency = false

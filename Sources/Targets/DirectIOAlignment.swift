@@ -1,4 +1,5 @@
 import Glibc
+import SystemCalls
 
 /// What `statx(STATX_DIOALIGN)` says a file needs for O_DIRECT (Linux 6.1+).
 public enum DirectIOAlignment: Sendable, Equatable, Codable {
@@ -114,7 +115,7 @@ extension DirectIOAlignment {
     /// One sentence on why an O_DIRECT I/O failed: which of buffer address, offset and length
     /// miss the alignment statx requires, and which job option fixes it. `operation` is "read" or "write".
     public func explainFailure(operation: String, errno code: Int32, bufferAddress: UInt, offset: UInt64, length: Int) -> String {
-        let head = "O_DIRECT \(operation) of \(length) bytes at offset \(offset) failed with \(errnoDescription(code))"
+        let head = "O_DIRECT \(operation) of \(length) bytes at offset \(offset) failed with \(ErrnoNames.describe(code))"
         switch self {
         case .aligned(let memory, let offsetAlign):
             let problems = Self.misalignments(bufferAddress: bufferAddress, offset: offset, length: length,
@@ -154,15 +155,3 @@ extension DirectIOAlignment {
     }
 }
 
-/// "EINVAL (Invalid argument)": the symbolic name users grep for, plus libc's text (Engines uses it too).
-package func errnoDescription(_ code: Int32) -> String {
-    let text = String(cString: strerror(code))
-    if let lookup = glibcStrerrorname, let name = lookup(code) { return "\(String(cString: name)) (\(text))" }
-    return "errno \(code) (\(text))"
-}
-
-/// glibc ≥ 2.32's strerrorname_np, hidden from Swift behind _GNU_SOURCE like statx.
-private let glibcStrerrorname: (@convention(c) (Int32) -> UnsafePointer<CChar>?)? = {
-    guard let symbol = dlsym(nil, "strerrorname_np") else { return nil }
-    return unsafeBitCast(symbol, to: (@convention(c) (Int32) -> UnsafePointer<CChar>?).self)
-}()

@@ -1,3 +1,4 @@
+import SystemCalls
 import Glibc
 
 /// One line of /proc/self/mountinfo (proc(5)).
@@ -200,8 +201,7 @@ package func readTextFile(_ path: String) -> String? {
     var bytes: [UInt8] = []
     var chunk = [UInt8](repeating: 0, count: 65536)
     while true {
-        let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-        if n < 0 && errno == EINTR { continue }
+        let n = retryingInterrupted { chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) } }
         if n <= 0 { break }
         bytes.append(contentsOf: chunk[0..<n])
     }

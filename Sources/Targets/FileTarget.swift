@@ -1,4 +1,6 @@
 import Glibc
+import Vocabulary
+import SystemCalls
 
 /// A failed syscall on a target, as a value: which path, which operation, the errno, and
 /// (when we can tell) what to do about it.
@@ -16,7 +18,7 @@ public struct FileTargetError: Error, CustomStringConvertible, Sendable, Equatab
     }
 
     public var description: String {
-        let base = "\(path): \(operation) failed: \(errnoDescription(errno))"
+        let base = "\(path): \(operation) failed: \(ErrnoNames.describe(errno))"
         return hint.map { "\(base); \($0)" } ?? base
     }
 }
@@ -24,20 +26,6 @@ public struct FileTargetError: Error, CustomStringConvertible, Sendable, Equatab
 /// What a job's `filename` names.
 public enum TargetKind: String, Sendable, Codable {
     case regularFile, blockDevice, characterDevice, directory, missing, other
-}
-
-/// fio's `fallocate=` modes (HOWTO "fallocate"), applied when a file is laid out.
-public enum FileAllocation: String, Sendable, Codable, CaseIterable {
-    /// No preallocation.
-    case none
-    /// fallocate(2) mode 0; if it fails (ZFS, tmpfs on old kernels) carry on as `none`.
-    case native
-    /// posix_fallocate(3) (glibc writes zeros where fallocate is missing).
-    case posix
-    /// fallocate(2) with FALLOC_FL_KEEP_SIZE: blocks reserved, size unchanged.
-    case keep
-    /// ftruncate(2) to the final size: sparse.
-    case truncate
 }
 
 /// Everything `FileTarget.layOut` needs to prepare one file the way fio does before a job.
@@ -189,9 +177,8 @@ public enum FileTarget {
             let want = Int(Swift.min(UInt64(chunk), size - written))
             var done = 0
             while done < want {
-                let n = pwrite(fd, buffer + done, want - done, off_t(written) + off_t(done))
+                let n = retryingInterrupted { pwrite(fd, buffer + done, want - done, off_t(written) + off_t(done)) }
                 if n < 0 {
-                    if errno == EINTR { continue }
                     let code = errno
                     throw FileTargetError(path: path, operation: "write while laying out (at byte \(written + UInt64(done)) of \(size))", errno: code,
                                           hint: code == ENOSPC || code == EDQUOT ? "the file system is full; lower size" : nil)
@@ -310,15 +297,6 @@ public enum FileTarget {
     }
 }
 
-/// O_DIRECT from the kernel's uapi <asm/fcntl.h>: Swift's Glibc module only has it under _GNU_SOURCE,
-/// and its value differs between architectures. (Engines uses it too.)
-#if arch(x86_64) || arch(i386)
-package let openFlagDirect: Int32 = 0o40000
-#elseif arch(arm64) || arch(arm)
-package let openFlagDirect: Int32 = 0o200000
-#else
-#error("openFlagDirect: add this architecture's value from <asm/fcntl.h>")
-#endif
 
 /// fallocate(2), looked up at run time (Swift's Glibc module hides it behind _GNU_SOURCE).
 private let glibcFallocate: (@convention(c) (Int32, Int32, off_t, off_t) -> Int32)? = {

@@ -9,6 +9,7 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+import Vocabulary
 
 /// One record of the kernel log.
 public struct KernelLogRecord: Sendable, Equatable, Codable {
@@ -80,36 +81,6 @@ public struct KernelLogRecord: Sendable, Equatable, Codable {
     }
 }
 
-/// Kinds of kernel log records that mean a run cannot be trusted.
-public enum KernelEventKind: String, Sendable, Codable, CaseIterable {
-    /// `Oops: …` / `Internal error: Oops`.
-    case oops
-    /// `BUG: …` (page faults, soft lockups, sleeping in atomic context …) and `kernel BUG at`.
-    case bug
-    /// `… NULL pointer dereference …` (the 16956 crash: `BUG: kernel NULL pointer dereference`).
-    case nullPointerDereference
-    /// `INFO: task NAME:PID blocked for more than N seconds.`
-    case hungTask
-    /// `general protection fault …`.
-    case generalProtectionFault
-    /// SPL assertion or panic: `VERIFY…(…) failed`, `PANIC at file:line:function()`.
-    case zfsAssertion
-    /// `WARNING: Pool 'NAME' has encountered an uncorrectable I/O failure and has been suspended.`
-    case zfsPoolSuspended
-    /// `zio pool=NAME vdev=PATH error=N type=N offset=N size=N flags=N` (a failed disk vdev I/O).
-    case zfsIOError
-    /// A checksum event (`class=checksum` or `ereport.fs.zfs.checksum`), when zed's log reaches kmsg.
-    case zfsChecksum
-    /// A Direct I/O verify event (`dio_verify_wr` / `dio_verify_rd`), when zed's log reaches kmsg.
-    case zfsDioVerify
-}
-
-/// A classified record.
-public struct KernelEvent: Sendable, Equatable, Codable {
-    public var kinds: [KernelEventKind]
-    public var record: KernelLogRecord
-}
-
 public enum KernelLogClassifier {
     /// The kinds a message belongs to, most specific first; empty for ordinary messages.
     public static func classify(_ message: String) -> [KernelEventKind] {
@@ -131,7 +102,9 @@ public enum KernelLogClassifier {
     public static func events(in records: [KernelLogRecord]) -> [KernelEvent] {
         records.compactMap { r in
             let kinds = classify(r.message)
-            return kinds.isEmpty ? nil : KernelEvent(kinds: kinds, record: r)
+            guard let kind = kinds.first else { return nil }
+            return KernelEvent(kind: kind, message: r.message, timestampUs: r.timestampMicroseconds, priority: r.level,
+                               facility: r.facility)
         }
     }
 }

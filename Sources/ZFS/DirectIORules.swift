@@ -1,6 +1,6 @@
 // Which path an application read or write takes through ZFS, by version, `direct` setting,
-// O_DIRECT and alignment. This file is the one place these rules live; check it against
-// DESIGN.md ("ZFS direct property") and the lab captures cited in `source`.
+// O_DIRECT and alignment. This file is the one place these rules live; docs/ARCHITECTURE.md ("ZFS") states them
+// with their sources, and each row's `source` names the man page or lab capture behind it.
 
 /// The path a request takes.
 public enum ZFSIOPath: String, Sendable, Codable, CaseIterable {
@@ -108,7 +108,7 @@ public enum ZFSDirectRules {
 
         // OpenZFS 2.4+ (not yet checked in the lab)
         R(ruleset: .v2_4, setting: .disabled, oDirect: true, alignment: nil, strict: nil, read: .uncached, write: .uncached,
-          reason: "direct=disabled turns O_DIRECT into uncached I/O", source: "DESIGN.md (2.4); unverified in the lab"),
+          reason: "direct=disabled turns O_DIRECT into uncached I/O", source: "zfsprops(7) (2.4); unverified in the lab"),
         R(ruleset: .v2_4, setting: .disabled, oDirect: false, alignment: nil, strict: nil, read: .arc, write: .arc,
           reason: "direct=disabled, buffered", source: "zfsprops(7)"),
         R(ruleset: .v2_4, setting: .standard, oDirect: false, alignment: nil, strict: nil, read: .arc, write: .arc,

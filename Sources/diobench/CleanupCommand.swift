@@ -1,6 +1,7 @@
 import ArgumentParser
 import Targets
 import ZFS
+import Vocabulary
 
 /// `diobench cleanup`: undoes what a run that died (kill -9, power cut) left behind, from the journals
 /// under /run/diobench; runs that are still alive and anything diobench did not record are left alone.
@@ -10,7 +11,7 @@ struct CleanupCommand: ParsableCommand {
         abstract: "Undo what killed diobench runs left behind (loop devices, ZFS properties, scratch pools, files).")
 
     @Option(name: .customLong("journal-dir"), help: "Where runs journal their changes.")
-    var journalDirectory = "/run/diobench"
+    var journalDirectory = RunDirectories.journal
 
     @Flag(name: .customLong("dry-run"), help: "Say what would be undone, change nothing.")
     var dryRun = false

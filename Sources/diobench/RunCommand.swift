@@ -4,6 +4,7 @@ import JobFile
 import Report
 import Runner
 import Stats
+import Vocabulary
 
 /// `diobench run JOBFILE…` (and `diobench JOBFILE…`): fio's command line for running job files.
 struct RunCommand: ParsableCommand {
@@ -65,7 +66,7 @@ struct RunCommand: ParsableCommand {
     @OptionGroup var commandLineJobs: CommandLineJobs
 
     @Option(name: .customLong("journal-dir"), help: ArgumentHelp("Where changes are journaled for `diobench cleanup`.", visibility: .hidden))
-    var journalDirectory = "/run/diobench"
+    var journalDirectory = RunDirectories.journal
 
     mutating func run() throws {
         if let cmdhelp {
@@ -153,7 +154,7 @@ struct RunCommand: ParsableCommand {
 
     private func banner(_ parsed: ParsedJobFile) -> String {
         let jobs = parsed.jobs.map { spec in
-            let sizes = DataDirection.allCases.map(spec.blockSizeBounds)
+            let sizes = IODirection.allCases.map(spec.blockSizeBounds)
             return JobBanner(name: spec.name, group: spec.group, rw: spec.rw.rawValue, blockSizes: sizes,
                              ioengine: spec.ioengine.rawValue, iodepth: spec.iodepth, numjobs: spec.numjobs)
         }

@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import Targets
 import Testing
+import Vocabulary
 
 @Suite struct FileTargetTests {
     static func statOf(_ path: String) -> stat? {

@@ -51,4 +51,33 @@ import Testing
         // 1 M IOPS leaves 1 µs per I/O for the whole worker; the engine's share must be tiny.
         #expect(Double(count) / seconds > 5_000_000, "null engine: \(Double(count) / seconds) calls/s")
     }
+
+    @Test("null at iodepth > 1 queues as fio's: busy until the submitted batch is reaped, then complete")
+    func queuedWhenDeep() throws {
+        let pool = try AlignedBufferPool(count: 4, size: 4096, alignment: 4096)
+        var config = EngineConfig()
+        config.iodepth = 4
+        var engine = QueuedNullEngine(files: [], buffers: pool, config: config)
+        defer { engine.close() }
+        let units = UnsafeMutablePointer<IOUnit>.allocate(capacity: 4)
+        let completed = UnsafeMutablePointer<Int32>.allocate(capacity: 4)
+        defer { units.deallocate(); completed.deallocate() }
+        for slot in 0..<4 {
+            units.advanced(by: slot).initialize(to: IOUnit(bufferIndex: Int32(slot), buffer: pool.buffer(slot)))
+            units[slot].length = 4096 * (slot + 1)
+            units[slot].result = -1
+        }
+        #expect(!QueuedNullEngine.isSynchronous)
+        #expect(NullEngine.description.queues(iodepth: 1) == false && NullEngine.description.queues(iodepth: 4))
+        #expect(engine.queue(units, slot: 0) == .queued)
+        #expect(engine.queue(units, slot: 1) == .queued)
+        #expect(engine.getEvents(min: 0, max: 4, units: units, completed: completed) == 0, "nothing submitted yet")
+        #expect(engine.commit() == 2)
+        #expect(engine.queue(units, slot: 2) == .busy, "fio's null is busy while events wait to be reaped")
+        #expect(engine.getEvents(min: 1, max: 1, units: units, completed: completed) == 1)
+        #expect(completed[0] == 0 && units[0].result == 4096)
+        #expect(engine.getEvents(min: 1, max: 4, units: units, completed: completed) == 1)
+        #expect(completed[0] == 1 && units[1].result == 8192)
+        #expect(engine.queue(units, slot: 2) == .queued)
+    }
 }

@@ -13,6 +13,7 @@ import DiobenchTestSupport
 import Foundation
 import Testing
 @testable import JobFile
+import Vocabulary
 
 enum FioReference {
     static let path = "/usr/bin/fio"
@@ -76,7 +77,7 @@ struct FioDifferentialTests {
             #expect(job.group == theirs.group, "\(label) group")
             #expect(job.numjobs == theirs.clones, "\(label) numjobs")
             #expect((job.runtimeNs ?? 0) / 1000 == theirs.runtimeUs, "\(label) runtime")
-            for (index, direction) in DataDirection.allCases.enumerated() {
+            for (index, direction) in IODirection.allCases.enumerated() {
                 let (low, high) = Self.blockRange(job, direction)
                 #expect(Self.close(low, theirs.blockSizes[index].min) && Self.close(high, theirs.blockSizes[index].max),
                         "\(label) bs \(direction): ours \(low)-\(high), fio \(theirs.blockSizes[index])")
@@ -162,7 +163,7 @@ struct FioDifferentialTests {
     }
 
     /// The block sizes a direction can see: bssplit over bsrange over bs, as fio decides them.
-    static func blockRange(_ job: JobSpec, _ direction: DataDirection) -> (UInt64, UInt64) {
+    static func blockRange(_ job: JobSpec, _ direction: IODirection) -> (UInt64, UInt64) {
         if let split = job.bssplit?[direction] { return (split.map(\.size).min()!, split.map(\.size).max()!) }
         if let range = job.blockSizeRange?[direction] { return (range.min, range.max) }
         return (job.blockSize[direction], job.blockSize[direction])

@@ -1,6 +1,7 @@
 // The option table itself: complete, consistent with JobSpec's defaults, and the single source of --cmdhelp
 // and docs/OPTIONS.md.
 
+import Engines
 import Foundation
 import Testing
 @testable import JobFile
@@ -25,11 +26,14 @@ struct OptionTableTests {
         for name in Self.required { #expect(OptionTable.definition(named: name) != nil, "\(name) missing") }
     }
 
-    @Test("every row has help, a category, and io_uring options name their engine")
-    func rows() {
+    @Test("every row has help, a category, and engine options name the engine that declares them")
+    func rows() throws {
         for option in OptionTable.all {
             #expect(!option.help.isEmpty && !option.help.contains("\n"), "\(option.name): one-line help")
-            if option.category == .ioUring { #expect(option.engine == .ioUring) }
+            if option.category == .engineOptions {
+                let engine = try #require(option.engine, "\(option.name) names no engine")
+                #expect(EngineCatalog[engine].options.contains { $0.name == option.name })
+            }
             #expect(!FioOnlyOptions.names.contains(option.name), "\(option.name) is implemented, not fio-only")
         }
     }
@@ -41,7 +45,6 @@ struct OptionTableTests {
     func defaultsMatchJobSpec() throws {
         // Engine, loop and ZFS options are judged in a job that has that engine or group (set by another option).
         let plain = try job("[j]\n")
-        let uring = try job("[j]\nioengine=io_uring\n")
         let loop = try job("[j]\nloop_backing=/f\n")
         let zfs = try job("[j]\nzfs_dataset=tank/x\n")
         for option in OptionTable.all where !Self.derivedDefaults.contains(option.name) {
@@ -49,7 +52,8 @@ struct OptionTableTests {
                 #expect(option.render(plain) == .unset && option.defaultText.isEmpty)
                 continue
             }
-            let spec = option.engine == .ioUring ? uring : option.category == .loop ? loop : option.category == .zfs ? zfs : plain
+            let spec = try option.engine.map { try job("[j]\nioengine=\($0)\n") }
+                ?? (option.category == .loop ? loop : option.category == .zfs ? zfs : plain)
             switch option.render(spec) {
             case .value(let text): #expect(text == option.defaultText, "\(option.name): renders \(text), declares \(option.defaultText)")
             case .lines(let texts): Issue.record("\(option.name): a default of \(texts.count) lines")
@@ -62,7 +66,7 @@ struct OptionTableTests {
     @Test("the default of every option parses as a value of that option")
     func defaultsParse() throws {
         for option in OptionTable.all where !option.defaultText.isEmpty && option.requires == nil {
-            let prefix = option.engine == .ioUring ? "ioengine=io_uring\n" : ""
+            let prefix = option.engine.map { "ioengine=\($0)\n" } ?? ""
             #expect(throws: Never.self, "\(option.name)=\(option.defaultText)") {
                 _ = try parse("[j]\n\(prefix)\(option.name)=\(option.defaultText)\n")
             }

@@ -2,6 +2,7 @@
 
 import Testing
 @testable import JobFile
+import Vocabulary
 
 @Suite("Options")
 struct OptionTests {
@@ -107,7 +108,8 @@ struct OptionTests {
     @Test("io_uring options; sqthread_poll implies registerfiles")
     func ioUringOptions() throws {
         let j = try job(options: "ioengine=io_uring", "direct=1", "fixedbufs", "sqthread_poll", "sqthread_poll_cpu=1", "hipri")
-        #expect(j.fixedbufs && j.sqthreadPoll && j.registerfiles && j.hipri && j.sqthreadPollCPU == 1)
+        let e = j.engineOptions
+        #expect(e.fixedBuffers && e.sqPoll && e.registerFiles && e.hipri && e.sqPollCPU == 1)
         let parsed = try parse("[j]\nioengine=io_uring\nsqthread_poll_cpu=1\n")
         #expect(parsed.warnings.contains { $0.option == "sqthread_poll_cpu" })
     }
@@ -115,7 +117,7 @@ struct OptionTests {
     @Test("io_uring options may sit in [global] when the job picks io_uring")
     func engineOptionInGlobal() throws {
         let parsed = try parse("[global]\nfixedbufs\n[a]\nioengine=io_uring\n")
-        #expect(parsed.jobs[0].fixedbufs)
+        #expect(parsed.jobs[0].engineOptions.fixedBuffers)
     }
 
     @Test("time_based without runtime is dropped with a warning, as fio does")
@@ -158,12 +160,13 @@ struct OptionTests {
     @Test("choices: random_generator, fallocate (with fio's 0/1 aliases), continue_on_error, kb_base")
     func choices() throws {
         #expect(try job(options: "random_generator=lfsr").randomGenerator == .lfsr)
-        #expect(try job(options: "fallocate=0").fallocate == FallocateMode.none)
+        #expect(try job(options: "fallocate=0").fallocate == FileAllocation.none)
         #expect(try job(options: "fallocate=1").fallocate == .posix)
         #expect(try job(options: "continue_on_error=1").continueOnError == .all)
         #expect(try job(options: "continue_on_error=io").continueOnError == .io)
         #expect(parseError("[j]\nkb_base=1001\n")?.description.contains("expected one of: 1024, 1000") == true)
-        #expect(parseError("[j]\nioengine=libaio\n")?.description.contains("expected one of: psync, sync, null, io_uring") == true)
+        #expect(parseError("[j]\nioengine=posixaio\n")?.description
+            .contains("expected one of: psync, sync, null, io_uring, libaio") == true)
         #expect(parseError("[j]\nioengine=io-uring\n")?.suggestion == "io_uring")
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Stats
+import Vocabulary
 
 /// The result model reads fio's own JSON: the stored 3.33 outputs, fio run live, and the
 /// older 2.x layout.

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import Report
 import Stats
+import Vocabulary
 
 @Suite("normal output")
 struct NormalReportTests {
@@ -88,11 +89,11 @@ struct NormalReportTests {
         target.dioMemAlign = 512
         target.dioOffsetAlign = 4096
         ext.targets = [target]
-        var loop = LoopDeviceReport(device: "/dev/loop7", backingFile: "/tank/ds/backing", directIORequested: true)
-        loop.backingFSType = "zfs"
-        loop.directIOEffective = false
-        loop.logicalBlockSize = 4096
-        loop.setupMethod = "LOOP_CONFIGURE"
+        let loop = LoopDeviceReport(
+            device: "/dev/loop7", backingFile: "/tank/ds/backing", backingFileCreated: false, backingFileSize: 64 << 20,
+            backingFileSystemMagic: 0x2fc1_2fc1, backingFileSystem: "zfs", backingDirectIOAlignment: nil,
+            directIORequested: true, directIOEffective: false, logicalBlockSizeRequested: 4096, logicalBlockSize: 4096,
+            memoryAlignment: 512, readOnly: false, autoclear: true, setupMethod: .configure, warnings: [])
         ext.loop = loop
         var zfs = ZFSAccounting(pool: "tank")
         zfs.dataset = "tank/ds"
@@ -108,7 +109,7 @@ struct NormalReportTests {
         ext.zfs = zfs
         ext.ioErrors = IOErrorReport(total: 3, byErrno: [.init(errno: 22, name: "EINVAL", count: 3)],
                                      samples: [.init(errno: 22, name: "EINVAL", op: "read", offset: 512, length: 4096, file: "/dev/loop7", atNs: 10)])
-        ext.kernelEvents = [KernelEvent(kind: "null_deref", message: "BUG: kernel NULL pointer dereference, address: 0000000000000008")]
+        ext.kernelEvents = [KernelEvent(kind: .nullPointerDereference, message: "BUG: kernel NULL pointer dereference, address: 0000000000000008")]
         result.jobs[0].diobench = ext
 
         let text = try ReportRenderer.render(result, formats: [.normal])

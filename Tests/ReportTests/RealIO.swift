@@ -2,6 +2,7 @@ import Foundation
 import Stats
 #if canImport(Glibc)
 import Glibc
+import Vocabulary
 #endif
 
 /// Real psync I/O measured with our stats, for tests that compare our output with fio's for the

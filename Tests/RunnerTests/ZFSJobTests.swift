@@ -246,7 +246,7 @@ struct ZFSJobTests {
                                            beside: inject)
         let events = try #require(counted.result.jobs.first?.diobench?.kernelEvents)
         let ours = try #require(events.first { $0.message.contains(token) })
-        #expect(ours.kind == "null_deref")
+        #expect(ours.kind == .nullPointerDereference)
         #expect(ours.priority == 2 && ours.timestampUs != nil)
         #expect(counted.exitStatus == 1)
         #expect(counted.result.jobs.first?.diobench?.errorMessage?.contains("the kernel reported") == true)

@@ -1,5 +1,6 @@
 import Testing
 import Stats
+import SystemCalls
 
 @Suite("ErrnoNames")
 struct ErrnoNamesTests {

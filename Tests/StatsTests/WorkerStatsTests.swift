@@ -2,6 +2,7 @@ import DiobenchTestSupport
 import Foundation
 import Testing
 @testable import Stats
+import Vocabulary
 
 @Suite("WorkerStats")
 struct WorkerStatsTests {

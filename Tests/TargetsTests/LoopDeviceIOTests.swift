@@ -5,6 +5,8 @@ import Foundation
 import Glibc
 import Testing
 @testable import Targets
+import Vocabulary
+import SystemCalls
 
 extension LoopDeviceSuite {
     @Suite struct IO {
@@ -100,13 +102,13 @@ extension LoopDeviceSuite {
                 let fd = open(loop.path, O_RDWR | O_CLOEXEC)
                 if fd < 0 {
                     let code = errno
-                    #expect([EROFS, EACCES, EPERM].contains(code), "open O_RDWR: \(errnoDescription(code))")
+                    #expect([EROFS, EACCES, EPERM].contains(code), "open O_RDWR: \(ErrnoNames.describe(code))")
                 } else {
                     defer { close(fd) }
                     let written = pwrite(fd, buffer.pointer, 4096, 0)
                     let code = errno
                     #expect(written == -1)
-                    #expect([EPERM, EROFS].contains(code), "pwrite: \(errnoDescription(code))")
+                    #expect([EPERM, EROFS].contains(code), "pwrite: \(ErrnoNames.describe(code))")
                 }
                 // Reading works and shows the file's bytes.
                 let reader = try openOrThrow(loop.path, O_RDONLY | testODirect)

@@ -5,6 +5,7 @@ import Glibc
 import Testing
 @testable import Targets
 import DiobenchTestSupport
+import Vocabulary
 
 @Suite(.serialized, .loopDevices, .enabled(if: TestEnvironment.canUseLoopDevices, TestEnvironment.loopReason))
 struct LoopDeviceSuite {}

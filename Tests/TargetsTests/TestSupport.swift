@@ -5,6 +5,7 @@ import Glibc
 import Testing
 import DiobenchTestSupport
 @testable import Targets
+import SystemCalls
 
 enum TestEnvironment {
     static let isRoot = geteuid() == 0

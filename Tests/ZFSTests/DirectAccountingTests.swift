@@ -85,7 +85,7 @@ struct DirectAccountingLabTests {
         }
     }
 
-    @Test("the outcomes the lab summary in DESIGN.md names", arguments: [
+    @Test("the outcomes the lab captures (Fixtures/zfs-lab/fio-SUMMARY.txt) name", arguments: [
         // step, path, asked direct, counted direct I/Os, fallbacks
         ("01-disabled-psync-write-128k-direct1", ZFSIOPath.arc, 256, 0, 256),
         ("16-standard-psync-write-128k-direct1", .direct, 256, 256, 0),

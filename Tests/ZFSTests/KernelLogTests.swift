@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Targets
+import Vocabulary
 
 @Suite("kernel log records")
 struct KernelLogRecordTests {
@@ -92,9 +93,9 @@ struct KernelLogWatcherTests {
                                         "BUG: unable to handle page fault for address: 0000000000001000 \(token)"])
         #expect(ours.allSatisfy { $0.facility == 1 })
         #expect(ours.last?.level == 2)
-        let events = batch.events.filter { $0.record.message.contains(token) }
+        let events = batch.events.filter { $0.message.contains(token) }
         #expect(events.count == 1)
-        #expect(events.first?.kinds == [.bug])
+        #expect(events.first?.kind == .bug)
         // Sequence numbers grow.
         #expect(zip(batch.records, batch.records.dropFirst()).allSatisfy { $0.sequence < $1.sequence })
 

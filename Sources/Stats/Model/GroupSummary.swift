@@ -1,5 +1,6 @@
 /// fio's "Run status group N" numbers for one reporting group and direction: total I/O,
 /// aggregate bandwidth (total bytes over the longest runtime), slowest and fastest job.
+import Vocabulary
 public struct GroupDirectionSummary: Sendable, Equatable, Codable {
     public var ioBytes: UInt64 = 0
     /// Bytes/s: ioBytes × 1000 / maxRunMs.
@@ -14,7 +15,7 @@ public struct GroupDirectionSummary: Sendable, Equatable, Codable {
 
 public struct GroupSummary: Sendable, Equatable {
     public var groupID: Int
-    public var directions: DirectionValues<GroupDirectionSummary>
+    public var directions: PerDirection<GroupDirectionSummary>
 
     /// One summary per group id present in `jobs`, ascending, from the jobs' fio numbers
     /// (so it works as well for fio's own JSON).
@@ -39,7 +40,7 @@ public struct GroupSummary: Sendable, Equatable {
             for i in 0..<3 where dirs[i].maxRunMs > 0 {
                 dirs[i].aggregateBytesPerSec = dirs[i].ioBytes &* 1000 / dirs[i].maxRunMs
             }
-            return GroupSummary(groupID: id, directions: DirectionValues(read: dirs[0], write: dirs[1], trim: dirs[2]))
+            return GroupSummary(groupID: id, directions: PerDirection(read: dirs[0], write: dirs[1], trim: dirs[2]))
         }
     }
 }

@@ -1,12 +1,13 @@
 /// diobench's per-job `"diobench"` object. Each sub-object is filled by the module that knows it
 /// (targets, loop devices, ZFS, kernel watch); absent ones are left out of the JSON.
+import Vocabulary
 public struct JobExtension: Sendable, Equatable, Codable {
     /// Workers merged into this entry (numjobs clones, or the jobs of a group).
     public var members: Int?
     /// Exact wall time the worker(s) ran, ns (fio's `job_runtime` is in ms).
     public var runtimeNs: UInt64?
     /// Exact time per direction, ns (fio's `runtime` per direction is in ms).
-    public var elapsedNs: DirectionValues<UInt64>?
+    public var elapsedNs: PerDirection<UInt64>?
     /// How latencies were binned (HDR histogram, 3 significant digits, 1 ns … 1 h).
     public var latencyHistogram: HistogramInfo?
     /// The files or devices the job did I/O to, with what statx/statfs said about them.
@@ -34,21 +35,6 @@ public struct JobExtension: Sendable, Equatable, Codable {
         case members, runtimeNs = "runtime_ns", elapsedNs = "elapsed_ns", latencyHistogram = "latency_histogram"
         case targets, loop, zfs, kernelEvents = "kernel_events", ioErrors = "io_errors"
         case errorMessage = "error_message", partial, rateSeries = "rate_series", verify
-    }
-}
-
-/// Read, write and trim values of one quantity.
-public struct DirectionValues<T: Codable & Sendable & Equatable>: Sendable, Equatable, Codable {
-    public var read: T
-    public var write: T
-    public var trim: T
-    public init(read: T, write: T, trim: T) { self.read = read; self.write = write; self.trim = trim }
-    public subscript(_ d: IODirection) -> T {
-        switch d {
-        case .read: return read
-        case .write: return write
-        case .trim: return trim
-        }
     }
 }
 
@@ -91,24 +77,6 @@ public struct TargetInfo: Sendable, Equatable, Codable {
         case dioOffsetAlign = "dio_offset_align", dioAlignNote = "dio_align_note"
         case logicalBlockSize = "logical_block_size", bufferAlign = "buffer_align", sizeBytes = "size_bytes"
     }
-}
-
-/// A kernel log line seen during a job (`/dev/kmsg`).
-public struct KernelEvent: Sendable, Equatable, Codable {
-    /// "oops", "bug", "null_deref", "hung_task", "general_protection_fault", "zfs_assertion",
-    /// "zfs_pool_suspended", "zfs_io_error", "zfs_checksum", "zfs_dio_verify" (also from `zpool events`).
-    public var kind: String
-    public var message: String
-    /// kmsg timestamp, µs since boot.
-    public var timestampUs: UInt64?
-    /// syslog priority (0 emerg … 7 debug).
-    public var priority: Int?
-
-    public init(kind: String, message: String, timestampUs: UInt64? = nil, priority: Int? = nil) {
-        self.kind = kind; self.message = message; self.timestampUs = timestampUs; self.priority = priority
-    }
-
-    enum CodingKeys: String, CodingKey { case kind, message, timestampUs = "timestamp_us", priority }
 }
 
 /// Failed I/Os of a job, for text and JSON.

@@ -1,4 +1,6 @@
 /// Building fio-shaped results from measured statistics.
+import Vocabulary
+import SystemCalls
 extension JobResult {
     /// One `jobs[]` entry from a worker's (or a merged group's) statistics.
     /// - Parameters:
@@ -45,7 +47,7 @@ extension JobResult {
         var ext = extensions
         ext.members = stats.members
         ext.runtimeNs = stats.runtimeNs
-        ext.elapsedNs = DirectionValues(read: stats.read.elapsedNs, write: stats.write.elapsedNs, trim: stats.trim.elapsedNs)
+        ext.elapsedNs = PerDirection(read: stats.read.elapsedNs, write: stats.write.elapsedNs, trim: stats.trim.elapsedNs)
         ext.latencyHistogram = HistogramInfo()
         if stats.errors.total > 0 { ext.ioErrors = IOErrorReport(stats.errors, fileNames: settings.fileNames) }
         if settings.includeRateSeries {

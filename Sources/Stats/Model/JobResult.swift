@@ -1,5 +1,6 @@
 /// One entry of fio's `jobs` array (one job, or one `group_reporting` group), with fio's keys,
 /// plus diobench's own data under `"diobench"`.
+import Vocabulary
 public struct JobResult: Sendable, Equatable, Codable {
     public var jobname: String
     public var groupid: Int

@@ -1,6 +1,7 @@
 // `diobench cleanup`: undo what killed diobench runs left behind. Reads every journal whose owning
 // process is gone, undoes its entries newest first with the registered handlers, and touches nothing
 // that is not in a dead run's journal (each handler re-checks identity before acting).
+import SystemCalls
 import Foundation
 import Glibc
 
@@ -20,7 +21,7 @@ public enum Cleanup {
             return report
         }
         defer { close(directoryFD) }
-        while flock(directoryFD, LOCK_EX) != 0 && errno == EINTR {}
+        _ = retryingInterrupted { flock(directoryFD, LOCK_EX) }
         defer { flock(directoryFD, LOCK_UN) }
 
         for path in UndoJournal.journalPaths(in: directory) {

@@ -1,9 +1,14 @@
-/// How many of a job's I/Os ZFS served direct and how many through the ARC (ZFS issue).
-/// Plain data: the ZFS module fills it from kstat deltas, the reports print it.
+// ZFS accounting, step 3 of 3, report (docs/ARCHITECTURE.md, "The accounting chain"): the JSON model of the
+// measured and judged figures; Report/DiobenchTextBlock.swift prints it as text.
+
+/// How many of a job's I/Os ZFS served direct and how many through the ARC: `jobs[].diobench.zfs`.
+/// Plain data: the Runner copies it from the ZFS module's `ZFSAccountingOutcome` (`ZFSJobSupport.fill`), the reports
+/// print it.
 public struct ZFSAccounting: Sendable, Equatable, Codable {
     /// `/sys/module/zfs/version`, e.g. "2.3.9-1".
     public var zfsVersion: String?
-    /// Which release's rules were applied: "2.3" (EINVAL vs silent ARC) or "2.4" (uncached I/O).
+    /// Which release's rules were applied (`ZFSRuleset`): "<2.3" (no Direct I/O), "2.3" (EINVAL or silent ARC) or
+    /// "2.4+" (uncached I/O).
     public var rules: String?
     public var pool: String
     public var dataset: String?

@@ -1,6 +1,7 @@
 // Errors from making, using and tearing down loop devices. Each message says what went wrong
 // and what to do about it.
 import Glibc
+import SystemCalls
 
 public enum LoopError: Error, Equatable, Sendable, CustomStringConvertible {
     /// EPERM/EACCES from the loop driver: loop devices need root (CAP_SYS_ADMIN).
@@ -34,7 +35,7 @@ public enum LoopError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(operation) on \(path) was refused (EPERM): creating and configuring loop devices needs root "
                 + "(CAP_SYS_ADMIN). Run diobench as root, e.g. with sudo."
         case let .noLoopSupport(path, code):
-            return "no loop device support: \(path) is not usable: \(errnoDescription(code)). "
+            return "no loop device support: \(path) is not usable: \(ErrnoNames.describe(code)). "
                 + "Load the loop driver with `modprobe loop` (in a container, give it /dev/loop-control and the loop devices)."
         case let .invalidLogicalBlockSize(size):
             return "loop_block_size=\(size) is not valid: the loop device's logical block size must be 512, 1024, 2048 or 4096."
@@ -44,7 +45,7 @@ public enum LoopError: Error, Equatable, Sendable, CustomStringConvertible {
             return "loop backing file \(path) is \(size) bytes, smaller than the \(needed) bytes the job needs; "
                 + "diobench does not grow files it did not create: give a smaller size, or remove the file so diobench creates it."
         case let .backingFile(path, operation, code):
-            return "loop backing file \(path): \(operation) failed: \(errnoDescription(code))."
+            return "loop backing file \(path): \(operation) failed: \(ErrnoNames.describe(code))."
         case let .directIORefused(device, backingFile, reason):
             return "direct I/O was required on \(device), but the kernel kept it off for backing file \(backingFile): \(reason). "
                 + "Put the backing file on a file system that supports O_DIRECT, or use a loop_block_size at least as large "
@@ -54,9 +55,9 @@ public enum LoopError: Error, Equatable, Sendable, CustomStringConvertible {
                 + "Retry, or raise the limit with `modprobe loop max_loop=N`."
         case let .ioctl(name, device, code):
             if code == EPERM || code == EACCES {
-                return "\(name) on \(device) was refused with \(errnoDescription(code)): loop devices need root (CAP_SYS_ADMIN)."
+                return "\(name) on \(device) was refused with \(ErrnoNames.describe(code)): loop devices need root (CAP_SYS_ADMIN)."
             }
-            return "\(name) on \(device) failed: \(errnoDescription(code))."
+            return "\(name) on \(device) failed: \(ErrnoNames.describe(code))."
         case let .detachDeferred(device, waited, holders):
             let who = holders.isEmpty ? "" : " (held by \(holders.joined(separator: ", ")))"
             return "\(device) is still attached \(waited) s after LOOP_CLR_FD: it is still open somewhere\(who). "

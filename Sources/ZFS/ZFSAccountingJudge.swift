@@ -1,4 +1,5 @@
-// Per-job Direct I/O accounting: what the job did, what the rules (DirectIORules.swift) predict,
+// ZFS accounting, step 2 of 3, judge (docs/ARCHITECTURE.md, "The accounting chain"): per job, what the job did,
+// what the rules (DirectIORules.swift) predict,
 // what ZFS counted (ZFSKstatDelta), and the inferred fallbacks. There is no fallback counter in
 // ZFS; a fallback is an I/O the job asked to be direct that the direct counters did not see.
 

@@ -1,8 +1,10 @@
+// One way to name an errno, for every module's messages and reports.
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// Symbolic names of Linux errno values, for reports ("EINVAL" reads better than 22).
+/// Symbolic names of Linux errno values ("EINVAL" reads better than 22), and the one way messages show an
+/// errno: "EINVAL (Invalid argument)".
 public enum ErrnoNames {
     static let table: [Int32: String] = [
         1: "EPERM", 2: "ENOENT", 3: "ESRCH", 4: "EINTR", 5: "EIO", 6: "ENXIO", 7: "E2BIG", 8: "ENOEXEC",
@@ -15,8 +17,12 @@ public enum ErrnoNames {
         125: "ECANCELED",
     ]
 
-    /// "EINVAL" for 22; "E<n>" for values not in the table.
-    public static func name(_ errno: Int32) -> String { table[errno] ?? "E\(errno)" }
+    /// "EINVAL" for 22: glibc's own name (strerrorname_np, glibc 2.32+) where it has one, else the table's,
+    /// else "E<n>".
+    public static func name(_ errno: Int32) -> String {
+        if let lookup = glibcStrerrorname, let name = lookup(errno) { return String(cString: name) }
+        return table[errno] ?? "E\(errno)"
+    }
 
     /// strerror(3) text, e.g. "Invalid argument".
     public static func message(_ errno: Int32) -> String {
@@ -27,3 +33,9 @@ public enum ErrnoNames {
     /// Name and strerror(3) text, as error messages show an errno: "EINVAL (Invalid argument)".
     public static func describe(_ errno: Int32) -> String { "\(name(errno)) (\(message(errno)))" }
 }
+
+/// glibc's strerrorname_np, hidden from Swift behind _GNU_SOURCE.
+private let glibcStrerrorname: (@convention(c) (Int32) -> UnsafePointer<CChar>?)? = {
+    guard let symbol = dlsym(nil, "strerrorname_np") else { return nil }
+    return unsafeBitCast(symbol, to: (@convention(c) (Int32) -> UnsafePointer<CChar>?).self)
+}()

@@ -1,5 +1,6 @@
 // What the job asks of its loop device, in plain values (Targets does not depend on JobFile;
 // the runner copies JobSpec.loop into this).
+import Vocabulary
 
 public struct LoopDeviceRequest: Sendable, Equatable {
     /// Created at `size` (sparse) when missing.

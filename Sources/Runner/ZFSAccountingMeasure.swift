@@ -1,7 +1,11 @@
+// ZFS accounting, step 1 of 3, measure (docs/ARCHITECTURE.md, "The accounting chain"): kstat snapshots, zpool
+// event counts and the kernel-log watch around each job on ZFS, and the job's own I/O (ZFSJobIO). Step 2 judges
+// them (ZFS/ZFSAccountingJudge.swift); step 3 is the report's model (Stats/Model/ZFSAccountingReport.swift).
 import Foundation
 import JobFile
 import Stats
 import Targets
+import Vocabulary
 import ZFS
 
 extension ZFSJobSupport {
@@ -38,12 +42,11 @@ extension ZFSJobSupport {
     /// After the job's workers are joined: kernel events, then the ZFS deltas and accounting.
     /// A kernel event fails the job: its numbers cannot be trusted.
     func jobFinished(_ job: PreparedJob) {
-        var events: [Stats.KernelEvent] = []
+        var events: [KernelEvent] = []
         if let watcher = job.kernelLog {
             do {
                 let batch = try watcher.readNew()
-                events += batch.events.filter { environment.kernelEventsFromPrograms || $0.record.facility == 0 }
-                    .map(Self.reportEvent)
+                events += batch.events.filter { environment.kernelEventsFromPrograms || $0.facility == 0 }
                 if batch.overwrittenGaps > 0 {
                     job.zfs?.notes.append("the kernel log overwrote records before they were read (\(batch.overwrittenGaps) gap(s))")
                 }
@@ -60,37 +63,18 @@ extension ZFSJobSupport {
         job.extensions.kernelEvents = (job.extensions.kernelEvents ?? []) + events
         if job.failure == nil {
             job.failure = "job '\(job.spec.name)': the kernel reported \(events.count) event\(events.count == 1 ? "" : "s") during the job "
-                + "(first: \(events[0].kind): \(events[0].message)); its results cannot be trusted"
+                + "(first: \(events[0].kind.rawValue): \(events[0].message)); its results cannot be trusted"
             log(job.failure!)
         }
     }
 
-    static func reportEvent(_ event: Targets.KernelEvent) -> Stats.KernelEvent {
-        let kind: String
-        switch event.kinds.first {
-        case .oops: kind = "oops"
-        case .bug: kind = "bug"
-        case .nullPointerDereference: kind = "null_deref"
-        case .hungTask: kind = "hung_task"
-        case .generalProtectionFault: kind = "general_protection_fault"
-        case .zfsAssertion: kind = "zfs_assertion"
-        case .zfsPoolSuspended: kind = "zfs_pool_suspended"
-        case .zfsIOError: kind = "zfs_io_error"
-        case .zfsChecksum: kind = "zfs_checksum"
-        case .zfsDioVerify: kind = "zfs_dio_verify"
-        case nil: kind = "other"
-        }
-        return Stats.KernelEvent(kind: kind, message: event.record.message,
-                                 timestampUs: event.record.timestampMicroseconds, priority: event.record.level)
-    }
-
     /// Checksum and Direct I/O verify events ZFS posted for the pool during the job (`zpool events`).
-    private func zpoolDataErrors(_ context: ZFSJobContext) -> [Stats.KernelEvent] {
+    private func zpoolDataErrors(_ context: ZFSJobContext) -> [KernelEvent] {
         guard let before = context.eventsBefore,
               let after = try? ZpoolEventCounts.read(pool: context.pool, tools: context.tools) else { return [] }
         return ZpoolEventCounts.newDataErrors(before: before, after: after).sorted { $0.key < $1.key }.map { cls, count in
-            let kind = cls == ZpoolEventCounts.checksumClass ? "zfs_checksum" : "zfs_dio_verify"
-            return Stats.KernelEvent(kind: kind, message: "\(count) \(cls) event\(count == 1 ? "" : "s") on pool \(context.pool) (zpool events)")
+            let kind: KernelEventKind = cls == ZpoolEventCounts.checksumClass ? .zfsChecksum : .zfsDioVerify
+            return KernelEvent(kind: kind, message: "\(count) \(cls) event\(count == 1 ? "" : "s") on pool \(context.pool) (zpool events)")
         }
     }
 
@@ -169,7 +153,7 @@ extension ZFSJobSupport {
         let spec = job.spec
         let stats = WorkerStats.merged(job.joinedWorkers.map(\.state.stats)) ?? WorkerStats()
         var einvalLeft = stats.errors.countsByErrno.first { $0.errno == EINVAL }?.count ?? 0
-        func shape(_ direction: DataDirection, _ s: DirectionStats) -> ZFSRequestShape {
+        func shape(_ direction: IODirection, _ s: DirectionStats) -> ZFSRequestShape {
             let sizes = spec.blockSizeBounds(direction)
             let einval = min(s.errors, einvalLeft)
             einvalLeft -= einval
@@ -190,7 +174,7 @@ extension ZFSJobSupport {
 
     /// The largest power of two dividing every offset the job can use: its start offsets, the step
     /// between clones, the block alignment and every block size (sequential I/O advances by them).
-    static func offsetAlignment(_ spec: JobSpec, _ direction: DataDirection) -> UInt64 {
+    static func offsetAlignment(_ spec: JobSpec, _ direction: IODirection) -> UInt64 {
         let sizes = spec.blockSizeBounds(direction)
         var bits = spec.offset | sizes.min | sizes.max
         // Random offsets step by the smallest block of any direction the job uses (FileCursor's unit).

@@ -1,6 +1,7 @@
 // Attaching: /dev/loop-control LOOP_CTL_GET_FREE, then LOOP_CONFIGURE (or the legacy ioctls), with a
 // retry when another process configures the free device first.
 import Glibc
+import Vocabulary
 
 extension LoopDevice {
     /// Creates a loop device over `request.backingFile` (creating the file when missing), reads back what

@@ -2,14 +2,8 @@
 // loop driver needs it, and described (file system, direct I/O alignment, device and inode) with the
 // module's statfs and statx calls (FileSystemInfo, DirectIOAlignment).
 import Glibc
-
-/// STATX_DIOALIGN values of a file (from statx(2)); nil fields when the file system does not report them.
-public struct LoopDirectIOAlignment: Codable, Sendable, Equatable {
-    /// `stx_dio_mem_align`: required buffer alignment for O_DIRECT, 0 when O_DIRECT is unsupported.
-    public var memoryAlignment: UInt32
-    /// `stx_dio_offset_align`: required offset and length alignment for O_DIRECT, 0 when unsupported.
-    public var offsetAlignment: UInt32
-}
+import Vocabulary
+import SystemCalls
 
 struct LoopBackingFile {
     let fd: Int32

@@ -11,6 +11,7 @@
 //   5. drop the journal entry.
 import Foundation
 import Glibc
+import Vocabulary
 
 public final class LoopDevice: @unchecked Sendable {
     /// "/dev/loop3"

@@ -2,6 +2,7 @@
 // Glibc does not import these macros, and Swift does not promise a C-compatible layout for its
 // own structs, so the structs are encoded field by field at the header's byte offsets.
 import Glibc
+import SystemCalls
 
 /// ioctl request numbers ('L' == 0x4C).
 enum LoopIoctl {
@@ -96,25 +97,19 @@ struct LoopConfig {
 enum LoopSyscall {
     /// An ioctl whose argument is an integer (passed as unsigned long, as the kernel reads it).
     static func ioctl(_ fd: Int32, _ request: UInt, value: UInt) -> Int32 {
-        while true {
-            let rc: Int32
-            if let asPointer = UnsafeMutableRawPointer(bitPattern: value) {
-                rc = Glibc.ioctl(fd, request, asPointer)
-            } else {
-                rc = Glibc.ioctl(fd, request, Int32(0))
-            }
-            if rc >= 0 { return 0 }
-            if errno != EINTR { return errno }
+        let rc: Int32
+        if let asPointer = UnsafeMutableRawPointer(bitPattern: value) {
+            rc = retryingInterrupted { Glibc.ioctl(fd, request, asPointer) }
+        } else {
+            rc = retryingInterrupted { Glibc.ioctl(fd, request, Int32(0)) }
         }
+        return rc >= 0 ? 0 : errno
     }
 
     /// An ioctl that returns a non-negative number (LOOP_CTL_GET_FREE), or -errno.
     static func ioctlReturningNumber(_ fd: Int32, _ request: UInt) -> Int32 {
-        while true {
-            let rc = Glibc.ioctl(fd, request)
-            if rc >= 0 { return rc }
-            if errno != EINTR { return -errno }
-        }
+        let rc = retryingInterrupted { Glibc.ioctl(fd, request) }
+        return rc >= 0 ? rc : -errno
     }
 
     /// An ioctl whose argument points to a struct of `byteCount` bytes, filled by `encode` first.
@@ -127,20 +122,13 @@ enum LoopSyscall {
         defer { buffer.deallocate() }
         buffer.initializeMemory(as: UInt8.self, repeating: 0, count: byteCount)
         encode(buffer)
-        while true {
-            if Glibc.ioctl(fd, request, buffer) >= 0 {
-                decode(UnsafeRawPointer(buffer))
-                return 0
-            }
-            if errno != EINTR { return errno }
-        }
+        guard retryingInterrupted({ Glibc.ioctl(fd, request, buffer) }) >= 0 else { return errno }
+        decode(UnsafeRawPointer(buffer))
+        return 0
     }
 
     static func open(_ path: String, _ flags: Int32, _ mode: mode_t = 0) -> (fd: Int32, errno: Int32) {
-        while true {
-            let fd = Glibc.open(path, flags | O_CLOEXEC, mode)
-            if fd >= 0 { return (fd, 0) }
-            if errno != EINTR { return (-1, errno) }
-        }
+        let fd = retryingInterrupted { Glibc.open(path, flags | O_CLOEXEC, mode) }
+        return fd >= 0 ? (fd, 0) : (-1, errno)
     }
 }

@@ -3,9 +3,10 @@
 // Every change diobench makes to the machine is appended before it is made, and removed once undone.
 // `Cleanup` reads the journals of dead processes; see Cleanup.swift.
 import Foundation
+import Vocabulary
 
 public final class UndoJournal: @unchecked Sendable {
-    public static let defaultDirectory = "/run/diobench"
+    public static let defaultDirectory = RunDirectories.journal
 
     public let directory: String
     public let owner: ProcessIdentity

@@ -2,6 +2,7 @@
 // directory is fsynced, so a crash leaves either the old or the new journal, never half of one.
 import Foundation
 import Glibc
+import SystemCalls
 
 public enum UndoJournalError: Error, Equatable, Sendable, CustomStringConvertible {
     case io(path: String, operation: String, errno: Int32)
@@ -14,7 +15,7 @@ public enum UndoJournalError: Error, Equatable, Sendable, CustomStringConvertibl
         switch self {
         case let .io(path, operation, code):
             let hint = (code == EACCES || code == EPERM) ? " Run diobench as root." : ""
-            return "undo journal \(path): \(operation) failed: \(errnoDescription(code)).\(hint)"
+            return "undo journal \(path): \(operation) failed: \(ErrnoNames.describe(code)).\(hint)"
         case let .unsafeDirectory(path, reason):
             return "undo journal directory \(path) is unsafe: \(reason). Remove it (diobench recreates it, mode 0700)."
         case let .unreadable(path, reason):
@@ -65,9 +66,8 @@ enum UndoJournalFileIO {
         data.withUnsafeBytes { raw in
             var done = 0
             while done < raw.count {
-                let n = write(fd, raw.baseAddress! + done, raw.count - done)
+                let n = retryingInterrupted { write(fd, raw.baseAddress! + done, raw.count - done) }
                 if n < 0 {
-                    if errno == EINTR { continue }
                     failure = .io(path: temporary, operation: "write", errno: errno)
                     return
                 }

@@ -14,6 +14,7 @@
 // fio itself overwrites files and unmounted devices freely and refuses only mounted devices
 // (allow_mounted_write). diobench is stricter because its users point it at pools and disks that
 // hold data; allow_data_overwrite=1 restores fio's behaviour.
+import SystemCalls
 import Foundation
 import Glibc
 
@@ -208,9 +209,10 @@ public enum WriteGuard {
         var bytes = [UInt8](repeating: 0, count: count)
         var done = 0
         while done < count {
-            let n = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + done, count - done, off_t(offset) + off_t(done)) }
+            let n = retryingInterrupted {
+                bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + done, count - done, off_t(offset) + off_t(done)) }
+            }
             if n < 0 {
-                if errno == EINTR { continue }
                 throw ReadError(operation: "pread at byte \(offset + UInt64(done))", code: errno)
             }
             if n == 0 { break }

@@ -1,0 +1,485 @@
+// The per-I/O loop of one worker, as a type: fio's do_io and io_queue_event split into named steps. It runs on
+// the worker's own thread and owns, while it runs, the engine and the worker's state. Per I/O it allocates
+// nothing, takes no lock and makes no dynamic call (docs/ARCHITECTURE.md, "A worker and its I/O loop").
+import Engines
+import Stats
+import Verify
+import Vocabulary
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Keeps up to `iodepth` I/Os in flight, submits them in batches of `iodepth_batch_submit`, reaps at least
+/// `iodepth_batch_complete_min` when it must wait, refills from `iodepth_low`, and stops at the byte budget,
+/// the runtime, an error, or a stop request. `V` says whether the loop verifies: without it there is no verify
+/// code in the specialization at all.
+struct IOLoop<E: IOEngine, V: VerifySwitch> {
+    var engine: E
+    var w: WorkerState
+    let control: RunControl
+    let config: WorkerConfig
+    /// Most completions one reap takes (`iodepth_batch_complete_max`).
+    let reapMax: Int
+    /// `rw=randrw`/`readwrite` with both directions in the mix.
+    let mixed: Bool
+
+    /// The worker keeps going; false once a stop, an error, the deadline or the last pass ends it.
+    var running = true
+    /// Issuing new I/O; false while the queue is full until `iodepth_low` is reached again.
+    var refilling = true
+    var inflight = 0
+    /// ramp_time: statistics restart once it is over.
+    var recording = false
+    var rampEnd: UInt64 = 0
+    var deadline = UInt64.max
+    var passesLeft: Int
+    /// This pass's bytes and I/Os against the budget (`size`/`io_size`, `number_ios`).
+    var bytesIssued: UInt64 = 0
+    var iosIssued: UInt64 = 0
+    var writesSinceSync = 0
+    /// When the next read and the next write may be issued under `rate`/`rate_iops` (fio's rate_next_io_time).
+    var nextReadAt: UInt64 = 0
+    var nextWriteAt: UInt64 = 0
+
+    init(engine: E, state: WorkerState, control: RunControl) {
+        self.engine = engine
+        w = state
+        self.control = control
+        config = state.config
+        reapMax = max(config.completeMax, 1)
+        mixed = config.readPercent > 0 && config.readPercent < 100
+        passesLeft = config.loops
+    }
+
+    // MARK: - the run
+
+    mutating func run() {
+        begin()
+        while running {
+            let pause = issue()
+            if E.isSynchronous {
+                if pause == .passDone && running { running = startNextPass() }
+            } else {
+                commitAndReap(after: pause)
+            }
+        }
+        if config.endFsync && !w.stop.isError { _ = syncFiles(.fsync) }
+        w.stats.finish(atNs: monotonicNanoseconds())
+    }
+
+    /// start_delay, then the clock starts: ramp_time and runtime count from here.
+    private mutating func begin() {
+        if config.startDelayNs > 0 { sleepUntil(monotonicNs: monotonicNanoseconds() &+ config.startDelayNs) }
+        let start = monotonicNanoseconds()
+        w.stats.start(atNs: start)
+        rampEnd = start &+ config.rampNs
+        recording = config.rampNs == 0
+        deadline = config.runtimeNs > 0 ? rampEnd &+ config.runtimeNs : UInt64.max
+        nextReadAt = start
+        nextWriteAt = start
+    }
+
+    /// Why issuing paused.
+    enum IssuePause {
+        /// No free slot, the engine is busy, or the worker stops.
+        case queueFull
+        /// The pass's budget is spent.
+        case passDone
+        /// rate/rate_iops: the next I/O is not due yet and I/O is in flight to reap meanwhile.
+        case paced
+    }
+
+    /// Issues I/O until the queue is full, the pass is done, the rate says wait, or the worker stops.
+    private mutating func issue() -> IssuePause {
+        while refilling && w.freeCount > 0 {
+            guard var now = checkpoint() else { break }
+            // fio's rule: issue while fewer bytes than the budget were issued; the last I/O may overshoot.
+            if bytesIssued >= config.bytesPerLoop || (config.iosPerPass != 0 && iosIssued >= config.iosPerPass) {
+                return .passDone
+            }
+            if V.on && w.verify.unsafelyUnwrapped.readBackDue {
+                // verify_backlog (or a full log): check what was written so far before writing more.
+                guard readBack() else { break }
+                now = monotonicNanoseconds()
+            }
+            var isWrite = config.readPercent == 0
+                || (config.readPercent < 100 && w.choiceRandom.percent() >= config.readPercent)
+            if config.hasRateLimit && !pace(&isWrite, now: &now) { return .paced }
+            if config.completeMin == 0 && inflight > 0 && !E.isSynchronous {
+                guard reap(min: 0) else { break }
+            }
+            guard issueOne(isWrite: isWrite, now: now) else { break }
+        }
+        return .queueFull
+    }
+
+    /// Before each I/O: the stop flag, the deadline and the end of ramp_time. The time now, or nil when the
+    /// worker stops issuing.
+    @inline(__always)
+    private mutating func checkpoint() -> UInt64? {
+        if control.shouldStop {
+            end(.stopped(bySignal: control.stopRequested))
+            return nil
+        }
+        let now = monotonicNanoseconds()
+        if now >= deadline {
+            running = false
+            return nil
+        }
+        if !recording && now >= rampEnd {
+            w.stats.start(atNs: now)
+            recording = true
+        }
+        return now
+    }
+
+    /// rate/rate_iops. fio's rule: each direction keeps its own rate. Ahead of it, a mixed job takes the
+    /// other direction when that one may go sooner (or already may); otherwise it waits, by sleeping when
+    /// nothing is in flight. False: wait by reaping instead.
+    @inline(__always)
+    private mutating func pace(_ isWrite: inout Bool, now: inout UInt64) -> Bool {
+        var due = isWrite ? nextWriteAt : nextReadAt
+        if mixed && now < due {
+            let other = isWrite ? nextReadAt : nextWriteAt
+            if other < due {
+                isWrite.toggle()
+                due = other
+            }
+        }
+        guard now < due else { return true }
+        if inflight > 0 { return false }
+        sleepUntil(monotonicNs: due)
+        now = monotonicNanoseconds()
+        return true
+    }
+
+    /// Picks the next I/O's size, file and offset, prepares a slot and queues it. False when issuing stops
+    /// (the engine is busy, or an error or sync ended the worker).
+    @inline(__always)
+    private mutating func issueOne(isWrite: Bool, now: UInt64) -> Bool {
+        let length = isWrite ? w.writeSizes.pick(&w.choiceRandom) : w.readSizes.pick(&w.choiceRandom)
+        if config.hasRateLimit {
+            // At most 8 intervals of catch-up after a stall.
+            let interval = (isWrite ? config.writeRate : config.readRate).intervalNs(length: length)
+            if isWrite {
+                nextWriteAt = max(nextWriteAt &+ interval, now &- interval &* 8)
+            } else {
+                nextReadAt = max(nextReadAt &+ interval, now &- interval &* 8)
+            }
+        }
+        let fileSlot = w.nextFile
+        w.nextFile = fileSlot &+ 1 == w.fileCount ? 0 : fileSlot &+ 1
+        let offset: UInt64
+        if config.random {
+            offset = w.cursors[fileSlot].random(length: length, useMap: config.useRandomMap,
+                                                runLength: config.sequenceModifier, rng: &w.offsetRandom)
+        } else {
+            offset = w.cursors[fileSlot].sequential(write: isWrite, length: length, gap: config.sequenceModifier)
+        }
+        let slot = prepare(isWrite ? .write : .read, file: w.cursors[fileSlot].fileIndex, offset: offset,
+                           length: length, now: now)
+        // Holes of `rw=write:N` count against the budget, as fio's skipped bytes do.
+        let budgeted = config.random ? length : length &+ config.sequenceModifier
+        bytesIssued &+= budgeted
+        iosIssued &+= 1
+        if queue(slot) == .busy {
+            bytesIssued &-= budgeted
+            iosIssued &-= 1
+            w.freeCount &+= 1
+            refilling = false
+            return false
+        }
+        guard running else { return false }
+        if isWrite && (config.fsyncEvery > 0 || config.fdatasyncEvery > 0) { return syncIfDue() }
+        return true
+    }
+
+    /// Takes a free slot and fills in the request; a write's buffer gets its content (verify header, refill
+    /// or scramble stamp) before `issueNs` is set, as fio's latency starts once the block is ready.
+    @inline(__always)
+    private mutating func prepare(_ op: IOOp, file: Int32, offset: UInt64, length: UInt64, now: UInt64) -> Int32 {
+        w.freeCount &-= 1
+        let slot = w.freeSlots[w.freeCount]
+        let unit = w.units.advanced(by: Int(slot))
+        unit.pointee.op = op
+        unit.pointee.fileIndex = file
+        unit.pointee.offset = offset
+        unit.pointee.length = Int(length)
+        var issueNs = now
+        if op == .write {
+            if V.on {
+                w.verify.unsafelyUnwrapped.fill(unit)
+                issueNs = monotonicNanoseconds()
+            } else if config.refillBuffers {
+                w.refillSeed &+= 0x9E37_79B9_7F4A_7C15
+                AlignedBufferPool.fillPseudoRandom(unit.pointee.buffer, words: (Int(length) &+ 7) >> 3,
+                                                   seed: w.refillSeed)
+                issueNs = monotonicNanoseconds()
+            } else if config.scrambleBuffers {
+                // A few stores per sector, inside the latency as in fio.
+                AlignedBufferPool.stampSectors(unit.pointee.buffer, length: Int(length), offset: offset, stamp: now)
+            }
+        }
+        unit.pointee.issueNs = issueNs
+        return slot
+    }
+
+    /// fsync=N / fdatasync=N: a sync of every file after each N writes.
+    private mutating func syncIfDue() -> Bool {
+        writesSinceSync &+= 1
+        if config.fsyncEvery > 0 && writesSinceSync % config.fsyncEvery == 0 {
+            return commit() && syncFiles(.fsync)
+        }
+        if config.fdatasyncEvery > 0 && writesSinceSync % config.fdatasyncEvery == 0 {
+            return commit() && syncFiles(.fdatasync)
+        }
+        return true
+    }
+
+    /// Asynchronous engines, after issuing: submit the batch, then reap. Waits when the queue is full, the
+    /// pass is done, the worker is stopping or pacing; otherwise only looks. A wait that follows a submit
+    /// happens inside the submit's own system call.
+    private mutating func commitAndReap(after pause: IssuePause) {
+        if w.freeCount == 0 { refilling = false }
+        let mustWait = pause != .queueFull || !running || !refilling
+        let minimum = inflight > 0 && mustWait ? max(1, min(config.completeMin, inflight)) : 0
+        _ = commit(waitingFor: running ? minimum : 0)
+        if inflight > 0 {
+            _ = reap(min: minimum)
+            if inflight <= config.iodepthLow { refilling = true }
+        }
+        if pause == .passDone && inflight == 0 && running { running = startNextPass() }
+        if !running { drain() }
+    }
+
+    /// The end of a pass: read back what it wrote (verify), then the next loop, if any.
+    @inline(never)
+    private mutating func startNextPass() -> Bool {
+        if V.on && w.verify.unsafelyUnwrapped.readsBack && !readBack() { return false }
+        passesLeft -= 1
+        if passesLeft <= 0 && !config.timeBased { return false }
+        bytesIssued = 0
+        iosIssued = 0
+        for file in 0..<w.fileCount { w.cursors[file].rewind() }
+        if V.on { w.verify.unsafelyUnwrapped.generation &+= 1 }
+        return true
+    }
+
+    /// Ends the worker for `reason`; the first reason is the one reported.
+    private mutating func end(_ reason: WorkerStop) {
+        running = false
+        if w.stop == .finished { w.stop = reason }
+    }
+}
+
+// MARK: - queue, commit, reap
+
+extension IOLoop {
+    /// Hands the prepared unit in `slot` to the engine and accounts for it: synchronous engines complete it
+    /// here; asynchronous ones count it in flight and submit once a batch is full. `.busy` is left to the
+    /// caller (the slot is still taken).
+    @inline(__always)
+    mutating func queue(_ slot: Int32) -> QueueStatus {
+        let status = engine.queue(w.units, slot: slot)
+        switch status {
+        case .completed:
+            w.stats.depth.recordDepth(1)
+            w.stats.depth.recordSubmit(1)
+            w.stats.depth.recordComplete(1)
+            complete(slot, at: monotonicNanoseconds())
+        case .queued:
+            inflight &+= 1
+            w.stats.depth.recordDepth(inflight)
+            w.pending[w.pendingCount] = slot
+            w.pendingCount &+= 1
+            // The batch that fills the queue is left to the caller, which submits it and waits in one call.
+            if w.pendingCount >= config.batchSubmit && w.freeCount > 0 { _ = commit() }
+        case .busy:
+            break
+        }
+        return status
+    }
+
+    /// Submits what is queued and stamps the batch's submit time for slat/clat. With `waitingFor` > 0 the
+    /// same system call also waits for that many completions (the caller was about to wait anyway); such a
+    /// batch's submit time is taken just before the call, so its slat leaves out the system call.
+    @inline(__always)
+    mutating func commit(waitingFor minimum: Int = 0) -> Bool {
+        if E.isSynchronous || w.pendingCount == 0 { return true }
+        let waits = minimum > 0
+        let before = waits ? monotonicNanoseconds() : 0
+        var result: Int
+        repeat { result = waits ? engine.commit(waitingFor: minimum) : engine.commit() } while result == -Int(EAGAIN)
+        let now = waits ? before : monotonicNanoseconds()
+        for i in 0..<w.pendingCount { w.units[Int(w.pending[i])].submitNs = now }
+        w.stats.depth.recordSubmit(w.pendingCount)
+        w.pendingCount = 0
+        if result < 0 {
+            end(.engineFailed(EngineCallFailure(call: .submit, errno: Int32(-result))))
+            return false
+        }
+        return true
+    }
+
+    /// Reaps at least `min` completions; false when an error ends the worker.
+    @inline(__always)
+    mutating func reap(min: Int) -> Bool {
+        let got = engine.getEvents(min: min, max: reapMax, units: w.units, completed: w.completed)
+        if got == -Int(ETIME) || got == -Int(EAGAIN) { return true }
+        if got < 0 {
+            end(.engineFailed(EngineCallFailure(call: .reap, errno: Int32(-got))))
+            return false
+        }
+        return got == 0 || completeReaped(got)
+    }
+
+    /// Accounts for the `got` units getEvents left in `completed`; false when one of them ends the worker.
+    @inline(__always)
+    @discardableResult
+    mutating func completeReaped(_ got: Int) -> Bool {
+        let now = monotonicNanoseconds()
+        w.stats.depth.recordComplete(got)
+        inflight &-= got
+        var ok = true
+        for i in 0..<got where !complete(w.completed[i], at: now) { ok = false }
+        return ok
+    }
+
+    /// One finished I/O: its slot goes back, its latency and result are recorded, and an error that
+    /// `continue_on_error` does not cover, or a verify_fatal finding, ends the worker (false).
+    @inline(__always)
+    @discardableResult
+    mutating func complete(_ slot: Int32, at now: UInt64) -> Bool {
+        let unit = w.units.advanced(by: Int(slot))
+        let isRead = unit.pointee.op == .read
+        let result = unit.pointee.result
+        w.freeSlots[w.freeCount] = slot
+        w.freeCount &+= 1
+        // Recorded during ramp_time too: the stats restart when the ramp ends.
+        w.stats.record(isRead ? .read : .write, requested: unit.pointee.length, result: result,
+                       offset: unit.pointee.offset, fileIndex: unit.pointee.fileIndex, issueNs: unit.pointee.issueNs,
+                       submitNs: E.isSynchronous ? unit.pointee.issueNs : unit.pointee.submitNs, completeNs: now)
+        if _slowPath(result < 0) {
+            let direction: IODirection = isRead ? .read : .write
+            if !config.continues(afterErrorIn: direction) {
+                end(.ioFailed(IOFailure(errno: Int32(-result), direction: direction, fileIndex: unit.pointee.fileIndex,
+                                        offset: unit.pointee.offset, length: unit.pointee.length,
+                                        bufferAddress: UInt(bitPattern: unit.pointee.buffer))))
+                return false
+            }
+        }
+        if V.on && !w.verify.unsafelyUnwrapped.completed(unit, slot: slot) {
+            end(.verifyFailed)
+            return false
+        }
+        return true
+    }
+
+    /// Waits for everything in flight before the worker leaves: its buffers and slots are the worker's. An
+    /// error from getEvents ends the drain; a failed I/O among the completions is recorded but ends nothing.
+    mutating func drain() {
+        while inflight > 0 {
+            let got = engine.getEvents(min: inflight, max: reapMax, units: w.units, completed: w.completed)
+            if got < 0 { break }
+            if got > 0 { completeReaped(got) }
+        }
+    }
+}
+
+// MARK: - syncs and read-back
+
+extension IOLoop {
+    /// A sync of every file once all earlier writes are done (`fsync=N`, `fdatasync=N`, `end_fsync`).
+    mutating func syncFiles(_ op: IOOp) -> Bool {
+        while inflight > 0 { guard reap(min: inflight) else { return false } }
+        for file in 0..<w.fileCount {
+            let slot = w.freeSlots[w.freeCount - 1]
+            let unit = w.units.advanced(by: Int(slot))
+            unit.pointee.op = op
+            unit.pointee.fileIndex = w.cursors[file].fileIndex
+            unit.pointee.offset = 0
+            unit.pointee.length = 0
+            let t0 = monotonicNanoseconds()
+            unit.pointee.issueNs = t0
+            if engine.queue(w.units, slot: slot) != .completed && !awaitSync(slot) { return false }
+            w.stats.recordSync(result: unit.pointee.result, fileIndex: unit.pointee.fileIndex, issueNs: t0,
+                               completeNs: monotonicNanoseconds())
+            if unit.pointee.result < 0 && !config.continues(afterErrorIn: .write) {
+                end(.ioFailed(IOFailure(errno: Int32(-unit.pointee.result), direction: .write,
+                                        fileIndex: unit.pointee.fileIndex, offset: 0, length: 0, bufferAddress: 0)))
+                return false
+            }
+        }
+        return true
+    }
+
+    /// Submits a queued sync in `slot` and waits for it alone.
+    private mutating func awaitSync(_ slot: Int32) -> Bool {
+        w.freeCount &-= 1
+        w.pending[w.pendingCount] = slot
+        w.pendingCount &+= 1
+        guard commit() else { return false }
+        var got = 0
+        while got == 0 {
+            got = engine.getEvents(min: 1, max: 1, units: w.units, completed: w.completed)
+            if got < 0 {
+                end(.engineFailed(EngineCallFailure(call: .reap, errno: Int32(-got))))
+                return false
+            }
+        }
+        w.freeCount &+= 1
+        return true
+    }
+
+    /// fio's verify phase (end of a pass) and verify_backlog: reads back every logged write and checks it.
+    /// Waits for the I/O in flight first. False when the worker must stop (I/O error, verify_fatal, signal);
+    /// I/O still in flight then is drained by the caller.
+    @inline(never)
+    mutating func readBack() -> Bool {
+        let v = w.verify.unsafelyUnwrapped
+        guard let log = v.log else { return true }
+        // A batch not yet full (iodepth_batch_submit > 1) is submitted first: waiting for it would never end.
+        guard commit() else { return false }
+        while inflight > 0 { guard reap(min: 1) else { return false } }
+        defer { log.removeAll() }
+        if log.isEmpty { return true }
+        if v.dropCacheBeforeReadBack { v.dropCaches() }
+        let order = v.readBackOrder.unsafelyUnwrapped
+        v.blocksOverwritten &+= UInt64(order.prepare(log))
+        var next = 0
+        while running && (next < order.count || inflight > 0) {
+            next = issueReadBacks(from: next, of: order, log: log, verify: v)
+            if !commit(waitingFor: inflight > 0 ? 1 : 0) { break }
+            if running && inflight > 0 { _ = reap(min: 1) }
+        }
+        return running
+    }
+
+    /// Queues read-backs from position `next` of `order` while slots are free; the position to go on from.
+    private mutating func issueReadBacks(from next: Int, of order: ReadBackOrder, log: VerifyLog,
+                                         verify v: WorkerVerify) -> Int {
+        var next = next
+        while next < order.count && w.freeCount > 0 {
+            if control.shouldStop {
+                end(.stopped(bySignal: control.stopRequested))
+                break
+            }
+            guard let index = order.logIndex(at: next) else {
+                next &+= 1
+                continue
+            }
+            let entry = log[index]
+            let slot = prepare(.read, file: entry.fileIndex, offset: entry.offset, length: UInt64(entry.length),
+                               now: monotonicNanoseconds())
+            v.expect(generation: entry.generation, inSlot: slot)
+            if queue(slot) == .busy {
+                v.expect(generation: 0, inSlot: slot)
+                w.freeCount &+= 1
+                break
+            }
+            next &+= 1
+            if !running { break }
+        }
+        return next
+    }
+}

@@ -1,1 +1,0 @@
-// Targets: see DESIGN.md. Contents arrive with the issues that build it.
