@@ -10,7 +10,7 @@ let package = Package(
     name: "diobench",
     platforms: [.macOS(.v13)],
     products: [
-        .executable(name: "diobench", targets: ["diobench"]),
+        .executable(name: "diobench", targets: ["diobench"])
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -94,20 +94,34 @@ let package = Package(
             swiftSettings: [.unsafeFlags(["-enable-library-evolution"])]
         ),
         // Job files the tests read from disk by path (the CLI's tests reuse Malformed/), not bundle resources.
-        .testTarget(name: "JobFileTests", dependencies: ["JobFile", "Engines", "Vocabulary", "DiobenchTestSupport"],
-                    exclude: ["Malformed", "Valid"]),
-        .testTarget(name: "EnginesTests", dependencies: ["Engines", "SystemCalls", "Targets", "Vocabulary", "DiobenchTestSupport"]),
-        .testTarget(name: "TargetsTests", dependencies: ["Targets", "SystemCalls", "Vocabulary", "Verify", "DiobenchTestSupport"]),
+        .testTarget(
+            name: "JobFileTests", dependencies: ["JobFile", "Engines", "Vocabulary", "DiobenchTestSupport"],
+            exclude: ["Malformed", "Valid"]),
+        .testTarget(
+            name: "EnginesTests",
+            dependencies: ["Engines", "SystemCalls", "Targets", "Vocabulary", "DiobenchTestSupport"]),
+        .testTarget(
+            name: "TargetsTests",
+            dependencies: ["Targets", "SystemCalls", "Vocabulary", "Verify", "DiobenchTestSupport"]),
         .testTarget(name: "VerifyTests", dependencies: ["Verify", "DiobenchTestSupport"]),
-        .testTarget(name: "ZFSTests", dependencies: ["ZFS", "Targets", "Vocabulary", "DiobenchTestSupport"],
-                    resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "ZFSTests", dependencies: ["ZFS", "Targets", "Vocabulary", "DiobenchTestSupport"],
+            resources: [.copy("Fixtures")]),
         .testTarget(name: "StatsTests", dependencies: ["Stats", "SystemCalls", "Vocabulary", "DiobenchTestSupport"]),
-        .testTarget(name: "ReportTests", dependencies: ["Report", "SystemCalls", "Stats", "Vocabulary", "DiobenchTestSupport"],
-                    resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "ReportTests", dependencies: ["Report", "SystemCalls", "Stats", "Vocabulary", "DiobenchTestSupport"],
+            resources: [.copy("Fixtures")]),
         // End to end through the CLI; depends on the executable so `swift test` builds the binary the tests run.
-        .testTarget(name: "RunnerTests", dependencies: ["Runner", "SystemCalls", "Vocabulary", "JobFile", "Stats", "Report", "Targets", "Verify", "ZFS", "DiobenchTestSupport", "diobench"]),
+        .testTarget(
+            name: "RunnerTests",
+            dependencies: [
+                "Runner", "SystemCalls", "Vocabulary", "JobFile", "Stats", "Report", "Targets", "Verify", "ZFS",
+                "DiobenchTestSupport", "diobench",
+            ]),
         // compare, diff and baseline: statistics, matrix, HTML (rendered by Chromium), and the CLI end to end.
-        .testTarget(name: "CompareTests", dependencies: ["Report", "Stats", "Vocabulary", "JobFile", "DiobenchTestSupport", "diobench"]),
+        .testTarget(
+            name: "CompareTests",
+            dependencies: ["Report", "Stats", "Vocabulary", "JobFile", "DiobenchTestSupport", "diobench"]),
         // The lab suite: boots the ZFS VM once and checks every ZFS case there. Disabled unless DIOBENCH_LAB=1.
         .testTarget(name: "LabTests", dependencies: ["Lab", "ZFS", "Targets", "Vocabulary", "DiobenchTestSupport"]),
     ]

@@ -41,8 +41,10 @@ public final class AlignedBufferPool: @unchecked Sendable {
     ///   - misalignment: fio's `iomem_align`: bytes past each aligned address (0 ≤ misalignment).
     ///   - seed: seeds the pseudo-random contents (same seed, same bytes).
     ///   - zeroed: zeros instead (fio's `zero_buffers`).
-    public init(count: Int, size: Int, alignment: Int, misalignment: Int = 0, seed: UInt64 = 0x9E37_79B9_7F4A_7C15,
-                zeroed: Bool = false) throws(EngineError) {
+    public init(
+        count: Int, size: Int, alignment: Int, misalignment: Int = 0, seed: UInt64 = 0x9E37_79B9_7F4A_7C15,
+        zeroed: Bool = false
+    ) throws(EngineError) {
         guard count > 0, size > 0 else {
             throw EngineError("buffer pool: count (\(count)) and size (\(size)) must be positive")
         }
@@ -55,14 +57,17 @@ public final class AlignedBufferPool: @unchecked Sendable {
         let stride = (size + alignment - 1) & ~(alignment - 1)
         let (bytes, overflow) = stride.multipliedReportingOverflow(by: count)
         guard !overflow, bytes <= Int.max - misalignment - 8 else {
-            throw EngineError("buffer pool: \(count) buffers of \(size) bytes do not fit in memory; reduce iodepth or bs")
+            throw EngineError(
+                "buffer pool: \(count) buffers of \(size) bytes do not fit in memory; reduce iodepth or bs")
         }
         // The +8 lets the random fill write whole words past a size that is not a multiple of 8.
         let total = bytes + misalignment + 8
         var memory: UnsafeMutableRawPointer?
         let rc = posix_memalign(&memory, Swift.max(alignment, MemoryLayout<UInt64>.alignment), total)
         guard rc == 0, let memory else {
-            throw EngineError("buffer pool: allocating \(total) bytes aligned to \(alignment) failed: \(ErrnoNames.describe(rc)); reduce iodepth or bs", errno: rc)
+            throw EngineError(
+                "buffer pool: allocating \(total) bytes aligned to \(alignment) failed: \(ErrnoNames.describe(rc)); reduce iodepth or bs",
+                errno: rc)
         }
         self.count = count
         self.size = size

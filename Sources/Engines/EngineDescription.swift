@@ -22,8 +22,10 @@ public struct EngineDescription: Sendable {
     /// The engine's own options (errors under any other engine, as in fio).
     public let options: [EngineOption]
 
-    public init(kind: EngineKind, summary: String, queueing: Queueing, transfersData: Bool = true,
-                options: [EngineOption] = []) {
+    public init(
+        kind: EngineKind, summary: String, queueing: Queueing, transfersData: Bool = true,
+        options: [EngineOption] = []
+    ) {
         self.kind = kind
         self.summary = summary
         self.queueing = queueing

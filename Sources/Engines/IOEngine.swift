@@ -71,7 +71,9 @@ public protocol IOEngine {
 
     /// Waits for at least `min` completions (0: just look), up to `max`. Writes the slots of
     /// completed units to `completed` and sets their `result`. Returns the count, or -errno.
-    mutating func getEvents(min: Int, max: Int, units: UnsafeMutablePointer<IOUnit>, completed: UnsafeMutablePointer<Int32>) -> Int
+    mutating func getEvents(
+        min: Int, max: Int, units: UnsafeMutablePointer<IOUnit>, completed: UnsafeMutablePointer<Int32>
+    ) -> Int
 
     /// Releases kernel resources (rings, registrations). Files are the caller's.
     mutating func close()
@@ -91,7 +93,9 @@ extension SynchronousIOEngine {
     public mutating func commit(waitingFor minimum: Int) -> Int { 0 }
 
     @inlinable
-    public mutating func getEvents(min: Int, max: Int, units: UnsafeMutablePointer<IOUnit>, completed: UnsafeMutablePointer<Int32>) -> Int { 0 }
+    public mutating func getEvents(
+        min: Int, max: Int, units: UnsafeMutablePointer<IOUnit>, completed: UnsafeMutablePointer<Int32>
+    ) -> Int { 0 }
 }
 
 /// What an engine needs beyond the files and buffers it is given.

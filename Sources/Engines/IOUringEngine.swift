@@ -18,17 +18,22 @@ public struct IOUringEngine: DescribedEngine {
     public static let description = EngineDescription(
         kind: .ioUring, summary: "Linux io_uring through liburing, with queue depth", queueing: .always,
         options: [
-            EngineOption("fixedbufs", .flag(\.fixedBuffers),
-                         help: "Register the I/O buffers with the kernel once (saves mapping pages per I/O)"),
-            EngineOption("registerfiles", .flag(\.registerFiles),
-                         help: "Register the files with the kernel once (saves file reference counting per I/O)"),
-            EngineOption("sqthread_poll", .flag(\.sqPoll),
-                         help: "A kernel thread polls the submission queue, so submitting needs no system call "
-                            + "(implies registerfiles)"),
-            EngineOption("sqthread_poll_cpu", .integer(\.sqPollCPU, 0...4095),
-                         help: "CPU for the sqthread_poll kernel thread"),
-            EngineOption("hipri", .flag(\.hipri),
-                         help: "Polled completions (IORING_SETUP_IOPOLL); needs direct=1 and a device with poll queues"),
+            EngineOption(
+                "fixedbufs", .flag(\.fixedBuffers),
+                help: "Register the I/O buffers with the kernel once (saves mapping pages per I/O)"),
+            EngineOption(
+                "registerfiles", .flag(\.registerFiles),
+                help: "Register the files with the kernel once (saves file reference counting per I/O)"),
+            EngineOption(
+                "sqthread_poll", .flag(\.sqPoll),
+                help: "A kernel thread polls the submission queue, so submitting needs no system call "
+                    + "(implies registerfiles)"),
+            EngineOption(
+                "sqthread_poll_cpu", .integer(\.sqPollCPU, 0...4095),
+                help: "CPU for the sqthread_poll kernel thread"),
+            EngineOption(
+                "hipri", .flag(\.hipri),
+                help: "Polled completions (IORING_SETUP_IOPOLL); needs direct=1 and a device with poll queues"),
         ])
 
     @usableFromInline let ring: UnsafeMutablePointer<io_uring>
@@ -76,17 +81,21 @@ public struct IOUringEngine: DescribedEngine {
         switch unit.pointee.op {
         case .read:
             if fixedBuffers {
-                io_uring_prep_read_fixed(sqe, fd, unit.pointee.buffer, UInt32(truncatingIfNeeded: unit.pointee.length),
-                                         unit.pointee.offset, unit.pointee.bufferIndex)
+                io_uring_prep_read_fixed(
+                    sqe, fd, unit.pointee.buffer, UInt32(truncatingIfNeeded: unit.pointee.length),
+                    unit.pointee.offset, unit.pointee.bufferIndex)
             } else {
-                io_uring_prep_read(sqe, fd, unit.pointee.buffer, UInt32(truncatingIfNeeded: unit.pointee.length), unit.pointee.offset)
+                io_uring_prep_read(
+                    sqe, fd, unit.pointee.buffer, UInt32(truncatingIfNeeded: unit.pointee.length), unit.pointee.offset)
             }
         case .write:
             if fixedBuffers {
-                io_uring_prep_write_fixed(sqe, fd, unit.pointee.buffer, UInt32(truncatingIfNeeded: unit.pointee.length),
-                                          unit.pointee.offset, unit.pointee.bufferIndex)
+                io_uring_prep_write_fixed(
+                    sqe, fd, unit.pointee.buffer, UInt32(truncatingIfNeeded: unit.pointee.length),
+                    unit.pointee.offset, unit.pointee.bufferIndex)
             } else {
-                io_uring_prep_write(sqe, fd, unit.pointee.buffer, UInt32(truncatingIfNeeded: unit.pointee.length), unit.pointee.offset)
+                io_uring_prep_write(
+                    sqe, fd, unit.pointee.buffer, UInt32(truncatingIfNeeded: unit.pointee.length), unit.pointee.offset)
             }
         case .fsync, .fdatasync:
             io_uring_prep_fsync(sqe, fd, unit.pointee.op == .fdatasync ? UInt32(IORING_FSYNC_DATASYNC) : 0)
@@ -120,12 +129,16 @@ public struct IOUringEngine: DescribedEngine {
     @inlinable
     public mutating func commit(waitingFor minimum: Int) -> Int {
         var submitted: Int32
-        repeat { submitted = io_uring_submit_and_wait(ring, UInt32(truncatingIfNeeded: minimum)) } while submitted == -EINTR
+        repeat {
+            submitted = io_uring_submit_and_wait(ring, UInt32(truncatingIfNeeded: minimum))
+        } while submitted == -EINTR
         return Int(submitted)
     }
 
     @inlinable
-    public mutating func getEvents(min: Int, max: Int, units: UnsafeMutablePointer<IOUnit>, completed: UnsafeMutablePointer<Int32>) -> Int {
+    public mutating func getEvents(
+        min: Int, max: Int, units: UnsafeMutablePointer<IOUnit>, completed: UnsafeMutablePointer<Int32>
+    ) -> Int {
         var ready = Int(io_uring_cq_ready(ring))
         if ready < min {
             var cqe: UnsafeMutablePointer<io_uring_cqe>? = nil
@@ -133,7 +146,9 @@ public struct IOUringEngine: DescribedEngine {
             repeat { rc = io_uring_wait_cqe_nr(ring, &cqe, UInt32(min)) } while rc == -EINTR
             if rc < 0 { return Int(rc) }
             ready = Int(io_uring_cq_ready(ring))
-        } else if ready == 0 && (polled || ring.pointee.sq.kflags.pointee & UInt32(IORING_SQ_TASKRUN | IORING_SQ_CQ_OVERFLOW) != 0) {
+        } else if ready == 0
+            && (polled || ring.pointee.sq.kflags.pointee & UInt32(IORING_SQ_TASKRUN | IORING_SQ_CQ_OVERFLOW) != 0)
+        {
             // Nothing visible, but the kernel holds completions until we enter (IOPOLL, task work).
             _ = io_uring_get_events(ring)
             ready = Int(io_uring_cq_ready(ring))

@@ -41,7 +41,9 @@ enum IOUringSetup {
     /// says when to enter) and SINGLE_ISSUER|DEFER_TASKRUN (completions are processed in batches
     /// when we reap). Each extra is dropped when the kernel or the combination (SQPOLL) refuses it.
     /// SINGLE_ISSUER ties the ring to the creating thread: create the engine on the thread that drives it.
-    private static func initialize(_ ring: UnsafeMutablePointer<io_uring>, config: EngineConfig) throws(EngineError) -> UInt32 {
+    private static func initialize(_ ring: UnsafeMutablePointer<io_uring>, config: EngineConfig) throws(EngineError)
+        -> UInt32
+    {
         var base: UInt32 = 0
         var params = io_uring_params()
         if config.hipri { base |= UInt32(IORING_SETUP_IOPOLL) }
@@ -49,7 +51,10 @@ enum IOUringSetup {
             base |= UInt32(IORING_SETUP_SQPOLL)
             if let cpu = config.sqPollCPU {
                 let online = sysconf(Int32(_SC_NPROCESSORS_ONLN))
-                guard cpu >= 0 else { throw EngineError("io_uring: sqthread_poll_cpu=\(cpu) is negative; give a CPU number 0..\(online - 1)") }
+                guard cpu >= 0 else {
+                    throw EngineError(
+                        "io_uring: sqthread_poll_cpu=\(cpu) is negative; give a CPU number 0..\(online - 1)")
+                }
                 base |= UInt32(IORING_SETUP_SQ_AFF)
                 params.sq_thread_cpu = UInt32(cpu)
             }
@@ -77,46 +82,72 @@ enum IOUringSetup {
         case EPERM:
             let disabled = readSysctl("/proc/sys/kernel/io_uring_disabled")
             if disabled == "2" {
-                return EngineError("\(what). io_uring is disabled by sysctl kernel.io_uring_disabled=2; enable it with `sysctl -w kernel.io_uring_disabled=0` or use ioengine=psync", errno: code)
+                return EngineError(
+                    "\(what). io_uring is disabled by sysctl kernel.io_uring_disabled=2; enable it with `sysctl -w kernel.io_uring_disabled=0` or use ioengine=psync",
+                    errno: code)
             }
             if disabled == "1" {
                 let group = readSysctl("/proc/sys/kernel/io_uring_group") ?? "?"
-                return EngineError("\(what). kernel.io_uring_disabled=1 restricts io_uring to root (CAP_SYS_ADMIN) and group id \(group) (kernel.io_uring_group); run as root, join that group, or set kernel.io_uring_disabled=0", errno: code)
+                return EngineError(
+                    "\(what). kernel.io_uring_disabled=1 restricts io_uring to root (CAP_SYS_ADMIN) and group id \(group) (kernel.io_uring_group); run as root, join that group, or set kernel.io_uring_disabled=0",
+                    errno: code)
             }
             if config.sqPoll {
-                return EngineError("\(what). This kernel only allows SQPOLL to privileged users; run as root or drop sqthread_poll", errno: code)
+                return EngineError(
+                    "\(what). This kernel only allows SQPOLL to privileged users; run as root or drop sqthread_poll",
+                    errno: code)
             }
-            return EngineError("\(what). The kernel or a seccomp/LSM policy (containers often block io_uring) refused io_uring; use ioengine=psync", errno: code)
+            return EngineError(
+                "\(what). The kernel or a seccomp/LSM policy (containers often block io_uring) refused io_uring; use ioengine=psync",
+                errno: code)
         case ENOSYS:
-            return EngineError("\(what). This kernel has no io_uring (CONFIG_IO_URING off, or too old); use ioengine=psync", errno: code)
+            return EngineError(
+                "\(what). This kernel has no io_uring (CONFIG_IO_URING off, or too old); use ioengine=psync",
+                errno: code)
         case ENOMEM:
-            return EngineError("\(what). Older kernels charge ring memory to RLIMIT_MEMLOCK (now \(memlockLimit())); raise it (ulimit -l) or lower iodepth", errno: code)
+            return EngineError(
+                "\(what). Older kernels charge ring memory to RLIMIT_MEMLOCK (now \(memlockLimit())); raise it (ulimit -l) or lower iodepth",
+                errno: code)
         case EINVAL:
             if let cpu = config.sqPollCPU, config.sqPoll {
-                return EngineError("\(what). sqthread_poll_cpu=\(cpu) is not a usable CPU (online: \(onlineCPUs())); pick an online CPU", errno: code)
+                return EngineError(
+                    "\(what). sqthread_poll_cpu=\(cpu) is not a usable CPU (online: \(onlineCPUs())); pick an online CPU",
+                    errno: code)
             }
             if entries > 32768 {
-                return EngineError("\(what). iodepth \(entries) exceeds the kernel's maximum ring size (32768)", errno: code)
+                return EngineError(
+                    "\(what). iodepth \(entries) exceeds the kernel's maximum ring size (32768)", errno: code)
             }
-            return EngineError("\(what). The kernel does not accept these setup flags; drop hipri/sqthread_poll or upgrade the kernel", errno: code)
+            return EngineError(
+                "\(what). The kernel does not accept these setup flags; drop hipri/sqthread_poll or upgrade the kernel",
+                errno: code)
         default:
             return EngineError("\(what).", errno: code)
         }
     }
 
-    private static func registerBuffers(_ ring: UnsafeMutablePointer<io_uring>, _ buffers: AlignedBufferPool) throws(EngineError) {
+    private static func registerBuffers(_ ring: UnsafeMutablePointer<io_uring>, _ buffers: AlignedBufferPool)
+        throws(EngineError)
+    {
         let rc = io_uring_register_buffers(ring, buffers.iovecs, UInt32(buffers.count))
         guard rc < 0 else { return }
         let code = -rc
         let bytes = buffers.count * buffers.size
-        let what = "io_uring: registering \(buffers.count) fixed buffers of \(buffers.size) bytes (IORING_REGISTER_BUFFERS) failed: \(ErrnoNames.describe(code))"
+        let what =
+            "io_uring: registering \(buffers.count) fixed buffers of \(buffers.size) bytes (IORING_REGISTER_BUFFERS) failed: \(ErrnoNames.describe(code))"
         switch code {
         case ENOMEM:
-            throw EngineError("\(what). Pinned buffers count against RLIMIT_MEMLOCK, which is \(memlockLimit()) but \(bytes) bytes are needed (per worker); raise it (`ulimit -l unlimited`, or LimitMEMLOCK= in systemd) or drop fixedbufs", errno: code)
+            throw EngineError(
+                "\(what). Pinned buffers count against RLIMIT_MEMLOCK, which is \(memlockLimit()) but \(bytes) bytes are needed (per worker); raise it (`ulimit -l unlimited`, or LimitMEMLOCK= in systemd) or drop fixedbufs",
+                errno: code)
         case EINVAL:
-            throw EngineError("\(what). The kernel takes at most 16384 buffers of at most 1 GiB each; lower iodepth or bs, or drop fixedbufs", errno: code)
+            throw EngineError(
+                "\(what). The kernel takes at most 16384 buffers of at most 1 GiB each; lower iodepth or bs, or drop fixedbufs",
+                errno: code)
         case EOPNOTSUPP, EFAULT:
-            throw EngineError("\(what). The buffer memory cannot be pinned (file-backed or huge-page memory the kernel refuses); drop fixedbufs", errno: code)
+            throw EngineError(
+                "\(what). The buffer memory cannot be pinned (file-backed or huge-page memory the kernel refuses); drop fixedbufs",
+                errno: code)
         default:
             throw EngineError("\(what); drop fixedbufs", errno: code)
         }
@@ -126,9 +157,12 @@ enum IOUringSetup {
         let rc = files.withUnsafeBufferPointer { io_uring_register_files(ring, $0.baseAddress, UInt32($0.count)) }
         guard rc < 0 else { return }
         let code = -rc
-        let what = "io_uring: registering \(files.count) files (IORING_REGISTER_FILES) failed: \(ErrnoNames.describe(code))"
+        let what =
+            "io_uring: registering \(files.count) files (IORING_REGISTER_FILES) failed: \(ErrnoNames.describe(code))"
         if code == EMFILE {
-            throw EngineError("\(what). RLIMIT_NOFILE is too low for the registered file table; raise it (ulimit -n) or drop registerfiles", errno: code)
+            throw EngineError(
+                "\(what). RLIMIT_NOFILE is too low for the registered file table; raise it (ulimit -n) or drop registerfiles",
+                errno: code)
         }
         if code == EBADF {
             let names = files.map(describeFD).joined(separator: ", ")
@@ -143,13 +177,19 @@ enum IOUringSetup {
         for fd in files {
             let flags = fcntl(fd, F_GETFL)
             if flags < 0 {
-                throw EngineError("io_uring: hipri: cannot read the flags of \(describeFD(fd)): \(ErrnoNames.describe(errno))", errno: errno)
+                throw EngineError(
+                    "io_uring: hipri: cannot read the flags of \(describeFD(fd)): \(ErrnoNames.describe(errno))",
+                    errno: errno)
             }
             if flags & openFlagDirect == 0 {
-                throw EngineError("io_uring: hipri (IORING_SETUP_IOPOLL) needs O_DIRECT, but \(describeFD(fd)) is opened buffered; set direct=1 or drop hipri", errno: EOPNOTSUPP)
+                throw EngineError(
+                    "io_uring: hipri (IORING_SETUP_IOPOLL) needs O_DIRECT, but \(describeFD(fd)) is opened buffered; set direct=1 or drop hipri",
+                    errno: EOPNOTSUPP)
             }
             if let queue = PollQueue.of(fd: fd), !queue.polls {
-                throw EngineError("io_uring: hipri (IORING_SETUP_IOPOLL) cannot work on \(describeFD(fd)): it is on block device \(queue.deviceName) (\(queue.device)), whose driver has no poll queues (\(queue.sysfsPath) is 0), so every polled I/O would fail with EOPNOTSUPP; drop hipri, or use a device with poll queues (e.g. NVMe with nvme.poll_queues=N)", errno: EOPNOTSUPP)
+                throw EngineError(
+                    "io_uring: hipri (IORING_SETUP_IOPOLL) cannot work on \(describeFD(fd)): it is on block device \(queue.deviceName) (\(queue.device)), whose driver has no poll queues (\(queue.sysfsPath) is 0), so every polled I/O would fail with EOPNOTSUPP; drop hipri, or use a device with poll queues (e.g. NVMe with nvme.poll_queues=N)",
+                    errno: EOPNOTSUPP)
             }
         }
     }
@@ -172,13 +212,17 @@ enum IOUringSetup {
                 repeat { rc = io_uring_wait_cqe(ring, &cqe) } while rc == -EINTR
             }
             if rc < 0 {
-                throw EngineError("io_uring: hipri: probing polled I/O on \(describeFD(fd)) failed: \(ErrnoNames.describe(-rc))", errno: -rc)
+                throw EngineError(
+                    "io_uring: hipri: probing polled I/O on \(describeFD(fd)) failed: \(ErrnoNames.describe(-rc))",
+                    errno: -rc)
             }
             guard let cqe else { continue }
             let res = cqe.pointee.res
             io_uring_cqe_seen(ring, cqe)
             if res == -EOPNOTSUPP || res == -EINVAL {
-                throw EngineError("io_uring: hipri (IORING_SETUP_IOPOLL) is not supported for \(describeFD(fd)): its file system or device cannot poll for completions (a polled read returned \(ErrnoNames.describe(-res))); drop hipri, or use a block device or file system that supports polled I/O", errno: -res)
+                throw EngineError(
+                    "io_uring: hipri (IORING_SETUP_IOPOLL) is not supported for \(describeFD(fd)): its file system or device cannot poll for completions (a polled read returned \(ErrnoNames.describe(-res))); drop hipri, or use a block device or file system that supports polled I/O",
+                    errno: -res)
             }
         }
     }
@@ -213,8 +257,8 @@ enum IOUringSetup {
 /// Whether the block device under an fd can poll for completions, from sysfs. nil when the fd
 /// is not backed by a block device (tmpfs, ZFS, NFS): the setup probe covers those.
 struct PollQueue {
-    var device: String        // "254:0"
-    var deviceName: String    // "vda"
+    var device: String  // "254:0"
+    var deviceName: String  // "vda"
     var sysfsPath: String
     var polls: Bool
 
@@ -230,8 +274,9 @@ struct PollQueue {
             guard let value = IOUringSetup.readSysctl(path) else { continue }
             // /sys/dev/block/M:m links to …/block/vda (or …/vda/vda1): the name is its last part.
             let deviceName = readLink(base).flatMap { $0.split(separator: "/").last.map(String.init) }
-            return PollQueue(device: "\(major):\(minor)", deviceName: deviceName ?? "\(major):\(minor)",
-                             sysfsPath: path, polls: value != "0")
+            return PollQueue(
+                device: "\(major):\(minor)", deviceName: deviceName ?? "\(major):\(minor)",
+                sysfsPath: path, polls: value != "0")
         }
         return nil
     }

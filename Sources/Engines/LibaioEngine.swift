@@ -14,8 +14,9 @@ public struct LibaioEngine: DescribedEngine {
         kind: .libaio, summary: "Linux native asynchronous I/O (io_submit/io_getevents), with queue depth",
         queueing: .always,
         options: [
-            EngineOption("userspace_reap", .flag(\.userspaceReap),
-                         help: "Reap completions from the kernel's ring without a system call when not waiting"),
+            EngineOption(
+                "userspace_reap", .flag(\.userspaceReap),
+                help: "Reap completions from the kernel's ring without a system call when not waiting")
         ])
 
     @usableFromInline let context: aio_context_t
@@ -37,7 +38,9 @@ public struct LibaioEngine: DescribedEngine {
         guard rc == 0 else {
             let code = -rc
             var what = "libaio: io_setup(\(depth)) failed: \(ErrnoNames.describe(code))"
-            if code == EAGAIN { what += "; the system-wide limit /proc/sys/fs/aio-max-nr is reached: raise it or lower iodepth" }
+            if code == EAGAIN {
+                what += "; the system-wide limit /proc/sys/fs/aio-max-nr is reached: raise it or lower iodepth"
+            }
             throw EngineError(what, errno: code)
         }
         self.context = context
@@ -95,8 +98,10 @@ public struct LibaioEngine: DescribedEngine {
     public mutating func commit(waitingFor minimum: Int) -> Int { commit() }
 
     @inlinable
-    public mutating func getEvents(min: Int, max: Int, units: UnsafeMutablePointer<IOUnit>,
-                                   completed: UnsafeMutablePointer<Int32>) -> Int {
+    public mutating func getEvents(
+        min: Int, max: Int, units: UnsafeMutablePointer<IOUnit>,
+        completed: UnsafeMutablePointer<Int32>
+    ) -> Int {
         let limit = Swift.min(max, depth)
         var got = -1
         if userspaceReap && min == 0 { got = diobench_aio_user_reap(context, limit, events) }

@@ -56,8 +56,10 @@ public struct QueuedNullEngine: DescribedEngine {
     public mutating func commit(waitingFor minimum: Int) -> Int { commit() }
 
     @inlinable
-    public mutating func getEvents(min: Int, max: Int, units: UnsafeMutablePointer<IOUnit>,
-                                   completed: UnsafeMutablePointer<Int32>) -> Int {
+    public mutating func getEvents(
+        min: Int, max: Int, units: UnsafeMutablePointer<IOUnit>,
+        completed: UnsafeMutablePointer<Int32>
+    ) -> Int {
         let count = Swift.min(submitted, max)
         for i in 0..<count {
             let unit = units + Int(slots[i])

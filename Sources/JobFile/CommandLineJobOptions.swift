@@ -17,8 +17,9 @@ public struct CommandLineJobOption: Sendable, Equatable {
     public init(assignment: some StringProtocol) {
         let scalars = String(assignment).unicodeScalars
         if let equals = scalars.firstIndex(of: "=") {
-            self.init(name: String(Substring(scalars[..<equals])),
-                      value: String(Substring(scalars[scalars.index(after: equals)...])))
+            self.init(
+                name: String(Substring(scalars[..<equals])),
+                value: String(Substring(scalars[scalars.index(after: equals)...])))
         } else {
             self.init(name: String(assignment), value: nil)
         }
@@ -37,7 +38,8 @@ public struct CommandLineJobOption: Sendable, Equatable {
     /// reads `1` as a job file); every other option takes the next argument when `=` is missing. Found by
     /// asking fio 3.33 about each option diobench knows.
     static let takesNoSeparateValue: Set<String> = [
-        "time_based", "thread", "norandommap", "group_reporting", "stonewall", "new_group", "fixedbufs", "registerfiles",
+        "time_based", "thread", "norandommap", "group_reporting", "stonewall", "new_group", "fixedbufs",
+        "registerfiles",
         "sqthread_poll", "hipri", "bs_unaligned", "exitall", "exitall_on_error", "refill_buffers", "verify_only",
         "zero_buffers", "userspace_reap",
     ]
@@ -51,7 +53,9 @@ public struct CommandLineJobOption: Sendable, Equatable {
     /// is one and not among `reserved` (the command's own flags); so is `--opt value`, except for fio's set
     /// options (`--time_based`), which stand alone; an option with no value left is taken bare. Nothing after
     /// `--` is taken.
-    public static func extract(from arguments: [String], reserved: Set<String>) -> (options: [CommandLineJobOption], rest: [String]) {
+    public static func extract(from arguments: [String], reserved: Set<String>) -> (
+        options: [CommandLineJobOption], rest: [String]
+    ) {
         var options: [CommandLineJobOption] = []
         var rest: [String] = []
         var index = 0
@@ -96,8 +100,10 @@ extension JobFileReader {
             let location = JobFileLocation(file: CommandLineJobOption.sourceName + " " + option.argument, line: 0)
             if option.name == "name" {
                 guard let job = option.value, !job.isEmpty else {
-                    throw JobFileError(kind: .syntax, location: location, option: "name",
-                                       message: "--name needs a job name", valid: "--name=job1 starts a job; --name=global a [global] section")
+                    throw JobFileError(
+                        kind: .syntax, location: location, option: "name",
+                        message: "--name needs a job name",
+                        valid: "--name=job1 starts a job; --name=global a [global] section")
                 }
                 appendSection(job, at: location)
                 // fio counts --name among the section's options (its JSON lists it); a file's [job] header is not.

@@ -44,8 +44,10 @@ public struct JobFileError: Error, Sendable, Equatable, CustomStringConvertible 
     public var file: String { location.file }
     public var line: Int { location.line }
 
-    public init(kind: Kind, location: JobFileLocation, option: String? = nil, message: String,
-                valid: String? = nil, suggestion: String? = nil) {
+    public init(
+        kind: Kind, location: JobFileLocation, option: String? = nil, message: String,
+        valid: String? = nil, suggestion: String? = nil
+    ) {
         self.kind = kind
         self.location = location
         self.option = option

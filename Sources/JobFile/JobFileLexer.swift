@@ -24,7 +24,7 @@ enum JobFileLexer {
             let location = JobFileLocation(file: file, line: number)
             var line = String(Substring(raw))
             if number == 1, line.unicodeScalars.first == "\u{FEFF}" { line.unicodeScalars.removeFirst() }
-            line = stripComment(line).trimmingWhitespace()   // a "\r" before the "\n" goes with the trimming
+            line = stripComment(line).trimmingWhitespace()  // a "\r" before the "\n" goes with the trimming
             if line.isEmpty { continue }
             out.append(LexedLine(statement: try statement(line, at: location), location: location))
         }
@@ -48,28 +48,32 @@ enum JobFileLexer {
         let scalars = line.unicodeScalars
         if scalars.first == "[" {
             guard scalars.last == "]", scalars.count >= 2 else {
-                throw JobFileError(kind: .syntax, location: location, message: "section header '\(line)' has no closing ']'",
-                                   valid: "expected [name]")
+                throw JobFileError(
+                    kind: .syntax, location: location, message: "section header '\(line)' has no closing ']'",
+                    valid: "expected [name]")
             }
             let name = String(Substring(scalars.dropFirst().dropLast())).trimmingWhitespace()
             guard !name.isEmpty else {
-                throw JobFileError(kind: .syntax, location: location, message: "empty section name '[]'",
-                                   valid: "expected [global] or [job name]")
+                throw JobFileError(
+                    kind: .syntax, location: location, message: "empty section name '[]'",
+                    valid: "expected [global] or [job name]")
             }
             return .section(name)
         }
         if let path = includePath(line) {
             guard !path.isEmpty else {
-                throw JobFileError(kind: .syntax, location: location, message: "include without a file name",
-                                   valid: "expected include FILE")
+                throw JobFileError(
+                    kind: .syntax, location: location, message: "include without a file name",
+                    valid: "expected include FILE")
             }
             return .include(path)
         }
         guard let eq = scalars.firstIndex(of: "=") else { return .option(name: line, value: nil) }
         let name = String(Substring(scalars[..<eq])).trimmingWhitespace()
         guard !name.isEmpty else {
-            throw JobFileError(kind: .syntax, location: location, message: "'\(line)' has a value but no option name",
-                               valid: "expected name=value")
+            throw JobFileError(
+                kind: .syntax, location: location, message: "'\(line)' has a value but no option name",
+                valid: "expected name=value")
         }
         return .option(name: name, value: String(Substring(scalars[scalars.index(after: eq)...])).trimmingWhitespace())
     }

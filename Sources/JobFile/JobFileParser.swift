@@ -36,13 +36,17 @@ public struct JobFileParser: Sendable {
     }
 
     /// Parses a job file. `sections` keeps only those job sections, like fio's `--section` ([global] always applies).
-    public func parse(path: String, sections: [String]? = nil, overrides: [JobOptionOverride] = []) throws(JobFileError) -> ParsedJobFile {
+    public func parse(path: String, sections: [String]? = nil, overrides: [JobOptionOverride] = []) throws(JobFileError)
+        -> ParsedJobFile
+    {
         try parse(paths: [path], sections: sections, overrides: overrides)
     }
 
     /// Parses job-file text; `fileName` names it in messages and anchors relative includes.
-    public func parse(text: String, fileName: String, sections: [String]? = nil,
-                      overrides: [JobOptionOverride] = []) throws(JobFileError) -> ParsedJobFile {
+    public func parse(
+        text: String, fileName: String, sections: [String]? = nil,
+        overrides: [JobOptionOverride] = []
+    ) throws(JobFileError) -> ParsedJobFile {
         var reader = JobFileReader(environment: environment)
         try reader.read(text: text, fileName: fileName)
         var assembler = JobAssembler(system: system, sections: sections, overrides: overrides)
@@ -53,21 +57,26 @@ public struct JobFileParser: Sendable {
     /// Parses several job files as fio does on one command line: each file has its own [global] sections, and
     /// the first job of every file after the first waits for the ones before it (a stonewall, so a new group).
     /// Job options given on the command line come first, as described at `CommandLineJobOption`.
-    public func parse(paths: [String], commandLine: [CommandLineJobOption] = [], sections: [String]? = nil,
-                      overrides: [JobOptionOverride] = []) throws(JobFileError) -> ParsedJobFile {
+    public func parse(
+        paths: [String], commandLine: [CommandLineJobOption] = [], sections: [String]? = nil,
+        overrides: [JobOptionOverride] = []
+    ) throws(JobFileError) -> ParsedJobFile {
         var assembler = JobAssembler(system: system, sections: sections, overrides: overrides)
         var reader = JobFileReader(environment: environment)
         var names = paths.map(JobFileInput.sourceName(of:))
         if !commandLine.isEmpty {
             try reader.read(commandLine: commandLine)
             names.insert(CommandLineJobOption.sourceName, at: 0)
-            if paths.isEmpty { try assembler.add(reader, fileName: CommandLineJobOption.sourceName, stonewallFirstJob: false) }
+            if paths.isEmpty {
+                try assembler.add(reader, fileName: CommandLineJobOption.sourceName, stonewallFirstJob: false)
+            }
         }
         for (index, path) in paths.enumerated() {
             // The command line's reader goes on into the first file, so its globals reach that file's jobs.
             if index > 0 { reader = JobFileReader(environment: environment, sequenceStart: reader.nextSequence) }
             try reader.read(path: path)
-            try assembler.add(reader, fileName: names[commandLine.isEmpty ? index : index + 1], stonewallFirstJob: index > 0)
+            try assembler.add(
+                reader, fileName: names[commandLine.isEmpty ? index : index + 1], stonewallFirstJob: index > 0)
         }
         return try assembler.finish(fileNames: names)
     }
@@ -114,8 +123,9 @@ struct JobAssembler {
     /// The overrides as option lines that come after every line of every file.
     private var overrideLines: [SourceLine] {
         overrides.enumerated().map { index, override in
-            SourceLine(kind: .option(name: override.name, value: override.value),
-                       location: JobFileLocation(file: override.origin, line: 0), sequence: Int.max / 2 + index)
+            SourceLine(
+                kind: .option(name: override.name, value: override.value),
+                location: JobFileLocation(file: override.origin, line: 0), sequence: Int.max / 2 + index)
         }
     }
 
@@ -127,7 +137,9 @@ struct JobAssembler {
         }
     }
 
-    private mutating func addSections(_ reader: JobFileReader, fileName: String, stonewallFirstJob: Bool) throws(JobFileError) {
+    private mutating func addSections(_ reader: JobFileReader, fileName: String, stonewallFirstJob: Bool)
+        throws(JobFileError)
+    {
         files += reader.files
         warnings += reader.warnings
         var template = JobSpec(name: "global", sourceFile: fileName, sourceLine: 0)
@@ -146,14 +158,19 @@ struct JobAssembler {
         for block in blocks {
             if block.name == "global" {
                 var written = globalOptions
-                try OptionApplier(system: system).apply(block.options, to: &template, origins: &templateOrigins, written: &written)
+                try OptionApplier(system: system).apply(
+                    block.options, to: &template, origins: &templateOrigins, written: &written)
                 globalOptions = written
                 continue
             }
             sectionNames.append(block.name)
             if block.name.hasPrefix("global") {
-                warnings.append(JobFileWarning(location: block.header, message:
-                    "[\(block.name)] is a job here, but fio treats any section whose name starts with 'global' as [global]"))
+                warnings.append(
+                    JobFileWarning(
+                        location: block.header,
+                        message:
+                            "[\(block.name)] is a job here, but fio treats any section whose name starts with 'global' as [global]"
+                    ))
             }
             if let sections, !sections.contains(block.name) { continue }
 
@@ -163,7 +180,8 @@ struct JobAssembler {
             spec.sourceLine = block.header.line
             var origins = templateOrigins
             var written: [WrittenOption] = []
-            try OptionApplier(system: system).apply(block.options + overrideLines, to: &spec, origins: &origins, written: &written)
+            try OptionApplier(system: system).apply(
+                block.options + overrideLines, to: &spec, origins: &origins, written: &written)
             spec.writtenOptions = written
             if pendingStonewall {
                 spec.stonewall = true
@@ -191,15 +209,18 @@ struct JobAssembler {
         let where_ = JobFileLocation(file: fileNames.joined(separator: ", "), line: 0)
         if let sections {
             for wanted in sections where !sectionNames.contains(wanted) {
-                throw JobFileError(kind: .unknownSection, location: where_, message: "no job section named '\(wanted)'",
-                                   valid: sectionNames.isEmpty ? "the file has no job sections"
-                                       : "sections: " + sectionNames.joined(separator: ", "),
-                                   suggestion: Suggestions.nearest(to: wanted, in: sectionNames))
+                throw JobFileError(
+                    kind: .unknownSection, location: where_, message: "no job section named '\(wanted)'",
+                    valid: sectionNames.isEmpty
+                        ? "the file has no job sections"
+                        : "sections: " + sectionNames.joined(separator: ", "),
+                    suggestion: Suggestions.nearest(to: wanted, in: sectionNames))
             }
         }
         guard !jobs.isEmpty else {
-            throw JobFileError(kind: .noJobs, location: where_, message: "no jobs defined",
-                               valid: "add a job section such as [job1] below [global]")
+            throw JobFileError(
+                kind: .noJobs, location: where_, message: "no jobs defined",
+                valid: "add a job section such as [job1] below [global]")
         }
         var seen = Set<JobFileWarning>()
         let unique = warnings.filter { seen.insert($0).inserted }
@@ -211,43 +232,55 @@ struct JobAssembler {
 struct OptionApplier {
     let system: SystemValues
 
-    func apply(_ lines: [SourceLine], to spec: inout JobSpec, origins: inout Origins,
-               written: inout [WrittenOption]) throws(JobFileError) {
+    func apply(
+        _ lines: [SourceLine], to spec: inout JobSpec, origins: inout Origins,
+        written: inout [WrittenOption]
+    ) throws(JobFileError) {
         var resolved: [(line: SourceLine, name: String, value: String?, definition: OptionDefinition)] = []
         for line in lines {
             guard case .option(let name, let value) = line.kind else { continue }
             resolved.append((line, name, value, try Self.definition(for: name, at: line.location)))
         }
         // fio applies kb_base before the section's other options, wherever it is written.
-        let ordered = resolved.filter { $0.definition.name == "kb_base" } + resolved.filter { $0.definition.name != "kb_base" }
+        let ordered =
+            resolved.filter { $0.definition.name == "kb_base" } + resolved.filter { $0.definition.name != "kb_base" }
         for entry in ordered {
             let context = ValueContext(kbBase: spec.kbBase, system: system)
             do {
                 try entry.definition.apply(&spec, entry.value, context)
             } catch {
-                throw JobFileError(kind: .badValue, location: entry.line.location, option: entry.name,
-                                   message: error.message, valid: error.valid, suggestion: error.suggestion)
+                throw JobFileError(
+                    kind: .badValue, location: entry.line.location, option: entry.name,
+                    message: error.message, valid: error.valid, suggestion: error.suggestion)
             }
-            let origin = Origin(location: entry.line.location, sequence: entry.line.sequence,
-                                writtenName: entry.name, value: entry.value, context: context)
+            let origin = Origin(
+                location: entry.line.location, sequence: entry.line.sequence,
+                writtenName: entry.name, value: entry.value, context: context)
             origins.effective[entry.definition.effectiveName] = origin
             origins.own[entry.definition.name] = origin
         }
         for entry in resolved {
-            let option = WrittenOption(name: entry.definition.name, value: entry.value.map { Keywords.fioRecorded($0, system) })
-            if let i = written.firstIndex(where: { $0.name == option.name }) { written[i] = option } else { written.append(option) }
+            let option = WrittenOption(
+                name: entry.definition.name, value: entry.value.map { Keywords.fioRecorded($0, system) })
+            if let i = written.firstIndex(where: { $0.name == option.name }) {
+                written[i] = option
+            } else {
+                written.append(option)
+            }
         }
     }
 
     static func definition(for name: String, at location: JobFileLocation) throws(JobFileError) -> OptionDefinition {
         if let definition = OptionTable.definition(named: name) { return definition }
         if FioOnlyOptions.names.contains(name) {
-            throw JobFileError(kind: .unknownOption, location: location, option: name,
-                               message: "is a fio option that diobench does not implement",
-                               valid: "remove it; diobench --cmdhelp lists the options it has")
+            throw JobFileError(
+                kind: .unknownOption, location: location, option: name,
+                message: "is a fio option that diobench does not implement",
+                valid: "remove it; diobench --cmdhelp lists the options it has")
         }
         let suggestion = Suggestions.nearest(to: name, in: OptionTable.allNames)
-        throw JobFileError(kind: .unknownOption, location: location, option: name, message: "unknown option",
-                           valid: suggestion == nil ? "diobench --cmdhelp lists every option" : nil, suggestion: suggestion)
+        throw JobFileError(
+            kind: .unknownOption, location: location, option: name, message: "unknown option",
+            valid: suggestion == nil ? "diobench --cmdhelp lists every option" : nil, suggestion: suggestion)
     }
 }

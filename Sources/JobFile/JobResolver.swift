@@ -40,28 +40,35 @@ struct JobResolver {
     /// io_uring options under another engine, as fio's engine options are.
     private func checkEngineOptions() throws(JobFileError) {
         for option in OptionTable.all {
-            guard let engine = option.engine, let origin = origins[option.name], spec.ioengine != engine else { continue }
-            throw conflict([option.name, "ioengine"],
-                           "\(origin.writtenName) (\(origin.location)) is an option of ioengine=\(engine.rawValue), but this job uses \(describe("ioengine", spec.ioengine.rawValue))",
-                           valid: "set ioengine=\(engine.rawValue), or remove \(origin.writtenName)")
+            guard let engine = option.engine, let origin = origins[option.name], spec.ioengine != engine else {
+                continue
+            }
+            throw conflict(
+                [option.name, "ioengine"],
+                "\(origin.writtenName) (\(origin.location)) is an option of ioengine=\(engine.rawValue), but this job uses \(describe("ioengine", spec.ioengine.rawValue))",
+                valid: "set ioengine=\(engine.rawValue), or remove \(origin.writtenName)")
         }
     }
 
     /// Options that only mean something next to another one (loop_dio without loop_backing).
     private func checkRequirements() throws(JobFileError) {
         for option in OptionTable.all {
-            guard let needed = option.requires, let origin = origins[option.name], origins[needed] == nil else { continue }
-            throw JobFileError(kind: .conflict, location: origin.location, option: origin.writtenName,
-                               message: "needs \(needed), which this job does not set",
-                               valid: "add \(needed)= to this job or a [global] above it, or remove \(origin.writtenName)")
+            guard let needed = option.requires, let origin = origins[option.name], origins[needed] == nil else {
+                continue
+            }
+            throw JobFileError(
+                kind: .conflict, location: origin.location, option: origin.writtenName,
+                message: "needs \(needed), which this job does not set",
+                valid: "add \(needed)= to this job or a [global] above it, or remove \(origin.writtenName)")
         }
     }
 
     private func checkDirectAndPolling() throws(JobFileError) {
         if spec.engineOptions.hipri, !spec.direct {
-            throw conflict(["hipri", "direct"],
-                           "hipri (polled completion) needs O_DIRECT, but this job's I/O is buffered (\(describe("direct", "0")))",
-                           valid: "set direct=1, or remove hipri")
+            throw conflict(
+                ["hipri", "direct"],
+                "hipri (polled completion) needs O_DIRECT, but this job's I/O is buffered (\(describe("direct", "0")))",
+                valid: "set direct=1, or remove hipri")
         }
     }
 
@@ -76,41 +83,48 @@ struct JobResolver {
         guard let size = spec.size, origins["size"] != nil else { return }
         let smallest = spec.minimumBlockSize
         if size < smallest {
-            throw conflict(["size", "bs", "bsrange", "bssplit"],
-                           "size \(ValueFormat.size(size, kbBase: spec.kbBase)) is smaller than the smallest block size \(ValueFormat.size(smallest, kbBase: spec.kbBase))",
-                           valid: "make size at least \(ValueFormat.size(smallest, kbBase: spec.kbBase))")
+            throw conflict(
+                ["size", "bs", "bsrange", "bssplit"],
+                "size \(ValueFormat.size(size, kbBase: spec.kbBase)) is smaller than the smallest block size \(ValueFormat.size(smallest, kbBase: spec.kbBase))",
+                valid: "make size at least \(ValueFormat.size(smallest, kbBase: spec.kbBase))")
         }
     }
 
     private mutating func checkLoop() throws(JobFileError) {
         guard let loop = spec.loop else { return }
         if loop.readOnly, spec.rw.writes || spec.rw.trims {
-            throw conflict(["loop_read_only", "rw"],
-                           "the loop device is read-only, but rw=\(spec.rw.rawValue) writes to it",
-                           valid: "use rw=read or randread, or loop_read_only=0")
+            throw conflict(
+                ["loop_read_only", "rw"],
+                "the loop device is read-only, but rw=\(spec.rw.rawValue) writes to it",
+                valid: "use rw=read or randread, or loop_read_only=0")
         }
         if !spec.filenames.isEmpty {
-            throw conflict(["loop_backing", "filename"],
-                           "the job's I/O goes to the loop device made over loop_backing, so filename has nothing to name",
-                           valid: "remove filename, or loop_backing")
+            throw conflict(
+                ["loop_backing", "filename"],
+                "the job's I/O goes to the loop device made over loop_backing, so filename has nothing to name",
+                valid: "remove filename, or loop_backing")
         }
         if spec.direct, spec.minimumBlockSize < UInt64(loop.logicalBlockSize) {
-            warn(origins["loop_block_size"] == nil ? "bs" : "loop_block_size",
-                 "O_DIRECT I/O of \(spec.minimumBlockSize) bytes is smaller than the loop device's \(loop.logicalBlockSize)-byte logical blocks; the kernel will refuse it (EINVAL)")
+            warn(
+                origins["loop_block_size"] == nil ? "bs" : "loop_block_size",
+                "O_DIRECT I/O of \(spec.minimumBlockSize) bytes is smaller than the loop device's \(loop.logicalBlockSize)-byte logical blocks; the kernel will refuse it (EINVAL)"
+            )
         }
     }
 
     private func checkZFS() throws(JobFileError) {
         guard let zfs = spec.zfs else { return }
         if zfs.scratchPool != nil, zfs.scratchVdevs.isEmpty, let origin = origins["zfs_scratch_pool"] {
-            throw JobFileError(kind: .conflict, location: origin.location, option: origin.writtenName,
-                               message: "a scratch pool needs vdevs to be made of",
-                               valid: "add zfs_scratch_vdevs=file:1g (or a device path)")
+            throw JobFileError(
+                kind: .conflict, location: origin.location, option: origin.writtenName,
+                message: "a scratch pool needs vdevs to be made of",
+                valid: "add zfs_scratch_vdevs=file:1g (or a device path)")
         }
         if zfs.scratchPool == nil, !zfs.scratchVdevs.isEmpty, let origin = origins["zfs_scratch_vdevs"] {
-            throw JobFileError(kind: .conflict, location: origin.location, option: origin.writtenName,
-                               message: "scratch vdevs need a pool name",
-                               valid: "add zfs_scratch_pool=NAME")
+            throw JobFileError(
+                kind: .conflict, location: origin.location, option: origin.writtenName,
+                message: "scratch vdevs need a pool name",
+                valid: "add zfs_scratch_pool=NAME")
         }
     }
 
@@ -118,7 +132,8 @@ struct JobResolver {
         // fio: a verify_pattern without verify= means verify=pattern.
         if !spec.verify.pattern.isEmpty, origins["verify"] == nil { spec.verify.method = .pattern }
         if spec.verify.method == .pattern, spec.verify.pattern.isEmpty {
-            throw conflict(["verify"], "verify=pattern needs verify_pattern", valid: "add verify_pattern=0x... or a quoted string")
+            throw conflict(
+                ["verify"], "verify=pattern needs verify_pattern", valid: "add verify_pattern=0x... or a quoted string")
         }
         if spec.verify.method == .none {
             for name in ["do_verify", "verify_fatal", "verify_backlog"] where origins[name] != nil {
@@ -127,43 +142,57 @@ struct JobResolver {
             return
         }
         if spec.norandommap, !hasFixedBlockSize() {
-            warn("norandommap", "with several block sizes, verify can only check blocks that were not partly overwritten")
+            warn(
+                "norandommap", "with several block sizes, verify can only check blocks that were not partly overwritten"
+            )
         }
         if spec.rw.writes, spec.verify.doVerify, spec.numjobs > 1, !spec.filenames.isEmpty {
-            warn("numjobs", "\(spec.numjobs) writers share \(ValueFormat.colonList(spec.filenames)) and may overwrite each other's blocks, which fails verification")
+            warn(
+                "numjobs",
+                "\(spec.numjobs) writers share \(ValueFormat.colonList(spec.filenames)) and may overwrite each other's blocks, which fails verification"
+            )
         }
-        if spec.rw.writes, !spec.rw.reads, spec.verify.doVerify, spec.timeBased, spec.runtimeNs != nil, spec.verify.verifyBacklog == 0 {
-            warn("time_based", "the verify phase never starts, because the write phase uses all of runtime (use verify_backlog)")
+        if spec.rw.writes, !spec.rw.reads, spec.verify.doVerify, spec.timeBased, spec.runtimeNs != nil,
+            spec.verify.verifyBacklog == 0
+        {
+            warn(
+                "time_based",
+                "the verify phase never starts, because the write phase uses all of runtime (use verify_backlog)")
         }
     }
 
     /// A job named `global` by `name=` would be read back (--parse-only, saved runs) as the section of defaults.
     private func checkName() throws(JobFileError) {
         guard spec.name == "global", let origin = origins["name"] else { return }
-        throw JobFileError(kind: .badValue, location: origin.location, option: origin.writtenName,
-                           message: "a job can't be named 'global', the section of defaults",
-                           valid: "any other name")
+        throw JobFileError(
+            kind: .badValue, location: origin.location, option: origin.writtenName,
+            message: "a job can't be named 'global', the section of defaults",
+            valid: "any other name")
     }
 
     /// fio's waitee rules: defined above, unique, and not the job itself.
     private func checkWaitFor() throws(JobFileError) {
         guard let waitee = spec.waitFor, let origin = origins["wait_for"] else { return }
         if waitee == spec.name {
-            throw JobFileError(kind: .conflict, location: origin.location, option: origin.writtenName,
-                               message: "job '\(spec.name)' can't wait for itself", valid: "name a job defined above this one")
+            throw JobFileError(
+                kind: .conflict, location: origin.location, option: origin.writtenName,
+                message: "job '\(spec.name)' can't wait for itself", valid: "name a job defined above this one")
         }
         let names = earlierJobs.map(\.name)
         let count = names.filter { $0 == waitee }.count
         if count == 0 {
-            throw JobFileError(kind: .conflict, location: origin.location, option: origin.writtenName,
-                               message: "no job named '\(waitee)' above this one",
-                               valid: names.isEmpty ? "wait_for names a job defined earlier in the file"
-                                   : "wait_for names a job defined earlier: " + names.joined(separator: ", "),
-                               suggestion: Suggestions.nearest(to: waitee, in: names))
+            throw JobFileError(
+                kind: .conflict, location: origin.location, option: origin.writtenName,
+                message: "no job named '\(waitee)' above this one",
+                valid: names.isEmpty
+                    ? "wait_for names a job defined earlier in the file"
+                    : "wait_for names a job defined earlier: " + names.joined(separator: ", "),
+                suggestion: Suggestions.nearest(to: waitee, in: names))
         }
         if count > 1 {
-            throw JobFileError(kind: .conflict, location: origin.location, option: origin.writtenName,
-                               message: "\(count) jobs are named '\(waitee)'", valid: "give the job to wait for a unique name")
+            throw JobFileError(
+                kind: .conflict, location: origin.location, option: origin.writtenName,
+                message: "\(count) jobs are named '\(waitee)'", valid: "give the job to wait for a unique name")
         }
     }
 
@@ -171,12 +200,14 @@ struct JobResolver {
     /// against the jobs above it.
     func checkGroup(_ job: JobSpec) throws(JobFileError) {
         guard job.groupReporting,
-              let other = earlierJobs.last(where: { $0.group == job.group && $0.latPercentiles != job.latPercentiles })
+            let other = earlierJobs.last(where: { $0.group == job.group && $0.latPercentiles != job.latPercentiles })
         else { return }
         let location = origins["lat_percentiles"]?.location ?? header
-        throw JobFileError(kind: .conflict, location: location, option: origins["lat_percentiles"]?.writtenName,
-                           message: "lat_percentiles=\(ValueFormat.bool(job.latPercentiles)) differs from job '\(other.name)' in the same reporting group",
-                           valid: "use the same lat_percentiles in the group, or start a new group with new_group")
+        throw JobFileError(
+            kind: .conflict, location: location, option: origins["lat_percentiles"]?.writtenName,
+            message:
+                "lat_percentiles=\(ValueFormat.bool(job.latPercentiles)) differs from job '\(other.name)' in the same reporting group",
+            valid: "use the same lat_percentiles in the group, or start a new group with new_group")
     }
 
     // MARK: fio's silent fix-ups, made visible
@@ -194,18 +225,24 @@ struct JobResolver {
         }
         if (spec.iodepthLow ?? 0) == 0 || spec.iodepthLow! > depth { spec.iodepthLow = depth }
         if spec.iodepthBatchCompleteMin > depth {
-            warn("iodepth_batch_complete_min", "\(spec.iodepthBatchCompleteMin) is more than iodepth=\(depth); at most \(depth) can complete at once")
+            warn(
+                "iodepth_batch_complete_min",
+                "\(spec.iodepthBatchCompleteMin) is more than iodepth=\(depth); at most \(depth) can complete at once")
             spec.iodepthBatchCompleteMin = depth
         }
         let minimum = spec.iodepthBatchCompleteMin
         if let max = spec.iodepthBatchCompleteMax, max < minimum, origins["iodepth_batch_complete_max"] != nil {
-            warn("iodepth_batch_complete_max", "\(max) is less than iodepth_batch_complete_min=\(minimum); using \(minimum)")
+            warn(
+                "iodepth_batch_complete_max",
+                "\(max) is less than iodepth_batch_complete_min=\(minimum); using \(minimum)")
         }
         spec.iodepthBatchCompleteMax = Swift.min(Swift.max(spec.iodepthBatchCompleteMax ?? minimum, minimum), depth)
         if spec.engine.queueing == .never, depth > 1, origins["iodepth"] != nil {
             let queued = EngineCatalog.all.filter { $0.queueing == .always }.map { "ioengine=\($0.kind)" }
-            warn("iodepth", "\(spec.ioengine.rawValue) is synchronous, so iodepth=\(depth) has no effect ("
-                 + queued.joined(separator: ", ") + " queues I/O)")
+            warn(
+                "iodepth",
+                "\(spec.ioengine.rawValue) is synchronous, so iodepth=\(depth) has no effect ("
+                    + queued.joined(separator: ", ") + " queues I/O)")
         }
         if spec.engineOptions.sqPoll {
             spec.engineOptions.registerFiles = true
@@ -222,12 +259,15 @@ struct JobResolver {
             if !spec.rw.isRandom {
                 warn("blockalign", "only applies to random I/O; rw=\(spec.rw.rawValue) is sequential")
             } else if align != minimum, !spec.norandommap {
-                warn("blockalign", "turns off the random map, as in fio: some blocks may be done twice and others never")
+                warn(
+                    "blockalign", "turns off the random map, as in fio: some blocks may be done twice and others never")
                 spec.norandommap = true
             }
         }
         if spec.randomGenerator == .lfsr, !hasFixedBlockSize() {
-            warn("random_generator", "lfsr works with one block size only; with several, some blocks may be done more than once")
+            warn(
+                "random_generator",
+                "lfsr works with one block size only; with several, some blocks may be done more than once")
         }
     }
 
@@ -239,11 +279,16 @@ struct JobResolver {
         if spec.loops == 0 { spec.loops = 1 }
         if let read = origins.own["rwmixread"], let write = origins.own["rwmixwrite"] {
             // Both values parsed when they were applied, so they parse again (0x32, (100/2) and $ncpus included).
-            func percent(_ origin: Origin) -> UInt64 { (try? OptionTable.mixPercent.parse(origin.value ?? "", origin.context)) ?? 0 }
+            func percent(_ origin: Origin) -> UInt64 {
+                (try? OptionTable.mixPercent.parse(origin.value ?? "", origin.context)) ?? 0
+            }
             let r = percent(read), w = percent(write)
             if r + w != 100 {
                 let later = read.sequence > write.sequence ? "rwmixread" : "rwmixwrite"
-                warnOwn(later, "rwmixread=\(r) and rwmixwrite=\(w) don't add up to 100; the later one wins: \(spec.rwmixread)% reads")
+                warnOwn(
+                    later,
+                    "rwmixread=\(r) and rwmixwrite=\(w) don't add up to 100; the later one wins: \(spec.rwmixread)% reads"
+                )
             }
         }
         if let origin = origins["rwmixread"], spec.rw != .readwrite, spec.rw != .randrw {
@@ -263,10 +308,14 @@ struct JobResolver {
     // MARK: helpers
 
     private func hasFixedBlockSize() -> Bool {
-        if let split = spec.bssplit, IODirection.allCases.contains(where: { split[$0].filter { $0.percent > 0 }.count > 1 }) {
+        if let split = spec.bssplit,
+            IODirection.allCases.contains(where: { split[$0].filter { $0.percent > 0 }.count > 1 })
+        {
             return false
         }
-        if spec.bssplit == nil, let range = spec.blockSizeRange, IODirection.allCases.contains(where: { range[$0].min != range[$0].max }) {
+        if spec.bssplit == nil, let range = spec.blockSizeRange,
+            IODirection.allCases.contains(where: { range[$0].min != range[$0].max })
+        {
             return false
         }
         return true
@@ -281,20 +330,25 @@ struct JobResolver {
     /// An error about options that don't go together, placed at whichever of them the file set last.
     private func conflict(_ names: [String], _ message: String, valid: String) -> JobFileError {
         let latest = names.compactMap { origins[$0] }.max { $0.sequence < $1.sequence }
-        return JobFileError(kind: .conflict, location: latest?.location ?? header, option: latest?.writtenName,
-                            message: message, valid: valid)
+        return JobFileError(
+            kind: .conflict, location: latest?.location ?? header, option: latest?.writtenName,
+            message: message, valid: valid)
     }
 
     /// A warning at the line of the option as declared (not the one it writes).
     private mutating func warnOwn(_ name: String, _ message: String) {
         let origin = origins.own[name]
-        warnings.append(JobFileWarning(location: origin?.location ?? header, option: origin?.writtenName ?? name,
-                                       job: spec.name, message: message))
+        warnings.append(
+            JobFileWarning(
+                location: origin?.location ?? header, option: origin?.writtenName ?? name,
+                job: spec.name, message: message))
     }
 
     private mutating func warn(_ name: String?, _ message: String) {
         let origin = name.flatMap { origins[$0] }
-        warnings.append(JobFileWarning(location: origin?.location ?? header, option: origin?.writtenName ?? name,
-                                       job: spec.name, message: message))
+        warnings.append(
+            JobFileWarning(
+                location: origin?.location ?? header, option: origin?.writtenName ?? name,
+                job: spec.name, message: message))
     }
 }

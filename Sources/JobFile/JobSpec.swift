@@ -7,13 +7,15 @@ import Vocabulary
 /// `rw=` / `readwrite=`.
 public enum RWPattern: String, Codable, Sendable, CaseIterable {
     case read, write, randread, randwrite
-    case readwrite = "rw"   // fio accepts both `rw` and `readwrite`; the parser maps the alias
+    case readwrite = "rw"  // fio accepts both `rw` and `readwrite`; the parser maps the alias
     case randrw
     case trim, randtrim, trimwrite
 
     public var isRandom: Bool { self == .randread || self == .randwrite || self == .randrw || self == .randtrim }
     public var reads: Bool { self == .read || self == .randread || self == .readwrite || self == .randrw }
-    public var writes: Bool { self == .write || self == .randwrite || self == .readwrite || self == .randrw || self == .trimwrite }
+    public var writes: Bool {
+        self == .write || self == .randwrite || self == .readwrite || self == .randrw || self == .trimwrite
+    }
     public var trims: Bool { self == .trim || self == .randtrim || self == .trimwrite }
     /// The directions this pattern issues, in read, write, trim order (never empty).
     public var directions: [IODirection] {
@@ -209,7 +211,9 @@ public struct JobSpec: Codable, Sendable, Equatable {
     public var zfs: ZFSOptions?
     public var verify: VerifyOptions = VerifyOptions()
 
-    public static let fioDefaultPercentiles: [Double] = [1, 5, 10, 20, 30, 40, 50, 60, 70, 80, 90, 95, 99, 99.5, 99.9, 99.95, 99.99]
+    public static let fioDefaultPercentiles: [Double] = [
+        1, 5, 10, 20, 30, 40, 50, 60, 70, 80, 90, 95, 99, 99.5, 99.9, 99.95, 99.99,
+    ]
 
     public init(name: String, sourceFile: String, sourceLine: Int) {
         self.name = name

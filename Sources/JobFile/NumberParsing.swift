@@ -24,7 +24,8 @@ enum NumberUnit: Sendable {
         case .bytes: return "expected a number with an optional k/m/g/t suffix, e.g. 4k"
         case .count: return "expected a whole number, e.g. 8"
         case .time(let unit):
-            return "expected a number with an optional us/ms/s/m/h/d suffix, e.g. 10s (a plain number is in \(Numbers.timeUnitName(unit)))"
+            return
+                "expected a number with an optional us/ms/s/m/h/d suffix, e.g. 10s (a plain number is in \(Numbers.timeUnitName(unit)))"
         }
     }
 }
@@ -46,7 +47,9 @@ enum Numbers {
     static func parse(_ text: String, unit: NumberUnit, system: SystemValues) throws(ValueProblem) -> UInt64 {
         let s = text.trimmingWhitespace()
         let notA = ValueProblem("'\(text)' is not \(unit.noun)", valid: unit.expected)
-        guard !s.isEmpty else { throw ValueProblem("empty value where \(unit.noun) was expected", valid: unit.expected) }
+        guard !s.isEmpty else {
+            throw ValueProblem("empty value where \(unit.noun) was expected", valid: unit.expected)
+        }
         if s.hasPrefix("(") || s.contains("$") {
             // HOWTO: inside parentheses a plain time is in microseconds; with only keywords (fio hands those to
             // a calculator and parses the result) it keeps the option's own default unit.
@@ -54,7 +57,9 @@ enum Numbers {
             if case .time = unit, s.hasPrefix("(") { bare = .time(defaultNs: nsPerUs) }
             var evaluator = ExpressionEvaluator(text: s, unit: bare, system: system)
             let value = try evaluator.evaluate(original: text)
-            guard value >= 0 else { throw ValueProblem("'\(text)' comes to \(value), which is negative", valid: unit.expected) }
+            guard value >= 0 else {
+                throw ValueProblem("'\(text)' comes to \(value), which is negative", valid: unit.expected)
+            }
             return UInt64(value)
         }
         if s.contains("+") || s.contains("*") || s.contains("/") {
@@ -78,7 +83,9 @@ enum Numbers {
         let digits = String(chars[0..<i])
         let suffix = String(chars[i...])
         if suffix.hasPrefix(".") {
-            throw ValueProblem("'\(s)' has a fraction, which fio would silently drop", valid: "write a whole number of bytes or a smaller unit, e.g. 1536 instead of 1.5k")
+            throw ValueProblem(
+                "'\(s)' has a fraction, which fio would silently drop",
+                valid: "write a whole number of bytes or a smaller unit, e.g. 1536 instead of 1.5k")
         }
         guard let v = UInt64(digits) else { throw ValueProblem("'\(s)' is too large") }
         guard let multiplier = multiplier(forSuffix: suffix, unit: unit) else { return nil }
@@ -160,8 +167,9 @@ struct ExpressionEvaluator {
         let value = try sum()
         skipSpaces()
         if position < chars.count {
-            throw ValueProblem("'\(original)' is not a valid expression: unexpected '\(chars[position])'",
-                               valid: "use numbers, $pagesize, $mb_memory, $ncpus, + - * / % ^ and parentheses")
+            throw ValueProblem(
+                "'\(original)' is not a valid expression: unexpected '\(chars[position])'",
+                valid: "use numbers, $pagesize, $mb_memory, $ncpus, + - * / % ^ and parentheses")
         }
         return value
     }
@@ -180,7 +188,8 @@ struct ExpressionEvaluator {
         while let op = peek(), op == "+" || op == "-" {
             position += 1
             let rhs = try product()
-            value = try checked(op == "+" ? value.addingReportingOverflow(rhs) : value.subtractingReportingOverflow(rhs))
+            value = try checked(
+                op == "+" ? value.addingReportingOverflow(rhs) : value.subtractingReportingOverflow(rhs))
         }
         return value
     }
@@ -243,7 +252,9 @@ struct ExpressionEvaluator {
                 position += keyword.count
                 return Int64(clamping: system.value(ofKeyword: keyword) ?? 0)
             }
-            throw ValueProblem("unknown keyword after '$'", valid: "expected $pagesize, $mb_memory or $ncpus (environment variables are written ${NAME})")
+            throw ValueProblem(
+                "unknown keyword after '$'",
+                valid: "expected $pagesize, $mb_memory or $ncpus (environment variables are written ${NAME})")
         }
         // A number with its suffix runs until an operator, a parenthesis or a space.
         let start = position

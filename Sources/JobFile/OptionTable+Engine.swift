@@ -3,36 +3,46 @@ import Engines
 
 extension OptionTable {
     static let engine: [OptionDefinition] = [
-        .make("ioengine", ChoiceKind<EngineKind>(EngineCatalog.all.map { (OptionChoice($0.kind.rawValue, $0.summary), $0.kind) },
-                                                 noun: "I/O engine"),
-              default: "psync", .engine,
-              help: "How the job issues I/O",
-              set: { $0.ioengine = $1 }, render: { .value($0.ioengine.rawValue) }),
-        .make("direct", BoolKind(), default: "0", .engine,
-              help: "Use O_DIRECT (bypass the page cache)",
-              set: { $0.direct = $1 }, render: { .bool($0.direct) }),
-        .make("buffered", BoolKind(), default: "1", .engine, writes: "direct",
-              help: "The opposite of direct; the later of the two wins",
-              set: { $0.direct = !$1 }, render: { _ in .hidden }),
+        .make(
+            "ioengine",
+            ChoiceKind<EngineKind>(
+                EngineCatalog.all.map { (OptionChoice($0.kind.rawValue, $0.summary), $0.kind) },
+                noun: "I/O engine"),
+            default: "psync", .engine,
+            help: "How the job issues I/O",
+            set: { $0.ioengine = $1 }, render: { .value($0.ioengine.rawValue) }),
+        .make(
+            "direct", BoolKind(), default: "0", .engine,
+            help: "Use O_DIRECT (bypass the page cache)",
+            set: { $0.direct = $1 }, render: { .bool($0.direct) }),
+        .make(
+            "buffered", BoolKind(), default: "1", .engine, writes: "direct",
+            help: "The opposite of direct; the later of the two wins",
+            set: { $0.direct = !$1 }, render: { _ in .hidden }),
     ]
 
     static let depth: [OptionDefinition] = [
-        .make("iodepth", IntKind(1...65536), default: "1", .depth,
-              help: "I/Os kept in flight per job (only io_uring goes beyond 1)",
-              set: { $0.iodepth = Int($1) }, render: { .int($0.iodepth) }),
-        .make("iodepth_batch_submit", aliases: ["iodepth_batch"], IntKind(0...65536), default: "1", .depth,
-              help: "I/Os queued before one submit; 0 means iodepth",
-              set: { $0.iodepthBatchSubmit = Int($1) }, render: { .int($0.iodepthBatchSubmit) }),
-        .make("iodepth_batch_complete_min", aliases: ["iodepth_batch_complete"], IntKind(0...65536), default: "1", .depth,
-              help: "Least completions to wait for at once; 0 polls without waiting",
-              set: { $0.iodepthBatchCompleteMin = Int($1) }, render: { .int($0.iodepthBatchCompleteMin) }),
-        .make("iodepth_batch_complete_max", IntKind(0...65536), default: "1", .depth,
-              help: "Most completions to reap at once (never below iodepth_batch_complete_min, which is its default)",
-              set: { $0.iodepthBatchCompleteMax = Int($1) },
-              render: { .optional($0.iodepthBatchCompleteMax) { String($0) } }),
-        .make("iodepth_low", IntKind(0...65536), default: "1", .depth,
-              help: "Refill the queue when it drains to this many (default and maximum: iodepth)",
-              set: { $0.iodepthLow = Int($1) }, render: { .optional($0.iodepthLow) { String($0) } }),
+        .make(
+            "iodepth", IntKind(1...65536), default: "1", .depth,
+            help: "I/Os kept in flight per job (only io_uring goes beyond 1)",
+            set: { $0.iodepth = Int($1) }, render: { .int($0.iodepth) }),
+        .make(
+            "iodepth_batch_submit", aliases: ["iodepth_batch"], IntKind(0...65536), default: "1", .depth,
+            help: "I/Os queued before one submit; 0 means iodepth",
+            set: { $0.iodepthBatchSubmit = Int($1) }, render: { .int($0.iodepthBatchSubmit) }),
+        .make(
+            "iodepth_batch_complete_min", aliases: ["iodepth_batch_complete"], IntKind(0...65536), default: "1", .depth,
+            help: "Least completions to wait for at once; 0 polls without waiting",
+            set: { $0.iodepthBatchCompleteMin = Int($1) }, render: { .int($0.iodepthBatchCompleteMin) }),
+        .make(
+            "iodepth_batch_complete_max", IntKind(0...65536), default: "1", .depth,
+            help: "Most completions to reap at once (never below iodepth_batch_complete_min, which is its default)",
+            set: { $0.iodepthBatchCompleteMax = Int($1) },
+            render: { .optional($0.iodepthBatchCompleteMax) { String($0) } }),
+        .make(
+            "iodepth_low", IntKind(0...65536), default: "1", .depth,
+            help: "Refill the queue when it drains to this many (default and maximum: iodepth)",
+            set: { $0.iodepthLow = Int($1) }, render: { .optional($0.iodepthLow) { String($0) } }),
     ]
 
     /// Each engine's own options, from its description: errors under any other engine, as in fio.
@@ -45,14 +55,16 @@ extension OptionTable {
         let shown: @Sendable (JobSpec, RenderedValue) -> RenderedValue = { $0.ioengine == engine ? $1 : .hidden }
         switch option.value {
         case .flag(let field):
-            return .make(option.name, BoolKind(), default: "0", .engineOptions, engine: engine, help: option.help,
-                         set: { $0.engineOptions[keyPath: field] = $1 },
-                         render: { shown($0, .bool($0.engineOptions[keyPath: field])) })
+            return .make(
+                option.name, BoolKind(), default: "0", .engineOptions, engine: engine, help: option.help,
+                set: { $0.engineOptions[keyPath: field] = $1 },
+                render: { shown($0, .bool($0.engineOptions[keyPath: field])) })
         case .integer(let field, let range):
-            return .make(option.name, IntKind(UInt64(range.lowerBound)...UInt64(range.upperBound)), default: "",
-                         .engineOptions, engine: engine, help: option.help,
-                         set: { $0.engineOptions[keyPath: field] = Int($1) },
-                         render: { shown($0, .optional($0.engineOptions[keyPath: field]) { String($0) }) })
+            return .make(
+                option.name, IntKind(UInt64(range.lowerBound)...UInt64(range.upperBound)), default: "",
+                .engineOptions, engine: engine, help: option.help,
+                set: { $0.engineOptions[keyPath: field] = Int($1) },
+                render: { shown($0, .optional($0.engineOptions[keyPath: field]) { String($0) }) })
         }
     }
 }

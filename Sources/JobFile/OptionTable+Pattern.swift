@@ -6,71 +6,100 @@ extension OptionTable {
     static let mixPercent = IntKind(0...100)
 
     static let pattern: [OptionDefinition] = [
-        .make("rw", aliases: ["readwrite"], RWKind(), default: "read", .pattern,
-              help: "I/O pattern; rw=randread:8 issues 8 I/Os per random offset, rw=write:4k leaves a 4k hole after each",
-              set: { $0.rw = $1.0; $0.rwSequenceModifier = $1.1 },
-              render: { spec in
-                  guard spec.rwSequenceModifier > 0 else { return .value(spec.rw.rawValue) }
-                  let suffix = spec.rw.isRandom ? String(spec.rwSequenceModifier)
-                      : ValueFormat.size(spec.rwSequenceModifier, kbBase: spec.kbBase)
-                  return .value("\(spec.rw.rawValue):\(suffix)")
-              }),
-        .make("rwmixread", mixPercent, default: "50", .pattern,
-              help: "Percentage of reads in a mixed (rw, randrw) workload",
-              set: { $0.rwmixread = UInt32($1) }, render: { .int($0.rwmixread) }),
-        .make("rwmixwrite", mixPercent, default: "50", .pattern, writes: "rwmixread",
-              help: "Percentage of writes in a mixed workload (sets rwmixread to 100 minus this; the later one wins)",
-              set: { $0.rwmixread = 100 - UInt32($1) }, render: { _ in .hidden }),
+        .make(
+            "rw", aliases: ["readwrite"], RWKind(), default: "read", .pattern,
+            help: "I/O pattern; rw=randread:8 issues 8 I/Os per random offset, rw=write:4k leaves a 4k hole after each",
+            set: {
+                $0.rw = $1.0; $0.rwSequenceModifier = $1.1
+            },
+            render: { spec in
+                guard spec.rwSequenceModifier > 0 else { return .value(spec.rw.rawValue) }
+                let suffix =
+                    spec.rw.isRandom
+                    ? String(spec.rwSequenceModifier)
+                    : ValueFormat.size(spec.rwSequenceModifier, kbBase: spec.kbBase)
+                return .value("\(spec.rw.rawValue):\(suffix)")
+            }),
+        .make(
+            "rwmixread", mixPercent, default: "50", .pattern,
+            help: "Percentage of reads in a mixed (rw, randrw) workload",
+            set: { $0.rwmixread = UInt32($1) }, render: { .int($0.rwmixread) }),
+        .make(
+            "rwmixwrite", mixPercent, default: "50", .pattern, writes: "rwmixread",
+            help: "Percentage of writes in a mixed workload (sets rwmixread to 100 minus this; the later one wins)",
+            set: { $0.rwmixread = 100 - UInt32($1) }, render: { _ in .hidden }),
     ]
 
     static let blockSize: [OptionDefinition] = [
-        .make("bs", aliases: ["blocksize"], PerDirectionKind(inner: SizeKind(minimum: 1)), default: "4k", .blockSize,
-              help: "Block size of each I/O; read,write[,trim] values allowed (bs=4k,64k)",
-              set: { $0.blockSize.merge($1) },
-              render: { spec in .value(ValueFormat.perDirection(spec.blockSize) { ValueFormat.size($0, kbBase: spec.kbBase) }) }),
-        .make("bsrange", aliases: ["blocksize_range"], PerDirectionKind(inner: SizeRangeKind(), slashSeparates: true),
-              default: "", .blockSize,
-              help: "Random block sizes between MIN-MAX, multiples of MIN; per direction like bs (overrides bs)",
-              set: { spec, v in
-                  let base = spec.blockSizeRange ?? PerDirection { SizeRange(min: spec.blockSize[$0], max: spec.blockSize[$0]) }
-                  spec.blockSizeRange = .from(v, base: base)
-              },
-              render: { spec in
-                  .optional(spec.blockSizeRange) { r in
-                      ValueFormat.perDirection(r) { "\(ValueFormat.size($0.min, kbBase: spec.kbBase))-\(ValueFormat.size($0.max, kbBase: spec.kbBase))" }
-                  }
-              }),
-        .make("bssplit", PerDirectionKind(inner: BlockSplitKind()), default: "", .blockSize,
-              help: "Weighted block sizes SIZE/PERCENT:...; entries without a percent share the rest (overrides bs and bsrange)",
-              set: { spec, v in
-                  let base = spec.bssplit ?? PerDirection { [BlockSizeShare(size: spec.blockSize[$0], percent: 100)] }
-                  spec.bssplit = .from(v, base: base)
-              },
-              render: { spec in
-                  .optional(spec.bssplit) { split in
-                      ValueFormat.perDirection(split) { shares in
-                          shares.map { "\(ValueFormat.size($0.size, kbBase: spec.kbBase))/\($0.percent)" }.joined(separator: ":")
-                      }
-                  }
-              }),
-        .make("blockalign", aliases: ["ba"], PerDirectionKind(inner: SizeKind(minimum: 1)), default: "", .blockSize,
-              help: "Align random offsets to this boundary (default: the minimum block size); one other than that turns off the random map",
-              set: { spec, v in spec.blockAlign = .from(v, base: spec.blockAlign ?? spec.blockSize) },
-              render: { spec in .optional(spec.blockAlign) { a in ValueFormat.perDirection(a) { ValueFormat.size($0, kbBase: spec.kbBase) } } }),
+        .make(
+            "bs", aliases: ["blocksize"], PerDirectionKind(inner: SizeKind(minimum: 1)), default: "4k", .blockSize,
+            help: "Block size of each I/O; read,write[,trim] values allowed (bs=4k,64k)",
+            set: { $0.blockSize.merge($1) },
+            render: { spec in
+                .value(ValueFormat.perDirection(spec.blockSize) { ValueFormat.size($0, kbBase: spec.kbBase) })
+            }),
+        .make(
+            "bsrange", aliases: ["blocksize_range"], PerDirectionKind(inner: SizeRangeKind(), slashSeparates: true),
+            default: "", .blockSize,
+            help: "Random block sizes between MIN-MAX, multiples of MIN; per direction like bs (overrides bs)",
+            set: { spec, v in
+                let base =
+                    spec.blockSizeRange ?? PerDirection { SizeRange(min: spec.blockSize[$0], max: spec.blockSize[$0]) }
+                spec.blockSizeRange = .from(v, base: base)
+            },
+            render: { spec in
+                .optional(spec.blockSizeRange) { r in
+                    ValueFormat.perDirection(r) {
+                        "\(ValueFormat.size($0.min, kbBase: spec.kbBase))-\(ValueFormat.size($0.max, kbBase: spec.kbBase))"
+                    }
+                }
+            }),
+        .make(
+            "bssplit", PerDirectionKind(inner: BlockSplitKind()), default: "", .blockSize,
+            help:
+                "Weighted block sizes SIZE/PERCENT:...; entries without a percent share the rest (overrides bs and bsrange)",
+            set: { spec, v in
+                let base = spec.bssplit ?? PerDirection { [BlockSizeShare(size: spec.blockSize[$0], percent: 100)] }
+                spec.bssplit = .from(v, base: base)
+            },
+            render: { spec in
+                .optional(spec.bssplit) { split in
+                    ValueFormat.perDirection(split) { shares in
+                        shares.map { "\(ValueFormat.size($0.size, kbBase: spec.kbBase))/\($0.percent)" }.joined(
+                            separator: ":")
+                    }
+                }
+            }),
+        .make(
+            "blockalign", aliases: ["ba"], PerDirectionKind(inner: SizeKind(minimum: 1)), default: "", .blockSize,
+            help:
+                "Align random offsets to this boundary (default: the minimum block size); one other than that turns off the random map",
+            set: { spec, v in spec.blockAlign = .from(v, base: spec.blockAlign ?? spec.blockSize) },
+            render: { spec in
+                .optional(spec.blockAlign) { a in
+                    ValueFormat.perDirection(a) { ValueFormat.size($0, kbBase: spec.kbBase) }
+                }
+            }),
     ]
 
     static let buffers: [OptionDefinition] = [
-        .make("iomem_align", aliases: ["mem_align"], SizeKind(), default: "0", .buffers,
-              help: "Start I/O buffers this many bytes past a page boundary (512 makes them misaligned for O_DIRECT)",
-              set: { $0.iomemAlign = $1 }, render: { .size($0.iomemAlign, $0) }),
-        .make("zero_buffers", BoolKind(), default: "0", .buffers,
-              help: "Fill the write buffers with zeros (default: pseudo-random bytes that do not compress)",
-              set: { $0.zeroBuffers = $1 }, render: { .bool($0.zeroBuffers) }),
-        .make("refill_buffers", BoolKind(), default: "0", .buffers,
-              help: "New pseudo-random bytes in the write buffer before every write (no effect with zero_buffers or verify)",
-              set: { $0.refillBuffers = $1 }, render: { .bool($0.refillBuffers) }),
-        .make("scramble_buffers", BoolKind(), default: "1", .buffers,
-              help: "Before every write, stamp each 512-byte sector of the buffer with its offset and the time, so deduplication cannot fold the blocks (off with refill_buffers or verify, and with zero_buffers unless this is set too)",
-              set: { $0.scrambleBuffers = $1 }, render: { .bool($0.scrambleBuffers) }),
+        .make(
+            "iomem_align", aliases: ["mem_align"], SizeKind(), default: "0", .buffers,
+            help: "Start I/O buffers this many bytes past a page boundary (512 makes them misaligned for O_DIRECT)",
+            set: { $0.iomemAlign = $1 }, render: { .size($0.iomemAlign, $0) }),
+        .make(
+            "zero_buffers", BoolKind(), default: "0", .buffers,
+            help: "Fill the write buffers with zeros (default: pseudo-random bytes that do not compress)",
+            set: { $0.zeroBuffers = $1 }, render: { .bool($0.zeroBuffers) }),
+        .make(
+            "refill_buffers", BoolKind(), default: "0", .buffers,
+            help:
+                "New pseudo-random bytes in the write buffer before every write (no effect with zero_buffers or verify)",
+            set: { $0.refillBuffers = $1 }, render: { .bool($0.refillBuffers) }),
+        .make(
+            "scramble_buffers", BoolKind(), default: "1", .buffers,
+            help:
+                "Before every write, stamp each 512-byte sector of the buffer with its offset and the time, so deduplication cannot fold the blocks (off with refill_buffers or verify, and with zero_buffers unless this is set too)",
+            set: { $0.scrambleBuffers = $1 }, render: { .bool($0.scrambleBuffers) }),
     ]
 }

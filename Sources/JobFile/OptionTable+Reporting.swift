@@ -2,76 +2,103 @@
 
 extension OptionTable {
     static let reporting: [OptionDefinition] = [
-        .make("group_reporting", BoolKind(), default: "0", .reporting,
-              help: "Report each reporting group as one (numjobs clones merged) instead of job by job",
-              set: { $0.groupReporting = $1 }, render: { .bool($0.groupReporting) }),
-        .make("stonewall", aliases: ["wait_for_previous"], BoolKind(), default: "0", .reporting,
-              help: "Wait for the jobs above to finish before starting; also starts a new reporting group",
-              set: { $0.stonewall = $1 }, render: { .bool($0.stonewall) }),
-        .make("exitall", BoolKind(), default: "0", .reporting,
-              help: "When this job (any of its clones) is done, the jobs running beside it finish too; later groups still run",
-              set: { $0.exitAll = $1 }, render: { .bool($0.exitAll) }),
-        .make("new_group", BoolKind(), default: "0", .reporting,
-              help: "Start a new reporting group with this job",
-              set: { $0.newGroup = $1 }, render: { .bool($0.newGroup) }),
-        .make("wait_for", StringKind(), default: "", .reporting,
-              help: "Start only after the job of this name (defined above, with a unique name) has finished",
-              set: { $0.waitFor = $1 }, render: { .optional($0.waitFor) { $0 } }),
-        .make("percentile_list", FloatListKind(), default: JobSpec.fioDefaultPercentiles.map(ValueFormat.decimal).joined(separator: ":"),
-              .reporting,
-              help: "Latency percentiles to report, separated by ':'",
-              set: { $0.percentileList = $1 },
-              render: { .value($0.percentileList.map(ValueFormat.decimal).joined(separator: ":")) }),
-        .make("clat_percentiles", BoolKind(), default: "1", .reporting,
-              help: "Report completion latency percentiles",
-              set: { $0.clatPercentiles = $1 }, render: { .bool($0.clatPercentiles) }),
-        .make("lat_percentiles", BoolKind(), default: "0", .reporting,
-              help: "Report total latency (submission + completion) percentiles; must agree within a reporting group",
-              set: { $0.latPercentiles = $1 }, render: { .bool($0.latPercentiles) }),
-        .make("kb_base", ChoiceKind<UInt64>([
-                  (OptionChoice("1024", "k/m/g are powers of 1024 and KiB/MiB powers of 1000 (fio's compatibility mode)"), 1024),
-                  (OptionChoice("1000", "k/m/g are powers of 1000 and KiB/MiB powers of 1024 (SI and IEC)"), 1000),
-              ], noun: "kb_base"),
-              default: "1024", .reporting,
-              help: "Meaning of k/m/g suffixes in this section (applied before its other options)",
-              set: { $0.kbBase = $1 }, render: { .int($0.kbBase) }),
+        .make(
+            "group_reporting", BoolKind(), default: "0", .reporting,
+            help: "Report each reporting group as one (numjobs clones merged) instead of job by job",
+            set: { $0.groupReporting = $1 }, render: { .bool($0.groupReporting) }),
+        .make(
+            "stonewall", aliases: ["wait_for_previous"], BoolKind(), default: "0", .reporting,
+            help: "Wait for the jobs above to finish before starting; also starts a new reporting group",
+            set: { $0.stonewall = $1 }, render: { .bool($0.stonewall) }),
+        .make(
+            "exitall", BoolKind(), default: "0", .reporting,
+            help:
+                "When this job (any of its clones) is done, the jobs running beside it finish too; later groups still run",
+            set: { $0.exitAll = $1 }, render: { .bool($0.exitAll) }),
+        .make(
+            "new_group", BoolKind(), default: "0", .reporting,
+            help: "Start a new reporting group with this job",
+            set: { $0.newGroup = $1 }, render: { .bool($0.newGroup) }),
+        .make(
+            "wait_for", StringKind(), default: "", .reporting,
+            help: "Start only after the job of this name (defined above, with a unique name) has finished",
+            set: { $0.waitFor = $1 }, render: { .optional($0.waitFor) { $0 } }),
+        .make(
+            "percentile_list", FloatListKind(),
+            default: JobSpec.fioDefaultPercentiles.map(ValueFormat.decimal).joined(separator: ":"),
+            .reporting,
+            help: "Latency percentiles to report, separated by ':'",
+            set: { $0.percentileList = $1 },
+            render: { .value($0.percentileList.map(ValueFormat.decimal).joined(separator: ":")) }),
+        .make(
+            "clat_percentiles", BoolKind(), default: "1", .reporting,
+            help: "Report completion latency percentiles",
+            set: { $0.clatPercentiles = $1 }, render: { .bool($0.clatPercentiles) }),
+        .make(
+            "lat_percentiles", BoolKind(), default: "0", .reporting,
+            help: "Report total latency (submission + completion) percentiles; must agree within a reporting group",
+            set: { $0.latPercentiles = $1 }, render: { .bool($0.latPercentiles) }),
+        .make(
+            "kb_base",
+            ChoiceKind<UInt64>(
+                [
+                    (
+                        OptionChoice(
+                            "1024", "k/m/g are powers of 1024 and KiB/MiB powers of 1000 (fio's compatibility mode)"),
+                        1024
+                    ),
+                    (OptionChoice("1000", "k/m/g are powers of 1000 and KiB/MiB powers of 1024 (SI and IEC)"), 1000),
+                ], noun: "kb_base"),
+            default: "1024", .reporting,
+            help: "Meaning of k/m/g suffixes in this section (applied before its other options)",
+            set: { $0.kbBase = $1 }, render: { .int($0.kbBase) }),
     ]
 
     static let verify: [OptionDefinition] = [
-        .make("verify", ChoiceKind<VerifyMethod>([
-                  (OptionChoice("0", "No verification"), .none),
-                  (OptionChoice("crc32c", "CRC32C of each block, stored in a header in the block"), .crc32c),
-                  (OptionChoice("crc32c-intel", "Same as crc32c", isAlias: true), .crc32c),
-                  (OptionChoice("sha256", "SHA-256 of each block, stored in a header in the block"), .sha256),
-                  (OptionChoice("pattern", "Compare with verify_pattern only, no header"), .pattern),
-              ], noun: "verify method"),
-              default: "0", .verify,
-              help: "Check written data when it is read back",
-              set: { $0.verify.method = $1 }, render: { .value($0.verify.method.rawValue) }),
-        .make("do_verify", BoolKind(), default: "1", .verify,
-              help: "Run the verify phase after writing (only with verify)",
-              set: { $0.verify.doVerify = $1 }, render: { .bool($0.verify.doVerify) }),
-        .make("verify_fatal", BoolKind(), default: "0", .verify,
-              help: "Stop the job at the first verify failure",
-              set: { $0.verify.verifyFatal = $1 }, render: { .bool($0.verify.verifyFatal) }),
-        .make("verify_backlog", IntKind(), default: "0", .verify,
-              help: "Verify after every N blocks written instead of at the end",
-              set: { $0.verify.verifyBacklog = Int($1) }, render: { .int($0.verify.verifyBacklog) }),
-        .make("verify_pattern", PatternKind(), default: "", .verify,
-              help: "Fill pattern for written data: hex 0x... or a quoted string; alone it implies verify=pattern",
-              set: { $0.verify.pattern = $1 },
-              render: { spec in
-                  spec.verify.pattern.isEmpty ? .unset
-                      : .value("0x" + spec.verify.pattern.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined())
-              }),
+        .make(
+            "verify",
+            ChoiceKind<VerifyMethod>(
+                [
+                    (OptionChoice("0", "No verification"), .none),
+                    (OptionChoice("crc32c", "CRC32C of each block, stored in a header in the block"), .crc32c),
+                    (OptionChoice("crc32c-intel", "Same as crc32c", isAlias: true), .crc32c),
+                    (OptionChoice("sha256", "SHA-256 of each block, stored in a header in the block"), .sha256),
+                    (OptionChoice("pattern", "Compare with verify_pattern only, no header"), .pattern),
+                ], noun: "verify method"),
+            default: "0", .verify,
+            help: "Check written data when it is read back",
+            set: { $0.verify.method = $1 }, render: { .value($0.verify.method.rawValue) }),
+        .make(
+            "do_verify", BoolKind(), default: "1", .verify,
+            help: "Run the verify phase after writing (only with verify)",
+            set: { $0.verify.doVerify = $1 }, render: { .bool($0.verify.doVerify) }),
+        .make(
+            "verify_fatal", BoolKind(), default: "0", .verify,
+            help: "Stop the job at the first verify failure",
+            set: { $0.verify.verifyFatal = $1 }, render: { .bool($0.verify.verifyFatal) }),
+        .make(
+            "verify_backlog", IntKind(), default: "0", .verify,
+            help: "Verify after every N blocks written instead of at the end",
+            set: { $0.verify.verifyBacklog = Int($1) }, render: { .int($0.verify.verifyBacklog) }),
+        .make(
+            "verify_pattern", PatternKind(), default: "", .verify,
+            help: "Fill pattern for written data: hex 0x... or a quoted string; alone it implies verify=pattern",
+            set: { $0.verify.pattern = $1 },
+            render: { spec in
+                spec.verify.pattern.isEmpty
+                    ? .unset
+                    : .value("0x" + spec.verify.pattern.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined())
+            }),
     ]
 
     static let safety: [OptionDefinition] = [
-        .make("allow_mounted_write", BoolKind(), default: "0", .safety,
-              help: "Allow writes to a device that is mounted (destroys the file system)",
-              set: { $0.allowMountedWrite = $1 }, render: { .bool($0.allowMountedWrite) }),
-        .make("allow_data_overwrite", BoolKind(), default: "0", .safety,
-              help: "diobench: allow writes to targets that hold data (existing devices, non-empty files)",
-              set: { $0.allowOverwriteData = $1 }, render: { .bool($0.allowOverwriteData) }),
+        .make(
+            "allow_mounted_write", BoolKind(), default: "0", .safety,
+            help: "Allow writes to a device that is mounted (destroys the file system)",
+            set: { $0.allowMountedWrite = $1 }, render: { .bool($0.allowMountedWrite) }),
+        .make(
+            "allow_data_overwrite", BoolKind(), default: "0", .safety,
+            help: "diobench: allow writes to targets that hold data (existing devices, non-empty files)",
+            set: { $0.allowOverwriteData = $1 }, render: { .bool($0.allowOverwriteData) }),
     ]
 }

@@ -2,61 +2,80 @@
 
 extension OptionTable {
     static let time: [OptionDefinition] = [
-        .make("runtime", aliases: ["timeout"], TimeKind(), default: "0", .time,
-              help: "Stop the job after this long (plain number: seconds); 0 means no limit",
-              set: { $0.runtimeNs = $1 == 0 ? nil : $1 }, render: { .value(ValueFormat.time($0.runtimeNs ?? 0)) }),
-        .make("time_based", BoolKind(), default: "0", .time,
-              help: "Keep looping over the workload until runtime has passed (needs runtime)",
-              set: { $0.timeBased = $1 }, render: { .bool($0.timeBased) }),
-        .make("ramp_time", TimeKind(), default: "0", .time,
-              help: "Run this long before recording statistics (plain number: seconds); adds to runtime",
-              set: { $0.rampTimeNs = $1 }, render: { .value(ValueFormat.time($0.rampTimeNs)) }),
-        .make("startdelay", TimeRangeKind(), default: "0", .time,
-              help: "Wait this long before starting (plain number: seconds); MIN-MAX picks a delay at random",
-              set: { $0.startDelayNs = $1.min; $0.startDelayMaxNs = $1.max },
-              render: { spec in
-                  let low = ValueFormat.time(spec.startDelayNs)
-                  return .value(spec.startDelayMaxNs.map { "\(low)-\(ValueFormat.time($0))" } ?? low)
-              }),
-        .make("loops", IntKind(0...1_000_000_000), default: "1", .time,
-              help: "Repeat the workload this many times (0 counts as 1, as in fio)",
-              set: { $0.loops = Int($1) }, render: { .int($0.loops) }),
-        .make("number_ios", IntKind(0...UInt64(Int64.max)), default: "0", .time,
-              help: "End each pass after this many I/Os per worker, if its size is not done first (0: no limit; as fio 3.33 counts them)",
-              set: { $0.numberIOs = $1 }, render: { .int($0.numberIOs) }),
+        .make(
+            "runtime", aliases: ["timeout"], TimeKind(), default: "0", .time,
+            help: "Stop the job after this long (plain number: seconds); 0 means no limit",
+            set: { $0.runtimeNs = $1 == 0 ? nil : $1 }, render: { .value(ValueFormat.time($0.runtimeNs ?? 0)) }),
+        .make(
+            "time_based", BoolKind(), default: "0", .time,
+            help: "Keep looping over the workload until runtime has passed (needs runtime)",
+            set: { $0.timeBased = $1 }, render: { .bool($0.timeBased) }),
+        .make(
+            "ramp_time", TimeKind(), default: "0", .time,
+            help: "Run this long before recording statistics (plain number: seconds); adds to runtime",
+            set: { $0.rampTimeNs = $1 }, render: { .value(ValueFormat.time($0.rampTimeNs)) }),
+        .make(
+            "startdelay", TimeRangeKind(), default: "0", .time,
+            help: "Wait this long before starting (plain number: seconds); MIN-MAX picks a delay at random",
+            set: {
+                $0.startDelayNs = $1.min; $0.startDelayMaxNs = $1.max
+            },
+            render: { spec in
+                let low = ValueFormat.time(spec.startDelayNs)
+                return .value(spec.startDelayMaxNs.map { "\(low)-\(ValueFormat.time($0))" } ?? low)
+            }),
+        .make(
+            "loops", IntKind(0...1_000_000_000), default: "1", .time,
+            help: "Repeat the workload this many times (0 counts as 1, as in fio)",
+            set: { $0.loops = Int($1) }, render: { .int($0.loops) }),
+        .make(
+            "number_ios", IntKind(0...UInt64(Int64.max)), default: "0", .time,
+            help:
+                "End each pass after this many I/Os per worker, if its size is not done first (0: no limit; as fio 3.33 counts them)",
+            set: { $0.numberIOs = $1 }, render: { .int($0.numberIOs) }),
     ]
 
     static let workers: [OptionDefinition] = [
-        .make("numjobs", IntKind(1...65536), default: "1", .workers,
-              help: "Clones of this job, each with its own files (unless filename is given), engine and statistics",
-              set: { $0.numjobs = Int($1) }, render: { .int($0.numjobs) }),
-        .make("thread", BoolKind(), default: "0", .workers,
-              help: "fio: threads instead of processes. diobench always uses threads; accepted for compatibility",
-              set: { $0.thread = $1 }, render: { .bool($0.thread) }),
-        .make("cpus_allowed", CPUListKind(), default: "", .workers,
-              help: "CPUs the job's workers may run on: numbers and ranges separated by ',' (e.g. 0,5,8-15)",
-              set: { $0.cpusAllowed = $1 }, render: { .optional($0.cpusAllowed) { CPUListKind.render($0) } }),
-        .make("cpumask", CPUMaskKind(), default: "", .workers, writes: "cpus_allowed",
-              help: "The same as cpus_allowed, as a bit mask (bit N allows CPU N; e.g. 34 or 0x22 allows CPUs 1 and 5)",
-              set: { $0.cpusAllowed = $1 }, render: { _ in .hidden }),
-        .make("cpus_allowed_policy", ChoiceKind<CPUsAllowedPolicy>([
-                  (OptionChoice("shared", "Every worker may run on every allowed CPU"), .shared),
-                  (OptionChoice("split", "Each worker gets one allowed CPU, round robin over the set"), .split),
-              ], noun: "policy"),
-              default: "shared", .workers,
-              help: "How cpus_allowed or cpumask is shared among the workers",
-              set: { $0.cpusAllowedPolicy = $1 }, render: { .value($0.cpusAllowedPolicy.rawValue) }),
+        .make(
+            "numjobs", IntKind(1...65536), default: "1", .workers,
+            help: "Clones of this job, each with its own files (unless filename is given), engine and statistics",
+            set: { $0.numjobs = Int($1) }, render: { .int($0.numjobs) }),
+        .make(
+            "thread", BoolKind(), default: "0", .workers,
+            help: "fio: threads instead of processes. diobench always uses threads; accepted for compatibility",
+            set: { $0.thread = $1 }, render: { .bool($0.thread) }),
+        .make(
+            "cpus_allowed", CPUListKind(), default: "", .workers,
+            help: "CPUs the job's workers may run on: numbers and ranges separated by ',' (e.g. 0,5,8-15)",
+            set: { $0.cpusAllowed = $1 }, render: { .optional($0.cpusAllowed) { CPUListKind.render($0) } }),
+        .make(
+            "cpumask", CPUMaskKind(), default: "", .workers, writes: "cpus_allowed",
+            help: "The same as cpus_allowed, as a bit mask (bit N allows CPU N; e.g. 34 or 0x22 allows CPUs 1 and 5)",
+            set: { $0.cpusAllowed = $1 }, render: { _ in .hidden }),
+        .make(
+            "cpus_allowed_policy",
+            ChoiceKind<CPUsAllowedPolicy>(
+                [
+                    (OptionChoice("shared", "Every worker may run on every allowed CPU"), .shared),
+                    (OptionChoice("split", "Each worker gets one allowed CPU, round robin over the set"), .split),
+                ], noun: "policy"),
+            default: "shared", .workers,
+            help: "How cpus_allowed or cpumask is shared among the workers",
+            set: { $0.cpusAllowedPolicy = $1 }, render: { .value($0.cpusAllowedPolicy.rawValue) }),
     ]
 
     static let sync: [OptionDefinition] = [
-        .make("fsync", IntKind(), default: "0", .sync,
-              help: "fsync(2) after every N writes; 0 never",
-              set: { $0.fsync = Int($1) }, render: { .int($0.fsync) }),
-        .make("fdatasync", IntKind(), default: "0", .sync,
-              help: "fdatasync(2) after every N writes; 0 never",
-              set: { $0.fdatasync = Int($1) }, render: { .int($0.fdatasync) }),
-        .make("end_fsync", BoolKind(), default: "0", .sync,
-              help: "fsync(2) the files when the write phase is done",
-              set: { $0.endFsync = $1 }, render: { .bool($0.endFsync) }),
+        .make(
+            "fsync", IntKind(), default: "0", .sync,
+            help: "fsync(2) after every N writes; 0 never",
+            set: { $0.fsync = Int($1) }, render: { .int($0.fsync) }),
+        .make(
+            "fdatasync", IntKind(), default: "0", .sync,
+            help: "fdatasync(2) after every N writes; 0 never",
+            set: { $0.fdatasync = Int($1) }, render: { .int($0.fdatasync) }),
+        .make(
+            "end_fsync", BoolKind(), default: "0", .sync,
+            help: "fsync(2) the files when the write phase is done",
+            set: { $0.endFsync = $1 }, render: { .bool($0.endFsync) }),
     ]
 }

@@ -17,7 +17,7 @@ enum ValueFormat {
     private static func exact(_ v: UInt64, kbBase: UInt64, suffix: String) -> String? {
         for letter in Numbers.sizeLetters.reversed() {
             let spelling = "\(letter)\(suffix)"
-            let unit = Numbers.byteMultiplier(spelling, kbBase: kbBase)!   // k… and kib… are all suffixes it knows
+            let unit = Numbers.byteMultiplier(spelling, kbBase: kbBase)!  // k… and kib… are all suffixes it knows
             if v % unit == 0 { return "\(v / unit)\(spelling)" }
         }
         return nil
@@ -67,7 +67,8 @@ enum ValueFormat {
         var groups: [[String]] = []
         for item in items {
             if let last = groups.last, last.last?.unicodeScalars.last != "\\",
-               VariableExpansion.firstReference(in: colonList(last + [item])) == nil {
+                VariableExpansion.firstReference(in: colonList(last + [item])) == nil
+            {
                 groups[groups.count - 1].append(item)
             } else {
                 groups.append([item])

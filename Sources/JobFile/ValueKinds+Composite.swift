@@ -16,7 +16,9 @@ struct PerDirectionKind<Inner: ValueKind>: ValueKind {
 
     func parse(_ text: String, _ context: ValueContext) throws(ValueProblem) -> [Inner.Value?] {
         let separator: Character = slashSeparates && !text.contains(",") && text.contains("/") ? "/" : ","
-        let parts = text.split(separator: separator, omittingEmptySubsequences: false).map { String($0).trimmingWhitespace() }
+        let parts = text.split(separator: separator, omittingEmptySubsequences: false).map {
+            String($0).trimmingWhitespace()
+        }
         guard parts.count <= 3 else {
             throw ValueProblem("'\(text)' has \(parts.count) values", valid: "expected at most three: read,write,trim")
         }
@@ -57,7 +59,9 @@ struct SizeRangeKind: ValueKind {
         let size = SizeKind(minimum: 1)
         let a = try size.parse(low, context), b = try size.parse(high, context)
         guard a <= b else {
-            throw ValueProblem("range '\(text)' has its minimum above its maximum", valid: "write the smaller size first, e.g. \(high)-\(low)")
+            throw ValueProblem(
+                "range '\(text)' has its minimum above its maximum",
+                valid: "write the smaller size first, e.g. \(high)-\(low)")
         }
         return SizeRange(min: a, max: b)
     }
@@ -70,9 +74,12 @@ struct BlockSplitKind: ValueKind {
     var expected: String { "expected SIZE/PERCENT entries separated by ':', e.g. 4k/10:64k/50:32k/40" }
 
     func parse(_ text: String, _ context: ValueContext) throws(ValueProblem) -> [BlockSizeShare] {
-        let entries = text.split(separator: ":", omittingEmptySubsequences: false).map { String($0).trimmingWhitespace() }
+        let entries = text.split(separator: ":", omittingEmptySubsequences: false).map {
+            String($0).trimmingWhitespace()
+        }
         guard entries.count <= Self.maxEntries else {
-            throw ValueProblem("\(entries.count) block sizes are too many", valid: "expected at most \(Self.maxEntries) per direction")
+            throw ValueProblem(
+                "\(entries.count) block sizes are too many", valid: "expected at most \(Self.maxEntries) per direction")
         }
         var sizes: [(size: UInt64, percent: UInt32?)] = []
         for entry in entries {
@@ -82,7 +89,8 @@ struct BlockSplitKind: ValueKind {
             var percent: UInt32?
             if pieces.count == 2, !pieces[1].trimmingWhitespace().isEmpty {
                 guard let p = UInt32(pieces[1].trimmingWhitespace()), p <= 100 else {
-                    throw ValueProblem("'\(pieces[1])' in '\(entry)' is not a percentage from 0 to 100", valid: expected)
+                    throw ValueProblem(
+                        "'\(pieces[1])' in '\(entry)' is not a percentage from 0 to 100", valid: expected)
                 }
                 percent = p
             }
@@ -105,18 +113,19 @@ struct BlockSplitKind: ValueKind {
 
 /// `rw=randread:8` (eight I/Os per random offset) or `rw=write:4k` (a 4 KiB hole after each write).
 struct RWKind: ValueKind {
-    static let patterns = ChoiceKind<RWPattern>([
-        (OptionChoice("read", "Sequential reads"), .read),
-        (OptionChoice("write", "Sequential writes"), .write),
-        (OptionChoice("trim", "Sequential trims (block devices)"), .trim),
-        (OptionChoice("randread", "Random reads"), .randread),
-        (OptionChoice("randwrite", "Random writes"), .randwrite),
-        (OptionChoice("randtrim", "Random trims (block devices)"), .randtrim),
-        (OptionChoice("rw", "Sequential mixed reads and writes"), .readwrite),
-        (OptionChoice("readwrite", "Same as rw", isAlias: true), .readwrite),
-        (OptionChoice("randrw", "Random mixed reads and writes"), .randrw),
-        (OptionChoice("trimwrite", "Trim then write the same blocks, sequentially"), .trimwrite),
-    ], noun: "I/O pattern")
+    static let patterns = ChoiceKind<RWPattern>(
+        [
+            (OptionChoice("read", "Sequential reads"), .read),
+            (OptionChoice("write", "Sequential writes"), .write),
+            (OptionChoice("trim", "Sequential trims (block devices)"), .trim),
+            (OptionChoice("randread", "Random reads"), .randread),
+            (OptionChoice("randwrite", "Random writes"), .randwrite),
+            (OptionChoice("randtrim", "Random trims (block devices)"), .randtrim),
+            (OptionChoice("rw", "Sequential mixed reads and writes"), .readwrite),
+            (OptionChoice("readwrite", "Same as rw", isAlias: true), .readwrite),
+            (OptionChoice("randrw", "Random mixed reads and writes"), .randrw),
+            (OptionChoice("trimwrite", "Trim then write the same blocks, sequentially"), .trimwrite),
+        ], noun: "I/O pattern")
 
     var typeName: String { "choice, with an optional :N suffix" }
     var expected: String { Self.patterns.expected + ", optionally followed by :N" }
@@ -130,7 +139,9 @@ struct RWKind: ValueKind {
         if pattern.isRandom {
             // fio reads the random form with atoi: a plain count of I/Os per offset.
             guard let n = UInt64(suffix), n >= 1 else {
-                throw ValueProblem("':\(suffix)' is not a count of I/Os per random offset", valid: "expected a whole number of 1 or more, e.g. \(pieces[0]):8")
+                throw ValueProblem(
+                    "':\(suffix)' is not a count of I/Os per random offset",
+                    valid: "expected a whole number of 1 or more, e.g. \(pieces[0]):8")
             }
             return (pattern, n)
         }
@@ -152,7 +163,9 @@ struct PatternKind: ValueKind {
             if rest.hasPrefix("0x") || rest.hasPrefix("0X") {
                 rest = rest.dropFirst(2)
                 let digits = rest.prefix { $0.isHexDigit }
-                guard !digits.isEmpty else { throw ValueProblem("'\(text)' has 0x without hex digits", valid: expected) }
+                guard !digits.isEmpty else {
+                    throw ValueProblem("'\(text)' has 0x without hex digits", valid: expected)
+                }
                 rest = rest.dropFirst(digits.count)
                 // An odd count is read as if it had a leading zero, so 0xabc is 0a bc.
                 let padded = digits.count % 2 == 1 ? "0" + digits : String(digits)
@@ -177,7 +190,8 @@ struct PatternKind: ValueKind {
         }
         guard !bytes.isEmpty else { throw ValueProblem("empty pattern", valid: expected) }
         guard bytes.count <= Self.maxBytes else {
-            throw ValueProblem("pattern of \(bytes.count) bytes is too long", valid: "expected at most \(Self.maxBytes) bytes")
+            throw ValueProblem(
+                "pattern of \(bytes.count) bytes is too long", valid: "expected at most \(Self.maxBytes) bytes")
         }
         return bytes
     }
@@ -203,7 +217,8 @@ struct ZFSNameKind: ValueKind {
     var isPool: Bool
     var typeName: String { isPool ? "pool name" : "dataset name" }
     var expected: String {
-        isPool ? "expected a name that starts with a letter and has only letters, digits, '_', '-', '.' and ':'"
+        isPool
+            ? "expected a name that starts with a letter and has only letters, digits, '_', '-', '.' and ':'"
             : "expected POOL/PATH made of letters, digits, '_', '-', '.', ':' and ' ' (no leading or trailing '/')"
     }
 
@@ -218,7 +233,9 @@ struct ZFSNameKind: ValueKind {
         if isPool {
             let reserved = ["mirror", "raidz", "draid", "spare", "log", "cache", "special", "dedup"]
             if reserved.contains(where: { text.hasPrefix($0) }) {
-                throw ValueProblem("'\(text)' is reserved by zpool", valid: "expected a pool name that does not start with \(reserved.joined(separator: ", "))")
+                throw ValueProblem(
+                    "'\(text)' is reserved by zpool",
+                    valid: "expected a pool name that does not start with \(reserved.joined(separator: ", "))")
             }
         }
         return text
@@ -230,7 +247,9 @@ struct VdevListKind: ValueKind {
     /// ZFS refuses vdevs under 64 MiB (SPA_MINDEVSIZE).
     static let minimumFileSize: UInt64 = 64 << 20
     var typeName: String { "list of vdevs separated by ','" }
-    var expected: String { "expected file:SIZE (at least 64m) or an absolute device path, separated by ',', e.g. file:1g,file:1g" }
+    var expected: String {
+        "expected file:SIZE (at least 64m) or an absolute device path, separated by ',', e.g. file:1g,file:1g"
+    }
 
     func parse(_ text: String, _ context: ValueContext) throws(ValueProblem) -> [String] {
         var out: [String] = []
@@ -239,7 +258,8 @@ struct VdevListKind: ValueKind {
             if spec.hasPrefix("file:") {
                 let size = try SizeKind().parse(String(spec.dropFirst(5)), context)
                 guard size >= Self.minimumFileSize else {
-                    throw ValueProblem("'\(spec)' is smaller than ZFS allows for a vdev", valid: "expected file:SIZE of at least 64m")
+                    throw ValueProblem(
+                        "'\(spec)' is smaller than ZFS allows for a vdev", valid: "expected file:SIZE of at least 64m")
                 }
                 out.append("file:\(size)")
             } else if spec.hasPrefix("/"), spec.count > 1 {

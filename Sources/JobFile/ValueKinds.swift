@@ -79,7 +79,9 @@ struct SizeKind: ValueKind {
     var rangeText: String? { minimum > 0 ? "at least \(minimum)" : nil }
     func parse(_ text: String, _ context: ValueContext) throws(ValueProblem) -> UInt64 {
         let v = try Numbers.parse(text, unit: .bytes(kbBase: context.kbBase), system: context.system)
-        guard v >= minimum else { throw ValueProblem("'\(text)' is too small", valid: "expected at least \(minimum) bytes") }
+        guard v >= minimum else {
+            throw ValueProblem("'\(text)' is too small", valid: "expected at least \(minimum) bytes")
+        }
         return v
     }
 }
@@ -99,7 +101,9 @@ struct SizeOrPercentKind: ValueKind {
     }
     func parse(_ text: String, _ context: ValueContext) throws(ValueProblem) -> SizeOrPercent {
         if let p = try Numbers.percent(text) {
-            guard percentRange.contains(p) else { throw ValueProblem("'\(text)' is out of range", valid: "expected \(rangeText!)") }
+            guard percentRange.contains(p) else {
+                throw ValueProblem("'\(text)' is out of range", valid: "expected \(rangeText!)")
+            }
             return .percent(p)
         }
         return .bytes(try SizeKind().parse(text, context))
@@ -125,7 +129,11 @@ struct TimeRangeKind: ValueKind {
         let time = TimeKind(defaultNs: defaultNs)
         guard let (low, high) = RangeSplit.split(text) else { return (try time.parse(text, context), nil) }
         let a = try time.parse(low, context), b = try time.parse(high, context)
-        guard a <= b else { throw ValueProblem("range '\(text)' has its minimum above its maximum", valid: "write the smaller value first, e.g. \(high)-\(low)") }
+        guard a <= b else {
+            throw ValueProblem(
+                "range '\(text)' has its minimum above its maximum",
+                valid: "write the smaller value first, e.g. \(high)-\(low)")
+        }
         return (a, b)
     }
 }
@@ -143,8 +151,9 @@ struct ChoiceKind<T: Sendable>: ValueKind {
     var expected: String { "expected one of: " + listed.joined(separator: ", ") }
     func parse(_ text: String, _ context: ValueContext) throws(ValueProblem) -> T {
         if let hit = entries.first(where: { $0.choice.value == text }) { return hit.value }
-        throw ValueProblem("'\(text)' is not a valid \(noun)", valid: expected,
-                           suggestion: Suggestions.nearest(to: text, in: entries.map(\.choice.value)))
+        throw ValueProblem(
+            "'\(text)' is not a valid \(noun)", valid: expected,
+            suggestion: Suggestions.nearest(to: text, in: entries.map(\.choice.value)))
     }
 }
 
@@ -184,12 +193,14 @@ struct ColonListKind: ValueKind {
         // fio would keep spaces at the ends of a path and quotes in it as part of the name; both are nearly
         // always a mistake (`a: b`, `"/mnt/my disk"`), and such a path could not be written back unchanged.
         if let padded = items.first(where: { $0.trimmingWhitespace() != $0 }) {
-            throw ValueProblem("the path '\(padded)' begins or ends with white space",
-                               valid: "write the paths without spaces around ':'; fio would keep them in the name")
+            throw ValueProblem(
+                "the path '\(padded)' begins or ends with white space",
+                valid: "write the paths without spaces around ':'; fio would keep them in the name")
         }
         if let quoted = items.first(where: { $0.contains("\"") }) {
-            throw ValueProblem("the path '\(quoted)' holds a double quote",
-                               valid: "write the path without quotes: a space in it needs none, and fio would keep them in the name")
+            throw ValueProblem(
+                "the path '\(quoted)' holds a double quote",
+                valid: "write the path without quotes: a space in it needs none, and fio would keep them in the name")
         }
         return items
     }
@@ -203,7 +214,9 @@ struct FloatListKind: ValueKind {
     var rangeText: String? { "each in (0, 100], at most \(maxCount)" }
     func parse(_ text: String, _ context: ValueContext) throws(ValueProblem) -> [Double] {
         let parts = text.split(separator: ":", omittingEmptySubsequences: false).map { String($0).trimmingWhitespace() }
-        guard parts.count <= maxCount else { throw ValueProblem("\(parts.count) percentiles are too many", valid: expected) }
+        guard parts.count <= maxCount else {
+            throw ValueProblem("\(parts.count) percentiles are too many", valid: expected)
+        }
         var out: [Double] = []
         for p in parts {
             guard let v = Double(p), v.isFinite else { throw ValueProblem("'\(p)' is not a number", valid: expected) }
@@ -243,7 +256,8 @@ struct CPUListKind: ValueKind {
             let item = String(raw).trimmingWhitespace()
             let ends = item.split(separator: "-", omittingEmptySubsequences: false).map(String.init)
             guard (1...2).contains(ends.count), let first = Int(ends[0]), let last = Int(ends[ends.count - 1]),
-                  first >= 0, first <= last else {
+                first >= 0, first <= last
+            else {
                 throw ValueProblem("'\(item)' is not a CPU number or range", valid: expected)
             }
             try Self.check(last, context)
@@ -256,7 +270,8 @@ struct CPUListKind: ValueKind {
     static func check(_ cpu: Int, _ context: ValueContext) throws(ValueProblem) {
         let count = Int(context.system.onlineCPUs)
         guard cpu < count else {
-            throw ValueProblem("CPU \(cpu) does not exist", valid: "this machine has \(count) CPU(s), numbered 0 to \(count - 1)")
+            throw ValueProblem(
+                "CPU \(cpu) does not exist", valid: "this machine has \(count) CPU(s), numbered 0 to \(count - 1)")
         }
     }
 

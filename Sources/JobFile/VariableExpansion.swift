@@ -29,7 +29,8 @@ enum VariableExpansion {
     /// The first `${NAME}` with a non-empty name: `${}` and an unclosed `${` stay as written, as in fio.
     /// Scalars, not Characters, as fio's bytes: a combining mark after `{` or `}` must not hide it.
     private static func nextReference(in text: Substring.UnicodeScalarView)
-        -> (whole: Range<String.Index>, name: Substring.UnicodeScalarView)? {
+        -> (whole: Range<String.Index>, name: Substring.UnicodeScalarView)?
+    {
         var rest = text
         while let open = rest.firstRange(of: "${".unicodeScalars) {
             let afterOpen = rest[open.upperBound...]

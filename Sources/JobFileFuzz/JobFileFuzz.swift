@@ -10,8 +10,9 @@ import JobFile
 
 /// Fixed inputs so that a crash reproduces: a small environment for `${VAR}`, fixed system keywords,
 /// and a job-file name in a directory that does not exist, so relative includes find nothing.
-let fuzzParser = JobFileParser(environment: ["FUZZ_SIZE": "1m", "FUZZ_DIR": "/tmp", "EMPTY": ""],
-                               system: SystemValues(pageSize: 4096, memoryMiB: 4096, onlineCPUs: 4))
+let fuzzParser = JobFileParser(
+    environment: ["FUZZ_SIZE": "1m", "FUZZ_DIR": "/tmp", "EMPTY": ""],
+    system: SystemValues(pageSize: 4096, memoryMiB: 4096, onlineCPUs: 4))
 let fuzzFileName = "/nonexistent-diobench-fuzz/job.fio"
 
 /// One input through the parser and the render round trip; traps (with the reason) on a broken rule.
@@ -45,7 +46,9 @@ func checkJobFile(_ bytes: UnsafeRawBufferPointer) {
         normalized.group = job.group
         normalized.stonewall = job.stonewall
         if normalized != job {
-            fatalError("job '\(job.name)' changes when rendered and parsed again (\(differences(job, normalized))):\n\(rendered)")
+            fatalError(
+                "job '\(job.name)' changes when rendered and parsed again (\(differences(job, normalized))):\n\(rendered)"
+            )
         }
     }
 }
@@ -65,14 +68,15 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     return 0
 }
 
-
 /// libFuzzer's dictionary format: one quoted token per line. Option names and their choices come from
 /// the option table, so the dictionary follows it; the rest is the dialect's syntax.
 func fuzzDictionary() -> String {
-    var tokens: [String] = ["[global]", "[job]", "include ", "${", "}", "${FUZZ_SIZE}", "${FUZZ_DIR}", "${EMPTY}", "${UNSET}",
-                            "$pagesize", "$mb_memory", "$ncpus", "((", "))", "0x", "k", "KiB", "m", "g", "t", "p", "%",
-                            "ms", "us", "s", "h", ":", ",", "/", "-", "=", ";", "#", "\"", "'", "\\", "\\:",
-                            "/dev/null", "/dev/zero", "/proc/self/", "/tmp/"]
+    var tokens: [String] = [
+        "[global]", "[job]", "include ", "${", "}", "${FUZZ_SIZE}", "${FUZZ_DIR}", "${EMPTY}", "${UNSET}",
+        "$pagesize", "$mb_memory", "$ncpus", "((", "))", "0x", "k", "KiB", "m", "g", "t", "p", "%",
+        "ms", "us", "s", "h", ":", ",", "/", "-", "=", ";", "#", "\"", "'", "\\", "\\:",
+        "/dev/null", "/dev/zero", "/proc/self/", "/tmp/",
+    ]
     for option in OptionTable.all {
         for name in [option.name] + option.aliases {
             tokens.append(name + "=")
@@ -82,13 +86,14 @@ func fuzzDictionary() -> String {
     }
     var seen = Set<String>()
     return tokens.filter { seen.insert($0).inserted }.map { token in
-        "\"" + token.unicodeScalars.map { c -> String in
-            switch c {
-            case "\"": return "\\\""
-            case "\\": return "\\\\"
-            case "\n": return "\\x0A"
-            default: return String(c)
-            }
-        }.joined() + "\""
+        "\""
+            + token.unicodeScalars.map { c -> String in
+                switch c {
+                case "\"": return "\\\""
+                case "\\": return "\\\\"
+                case "\n": return "\\x0A"
+                default: return String(c)
+                }
+            }.joined() + "\""
     }.joined(separator: "\n") + "\n"
 }

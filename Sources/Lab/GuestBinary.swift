@@ -5,8 +5,10 @@ import Foundation
 /// libstdc++ and glibc stay dynamic; the image carries them (checked against its root tree).
 public enum GuestBinary {
     public static func buildCommand(_ paths: LabPaths) -> [String] {
-        ["swift", "build", "-c", "release", "--static-swift-stdlib", "--scratch-path", paths.guestScratchPath,
-         "--package-path", paths.packageRoot, "--product", "diobench"]
+        [
+            "swift", "build", "-c", "release", "--static-swift-stdlib", "--scratch-path", paths.guestScratchPath,
+            "--package-path", paths.packageRoot, "--product", "diobench",
+        ]
     }
 
     /// Builds (incrementally) and returns the binary's path and the build's wall time.
@@ -30,12 +32,17 @@ public enum GuestBinary {
         let libraries = neededLibraries(lddOutput: ldd.output)
         let root = image + "/rootfs"
         if FileManager.default.fileExists(atPath: root) {
-            let dirs = ["/usr/lib/x86_64-linux-gnu", "/lib/x86_64-linux-gnu", "/usr/lib", "/lib", "/lib64", "/usr/lib64"]
-            let missing = libraries.filter { lib in !dirs.contains { FileManager.default.fileExists(atPath: root + $0 + "/" + lib) } }
+            let dirs = [
+                "/usr/lib/x86_64-linux-gnu", "/lib/x86_64-linux-gnu", "/usr/lib", "/lib", "/lib64", "/usr/lib64",
+            ]
+            let missing = libraries.filter { lib in
+                !dirs.contains { FileManager.default.fileExists(atPath: root + $0 + "/" + lib) }
+            }
             if !missing.isEmpty { throw LabError.guestLibraryMissing(binary: binary, libraries: missing, image: image) }
         }
         if let guest = LabImage.glibcVersion(image), let needs = try? newestGlibcSymbol(binary),
-           versionLess(guest, needs.replacingOccurrences(of: "GLIBC_", with: "")) {
+            versionLess(guest, needs.replacingOccurrences(of: "GLIBC_", with: ""))
+        {
             throw LabError.guestGlibcTooOld(binary: binary, needs: needs, guest: guest)
         }
         return libraries
@@ -55,8 +62,11 @@ public enum GuestBinary {
         let out = try LabProcess.capture(["objdump", "-T", binary]).output
         var versions = Set<String>()
         for token in out.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "(" || $0 == ")" })
-            where token.hasPrefix("GLIBC_2.") { versions.insert(String(token)) }
-        return versions.max { versionLess($0.replacingOccurrences(of: "GLIBC_", with: ""), $1.replacingOccurrences(of: "GLIBC_", with: "")) }
+        where token.hasPrefix("GLIBC_2.") { versions.insert(String(token)) }
+        return versions.max {
+            versionLess(
+                $0.replacingOccurrences(of: "GLIBC_", with: ""), $1.replacingOccurrences(of: "GLIBC_", with: ""))
+        }
     }
 
     static func versionLess(_ a: String, _ b: String) -> Bool {

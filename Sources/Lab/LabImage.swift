@@ -28,8 +28,11 @@ public enum LabImage {
         if force { env["FORCE"] = "1" }
         if installHostTools { env["INSTALL_HOST_TOOLS"] = "1" }
         let start = Date()
-        let status = try LabProcess.stream(["/bin/bash", paths.buildImageScript, paths.imageDirectory], environment: env)
-        guard status == 0 else { throw LabError.commandFailed(command: "Lab/build-image.sh \(paths.imageDirectory)", status: status) }
+        let status = try LabProcess.stream(
+            ["/bin/bash", paths.buildImageScript, paths.imageDirectory], environment: env)
+        guard status == 0 else {
+            throw LabError.commandFailed(command: "Lab/build-image.sh \(paths.imageDirectory)", status: status)
+        }
         return Date().timeIntervalSince(start)
     }
 
@@ -43,7 +46,8 @@ public enum LabImage {
 
     public static func facts(_ directory: String) -> Facts {
         func read(_ name: String) -> String? {
-            (try? String(contentsOfFile: directory + "/" + name, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+            (try? String(contentsOfFile: directory + "/" + name, encoding: .utf8))?.trimmingCharacters(
+                in: .whitespacesAndNewlines)
         }
         var seconds: [String: Int] = [:]
         for line in (read("build-times.txt") ?? "").split(separator: "\n") {
@@ -55,7 +59,8 @@ public enum LabImage {
 
     /// The glibc version of the image (from its dpkg database), e.g. "2.41".
     static func glibcVersion(_ directory: String) -> String? {
-        guard let status = try? String(contentsOfFile: directory + "/rootfs/var/lib/dpkg/status", encoding: .utf8) else { return nil }
+        guard let status = try? String(contentsOfFile: directory + "/rootfs/var/lib/dpkg/status", encoding: .utf8)
+        else { return nil }
         var inLibc = false
         for line in status.split(separator: "\n") {
             if line.hasPrefix("Package: ") { inLibc = line == "Package: libc6" }

@@ -21,7 +21,9 @@ public struct LabPaths: Sendable, Equatable {
     public var guestScratchPath: String { packageRoot + "/.build-lab" }
 
     /// `$DIOBENCH_LAB_IMAGE_DIR`, else `~/.cache/diobench/lab`.
-    public static func defaultImageDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+    public static func defaultImageDirectory(environment: [String: String] = ProcessInfo.processInfo.environment)
+        -> String
+    {
         if let dir = environment["DIOBENCH_LAB_IMAGE_DIR"], !dir.isEmpty { return dir }
         let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
         return home + "/.cache/diobench/lab"
@@ -30,10 +32,12 @@ public struct LabPaths: Sendable, Equatable {
     /// Finds the package: the given directory, `$DIOBENCH_PACKAGE_DIR`, the current directory or one
     /// above it, the directory the running binary was built in (`.build/<config>/diobench`), or
     /// the tree this file was compiled from.
-    public static func locate(packageRoot explicit: String? = nil, imageDirectory: String? = nil,
-                              environment: [String: String] = ProcessInfo.processInfo.environment,
-                              executable: String = CommandLine.arguments.first ?? "",
-                              compiledAt: String = #filePath) throws -> LabPaths {
+    public static func locate(
+        packageRoot explicit: String? = nil, imageDirectory: String? = nil,
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        executable: String = CommandLine.arguments.first ?? "",
+        compiledAt: String = #filePath
+    ) throws -> LabPaths {
         let image = imageDirectory ?? defaultImageDirectory(environment: environment)
         if let explicit {
             guard isPackageRoot(explicit) else { throw LabError.notAPackage(explicit) }
@@ -45,14 +49,17 @@ public struct LabPaths: Sendable, Equatable {
         let exe = URL(fileURLWithPath: executable).resolvingSymlinksInPath().path
         candidates += ancestors(of: (exe as NSString).deletingLastPathComponent)
         candidates += ancestors(of: (compiledAt as NSString).deletingLastPathComponent)
-        guard let root = candidates.first(where: isPackageRoot) else { throw LabError.packageNotFound(searched: candidates) }
+        guard let root = candidates.first(where: isPackageRoot) else {
+            throw LabError.packageNotFound(searched: candidates)
+        }
         return LabPaths(packageRoot: absolute(root), imageDirectory: absolute(image))
     }
 
     static func isPackageRoot(_ dir: String) -> Bool {
         let fm = FileManager.default
         guard fm.fileExists(atPath: dir + "/Lab/run-in-vm.sh"),
-              let manifest = fm.contents(atPath: dir + "/Package.swift") else { return false }
+            let manifest = fm.contents(atPath: dir + "/Package.swift")
+        else { return false }
         return String(decoding: manifest, as: UTF8.self).contains("name: \"diobench\"")
     }
 

@@ -49,7 +49,10 @@ public enum LabProcess {
         }
         var pid: pid_t = 0
         let rc = posix_spawn(&pid, path, &actions, &attributes, argv, envp)
-        guard rc == 0 else { throw LabError.commandFailed(command: "\(path) (posix_spawn: \(String(cString: strerror(rc))))", status: 127) }
+        guard rc == 0 else {
+            throw LabError.commandFailed(
+                command: "\(path) (posix_spawn: \(String(cString: strerror(rc))))", status: 127)
+        }
         currentChild = pid
         defer { currentChild = 0 }
         var status: Int32 = 0
@@ -79,14 +82,19 @@ public enum LabProcess {
     /// The full path of a program on PATH (or nil).
     public static func which(_ name: String) -> String? {
         if name.contains("/") { return FileManager.default.isExecutableFile(atPath: name) ? name : nil }
-        let dirs = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":").map(String.init) + ["/usr/sbin", "/sbin"]
+        let dirs =
+            (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":").map(String.init) + [
+                "/usr/sbin", "/sbin",
+            ]
         return dirs.map { $0 + "/" + name }.first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
     /// The program `arguments[0]` names, as a path; a clear error when there is none.
     private static func resolve(_ arguments: [String]) throws -> String {
         guard let first = arguments.first else { throw LabError.commandFailed(command: "(empty command)", status: 127) }
-        guard let path = which(first) else { throw LabError.toolMissing(tool: first, fix: "install it, or put it on PATH") }
+        guard let path = which(first) else {
+            throw LabError.toolMissing(tool: first, fix: "install it, or put it on PATH")
+        }
         return path
     }
 }

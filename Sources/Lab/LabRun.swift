@@ -59,19 +59,27 @@ public struct LabRun {
         }
         var script = ["--no-pool"]
         if let pool = request.pool { script = ["--pool", pool] }
-        let runArgs = ["run", "--save", "--results-dir", LabShare.guestMount + "/results", "--no-progress"]
+        let runArgs =
+            ["run", "--save", "--results-dir", LabShare.guestMount + "/results", "--no-progress"]
             + request.runArguments + guestJobs
-        log("booting the lab VM (image \(paths.imageDirectory)); \(request.pool.map { "pool \($0) on the scratch disk, " } ?? "")then: diobench \(runArgs.joined(separator: " "))")
-        let outcome = try vm.run(script: paths.guestDirectory + "/run-jobs.sh", arguments: script + ["--"] + runArgs, share: share)
+        log(
+            "booting the lab VM (image \(paths.imageDirectory)); \(request.pool.map { "pool \($0) on the scratch disk, " } ?? "")then: diobench \(runArgs.joined(separator: " "))"
+        )
+        let outcome = try vm.run(
+            script: paths.guestDirectory + "/run-jobs.sh", arguments: script + ["--"] + runArgs, share: share)
         let timing = Self.timing(share.directory + "/lab-timing.txt")
-        let facts = LabResults.LabFacts(image: LabImage.facts(paths.imageDirectory),
-                                        accelerator: Self.accelerator(share, requested: vm.accelerator),
-                                        vmWallSeconds: outcome.wallSeconds, bootToReadySeconds: timing["boot_to_ready_s"],
-                                        diobenchSeconds: timing["diobench_s"], failedBoots: outcome.failedBoots)
-        let saved = try LabResults.importRuns(from: share.resultsDirectory, into: request.resultsDirectory, facts: facts)
-        return Report(status: outcome.status, savedRuns: saved, guestBuildSeconds: buildSeconds, vmWallSeconds: facts.vmWallSeconds,
-                      bootToReadySeconds: facts.bootToReadySeconds, diobenchSeconds: facts.diobenchSeconds,
-                      failedBoots: outcome.failedBoots)
+        let facts = LabResults.LabFacts(
+            image: LabImage.facts(paths.imageDirectory),
+            accelerator: Self.accelerator(share, requested: vm.accelerator),
+            vmWallSeconds: outcome.wallSeconds, bootToReadySeconds: timing["boot_to_ready_s"],
+            diobenchSeconds: timing["diobench_s"], failedBoots: outcome.failedBoots)
+        let saved = try LabResults.importRuns(
+            from: share.resultsDirectory, into: request.resultsDirectory, facts: facts)
+        return Report(
+            status: outcome.status, savedRuns: saved, guestBuildSeconds: buildSeconds,
+            vmWallSeconds: facts.vmWallSeconds,
+            bootToReadySeconds: facts.bootToReadySeconds, diobenchSeconds: facts.diobenchSeconds,
+            failedBoots: outcome.failedBoots)
     }
 
     /// What run-in-vm.sh chose ("kvm" or "tcg").
@@ -105,7 +113,9 @@ public enum LabResults {
         public var failedBoots: [String]
     }
 
-    public static func importRuns(from guestResults: String, into resultsRoot: String, facts: LabFacts) throws -> [String] {
+    public static func importRuns(from guestResults: String, into resultsRoot: String, facts: LabFacts) throws
+        -> [String]
+    {
         let fm = FileManager.default
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

@@ -9,7 +9,8 @@ public struct LabShare: Sendable {
 
     /// A fresh share under `parent` (default: the temporary directory).
     public init(parent: String = NSTemporaryDirectory()) throws {
-        let dir = (parent as NSString).appendingPathComponent("diobench-lab-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        let dir = (parent as NSString).appendingPathComponent(
+            "diobench-lab-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
         try FileManager.default.createDirectory(atPath: dir + "/bin", withIntermediateDirectories: true)
         try FileManager.default.createDirectory(atPath: dir + "/jobs", withIntermediateDirectories: true)
         try FileManager.default.createDirectory(atPath: dir + "/results", withIntermediateDirectories: true)
@@ -37,8 +38,9 @@ public struct LabShare: Sendable {
         for file in absolute {
             let relative = String(file.dropFirst(base.count)).drop { $0 == "/" }
             let target = directory + "/jobs/" + relative
-            try FileManager.default.createDirectory(atPath: (target as NSString).deletingLastPathComponent,
-                                                    withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                atPath: (target as NSString).deletingLastPathComponent,
+                withIntermediateDirectories: true)
             try? FileManager.default.removeItem(atPath: target)
             try FileManager.default.copyItem(atPath: file, toPath: target)
             guestPaths.append(Self.guestMount + "/jobs/" + relative)

@@ -31,15 +31,20 @@ public struct LabVM: Sendable {
     /// Throws before booting when qemu or the image is missing.
     public func checkReady() throws {
         guard LabProcess.which("qemu-system-x86_64") != nil else {
-            throw LabError.toolMissing(tool: "qemu-system-x86_64", fix: "apt-get install -y --no-install-recommends qemu-system-x86")
+            throw LabError.toolMissing(
+                tool: "qemu-system-x86_64", fix: "apt-get install -y --no-install-recommends qemu-system-x86")
         }
-        guard LabImage.isBuilt(paths.imageDirectory) else { throw LabError.imageMissing(directory: paths.imageDirectory) }
+        guard LabImage.isBuilt(paths.imageDirectory) else {
+            throw LabError.imageMissing(directory: paths.imageDirectory)
+        }
     }
 
     public func run(script: String, arguments: [String] = [], share: LabShare) throws -> Outcome {
         try checkReady()
-        var command = ["/bin/bash", paths.runInVMScript, "-i", paths.imageDirectory, "-s", share.directory,
-                       "-m", String(memoryMB), "-c", String(cpus), "-t", String(timeoutSeconds), "-a", accelerator]
+        var command = [
+            "/bin/bash", paths.runInVMScript, "-i", paths.imageDirectory, "-s", share.directory,
+            "-m", String(memoryMB), "-c", String(cpus), "-t", String(timeoutSeconds), "-a", accelerator,
+        ]
         for disk in disks { command += ["-d", disk] }
         if disks.isEmpty { command.append("-D") }
         if let consoleLog { command += ["-l", consoleLog] }
@@ -50,12 +55,14 @@ public struct LabVM: Sendable {
         let start = Date()
         var environment: [String: String] = [:]
         if !kernelArguments.isEmpty {
-            environment["ZFSVM_APPEND"] = (ProcessInfo.processInfo.environment["ZFSVM_APPEND"] ?? "") + " " + kernelArguments
+            environment["ZFSVM_APPEND"] =
+                (ProcessInfo.processInfo.environment["ZFSVM_APPEND"] ?? "") + " " + kernelArguments
         }
         if let boots { environment["ZFSVM_BOOTS"] = String(boots) }
         let status = try LabProcess.stream(command, environment: environment)
         let wall = Date().timeIntervalSince(start)
-        let failedBoots = ((try? String(contentsOfFile: bootsFile, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
+        let failedBoots = ((try? String(contentsOfFile: bootsFile, encoding: .utf8)) ?? "").split(separator: "\n").map(
+            String.init)
         return Outcome(status: status, wallSeconds: wall, failedBoots: failedBoots)
     }
 }

@@ -43,21 +43,32 @@ public enum BaselineStore {
 
     /// Copies `results` (anything `diff` reads) into a new baseline `name`. An existing baseline is replaced
     /// only with `replace`.
-    public static func save(name: String, results: [String], directory: String, replace: Bool,
-                            version: String) throws(CompareInputError) -> (folder: String, manifest: BaselineManifest) {
-        guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }), !name.hasPrefix(".") else {
+    public static func save(
+        name: String, results: [String], directory: String, replace: Bool,
+        version: String
+    ) throws(CompareInputError) -> (folder: String, manifest: BaselineManifest) {
+        guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }), !name.hasPrefix(".")
+        else {
             throw CompareInputError("baseline name '\(name)': use letters, digits, '-', '_' and '.'")
         }
-        guard !results.isEmpty else { throw CompareInputError("baseline save \(name): name at least one result to save") }
+        guard !results.isEmpty else {
+            throw CompareInputError("baseline save \(name): name at least one result to save")
+        }
         var leaves: [(source: String, leaf: ResultLeaf, runs: [LabeledRun])] = []
         for result in results {
-            for leaf in try ResultLoader.leaves(at: result) { leaves.append((result, leaf, try ResultLoader.read(leaf))) }
+            for leaf in try ResultLoader.leaves(at: result) {
+                leaves.append((result, leaf, try ResultLoader.read(leaf)))
+            }
         }
         let fm = FileManager.default
         let folder = directory + "/" + name
         if fm.fileExists(atPath: folder) {
-            guard replace else { throw CompareInputError("baseline '\(name)' exists in \(directory) (use --replace to overwrite it)") }
-            do { try fm.removeItem(atPath: folder) } catch { throw CompareInputError("\(folder): can't remove: \(error.localizedDescription)") }
+            guard replace else {
+                throw CompareInputError("baseline '\(name)' exists in \(directory) (use --replace to overwrite it)")
+            }
+            do { try fm.removeItem(atPath: folder) } catch {
+                throw CompareInputError("\(folder): can't remove: \(error.localizedDescription)")
+            }
         }
         var samples: [BaselineManifest.Sample] = []
         var jobFiles: [String] = []
@@ -77,10 +88,14 @@ public enum BaselineStore {
                     try fm.copyItem(atPath: entry.leaf.path, toPath: target + "/compare.json")
                 }
                 let cells = Array(Set(entry.runs.map(\.cell))).sorted()
-                samples.append(BaselineManifest.Sample(folder: samplesFolder + "/" + sub, source: entry.leaf.path,
-                                                       kind: entry.leaf.kind, runs: entry.runs.count,
-                                                       cells: cells == [""] ? nil : cells))
-                if jobFiles.isEmpty { jobFiles = try copyJobFiles(of: entry.leaf, runs: entry.runs, into: folder + "/job-files") }
+                samples.append(
+                    BaselineManifest.Sample(
+                        folder: samplesFolder + "/" + sub, source: entry.leaf.path,
+                        kind: entry.leaf.kind, runs: entry.runs.count,
+                        cells: cells == [""] ? nil : cells))
+                if jobFiles.isEmpty {
+                    jobFiles = try copyJobFiles(of: entry.leaf, runs: entry.runs, into: folder + "/job-files")
+                }
             }
         } catch let error as CompareInputError {
             throw error
@@ -89,12 +104,15 @@ public enum BaselineStore {
         }
         let runs = leaves.flatMap(\.runs)
         let environments = runs.compactMap { $0.run.diobench?.environment }
-        let distinct = Set(environments.map { "\($0.kernel ?? "")|\($0.zfsVersion ?? "")|\($0.hostname ?? "")|\($0.cpuModel ?? "")" })
-        let manifest = BaselineManifest(name: name, created: isoNow(), diobenchVersion: version,
-                                        environment: environments.first, mixedEnvironments: distinct.count > 1 ? true : nil,
-                                        samples: samples, jobFiles: jobFiles)
+        let distinct = Set(
+            environments.map { "\($0.kernel ?? "")|\($0.zfsVersion ?? "")|\($0.hostname ?? "")|\($0.cpuModel ?? "")" })
+        let manifest = BaselineManifest(
+            name: name, created: isoNow(), diobenchVersion: version,
+            environment: environments.first, mixedEnvironments: distinct.count > 1 ? true : nil,
+            samples: samples, jobFiles: jobFiles)
         do {
-            try Data((FioJSONEncoder().encode(manifest) + "\n").utf8).write(to: URL(fileURLWithPath: folder + "/" + manifestName))
+            try Data((FioJSONEncoder().encode(manifest) + "\n").utf8).write(
+                to: URL(fileURLWithPath: folder + "/" + manifestName))
         } catch {
             throw CompareInputError("\(folder)/\(manifestName): can't write: \(error.localizedDescription)")
         }

@@ -8,7 +8,7 @@ public enum CompareFormat {
         switch unit {
         // Counts stay exact up to 9999 (a count of 4096 direct I/Os is worth reading as such).
         case .count: return scaled(v, steps: [(1e9, 1e9, "G"), (1e6, 1e6, "M"), (1e4, 1e3, "k")])
-        default: return scaled(v, steps: [(1e9, 1e9, "G"), (1e6, 1e6, "M"), (1e3, 1e3, "k")])   // IOPS
+        default: return scaled(v, steps: [(1e9, 1e9, "G"), (1e6, 1e6, "M"), (1e3, 1e3, "k")])  // IOPS
         }
     }
 
@@ -16,7 +16,8 @@ public enum CompareFormat {
     public static func interval(_ m: MetricSummary, _ unit: MetricUnit) -> String {
         if m.count < 2 || m.lower == m.upper && m.lower == m.median { return value(m.median, unit) }
         if let (scale, name) = sharedScale(m.median, unit) {
-            return "\(significant(m.median / scale)) [\(significant(m.lower / scale))–\(significant(m.upper / scale))] \(name)"
+            return
+                "\(significant(m.median / scale)) [\(significant(m.lower / scale))–\(significant(m.upper / scale))] \(name)"
         }
         return "\(value(m.median, unit)) [\(value(m.lower, unit))–\(value(m.upper, unit))]"
     }

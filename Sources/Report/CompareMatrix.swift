@@ -16,12 +16,16 @@ public struct MatrixAxis: Sendable, Equatable, Codable {
         }
         let option = text[..<equals].trimmingCharacters(in: .whitespaces)
         let list = String(text[text.index(after: equals)...])
-        guard !option.isEmpty else { throw CompareInputError("--matrix \(text): the option name is missing before '='") }
+        guard !option.isEmpty else {
+            throw CompareInputError("--matrix \(text): the option name is missing before '='")
+        }
         let separator: Character = list.contains("|") ? "|" : ","
         let values = list.split(separator: separator, omittingEmptySubsequences: false)
             .map { $0.trimmingCharacters(in: .whitespaces) }
         guard !values.isEmpty, !values.contains(where: \.isEmpty) else {
-            throw CompareInputError("--matrix \(text): empty value (write values separated by '\(separator)', e.g. \(option)=a\(separator)b)")
+            throw CompareInputError(
+                "--matrix \(text): empty value (write values separated by '\(separator)', e.g. \(option)=a\(separator)b)"
+            )
         }
         var seen = Set<String>()
         for value in values where !seen.insert(value).inserted {
@@ -71,7 +75,9 @@ public enum CompareMatrix {
         var cells = [MatrixCell(settings: [])]
         for axis in axes {
             cells = cells.flatMap { cell in
-                axis.values.map { MatrixCell(settings: cell.settings + [MatrixSetting(option: axis.option, value: $0)]) }
+                axis.values.map {
+                    MatrixCell(settings: cell.settings + [MatrixSetting(option: axis.option, value: $0)])
+                }
             }
         }
         return cells

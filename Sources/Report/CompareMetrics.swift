@@ -28,16 +28,21 @@ public enum CompareMetrics {
         for d in IODirection.allCases {
             let name = d.fioName
             list.append(MetricDefinition(id: "\(name).iops", label: "\(name) IOPS", unit: .iops, higherIsBetter: true))
-            list.append(MetricDefinition(id: "\(name).bw", label: "\(name) bandwidth", unit: .bytesPerSecond, higherIsBetter: true))
+            list.append(
+                MetricDefinition(
+                    id: "\(name).bw", label: "\(name) bandwidth", unit: .bytesPerSecond, higherIsBetter: true))
             for p in percentiles {
-                list.append(MetricDefinition(id: "\(name).clat_\(p.name)", label: "\(name) clat \(p.name)",
-                                             unit: .nanoseconds, higherIsBetter: false))
+                list.append(
+                    MetricDefinition(
+                        id: "\(name).clat_\(p.name)", label: "\(name) clat \(p.name)",
+                        unit: .nanoseconds, higherIsBetter: false))
             }
         }
         list.append(MetricDefinition(id: "cpu_per_io", label: "CPU per I/O", unit: .nanoseconds, higherIsBetter: false))
         list.append(MetricDefinition(id: "zfs.direct", label: "ZFS direct I/Os", unit: .count, higherIsBetter: nil))
         // Asked to be direct but served through the ARC: fewer is what the direct property promises.
-        list.append(MetricDefinition(id: "zfs.fallback", label: "ZFS fallback I/Os", unit: .count, higherIsBetter: false))
+        list.append(
+            MetricDefinition(id: "zfs.fallback", label: "ZFS fallback I/Os", unit: .count, higherIsBetter: false))
         return list
     }()
 

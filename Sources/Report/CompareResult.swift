@@ -25,12 +25,14 @@ public struct CompareResult: Sendable, Codable {
         let table = SampleTable(labeledRuns)
         for i in cells.indices {
             cells[i].summary = table.groups.filter { $0.cell == cells[i].label }.map { group in
-                JobSummary(job: group.job, runs: group.values.values.map(\.count).max() ?? 0, failedRuns: group.failedRuns,
-                           metrics: group.metricIDs.map { id in
-                               let m = Statistics.medianInterval(group.values[id] ?? [])
-                               return MetricSummary(metric: id, median: m.median, lower: m.lower, upper: m.upper,
-                                                    confidence: m.confidence, count: m.count)
-                           })
+                JobSummary(
+                    job: group.job, runs: group.values.values.map(\.count).max() ?? 0, failedRuns: group.failedRuns,
+                    metrics: group.metricIDs.map { id in
+                        let m = Statistics.medianInterval(group.values[id] ?? [])
+                        return MetricSummary(
+                            metric: id, median: m.median, lower: m.lower, upper: m.upper,
+                            confidence: m.confidence, count: m.count)
+                    })
             }
         }
     }
@@ -88,8 +90,10 @@ public struct CompareInfo: Sendable, Codable {
     /// Stopped by a signal: cells may have fewer runs.
     public var interrupted: Bool?
 
-    public init(version: String, jobFiles: [String], matrix: [MatrixAxis], repetitions: Int, order: [RunSlot],
-                environment: RunEnvironment? = nil, commandLine: [String]? = nil, started: String? = nil) {
+    public init(
+        version: String, jobFiles: [String], matrix: [MatrixAxis], repetitions: Int, order: [RunSlot],
+        environment: RunEnvironment? = nil, commandLine: [String]? = nil, started: String? = nil
+    ) {
         self.version = version; self.jobFiles = jobFiles; self.matrix = matrix; self.repetitions = repetitions
         self.order = order; self.environment = environment; self.commandLine = commandLine; self.started = started
     }

@@ -41,7 +41,8 @@ public struct SampleTable: Sendable {
                 }
                 // A failed or interrupted job's figures describe the failure or a fraction of the run, not the setting.
                 guard job.error == 0, job.diobench?.errorMessage == nil, job.diobench?.partial != true,
-                      labeled.run.diobench?.partial != true else {
+                    labeled.run.diobench?.partial != true
+                else {
                     groups[slot].failedRuns += 1
                     continue
                 }

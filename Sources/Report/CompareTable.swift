@@ -5,11 +5,14 @@ public enum CompareTable {
     public static func render(_ result: CompareResult) -> String {
         let labels = result.cells.map(\.label)
         var out = ""
-        var lowCoverage: [Int: Double] = [:]   // n → confidence, for the footnote
+        var lowCoverage: [Int: Double] = [:]  // n → confidence, for the footnote
         for job in result.summarizedJobs {
             let summaries = result.summaries(of: job)
             let runs = summaries.compactMap { $0?.runs }
-            let runText = Set(runs).count == 1 ? "\(runs[0]) run\(runs[0] == 1 ? "" : "s") per cell" : "runs per cell: " + runs.map(String.init).joined(separator: "/")
+            let runText =
+                Set(runs).count == 1
+                ? "\(runs[0]) run\(runs[0] == 1 ? "" : "s") per cell"
+                : "runs per cell: " + runs.map(String.init).joined(separator: "/")
             out += "job '\(job)' (\(runText); median [interval])\n"
             var rows: [[String]] = [[""] + labels]
             for (def, figures) in result.metricRows(job: job) {
@@ -28,13 +31,16 @@ public enum CompareTable {
             let failed = summaries.compactMap { $0?.failedRuns }.reduce(0, +)
             out += TextColumns.render(rows)
             if failed > 0 {
-                out += failed == 1 ? "  1 run of this job failed or was interrupted, and is left out\n"
-                                   : "  \(failed) runs of this job failed or were interrupted, and are left out\n"
+                out +=
+                    failed == 1
+                    ? "  1 run of this job failed or was interrupted, and is left out\n"
+                    : "  \(failed) runs of this job failed or were interrupted, and are left out\n"
             }
             out += "\n"
         }
         for (n, confidence) in lowCoverage.sorted(by: { $0.key < $1.key }) {
-            out += "* \(n) runs: the interval is min–max, which covers the median with \(Int((confidence * 100).rounded()))% confidence; 95% needs 6 runs or more.\n"
+            out +=
+                "* \(n) runs: the interval is min–max, which covers the median with \(Int((confidence * 100).rounded()))% confidence; 95% needs 6 runs or more.\n"
         }
         if result.cells.contains(where: { $0.runs.count == 1 }) {
             out += "A single run per cell gives no interval (use --repeat 3 or more).\n"

@@ -79,8 +79,10 @@ public struct DiffOptions: Sendable {
 /// run (one slow run among five is not a regression of a single new run).
 public enum DiffAnalysis {
     /// The row of metric `id`; the caller names what is compared (`baselineCell`, `candidateCell`, `job`).
-    public static func compare(metric id: String, baseline b: [Double], candidate c: [Double],
-                               options: DiffOptions) -> DiffRow? {
+    public static func compare(
+        metric id: String, baseline b: [Double], candidate c: [Double],
+        options: DiffOptions
+    ) -> DiffRow? {
         guard let def = CompareMetrics.definition(id), !b.isEmpty, !c.isEmpty else { return nil }
         let medB = Statistics.median(b), medC = Statistics.median(c)
         let threshold = options.thresholdPercent
@@ -88,9 +90,10 @@ public enum DiffAnalysis {
             if medB != 0 { return x / abs(medB) * 100 }
             return x == 0 ? 0 : nil
         }
-        var row = DiffRow(baselineCell: "", candidateCell: "", job: "", metric: id, label: def.label,
-                          baselineRuns: b.count, candidateRuns: c.count, baselineMedian: medB, candidateMedian: medC,
-                          shift: medC - medB, method: "point", verdict: .noChange, reason: "")
+        var row = DiffRow(
+            baselineCell: "", candidateCell: "", job: "", metric: id, label: def.label,
+            baselineRuns: b.count, candidateRuns: c.count, baselineMedian: medB, candidateMedian: medC,
+            shift: medC - medB, method: "point", verdict: .noChange, reason: "")
         let best = Statistics.smallestOneSidedP(b.count, c.count)
         let useStatistics = b.count >= 2 && c.count >= 2 && best <= options.alpha + 1e-12
 
@@ -120,7 +123,7 @@ public enum DiffAnalysis {
             switch better {
             case true?: pWorse = test.pLess; pBetter = test.pGreater
             case false?: pWorse = test.pGreater; pBetter = test.pLess
-            case nil:   // neither way is worse: test in the direction the values moved
+            case nil:  // neither way is worse: test in the direction the values moved
                 let up = test.pGreater <= test.pLess
                 pWorse = up ? test.pGreater : test.pLess
                 pBetter = pWorse
@@ -149,7 +152,8 @@ public enum DiffAnalysis {
             // every candidate run beyond every baseline run, the most these counts can show.
             let separated = c.max()! < b.min()! || c.min()! > b.max()!
             let several = b.count > 1 || c.count > 1
-            var why = b.count == 1 && c.count == 1
+            var why =
+                b.count == 1 && c.count == 1
                 ? "1 vs 1 run: no statistics possible; point values against the ±\(thresholdText) threshold"
                 : "\(countText): no statistics possible (best possible p = \(String(format: "%.2g", best))); values against the ±\(thresholdText) threshold"
             if several { why += " and the other side's range" }
@@ -163,8 +167,12 @@ public enum DiffAnalysis {
         if better == nil {
             return finished(pWorse <= options.alpha && beyond ? .changed : .noChange, pText)
         }
-        if worseBy > threshold && pWorse <= options.alpha { return finished(.regression, "\(pText), worse than the ±\(thresholdText) threshold") }
-        if -worseBy > threshold && pBetter <= options.alpha { return finished(.improvement, "\(pText), better than the ±\(thresholdText) threshold") }
+        if worseBy > threshold && pWorse <= options.alpha {
+            return finished(.regression, "\(pText), worse than the ±\(thresholdText) threshold")
+        }
+        if -worseBy > threshold && pBetter <= options.alpha {
+            return finished(.improvement, "\(pText), better than the ±\(thresholdText) threshold")
+        }
         if beyond { return finished(.noChange, "\(pText): not significant at \(String(format: "%g", options.alpha))") }
         return finished(.noChange, "\(pText); within ±\(thresholdText)")
     }

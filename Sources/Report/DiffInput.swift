@@ -41,8 +41,11 @@ public enum ResultLoader {
             let named = baselinesDirectory + "/" + argument
             guard !argument.contains("/"), fm.fileExists(atPath: named + "/" + BaselineStore.manifestName) else {
                 let known = BaselineStore.names(in: baselinesDirectory)
-                throw CompareInputError("\(argument): no such file, folder or baseline"
-                    + (known.isEmpty ? " (no baselines in \(baselinesDirectory))" : " (baselines: \(known.joined(separator: ", ")))"))
+                throw CompareInputError(
+                    "\(argument): no such file, folder or baseline"
+                        + (known.isEmpty
+                            ? " (no baselines in \(baselinesDirectory))"
+                            : " (baselines: \(known.joined(separator: ", ")))"))
             }
             path = named
             description = "baseline '\(argument)'"
@@ -61,22 +64,31 @@ public enum ResultLoader {
     public static func leaves(at path: String) throws(CompareInputError) -> [ResultLeaf] {
         let fm = FileManager.default
         var isDirectory: ObjCBool = false
-        guard fm.fileExists(atPath: path, isDirectory: &isDirectory) else { throw CompareInputError("\(path): no such file or folder") }
+        guard fm.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw CompareInputError("\(path): no such file or folder")
+        }
         guard isDirectory.boolValue else {
             return [ResultLeaf(kind: isCompareFile(path) ? .compareFile : .runFile, path: path)]
         }
         if fm.fileExists(atPath: path + "/compare.json") { return [ResultLeaf(kind: .compareFolder, path: path)] }
         if fm.fileExists(atPath: path + "/result.json") { return [ResultLeaf(kind: .runFolder, path: path)] }
-        let base = fm.fileExists(atPath: path + "/" + BaselineStore.manifestName) ? path + "/" + BaselineStore.samplesFolder : path
+        let base =
+            fm.fileExists(atPath: path + "/" + BaselineStore.manifestName)
+            ? path + "/" + BaselineStore.samplesFolder : path
         let children = ((try? fm.contentsOfDirectory(atPath: base)) ?? []).sorted()
         var out: [ResultLeaf] = []
         for child in children {
             let sub = base + "/" + child
-            if fm.fileExists(atPath: sub + "/compare.json") { out.append(ResultLeaf(kind: .compareFolder, path: sub)) }
-            else if fm.fileExists(atPath: sub + "/result.json") { out.append(ResultLeaf(kind: .runFolder, path: sub)) }
+            if fm.fileExists(atPath: sub + "/compare.json") {
+                out.append(ResultLeaf(kind: .compareFolder, path: sub))
+            } else if fm.fileExists(atPath: sub + "/result.json") {
+                out.append(ResultLeaf(kind: .runFolder, path: sub))
+            }
         }
         guard !out.isEmpty else {
-            throw CompareInputError("\(path): not a run folder (result.json), compare folder (compare.json), baseline (\(BaselineStore.manifestName)) or folder of runs")
+            throw CompareInputError(
+                "\(path): not a run folder (result.json), compare folder (compare.json), baseline (\(BaselineStore.manifestName)) or folder of runs"
+            )
         }
         return out
     }

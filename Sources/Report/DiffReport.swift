@@ -25,8 +25,10 @@ public struct DiffResult: Sendable, Codable {
 public enum DiffReport {
     /// Compares every job and metric the two sides share. `cell` picks one matrix cell from sides that hold
     /// compare results; two compare results with the same cells are compared cell by cell.
-    public static func diff(baseline: ResultSide, candidate: ResultSide, cell: String? = nil,
-                            options: DiffOptions = DiffOptions()) throws(CompareInputError) -> DiffResult {
+    public static func diff(
+        baseline: ResultSide, candidate: ResultSide, cell: String? = nil,
+        options: DiffOptions = DiffOptions()
+    ) throws(CompareInputError) -> DiffResult {
         var notes: [String] = []
         let b = SampleTable(try select(baseline, cell: cell))
         let c = SampleTable(try select(candidate, cell: cell))
@@ -36,10 +38,12 @@ public enum DiffReport {
         } else if b.cells.count == 1, c.cells.count == 1 {
             pairs = [(b.cells[0], c.cells[0])]
             if !b.cells[0].isEmpty || !c.cells[0].isEmpty {
-                notes.append("comparing \(cellName(b.cells[0])) of the baseline with \(cellName(c.cells[0])) of the candidate")
+                notes.append(
+                    "comparing \(cellName(b.cells[0])) of the baseline with \(cellName(c.cells[0])) of the candidate")
             }
         } else {
-            throw CompareInputError("the baseline has cells \(list(b.cells)) and the candidate \(list(c.cells)): pick one with --cell")
+            throw CompareInputError(
+                "the baseline has cells \(list(b.cells)) and the candidate \(list(c.cells)): pick one with --cell")
         }
 
         var rows: [DiffRow] = []
@@ -51,11 +55,14 @@ public enum DiffReport {
                     continue
                 }
                 for side in [(gb, "baseline"), (gc, "candidate")] where side.0.failedRuns > 0 {
-                    notes.append("job '\(job)'\(cellSuffix(cellB)): \(side.0.failedRuns) failed run\(side.0.failedRuns == 1 ? "" : "s") of the \(side.1) left out")
+                    notes.append(
+                        "job '\(job)'\(cellSuffix(cellB)): \(side.0.failedRuns) failed run\(side.0.failedRuns == 1 ? "" : "s") of the \(side.1) left out"
+                    )
                 }
                 for id in gb.metricIDs where options.judges(id) {
                     guard let vb = gb.values[id], let vc = gc.values[id],
-                          var row = DiffAnalysis.compare(metric: id, baseline: vb, candidate: vc, options: options) else { continue }
+                        var row = DiffAnalysis.compare(metric: id, baseline: vb, candidate: vc, options: options)
+                    else { continue }
                     row.baselineCell = cellB
                     row.candidateCell = cellC
                     row.job = job
@@ -69,10 +76,11 @@ public enum DiffReport {
         if rows.isEmpty { notes.append("no job and metric is in both: nothing was compared") }
         let envB = baseline.environments.first, envC = candidate.environments.first
         notes += environmentNotes(envB, envC)
-        return DiffResult(baseline: baseline.description + " (\(baseline.runs.count) run\(baseline.runs.count == 1 ? "" : "s"))",
-                          candidate: candidate.description + " (\(candidate.runs.count) run\(candidate.runs.count == 1 ? "" : "s"))",
-                          thresholdPercent: options.thresholdPercent, alpha: options.alpha, rows: rows, notes: notes,
-                          baselineEnvironment: envB, candidateEnvironment: envC)
+        return DiffResult(
+            baseline: baseline.description + " (\(baseline.runs.count) run\(baseline.runs.count == 1 ? "" : "s"))",
+            candidate: candidate.description + " (\(candidate.runs.count) run\(candidate.runs.count == 1 ? "" : "s"))",
+            thresholdPercent: options.thresholdPercent, alpha: options.alpha, rows: rows, notes: notes,
+            baselineEnvironment: envB, candidateEnvironment: envC)
     }
 
     /// The side's runs, restricted to `cell` when it holds matrix cells.
@@ -93,9 +101,11 @@ public enum DiffReport {
             return b == nil && c == nil ? [] : ["only one side records its environment (fio's JSON does not)"]
         }
         var notes: [String] = []
-        for (name, x, y) in [("kernel", b.kernel, c.kernel), ("ZFS version", b.zfsVersion, c.zfsVersion),
-                             ("host", b.hostname, c.hostname), ("CPU", b.cpuModel, c.cpuModel),
-                             ("CPU count", b.cpuCount.map(String.init), c.cpuCount.map(String.init))] where x != y {
+        for (name, x, y) in [
+            ("kernel", b.kernel, c.kernel), ("ZFS version", b.zfsVersion, c.zfsVersion),
+            ("host", b.hostname, c.hostname), ("CPU", b.cpuModel, c.cpuModel),
+            ("CPU count", b.cpuCount.map(String.init), c.cpuCount.map(String.init)),
+        ] where x != y {
             notes.append("\(name) differs: baseline \(x ?? "none"), candidate \(y ?? "none")")
         }
         return notes
@@ -105,16 +115,28 @@ public enum DiffReport {
 
     public static func text(_ r: DiffResult) -> String {
         var out = "diobench diff\n  baseline:  \(r.baseline)\n  candidate: \(r.candidate)\n"
-        out += "  test: Mann-Whitney U, one-sided at α = \(String(format: "%g", r.alpha)); threshold ±\(String(format: "%g", r.thresholdPercent))%\n"
-        out += "  change: Hodges-Lehmann estimate, the median of all candidate/baseline ratios (it can differ from the ratio of the medians)\n"
+        out +=
+            "  test: Mann-Whitney U, one-sided at α = \(String(format: "%g", r.alpha)); threshold ±\(String(format: "%g", r.thresholdPercent))%\n"
+        out +=
+            "  change: Hodges-Lehmann estimate, the median of all candidate/baseline ratios (it can differ from the ratio of the medians)\n"
         if let e = r.candidateEnvironment ?? r.baselineEnvironment {
-            out += "  machine: " + EnvironmentTable.rows(e).filter { ["kernel", "ZFS", "machine", "CPU"].contains($0.0) }.map { "\($0.0) \($0.1)" }.joined(separator: ", ") + "\n"
+            out +=
+                "  machine: "
+                + EnvironmentTable.rows(e).filter { ["kernel", "ZFS", "machine", "CPU"].contains($0.0) }.map {
+                    "\($0.0) \($0.1)"
+                }.joined(separator: ", ") + "\n"
         }
         out += "\n"
         var groups: [(String, [DiffRow])] = []
         for row in r.rows {
-            let key = "job '\(row.job)'" + cellSuffix(row.baselineCell) + (row.candidateCell != row.baselineCell ? " vs " + cellName(row.candidateCell) : "")
-            if let i = groups.firstIndex(where: { $0.0 == key }) { groups[i].1.append(row) } else { groups.append((key, [row])) }
+            let key =
+                "job '\(row.job)'" + cellSuffix(row.baselineCell)
+                + (row.candidateCell != row.baselineCell ? " vs " + cellName(row.candidateCell) : "")
+            if let i = groups.firstIndex(where: { $0.0 == key }) {
+                groups[i].1.append(row)
+            } else {
+                groups.append((key, [row]))
+            }
         }
         for (title, rows) in groups {
             let runs = "\(rows[0].baselineRuns) vs \(rows[0].candidateRuns) run\(rows[0].candidateRuns == 1 ? "" : "s")"
@@ -122,16 +144,20 @@ public enum DiffReport {
             var table: [[String]] = [["  metric", "baseline", "candidate", "change", "interval", "p", "verdict"]]
             for row in rows {
                 let unit = CompareMetrics.definition(row.metric)?.unit ?? .count
-                let change = row.changePercent.map(CompareFormat.percent)
+                let change =
+                    row.changePercent.map(CompareFormat.percent)
                     ?? (row.shift == 0 ? "0" : (row.shift > 0 ? "+" : "") + CompareFormat.value(row.shift, unit))
                 var interval = ""
                 if let lo = row.lowerPercent, let hi = row.upperPercent {
                     interval = "[\(CompareFormat.percent(lo)), \(CompareFormat.percent(hi))]"
                     if let c = row.confidence, c < 0.95 - 1e-9 { interval += " \(Int((c * 100).rounded()))%" }
                 }
-                table.append(["  " + row.label, CompareFormat.value(row.baselineMedian, unit), CompareFormat.value(row.candidateMedian, unit),
-                              change, interval, row.p.map { String(format: "%.3g", $0) } ?? "-",
-                              row.verdict == .regression ? "REGRESSION" : row.verdict.rawValue])
+                table.append([
+                    "  " + row.label, CompareFormat.value(row.baselineMedian, unit),
+                    CompareFormat.value(row.candidateMedian, unit),
+                    change, interval, row.p.map { String(format: "%.3g", $0) } ?? "-",
+                    row.verdict == .regression ? "REGRESSION" : row.verdict.rawValue,
+                ])
             }
             out += TextColumns.render(table)
             let reasons = Set(rows.filter { $0.method == "point" }.map(\.reason))
@@ -148,9 +174,11 @@ public enum DiffReport {
             let improvements = r.rows.filter { $0.verdict == .improvement }.count
             out += improvements > 0 ? " (\(improvements) improvement\(improvements == 1 ? "" : "s")).\n" : ".\n"
         } else {
-            out += "Result: \(regressions.count) regression\(regressions.count == 1 ? "" : "s") beyond ±\(String(format: "%g", r.thresholdPercent))%:\n"
+            out +=
+                "Result: \(regressions.count) regression\(regressions.count == 1 ? "" : "s") beyond ±\(String(format: "%g", r.thresholdPercent))%:\n"
             for row in regressions {
-                out += "  job '\(row.job)'\(cellSuffix(row.candidateCell)) \(row.label) (\(row.metric)): \(row.changePercent.map(CompareFormat.percent) ?? "from 0"), \(row.reason)\n"
+                out +=
+                    "  job '\(row.job)'\(cellSuffix(row.candidateCell)) \(row.label) (\(row.metric)): \(row.changePercent.map(CompareFormat.percent) ?? "from 0"), \(row.reason)\n"
             }
         }
         return out
@@ -158,5 +186,7 @@ public enum DiffReport {
 
     static func cellName(_ cell: String) -> String { cell.isEmpty ? "the plain runs" : "cell '\(cell)'" }
     static func cellSuffix(_ cell: String) -> String { cell.isEmpty || cell == "as written" ? "" : " [\(cell)]" }
-    static func list(_ cells: [String]) -> String { cells.map { $0.isEmpty ? "(plain runs)" : "'\($0)'" }.joined(separator: ", ") }
+    static func list(_ cells: [String]) -> String {
+        cells.map { $0.isEmpty ? "(plain runs)" : "'\($0)'" }.joined(separator: ", ")
+    }
 }

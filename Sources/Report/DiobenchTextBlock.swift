@@ -21,10 +21,14 @@ enum DiobenchTextBlock {
         return out
     }
 
-    static func pad(_ s: String, _ width: Int) -> String { s.count >= width ? s : s + String(repeating: " ", count: width - s.count) }
+    static func pad(_ s: String, _ width: Int) -> String {
+        s.count >= width ? s : s + String(repeating: " ", count: width - s.count)
+    }
 
     static func bytes(_ v: Int64) -> String {
-        v < 0 ? "-" + FioNumberFormat.string(UInt64(-v), pow2: true, unit: .byte) : FioNumberFormat.string(UInt64(v), pow2: true, unit: .byte)
+        v < 0
+            ? "-" + FioNumberFormat.string(UInt64(-v), pow2: true, unit: .byte)
+            : FioNumberFormat.string(UInt64(v), pow2: true, unit: .byte)
     }
 
     static func target(_ t: TargetInfo) -> String {
@@ -51,13 +55,15 @@ enum DiobenchTextBlock {
         }
         backing += " (\(facts.joined(separator: "; ")))"
         var out = "  loop device  : \(l.device) on \(backing)\n"
-        out += "     dio       : requested=\(l.directIORequested ? "on" : "off"), effective=\(l.directIOEffective ? "on" : "off")"
+        out +=
+            "     dio       : requested=\(l.directIORequested ? "on" : "off"), effective=\(l.directIOEffective ? "on" : "off")"
         out += ", logical_block_size=\(l.logicalBlockSize)"
         if l.readOnly { out += ", read-only" }
         out += ", via \(l.setupMethod.rawValue)"
         out += "\n"
         if l.directIORequested, l.directIOEffective == false {
-            out += "     note      : the kernel refused direct I/O to the backing file; the loop device used the page cache\n"
+            out +=
+                "     note      : the kernel refused direct I/O to the backing file; the loop device used the page cache\n"
         }
         return out
     }
@@ -71,20 +77,29 @@ enum DiobenchTextBlock {
         if let rules = z.rules { head += " (\(rules) rules)" }
         var out = head + "\n"
         let s = z.iostats
-        out += "     direct    : reads=\(s.directReadCount) (\(bytes(s.directReadBytes))), writes=\(s.directWriteCount) (\(bytes(s.directWriteBytes)))\n"
-        out += "     arc       : reads=\(s.arcReadCount) (\(bytes(s.arcReadBytes))), writes=\(s.arcWriteCount) (\(bytes(s.arcWriteBytes))); arc reads count misses only\n"
-        if let set = z.propertiesSet { out += "     set       : \(set.joined(separator: "; ")), restored after the job\n" }
+        out +=
+            "     direct    : reads=\(s.directReadCount) (\(bytes(s.directReadBytes))), writes=\(s.directWriteCount) (\(bytes(s.directWriteBytes)))\n"
+        out +=
+            "     arc       : reads=\(s.arcReadCount) (\(bytes(s.arcReadBytes))), writes=\(s.arcWriteCount) (\(bytes(s.arcWriteBytes))); arc reads count misses only\n"
+        if let set = z.propertiesSet {
+            out += "     set       : \(set.joined(separator: "; ")), restored after the job\n"
+        }
         if let r = z.requestedDirect { out += "     asked     : direct reads=\(r.reads), writes=\(r.writes)\n" }
         if let c = z.countedDirect, let e = z.expectedDirect {
-            out += "     counted   : direct reads=\(c.reads), writes=\(c.writes) (I/Os; the rules expect \(e.reads) and \(e.writes))\n"
+            out +=
+                "     counted   : direct reads=\(c.reads), writes=\(c.writes) (I/Os; the rules expect \(e.reads) and \(e.writes))\n"
         }
         if let v = z.verdict {
             let parts = [("reads", v.read), ("writes", v.write)].filter { $0.1.outcome != "no I/O" }
                 .map { "\($0.0) \($0.1.outcome) (\($0.1.predictedPath): \($0.1.rule))" }
             out += "     verdict   : \(parts.isEmpty ? "no I/O" : parts.joined(separator: "; "))\n"
         }
-        if let f = z.inferredFallbacks { out += "     fallback  : reads=\(f.reads), writes=\(f.writes) (inferred: asked minus counted)\n" }
-        if let r = z.rejected, r.reads + r.writes > 0 { out += "     rejected  : reads=\(r.reads), writes=\(r.writes)\n" }
+        if let f = z.inferredFallbacks {
+            out += "     fallback  : reads=\(f.reads), writes=\(f.writes) (inferred: asked minus counted)\n"
+        }
+        if let r = z.rejected, r.reads + r.writes > 0 {
+            out += "     rejected  : reads=\(r.reads), writes=\(r.writes)\n"
+        }
         if let w = z.pollutionWarning { out += "     warning   : \(w)\n" }
         if let g = z.guardWarning { out += "     guard     : \(g)\n" }
         for n in z.notes ?? [] { out += "     note      : \(n)\n" }
@@ -93,12 +108,18 @@ enum DiobenchTextBlock {
 
     static func verifyBlock(_ v: VerifyReport) -> String {
         let size = FioNumberFormat.string(v.bytesChecked, pow2: true, unit: .byte)
-        let how = v.mode == "read" ? "every read" : v.readBack == false ? "blocks written, not read back in this run" : "read back after writing"
-        var out = "  verify       : \(v.method) (\(how)), "
+        let how =
+            v.mode == "read"
+            ? "every read"
+            : v.readBack == false ? "blocks written, not read back in this run" : "read back after writing"
+        var out =
+            "  verify       : \(v.method) (\(how)), "
             + "\(v.blocksChecked) blocks (\(size)) checked, \(v.blocksFailed) failed"
         let kinds = v.byKind.nonZero.map { "\($0.kind)=\($0.count)" }
         if !kinds.isEmpty { out += ": " + kinds.joined(separator: ", ") }
-        if let overwritten = v.blocksOverwritten { out += "; \(overwritten) not checked (overwritten later in the pass)" }
+        if let overwritten = v.blocksOverwritten {
+            out += "; \(overwritten) not checked (overwritten later in the pass)"
+        }
         if v.stoppedAtFirstFailure == true { out += "; verify_fatal stopped the job" }
         out += "\n"
         for f in v.failures.prefix(8) {
@@ -116,7 +137,8 @@ enum DiobenchTextBlock {
         if let other = e.otherErrnos { counts.append("other=\(other)") }
         var out = "  io errors    : total=\(e.total): \(counts.joined(separator: ", "))\n"
         for s in e.samples.prefix(4) {
-            out += "     \(pad(s.op, 10)): offset=\(s.offset), length=\(s.length), \(s.name) (\(ErrnoNames.message(s.errno)))"
+            out +=
+                "     \(pad(s.op, 10)): offset=\(s.offset), length=\(s.length), \(s.name) (\(ErrnoNames.message(s.errno)))"
             if let file = s.file { out += ", file=\(file)" }
             out += "\n"
         }

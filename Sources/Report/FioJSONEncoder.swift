@@ -145,10 +145,13 @@ struct KeyedNodeContainer<Key: CodingKey>: KeyedEncodingContainerProtocol, NodeW
         try write(value, into: node.child(forKey: key.stringValue), key: key)
     }
 
-    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key) -> KeyedEncodingContainer<NestedKey> {
+    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key)
+        -> KeyedEncodingContainer<NestedKey>
+    {
         let c = node.child(forKey: key.stringValue)
         c.kind = .object
-        return KeyedEncodingContainer(KeyedNodeContainer<NestedKey>(node: c, codingPath: codingPath + [key], userInfo: userInfo))
+        return KeyedEncodingContainer(
+            KeyedNodeContainer<NestedKey>(node: c, codingPath: codingPath + [key], userInfo: userInfo))
     }
 
     mutating func nestedUnkeyedContainer(forKey key: Key) -> UnkeyedEncodingContainer {
@@ -178,10 +181,13 @@ struct UnkeyedNodeContainer: UnkeyedEncodingContainer, NodeWriting {
         try write(value, into: node.appendChild(), key: nil)
     }
 
-    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
+    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<
+        NestedKey
+    > {
         let c = node.appendChild()
         c.kind = .object
-        return KeyedEncodingContainer(KeyedNodeContainer<NestedKey>(node: c, codingPath: codingPath, userInfo: userInfo))
+        return KeyedEncodingContainer(
+            KeyedNodeContainer<NestedKey>(node: c, codingPath: codingPath, userInfo: userInfo))
     }
 
     mutating func nestedUnkeyedContainer() -> UnkeyedEncodingContainer {

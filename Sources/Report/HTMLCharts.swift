@@ -29,8 +29,10 @@ struct StackSegment {
 
 enum HTMLCharts {
     /// Tableau's ten categorical colours: distinct for readers with common colour-vision deficiencies.
-    static let palette = ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f",
-                          "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac"]
+    static let palette = [
+        "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f",
+        "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac",
+    ]
 
     static func color(_ index: Int) -> String { palette[index % palette.count] }
 
@@ -55,15 +57,18 @@ enum HTMLCharts {
         for (i, bar) in bars.enumerated() {
             let cx = margin.left + slot * (Double(i) + 0.5)
             let y = margin.top + plotH * (1 - bar.median / top)
-            svg += "<rect x=\"\(f(cx - barW / 2))\" y=\"\(f(y))\" width=\"\(f(barW))\" height=\"\(f(margin.top + plotH - y))\" fill=\"\(bar.color)\"><title>\(escape(bar.label)): \(escape(CompareFormat.value(bar.median, unit))) [\(escape(CompareFormat.value(bar.lower, unit)))–\(escape(CompareFormat.value(bar.upper, unit)))]</title></rect>\n"
+            svg +=
+                "<rect x=\"\(f(cx - barW / 2))\" y=\"\(f(y))\" width=\"\(f(barW))\" height=\"\(f(margin.top + plotH - y))\" fill=\"\(bar.color)\"><title>\(escape(bar.label)): \(escape(CompareFormat.value(bar.median, unit))) [\(escape(CompareFormat.value(bar.lower, unit)))–\(escape(CompareFormat.value(bar.upper, unit)))]</title></rect>\n"
             if bar.upper > bar.lower {
                 let yl = margin.top + plotH * (1 - bar.lower / top), yu = margin.top + plotH * (1 - bar.upper / top)
                 svg += line(cx, yl, cx, yu, stroke: "#222", width: 1.5)
                 svg += line(cx - barW / 5, yl, cx + barW / 5, yl, stroke: "#222", width: 1.5)
                 svg += line(cx - barW / 5, yu, cx + barW / 5, yu, stroke: "#222", width: 1.5)
             }
-            svg += text(cx, min(y, margin.top + plotH) - 6 - (bar.upper > bar.median ? plotH * (bar.upper - bar.median) / top : 0),
-                        CompareFormat.value(bar.median, unit), anchor: "middle", size: 11)
+            svg += text(
+                cx,
+                min(y, margin.top + plotH) - 6 - (bar.upper > bar.median ? plotH * (bar.upper - bar.median) / top : 0),
+                CompareFormat.value(bar.median, unit), anchor: "middle", size: 11)
             svg += categoryLabel(cx, margin.top + plotH + 16, bar.label, width: slot)
         }
         svg += axes(plotW: plotW, plotH: plotH)
@@ -75,12 +80,14 @@ enum HTMLCharts {
     /// Latency (log scale) against percentile on a "nines" scale (50, 90, 99, 99.9, …), where the tail
     /// gets room in proportion to how rare it is: x = log10(100 / (100 − p)).
     static func percentileCurves(title: String, series: [LineSeries]) -> String {
-        let plotW = width - margin.left - margin.right - legendWidth(series.map(\.name)), plotH = height - margin.top - margin.bottom
+        let plotW = width - margin.left - margin.right - legendWidth(series.map(\.name)),
+            plotH = height - margin.top - margin.bottom
         let xs = series.flatMap { $0.points.map(\.x) }.filter { $0 < 100 }
         let ys = series.flatMap { $0.points.map(\.y) }.filter { $0 > 0 }
         var svg = open(title: title)
         guard let xMaxP = xs.max(), let yMin = ys.min(), let yMax = ys.max() else {
-            return svg + text(width / 2, height / 2, "no latency percentiles in these runs", anchor: "middle", size: 13) + "</svg>\n"
+            return svg + text(width / 2, height / 2, "no latency percentiles in these runs", anchor: "middle", size: 13)
+                + "</svg>\n"
         }
         func nines(_ p: Double) -> Double { log10(100 / (100 - min(p, 99.9999))) }
         let xLo = 0.0, xHi = max(nines(xMaxP), 1)
@@ -95,14 +102,21 @@ enum HTMLCharts {
         for p in [50, 90, 99, 99.9, 99.99, 99.999] where nines(p) <= xHi + 1e-9 {
             let x = px(p)
             svg += line(x, margin.top, x, margin.top + plotH, stroke: "#e3e3e3")
-            svg += text(x, margin.top + plotH + 16, String(format: p == p.rounded() ? "%.0f" : "%g", p), anchor: "middle", size: 11)
+            svg += text(
+                x, margin.top + plotH + 16, String(format: p == p.rounded() ? "%.0f" : "%g", p), anchor: "middle",
+                size: 11)
         }
-        svg += text(margin.left + plotW / 2, margin.top + plotH + 34, "percentile (log scale of 1 / (1 − p))", anchor: "middle", size: 11)
+        svg += text(
+            margin.left + plotW / 2, margin.top + plotH + 34, "percentile (log scale of 1 / (1 − p))", anchor: "middle",
+            size: 11)
         for s in series where !s.points.isEmpty {
-            let pts = s.points.filter { $0.y > 0 && $0.x < 100 }.map { "\(f(px($0.x))),\(f(py($0.y)))" }.joined(separator: " ")
-            svg += "<polyline points=\"\(pts)\" fill=\"none\" stroke=\"\(s.color)\" stroke-width=\"2\"><title>\(escape(s.name))</title></polyline>\n"
+            let pts = s.points.filter { $0.y > 0 && $0.x < 100 }.map { "\(f(px($0.x))),\(f(py($0.y)))" }.joined(
+                separator: " ")
+            svg +=
+                "<polyline points=\"\(pts)\" fill=\"none\" stroke=\"\(s.color)\" stroke-width=\"2\"><title>\(escape(s.name))</title></polyline>\n"
             for p in s.points where p.y > 0 && p.x < 100 {
-                svg += "<circle cx=\"\(f(px(p.x)))\" cy=\"\(f(py(p.y)))\" r=\"2.5\" fill=\"\(s.color)\"><title>\(escape(s.name)) p\(String(format: "%g", p.x)): \(escape(CompareFormat.value(p.y, .nanoseconds)))</title></circle>\n"
+                svg +=
+                    "<circle cx=\"\(f(px(p.x)))\" cy=\"\(f(py(p.y)))\" r=\"2.5\" fill=\"\(s.color)\"><title>\(escape(s.name)) p\(String(format: "%g", p.x)): \(escape(CompareFormat.value(p.y, .nanoseconds)))</title></circle>\n"
             }
         }
         svg += legend(x: margin.left + plotW + 12, y: margin.top, entries: series.map { ($0.name, $0.color) })
@@ -112,7 +126,9 @@ enum HTMLCharts {
 
     // MARK: stacked bars
 
-    static func stackedBars(title: String, categories: [(label: String, segments: [StackSegment])], unit: MetricUnit) -> String {
+    static func stackedBars(title: String, categories: [(label: String, segments: [StackSegment])], unit: MetricUnit)
+        -> String
+    {
         let names = categories.flatMap { $0.segments.map(\.name) }
         let plotW = width - margin.left - margin.right - legendWidth(names), plotH = height - margin.top - margin.bottom
         let top = niceCeiling(categories.map { $0.segments.reduce(0) { $0 + max($1.value, 0) } }.max() ?? 1, unit: unit)
@@ -133,7 +149,8 @@ enum HTMLCharts {
                 let h = plotH * max(s.value, 0) / top
                 guard h > 0 else { continue }
                 base -= h
-                svg += "<rect x=\"\(f(cx - barW / 2))\" y=\"\(f(base))\" width=\"\(f(barW))\" height=\"\(f(h))\" fill=\"\(s.color)\"><title>\(escape(category.label)): \(escape(s.name)) \(escape(CompareFormat.value(s.value, unit)))</title></rect>\n"
+                svg +=
+                    "<rect x=\"\(f(cx - barW / 2))\" y=\"\(f(base))\" width=\"\(f(barW))\" height=\"\(f(h))\" fill=\"\(s.color)\"><title>\(escape(category.label)): \(escape(s.name)) \(escape(CompareFormat.value(s.value, unit)))</title></rect>\n"
             }
             svg += categoryLabel(cx, margin.top + plotH + 16, category.label, width: slot)
         }
@@ -181,14 +198,18 @@ enum HTMLCharts {
                 lines.append(word)
             }
         }
-        return lines.prefix(3).enumerated().map { i, l in text(x, y + Double(i) * 13, l, anchor: "middle", size: 11) }.joined()
+        return lines.prefix(3).enumerated().map { i, l in text(x, y + Double(i) * 13, l, anchor: "middle", size: 11) }
+            .joined()
     }
 
-    static func line(_ x1: Double, _ y1: Double, _ x2: Double, _ y2: Double, stroke: String, width: Double = 1) -> String {
+    static func line(_ x1: Double, _ y1: Double, _ x2: Double, _ y2: Double, stroke: String, width: Double = 1)
+        -> String
+    {
         "<line x1=\"\(f(x1))\" y1=\"\(f(y1))\" x2=\"\(f(x2))\" y2=\"\(f(y2))\" stroke=\"\(stroke)\" stroke-width=\"\(f(width))\"/>\n"
     }
 
-    static func text(_ x: Double, _ y: Double, _ s: String, anchor: String, size: Int, weight: String = "400") -> String {
+    static func text(_ x: Double, _ y: Double, _ s: String, anchor: String, size: Int, weight: String = "400") -> String
+    {
         "<text x=\"\(f(x))\" y=\"\(f(y))\" text-anchor=\"\(anchor)\" font-size=\"\(size)\" font-weight=\"\(weight)\" fill=\"#222\">\(escape(s))</text>\n"
     }
 

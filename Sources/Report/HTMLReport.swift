@@ -8,7 +8,9 @@ import Vocabulary
 public enum HTMLReport {
     /// `result` must be summarized (`CompareResult.summarize`).
     public static func render(_ result: CompareResult) -> String {
-        let title = "diobench compare: " + result.info.jobFiles.map { ($0 as NSString).lastPathComponent }.joined(separator: ", ")
+        let title =
+            "diobench compare: "
+            + result.info.jobFiles.map { ($0 as NSString).lastPathComponent }.joined(separator: ", ")
         var page = """
             <!DOCTYPE html>
             <html lang="en"><head><meta charset="utf-8">
@@ -20,11 +22,14 @@ public enum HTMLReport {
 
             """
         page += overview(result)
-        let hasZFS = result.cells.contains { $0.summary?.contains { $0.metrics.contains { $0.metric == "zfs.direct" } } ?? false }
+        let hasZFS = result.cells.contains {
+            $0.summary?.contains { $0.metrics.contains { $0.metric == "zfs.direct" } } ?? false
+        }
         if !hasZFS { page += "<h2>Direct vs fallback I/O (ZFS)</h2>\n" + noZFSNote(result) }
         for job in result.summarizedJobs { page += jobSection(job, result, zfsCharts: hasZFS) }
         page += environmentSection(result)
-        page += "<footer>Written by diobench \(HTMLCharts.escape(result.info.version)). Bars show the median of the runs; whiskers its distribution-free confidence interval (order statistics; 95% with 6 runs or more, min–max below that). Hover a bar or point for its value.</footer>\n"
+        page +=
+            "<footer>Written by diobench \(HTMLCharts.escape(result.info.version)). Bars show the median of the runs; whiskers its distribution-free confidence interval (order statistics; 95% with 6 runs or more, min–max below that). Hover a bar or point for its value.</footer>\n"
         page += "</body></html>\n"
         return page
     }
@@ -44,16 +49,21 @@ public enum HTMLReport {
 
     static func overview(_ r: CompareResult) -> String {
         var html = "<p class=\"meta\">"
-        let matrix = r.info.matrix.isEmpty ? "none (the job file as written)"
+        let matrix =
+            r.info.matrix.isEmpty
+            ? "none (the job file as written)"
             : r.info.matrix.map { "\($0.option) = \($0.values.joined(separator: ", "))" }.joined(separator: "; ")
-        html += "Matrix: <b>\(HTMLCharts.escape(matrix))</b> · \(r.cells.count) cell\(r.cells.count == 1 ? "" : "s") × \(r.info.repetitions) repetition\(r.info.repetitions == 1 ? "" : "s"), run interleaved (each round runs every cell once)"
+        html +=
+            "Matrix: <b>\(HTMLCharts.escape(matrix))</b> · \(r.cells.count) cell\(r.cells.count == 1 ? "" : "s") × \(r.info.repetitions) repetition\(r.info.repetitions == 1 ? "" : "s"), run interleaved (each round runs every cell once)"
         if let started = r.info.started { html += " · started \(HTMLCharts.escape(started))" }
         html += "</p>\n<p class=\"meta\">Cells: "
         html += r.cells.enumerated().map { i, c in
             "<span class=\"swatch\" style=\"background:\(HTMLCharts.color(i))\"></span>\(HTMLCharts.escape(c.label)) (\(c.runs.count) run\(c.runs.count == 1 ? "" : "s"))"
         }.joined(separator: " &nbsp; ")
         html += "</p>\n"
-        if r.info.interrupted == true { html += "<p class=\"note\">The comparison was interrupted: some cells have fewer runs.</p>\n" }
+        if r.info.interrupted == true {
+            html += "<p class=\"note\">The comparison was interrupted: some cells have fewer runs.</p>\n"
+        }
         return html
     }
 
@@ -65,21 +75,26 @@ public enum HTMLReport {
 
         var charts = ""
         for d in IODirection.allCases {
-            for (id, name, unit) in [("\(d.fioName).iops", "\(d.fioName) IOPS", MetricUnit.iops),
-                                     ("\(d.fioName).bw", "\(d.fioName) bandwidth", .bytesPerSecond)] {
+            for (id, name, unit) in [
+                ("\(d.fioName).iops", "\(d.fioName) IOPS", MetricUnit.iops),
+                ("\(d.fioName).bw", "\(d.fioName) bandwidth", .bytesPerSecond),
+            ] {
                 let bars = r.cells.indices.compactMap { i -> IntervalBar? in
                     guard let m = metric(i, id) else { return nil }
-                    return IntervalBar(label: r.cells[i].label, median: m.median, lower: m.lower, upper: m.upper,
-                                       color: HTMLCharts.color(i))
+                    return IntervalBar(
+                        label: r.cells[i].label, median: m.median, lower: m.lower, upper: m.upper,
+                        color: HTMLCharts.color(i))
                 }
                 if !bars.isEmpty { charts += HTMLCharts.intervalBars(title: name, bars: bars, unit: unit) }
             }
             let series = r.cells.indices.compactMap { i -> LineSeries? in
                 let curve = medianCurve(job: job, direction: d, runs: r.cells[i].runs)
-                return curve.isEmpty ? nil : LineSeries(name: r.cells[i].label, color: HTMLCharts.color(i), points: curve)
+                return curve.isEmpty
+                    ? nil : LineSeries(name: r.cells[i].label, color: HTMLCharts.color(i), points: curve)
             }
             if !series.isEmpty {
-                charts += HTMLCharts.percentileCurves(title: "\(d.fioName) completion latency by percentile (median of runs)", series: series)
+                charts += HTMLCharts.percentileCurves(
+                    title: "\(d.fioName) completion latency by percentile (median of runs)", series: series)
             }
         }
         html += "<div class=\"charts\">\n\(charts)</div>\n"
@@ -90,14 +105,17 @@ public enum HTMLReport {
     static func summaryTable(_ job: String, _ r: CompareResult) -> String {
         var html = "<table><tr><th>median [interval]</th>"
         for (i, cell) in r.cells.enumerated() {
-            html += "<th><span class=\"swatch\" style=\"background:\(HTMLCharts.color(i))\"></span>\(HTMLCharts.escape(cell.label))</th>"
+            html +=
+                "<th><span class=\"swatch\" style=\"background:\(HTMLCharts.color(i))\"></span>\(HTMLCharts.escape(cell.label))</th>"
         }
         html += "</tr>\n"
         for (def, figures) in r.metricRows(job: job) {
             html += "<tr><td>\(HTMLCharts.escape(def.label))</td>"
             for figure in figures {
                 if let m = figure {
-                    let conf = m.count > 1 ? " title=\"n=\(m.count), interval confidence \(Int((m.confidence * 100).rounded()))%\"" : ""
+                    let conf =
+                        m.count > 1
+                        ? " title=\"n=\(m.count), interval confidence \(Int((m.confidence * 100).rounded()))%\"" : ""
                     html += "<td\(conf)>\(HTMLCharts.escape(CompareFormat.interval(m, def.unit)))</td>"
                 } else {
                     html += "<td>-</td>"
@@ -110,24 +128,41 @@ public enum HTMLReport {
 
     /// Direct vs fallback I/O per cell (each cell is one `direct`/`zfs_direct` setting), or why there is none.
     static func directSection(_ job: String, _ r: CompareResult, metric: (Int, String) -> MetricSummary?) -> String {
-        var html = "<h3>Direct vs fallback I/O (ZFS)</h3>\n<p class=\"meta\">Direct: blocks ZFS's <code>direct_*</code> counters saw. Fallback: I/Os the job asked to be direct that went through the ARC instead (inferred; ZFS has no counter for them).</p>\n"
+        var html =
+            "<h3>Direct vs fallback I/O (ZFS)</h3>\n<p class=\"meta\">Direct: blocks ZFS's <code>direct_*</code> counters saw. Fallback: I/Os the job asked to be direct that went through the ARC instead (inferred; ZFS has no counter for them).</p>\n"
         let withZFS = r.cells.indices.filter { metric($0, "zfs.direct") != nil }
-        guard !withZFS.isEmpty else { return html + "<p class=\"note\">This job has no ZFS accounting (its target is not on ZFS).</p>\n" }
-        let categories = withZFS.map { i -> (label: String, segments: [StackSegment]) in
-            let property = r.cells[i].runs.lazy.compactMap { run in run.jobs.lazy.compactMap { $0.diobench?.zfs?.direct }.first }.first
-            let label = r.cells[i].label + (property.map { " (direct=\($0))" } ?? "")
-            return (label, [StackSegment(name: "direct", value: metric(i, "zfs.direct")?.median ?? 0, color: "#4e79a7"),
-                            StackSegment(name: "fallback (ARC)", value: metric(i, "zfs.fallback")?.median ?? 0, color: "#e15759")])
+        guard !withZFS.isEmpty else {
+            return html + "<p class=\"note\">This job has no ZFS accounting (its target is not on ZFS).</p>\n"
         }
-        html += "<div class=\"charts\">\n" + HTMLCharts.stackedBars(title: "I/Os by path (median of runs)", categories: categories, unit: .count) + "</div>\n"
+        let categories = withZFS.map { i -> (label: String, segments: [StackSegment]) in
+            let property = r.cells[i].runs.lazy.compactMap { run in
+                run.jobs.lazy.compactMap { $0.diobench?.zfs?.direct }.first
+            }.first
+            let label = r.cells[i].label + (property.map { " (direct=\($0))" } ?? "")
+            return (
+                label,
+                [
+                    StackSegment(name: "direct", value: metric(i, "zfs.direct")?.median ?? 0, color: "#4e79a7"),
+                    StackSegment(
+                        name: "fallback (ARC)", value: metric(i, "zfs.fallback")?.median ?? 0, color: "#e15759"),
+                ]
+            )
+        }
+        html +=
+            "<div class=\"charts\">\n"
+            + HTMLCharts.stackedBars(title: "I/Os by path (median of runs)", categories: categories, unit: .count)
+            + "</div>\n"
         return html
     }
 
     /// Why the page has no direct/fallback chart.
     static func noZFSNote(_ r: CompareResult) -> String {
-        let fs = Set(r.cells.flatMap { $0.runs.flatMap { $0.jobs.flatMap { $0.diobench?.targets?.compactMap(\.fsType) ?? [] } } })
+        let fs = Set(
+            r.cells.flatMap { $0.runs.flatMap { $0.jobs.flatMap { $0.diobench?.targets?.compactMap(\.fsType) ?? [] } } }
+        )
         let on = fs.isEmpty ? "" : " (the targets were on \(fs.sorted().joined(separator: ", ")))"
-        return "<p class=\"note\">No ZFS accounting in these runs\(HTMLCharts.escape(on)), so there is no chart of direct against fallback I/O: ZFS's direct and ARC counters exist only for files and datasets on ZFS. Run the job on a ZFS dataset (for example with <code>--matrix zfs_direct=disabled,standard,always</code>) to see how many I/Os went direct under each setting.</p>\n"
+        return
+            "<p class=\"note\">No ZFS accounting in these runs\(HTMLCharts.escape(on)), so there is no chart of direct against fallback I/O: ZFS's direct and ARC counters exist only for files and datasets on ZFS. Run the job on a ZFS dataset (for example with <code>--matrix zfs_direct=disabled,standard,always</code>) to see how many I/Os went direct under each setting.</p>\n"
     }
 
     /// The percentile curve of a job's direction, each point the median of the runs' values.
@@ -135,8 +170,12 @@ public enum HTMLReport {
         var byPercent: [Double: [Double]] = [:]
         for run in runs {
             let keys = CompareMetrics.jobKeys(run.jobs)
-            guard let i = keys.firstIndex(of: job), run.jobs[i].error == 0, run.jobs[i][direction].totalIOs > 0 else { continue }
-            for point in CompareMetrics.percentileCurve(of: run.jobs[i], direction) { byPercent[point.percent, default: []].append(point.ns) }
+            guard let i = keys.firstIndex(of: job), run.jobs[i].error == 0, run.jobs[i][direction].totalIOs > 0 else {
+                continue
+            }
+            for point in CompareMetrics.percentileCurve(of: run.jobs[i], direction) {
+                byPercent[point.percent, default: []].append(point.ns)
+            }
         }
         return byPercent.keys.sorted().map { ($0, Statistics.median(byPercent[$0]!)) }
     }
@@ -151,7 +190,9 @@ public enum HTMLReport {
         if Set(envs.map { "\($0.kernel ?? "")|\($0.zfsVersion ?? "")|\($0.hostname ?? "")" }).count > 1 {
             html += "<p class=\"note\">The runs were not all made on the same kernel, ZFS version and host.</p>\n"
         }
-        if let command = r.info.commandLine { html += "<p class=\"meta\">Command: <code>\(HTMLCharts.escape(command.joined(separator: " ")))</code></p>\n" }
+        if let command = r.info.commandLine {
+            html += "<p class=\"meta\">Command: <code>\(HTMLCharts.escape(command.joined(separator: " ")))</code></p>\n"
+        }
         return html
     }
 }
@@ -165,7 +206,10 @@ public enum EnvironmentTable {
         rows.append(("ZFS", e.zfsVersion ?? "not loaded"))
         rows.append(("machine", e.machine ?? "unknown"))
         if let c = e.cpuModel { rows.append(("CPU", c + (e.cpuCount.map { " × \($0)" } ?? ""))) }
-        if let m = e.memoryBytes { rows.append(("memory", CompareFormat.value(Double(m), .bytesPerSecond).replacingOccurrences(of: "/s", with: ""))) }
+        if let m = e.memoryBytes {
+            rows.append(
+                ("memory", CompareFormat.value(Double(m), .bytesPerSecond).replacingOccurrences(of: "/s", with: "")))
+        }
         if let p = e.pageSize { rows.append(("page size", "\(p)")) }
         if let h = e.hostname { rows.append(("host", h)) }
         if let f = e.fioVersion { rows.append(("fio", f)) }
@@ -173,6 +217,9 @@ public enum EnvironmentTable {
     }
 
     static func html(_ e: RunEnvironment) -> String {
-        "<table>" + rows(e).map { "<tr><td>\(HTMLCharts.escape($0.0))</td><td style=\"text-align:left\">\(HTMLCharts.escape($0.1))</td></tr>" }.joined(separator: "\n") + "</table>\n"
+        "<table>"
+            + rows(e).map {
+                "<tr><td>\(HTMLCharts.escape($0.0))</td><td style=\"text-align:left\">\(HTMLCharts.escape($0.1))</td></tr>"
+            }.joined(separator: "\n") + "</table>\n"
     }
 }

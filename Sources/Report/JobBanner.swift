@@ -12,15 +12,18 @@ public struct JobBanner: Sendable, Equatable {
     public var iodepth: Int
     public var numjobs: Int
 
-    public init(name: String, group: Int, rw: String, blockSizes: [(min: UInt64, max: UInt64)], ioengine: String,
-                iodepth: Int, numjobs: Int = 1) {
+    public init(
+        name: String, group: Int, rw: String, blockSizes: [(min: UInt64, max: UInt64)], ioengine: String,
+        iodepth: Int, numjobs: Int = 1
+    ) {
         self.name = name; self.group = group; self.rw = rw; self.blockSizes = blockSizes
         self.ioengine = ioengine; self.iodepth = iodepth; self.numjobs = numjobs
     }
 
     public static func == (a: JobBanner, b: JobBanner) -> Bool {
         a.name == b.name && a.group == b.group && a.rw == b.rw && a.ioengine == b.ioengine && a.iodepth == b.iodepth
-            && a.numjobs == b.numjobs && a.blockSizes.map(\.min) == b.blockSizes.map(\.min) && a.blockSizes.map(\.max) == b.blockSizes.map(\.max)
+            && a.numjobs == b.numjobs && a.blockSizes.map(\.min) == b.blockSizes.map(\.min)
+            && a.blockSizes.map(\.max) == b.blockSizes.map(\.max)
     }
 
     public func line(kbBase: UInt64 = 1024) -> String {
@@ -29,7 +32,8 @@ public struct JobBanner: Sendable, Equatable {
         let sizes = blockSizes.prefix(3).enumerated().map { i, s in
             "(\(labels[i])) \(FioNumberFormat.string(s.min, pow2: pow2, unit: .byte))-\(FioNumberFormat.string(s.max, pow2: pow2, unit: .byte))"
         }
-        return "\(name): (g=\(group)): rw=\(rw), bs=\(sizes.joined(separator: ", ")), ioengine=\(ioengine), iodepth=\(iodepth)\n"
+        return
+            "\(name): (g=\(group)): rw=\(rw), bs=\(sizes.joined(separator: ", ")), ioengine=\(ioengine), iodepth=\(iodepth)\n"
             + (numjobs > 1 ? "...\n" : "")
     }
 

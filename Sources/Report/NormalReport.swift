@@ -18,7 +18,8 @@ public enum NormalReport {
         if let disks = result.diskUtil, !disks.isEmpty {
             out += "\nDisk stats (read/write):\n"
             for d in disks {
-                out += "  \(d.name): ios=\(d.readIOs)/\(d.writeIOs), merge=\(d.readMerges)/\(d.writeMerges), "
+                out +=
+                    "  \(d.name): ios=\(d.readIOs)/\(d.writeIOs), merge=\(d.readMerges)/\(d.writeMerges), "
                     + "ticks=\(d.readTicks)/\(d.writeTicks), in_queue=\(d.inQueue), util=\(f("%3.2f", d.util))%\n"
             }
         }
@@ -26,7 +27,8 @@ public enum NormalReport {
     }
 
     static func hasIO(_ job: JobResult) -> Bool {
-        IODirection.allCases.contains { job[$0].ioBytes > 0 || job[$0].totalIOs > 0 } || (job.diobench?.ioErrors?.total ?? 0) > 0
+        IODirection.allCases.contains { job[$0].ioBytes > 0 || job[$0].totalIOs > 0 }
+            || (job.diobench?.ioErrors?.total ?? 0) > 0
     }
 
     // MARK: One job
@@ -35,10 +37,12 @@ public enum NormalReport {
         var out = ""
         let members = job.diobench?.members ?? 1
         if job.error == 0 {
-            out += "\(job.jobname): (groupid=\(job.groupid), jobs=\(members)): err=\(f("%2d", job.error)): pid=\(options.pid): \(time)\n"
+            out +=
+                "\(job.jobname): (groupid=\(job.groupid), jobs=\(members)): err=\(f("%2d", job.error)): pid=\(options.pid): \(time)\n"
         } else {
             let why = job.diobench?.errorMessage ?? ErrnoNames.message(job.error)
-            out += "\(job.jobname): (groupid=\(job.groupid), jobs=\(members)): err=\(f("%2d", job.error)) (\(why)): pid=\(options.pid): \(time)\n"
+            out +=
+                "\(job.jobname): (groupid=\(job.groupid), jobs=\(members)): err=\(f("%2d", job.error)) (\(why)): pid=\(options.pid): \(time)\n"
         }
         if let desc = job.desc, !desc.isEmpty { out += "  Description  : [\(desc)]\n" }
         for d in IODirection.allCases where job[d].ioBytes > 0 && job[d].runtime > 0 {
@@ -48,14 +52,18 @@ public enum NormalReport {
         if let sync = job.sync, sync.lat.count > 0 {
             out += "  fsync/fdatasync/sync_file_range:\n"
             out += latencyLine("sync", sync.lat)
-            if let p = sync.lat.percentiles { out += percentileBlock("sync", p, precision: options.percentilePrecision) }
+            if let p = sync.lat.percentiles {
+                out += percentileBlock("sync", p, precision: options.percentilePrecision)
+            }
         }
-        out += "  cpu          : usr=\(f("%3.2f", job.usrCpu))%, sys=\(f("%3.2f", job.sysCpu))%, ctx=\(job.ctx), majf=\(job.majf), minf=\(job.minf)\n"
+        out +=
+            "  cpu          : usr=\(f("%3.2f", job.usrCpu))%, sys=\(f("%3.2f", job.sysCpu))%, ctx=\(job.ctx), majf=\(job.majf), minf=\(job.minf)\n"
         out += distributionLine("  IO depths    : ", job.iodepthLevel, keys: IODepthCounts.levelKeys)
         out += distributionLine("     submit    : ", job.iodepthSubmit, keys: IODepthCounts.batchKeys)
         out += distributionLine("     complete  : ", job.iodepthComplete, keys: IODepthCounts.batchKeys)
         let syncIOs = job.sync?.totalIOs ?? 0
-        out += "     issued rwts: total=\(job.read.totalIOs),\(job.write.totalIOs),\(job.trim.totalIOs),\(syncIOs)"
+        out +=
+            "     issued rwts: total=\(job.read.totalIOs),\(job.write.totalIOs),\(job.trim.totalIOs),\(syncIOs)"
             + " short=\(job.read.shortIOs),\(job.write.shortIOs),\(job.trim.shortIOs),0"
             + " dropped=\(job.read.dropIOs),\(job.write.dropIOs),\(job.trim.dropIOs),0\n"
         if let total = job.totalErr {
@@ -63,7 +71,8 @@ public enum NormalReport {
             out += "     errors    : total=\(total), first_error=\(first)/<\(ErrnoNames.message(first))>\n"
         }
         if let depth = job.latencyDepth {
-            out += "     latency   : target=\(job.latencyTarget ?? 0), window=\(job.latencyWindow ?? 0), "
+            out +=
+                "     latency   : target=\(job.latencyTarget ?? 0), window=\(job.latencyWindow ?? 0), "
                 + "percentile=\(f("%.2f", job.latencyPercentile ?? 100))%, depth=\(depth)\n"
         }
         if let ext = job.diobench { out += DiobenchTextBlock.render(ext) }
@@ -71,10 +80,13 @@ public enum NormalReport {
     }
 
     /// "  read: IOPS=19.6k, BW=76.6MiB/s (80.3MB/s)(153MiB/2001msec)" and what follows it.
-    static func directionBlock(_ name: String, _ r: DirectionResult, elapsedNs: UInt64?, options: ReportOptions) -> String {
+    static func directionBlock(_ name: String, _ r: DirectionResult, elapsedNs: UInt64?, options: ReportOptions)
+        -> String
+    {
         let pow2 = options.kbBase == 1024
         let digits = options.significantFigures
-        let iops = FioNumberFormat.string(TerseReport.wholeIOPS(r, elapsedNs: elapsedNs), maxLength: digits, pow2: false, unit: .none)
+        let iops = FioNumberFormat.string(
+            TerseReport.wholeIOPS(r, elapsedNs: elapsedNs), maxLength: digits, pow2: false, unit: .none)
         let bw = FioNumberFormat.string(r.bwBytes, maxLength: digits, pow2: pow2, unit: .bytePerSecond)
         let bwAlt = FioNumberFormat.string(r.bwBytes, maxLength: digits, pow2: !pow2, unit: .bytePerSecond)
         let io = FioNumberFormat.string(r.ioBytes, maxLength: digits, pow2: pow2, unit: .byte)
@@ -82,9 +94,15 @@ public enum NormalReport {
         if r.slat.count > 0 { out += latencyLine("slat", r.slat) }
         if r.clat.count > 0 { out += latencyLine("clat", r.clat) }
         if r.lat.count > 0 { out += latencyLine(" lat", r.lat) }
-        if let p = r.slat.percentiles, r.slat.count > 0 { out += percentileBlock("slat", p, precision: options.percentilePrecision) }
-        if let p = r.clat.percentiles, r.clat.count > 0 { out += percentileBlock("clat", p, precision: options.percentilePrecision) }
-        if let p = r.lat.percentiles, r.lat.count > 0 { out += percentileBlock("lat", p, precision: options.percentilePrecision) }
+        if let p = r.slat.percentiles, r.slat.count > 0 {
+            out += percentileBlock("slat", p, precision: options.percentilePrecision)
+        }
+        if let p = r.clat.percentiles, r.clat.count > 0 {
+            out += percentileBlock("clat", p, precision: options.percentilePrecision)
+        }
+        if let p = r.lat.percentiles, r.lat.count > 0 {
+            out += percentileBlock("lat", p, precision: options.percentilePrecision)
+        }
         if r.bwSamples > 0 {
             var unit = pow2 ? "KiB" : "kB"
             var (mn, mx, mean, dev) = (Double(r.bwMin), Double(r.bwMax), r.bwMean, r.bwDev)
@@ -93,11 +111,13 @@ public enum NormalReport {
                 mn /= base; mx /= base; mean /= base; dev /= base
                 unit = "MiB"
             }
-            out += "   bw (\(String(repeating: " ", count: max(0, 5 - unit.count)) + unit)/s): min=\(f("%5llu", UInt64(mn))), max=\(f("%5llu", UInt64(mx))), "
+            out +=
+                "   bw (\(String(repeating: " ", count: max(0, 5 - unit.count)) + unit)/s): min=\(f("%5llu", UInt64(mn))), max=\(f("%5llu", UInt64(mx))), "
                 + "per=\(f("%3.2f", r.bwAgg))%, avg=\(f("%5.02f", mean)), stdev=\(f("%5.02f", dev)), samples=\(r.bwSamples)\n"
         }
         if r.iopsSamples > 0 {
-            out += "   iops        : min=\(f("%5llu", r.iopsMin)), max=\(f("%5llu", r.iopsMax)), "
+            out +=
+                "   iops        : min=\(f("%5llu", r.iopsMin)), max=\(f("%5llu", r.iopsMax)), "
                 + "avg=\(f("%5.02f", r.iopsMean)), stdev=\(f("%5.02f", r.iopsStddev)), samples=\(r.iopsSamples)\n"
         }
         return out
@@ -140,7 +160,9 @@ public enum NormalReport {
             var v = e.valueNs
             for _ in 0..<steps { v = (v + 999) / 1000 }
             let last = j == p.entries.count - 1
-            out += " " + f("%\(precision + 3).\(precision)f", e.percent) + "th=[" + f("%\(width)llu", v) + "]" + (last ? "\n" : ",")
+            out +=
+                " " + f("%\(precision + 3).\(precision)f", e.percent) + "th=[" + f("%\(width)llu", v) + "]"
+                + (last ? "\n" : ",")
             if !last && j % perLine == perLine - 1 { out += "\n" }
         }
         return out
@@ -149,13 +171,17 @@ public enum NormalReport {
     /// "  lat (usec)   : 100=24.78%, 250=67.01%, …", five per line, zero buckets left out.
     static func latencyDistribution(_ job: JobResult) -> String {
         var out = ""
-        let parts: [(String, FioDistribution?)] = [("nsec", job.latencyNs), ("usec", job.latencyUs), ("msec", job.latencyMs)]
+        let parts: [(String, FioDistribution?)] = [
+            ("nsec", job.latencyNs), ("usec", job.latencyUs), ("msec", job.latencyMs),
+        ]
         for (unit, dist) in parts {
             guard let dist else { continue }
             let shown = dist.entries.filter { $0.percent > 0 }
             for chunkStart in stride(from: 0, to: shown.count, by: 5) {
                 let chunk = shown[chunkStart..<min(chunkStart + 5, shown.count)]
-                out += "  lat (\(unit))   : " + chunk.map { "\($0.key)=\(f("%3.2f", $0.percent))%" }.joined(separator: ", ") + "\n"
+                out +=
+                    "  lat (\(unit))   : "
+                    + chunk.map { "\($0.key)=\(f("%3.2f", $0.percent))%" }.joined(separator: ", ") + "\n"
             }
         }
         return out
@@ -175,9 +201,14 @@ public enum NormalReport {
         for d in IODirection.allCases {
             let s = g.directions[d]
             guard !s.isEmpty else { continue }
-            func rate(_ v: UInt64, _ p2: Bool) -> String { FioNumberFormat.string(v, maxLength: digits, pow2: p2, unit: .bytePerSecond) }
-            func bytes(_ v: UInt64, _ p2: Bool) -> String { FioNumberFormat.string(v, maxLength: digits, pow2: p2, unit: .byte) }
-            out += "\(labels[d]!): bw=\(rate(s.aggregateBytesPerSec, pow2)) (\(rate(s.aggregateBytesPerSec, !pow2))), "
+            func rate(_ v: UInt64, _ p2: Bool) -> String {
+                FioNumberFormat.string(v, maxLength: digits, pow2: p2, unit: .bytePerSecond)
+            }
+            func bytes(_ v: UInt64, _ p2: Bool) -> String {
+                FioNumberFormat.string(v, maxLength: digits, pow2: p2, unit: .byte)
+            }
+            out +=
+                "\(labels[d]!): bw=\(rate(s.aggregateBytesPerSec, pow2)) (\(rate(s.aggregateBytesPerSec, !pow2))), "
                 + "\(rate(s.minBytesPerSec, pow2))-\(rate(s.maxBytesPerSec, pow2)) (\(rate(s.minBytesPerSec, !pow2))-\(rate(s.maxBytesPerSec, !pow2))), "
                 + "io=\(bytes(s.ioBytes, pow2)) (\(bytes(s.ioBytes, !pow2))), run=\(s.minRunMs)-\(s.maxRunMs)msec\n"
         }

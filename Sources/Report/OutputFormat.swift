@@ -10,7 +10,9 @@ public enum OutputFormat: String, Sendable, CaseIterable, Equatable {
     /// Parses a comma list as fio accepts it ("normal,json", "json+"). Order and repeats do not
     /// matter: the output order is fixed (see `ReportRenderer.render`).
     public static func parseList(_ text: String) throws -> [OutputFormat] {
-        let names = text.split(separator: ",", omittingEmptySubsequences: false).map { String($0).trimmingCharacters(in: .whitespaces) }
+        let names = text.split(separator: ",", omittingEmptySubsequences: false).map {
+            String($0).trimmingCharacters(in: .whitespaces)
+        }
         var formats: [OutputFormat] = []
         for name in names {
             guard let f = OutputFormat(rawValue: name.lowercased()) else {
@@ -28,7 +30,7 @@ public struct OutputFormatError: Error, CustomStringConvertible, Equatable {
     public var description: String {
         let valid = OutputFormat.allCases.map(\.rawValue).joined(separator: ", ")
         let shown = value.isEmpty ? "an empty name" : "'\(value)'"
-        return "--output-format=\(list): \(shown) is not an output format; valid: \(valid) (comma-separated for several)"
+        return
+            "--output-format=\(list): \(shown) is not an output format; valid: \(valid) (comma-separated for several)"
     }
 }
-

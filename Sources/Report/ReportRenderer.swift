@@ -22,7 +22,9 @@ public enum ReportRenderer {
     /// replaces `json` when both are given. With only `json`/`json+`, the text is the JSON alone.
     /// With `normal` too, fio's stdout is not pure JSON: it prints the JSON, then the text report
     /// (and the job banner before the run); we do the same.
-    public static func render(_ result: RunResult, formats: [OutputFormat], options: ReportOptions = ReportOptions()) throws -> String {
+    public static func render(_ result: RunResult, formats: [OutputFormat], options: ReportOptions = ReportOptions())
+        throws -> String
+    {
         var out = ""
         if formats.contains(.terse) {
             out += TerseReport.render(result)

@@ -53,7 +53,7 @@ public enum Statistics {
     static func binomialHalfCDF(_ c: Int, n: Int) -> Double {
         guard c >= 0 else { return 0 }
         var sum = 0.0
-        var term = pow(0.5, Double(n))   // C(n, 0) / 2^n
+        var term = pow(0.5, Double(n))  // C(n, 0) / 2^n
         for i in 0...min(c, n) {
             sum += term
             term *= Double(n - i) / Double(i + 1)

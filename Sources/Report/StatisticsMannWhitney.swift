@@ -52,18 +52,19 @@ extension Statistics {
         if tieGroups.isEmpty, m * n <= exactPairLimit {
             let counts = uDistribution(m: m, n: n)
             let total = counts.reduce(0, +)
-            let k = Int(u)   // integral without ties
+            let k = Int(u)  // integral without ties
             let atMost = counts[0...k].reduce(0, +) / total
             let atLeast = counts[k...].reduce(0, +) / total
-            return MannWhitneyResult(u: u, pGreater: atLeast, pLess: atMost,
-                                     pTwoSided: min(1, 2 * min(atLeast, atMost)), exact: true)
+            return MannWhitneyResult(
+                u: u, pGreater: atLeast, pLess: atMost,
+                pTwoSided: min(1, 2 * min(atLeast, atMost)), exact: true)
         }
         // Normal approximation with the tie correction of the variance and a continuity correction of ½.
         let mu = Double(m * n) / 2
         let total = Double(m + n)
         let tieTerm = tieGroups.reduce(0.0) { $0 + pow(Double($1), 3) - Double($1) }
         let variance = Double(m * n) / 12 * ((total + 1) - tieTerm / (total * (total - 1)))
-        guard variance > 0 else {   // every value equal: no evidence either way
+        guard variance > 0 else {  // every value equal: no evidence either way
             return MannWhitneyResult(u: u, pGreater: 1, pLess: 1, pTwoSided: 1, exact: false)
         }
         let s = variance.squareRoot()
@@ -116,8 +117,9 @@ extension Statistics {
             k += 1
             coverage = next
         }
-        return ShiftEstimate(estimate: estimate, lower: differences[k - 1], upper: differences[pairs - k],
-                             confidence: max(coverage, 0))
+        return ShiftEstimate(
+            estimate: estimate, lower: differences[k - 1], upper: differences[pairs - k],
+            confidence: max(coverage, 0))
     }
 
     /// Number of arrangements of m x's and n y's giving each U = 0 … mn (no ties), by the recurrence
@@ -125,12 +127,12 @@ extension Statistics {
     /// outgrows Int64 past about 66 values, and only ratios are used.
     static func uDistribution(m: Int, n: Int) -> [Double] {
         // table[j][u] for the current i (x's), j = 0…n (y's).
-        var table = (0...n).map { _ in [1.0] }   // i = 0: only U = 0
+        var table = (0...n).map { _ in [1.0] }  // i = 0: only U = 0
         if m == 0 { return table[n] }
         for i in 1...m {
             var next: [[Double]] = []
             next.reserveCapacity(n + 1)
-            next.append([1.0])   // j = 0: only U = 0
+            next.append([1.0])  // j = 0: only U = 0
             for j in 1...max(n, 1) where j <= n {
                 var row = [Double](repeating: 0, count: i * j + 1)
                 // Largest value is an x (beats all j y's): U − j from (i−1, j).

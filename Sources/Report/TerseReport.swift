@@ -25,7 +25,9 @@ public enum TerseReport {
         var fields = ["\(version)", fioVersion, job.jobname, "\(job.groupid)", "\(job.error)"]
         // fio lists the percentiles even for a direction without I/O (values 0); JSON omits
         // them there, so take the list from a direction that has them.
-        let list = [job.read, job.write, job.trim].compactMap { $0.percentileLatency.percentiles }.first?.entries.map(\.percent)
+        let list =
+            [job.read, job.write, job.trim].compactMap { $0.percentileLatency.percentiles }.first?.entries.map(
+                \.percent)
             ?? job.sync?.lat.percentiles?.entries.map(\.percent) ?? JobReportSettings.fioDefaultPercentiles
         fields += direction(job.read, percentileList: list, elapsedNs: job.diobench?.elapsedNs?.read)
         fields += direction(job.write, percentileList: list, elapsedNs: job.diobench?.elapsedNs?.write)
@@ -38,8 +40,10 @@ public enum TerseReport {
         }
         fields += CompletionLatencyBuckets.msKeys.map { f("%3.2f%%", job.latencyMs?[$0] ?? 0) }
         for d in disks {
-            fields += [d.name, "\(d.readIOs)", "\(d.writeIOs)", "\(d.readMerges)", "\(d.writeMerges)",
-                       "\(d.readTicks)", "\(d.writeTicks)", "\(d.inQueue)", f("%3.2f%%", d.util)]
+            fields += [
+                d.name, "\(d.readIOs)", "\(d.writeIOs)", "\(d.readMerges)", "\(d.writeMerges)",
+                "\(d.readTicks)", "\(d.writeTicks)", "\(d.inQueue)", f("%3.2f%%", d.util),
+            ]
         }
         if let total = job.totalErr { fields += ["\(total)", "\(job.firstError ?? 0)"] }
         if let desc = job.desc, !desc.isEmpty { fields.append(desc) }

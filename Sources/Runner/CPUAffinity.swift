@@ -11,7 +11,9 @@ enum CPUAffinity {
     private typealias SetAffinity = @convention(c) (pid_t, Int, UnsafeRawPointer) -> Int32
     /// glibc declares sched_setaffinity only under _GNU_SOURCE, which Swift's Glibc module does not set,
     /// so it is looked up by name (pid 0: the calling thread).
-    private static let setAffinity: SetAffinity? = dlsym(nil, "sched_setaffinity").map { unsafeBitCast($0, to: SetAffinity.self) }
+    private static let setAffinity: SetAffinity? = dlsym(nil, "sched_setaffinity").map {
+        unsafeBitCast($0, to: SetAffinity.self)
+    }
 
     /// Pins the calling thread to `cpus`; nil on success, else what went wrong and what to do.
     static func pinCallingThread(to cpus: [Int]) -> String? {
@@ -27,7 +29,8 @@ enum CPUAffinity {
         let code = errno
         let list = cpus.map(String.init).joined(separator: ",")
         if code == EINVAL {
-            return "cpus_allowed=\(list): none of these CPUs is online or allowed to this process (its cpuset); pick CPUs from `taskset -pc $$`"
+            return
+                "cpus_allowed=\(list): none of these CPUs is online or allowed to this process (its cpuset); pick CPUs from `taskset -pc $$`"
         }
         return "cpus_allowed=\(list): sched_setaffinity failed: \(ErrnoNames.describe(code))"
     }

@@ -102,7 +102,8 @@ struct IOLoop<E: IOEngine, V: VerifySwitch> {
                 guard readBack() else { break }
                 now = monotonicNanoseconds()
             }
-            var isWrite = config.readPercent == 0
+            var isWrite =
+                config.readPercent == 0
                 || (config.readPercent < 100 && w.choiceRandom.percent() >= config.readPercent)
             if config.hasRateLimit && !pace(&isWrite, now: &now) { return .paced }
             if config.completeMin == 0 && inflight > 0 && !E.isSynchronous {
@@ -171,13 +172,15 @@ struct IOLoop<E: IOEngine, V: VerifySwitch> {
         w.nextFile = fileSlot &+ 1 == w.fileCount ? 0 : fileSlot &+ 1
         let offset: UInt64
         if config.random {
-            offset = w.cursors[fileSlot].random(length: length, useMap: config.useRandomMap,
-                                                runLength: config.sequenceModifier, rng: &w.offsetRandom)
+            offset = w.cursors[fileSlot].random(
+                length: length, useMap: config.useRandomMap,
+                runLength: config.sequenceModifier, rng: &w.offsetRandom)
         } else {
             offset = w.cursors[fileSlot].sequential(write: isWrite, length: length, gap: config.sequenceModifier)
         }
-        let slot = prepare(isWrite ? .write : .read, file: w.cursors[fileSlot].fileIndex, offset: offset,
-                           length: length, now: now)
+        let slot = prepare(
+            isWrite ? .write : .read, file: w.cursors[fileSlot].fileIndex, offset: offset,
+            length: length, now: now)
         // Holes of `rw=write:N` count against the budget, as fio's skipped bytes do.
         let budgeted = config.random ? length : length &+ config.sequenceModifier
         bytesIssued &+= budgeted
@@ -212,8 +215,9 @@ struct IOLoop<E: IOEngine, V: VerifySwitch> {
                 issueNs = monotonicNanoseconds()
             } else if config.refillBuffers {
                 w.refillSeed &+= 0x9E37_79B9_7F4A_7C15
-                AlignedBufferPool.fillPseudoRandom(unit.pointee.buffer, words: (Int(length) &+ 7) >> 3,
-                                                   seed: w.refillSeed)
+                AlignedBufferPool.fillPseudoRandom(
+                    unit.pointee.buffer, words: (Int(length) &+ 7) >> 3,
+                    seed: w.refillSeed)
                 issueNs = monotonicNanoseconds()
             } else if config.scrambleBuffers {
                 // A few stores per sector, inside the latency as in fio.
@@ -356,15 +360,19 @@ extension IOLoop {
         w.freeSlots[w.freeCount] = slot
         w.freeCount &+= 1
         // Recorded during ramp_time too: the stats restart when the ramp ends.
-        w.stats.record(isRead ? .read : .write, requested: unit.pointee.length, result: result,
-                       offset: unit.pointee.offset, fileIndex: unit.pointee.fileIndex, issueNs: unit.pointee.issueNs,
-                       submitNs: E.isSynchronous ? unit.pointee.issueNs : unit.pointee.submitNs, completeNs: now)
+        w.stats.record(
+            isRead ? .read : .write, requested: unit.pointee.length, result: result,
+            offset: unit.pointee.offset, fileIndex: unit.pointee.fileIndex, issueNs: unit.pointee.issueNs,
+            submitNs: E.isSynchronous ? unit.pointee.issueNs : unit.pointee.submitNs, completeNs: now)
         if _slowPath(result < 0) {
             let direction: IODirection = isRead ? .read : .write
             if !config.continues(afterErrorIn: direction) {
-                end(.ioFailed(IOFailure(errno: Int32(-result), direction: direction, fileIndex: unit.pointee.fileIndex,
-                                        offset: unit.pointee.offset, length: unit.pointee.length,
-                                        bufferAddress: UInt(bitPattern: unit.pointee.buffer))))
+                end(
+                    .ioFailed(
+                        IOFailure(
+                            errno: Int32(-result), direction: direction, fileIndex: unit.pointee.fileIndex,
+                            offset: unit.pointee.offset, length: unit.pointee.length,
+                            bufferAddress: UInt(bitPattern: unit.pointee.buffer))))
                 return false
             }
         }
@@ -402,11 +410,15 @@ extension IOLoop {
             let t0 = monotonicNanoseconds()
             unit.pointee.issueNs = t0
             if engine.queue(w.units, slot: slot) != .completed && !awaitSync(slot) { return false }
-            w.stats.recordSync(result: unit.pointee.result, fileIndex: unit.pointee.fileIndex, issueNs: t0,
-                               completeNs: monotonicNanoseconds())
+            w.stats.recordSync(
+                result: unit.pointee.result, fileIndex: unit.pointee.fileIndex, issueNs: t0,
+                completeNs: monotonicNanoseconds())
             if unit.pointee.result < 0 && !config.continues(afterErrorIn: .write) {
-                end(.ioFailed(IOFailure(errno: Int32(-unit.pointee.result), direction: .write,
-                                        fileIndex: unit.pointee.fileIndex, offset: 0, length: 0, bufferAddress: 0)))
+                end(
+                    .ioFailed(
+                        IOFailure(
+                            errno: Int32(-unit.pointee.result), direction: .write,
+                            fileIndex: unit.pointee.fileIndex, offset: 0, length: 0, bufferAddress: 0)))
                 return false
             }
         }
@@ -456,8 +468,10 @@ extension IOLoop {
     }
 
     /// Queues read-backs from position `next` of `order` while slots are free; the position to go on from.
-    private mutating func issueReadBacks(from next: Int, of order: ReadBackOrder, log: VerifyLog,
-                                         verify v: WorkerVerify) -> Int {
+    private mutating func issueReadBacks(
+        from next: Int, of order: ReadBackOrder, log: VerifyLog,
+        verify v: WorkerVerify
+    ) -> Int {
         var next = next
         while next < order.count && w.freeCount > 0 {
             if control.shouldStop {
@@ -469,8 +483,9 @@ extension IOLoop {
                 continue
             }
             let entry = log[index]
-            let slot = prepare(.read, file: entry.fileIndex, offset: entry.offset, length: UInt64(entry.length),
-                               now: monotonicNanoseconds())
+            let slot = prepare(
+                .read, file: entry.fileIndex, offset: entry.offset, length: UInt64(entry.length),
+                now: monotonicNanoseconds())
             v.expect(generation: entry.generation, inSlot: slot)
             if queue(slot) == .busy {
                 v.expect(generation: 0, inSlot: slot)

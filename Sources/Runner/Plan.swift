@@ -52,12 +52,14 @@ public func planWorkers(for spec: JobSpec, jobIndex: Int, probe: (String) -> Exi
                 perFile = size / UInt64(paths.count)
             } else if let percent = spec.sizePercent {
                 guard existing.kind != .missing else {
-                    throw PlanError(description: "\(location): size=\(percent)% needs an existing file, and \(path) does not exist")
+                    throw PlanError(
+                        description: "\(location): size=\(percent)% needs an existing file, and \(path) does not exist")
                 }
                 perFile = UInt64(Double(existing.size) * percent / 100)
             } else {
                 guard existing.kind != .missing, existing.size > 0 else {
-                    throw PlanError(description: "\(location): no size given and \(path) does not exist (or is empty); set size=")
+                    throw PlanError(
+                        description: "\(location): no size given and \(path) does not exist (or is empty); set size=")
                 }
                 perFile = existing.size
             }
@@ -67,7 +69,8 @@ public func planWorkers(for spec: JobSpec, jobIndex: Int, probe: (String) -> Exi
                 let unit = spec.minimumBlockSize
                 return (UInt64(Double(size) * percent / 100) + unit - 1) / unit * unit
             }
-            let increment = spec.offsetIncrementPercent.map { share($0, of: existing.kind == .missing ? perFile : existing.size) }
+            let increment =
+                spec.offsetIncrementPercent.map { share($0, of: existing.kind == .missing ? perFile : existing.size) }
                 ?? spec.offsetIncrement
             var offset = spec.offset &+ UInt64(clone) &* increment
             if let percent = spec.offsetPercent { offset &+= share(percent, of: existing.size) }
@@ -75,19 +78,26 @@ public func planWorkers(for spec: JobSpec, jobIndex: Int, probe: (String) -> Exi
             if spec.size == nil && spec.sizePercent == nil { length = perFile > offset ? perFile - offset : 0 }
             if existing.kind == .blockDevice || existing.kind == .characterDevice {
                 guard offset < existing.size || existing.kind == .characterDevice else {
-                    throw PlanError(description: "\(location): offset \(offset) is past the end of \(path) (\(existing.size) bytes)")
+                    throw PlanError(
+                        description: "\(location): offset \(offset) is past the end of \(path) (\(existing.size) bytes)"
+                    )
                 }
                 if existing.kind == .blockDevice { length = min(length, existing.size - offset) }
             }
             guard length > 0 else {
-                throw PlanError(description: "\(location): the I/O region of \(path) is empty (size \(perFile), offset \(offset))")
+                throw PlanError(
+                    description: "\(location): the I/O region of \(path) is empty (size \(perFile), offset \(offset))")
             }
-            files.append(PlannedFile(path: path, kind: existing.kind, regionStart: offset, regionLength: length,
-                                     layoutSize: offset &+ length))
+            files.append(
+                PlannedFile(
+                    path: path, kind: existing.kind, regionStart: offset, regionLength: length,
+                    layoutSize: offset &+ length))
         }
         let seedBase = spec.randrepeat ? spec.randseed : UInt64.random(in: 1...UInt64.max)
-        plans.append(WorkerPlan(files: files, bytesPerLoop: spec.ioSize ?? bytesPerPass(files, spec),
-                                seed: seedBase &* 0x100_0000_01B3 &+ UInt64(jobIndex) << 32 &+ UInt64(clone)))
+        plans.append(
+            WorkerPlan(
+                files: files, bytesPerLoop: spec.ioSize ?? bytesPerPass(files, spec),
+                seed: seedBase &* 0x100_0000_01B3 &+ UInt64(jobIndex) << 32 &+ UInt64(clone)))
     }
     return plans
 }
@@ -100,11 +110,12 @@ public func planWorkers(for spec: JobSpec, jobIndex: Int, probe: (String) -> Exi
 /// each direction has its own position) go by bytes, as in fio.
 func bytesPerPass(_ files: [PlannedFile], _ spec: JobSpec) -> UInt64 {
     let region = files.reduce(UInt64(0)) { $0 &+ $1.regionLength }
-    let used = spec.rw.directions   // no trims: checkRunnable refuses those patterns before planning
+    let used = spec.rw.directions  // no trims: checkRunnable refuses those patterns before planning
     let bounds = used.map(spec.blockSizeBounds)
     guard let bs = bounds.first?.min, bs > 0, bounds.allSatisfy({ $0.min == bs && $0.max == bs }),
-          spec.rwSequenceModifier == 0, used.allSatisfy({ (spec.blockAlign?[$0] ?? bs) == bs }),
-          spec.rw.isRandom ? (!spec.norandommap || spec.randomGenerator == .lfsr) : used.count == 1 else { return region }
+        spec.rwSequenceModifier == 0, used.allSatisfy({ (spec.blockAlign?[$0] ?? bs) == bs }),
+        spec.rw.isRandom ? (!spec.norandommap || spec.randomGenerator == .lfsr) : used.count == 1
+    else { return region }
     return files.reduce(UInt64(0)) { $0 &+ $1.regionLength / bs * bs }
 }
 

@@ -60,8 +60,9 @@ struct JobPreparer {
         let spec = job.spec
         guard spec.rw.trims else { return }
         job.refused = true
-        throw PlanError(description: "\(spec.sourceFile):\(spec.sourceLine): rw=\(spec.rw.rawValue) is a fio pattern diobench "
-            + "does not run: its engines issue no trims; use read, write, randread, randwrite, rw or randrw")
+        throw PlanError(
+            description: "\(spec.sourceFile):\(spec.sourceLine): rw=\(spec.rw.rawValue) is a fio pattern diobench "
+                + "does not run: its engines issue no trims; use read, write, randread, randwrite, rw or randrw")
     }
 
     /// Loop device (if the job asks for one), plan, layout, statx, open, buffers, worker state.
@@ -91,7 +92,9 @@ struct JobPreparer {
         }
         for (workerIndex, plan) in job.plans.enumerated() {
             let slot = progress.map { $0.slots[progressOffset + workerIndex] }
-            let cpus = job.spec.cpusAllowed.map { job.spec.cpusAllowedPolicy.cpus(from: $0, workerNumber: firstWorkerNumber + workerIndex) }
+            let cpus = job.spec.cpusAllowed.map {
+                job.spec.cpusAllowedPolicy.cpus(from: $0, workerNumber: firstWorkerNumber + workerIndex)
+            }
             job.workers.append(try makeWorker(plan, job: job, progress: slot, cpus: cpus ?? []))
         }
     }
@@ -103,8 +106,10 @@ struct JobPreparer {
             let current = missing ? 0 : ((try? FileTarget.size(of: path)) ?? 0)
             guard missing || current < size else { continue }
             job.refused = true
-            throw PlanError(description: "--readonly: reading would first " + (missing ? "create \(path) (\(size) bytes)" : "extend \(path) from \(current) to \(size) bytes")
-                + "; lay it out without --readonly first, or give a size it already has")
+            throw PlanError(
+                description: "--readonly: reading would first "
+                    + (missing ? "create \(path) (\(size) bytes)" : "extend \(path) from \(current) to \(size) bytes")
+                    + "; lay it out without --readonly first, or give a size it already has")
         }
     }
 
@@ -114,7 +119,8 @@ struct JobPreparer {
     /// and says its override warnings once).
     private func guardWrites(_ job: PreparedJob, layoutSizes sizes: [String: UInt64]) throws {
         for path in job.paths {
-            let rewritesExisting = !job.writes && FileTarget.kind(of: path) == .regularFile
+            let rewritesExisting =
+                !job.writes && FileTarget.kind(of: path) == .regularFile
                 && ((try? FileTarget.size(of: path)) ?? 0) < (sizes[path] ?? 0)
             guard job.writes || rewritesExisting else { continue }
             try check(path, job: job)
@@ -122,7 +128,8 @@ struct JobPreparer {
     }
 
     private func check(_ path: String, job: PreparedJob) throws {
-        let overrides = WriteGuardOverrides(allowMountedWrite: job.spec.allowMountedWrite, allowDataOverwrite: job.spec.allowOverwriteData)
+        let overrides = WriteGuardOverrides(
+            allowMountedWrite: job.spec.allowMountedWrite, allowDataOverwrite: job.spec.allowOverwriteData)
         let decision = WriteGuard.check(path: path, overrides: overrides)
         for warning in decision.warnings { log("job '\(job.spec.name)': \(warning)") }
         if let refusal = decision.refusal {
@@ -144,12 +151,14 @@ struct JobPreparer {
             layout.fallocate = job.spec.fallocate
             _ = try FileTarget.layOut(layout)
         }
-        let request = LoopDeviceRequest(backingFile: options.backingFile, size: job.spec.size,
-                                        directIO: options.directIO, logicalBlockSize: options.logicalBlockSize,
-                                        readOnly: options.readOnly)
+        let request = LoopDeviceRequest(
+            backingFile: options.backingFile, size: job.spec.size,
+            directIO: options.directIO, logicalBlockSize: options.logicalBlockSize,
+            readOnly: options.readOnly)
         let device = try LoopDevice.attach(request, journal: journal)
         job.loopDevice = device
-        job.undoTokens.append(undo.push("detach \(device.path) (backing \(options.backingFile))") { try device.detach() })
+        job.undoTokens.append(
+            undo.push("detach \(device.path) (backing \(options.backingFile))") { try device.detach() })
         job.spec.filenames = [device.path]
         if !backingExists { _ = WriteGuardOwnerMark.mark(path: options.backingFile) }
         job.extensions.loop = device.report
@@ -220,7 +229,9 @@ struct JobPreparer {
         return info
     }
 
-    private func makeWorker(_ plan: WorkerPlan, job: PreparedJob, progress: ProgressSlot?, cpus: [Int]) throws -> WorkerThread {
+    private func makeWorker(_ plan: WorkerPlan, job: PreparedJob, progress: ProgressSlot?, cpus: [Int]) throws
+        -> WorkerThread
+    {
         let spec = job.spec
         let config = WorkerConfig(spec: spec, bytesPerLoop: plan.bytesPerLoop, seed: plan.seed)
         let readSizes = picker(spec, .read)
@@ -233,17 +244,20 @@ struct JobPreparer {
                 let fd = try FileTarget.open(path: file.path, direct: spec.direct, readOnly: !job.writes, create: false)
                 fds.append(fd)
                 if spec.invalidate && !spec.direct {
-                    try? FileTarget.invalidateCache(fd: fd, path: file.path, offset: file.regionStart, length: file.regionLength)
+                    try? FileTarget.invalidateCache(
+                        fd: fd, path: file.path, offset: file.regionStart, length: file.regionLength)
                 }
                 adviseKernel(fd: fd, spec: spec)
             }
             let largest = Int(max(readSizes.maximum, writeSizes.maximum))
             let memoryAlignment = plan.files.compactMap { job.alignments[$0.path]?.memoryAlignment }.max()
-            buffers = try AlignedBufferPool(count: config.iodepth, size: largest,
-                                            alignment: AlignedBufferPool.alignment(dioMemAlign: memoryAlignment),
-                                            misalignment: Int(spec.iomemAlign), seed: plan.seed, zeroed: spec.zeroBuffers)
-            verify = try WorkerVerify.make(spec: spec, config: config, jobWrites: job.writes, readSizes: readSizes,
-                                           writeSizes: writeSizes, fds: fds, paths: plan.files.map(\.path))
+            buffers = try AlignedBufferPool(
+                count: config.iodepth, size: largest,
+                alignment: AlignedBufferPool.alignment(dioMemAlign: memoryAlignment),
+                misalignment: Int(spec.iomemAlign), seed: plan.seed, zeroed: spec.zeroBuffers)
+            verify = try WorkerVerify.make(
+                spec: spec, config: config, jobWrites: job.writes, readSizes: readSizes,
+                writeSizes: writeSizes, fds: fds, paths: plan.files.map(\.path))
         } catch {
             // Nothing of this worker survives a failed setup: its files and its bssplit tables.
             for fd in fds { close(fd) }
@@ -251,20 +265,24 @@ struct JobPreparer {
             writeSizes.deallocate()
             throw error
         }
-        let unit = spec.blockAlign.map { ba in spec.rw.directions.map { ba[$0] }.min() ?? 4096 }
+        let unit =
+            spec.blockAlign.map { ba in spec.rw.directions.map { ba[$0] }.min() ?? 4096 }
             ?? spec.rw.directions.map { dir in dir == .read ? readSizes.minimum : writeSizes.minimum }.min() ?? 4096
         let cursors = plan.files.enumerated().map { index, file in
-            FileCursor(fileIndex: Int32(index), regionStart: file.regionStart, regionLength: file.regionLength,
-                       unit: unit, seed: plan.seed &+ UInt64(index) &* 0x9E37_79B9)
+            FileCursor(
+                fileIndex: Int32(index), regionStart: file.regionStart, regionLength: file.regionLength,
+                unit: unit, seed: plan.seed &+ UInt64(index) &* 0x9E37_79B9)
         }
         var statsConfig = WorkerStatsConfig(recordsSubmissionLatency: spec.engine.queues(iodepth: config.iodepth))
         statsConfig.progress = progress
-        let state = WorkerState(config: config, cursors: cursors, readSizes: readSizes, writeSizes: writeSizes,
-                                buffers: buffers, stats: WorkerStats(statsConfig), verify: verify)
+        let state = WorkerState(
+            config: config, cursors: cursors, readSizes: readSizes, writeSizes: writeSizes,
+            buffers: buffers, stats: WorkerStats(statsConfig), verify: verify)
         var engineConfig = spec.engineOptions
         engineConfig.iodepth = config.iodepth
-        return WorkerThread(plan: plan, engineKind: spec.ioengine, engineConfig: engineConfig, fds: fds, buffers: buffers,
-                            state: state, cpus: cpus)
+        return WorkerThread(
+            plan: plan, engineKind: spec.ioengine, engineConfig: engineConfig, fds: fds, buffers: buffers,
+            state: state, cpus: cpus)
     }
 
     /// fio's `fadvise_hint` (on by default): tell the page cache whether to read ahead. Regular files only.

@@ -41,8 +41,9 @@ final class ProgressPrinter: @unchecked Sendable {
             let now = monotonicNanoseconds()
             let total = board.total()
             let seconds = Double(now - lastNs) / 1e9
-            let line = Self.line(snapshots: board.snapshot(), total: total, previous: last, seconds: seconds,
-                                 elapsedNs: now - start, jobs: jobs)
+            let line = Self.line(
+                snapshots: board.snapshot(), total: total, previous: last, seconds: seconds,
+                elapsedNs: now - start, jobs: jobs)
             var text = "\r\u{1B}[K" + line
             if let every = newlineEveryNs, now - lastNewlineNs >= every {
                 text += "\n"
@@ -55,8 +56,10 @@ final class ProgressPrinter: @unchecked Sendable {
         stopped.signal()
     }
 
-    static func line(snapshots: [ProgressSnapshot], total: ProgressSnapshot, previous: ProgressSnapshot, seconds: Double,
-                     elapsedNs: UInt64, jobs: [PreparedJob]) -> String {
+    static func line(
+        snapshots: [ProgressSnapshot], total: ProgressSnapshot, previous: ProgressSnapshot, seconds: Double,
+        elapsedNs: UInt64, jobs: [PreparedJob]
+    ) -> String {
         let running = snapshots.filter { $0.phase == .running }.count
         let readRate = Double(total.bytes.read &- previous.bytes.read) / max(seconds, 0.001)
         let writeRate = Double(total.bytes.write &- previous.bytes.write) / max(seconds, 0.001)
@@ -99,6 +102,8 @@ final class ProgressPrinter: @unchecked Sendable {
     }
 
     static func count(_ value: Double) -> String {
-        value >= 1e6 ? String(format: "%.1fM", value / 1e6) : value >= 1e3 ? String(format: "%.0fk", value / 1e3) : String(format: "%.0f", value)
+        value >= 1e6
+            ? String(format: "%.1fM", value / 1e6)
+            : value >= 1e3 ? String(format: "%.0fk", value / 1e3) : String(format: "%.0f", value)
     }
 }

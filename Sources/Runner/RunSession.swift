@@ -20,7 +20,9 @@ public struct RunOptions: Sendable {
     public var journalDirectory: String? = RunDirectories.journal
     public var commandLine: [String] = CommandLine.arguments
     /// Messages for the user (warnings, what was undone); the CLI sends them to stderr.
-    public var log: @Sendable (String) -> Void = { FileHandle.standardError.write(Data(("diobench: " + $0 + "\n").utf8)) }
+    public var log: @Sendable (String) -> Void = {
+        FileHandle.standardError.write(Data(("diobench: " + $0 + "\n").utf8))
+    }
     /// Where ZFS and the kernel log are found (tests substitute their own).
     public var zfs = ZFSRunEnvironment()
     public init() {}
@@ -81,8 +83,10 @@ public final class RunSession: @unchecked Sendable {
         if count >= 2 { hardStop = true }
         runningLock.unlock()
         let name = signal == SIGINT ? "SIGINT" : signal == SIGTERM ? "SIGTERM" : "signal \(signal)"
-        options.log(count == 1 ? "\(name): stopping the workers; partial results follow (again to stop waiting)"
-                               : "\(name) again: not waiting for in-flight I/O; cleaning up")
+        options.log(
+            count == 1
+                ? "\(name): stopping the workers; partial results follow (again to stop waiting)"
+                : "\(name) again: not waiting for in-flight I/O; cleaning up")
         for job in jobs { for worker in job.workers { worker.interrupt() } }
     }
 
@@ -92,7 +96,9 @@ public final class RunSession: @unchecked Sendable {
         var phases: [[PreparedJob]] = []
         var current: [PreparedJob] = []
         for job in jobs {
-            let waits = job.spec.stonewall || (job.spec.waitFor.map { name in current.contains { $0.spec.name == name } } ?? false)
+            let waits =
+                job.spec.stonewall
+                || (job.spec.waitFor.map { name in current.contains { $0.spec.name == name } } ?? false)
             if waits && !current.isEmpty {
                 phases.append(current)
                 current = []
@@ -117,7 +123,8 @@ public final class RunSession: @unchecked Sendable {
             do {
                 try JobPreparer.checkRunnable(job)
                 try zfs.prepare(job)
-                try preparer.prepare(job, progress: board, progressOffset: offset, firstWorkerNumber: workersInEarlierPhases + offset)
+                try preparer.prepare(
+                    job, progress: board, progressOffset: offset, firstWorkerNumber: workersInEarlierPhases + offset)
                 ready.append(job)
             } catch {
                 job.failure = "job '\(job.spec.name)': \(error)"
@@ -144,7 +151,7 @@ public final class RunSession: @unchecked Sendable {
                     started.append(worker)
                 } catch {
                     job.failure = "job '\(job.spec.name)': \(error)"
-                    gate.standIn(failed: true)   // for the thread that never came; the gate opens below
+                    gate.standIn(failed: true)  // for the thread that never came; the gate opens below
                 }
             }
         }
@@ -152,7 +159,9 @@ public final class RunSession: @unchecked Sendable {
         let now = monotonicNanoseconds()
         for job in ready { job.startedAtNs = now }
         let allReady = gate.open(unlessStopped: control)
-        let progress = board.map { ProgressPrinter(board: $0, jobs: ready, control: control, newlineEveryNs: options.progressNewlineNs) }
+        let progress = board.map {
+            ProgressPrinter(board: $0, jobs: ready, control: control, newlineEveryNs: options.progressNewlineNs)
+        }
         progress?.start()
         for job in ready {
             for worker in job.workers { waitFor(worker) }
@@ -163,13 +172,17 @@ public final class RunSession: @unchecked Sendable {
         running = []
         runningLock.unlock()
         for job in ready {
-            if !allReady && job.failure == nil && control.stopRequested && job.workers.allSatisfy({ $0.setupError == nil }) {
+            if !allReady && job.failure == nil && control.stopRequested
+                && job.workers.allSatisfy({ $0.setupError == nil })
+            {
                 job.failure = "job '\(job.spec.name)': not started: the run was stopped by a signal during setup"
                 job.failureErrno = EINTR
             } else if !allReady && job.failure == nil {
                 let reasons = job.workers.compactMap(\.setupError)
-                job.failure = reasons.isEmpty ? "job '\(job.spec.name)': not started (another job failed to set up)"
-                                              : "job '\(job.spec.name)': \(reasons[0])"
+                job.failure =
+                    reasons.isEmpty
+                    ? "job '\(job.spec.name)': not started (another job failed to set up)"
+                    : "job '\(job.spec.name)': \(reasons[0])"
                 options.log(job.failure!)
             }
             explainFatalErrors(job)
@@ -215,7 +228,8 @@ public final class RunSession: @unchecked Sendable {
             case .engineFailed(let failure):
                 // Not any one I/O's error: the engine's own call (e.g. io_uring_enter) failed.
                 let what = failure.call == .submit ? "submitting I/O" : "waiting for completions"
-                job.failure = "job '\(job.spec.name)': the \(job.spec.ioengine.rawValue) engine failed \(what): "
+                job.failure =
+                    "job '\(job.spec.name)': the \(job.spec.ioengine.rawValue) engine failed \(what): "
                     + ErrnoNames.describe(failure.errno)
                 job.failureErrno = failure.errno
                 options.log(job.failure!)
@@ -227,18 +241,23 @@ public final class RunSession: @unchecked Sendable {
     }
 
     private func explain(_ failure: IOFailure, of worker: WorkerThread, in job: PreparedJob) {
-        let path = failure.fileIndex >= 0 && Int(failure.fileIndex) < worker.plan.files.count
+        let path =
+            failure.fileIndex >= 0 && Int(failure.fileIndex) < worker.plan.files.count
             ? worker.plan.files[Int(failure.fileIndex)].path : job.paths.first ?? "?"
         let op = failure.direction == .read ? "read" : "write"
-        var message = "\(op) of \(failure.length) bytes at offset \(failure.offset) of \(path) failed: \(ErrnoNames.describe(failure.errno))"
+        var message =
+            "\(op) of \(failure.length) bytes at offset \(failure.offset) of \(path) failed: \(ErrnoNames.describe(failure.errno))"
         if failure.errno == EINVAL && job.spec.direct {
             if let loop = job.loopDevice,
-               let explained = loop.explainDirectIOFailure(errno: failure.errno, offset: failure.offset, length: failure.length,
-                                                           bufferAddress: failure.bufferAddress) {
+                let explained = loop.explainDirectIOFailure(
+                    errno: failure.errno, offset: failure.offset, length: failure.length,
+                    bufferAddress: failure.bufferAddress)
+            {
                 message = explained.description
             } else if let alignment = job.alignments[path] {
-                message = alignment.explainFailure(operation: op, errno: failure.errno,
-                                                   bufferAddress: failure.bufferAddress, offset: failure.offset, length: failure.length)
+                message = alignment.explainFailure(
+                    operation: op, errno: failure.errno,
+                    bufferAddress: failure.bufferAddress, offset: failure.offset, length: failure.length)
             }
         }
         job.failure = "job '\(job.spec.name)': \(message)"
@@ -272,18 +291,21 @@ public final class RunSession: @unchecked Sendable {
             if job.failure != nil { anyErrors = true }
             for worker in job.joinedWorkers where worker.state.stats.errors.total > 0 { anyErrors = true }
         }
-        var result = RunResult(fioVersion: "diobench-\(diobenchVersion)", jobs: entries,
-                               globalOptions: FioOptionList(written: parsed.globalOptions))
-        result.diobench = RunExtension(version: diobenchVersion, environment: RunEnvironment.current(),
-                                       commandLine: options.commandLine, jobFiles: parsed.files,
-                                       partial: interrupted ? true : nil)
+        var result = RunResult(
+            fioVersion: "diobench-\(diobenchVersion)", jobs: entries,
+            globalOptions: FioOptionList(written: parsed.globalOptions))
+        result.diobench = RunExtension(
+            version: diobenchVersion, environment: RunEnvironment.current(),
+            commandLine: options.commandLine, jobFiles: parsed.files,
+            partial: interrupted ? true : nil)
         let refused = jobs.contains { $0.refused }
         let status: Int32 = interrupted ? (SignalWatcher.shared.exitStatus ?? 1) : refused ? 2 : (anyErrors ? 1 : 0)
         return RunOutcome(result: result, exitStatus: status, interrupted: interrupted)
     }
 
     /// One fio `jobs[]` entry: a single worker, or (group_reporting) all workers of the given jobs.
-    private func entry(for group: [PreparedJob], workers chosen: [WorkerThread]? = nil, interrupted: Bool) -> JobResult {
+    private func entry(for group: [PreparedJob], workers chosen: [WorkerThread]? = nil, interrupted: Bool) -> JobResult
+    {
         let first = group[0]
         // A worker still running after a second signal (stuck in the kernel) is left out: its state is its own.
         let members = chosen ?? group.flatMap(\.workers)
@@ -303,13 +325,15 @@ public final class RunSession: @unchecked Sendable {
         extensions.errorMessage = failure
         let stoppedEarly = interrupted || workers.contains { $0.state.stoppedBySignal }
         if stoppedEarly { extensions.partial = true }
-        extensions.verify = .merged(group.compactMap { job in
-            job.verifyReport(workers: job.workers.filter { w in workers.contains { $0 === w } })
-        })
+        extensions.verify = .merged(
+            group.compactMap { job in
+                job.verifyReport(workers: job.workers.filter { w in workers.contains { $0 === w } })
+            })
         let error = group.first { $0.failure != nil }?.failureErrno ?? 0
-        return JobResult(name: first.spec.name, groupID: first.spec.group, stats: stats, settings: settings,
-                         options: FioOptionList(written: first.spec.writtenOptions), extensions: extensions,
-                         error: failure != nil && error == 0 ? EIO : error)
+        return JobResult(
+            name: first.spec.name, groupID: first.spec.group, stats: stats, settings: settings,
+            options: FioOptionList(written: first.spec.writtenOptions), extensions: extensions,
+            error: failure != nil && error == 0 ? EIO : error)
     }
 }
 

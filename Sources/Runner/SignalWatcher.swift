@@ -34,10 +34,12 @@ public final class SignalWatcher: @unchecked Sendable {
         action.sa_flags = 0
         sigaction(SIGUSR1, &action, nil)
         var thread = pthread_t()
-        pthread_create(&thread, nil, { _ in
-            SignalWatcher.shared.watch()
-            return nil
-        }, nil)
+        pthread_create(
+            &thread, nil,
+            { _ in
+                SignalWatcher.shared.watch()
+                return nil
+            }, nil)
         pthread_detach(thread)
     }
 

@@ -9,14 +9,17 @@ import Glibc
 extension WorkerVerify {
     /// This worker's findings; `paths` are its files, in file-index order.
     func report(method: String) -> VerifyReport {
-        var report = VerifyReport(method: method, mode: mode == .writes ? "write" : "read",
-                                  jobID: identity.jobID, seed: identity.seed)
+        var report = VerifyReport(
+            method: method, mode: mode == .writes ? "write" : "read",
+            jobID: identity.jobID, seed: identity.seed)
         if mode == .writes { report.readBack = readsBack }
         report.blocksChecked = blocksChecked
         report.bytesChecked = bytesChecked
         report.blocksFailed = blocksFailed
         if blocksOverwritten > 0 { report.blocksOverwritten = blocksOverwritten }
-        for (index, kind) in VerifyFailureRecord.kinds.enumerated() { report.byKind[kind] = failureCount(kindIndex: index) }
+        for (index, kind) in VerifyFailureRecord.kinds.enumerated() {
+            report.byKind[kind] = failureCount(kindIndex: index)
+        }
         report.failures = (0..<recordCount).map { i in
             let record = record(i)
             let path = Int(record.fileIndex) < paths.count ? paths[Int(record.fileIndex)] : "?"
@@ -31,13 +34,15 @@ extension WorkerVerify {
 extension VerifyFailureRecord {
     func report(path: String) -> VerifyFailureReport {
         let expected: String, found: String, message: String
-        var entry = VerifyFailureReport(file: path, offset: offset, length: UInt64(length), kind: kind,
-                                        expected: "", found: "", message: "")
+        var entry = VerifyFailureReport(
+            file: path, offset: offset, length: UInt64(length), kind: kind,
+            expected: "", found: "", message: "")
         switch finding {
         case let .shortRead(bytes):
             expected = "\(length) bytes"
             found = "\(bytes) bytes"
-            message = "verify: short read of block \(hex(offset))+\(length) of \(path): \(bytes) of \(length) bytes came back"
+            message =
+                "verify: short read of block \(hex(offset))+\(length) of \(path): \(bytes) of \(length) bytes came back"
         case let .outcome(outcome):
             message = outcome.message(target: path, blockOffset: offset, length: length)
             switch outcome {
@@ -46,7 +51,8 @@ extension VerifyFailureRecord {
                 found = "zeros"
             case let .headerCorrupt(damage):
                 expected = "a valid verify header"
-                found = damage.reason.shortDescription + (damage.payloadAsExpected ? "; the data after it is intact" : "")
+                found =
+                    damage.reason.shortDescription + (damage.payloadAsExpected ? "; the data after it is intact" : "")
             case let .misdirected(writtenFor, foundAt, generation):
                 expected = "the block written for offset \(foundAt) (\(hex(foundAt)))"
                 found = "the block written for offset \(writtenFor) (\(hex(writtenFor))), generation \(generation)"
@@ -77,7 +83,8 @@ extension HeaderDamage.Reason {
     var shortDescription: String {
         switch self {
         case let .badMagic(found): return "no verify header (magic \(hex(UInt64(found))))"
-        case let .badHeaderChecksum(stored, computed): return "header checksum \(hex(UInt64(stored))), contents give \(hex(UInt64(computed)))"
+        case let .badHeaderChecksum(stored, computed):
+            return "header checksum \(hex(UInt64(stored))), contents give \(hex(UInt64(computed)))"
         case let .unknownVersion(v): return "header version \(v)"
         case let .unknownChecksumKind(k): return "checksum kind \(k)"
         case let .lengthMismatch(found): return "a header for a \(found)-byte block"
@@ -116,7 +123,9 @@ extension PreparedJob {
         let shown = report.failures.prefix(8)
         var lines = shown.map { "job '\(spec.name)': \($0.message)" }
         if report.blocksFailed > UInt64(shown.count) {
-            lines.append("job '\(spec.name)': … and \(report.blocksFailed - UInt64(shown.count)) more failed blocks (see the report)")
+            lines.append(
+                "job '\(spec.name)': … and \(report.blocksFailed - UInt64(shown.count)) more failed blocks (see the report)"
+            )
         }
         let kinds = report.byKind.nonZero.map { "\($0.kind)=\($0.count)" }.joined(separator: ", ")
         var summary = "verify: \(report.blocksFailed) of \(report.blocksChecked) blocks checked failed (\(kinds))"

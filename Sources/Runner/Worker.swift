@@ -38,8 +38,10 @@ public struct WorkerState {
     }
     public var stoppedBySignal: Bool { stop == .stopped(bySignal: true) }
 
-    public init(config: WorkerConfig, cursors: [FileCursor], readSizes: BlockSizePicker, writeSizes: BlockSizePicker,
-                buffers: AlignedBufferPool, stats: WorkerStats, verify: WorkerVerify? = nil) {
+    public init(
+        config: WorkerConfig, cursors: [FileCursor], readSizes: BlockSizePicker, writeSizes: BlockSizePicker,
+        buffers: AlignedBufferPool, stats: WorkerStats, verify: WorkerVerify? = nil
+    ) {
         self.config = config
         self.verify = verify
         let depth = config.iodepth
@@ -149,8 +151,10 @@ public func runWorker<E: IOEngine>(engine: inout E, state w: inout WorkerState, 
 }
 
 /// The loop owns the engine and the state while it runs; they go back to the caller's thread afterwards.
-private func runLoop<E: IOEngine, V: VerifySwitch>(_: V.Type, engine: inout E, state: inout WorkerState,
-                                                   control: RunControl) {
+private func runLoop<E: IOEngine, V: VerifySwitch>(
+    _: V.Type, engine: inout E, state: inout WorkerState,
+    control: RunControl
+) {
     var loop = IOLoop<E, V>(engine: engine, state: state, control: control)
     loop.run()
     engine = loop.engine

@@ -26,8 +26,10 @@ final class WorkerThread: @unchecked Sendable {
     private var finished = DispatchSemaphore(value: 0)
     private var released = false
 
-    init(plan: WorkerPlan, engineKind: EngineKind, engineConfig: EngineConfig, fds: [Int32], buffers: AlignedBufferPool,
-         state: WorkerState, cpus: [Int] = []) {
+    init(
+        plan: WorkerPlan, engineKind: EngineKind, engineConfig: EngineConfig, fds: [Int32], buffers: AlignedBufferPool,
+        state: WorkerState, cpus: [Int] = []
+    ) {
         self.plan = plan
         self.cpus = cpus
         self.engineKind = engineKind
@@ -41,11 +43,13 @@ final class WorkerThread: @unchecked Sendable {
     func start(gate: StartGate, control: RunControl) throws {
         let context = Unmanaged.passRetained(ThreadContext(worker: self, gate: gate, control: control)).toOpaque()
         var tid = pthread_t()
-        let rc = pthread_create(&tid, nil, { raw in
-            let context = Unmanaged<ThreadContext>.fromOpaque(raw!).takeRetainedValue()
-            context.worker.main(gate: context.gate, control: context.control)
-            return nil
-        }, context)
+        let rc = pthread_create(
+            &tid, nil,
+            { raw in
+                let context = Unmanaged<ThreadContext>.fromOpaque(raw!).takeRetainedValue()
+                context.worker.main(gate: context.gate, control: context.control)
+                return nil
+            }, context)
         guard rc == 0 else {
             Unmanaged<ThreadContext>.fromOpaque(context).release()
             throw PlanError(description: "cannot start a worker thread: \(String(cString: strerror(rc)))")

@@ -57,8 +57,10 @@ public final class WorkerVerify {
     public private(set) var recordCount = 0
 
     /// `logCapacity`: entries in the read-back log (nil: no read-back).
-    init(mode: Mode, verifier: BlockVerifier, identity: VerifyIdentity, fatal: Bool, readBackThreshold: Int?,
-         iodepth: Int, dropCacheBeforeReadBack: Bool, fds: [Int32], paths: [String], recordCapacity: Int = 16) {
+    init(
+        mode: Mode, verifier: BlockVerifier, identity: VerifyIdentity, fatal: Bool, readBackThreshold: Int?,
+        iodepth: Int, dropCacheBeforeReadBack: Bool, fds: [Int32], paths: [String], recordCapacity: Int = 16
+    ) {
         self.mode = mode
         self.verifier = verifier
         self.identity = identity
@@ -100,8 +102,9 @@ public final class WorkerVerify {
     /// Fills a write's buffer with the block this job writes at its offset in this generation.
     @inline(__always)
     func fill(_ unit: UnsafeMutablePointer<IOUnit>) {
-        verifier.fill(block: unit.pointee.buffer, length: unit.pointee.length, offset: unit.pointee.offset,
-                      job: identity.jobID, generation: generation, seed: identity.seed)
+        verifier.fill(
+            block: unit.pointee.buffer, length: unit.pointee.length, offset: unit.pointee.offset,
+            job: identity.jobID, generation: generation, seed: identity.seed)
     }
 
     /// A completed I/O: logs a write, checks a read that needs it. False when `verify_fatal` must stop the worker.
@@ -111,8 +114,10 @@ public final class WorkerVerify {
         let length = unit.pointee.length
         if unit.pointee.op == .write {
             if let log, result == length,
-               !log.record(offset: unit.pointee.offset, length: UInt32(truncatingIfNeeded: length), generation: generation,
-                           fileIndex: unit.pointee.fileIndex) {
+                !log.record(
+                    offset: unit.pointee.offset, length: UInt32(truncatingIfNeeded: length), generation: generation,
+                    fileIndex: unit.pointee.fileIndex)
+            {
                 writesNotLogged &+= 1
             }
             return true
@@ -121,22 +126,25 @@ public final class WorkerVerify {
         let expected: UInt64
         if mode == .writes {
             expected = slotGeneration[Int(slot)]
-            if expected == 0 { return true }   // a read of the mixed workload, not a read-back
+            if expected == 0 { return true }  // a read of the mixed workload, not a read-back
             slotGeneration[Int(slot)] = 0
         } else {
             expected = 0
         }
-        if result < 0 { return true }   // an I/O error: counted with the job's errors, nothing to check
+        if result < 0 { return true }  // an I/O error: counted with the job's errors, nothing to check
         blocksChecked &+= 1
         if result < length {
             return noteFailure(unit, .shortRead(bytes: result))
         }
         bytesChecked &+= UInt64(length)
-        let outcome = expected == 0
-            ? verifier.checkAnyGeneration(block: unit.pointee.buffer, length: length, expectedOffset: unit.pointee.offset,
-                                          job: identity.jobID, seed: identity.seed)
-            : verifier.check(block: unit.pointee.buffer, length: length, expectedOffset: unit.pointee.offset,
-                             job: identity.jobID, generation: expected, seed: identity.seed)
+        let outcome =
+            expected == 0
+            ? verifier.checkAnyGeneration(
+                block: unit.pointee.buffer, length: length, expectedOffset: unit.pointee.offset,
+                job: identity.jobID, seed: identity.seed)
+            : verifier.check(
+                block: unit.pointee.buffer, length: length, expectedOffset: unit.pointee.offset,
+                job: identity.jobID, generation: expected, seed: identity.seed)
         if _fastPath(outcome.isOK) { return true }
         return noteFailure(unit, .outcome(outcome))
     }
@@ -144,8 +152,9 @@ public final class WorkerVerify {
     @inline(never)
     private func noteFailure(_ unit: UnsafeMutablePointer<IOUnit>, _ finding: VerifyFailureRecord.Finding) -> Bool {
         blocksFailed &+= 1
-        let record = VerifyFailureRecord(fileIndex: unit.pointee.fileIndex, offset: unit.pointee.offset,
-                                         length: unit.pointee.length, finding: finding)
+        let record = VerifyFailureRecord(
+            fileIndex: unit.pointee.fileIndex, offset: unit.pointee.offset,
+            length: unit.pointee.length, finding: finding)
         kindCounts[record.kindIndex] &+= 1
         if recordCount < recordCapacity {
             (records + recordCount).initialize(to: record)

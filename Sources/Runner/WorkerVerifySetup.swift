@@ -9,16 +9,19 @@ extension WorkerVerify {
 
     /// The verify state for one worker of `spec` (`config`: that worker's loop settings), or nil when the
     /// job does not verify. Throws a sentence naming the job and what to change when verification cannot work as asked.
-    static func make(spec: JobSpec, config: WorkerConfig, jobWrites: Bool, readSizes: BlockSizePicker,
-                     writeSizes: BlockSizePicker, fds: [Int32], paths: [String]) throws -> WorkerVerify? {
+    static func make(
+        spec: JobSpec, config: WorkerConfig, jobWrites: Bool, readSizes: BlockSizePicker,
+        writeSizes: BlockSizePicker, fds: [Int32], paths: [String]
+    ) throws -> WorkerVerify? {
         let options = spec.verify
         guard options.method != .none else { return nil }
         let location = "\(spec.sourceFile):\(spec.sourceLine): job '\(spec.name)'"
         if !spec.engine.transfersData {
             let storing = EngineCatalog.all.filter(\.transfersData).map(\.kind.rawValue)
-            throw PlanError(description: "\(location): verify=\(options.method.rawValue) needs an engine that stores data; "
-                + "ioengine=\(spec.ioengine) discards writes and reads nothing back (use "
-                + storing.joined(separator: ", ") + ")")
+            throw PlanError(
+                description: "\(location): verify=\(options.method.rawValue) needs an engine that stores data; "
+                    + "ioengine=\(spec.ioengine) discards writes and reads nothing back (use "
+                    + storing.joined(separator: ", ") + ")")
         }
         let verifier: BlockVerifier
         switch options.method {
@@ -50,8 +53,9 @@ extension WorkerVerify {
                 threshold = Int(min(writesPerPass, UInt64(maximumLogEntries)))
             }
         }
-        return WorkerVerify(mode: mode, verifier: verifier, identity: VerifyIdentity(spec: spec), fatal: options.verifyFatal,
-                            readBackThreshold: threshold, iodepth: config.iodepth,
-                            dropCacheBeforeReadBack: !spec.direct && spec.invalidate, fds: fds, paths: paths)
+        return WorkerVerify(
+            mode: mode, verifier: verifier, identity: VerifyIdentity(spec: spec), fatal: options.verifyFatal,
+            readBackThreshold: threshold, iodepth: config.iodepth,
+            dropCacheBeforeReadBack: !spec.direct && spec.invalidate, fds: fds, paths: paths)
     }
 }

@@ -17,9 +17,10 @@ extension ZFSJobSupport {
         for job in jobs {
             if let context = job.zfs {
                 if job.writes {
-                    context.filesGrownFromEmpty = UInt64(job.paths.filter { path in
-                        FileTarget.kind(of: path) == .regularFile && (try? FileTarget.size(of: path)) == 0
-                    }.count)
+                    context.filesGrownFromEmpty = UInt64(
+                        job.paths.filter { path in
+                            FileTarget.kind(of: path) == .regularFile && (try? FileTarget.size(of: path)) == 0
+                        }.count)
                 }
                 do {
                     context.before = try ZFSPoolKstats.snapshot(pool: context.pool, kstatRoot: environment.kstatRoot)
@@ -32,7 +33,9 @@ extension ZFSJobSupport {
                 job.kernelLog = try KernelLogWatcher(path: environment.kmsgPath)
             } catch {
                 // Without root the kernel log may be closed; it matters where ZFS or loop devices are involved.
-                if job.zfs != nil || job.spec.loop != nil { log("job '\(job.spec.name)': no kernel-log watch: \(error)") }
+                if job.zfs != nil || job.spec.loop != nil {
+                    log("job '\(job.spec.name)': no kernel-log watch: \(error)")
+                }
             }
         }
     }
@@ -48,7 +51,8 @@ extension ZFSJobSupport {
                 let batch = try watcher.readNew()
                 events += batch.events.filter { environment.kernelEventsFromPrograms || $0.facility == 0 }
                 if batch.overwrittenGaps > 0 {
-                    job.zfs?.notes.append("the kernel log overwrote records before they were read (\(batch.overwrittenGaps) gap(s))")
+                    job.zfs?.notes.append(
+                        "the kernel log overwrote records before they were read (\(batch.overwrittenGaps) gap(s))")
                 }
             } catch {
                 log("job '\(job.spec.name)': kernel-log watch: \(error)")
@@ -62,7 +66,8 @@ extension ZFSJobSupport {
         guard !events.isEmpty else { return }
         job.extensions.kernelEvents = (job.extensions.kernelEvents ?? []) + events
         if job.failure == nil {
-            job.failure = "job '\(job.spec.name)': the kernel reported \(events.count) event\(events.count == 1 ? "" : "s") during the job "
+            job.failure =
+                "job '\(job.spec.name)': the kernel reported \(events.count) event\(events.count == 1 ? "" : "s") during the job "
                 + "(first: \(events[0].kind.rawValue): \(events[0].message)); its results cannot be trusted"
             log(job.failure!)
         }
@@ -71,10 +76,14 @@ extension ZFSJobSupport {
     /// Checksum and Direct I/O verify events ZFS posted for the pool during the job (`zpool events`).
     private func zpoolDataErrors(_ context: ZFSJobContext) -> [KernelEvent] {
         guard let before = context.eventsBefore,
-              let after = try? ZpoolEventCounts.read(pool: context.pool, tools: context.tools) else { return [] }
-        return ZpoolEventCounts.newDataErrors(before: before, after: after).sorted { $0.key < $1.key }.map { cls, count in
+            let after = try? ZpoolEventCounts.read(pool: context.pool, tools: context.tools)
+        else { return [] }
+        return ZpoolEventCounts.newDataErrors(before: before, after: after).sorted { $0.key < $1.key }.map {
+            cls, count in
             let kind: KernelEventKind = cls == ZpoolEventCounts.checksumClass ? .zfsChecksum : .zfsDioVerify
-            return KernelEvent(kind: kind, message: "\(count) \(cls) event\(count == 1 ? "" : "s") on pool \(context.pool) (zpool events)")
+            return KernelEvent(
+                kind: kind,
+                message: "\(count) \(cls) event\(count == 1 ? "" : "s") on pool \(context.pool) (zpool events)")
         }
     }
 
@@ -105,10 +114,12 @@ extension ZFSJobSupport {
         }
         let delta = ZFSKstatDelta(before: before, after: after)
         let io = Self.jobIO(job, filesGrownFromEmpty: context.filesGrownFromEmpty)
-        let settings = ZFSDatasetSettings(pool: context.pool, dataset: context.dataset, direct: context.direct,
-                                          recordsize: context.recordsize)
-        let outcome = ZFSDirectAccounting.account(job: io, dataset: settings, module: context.module, delta: delta,
-                                                  pageSize: UInt64(sysconf(Int32(_SC_PAGESIZE))))
+        let settings = ZFSDatasetSettings(
+            pool: context.pool, dataset: context.dataset, direct: context.direct,
+            recordsize: context.recordsize)
+        let outcome = ZFSDirectAccounting.account(
+            job: io, dataset: settings, module: context.module, delta: delta,
+            pageSize: UInt64(sysconf(Int32(_SC_PAGESIZE))))
         Self.fill(&out, from: outcome, delta: delta)
         notes = outcome.notes + notes
         return out
@@ -125,27 +136,34 @@ extension ZFSJobSupport {
         iostats.arcReadBytes = signed(delta.arcReadBytes)
         iostats.arcWriteCount = signed(delta.arcWriteCount)
         iostats.arcWriteBytes = signed(delta.arcWriteBytes)
-        let other = delta.otherIostats.sorted { $0.key < $1.key }.map { ZFSCounterDelta(name: $0.key, delta: signed($0.value)) }
+        let other = delta.otherIostats.sorted { $0.key < $1.key }.map {
+            ZFSCounterDelta(name: $0.key, delta: signed($0.value))
+        }
         iostats.other = other.isEmpty ? nil : other
         out.iostats = iostats
         if let own = delta.objsets[outcome.dataset] {
-            out.objset = [("reads", own.reads), ("writes", own.writes), ("nread", own.nread), ("nwritten", own.nwritten)]
-                .map { ZFSCounterDelta(name: $0.0, delta: signed($0.1)) }
+            out.objset = [
+                ("reads", own.reads), ("writes", own.writes), ("nread", own.nread), ("nwritten", own.nwritten),
+            ]
+            .map { ZFSCounterDelta(name: $0.0, delta: signed($0.1)) }
         }
         out.rules = outcome.ruleset.rawValue
         let r = outcome.read, w = outcome.write
         out.requestedDirect = ZFSIOCounts(reads: signed(r.askedDirect), writes: signed(w.askedDirect))
         out.expectedDirect = ZFSIOCounts(reads: signed(r.expectedDirectIOs), writes: signed(w.expectedDirectIOs))
-        out.countedDirect = ZFSIOCounts(reads: signed(r.directIOsCounted), writes: signed(w.directIOsCounted),
-                                        readBytes: signed(r.directBytesCounted), writeBytes: signed(w.directBytesCounted))
+        out.countedDirect = ZFSIOCounts(
+            reads: signed(r.directIOsCounted), writes: signed(w.directIOsCounted),
+            readBytes: signed(r.directBytesCounted), writeBytes: signed(w.directBytesCounted))
         out.inferredFallbacks = ZFSIOCounts(reads: signed(r.fallbacks), writes: signed(w.fallbacks))
         out.rejected = ZFSIOCounts(reads: signed(r.einvalErrors), writes: signed(w.einvalErrors))
         func verdict(_ d: ZFSDirectionOutcome) -> ZFSDirectionVerdict {
-            ZFSDirectionVerdict(predictedPath: d.predictedPath.rawValue, alignment: d.alignment.rawValue, rule: d.rule,
-                                ruleSource: d.ruleSource, outcome: d.verdict.rawValue)
+            ZFSDirectionVerdict(
+                predictedPath: d.predictedPath.rawValue, alignment: d.alignment.rawValue, rule: d.rule,
+                ruleSource: d.ruleSource, outcome: d.verdict.rawValue)
         }
         out.verdict = ZFSVerdict(read: verdict(r), write: verdict(w), asExpected: outcome.asExpected)
-        out.pollutionWarning = outcome.pollutionWarnings.isEmpty ? nil : outcome.pollutionWarnings.joined(separator: "; ")
+        out.pollutionWarning =
+            outcome.pollutionWarnings.isEmpty ? nil : outcome.pollutionWarnings.joined(separator: "; ")
     }
 
     /// What the job did, in the shape the accounting rules need.
@@ -157,19 +175,21 @@ extension ZFSJobSupport {
             let sizes = spec.blockSizeBounds(direction)
             let einval = min(s.errors, einvalLeft)
             einvalLeft -= einval
-            return ZFSRequestShape(ios: s.ios, bytes: s.bytes, einvalErrors: einval, minBlockSize: sizes.min,
-                                   maxBlockSize: sizes.max, offsetAlignment: offsetAlignment(spec, direction))
+            return ZFSRequestShape(
+                ios: s.ios, bytes: s.bytes, einvalErrors: einval, minBlockSize: sizes.min,
+                maxBlockSize: sizes.max, offsetAlignment: offsetAlignment(spec, direction))
         }
         let page = UInt64(sysconf(Int32(_SC_PAGESIZE)))
         let viaLoop = job.loopDevice != nil
         var bufferAlignment = job.targets.first?.bufferAlign ?? page
         if spec.iomemAlign > 0 { bufferAlignment = min(bufferAlignment, lowestSetBit(spec.iomemAlign)) }
-        return ZFSJobIO(read: shape(.read, stats.read), write: shape(.write, stats.write),
-                        // Through a loop device, ZFS sees the loop driver's I/O: direct when its dio is in effect,
-                        // always from page-aligned kernel pages.
-                        oDirect: viaLoop ? (job.loopDevice?.report.directIOEffective ?? false) : spec.direct,
-                        bufferAlignment: viaLoop ? page : bufferAlignment,
-                        filesGrownFromEmpty: filesGrownFromEmpty, viaLoopDevice: viaLoop)
+        return ZFSJobIO(
+            read: shape(.read, stats.read), write: shape(.write, stats.write),
+            // Through a loop device, ZFS sees the loop driver's I/O: direct when its dio is in effect,
+            // always from page-aligned kernel pages.
+            oDirect: viaLoop ? (job.loopDevice?.report.directIOEffective ?? false) : spec.direct,
+            bufferAlignment: viaLoop ? page : bufferAlignment,
+            filesGrownFromEmpty: filesGrownFromEmpty, viaLoopDevice: viaLoop)
     }
 
     /// The largest power of two dividing every offset the job can use: its start offsets, the step

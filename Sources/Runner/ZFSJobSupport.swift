@@ -50,7 +50,10 @@ final class ZFSJobSupport {
     private var warnedNoJournal = false
     private var reportedUnavailable = false
 
-    init(environment: ZFSRunEnvironment, undo: UndoStack, journal: UndoJournal?, log: @escaping @Sendable (String) -> Void) {
+    init(
+        environment: ZFSRunEnvironment, undo: UndoStack, journal: UndoJournal?,
+        log: @escaping @Sendable (String) -> Void
+    ) {
         self.environment = environment
         self.undo = undo
         self.journal = journal
@@ -76,14 +79,17 @@ final class ZFSJobSupport {
         } catch {
             guard let fallback = options.fallbackDirectory else {
                 defer { reportedUnavailable = true }
-                throw ZFSJobError.zfsUnavailable(location: "\(spec.sourceFile):\(spec.sourceLine)", options: options.namesInUse,
-                                                 reason: "\(error)", repeated: reportedUnavailable)
+                throw ZFSJobError.zfsUnavailable(
+                    location: "\(spec.sourceFile):\(spec.sourceLine)", options: options.namesInUse,
+                    reason: "\(error)", repeated: reportedUnavailable)
             }
             job.spec.zfs = nil
             useDirectory(fallback, for: job)
             let fs = (try? FileSystemInfo.of(path: fallback))?.typeName ?? "its file system"
-            log("warning: job '\(spec.name)': ZFS is not available here (\(error)); running it in \(fallback) on \(fs) "
-                + "without its ZFS parts: no dataset settings, no direct/ARC accounting. To run it on ZFS: diobench lab run \(spec.sourceFile)")
+            log(
+                "warning: job '\(spec.name)': ZFS is not available here (\(error)); running it in \(fallback) on \(fs) "
+                    + "without its ZFS parts: no dataset settings, no direct/ARC accounting. To run it on ZFS: diobench lab run \(spec.sourceFile)"
+            )
             return
         }
         // What the job alone shows to be the known crash is refused before anything is made.
@@ -97,7 +103,8 @@ final class ZFSJobSupport {
         let dataset: String
         if let name = options.dataset {
             if let pool = options.scratchPool, ZFSDatasetName.pool(of: name) != pool {
-                throw ZFSError.invalidName(name, reason: "zfs_dataset must be on zfs_scratch_pool=\(pool) (e.g. \(pool)/\(spec.name))")
+                throw ZFSError.invalidName(
+                    name, reason: "zfs_dataset must be on zfs_scratch_pool=\(pool) (e.g. \(pool)/\(spec.name))")
             }
             if (try? tools.run(ZFSCommands.listDataset(name))) == nil {
                 try createDataset(name, options: options, tools: tools)
@@ -112,21 +119,28 @@ final class ZFSJobSupport {
         let properties = try ZFSDatasetProperties(dataset: dataset, tools: tools)
         if options.dataset != nil || options.scratchPool != nil, job.spec.directories.isEmpty {
             let mountpoint = try properties.get(["mountpoint"])["mountpoint"]?.value ?? "none"
-            guard mountpoint.hasPrefix("/") else { throw ZFSJobError.datasetNotMounted(dataset: dataset, mountpoint: mountpoint) }
+            guard mountpoint.hasPrefix("/") else {
+                throw ZFSJobError.datasetNotMounted(dataset: dataset, mountpoint: mountpoint)
+            }
             useDirectory(mountpoint, for: job)
         }
         let target = Self.intendedTargetPath(job.spec)
         if options.dataset != nil || options.scratchPool != nil, FileTarget.kind(of: target) != .blockDevice {
             let found = try ZFSDatasetLocator.dataset(containing: target)
-            guard found == dataset else { throw ZFSJobError.targetOutsideDataset(target: target, found: found, wanted: dataset) }
+            guard found == dataset else {
+                throw ZFSJobError.targetOutsideDataset(target: target, found: found, wanted: dataset)
+            }
         }
 
         let now = try properties.directAndRecordsize()
-        let warning = try checkGuard(job, version: module.version, directNow: now.direct, setByJob: setByJob,
-                                     alreadySaid: earlyWarning)
-        let context = ZFSJobContext(module: module, tools: tools, dataset: dataset, direct: now.direct, recordsize: now.recordsize)
+        let warning = try checkGuard(
+            job, version: module.version, directNow: now.direct, setByJob: setByJob,
+            alreadySaid: earlyWarning)
+        let context = ZFSJobContext(
+            module: module, tools: tools, dataset: dataset, direct: now.direct, recordsize: now.recordsize)
         context.guardWarning = warning
-        context.datasetCreated = createdDatasets.contains(dataset) || scratchPools[ZFSDatasetName.pool(of: dataset)] != nil
+        context.datasetCreated =
+            createdDatasets.contains(dataset) || scratchPools[ZFSDatasetName.pool(of: dataset)] != nil
         if let want = setByJob, want != now.direct {
             context.propertiesSet.append(try change("direct", to: want.rawValue, properties: properties, job: job))
             context.direct = want
@@ -135,7 +149,8 @@ final class ZFSJobSupport {
             context.propertiesSet.append(try change("recordsize", to: String(want), properties: properties, job: job))
             context.recordsize = want
             if FileTarget.kind(of: target) == .regularFile {
-                context.notes.append("\(target) already exists: recordsize applies to new files, it keeps its block size")
+                context.notes.append(
+                    "\(target) already exists: recordsize applies to new files, it keeps its block size")
             }
         }
         job.zfs = context
@@ -145,17 +160,21 @@ final class ZFSJobSupport {
     private func prepareDetected(_ job: PreparedJob) throws {
         let path = Self.intendedTargetPath(job.spec)
         guard let dataset = try? ZFSDatasetLocator.dataset(containing: path),
-              let module = try? ZFSModuleInfo.read(sysfsPath: environment.sysfsPath) else { return }
+            let module = try? ZFSModuleInfo.read(sysfsPath: environment.sysfsPath)
+        else { return }
         let tools = try? environment.tools ?? ZFSTools.locate()
         let settings = tools.flatMap { try? ZFSDatasetProperties(dataset: dataset, tools: $0).directAndRecordsize() }
         // Unknown `direct` on a version with the bug: assume the worst for the guard.
         let directForGuard = settings?.direct ?? (KnownCrashGuard.isAffected(module.version) ? .always : nil)
         let warning = try checkGuard(job, version: module.version, directNow: directForGuard, setByJob: nil)
         guard let tools, let settings else {
-            log("job '\(job.spec.name)': \(path) is on ZFS dataset \(dataset), but `zfs get` could not read its settings: no direct/ARC accounting")
+            log(
+                "job '\(job.spec.name)': \(path) is on ZFS dataset \(dataset), but `zfs get` could not read its settings: no direct/ARC accounting"
+            )
             return
         }
-        let context = ZFSJobContext(module: module, tools: tools, dataset: dataset, direct: settings.direct, recordsize: settings.recordsize)
+        let context = ZFSJobContext(
+            module: module, tools: tools, dataset: dataset, direct: settings.direct, recordsize: settings.recordsize)
         context.guardWarning = warning
         context.notes.append("dataset found from \(path) (no zfs_* options: accounting only, nothing changed)")
         job.zfs = context
@@ -163,8 +182,10 @@ final class ZFSJobSupport {
 
     /// The known-crash guard for this job; throws its refusal, returns (and logs) its warning.
     @discardableResult
-    func checkGuard(_ job: PreparedJob, version: ZFSVersion?, directNow: ZFSDirectProperty?,
-                    setByJob: ZFSDirectProperty?, alreadySaid: String? = nil) throws -> String? {
+    func checkGuard(
+        _ job: PreparedJob, version: ZFSVersion?, directNow: ZFSDirectProperty?,
+        setByJob: ZFSDirectProperty?, alreadySaid: String? = nil
+    ) throws -> String? {
         let input = Self.guardInput(job.spec, version: version, directNow: directNow, setByJob: setByJob)
         switch KnownCrashGuard.decide(input) {
         case .allow:
@@ -177,12 +198,15 @@ final class ZFSJobSupport {
         }
     }
 
-    static func guardInput(_ spec: JobSpec, version: ZFSVersion?, directNow: ZFSDirectProperty?,
-                           setByJob: ZFSDirectProperty?) -> KnownCrashGuard.Input {
-        KnownCrashGuard.Input(version: version, targetIsLoopDevice: spec.loop != nil, datasetDirectNow: directNow,
-                              datasetDirectSetByJob: setByJob,
-                              ioUringFixedBuffers: spec.engineOptions.fixedBuffers,
-                              oDirect: spec.direct, userOverride: spec.zfs?.allowKnownCrash ?? false)
+    static func guardInput(
+        _ spec: JobSpec, version: ZFSVersion?, directNow: ZFSDirectProperty?,
+        setByJob: ZFSDirectProperty?
+    ) -> KnownCrashGuard.Input {
+        KnownCrashGuard.Input(
+            version: version, targetIsLoopDevice: spec.loop != nil, datasetDirectNow: directNow,
+            datasetDirectSetByJob: setByJob,
+            ioUringFixedBuffers: spec.engineOptions.fixedBuffers,
+            oDirect: spec.direct, userOverride: spec.zfs?.allowKnownCrash ?? false)
     }
 
     // MARK: - changes, each journaled before it is made
@@ -195,11 +219,14 @@ final class ZFSJobSupport {
         }
         // Someone else's pool of that name is never touched (the undo would destroy it).
         if (try? tools.run(ZFSCommands.listPool(name))) != nil { throw ZFSError.poolExists(name: name) }
-        let plan = try ScratchPoolPlan(name: name, vdevs: vdevs,
-                                       workDirectory: "\(environment.scratchDirectory)/diobench-scratch-\(name)-\(getpid())")
+        let plan = try ScratchPoolPlan(
+            name: name, vdevs: vdevs,
+            workDirectory: "\(environment.scratchDirectory)/diobench-scratch-\(name)-\(getpid())")
         try journaled(plan.undo, tools: tools) { try plan.create(tools: tools) }
         scratchPools[name] = plan
-        log("scratch pool \(name) on \(plan.vdevPaths.joined(separator: ", ")), mounted at \(plan.mountpoint); destroyed at the end of the run")
+        log(
+            "scratch pool \(name) on \(plan.vdevPaths.joined(separator: ", ")), mounted at \(plan.mountpoint); destroyed at the end of the run"
+        )
     }
 
     private func createDataset(_ name: String, options: ZFSOptions, tools: ZFSTools) throws {
@@ -211,7 +238,9 @@ final class ZFSJobSupport {
     }
 
     /// Sets a property for one job: the undo is journaled first and runs when the job is released.
-    private func change(_ property: String, to value: String, properties: ZFSDatasetProperties, job: PreparedJob) throws -> String {
+    private func change(_ property: String, to value: String, properties: ZFSDatasetProperties, job: PreparedJob) throws
+        -> String
+    {
         let change = try properties.prepareSet(property, to: value)
         job.undoTokens.append(try journaled(change.undo, tools: properties.tools) { try properties.apply(change) })
         return "\(property)=\(value) (was \(change.previous.value), \(change.previous.source))"
@@ -220,7 +249,8 @@ final class ZFSJobSupport {
     /// Journals how to undo `action`'s change, then makes it; a change that fails is undone (and its
     /// journal entry dropped) at once. The token undoes it later.
     @discardableResult
-    private func journaled(_ action: ZFSUndoAction, tools: ZFSTools, make: () throws -> Void) throws -> UndoStack.Token {
+    private func journaled(_ action: ZFSUndoAction, tools: ZFSTools, make: () throws -> Void) throws -> UndoStack.Token
+    {
         let token = try record(action, tools: tools)
         do {
             try make()
@@ -258,7 +288,9 @@ final class ZFSJobSupport {
     /// before planning: its first file name, or fio's generated name in its directory.
     static func intendedTargetPath(_ spec: JobSpec) -> String {
         let cwd = FileManager.default.currentDirectoryPath
-        func absolute(_ path: String) -> String { path.hasPrefix("/") ? path : (cwd as NSString).appendingPathComponent(path) }
+        func absolute(_ path: String) -> String {
+            path.hasPrefix("/") ? path : (cwd as NSString).appendingPathComponent(path)
+        }
         if let loop = spec.loop { return absolute(loop.backingFile) }
         let directory = spec.directories.first
         let name = spec.filenames.first ?? "\(spec.name).0.0"

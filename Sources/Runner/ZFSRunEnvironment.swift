@@ -35,18 +35,24 @@ public enum ZFSJobError: Error, CustomStringConvertible, Equatable {
         switch self {
         case let .zfsUnavailable(location, options, reason, repeated):
             let file = location.split(separator: ":").first.map(String.init) ?? "JOBFILE"
-            if repeated { return "uses \(options.joined(separator: ", ")) (\(location)), but ZFS is not available here (see above)" }
+            if repeated {
+                return
+                    "uses \(options.joined(separator: ", ")) (\(location)), but ZFS is not available here (see above)"
+            }
             return "uses \(options.joined(separator: ", ")) (\(location)), but ZFS is not available here: \(reason). "
                 + "Run it where OpenZFS 2.3 or newer is loaded, or in the lab VM: diobench lab run \(file) "
                 + "(or add zfs_fallback_directory=DIR to run it here without its ZFS parts)"
         case let .refused(message):
             return message
         case let .targetOutsideDataset(target, found, wanted):
-            return "\(target) is in dataset \(found), not in zfs_dataset=\(wanted); leave directory= unset (the files then go into the dataset's mountpoint) or point it into \(wanted)"
+            return
+                "\(target) is in dataset \(found), not in zfs_dataset=\(wanted); leave directory= unset (the files then go into the dataset's mountpoint) or point it into \(wanted)"
         case let .datasetNotMounted(dataset, mountpoint):
-            return "dataset \(dataset) is not mounted (mountpoint=\(mountpoint)); mount it or give a dataset with a mountpoint"
+            return
+                "dataset \(dataset) is not mounted (mountpoint=\(mountpoint)); mount it or give a dataset with a mountpoint"
         case let .scratchPoolMismatch(name):
-            return "scratch pool \(name) was made earlier in this run from other vdevs; give each scratch pool one zfs_scratch_vdevs list"
+            return
+                "scratch pool \(name) was made earlier in this run from other vdevs; give each scratch pool one zfs_scratch_vdevs list"
         }
     }
 }

@@ -26,8 +26,10 @@ public struct DirectionStats: Sendable, Equatable {
     public init() {}
 
     @inlinable @inline(__always)
-    public mutating func record(requested: Int, transferred: Int, issueNs: UInt64, submitNs: UInt64,
-                                completeNs: UInt64, withSubmissionLatency: Bool) {
+    public mutating func record(
+        requested: Int, transferred: Int, issueNs: UInt64, submitNs: UInt64,
+        completeNs: UInt64, withSubmissionLatency: Bool
+    ) {
         ios &+= 1
         bytes &+= UInt64(truncatingIfNeeded: transferred)
         if transferred < requested { shortIOs &+= 1 }

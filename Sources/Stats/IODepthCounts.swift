@@ -51,7 +51,8 @@ public struct IODepthCounts: Sendable, Equatable {
     }
 
     public static func == (a: IODepthCounts, b: IODepthCounts) -> Bool {
-        for i in 0..<bucketCount where a.level[i] != b.level[i] || a.submit[i] != b.submit[i] || a.complete[i] != b.complete[i] {
+        for i in 0..<bucketCount
+        where a.level[i] != b.level[i] || a.submit[i] != b.submit[i] || a.complete[i] != b.complete[i] {
             return false
         }
         return true

@@ -16,9 +16,10 @@ public struct LatencyHistogram: Sendable {
     @usableFromInline var sumOfSquares: UInt128 = 0
 
     public init() {
-        hdr = Histogram<UInt64>(lowestDiscernibleValue: 1,
-                                highestTrackableValue: Self.maxTrackableNs,
-                                numberOfSignificantValueDigits: .three)
+        hdr = Histogram<UInt64>(
+            lowestDiscernibleValue: 1,
+            highestTrackableValue: Self.maxTrackableNs,
+            numberOfSignificantValueDigits: .three)
     }
 
     /// Records one latency. Inlined into the worker's loop: an index computation, one array

@@ -8,9 +8,11 @@ public struct ProgressSnapshot: Sendable, Equatable {
     /// Monotonic ns of the last publication (0: never).
     public var publishedAtNs: UInt64
 
-    public init(bytes: (read: UInt64, write: UInt64, trim: UInt64) = (0, 0, 0),
-                ios: (read: UInt64, write: UInt64, trim: UInt64) = (0, 0, 0),
-                phase: ProgressSlot.Phase = .waiting, publishedAtNs: UInt64 = 0) {
+    public init(
+        bytes: (read: UInt64, write: UInt64, trim: UInt64) = (0, 0, 0),
+        ios: (read: UInt64, write: UInt64, trim: UInt64) = (0, 0, 0),
+        phase: ProgressSlot.Phase = .waiting, publishedAtNs: UInt64 = 0
+    ) {
         self.bytes = bytes; self.ios = ios; self.phase = phase; self.publishedAtNs = publishedAtNs
     }
 
@@ -49,8 +51,13 @@ public final class ProgressSlot: Sendable {
 
     public func snapshot() -> ProgressSnapshot {
         ProgressSnapshot(
-            bytes: (readBytes.load(ordering: .relaxed), writeBytes.load(ordering: .relaxed), trimBytes.load(ordering: .relaxed)),
-            ios: (readIOs.load(ordering: .relaxed), writeIOs.load(ordering: .relaxed), trimIOs.load(ordering: .relaxed)),
+            bytes: (
+                readBytes.load(ordering: .relaxed), writeBytes.load(ordering: .relaxed),
+                trimBytes.load(ordering: .relaxed)
+            ),
+            ios: (
+                readIOs.load(ordering: .relaxed), writeIOs.load(ordering: .relaxed), trimIOs.load(ordering: .relaxed)
+            ),
             phase: Phase(rawValue: phaseRaw.load(ordering: .relaxed)) ?? .waiting,
             publishedAtNs: publishedAt.load(ordering: .relaxed))
     }

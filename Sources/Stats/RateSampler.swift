@@ -7,8 +7,10 @@ public struct RateSample: Sendable, Equatable, Codable {
     public var readBytes: UInt64, writeBytes: UInt64, trimBytes: UInt64
     public var readIOs: UInt64, writeIOs: UInt64, trimIOs: UInt64
 
-    public init(atNs: UInt64, spanNs: UInt64, readBytes: UInt64 = 0, writeBytes: UInt64 = 0, trimBytes: UInt64 = 0,
-                readIOs: UInt64 = 0, writeIOs: UInt64 = 0, trimIOs: UInt64 = 0) {
+    public init(
+        atNs: UInt64, spanNs: UInt64, readBytes: UInt64 = 0, writeBytes: UInt64 = 0, trimBytes: UInt64 = 0,
+        readIOs: UInt64 = 0, writeIOs: UInt64 = 0, trimIOs: UInt64 = 0
+    ) {
         self.atNs = atNs; self.spanNs = spanNs
         self.readBytes = readBytes; self.writeBytes = writeBytes; self.trimBytes = trimBytes
         self.readIOs = readIOs; self.writeIOs = writeIOs; self.trimIOs = trimIOs
@@ -95,7 +97,8 @@ public struct RateSampler: Sendable {
     /// Closes the interval ending at `now` given the cumulative counters; returns per-direction
     /// (KiB/s, IOPS) for directions that moved data, nil for the others.
     mutating func closeInterval(at now: UInt64, bytes: InlineArray<3, UInt64>, ios: InlineArray<3, UInt64>)
-        -> InlineArray<3, (kibPerSec: UInt64, iops: UInt64)?> {
+        -> InlineArray<3, (kibPerSec: UInt64, iops: UInt64)?>
+    {
         var rates = InlineArray<3, (kibPerSec: UInt64, iops: UInt64)?>(repeating: nil)
         let span = now &- lastSampleNs
         guard span > 0 else { return rates }
@@ -110,8 +113,10 @@ public struct RateSampler: Sendable {
             }
         }
         if series.count < seriesCapacity {
-            series.append(RateSample(atNs: now &- startNs, spanNs: span, readBytes: db[0], writeBytes: db[1],
-                                     trimBytes: db[2], readIOs: di[0], writeIOs: di[1], trimIOs: di[2]))
+            series.append(
+                RateSample(
+                    atNs: now &- startNs, spanNs: span, readBytes: db[0], writeBytes: db[1],
+                    trimBytes: db[2], readIOs: di[0], writeIOs: di[1], trimIOs: di[2]))
         } else {
             droppedSeriesSamples += 1
         }

@@ -39,7 +39,10 @@ public struct ThreadCPUSnapshot: Sendable, Equatable {
     public var majorFaults: UInt64
     public var minorFaults: UInt64
 
-    public init(userNs: UInt64 = 0, systemNs: UInt64 = 0, contextSwitches: UInt64 = 0, majorFaults: UInt64 = 0, minorFaults: UInt64 = 0) {
+    public init(
+        userNs: UInt64 = 0, systemNs: UInt64 = 0, contextSwitches: UInt64 = 0, majorFaults: UInt64 = 0,
+        minorFaults: UInt64 = 0
+    ) {
         self.userNs = userNs; self.systemNs = systemNs; self.contextSwitches = contextSwitches
         self.majorFaults = majorFaults; self.minorFaults = minorFaults
     }
@@ -51,9 +54,10 @@ public struct ThreadCPUSnapshot: Sendable, Equatable {
         // RUSAGE_THREAD (1) is hidden behind _GNU_SOURCE in the Glibc module.
         guard getrusage(__rusage_who_t(1), &ru) == 0 else { return ThreadCPUSnapshot() }
         func ns(_ tv: timeval) -> UInt64 { UInt64(tv.tv_sec) * 1_000_000_000 + UInt64(tv.tv_usec) * 1_000 }
-        return ThreadCPUSnapshot(userNs: ns(ru.ru_utime), systemNs: ns(ru.ru_stime),
-                                 contextSwitches: UInt64(ru.ru_nvcsw + ru.ru_nivcsw),
-                                 majorFaults: UInt64(ru.ru_majflt), minorFaults: UInt64(ru.ru_minflt))
+        return ThreadCPUSnapshot(
+            userNs: ns(ru.ru_utime), systemNs: ns(ru.ru_stime),
+            contextSwitches: UInt64(ru.ru_nvcsw + ru.ru_nivcsw),
+            majorFaults: UInt64(ru.ru_majflt), minorFaults: UInt64(ru.ru_minflt))
         #else
         return ThreadCPUSnapshot()
         #endif

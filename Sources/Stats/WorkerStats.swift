@@ -47,8 +47,9 @@ public struct WorkerStats: Sendable {
     public init(_ config: WorkerStatsConfig = WorkerStatsConfig()) {
         recordsSubmissionLatency = config.recordsSubmissionLatency
         errors = IOErrorLog(sampleCapacity: config.errorSampleCapacity)
-        sampler = RateSampler(intervalNs: config.sampleIntervalNs, progressIntervalNs: config.progressIntervalNs,
-                              seriesCapacity: config.seriesCapacity)
+        sampler = RateSampler(
+            intervalNs: config.sampleIntervalNs, progressIntervalNs: config.progressIntervalNs,
+            seriesCapacity: config.seriesCapacity)
         progress = config.progress
     }
 
@@ -77,14 +78,18 @@ public struct WorkerStats: Sendable {
     ///   - issueNs, submitNs, completeNs: monotonic ns when the I/O was prepared, handed to the
     ///     kernel, and seen complete (for synchronous engines issue and submit may be equal).
     @inlinable @inline(__always)
-    public mutating func record(_ direction: IODirection, requested: Int, result: Int, offset: UInt64,
-                                fileIndex: Int32, issueNs: UInt64, submitNs: UInt64, completeNs: UInt64) {
+    public mutating func record(
+        _ direction: IODirection, requested: Int, result: Int, offset: UInt64,
+        fileIndex: Int32, issueNs: UInt64, submitNs: UInt64, completeNs: UInt64
+    ) {
         if _fastPath(result >= 0) {
-            self[direction].record(requested: requested, transferred: result, issueNs: issueNs, submitNs: submitNs,
-                                   completeNs: completeNs, withSubmissionLatency: recordsSubmissionLatency)
+            self[direction].record(
+                requested: requested, transferred: result, issueNs: issueNs, submitNs: submitNs,
+                completeNs: completeNs, withSubmissionLatency: recordsSubmissionLatency)
         } else {
-            recordFailure(direction, errno: Int32(truncatingIfNeeded: -result), offset: offset,
-                          length: UInt64(truncatingIfNeeded: requested), fileIndex: fileIndex, completeNs: completeNs)
+            recordFailure(
+                direction, errno: Int32(truncatingIfNeeded: -result), offset: offset,
+                length: UInt64(truncatingIfNeeded: requested), fileIndex: fileIndex, completeNs: completeNs)
         }
         if _slowPath(completeNs >= sampler.nextEventNs) { timedEvents(completeNs) }
     }
@@ -100,18 +105,24 @@ public struct WorkerStats: Sendable {
     }
 
     @inline(never) @usableFromInline
-    mutating func recordFailure(_ direction: IODirection, errno: Int32, offset: UInt64, length: UInt64,
-                                fileIndex: Int32, completeNs: UInt64) {
+    mutating func recordFailure(
+        _ direction: IODirection, errno: Int32, offset: UInt64, length: UInt64,
+        fileIndex: Int32, completeNs: UInt64
+    ) {
         self[direction].errors &+= 1
-        errors.record(IOErrorSample(errno: errno, direction: direction, offset: offset, length: length,
-                                    fileIndex: fileIndex, atNs: completeNs &- sampler.startNs))
+        errors.record(
+            IOErrorSample(
+                errno: errno, direction: direction, offset: offset, length: length,
+                fileIndex: fileIndex, atNs: completeNs &- sampler.startNs))
     }
 
     @inline(never) @usableFromInline
     mutating func recordSyncFailure(errno: Int32, fileIndex: Int32, completeNs: UInt64) {
         syncErrors &+= 1
-        errors.record(IOErrorSample(errno: errno, direction: nil, offset: 0, length: 0,
-                                    fileIndex: fileIndex, atNs: completeNs &- sampler.startNs))
+        errors.record(
+            IOErrorSample(
+                errno: errno, direction: nil, offset: 0, length: 0,
+                fileIndex: fileIndex, atNs: completeNs &- sampler.startNs))
     }
 
     // MARK: Timed events (sampling, progress)

@@ -22,8 +22,10 @@ public struct MountEntry: Sendable, Equatable, Codable {
     /// Parses one line; nil if it is not in mountinfo's shape. Octal escapes (`\040` for a space) are undone.
     public init?(mountinfoLine line: String) {
         let fields = line.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
-        guard fields.count >= 10, let separator = fields.firstIndex(of: "-"), separator >= 6, fields.count >= separator + 3,
-              let id = Int(fields[0]), let parent = Int(fields[1]) else { return nil }
+        guard fields.count >= 10, let separator = fields.firstIndex(of: "-"), separator >= 6,
+            fields.count >= separator + 3,
+            let id = Int(fields[0]), let parent = Int(fields[1])
+        else { return nil }
         mountID = id
         parentID = parent
         device = fields[2]
@@ -46,7 +48,8 @@ public struct MountEntry: Sendable, Equatable, Codable {
             if utf8[i] == UInt8(ascii: "\\"), i + 3 < utf8.count {
                 let digits = utf8[(i + 1)...(i + 3)]
                 if digits.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "7") }),
-                   let value = UInt8(exactly: digits.reduce(0) { $0 * 8 + Int($1 - UInt8(ascii: "0")) }) {
+                    let value = UInt8(exactly: digits.reduce(0) { $0 * 8 + Int($1 - UInt8(ascii: "0")) })
+                {
                     bytes.append(value)
                     i += 4
                     continue
@@ -74,7 +77,8 @@ public struct FileSystemInfo: Sendable, Equatable, Codable {
     public static func of(path: String) throws(FileTargetError) -> FileSystemInfo {
         let magic = try magic(path: path)
         let all = mounts()
-        let mount = mountID(of: path).flatMap { id in all.last { $0.mountID == id } }
+        let mount =
+            mountID(of: path).flatMap { id in all.last { $0.mountID == id } }
             ?? (try? realPath(path)).flatMap { mountEntry(containing: $0, in: all) }
         let typeName = mount?.fsType ?? name(forMagic: magic) ?? "unknown (0x\(String(magic, radix: 16)))"
         return FileSystemInfo(path: path, magic: magic, typeName: typeName, mount: mount)
@@ -141,7 +145,7 @@ public struct FileSystemInfo: Sendable, Equatable, Codable {
     /// Names for statfs magic numbers (<linux/magic.h>; ZFS's from OpenZFS).
     public static func name(forMagic magic: UInt64) -> String? {
         switch magic {
-        case 0xEF53: return "ext4"   // ext2, ext3 and ext4 share it
+        case 0xEF53: return "ext4"  // ext2, ext3 and ext4 share it
         case 0x5846_5342: return "xfs"
         case 0x9123_683E: return "btrfs"
         case 0x0102_1994: return "tmpfs"

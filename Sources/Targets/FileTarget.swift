@@ -70,9 +70,9 @@ public enum LayoutOutcome: Sendable, Equatable {
 /// their size, unlink it. Not on the per-I/O path.
 public enum FileTarget {
     /// Linux ioctl numbers from <linux/fs.h>.
-    static let BLKGETSIZE64: UInt = 0x8008_1272   // _IOR(0x12, 114, size_t)
-    static let BLKSSZGET: UInt = 0x1268           // _IO(0x12, 104)
-    static let BLKFLSBUF: UInt = 0x1261           // _IO(0x12, 97)
+    static let BLKGETSIZE64: UInt = 0x8008_1272  // _IOR(0x12, 114, size_t)
+    static let BLKSSZGET: UInt = 0x1268  // _IO(0x12, 104)
+    static let BLKFLSBUF: UInt = 0x1261  // _IO(0x12, 97)
     static let FALLOC_FL_KEEP_SIZE: Int32 = 0x01
 
     /// Regular file, block device, character device… (symlinks followed, like open).
@@ -101,8 +101,13 @@ public enum FileTarget {
             switch info.st_mode & S_IFMT {
             case S_IFREG: existing = UInt64(info.st_size)
             case S_IFBLK, S_IFCHR: return .device
-            case S_IFDIR: throw FileTargetError(path: path, operation: "lay out", errno: EISDIR, hint: "filename names a directory; use directory= for that")
-            default: throw FileTargetError(path: path, operation: "lay out", errno: EINVAL, hint: "not a regular file or device")
+            case S_IFDIR:
+                throw FileTargetError(
+                    path: path, operation: "lay out", errno: EISDIR,
+                    hint: "filename names a directory; use directory= for that")
+            default:
+                throw FileTargetError(
+                    path: path, operation: "lay out", errno: EINVAL, hint: "not a regular file or device")
             }
         } else if errno != ENOENT {
             throw FileTargetError(path: path, operation: "stat", errno: errno)
@@ -114,7 +119,9 @@ public enum FileTarget {
             try unlink(path: path, ignoreMissing: true)
         }
         let fd = Glibc.open(path, O_WRONLY | O_CREAT | O_CLOEXEC | (writeOut ? O_TRUNC : 0), 0o644)
-        guard fd >= 0 else { throw FileTargetError(path: path, operation: "open(O_WRONLY|O_CREAT) for layout", errno: errno) }
+        guard fd >= 0 else {
+            throw FileTargetError(path: path, operation: "open(O_WRONLY|O_CREAT) for layout", errno: errno)
+        }
         defer { close(fd) }
 
         try preallocate(fd: fd, path: path, size: request.size, mode: request.fallocate)
@@ -125,32 +132,36 @@ public enum FileTarget {
         if ftruncate(fd, off_t(request.size)) != 0 && errno != EFBIG {
             throw FileTargetError(path: path, operation: "ftruncate to \(request.size) bytes", errno: errno)
         }
-        let written = try writeOutFile(fd: fd, path: path, size: request.size, chunkSize: request.chunkSize, seed: request.seed)
+        let written = try writeOutFile(
+            fd: fd, path: path, size: request.size, chunkSize: request.chunkSize, seed: request.seed)
         if request.createFsync && fsync(fd) != 0 {
             throw FileTargetError(path: path, operation: "fsync after layout", errno: errno)
         }
         return .laidOut(bytesWritten: written)
     }
 
-    private static func preallocate(fd: Int32, path: String, size: UInt64, mode: FileAllocation) throws(FileTargetError) {
+    private static func preallocate(fd: Int32, path: String, size: UInt64, mode: FileAllocation) throws(FileTargetError)
+    {
         switch mode {
         case .none:
             return
         case .native:
-            _ = glibcFallocate?(fd, 0, 0, off_t(size))   // fio: fall back to `none` on failure
+            _ = glibcFallocate?(fd, 0, 0, off_t(size))  // fio: fall back to `none` on failure
         case .posix:
             let rc = posix_fallocate(fd, 0, off_t(size))
             if rc != 0 {
-                throw FileTargetError(path: path, operation: "posix_fallocate of \(size) bytes", errno: rc,
-                                      hint: rc == ENOSPC ? "not enough free space" : "try fallocate=none")
+                throw FileTargetError(
+                    path: path, operation: "posix_fallocate of \(size) bytes", errno: rc,
+                    hint: rc == ENOSPC ? "not enough free space" : "try fallocate=none")
             }
         case .keep:
             guard let fallocate = glibcFallocate else {
                 throw FileTargetError(path: path, operation: "fallocate(FALLOC_FL_KEEP_SIZE)", errno: ENOSYS)
             }
             if fallocate(fd, FALLOC_FL_KEEP_SIZE, 0, off_t(size)) != 0 {
-                throw FileTargetError(path: path, operation: "fallocate(FALLOC_FL_KEEP_SIZE) of \(size) bytes", errno: errno,
-                                      hint: errno == EOPNOTSUPP ? "this file system cannot preallocate; use fallocate=none" : nil)
+                throw FileTargetError(
+                    path: path, operation: "fallocate(FALLOC_FL_KEEP_SIZE) of \(size) bytes", errno: errno,
+                    hint: errno == EOPNOTSUPP ? "this file system cannot preallocate; use fallocate=none" : nil)
             }
         case .truncate:
             if ftruncate(fd, off_t(size)) != 0 {
@@ -160,7 +171,9 @@ public enum FileTarget {
     }
 
     /// Writes `size` bytes of pseudo-random data from offset 0.
-    private static func writeOutFile(fd: Int32, path: String, size: UInt64, chunkSize: Int, seed: UInt64) throws(FileTargetError) -> UInt64 {
+    private static func writeOutFile(fd: Int32, path: String, size: UInt64, chunkSize: Int, seed: UInt64)
+        throws(FileTargetError) -> UInt64
+    {
         let chunk = Swift.max(4096, chunkSize) & ~7
         let buffer = UnsafeMutableRawPointer.allocate(byteCount: chunk, alignment: 4096)
         defer { buffer.deallocate() }
@@ -168,7 +181,7 @@ public enum FileTarget {
         let words = buffer.bindMemory(to: UInt64.self, capacity: chunk / 8)
         var written: UInt64 = 0
         while written < size {
-            for i in 0..<(chunk / 8) {   // fresh bytes per chunk, so no two blocks repeat (dedup sees nothing)
+            for i in 0..<(chunk / 8) {  // fresh bytes per chunk, so no two blocks repeat (dedup sees nothing)
                 state ^= state >> 12
                 state ^= state << 25
                 state ^= state >> 27
@@ -180,10 +193,15 @@ public enum FileTarget {
                 let n = retryingInterrupted { pwrite(fd, buffer + done, want - done, off_t(written) + off_t(done)) }
                 if n < 0 {
                     let code = errno
-                    throw FileTargetError(path: path, operation: "write while laying out (at byte \(written + UInt64(done)) of \(size))", errno: code,
-                                          hint: code == ENOSPC || code == EDQUOT ? "the file system is full; lower size" : nil)
+                    throw FileTargetError(
+                        path: path, operation: "write while laying out (at byte \(written + UInt64(done)) of \(size))",
+                        errno: code,
+                        hint: code == ENOSPC || code == EDQUOT ? "the file system is full; lower size" : nil)
                 }
-                if n == 0 { throw FileTargetError(path: path, operation: "write while laying out", errno: EIO, hint: "write returned 0") }
+                if n == 0 {
+                    throw FileTargetError(
+                        path: path, operation: "write while laying out", errno: EIO, hint: "write returned 0")
+                }
                 done += n
             }
             written += UInt64(want)
@@ -194,7 +212,9 @@ public enum FileTarget {
     /// Opens a target for a job the way fio does: O_RDONLY for jobs that only read (O_RDWR for
     /// character devices, and for everything else), O_CREAT for regular files a writing job may
     /// create, O_DIRECT for `direct=1`.
-    public static func open(path: String, direct: Bool, readOnly: Bool, create: Bool = true) throws(FileTargetError) -> Int32 {
+    public static func open(path: String, direct: Bool, readOnly: Bool, create: Bool = true) throws(FileTargetError)
+        -> Int32
+    {
         let kind = kind(of: path)
         var flags = O_CLOEXEC
         if direct { flags |= openFlagDirect }
@@ -213,24 +233,32 @@ public enum FileTarget {
             if probe >= 0 {
                 close(probe)
                 let fs = (try? FileSystemInfo.of(path: path))?.typeName ?? "this file system"
-                throw FileTargetError(path: path, operation: operation, errno: code,
-                                      hint: "\(fs) does not support O_DIRECT for this file (it opens fine without it); use direct=0 or put the file on a file system with direct I/O")
+                throw FileTargetError(
+                    path: path, operation: operation, errno: code,
+                    hint:
+                        "\(fs) does not support O_DIRECT for this file (it opens fine without it); use direct=0 or put the file on a file system with direct I/O"
+                )
             }
         }
-        let hint: String? = switch code {
-        case ENOENT: create && !readOnly ? "its directory does not exist" : "it does not exist (a job that only reads does not create files)"
-        case EACCES, EPERM: "permission denied; check the file's mode or run as a user who may open it"
-        case EBUSY: "the device is in use exclusively (mounted or claimed)"
-        case EROFS: "read-only file system; use a read-only job or another location"
-        default: nil
-        }
+        let hint: String? =
+            switch code {
+            case ENOENT:
+                create && !readOnly
+                    ? "its directory does not exist" : "it does not exist (a job that only reads does not create files)"
+            case EACCES, EPERM: "permission denied; check the file's mode or run as a user who may open it"
+            case EBUSY: "the device is in use exclusively (mounted or claimed)"
+            case EROFS: "read-only file system; use a read-only job or another location"
+            default: nil
+            }
         throw FileTargetError(path: path, operation: operation, errno: code, hint: hint)
     }
 
     /// Drops cached pages so the job starts cold (fio's `invalidate`): posix_fadvise(DONTNEED)
     /// for files, BLKFLSBUF for block devices (needs root), nothing for character devices.
     /// `length` 0 means "to the end of the file".
-    public static func invalidateCache(fd: Int32, path: String, offset: UInt64 = 0, length: UInt64 = 0) throws(FileTargetError) {
+    public static func invalidateCache(fd: Int32, path: String, offset: UInt64 = 0, length: UInt64 = 0)
+        throws(FileTargetError)
+    {
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw FileTargetError(path: path, operation: "fstat", errno: errno) }
         switch info.st_mode & S_IFMT {
@@ -240,8 +268,10 @@ public enum FileTarget {
         case S_IFBLK:
             if ioctl(fd, BLKFLSBUF) != 0 {
                 let code = errno
-                throw FileTargetError(path: path, operation: "ioctl(BLKFLSBUF)", errno: code,
-                                      hint: code == EACCES || code == EPERM ? "only root may flush a block device's cache; run as root or set invalidate=0" : nil)
+                throw FileTargetError(
+                    path: path, operation: "ioctl(BLKFLSBUF)", errno: code,
+                    hint: code == EACCES || code == EPERM
+                        ? "only root may flush a block device's cache; run as root or set invalidate=0" : nil)
             }
         default:
             return
@@ -252,7 +282,9 @@ public enum FileTarget {
     public static func blockDeviceSize(fd: Int32, path: String) throws(FileTargetError) -> UInt64 {
         var bytes: UInt64 = 0
         guard ioctl(fd, BLKGETSIZE64, &bytes) == 0 else {
-            throw FileTargetError(path: path, operation: "ioctl(BLKGETSIZE64)", errno: errno, hint: errno == ENOTTY ? "not a block device" : nil)
+            throw FileTargetError(
+                path: path, operation: "ioctl(BLKGETSIZE64)", errno: errno,
+                hint: errno == ENOTTY ? "not a block device" : nil)
         }
         return bytes
     }
@@ -261,7 +293,9 @@ public enum FileTarget {
     public static func logicalBlockSize(fd: Int32, path: String) throws(FileTargetError) -> UInt32 {
         var size: Int32 = 0
         guard ioctl(fd, BLKSSZGET, &size) == 0 else {
-            throw FileTargetError(path: path, operation: "ioctl(BLKSSZGET)", errno: errno, hint: errno == ENOTTY ? "not a block device" : nil)
+            throw FileTargetError(
+                path: path, operation: "ioctl(BLKSSZGET)", errno: errno,
+                hint: errno == ENOTTY ? "not a block device" : nil)
         }
         return UInt32(size)
     }
@@ -281,7 +315,8 @@ public enum FileTarget {
     public static func unlink(path: String, ignoreMissing: Bool = false) throws(FileTargetError) {
         let kind = kind(of: path)
         if kind == .blockDevice || kind == .characterDevice {
-            throw FileTargetError(path: path, operation: "unlink", errno: EPERM, hint: "refusing to unlink a device node")
+            throw FileTargetError(
+                path: path, operation: "unlink", errno: EPERM, hint: "refusing to unlink a device node")
         }
         if Glibc.unlink(path) != 0 {
             if errno == ENOENT && ignoreMissing { return }
@@ -296,7 +331,6 @@ public enum FileTarget {
         return parts.joined(separator: "|")
     }
 }
-
 
 /// fallocate(2), looked up at run time (Swift's Glibc module hides it behind _GNU_SOURCE).
 private let glibcFallocate: (@convention(c) (Int32, Int32, off_t, off_t) -> Int32)? = {

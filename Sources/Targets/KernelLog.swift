@@ -27,8 +27,10 @@ public struct KernelLogRecord: Sendable, Equatable, Codable {
     /// ` KEY=value` lines after the message (SUBSYSTEM=, DEVICE= …).
     public var properties: [String]
 
-    public init(level: Int, facility: Int, sequence: UInt64, timestampMicroseconds: UInt64, flags: String,
-                message: String, properties: [String] = []) {
+    public init(
+        level: Int, facility: Int, sequence: UInt64, timestampMicroseconds: UInt64, flags: String,
+        message: String, properties: [String] = []
+    ) {
         self.level = level
         self.facility = facility
         self.sequence = sequence
@@ -43,14 +45,16 @@ public struct KernelLogRecord: Sendable, Equatable, Codable {
         guard let semicolon = text.firstIndex(of: ";") else { return nil }
         let prefix = text[..<semicolon].split(separator: ",", omittingEmptySubsequences: false)
         guard prefix.count >= 4, let prio = Int(prefix[0]), let seq = UInt64(prefix[1]),
-              let usec = UInt64(prefix[2]) else { return nil }
+            let usec = UInt64(prefix[2])
+        else { return nil }
         let body = text[text.index(after: semicolon)...]
         var lines = body.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         while lines.last == "" { lines.removeLast() }
         let message = lines.first ?? ""
-        self.init(level: prio & 7, facility: prio >> 3, sequence: seq, timestampMicroseconds: usec,
-                  flags: String(prefix[3]), message: Self.unescape(message),
-                  properties: lines.dropFirst().filter { $0.hasPrefix(" ") }.map { String($0.dropFirst()) })
+        self.init(
+            level: prio & 7, facility: prio >> 3, sequence: seq, timestampMicroseconds: usec,
+            flags: String(prefix[3]), message: Self.unescape(message),
+            properties: lines.dropFirst().filter { $0.hasPrefix(" ") }.map { String($0.dropFirst()) })
     }
 
     /// /dev/kmsg writes non-printable bytes (and backslash) as `\xNN`.
@@ -69,7 +73,8 @@ public struct KernelLogRecord: Sendable, Equatable, Codable {
         }
         while i < u.count {
             if u[i] == UInt8(ascii: "\\"), i + 3 < u.count, u[i + 1] == UInt8(ascii: "x"),
-               let hi = hex(u[i + 2]), let lo = hex(u[i + 3]) {
+                let hi = hex(u[i + 2]), let lo = hex(u[i + 3])
+            {
                 out.append(hi << 4 | lo)
                 i += 4
             } else {
@@ -91,10 +96,15 @@ public enum KernelLogClassifier {
         if message.hasPrefix("BUG:") || message.contains("kernel BUG at") { kinds.append(.bug) }
         if message.hasPrefix("Oops:") || message.contains("Internal error: Oops") { kinds.append(.oops) }
         if (message.hasPrefix("VERIFY") && message.contains(" failed")) || message.hasPrefix("PANIC at ")
-            || message.hasPrefix("PANIC: ") { kinds.append(.zfsAssertion) }
+            || message.hasPrefix("PANIC: ")
+        {
+            kinds.append(.zfsAssertion)
+        }
         if message.contains("has encountered an uncorrectable I/O failure") { kinds.append(.zfsPoolSuspended) }
         if message.hasPrefix("zio pool=") && message.contains(" error=") { kinds.append(.zfsIOError) }
-        if message.contains("class=checksum") || message.contains("ereport.fs.zfs.checksum") { kinds.append(.zfsChecksum) }
+        if message.contains("class=checksum") || message.contains("ereport.fs.zfs.checksum") {
+            kinds.append(.zfsChecksum)
+        }
         if message.contains("dio_verify_wr") || message.contains("dio_verify_rd") { kinds.append(.zfsDioVerify) }
         return kinds
     }
@@ -103,8 +113,9 @@ public enum KernelLogClassifier {
         records.compactMap { r in
             let kinds = classify(r.message)
             guard let kind = kinds.first else { return nil }
-            return KernelEvent(kind: kind, message: r.message, timestampUs: r.timestampMicroseconds, priority: r.level,
-                               facility: r.facility)
+            return KernelEvent(
+                kind: kind, message: r.message, timestampUs: r.timestampMicroseconds, priority: r.level,
+                facility: r.facility)
         }
     }
 }

@@ -11,10 +11,13 @@ extension BlockVerifier {
         var generation: UInt64 = 1
         if case .checksum = method, length >= VerifyHeaderLayout.size {
             let header = VerifyHeader(reading: block)
-            if header.magic == VerifyHeaderLayout.magic && VerifyHeader.computeHeaderChecksum(block) == header.storedHeaderChecksum {
+            if header.magic == VerifyHeaderLayout.magic
+                && VerifyHeader.computeHeaderChecksum(block) == header.storedHeaderChecksum
+            {
                 generation = header.generation
             }
         }
-        return check(block: block, length: length, expectedOffset: expectedOffset, job: job, generation: generation, seed: seed)
+        return check(
+            block: block, length: length, expectedOffset: expectedOffset, job: job, generation: generation, seed: seed)
     }
 }

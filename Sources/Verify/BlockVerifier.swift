@@ -95,7 +95,8 @@ public final class BlockVerifier: @unchecked Sendable {
     ) {
         switch method {
         case let .checksum(kind):
-            fillWithHeader(block, length: length, offset: offset, job: job, generation: generation, seed: seed, kind: kind)
+            fillWithHeader(
+                block, length: length, offset: offset, job: job, generation: generation, seed: seed, kind: kind)
         case .pattern:
             fillPattern(block, length: length)
         }
@@ -106,10 +107,13 @@ public final class BlockVerifier: @unchecked Sendable {
         _ block: UnsafeMutableRawPointer, length: Int, offset: UInt64, job: UInt32, generation: UInt64, seed: UInt64,
         kind: VerifyChecksum
     ) {
-        precondition(length >= VerifyHeaderLayout.size && length <= Int(UInt32.max), "verify block length \(length) out of range")
+        precondition(
+            length >= VerifyHeaderLayout.size && length <= Int(UInt32.max), "verify block length \(length) out of range"
+        )
         let key = VerifyPayload.key(seed: seed, offset: offset, generation: generation)
         VerifyHeader.write(
-            into: block, kind: kind, offset: offset, length: UInt32(length), job: job, generation: generation, seed: seed)
+            into: block, kind: kind, offset: offset, length: UInt32(length), job: job, generation: generation,
+            seed: seed)
         let field = block + VerifyHeaderLayout.payloadChecksumOffset
         switch kind {
         case .crc32c:
@@ -118,7 +122,8 @@ public final class BlockVerifier: @unchecked Sendable {
             field.storeBytes(of: crc.littleEndian, as: UInt32.self)
         case .sha256:
             VerifyPayload.fill(block, from: VerifyHeaderLayout.size, to: length, key: key)
-            Checksums.sha256(UnsafeRawPointer(block + VerifyHeaderLayout.size), count: length - VerifyHeaderLayout.size, into: field)
+            Checksums.sha256(
+                UnsafeRawPointer(block + VerifyHeaderLayout.size), count: length - VerifyHeaderLayout.size, into: field)
         }
         VerifyHeader.storeHeaderChecksum(block)
     }
@@ -142,7 +147,8 @@ public final class BlockVerifier: @unchecked Sendable {
     ) -> VerifyOutcome {
         switch method {
         case .checksum:
-            return checkWithHeader(block, length: length, offset: expectedOffset, job: job, generation: generation, seed: seed)
+            return checkWithHeader(
+                block, length: length, offset: expectedOffset, job: job, generation: generation, seed: seed)
         case .pattern:
             return checkPattern(block, length: length, offset: expectedOffset)
         }
@@ -184,21 +190,27 @@ public final class BlockVerifier: @unchecked Sendable {
         }
         let payloadIntact = Self.payloadChecksumMatches(block, length: length, kind: kind)
         if header.generation < generation {
-            return .stale(foundGeneration: header.generation, expectedGeneration: generation, payloadIntact: payloadIntact)
+            return .stale(
+                foundGeneration: header.generation, expectedGeneration: generation, payloadIntact: payloadIntact)
         }
         if payloadIntact { return .ok }
         let scan = MismatchScan.againstPayload(block, from: L.size, to: length, key: expectedKey)
         if scan.isEmpty {
             // The payload is what was written but its checksum field is not: the header was damaged
             // in a way its own checksum missed (possible with a 32-bit CRC, if very unlikely).
-            return .headerCorrupt(HeaderDamage(reason: .badHeaderChecksum(stored: header.storedHeaderChecksum, computed: computed), payloadAsExpected: true))
+            return .headerCorrupt(
+                HeaderDamage(
+                    reason: .badHeaderChecksum(stored: header.storedHeaderChecksum, computed: computed),
+                    payloadAsExpected: true))
         }
         return .torn(scan.mismatch(blockOffset: offset))
     }
 
     /// A header that cannot be trusted; the payload is compared with what this job would have written
     /// here, to tell header-only damage from a block that is not ours at all.
-    private static func damaged(_ block: UnsafeRawPointer, length: Int, key: UInt64, _ reason: HeaderDamage.Reason) -> VerifyOutcome {
+    private static func damaged(_ block: UnsafeRawPointer, length: Int, key: UInt64, _ reason: HeaderDamage.Reason)
+        -> VerifyOutcome
+    {
         let scan = MismatchScan.againstPayload(block, from: VerifyHeaderLayout.size, to: length, key: key)
         return .headerCorrupt(HeaderDamage(reason: reason, payloadAsExpected: scan.isEmpty))
     }
@@ -210,7 +222,8 @@ public final class BlockVerifier: @unchecked Sendable {
         let count = length - L.size
         switch kind {
         case .crc32c:
-            let stored = UInt32(littleEndian: block.loadUnaligned(fromByteOffset: L.payloadChecksumOffset, as: UInt32.self))
+            let stored = UInt32(
+                littleEndian: block.loadUnaligned(fromByteOffset: L.payloadChecksumOffset, as: UInt32.self))
             return Checksums.crc32c(payload, count: count) == stored
         case .sha256:
             // Stack space for the digest: four words, no allocation.
@@ -237,7 +250,8 @@ public final class BlockVerifier: @unchecked Sendable {
         if equal { return .ok }
         if !patternIsZero && Self.isAllZero(block, length: length) { return .notWritten }
         let pattern = UnsafeRawBufferPointer(start: unit.baseAddress, count: patternLength)
-        return .patternMismatch(MismatchScan.againstPattern(block, length: length, pattern: pattern).mismatch(blockOffset: offset))
+        return .patternMismatch(
+            MismatchScan.againstPattern(block, length: length, pattern: pattern).mismatch(blockOffset: offset))
     }
 
     @inline(__always)

@@ -62,7 +62,8 @@ struct VerifyHeader {
         job = UInt32(littleEndian: block.loadUnaligned(fromByteOffset: L.jobOffset, as: UInt32.self))
         generation = UInt64(littleEndian: block.loadUnaligned(fromByteOffset: L.generationOffset, as: UInt64.self))
         seed = UInt64(littleEndian: block.loadUnaligned(fromByteOffset: L.seedOffset, as: UInt64.self))
-        storedHeaderChecksum = UInt32(littleEndian: block.loadUnaligned(fromByteOffset: L.headerChecksumOffset, as: UInt32.self))
+        storedHeaderChecksum = UInt32(
+            littleEndian: block.loadUnaligned(fromByteOffset: L.headerChecksumOffset, as: UInt32.self))
     }
 
     /// Writes every field except the two checksums.

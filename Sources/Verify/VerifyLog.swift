@@ -41,7 +41,8 @@ public final class VerifyLog {
     @discardableResult
     public func record(offset: UInt64, length: UInt32, generation: UInt64, fileIndex: Int32 = 0) -> Bool {
         guard count < capacity else { return false }
-        (entries + count).initialize(to: VerifyLogEntry(offset: offset, length: length, generation: generation, fileIndex: fileIndex))
+        (entries + count).initialize(
+            to: VerifyLogEntry(offset: offset, length: length, generation: generation, fileIndex: fileIndex))
         count += 1
         return true
     }

@@ -45,7 +45,8 @@ struct MismatchScan {
             let expected = VerifyPayload.word(key: key, index: position >> 3)
             let width = min(8, end - position)
             if width == 8 && scan.canSkipMatches
-                && UInt64(littleEndian: block.loadUnaligned(fromByteOffset: position, as: UInt64.self)) == expected {
+                && UInt64(littleEndian: block.loadUnaligned(fromByteOffset: position, as: UInt64.self)) == expected
+            {
                 position += 8
                 continue
             }
@@ -60,11 +61,14 @@ struct MismatchScan {
     }
 
     /// Compares block bytes `0..<length` with `pattern` repeated from the block's first byte.
-    static func againstPattern(_ block: UnsafeRawPointer, length: Int, pattern: UnsafeRawBufferPointer) -> MismatchScan {
+    static func againstPattern(_ block: UnsafeRawPointer, length: Int, pattern: UnsafeRawBufferPointer) -> MismatchScan
+    {
         var scan = MismatchScan()
         var phase = 0
         for position in 0..<length {
-            scan.note(position: position, expected: pattern[phase], found: block.load(fromByteOffset: position, as: UInt8.self))
+            scan.note(
+                position: position, expected: pattern[phase],
+                found: block.load(fromByteOffset: position, as: UInt8.self))
             phase += 1
             if phase == pattern.count { phase = 0 }
         }

@@ -11,7 +11,9 @@ let totalMiB = arguments.count > 2 ? Int(arguments[2]) ?? 1024 : 1024
 let blocks = max(1, (totalMiB << 20) / blockLength)
 let working = UnsafeMutableRawPointer.allocate(byteCount: blockLength, alignment: 4096)
 defer { working.deallocate() }
-for i in 0..<blockLength { working.storeBytes(of: UInt8(truncatingIfNeeded: i &* 131 &+ 7), toByteOffset: i, as: UInt8.self) }
+for i in 0..<blockLength {
+    working.storeBytes(of: UInt8(truncatingIfNeeded: i &* 131 &+ 7), toByteOffset: i, as: UInt8.self)
+}
 
 var sink: UInt64 = 0
 
@@ -27,15 +29,25 @@ func measure(_ name: String, _ body: () -> Void) {
     print(String(format: "%-32@ %7.2f GB/s", name as NSString, gbps))
 }
 
-print("block \(blockLength) bytes, \(blocks) blocks per round; crc32c hardware: \(Checksums.crc32cUsesHardware), sha256 hardware: \(Checksums.sha256UsesHardware)")
+print(
+    "block \(blockLength) bytes, \(blocks) blocks per round; crc32c hardware: \(Checksums.crc32cUsesHardware), sha256 hardware: \(Checksums.sha256UsesHardware)"
+)
 measure("crc32c") { for _ in 0..<blocks { sink &+= UInt64(Checksums.crc32c(working, count: blockLength)) } }
-measure("crc32c portable (slicing-by-8)") { for _ in 0..<blocks { sink &+= UInt64(Checksums.crc32cPortable(working, count: blockLength)) } }
+measure("crc32c portable (slicing-by-8)") {
+    for _ in 0..<blocks { sink &+= UInt64(Checksums.crc32cPortable(working, count: blockLength)) }
+}
 var digest = (UInt64(0), UInt64(0), UInt64(0), UInt64(0))
 measure("sha256") {
-    for _ in 0..<blocks { withUnsafeMutableBytes(of: &digest) { Checksums.sha256(working, count: blockLength, into: $0.baseAddress!) } }
+    for _ in 0..<blocks {
+        withUnsafeMutableBytes(of: &digest) { Checksums.sha256(working, count: blockLength, into: $0.baseAddress!) }
+    }
 }
 measure("sha256 portable") {
-    for _ in 0..<blocks { withUnsafeMutableBytes(of: &digest) { Checksums.sha256Portable(working, count: blockLength, into: $0.baseAddress!) } }
+    for _ in 0..<blocks {
+        withUnsafeMutableBytes(of: &digest) {
+            Checksums.sha256Portable(working, count: blockLength, into: $0.baseAddress!)
+        }
+    }
 }
 sink &+= digest.0
 
@@ -47,13 +59,18 @@ let verifiers: [(String, BlockVerifier)] = [
 for (name, verifier) in verifiers {
     measure("fill \(name)") {
         for b in 0..<blocks {
-            verifier.fill(block: working, length: blockLength, offset: UInt64(b * blockLength), job: 1, generation: 1, seed: 42)
+            verifier.fill(
+                block: working, length: blockLength, offset: UInt64(b * blockLength), job: 1, generation: 1, seed: 42)
         }
     }
     verifier.fill(block: working, length: blockLength, offset: 0, job: 1, generation: 1, seed: 42)
     measure("check \(name)") {
         for _ in 0..<blocks {
-            if !verifier.check(block: working, length: blockLength, expectedOffset: 0, job: 1, generation: 1, seed: 42).isOK { sink &+= 1 }
+            if !verifier.check(block: working, length: blockLength, expectedOffset: 0, job: 1, generation: 1, seed: 42)
+                .isOK
+            {
+                sink &+= 1
+            }
         }
     }
 }

@@ -23,7 +23,6 @@ public enum KernelEventKind: String, Sendable, Codable, CaseIterable {
     case zfsDioVerify = "zfs_dio_verify"
 }
 
-
 /// A kernel log record (or a `zpool events` count) seen during a job that means its results cannot be trusted.
 /// Targets classifies the kernel log into these; the reports print them (`diobench.kernel_events` in JSON).
 public struct KernelEvent: Sendable, Equatable, Codable {
@@ -38,8 +37,10 @@ public struct KernelEvent: Sendable, Equatable, Codable {
     /// reported: it only decides whether a record counts.
     public var facility: Int?
 
-    public init(kind: KernelEventKind, message: String, timestampUs: UInt64? = nil, priority: Int? = nil,
-                facility: Int? = nil) {
+    public init(
+        kind: KernelEventKind, message: String, timestampUs: UInt64? = nil, priority: Int? = nil,
+        facility: Int? = nil
+    ) {
         self.kind = kind; self.message = message; self.timestampUs = timestampUs; self.priority = priority
         self.facility = facility
     }

@@ -52,11 +52,13 @@ public struct LoopDeviceReport: Sendable, Equatable {
     /// Things the job asked for that the kernel did not do, in words.
     public var warnings: [String]
 
-    public init(device: String, backingFile: String, backingFileCreated: Bool, backingFileSize: UInt64,
-                backingFileSystemMagic: UInt64?, backingFileSystem: String,
-                backingDirectIOAlignment: LoopDirectIOAlignment?, directIORequested: Bool, directIOEffective: Bool,
-                logicalBlockSizeRequested: UInt32, logicalBlockSize: UInt32, memoryAlignment: UInt32,
-                readOnly: Bool, autoclear: Bool, setupMethod: LoopSetupMethod, warnings: [String]) {
+    public init(
+        device: String, backingFile: String, backingFileCreated: Bool, backingFileSize: UInt64,
+        backingFileSystemMagic: UInt64?, backingFileSystem: String,
+        backingDirectIOAlignment: LoopDirectIOAlignment?, directIORequested: Bool, directIOEffective: Bool,
+        logicalBlockSizeRequested: UInt32, logicalBlockSize: UInt32, memoryAlignment: UInt32,
+        readOnly: Bool, autoclear: Bool, setupMethod: LoopSetupMethod, warnings: [String]
+    ) {
         self.device = device
         self.backingFile = backingFile
         self.backingFileCreated = backingFileCreated
@@ -119,13 +121,15 @@ extension LoopDeviceReport: Codable {
         backingFileSystem = try c.decodeIfPresent(String.self, forKey: .backingFileSystem) ?? "unknown"
         backingFileSystemMagic = try c.decodeIfPresent(UInt64.self, forKey: .backingFileSystemMagic)
         if let m = try c.decodeIfPresent(UInt32.self, forKey: .backingDioMemAlign),
-           let o = try c.decodeIfPresent(UInt32.self, forKey: .backingDioOffsetAlign) {
+            let o = try c.decodeIfPresent(UInt32.self, forKey: .backingDioOffsetAlign)
+        {
             backingDirectIOAlignment = LoopDirectIOAlignment(memoryAlignment: m, offsetAlignment: o)
         }
         directIORequested = try c.decode(Bool.self, forKey: .directIORequested)
         directIOEffective = try c.decodeIfPresent(Bool.self, forKey: .directIOEffective) ?? false
         logicalBlockSize = try c.decodeIfPresent(UInt32.self, forKey: .logicalBlockSize) ?? 512
-        logicalBlockSizeRequested = try c.decodeIfPresent(UInt32.self, forKey: .logicalBlockSizeRequested)
+        logicalBlockSizeRequested =
+            try c.decodeIfPresent(UInt32.self, forKey: .logicalBlockSizeRequested)
             ?? logicalBlockSize
         memoryAlignment = try c.decodeIfPresent(UInt32.self, forKey: .memoryAlignment) ?? 512
         readOnly = try c.decodeIfPresent(Bool.self, forKey: .readOnly) ?? false

@@ -9,7 +9,8 @@ public enum ZFSDatasetLocator {
     /// The dataset holding `path` (for a file that does not exist yet: its directory). The file
     /// system must be ZFS (statfs magic); the dataset is the source of the mount whose device
     /// number matches the path's, or else the ZFS mount with the longest matching mount point.
-    public static func dataset(containing path: String, mountInfoPath: String = "/proc/self/mountinfo") throws -> String {
+    public static func dataset(containing path: String, mountInfoPath: String = "/proc/self/mountinfo") throws -> String
+    {
         let existing = try existingAncestor(of: path)
         let magic = try filesystemMagic(existing)
         guard magic == zfsMagic else { throw ZFSError.notOnZFS(path: path, filesystemMagic: magic) }
@@ -19,7 +20,10 @@ public enum ZFSDatasetLocator {
             throw ZFSError.pathInaccessible(path: mountInfoPath, errno: errno)
         }
         let real = (try? realPath(existing)) ?? existing
-        guard let entry = match(entries: FileSystemInfo.mounts(mountinfo: text), device: DeviceNumber(UInt64(st.st_dev)), path: real) else {
+        guard
+            let entry = match(
+                entries: FileSystemInfo.mounts(mountinfo: text), device: DeviceNumber(UInt64(st.st_dev)), path: real)
+        else {
             throw ZFSError.mountNotFound(path: path)
         }
         return entry.source

@@ -59,11 +59,13 @@ public enum ZFSPropertyParser {
         for line in output.split(separator: "\n", omittingEmptySubsequences: true) {
             let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
             guard fields.count == 3 else {
-                throw ZFSError.unexpectedOutput(command: command, output: String(line),
-                                                expected: "three tab-separated fields: property, value, source")
+                throw ZFSError.unexpectedOutput(
+                    command: command, output: String(line),
+                    expected: "three tab-separated fields: property, value, source")
             }
-            out[fields[0]] = ZFSPropertyValue(property: fields[0], value: fields[1],
-                                              source: ZFSPropertySource(parsing: fields[2]))
+            out[fields[0]] = ZFSPropertyValue(
+                property: fields[0], value: fields[1],
+                source: ZFSPropertySource(parsing: fields[2]))
         }
         return out
     }
@@ -97,8 +99,9 @@ public struct ZFSDatasetProperties: Sendable {
         do {
             output = try tools.run(command)
         } catch ZFSError.commandFailed(let cmd, let status, let stderr) where stderr.contains("invalid property") {
-            throw ZFSError.commandFailed(command: cmd, status: status,
-                                         stderr: stderr.trimmingSpaces + " (the direct property needs OpenZFS 2.3 or newer)")
+            throw ZFSError.commandFailed(
+                command: cmd, status: status,
+                stderr: stderr.trimmingSpaces + " (the direct property needs OpenZFS 2.3 or newer)")
         }
         let values = try ZFSPropertyParser.parse(output, command: command)
         for p in properties where values[p] == nil {
@@ -112,12 +115,14 @@ public struct ZFSDatasetProperties: Sendable {
         let command = ZFSCommands.getProperties(["direct", "recordsize"], dataset: dataset)
         let values = try get(["direct", "recordsize"])
         guard let direct = values["direct"].flatMap({ ZFSDirectProperty(rawValue: $0.value) }) else {
-            throw ZFSError.unexpectedOutput(command: command, output: values["direct"]?.value ?? "",
-                                            expected: "disabled, standard or always")
+            throw ZFSError.unexpectedOutput(
+                command: command, output: values["direct"]?.value ?? "",
+                expected: "disabled, standard or always")
         }
         guard let rs = values["recordsize"].flatMap({ UInt64($0.value) }) else {
-            throw ZFSError.unexpectedOutput(command: command, output: values["recordsize"]?.value ?? "",
-                                            expected: "recordsize in bytes")
+            throw ZFSError.unexpectedOutput(
+                command: command, output: values["recordsize"]?.value ?? "",
+                expected: "recordsize in bytes")
         }
         return (direct, rs)
     }
@@ -126,13 +131,16 @@ public struct ZFSDatasetProperties: Sendable {
     public func prepareSet(_ property: String, to value: String) throws -> ZFSPropertyChange {
         try ZFSNameCheck.property(property)
         guard let old = try get([property])[property] else {
-            throw ZFSError.unexpectedOutput(command: ZFSCommands.getProperties([property], dataset: dataset),
-                                            output: "", expected: "a row for \(property)")
+            throw ZFSError.unexpectedOutput(
+                command: ZFSCommands.getProperties([property], dataset: dataset),
+                output: "", expected: "a row for \(property)")
         }
-        return ZFSPropertyChange(command: ZFSCommands.setProperty(property, value: value, dataset: dataset),
-                                 undo: .restoreProperty(dataset: dataset, property: property,
-                                                        value: old.value, source: old.source),
-                                 previous: old)
+        return ZFSPropertyChange(
+            command: ZFSCommands.setProperty(property, value: value, dataset: dataset),
+            undo: .restoreProperty(
+                dataset: dataset, property: property,
+                value: old.value, source: old.source),
+            previous: old)
     }
 
     public func apply(_ change: ZFSPropertyChange) throws {

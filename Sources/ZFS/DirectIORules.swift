@@ -85,56 +85,100 @@ public enum ZFSDirectRules {
 
     // ruleset      setting     O_DIRECT alignment      strict  read       write      reason / source
     public static let table: [ZFSDirectRule] = [
-        R(ruleset: .noDirectIO, setting: nil, oDirect: nil, alignment: nil, strict: nil, read: .arc, write: .arc,
-          reason: "no Direct I/O before OpenZFS 2.3: O_DIRECT is served by the ARC", source: "zfsprops(7) 2.3: direct is new"),
+        R(
+            ruleset: .noDirectIO, setting: nil, oDirect: nil, alignment: nil, strict: nil, read: .arc, write: .arc,
+            reason: "no Direct I/O before OpenZFS 2.3: O_DIRECT is served by the ARC",
+            source: "zfsprops(7) 2.3: direct is new"),
 
         // OpenZFS 2.3.x
-        R(ruleset: .v2_3, setting: .disabled, oDirect: nil, alignment: nil, strict: nil, read: .arc, write: .arc,
-          reason: "direct=disabled (or zfs_dio_enabled=0) ignores O_DIRECT", source: "lab rows 01-15"),
-        R(ruleset: .v2_3, setting: .standard, oDirect: false, alignment: nil, strict: nil, read: .arc, write: .arc,
-          reason: "direct=standard without O_DIRECT is buffered", source: "lab rows 21-23"),
-        R(ruleset: .v2_3, setting: .standard, oDirect: true, alignment: .misaligned, strict: nil, read: .einval, write: .einval,
-          reason: "misaligned O_DIRECT under direct=standard is rejected", source: "lab rows 26-30"),
-        R(ruleset: .v2_3, setting: .standard, oDirect: true, alignment: .pageAligned, strict: nil, read: .direct, write: .arc,
-          reason: "reads direct (whole blocks); writes shorter than a record go through the ARC", source: "lab rows 24-25"),
-        R(ruleset: .v2_3, setting: .standard, oDirect: true, alignment: .recordAligned, strict: nil, read: .direct, write: .direct,
-          reason: "aligned O_DIRECT bypasses the ARC", source: "lab rows 16-20"),
-        R(ruleset: .v2_3, setting: .always, oDirect: nil, alignment: .misaligned, strict: nil, read: .arc, write: .arc,
-          reason: "direct=always sends misaligned requests through the ARC silently", source: "lab rows 36, 41-45"),
-        R(ruleset: .v2_3, setting: .always, oDirect: nil, alignment: .pageAligned, strict: nil, read: .direct, write: .arc,
-          reason: "direct=always: page-aligned reads direct; writes shorter than a record through the ARC", source: "lab rows 38-40"),
-        R(ruleset: .v2_3, setting: .always, oDirect: nil, alignment: .recordAligned, strict: nil, read: .direct, write: .direct,
-          reason: "direct=always makes aligned requests direct, with or without O_DIRECT", source: "lab rows 31-35, 37"),
+        R(
+            ruleset: .v2_3, setting: .disabled, oDirect: nil, alignment: nil, strict: nil, read: .arc, write: .arc,
+            reason: "direct=disabled (or zfs_dio_enabled=0) ignores O_DIRECT", source: "lab rows 01-15"),
+        R(
+            ruleset: .v2_3, setting: .standard, oDirect: false, alignment: nil, strict: nil, read: .arc, write: .arc,
+            reason: "direct=standard without O_DIRECT is buffered", source: "lab rows 21-23"),
+        R(
+            ruleset: .v2_3, setting: .standard, oDirect: true, alignment: .misaligned, strict: nil, read: .einval,
+            write: .einval,
+            reason: "misaligned O_DIRECT under direct=standard is rejected", source: "lab rows 26-30"),
+        R(
+            ruleset: .v2_3, setting: .standard, oDirect: true, alignment: .pageAligned, strict: nil, read: .direct,
+            write: .arc,
+            reason: "reads direct (whole blocks); writes shorter than a record go through the ARC",
+            source: "lab rows 24-25"),
+        R(
+            ruleset: .v2_3, setting: .standard, oDirect: true, alignment: .recordAligned, strict: nil, read: .direct,
+            write: .direct,
+            reason: "aligned O_DIRECT bypasses the ARC", source: "lab rows 16-20"),
+        R(
+            ruleset: .v2_3, setting: .always, oDirect: nil, alignment: .misaligned, strict: nil, read: .arc,
+            write: .arc,
+            reason: "direct=always sends misaligned requests through the ARC silently", source: "lab rows 36, 41-45"),
+        R(
+            ruleset: .v2_3, setting: .always, oDirect: nil, alignment: .pageAligned, strict: nil, read: .direct,
+            write: .arc,
+            reason: "direct=always: page-aligned reads direct; writes shorter than a record through the ARC",
+            source: "lab rows 38-40"),
+        R(
+            ruleset: .v2_3, setting: .always, oDirect: nil, alignment: .recordAligned, strict: nil, read: .direct,
+            write: .direct,
+            reason: "direct=always makes aligned requests direct, with or without O_DIRECT",
+            source: "lab rows 31-35, 37"),
 
         // OpenZFS 2.4+ (not yet checked in the lab)
-        R(ruleset: .v2_4, setting: .disabled, oDirect: true, alignment: nil, strict: nil, read: .uncached, write: .uncached,
-          reason: "direct=disabled turns O_DIRECT into uncached I/O", source: "zfsprops(7) (2.4); unverified in the lab"),
-        R(ruleset: .v2_4, setting: .disabled, oDirect: false, alignment: nil, strict: nil, read: .arc, write: .arc,
-          reason: "direct=disabled, buffered", source: "zfsprops(7)"),
-        R(ruleset: .v2_4, setting: .standard, oDirect: false, alignment: nil, strict: nil, read: .arc, write: .arc,
-          reason: "direct=standard without O_DIRECT is buffered", source: "zfsprops(7)"),
-        R(ruleset: .v2_4, setting: nil, oDirect: true, alignment: .misaligned, strict: true, read: .einval, write: .einval,
-          reason: "zfs_dio_strict=1 rejects misaligned O_DIRECT", source: "zfs(4) zfs_dio_strict; unverified in the lab"),
-        R(ruleset: .v2_4, setting: nil, oDirect: true, alignment: .misaligned, strict: nil, read: .uncached, write: .uncached,
-          reason: "misaligned O_DIRECT becomes uncached I/O (zfs_dio_strict=0)", source: "zfs(4) zfs_dio_strict; unverified in the lab"),
-        R(ruleset: .v2_4, setting: .always, oDirect: false, alignment: .misaligned, strict: nil, read: .arc, write: .arc,
-          reason: "direct=always: misaligned buffered requests stay buffered", source: "zfsprops(7); unverified in the lab"),
-        R(ruleset: .v2_4, setting: nil, oDirect: nil, alignment: .pageAligned, strict: nil, read: .direct, write: .arc,
-          reason: "reads direct (whole blocks); writes shorter than a record through the ARC", source: "as 2.3; unverified in the lab"),
-        R(ruleset: .v2_4, setting: nil, oDirect: nil, alignment: .recordAligned, strict: nil, read: .direct, write: .direct,
-          reason: "aligned requests bypass the ARC", source: "as 2.3; unverified in the lab"),
+        R(
+            ruleset: .v2_4, setting: .disabled, oDirect: true, alignment: nil, strict: nil, read: .uncached,
+            write: .uncached,
+            reason: "direct=disabled turns O_DIRECT into uncached I/O",
+            source: "zfsprops(7) (2.4); unverified in the lab"),
+        R(
+            ruleset: .v2_4, setting: .disabled, oDirect: false, alignment: nil, strict: nil, read: .arc, write: .arc,
+            reason: "direct=disabled, buffered", source: "zfsprops(7)"),
+        R(
+            ruleset: .v2_4, setting: .standard, oDirect: false, alignment: nil, strict: nil, read: .arc, write: .arc,
+            reason: "direct=standard without O_DIRECT is buffered", source: "zfsprops(7)"),
+        R(
+            ruleset: .v2_4, setting: nil, oDirect: true, alignment: .misaligned, strict: true, read: .einval,
+            write: .einval,
+            reason: "zfs_dio_strict=1 rejects misaligned O_DIRECT",
+            source: "zfs(4) zfs_dio_strict; unverified in the lab"),
+        R(
+            ruleset: .v2_4, setting: nil, oDirect: true, alignment: .misaligned, strict: nil, read: .uncached,
+            write: .uncached,
+            reason: "misaligned O_DIRECT becomes uncached I/O (zfs_dio_strict=0)",
+            source: "zfs(4) zfs_dio_strict; unverified in the lab"),
+        R(
+            ruleset: .v2_4, setting: .always, oDirect: false, alignment: .misaligned, strict: nil, read: .arc,
+            write: .arc,
+            reason: "direct=always: misaligned buffered requests stay buffered",
+            source: "zfsprops(7); unverified in the lab"),
+        R(
+            ruleset: .v2_4, setting: nil, oDirect: nil, alignment: .pageAligned, strict: nil, read: .direct,
+            write: .arc,
+            reason: "reads direct (whole blocks); writes shorter than a record through the ARC",
+            source: "as 2.3; unverified in the lab"),
+        R(
+            ruleset: .v2_4, setting: nil, oDirect: nil, alignment: .recordAligned, strict: nil, read: .direct,
+            write: .direct,
+            reason: "aligned requests bypass the ARC", source: "as 2.3; unverified in the lab"),
     ]
 
     /// The first rule matching the request. Every combination has one (the tests check that).
-    public static func rule(ruleset: ZFSRuleset, setting: ZFSEffectiveDirect, oDirect: Bool,
-                            alignment: ZFSRequestAlignment, strict: Bool) -> ZFSDirectRule {
-        for r in table where r.ruleset == ruleset
+    public static func rule(
+        ruleset: ZFSRuleset, setting: ZFSEffectiveDirect, oDirect: Bool,
+        alignment: ZFSRequestAlignment, strict: Bool
+    ) -> ZFSDirectRule {
+        for r in table
+        where r.ruleset == ruleset
             && (r.setting == nil || r.setting == setting)
             && (r.oDirect == nil || r.oDirect == oDirect)
             && (r.alignment == nil || r.alignment == alignment)
-            && (r.strict == nil || r.strict == strict) {
+            && (r.strict == nil || r.strict == strict)
+        {
             return r
         }
-        preconditionFailure("ZFSDirectRules.table has no row for \(ruleset) \(setting) O_DIRECT=\(oDirect) \(alignment) strict=\(strict)")
+        preconditionFailure(
+            "ZFSDirectRules.table has no row for \(ruleset) \(setting) O_DIRECT=\(oDirect) \(alignment) strict=\(strict)"
+        )
     }
 }

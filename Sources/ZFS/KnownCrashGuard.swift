@@ -22,9 +22,11 @@ public enum KnownCrashGuard {
         /// The job's `zfs_allow_known_crash` (or the command line's) override.
         public var userOverride: Bool
 
-        public init(version: ZFSVersion?, targetIsLoopDevice: Bool, datasetDirectNow: ZFSDirectProperty?,
-                    datasetDirectSetByJob: ZFSDirectProperty? = nil, ioUringFixedBuffers: Bool = false,
-                    oDirect: Bool = false, userOverride: Bool = false) {
+        public init(
+            version: ZFSVersion?, targetIsLoopDevice: Bool, datasetDirectNow: ZFSDirectProperty?,
+            datasetDirectSetByJob: ZFSDirectProperty? = nil, ioUringFixedBuffers: Bool = false,
+            oDirect: Bool = false, userOverride: Bool = false
+        ) {
             self.version = version
             self.targetIsLoopDevice = targetIsLoopDevice
             self.datasetDirectNow = datasetDirectNow
@@ -62,17 +64,24 @@ public enum KnownCrashGuard {
         let cite = "OpenZFS issue 16956 (\(issueURL)), fixed in \(fixedIn.release) by PR 17006 (\(fixURL))"
 
         if input.targetIsLoopDevice && effective == .always {
-            let how = input.datasetDirectSetByJob == .always && input.datasetDirectNow != .always
+            let how =
+                input.datasetDirectSetByJob == .always && input.datasetDirectNow != .always
                 ? "the job would set direct=always on the dataset holding the loop device's backing file"
                 : "the loop device's backing file is in a direct=always dataset"
             if input.userOverride {
-                return .warn("running anyway as asked: \(how) on \(versionText), which crashes the kernel (NULL pointer dereference); see \(cite)")
+                return .warn(
+                    "running anyway as asked: \(how) on \(versionText), which crashes the kernel (NULL pointer dereference); see \(cite)"
+                )
             }
-            return .refuse("refusing: \(how) on \(versionText); reading such a loop device crashes the kernel (NULL pointer dereference in down_read_killable); see \(cite). Upgrade to \(fixedIn.release) or later, use direct=standard or disabled, or override with zfs_allow_known_crash=1")
+            return .refuse(
+                "refusing: \(how) on \(versionText); reading such a loop device crashes the kernel (NULL pointer dereference in down_read_killable); see \(cite). Upgrade to \(fixedIn.release) or later, use direct=standard or disabled, or override with zfs_allow_known_crash=1"
+            )
         }
         let directPath = effective == .always || (input.oDirect && effective != .disabled)
         if input.ioUringFixedBuffers && directPath {
-            return .warn("io_uring fixed buffers with Direct I/O on \(versionText) may take the code path that crashes loop devices (kernel pages pinned as user pages); see \(cite)")
+            return .warn(
+                "io_uring fixed buffers with Direct I/O on \(versionText) may take the code path that crashes loop devices (kernel pages pinned as user pages); see \(cite)"
+            )
         }
         return .allow
     }

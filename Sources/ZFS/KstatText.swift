@@ -79,8 +79,9 @@ public enum KstatParser {
         }
         let header = try parseHeader(headerLine, source: source)
         guard lines.count > 1, let columns = columnStarts(lines[1]) else {
-            throw KstatParseError(source: source, line: 2,
-                                  reason: "expected the column line 'name type data', found '\(lines.count > 1 ? lines[1] : "")'")
+            throw KstatParseError(
+                source: source, line: 2,
+                reason: "expected the column line 'name type data', found '\(lines.count > 1 ? lines[1] : "")'")
         }
         var rows: [(name: String, value: KstatValue)] = []
         for (index, line) in lines.enumerated().dropFirst(2) where !line.trimmingSpaces.isEmpty {
@@ -92,12 +93,14 @@ public enum KstatParser {
     private static func parseHeader(_ line: String, source: String) throws -> KstatHeader {
         let f = line.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
         guard f.count == 7, let kid = UInt64(f[0]), let type = Int(f[1]), let ndata = UInt64(f[3]),
-              let size = UInt64(f[4]), let crtime = UInt64(f[5]), let snaptime = UInt64(f[6])
+            let size = UInt64(f[4]), let crtime = UInt64(f[5]), let snaptime = UInt64(f[6])
         else {
-            throw KstatParseError(source: source, line: 1,
-                                  reason: "expected 'kid type flags ndata data_size crtime snaptime', found '\(line)'")
+            throw KstatParseError(
+                source: source, line: 1,
+                reason: "expected 'kid type flags ndata data_size crtime snaptime', found '\(line)'")
         }
-        return KstatHeader(kid: kid, type: type, flags: f[2], ndata: ndata, dataSize: size, crtime: crtime, snaptime: snaptime)
+        return KstatHeader(
+            kid: kid, type: type, flags: f[2], ndata: ndata, dataSize: size, crtime: crtime, snaptime: snaptime)
     }
 
     /// Character offsets of the `type` and `data` columns in the column line.
@@ -105,16 +108,20 @@ public enum KstatParser {
         let chars = Array(line)
         let tokens = tokenize(chars)
         guard tokens.count == 3, String(chars[tokens[0]]) == "name", String(chars[tokens[1]]) == "type",
-              String(chars[tokens[2]]) == "data" else { return nil }
+            String(chars[tokens[2]]) == "data"
+        else { return nil }
         return (tokens[1].lowerBound, tokens[2].lowerBound)
     }
 
-    private static func parseRow(_ line: String, columns: (type: Int, data: Int), source: String,
-                                 lineNumber: Int) throws -> (name: String, value: KstatValue) {
+    private static func parseRow(
+        _ line: String, columns: (type: Int, data: Int), source: String,
+        lineNumber: Int
+    ) throws -> (name: String, value: KstatValue) {
         let chars = Array(line)
         // Column layout first: it keeps spaces inside names ("1 ns") and string values.
         if chars.count > columns.data, chars[columns.type - 1] == " ",
-           let type = Int(String(chars[columns.type..<columns.data]).trimmingSpaces), (0...7).contains(type) {
+            let type = Int(String(chars[columns.type..<columns.data]).trimmingSpaces), (0...7).contains(type)
+        {
             let name = String(chars[0..<columns.type]).trimmingSpaces
             let data = String(chars[columns.data...])
             if !name.isEmpty, let value = value(of: data, type: type) { return (name, value) }
@@ -122,10 +129,11 @@ public enum KstatParser {
         // A long name shifted the row: name, type, then the rest of the line.
         let tokens = tokenize(chars)
         guard tokens.count >= 3, let type = Int(String(chars[tokens[1]])), (0...7).contains(type),
-              let value = value(of: String(chars[tokens[2].lowerBound...]), type: type)
+            let value = value(of: String(chars[tokens[2].lowerBound...]), type: type)
         else {
-            throw KstatParseError(source: source, line: lineNumber,
-                                  reason: "expected 'name type data' with type 0...7, found '\(line)'")
+            throw KstatParseError(
+                source: source, line: lineNumber,
+                reason: "expected 'name type data' with type 0...7, found '\(line)'")
         }
         return (String(chars[tokens[0]]), value)
     }

@@ -59,8 +59,9 @@ public struct ZFSPoolKstats: Sendable, Equatable, Codable {
         let fm = FileManager.default
         let iostatsPath = directory + "/iostats"
         guard fm.fileExists(atPath: iostatsPath) else {
-            throw ZFSError.kstatMissing(path: iostatsPath,
-                                        hint: "is pool '\(pool)' imported, and is this OpenZFS 2.3 or newer?")
+            throw ZFSError.kstatMissing(
+                path: iostatsPath,
+                hint: "is pool '\(pool)' imported, and is this OpenZFS 2.3 or newer?")
         }
         let iostats = ZFSIostats(try KstatParser.parse(readText(iostatsPath), source: iostatsPath))
         var objsets: [String: ZFSObjsetStats] = [:]
@@ -73,8 +74,9 @@ public struct ZFSPoolKstats: Sendable, Equatable, Codable {
             guard let dataset = file["dataset_name"]?.string else {
                 throw ZFSError.kstatMalformed(path: path, reason: "no dataset_name row")
             }
-            objsets[dataset] = ZFSObjsetStats(objsetID: String(name.dropFirst("objset-".count)),
-                                              datasetName: dataset, counters: file.counters)
+            objsets[dataset] = ZFSObjsetStats(
+                objsetID: String(name.dropFirst("objset-".count)),
+                datasetName: dataset, counters: file.counters)
         }
         return ZFSPoolKstats(pool: pool, iostats: iostats, objsets: objsets)
     }
@@ -126,12 +128,14 @@ public struct ZFSKstatDelta: Sendable, Equatable, Codable {
     /// restarted from zero, so the delta is only what happened after the re-import.
     public var countersRestarted: Bool
 
-    public init(pool: String, directReadCount: UInt64 = 0, directReadBytes: UInt64 = 0,
-                directWriteCount: UInt64 = 0, directWriteBytes: UInt64 = 0,
-                arcReadCount: UInt64 = 0, arcReadBytes: UInt64 = 0,
-                arcWriteCount: UInt64 = 0, arcWriteBytes: UInt64 = 0,
-                otherIostats: [String: UInt64] = [:], objsets: [String: ZFSObjsetDelta] = [:],
-                countersRestarted: Bool = false) {
+    public init(
+        pool: String, directReadCount: UInt64 = 0, directReadBytes: UInt64 = 0,
+        directWriteCount: UInt64 = 0, directWriteBytes: UInt64 = 0,
+        arcReadCount: UInt64 = 0, arcReadBytes: UInt64 = 0,
+        arcWriteCount: UInt64 = 0, arcWriteBytes: UInt64 = 0,
+        otherIostats: [String: UInt64] = [:], objsets: [String: ZFSObjsetDelta] = [:],
+        countersRestarted: Bool = false
+    ) {
         self.pool = pool
         self.directReadCount = directReadCount
         self.directReadBytes = directReadBytes
@@ -175,16 +179,18 @@ public struct ZFSKstatDelta: Sendable, Equatable, Codable {
                 wentBack = wentBack || back
                 return d
             }
-            let delta = ZFSObjsetDelta(reads: field("reads"), writes: field("writes"),
-                                       nread: field("nread"), nwritten: field("nwritten"))
+            let delta = ZFSObjsetDelta(
+                reads: field("reads"), writes: field("writes"),
+                nread: field("nread"), nwritten: field("nwritten"))
             if !delta.isZero { objsets[name] = delta }
         }
-        self.init(pool: after.pool,
-                  directReadCount: values["direct_read_count"] ?? 0, directReadBytes: values["direct_read_bytes"] ?? 0,
-                  directWriteCount: values["direct_write_count"] ?? 0, directWriteBytes: values["direct_write_bytes"] ?? 0,
-                  arcReadCount: values["arc_read_count"] ?? 0, arcReadBytes: values["arc_read_bytes"] ?? 0,
-                  arcWriteCount: values["arc_write_count"] ?? 0, arcWriteBytes: values["arc_write_bytes"] ?? 0,
-                  otherIostats: values.filter { !Self.namedCounters.contains($0.key) },
-                  objsets: objsets, countersRestarted: wentBack)
+        self.init(
+            pool: after.pool,
+            directReadCount: values["direct_read_count"] ?? 0, directReadBytes: values["direct_read_bytes"] ?? 0,
+            directWriteCount: values["direct_write_count"] ?? 0, directWriteBytes: values["direct_write_bytes"] ?? 0,
+            arcReadCount: values["arc_read_count"] ?? 0, arcReadBytes: values["arc_read_bytes"] ?? 0,
+            arcWriteCount: values["arc_write_count"] ?? 0, arcWriteBytes: values["arc_write_bytes"] ?? 0,
+            otherIostats: values.filter { !Self.namedCounters.contains($0.key) },
+            objsets: objsets, countersRestarted: wentBack)
     }
 }

@@ -57,10 +57,14 @@ public struct ScratchPoolPlan: Sendable, Equatable, Codable {
     /// Pool-wide properties for clean counts: no compression, no atime updates (as in the lab).
     public var rootProperties: [ZFSProperty]
 
-    public init(name: String, vdevs: [ScratchVdev], workDirectory: String, ashift: Int = 12,
-                rootProperties: [ZFSProperty] = [ZFSProperty("compression", "off"), ZFSProperty("atime", "off")]) throws {
+    public init(
+        name: String, vdevs: [ScratchVdev], workDirectory: String, ashift: Int = 12,
+        rootProperties: [ZFSProperty] = [ZFSProperty("compression", "off"), ZFSProperty("atime", "off")]
+    ) throws {
         try ZFSNameCheck.pool(name)
-        guard !vdevs.isEmpty else { throw ZFSError.invalidVdev(spec: "", reason: "a scratch pool needs at least one vdev") }
+        guard !vdevs.isEmpty else {
+            throw ZFSError.invalidVdev(spec: "", reason: "a scratch pool needs at least one vdev")
+        }
         guard workDirectory.hasPrefix("/") else {
             throw ZFSError.invalidVdev(spec: workDirectory, reason: "the work directory must be an absolute path")
         }
@@ -91,8 +95,9 @@ public struct ScratchPoolPlan: Sendable, Equatable, Codable {
     }
 
     public var createCommand: [String] {
-        ZFSCommands.createPool(name, vdevs: vdevPaths, mountpoint: mountpoint, ashift: ashift,
-                               rootProperties: rootProperties)
+        ZFSCommands.createPool(
+            name, vdevs: vdevPaths, mountpoint: mountpoint, ashift: ashift,
+            rootProperties: rootProperties)
     }
 
     /// Destroys the pool, its file vdevs and the directories the plan made.

@@ -18,8 +18,10 @@ public struct ZFSRequestShape: Sendable, Equatable, Codable {
     /// for block-aligned I/O).
     public var offsetAlignment: UInt64
 
-    public init(ios: UInt64, bytes: UInt64, einvalErrors: UInt64 = 0, minBlockSize: UInt64, maxBlockSize: UInt64? = nil,
-                offsetAlignment: UInt64) {
+    public init(
+        ios: UInt64, bytes: UInt64, einvalErrors: UInt64 = 0, minBlockSize: UInt64, maxBlockSize: UInt64? = nil,
+        offsetAlignment: UInt64
+    ) {
         self.ios = ios
         self.bytes = bytes
         self.einvalErrors = einvalErrors
@@ -51,8 +53,10 @@ public struct ZFSJobIO: Sendable, Equatable, Codable {
     /// do not match the job's requests one to one.
     public var viaLoopDevice: Bool
 
-    public init(read: ZFSRequestShape = .none, write: ZFSRequestShape = .none, oDirect: Bool, bufferAlignment: UInt64,
-                filesGrownFromEmpty: UInt64 = 0, viaLoopDevice: Bool = false) {
+    public init(
+        read: ZFSRequestShape = .none, write: ZFSRequestShape = .none, oDirect: Bool, bufferAlignment: UInt64,
+        filesGrownFromEmpty: UInt64 = 0, viaLoopDevice: Bool = false
+    ) {
         self.read = read
         self.write = write
         self.oDirect = oDirect
@@ -147,8 +151,10 @@ public enum ZFSDirectAccounting {
     /// `zfetch_max_distance` default since 2.2, used when the module does not say.
     static let defaultPrefetchDistance: UInt64 = 64 << 20
 
-    public static func account(job: ZFSJobIO, dataset: ZFSDatasetSettings, module: ZFSModuleInfo,
-                               delta: ZFSKstatDelta, pageSize: UInt64 = 4096) -> ZFSAccountingOutcome {
+    public static func account(
+        job: ZFSJobIO, dataset: ZFSDatasetSettings, module: ZFSModuleInfo,
+        delta: ZFSKstatDelta, pageSize: UInt64 = 4096
+    ) -> ZFSAccountingOutcome {
         let ruleset = ZFSRuleset.of(module)
         let effective = ZFSEffectiveDirect(dataset.direct, dioEnabled: module.dioEnabled)
         let strict = module.dioStrict ?? false
@@ -156,8 +162,9 @@ public enum ZFSDirectAccounting {
 
         func direction(_ shape: ZFSRequestShape, isWrite: Bool) -> ZFSDirectionOutcome {
             let alignment = classify(shape, bufferAlignment: job.bufferAlignment, recordsize: rs, pageSize: pageSize)
-            let rule = ZFSDirectRules.rule(ruleset: ruleset, setting: effective, oDirect: job.oDirect,
-                                           alignment: alignment, strict: strict)
+            let rule = ZFSDirectRules.rule(
+                ruleset: ruleset, setting: effective, oDirect: job.oDirect,
+                alignment: alignment, strict: strict)
             let path = isWrite ? rule.write : rule.read
             let asked: UInt64
             if job.oDirect {
@@ -182,7 +189,8 @@ public enum ZFSDirectAccounting {
                 // A loop device's writes can make ZFS read blocks too: no verdict without requests.
                 verdict = blocks == 0 || job.viaLoopDevice ? .noIO : .moreDirectThanExpected
             } else if path == .einval {
-                verdict = shape.einvalErrors > 0 ? (blocks == 0 ? .asExpected : .moreDirectThanExpected) : .missingEINVAL
+                verdict =
+                    shape.einvalErrors > 0 ? (blocks == 0 ? .asExpected : .moreDirectThanExpected) : .missingEINVAL
             } else if shape.einvalErrors > 0 {
                 verdict = .unexpectedEINVAL
             } else if job.viaLoopDevice {
@@ -194,14 +202,18 @@ public enum ZFSDirectAccounting {
                 let expectedBlocks = expected * blocksPerIO
                 let slack = shape.issued
                 let most = 2 * expected * (blocksPerIO + 1) + slack
-                verdict = blocks + slack < expectedBlocks ? .fewerDirectThanExpected
+                verdict =
+                    blocks + slack < expectedBlocks
+                    ? .fewerDirectThanExpected
                     : (blocks > most ? .moreDirectThanExpected : .asExpected)
             } else if !isWrite, counted < expected, delta.arcReadBytes < (expected - counted) * blocksPerIO * rs {
                 // The missing direct reads did not miss the ARC either (its misses, metadata included,
                 // are less than their whole blocks): their blocks were in memory.
                 verdict = .someReadsServedFromCache
             } else {
-                verdict = counted == expected ? .asExpected : (counted < expected ? .fewerDirectThanExpected : .moreDirectThanExpected)
+                verdict =
+                    counted == expected
+                    ? .asExpected : (counted < expected ? .fewerDirectThanExpected : .moreDirectThanExpected)
             }
             return ZFSDirectionOutcome(
                 completed: shape.ios, einvalErrors: shape.einvalErrors, alignment: alignment,
@@ -218,45 +230,66 @@ public enum ZFSDirectAccounting {
 
         var notes: [String] = []
         switch ruleset {
-        case .noDirectIO: notes.append("OpenZFS \(module.version) has no Direct I/O: O_DIRECT is served by the ARC and there are no direct counters")
-        case .v2_4: notes.append("OpenZFS 2.4+ rules (uncached fallback, zfs_dio_strict=\(strict ? 1 : 0)) are from the documentation and not yet checked in the lab")
+        case .noDirectIO:
+            notes.append(
+                "OpenZFS \(module.version) has no Direct I/O: O_DIRECT is served by the ARC and there are no direct counters"
+            )
+        case .v2_4:
+            notes.append(
+                "OpenZFS 2.4+ rules (uncached fallback, zfs_dio_strict=\(strict ? 1 : 0)) are from the documentation and not yet checked in the lab"
+            )
         case .v2_3: break
         }
-        if module.dioEnabled == false { notes.append("zfs_dio_enabled=0: all I/O goes through the ARC, as with direct=disabled") }
+        if module.dioEnabled == false {
+            notes.append("zfs_dio_enabled=0: all I/O goes through the ARC, as with direct=disabled")
+        }
         if job.viaLoopDevice {
-            notes.append("through a loop device ZFS counts the loop driver's requests, which it splits: direct blocks are checked against a range (the job's blocks less one per request, up to twice the blocks its requests can touch)")
+            notes.append(
+                "through a loop device ZFS counts the loop driver's requests, which it splits: direct blocks are checked against a range (the job's blocks less one per request, up to twice the blocks its requests can touch)"
+            )
         }
         if job.filesGrownFromEmpty > 0, job.write.ios > 0 {
-            notes.append("\(min(job.filesGrownFromEmpty, job.write.ios)) first write(s) into empty files grow the block size and go through the ARC")
+            notes.append(
+                "\(min(job.filesGrownFromEmpty, job.write.ios)) first write(s) into empty files grow the block size and go through the ARC"
+            )
         }
 
         return ZFSAccountingOutcome(
             zfsVersion: module.version.raw, ruleset: ruleset, pool: dataset.pool, dataset: dataset.dataset,
-            direct: dataset.direct, effectiveDirect: effective, recordsize: dataset.recordsize, dioStrict: module.dioStrict,
+            direct: dataset.direct, effectiveDirect: effective, recordsize: dataset.recordsize,
+            dioStrict: module.dioStrict,
             read: direction(job.read, isWrite: false), write: direction(job.write, isWrite: true),
-            pollutionWarnings: pollution(job: job, dataset: dataset, module: module, ruleset: ruleset,
-                                         effective: effective, delta: delta, recordsize: rs, pageSize: pageSize),
+            pollutionWarnings: pollution(
+                job: job, dataset: dataset, module: module, ruleset: ruleset,
+                effective: effective, delta: delta, recordsize: rs, pageSize: pageSize),
             notes: notes)
     }
 
     /// Where a direction's requests stand against what Direct I/O needs.
-    public static func classify(_ shape: ZFSRequestShape, bufferAlignment: UInt64, recordsize: UInt64,
-                                pageSize: UInt64 = 4096) -> ZFSRequestAlignment {
+    public static func classify(
+        _ shape: ZFSRequestShape, bufferAlignment: UInt64, recordsize: UInt64,
+        pageSize: UInt64 = 4096
+    ) -> ZFSRequestAlignment {
         func multiple(_ v: UInt64, of m: UInt64) -> Bool { m > 0 && v % m == 0 }
         guard multiple(bufferAlignment, of: pageSize), multiple(shape.offsetAlignment, of: pageSize),
-              multiple(shape.minBlockSize, of: pageSize) else { return .misaligned }
+            multiple(shape.minBlockSize, of: pageSize)
+        else { return .misaligned }
         return multiple(shape.offsetAlignment, of: recordsize) && multiple(shape.minBlockSize, of: recordsize)
             ? .recordAligned : .pageAligned
     }
 
     /// Counter deltas larger than the job could have caused mean other I/O is in the counts.
-    static func pollution(job: ZFSJobIO, dataset: ZFSDatasetSettings, module: ZFSModuleInfo, ruleset: ZFSRuleset,
-                          effective: ZFSEffectiveDirect, delta: ZFSKstatDelta, recordsize rs: UInt64,
-                          pageSize: UInt64) -> [String] {
+    static func pollution(
+        job: ZFSJobIO, dataset: ZFSDatasetSettings, module: ZFSModuleInfo, ruleset: ZFSRuleset,
+        effective: ZFSEffectiveDirect, delta: ZFSKstatDelta, recordsize rs: UInt64,
+        pageSize: UInt64
+    ) -> [String] {
         var out: [String] = []
         let pool = dataset.pool
         if delta.countersRestarted {
-            out.append("the iostats counters of pool \(pool) restarted during the job (export/import?): the deltas cover only part of it")
+            out.append(
+                "the iostats counters of pool \(pool) restarted during the job (export/import?): the deltas cover only part of it"
+            )
         }
         // Direct I/O is possible at all only with Direct I/O support, a setting that allows it and
         // O_DIRECT or direct=always. A request covers at most ceil(max length / recordsize) + 1
@@ -267,7 +300,8 @@ public enum ZFSDirectAccounting {
         // reads ahead, and its writes can read blocks too: allow twice the blocks, both
         // directions' requests for reads, and 4 MiB of readahead.
         let loop = job.viaLoopDevice
-        let readBlocks = loop ? 2 * (maxBlocks(job.read) + maxBlocks(job.write)) + ceilDiv(4 << 20, rs) : maxBlocks(job.read)
+        let readBlocks =
+            loop ? 2 * (maxBlocks(job.read) + maxBlocks(job.write)) + ceilDiv(4 << 20, rs) : maxBlocks(job.read)
         let writeBlocks = loop ? 2 * maxBlocks(job.write) : maxBlocks(job.write)
         let checks: [(String, UInt64, UInt64, ZFSRequestShape, String)] = [
             ("direct_read_count", delta.directReadCount, readBlocks, job.read, "reads"),
@@ -276,13 +310,17 @@ public enum ZFSDirectAccounting {
         for (name, value, blocks, shape, what) in checks {
             let bound = directPossible ? blocks : 0
             if value > bound {
-                out.append("\(name) of pool \(pool) rose by \(value) blocks, more than the job's \(shape.issued) \(what) can cause (at most \(bound)): other I/O on the pool is in the counts")
+                out.append(
+                    "\(name) of pool \(pool) rose by \(value) blocks, more than the job's \(shape.issued) \(what) can cause (at most \(bound)): other I/O on the pool is in the counts"
+                )
             }
         }
         // Buffered writes count their own bytes, plus a little metadata.
         let writeBound = job.write.bytes + job.write.bytes / 100 + metadataSlackBytes
         if delta.arcWriteBytes > writeBound {
-            out.append("arc_write_bytes of pool \(pool) rose by \(delta.arcWriteBytes), more than the job wrote (\(job.write.bytes)): other writes on the pool are in the counts")
+            out.append(
+                "arc_write_bytes of pool \(pool) rose by \(delta.arcWriteBytes), more than the job wrote (\(job.write.bytes)): other writes on the pool are in the counts"
+            )
         }
         // ARC misses: whole blocks of every read, prefetch ahead of buffered readers, and the
         // read-modify-write of writes that are not whole records.
@@ -290,17 +328,24 @@ public enum ZFSDirectAccounting {
         if job.read.issued > 0 { readBound += module.prefetchMaxDistance ?? defaultPrefetchDistance }
         readBound += maxBlocks(job.write) * rs
         if delta.arcReadBytes > readBound {
-            out.append("arc_read_bytes of pool \(pool) rose by \(delta.arcReadBytes), more than the job's I/O can miss (at most \(readBound)): other reads on the pool are in the counts")
+            out.append(
+                "arc_read_bytes of pool \(pool) rose by \(delta.arcReadBytes), more than the job's I/O can miss (at most \(readBound)): other reads on the pool are in the counts"
+            )
         }
         // Per-dataset counters: any other dataset's reads and writes are someone else's.
-        for (name, d) in delta.objsets.sorted(by: { $0.key < $1.key }) where name != dataset.dataset && (d.reads > 0 || d.writes > 0) {
-            out.append("dataset \(name) on pool \(pool) did \(d.reads) reads and \(d.writes) writes during the job: its I/O is in the pool-wide counts")
+        for (name, d) in delta.objsets.sorted(by: { $0.key < $1.key })
+        where name != dataset.dataset && (d.reads > 0 || d.writes > 0) {
+            out.append(
+                "dataset \(name) on pool \(pool) did \(d.reads) reads and \(d.writes) writes during the job: its I/O is in the pool-wide counts"
+            )
         }
         // The job's own dataset counts successful requests one to one (not through a loop device).
         if !job.viaLoopDevice, let own = delta.objsets[dataset.dataset] {
             func bound(_ n: UInt64) -> UInt64 { n + n / 100 + 16 }
             if own.reads > bound(job.read.ios) || own.writes > bound(job.write.ios) {
-                out.append("dataset \(dataset.dataset) saw \(own.reads) reads and \(own.writes) writes, more than the job's \(job.read.ios) and \(job.write.ios): something else uses the dataset")
+                out.append(
+                    "dataset \(dataset.dataset) saw \(own.reads) reads and \(own.writes) writes, more than the job's \(job.read.ios) and \(job.write.ios): something else uses the dataset"
+                )
             }
         }
         return out

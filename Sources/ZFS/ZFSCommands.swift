@@ -33,8 +33,10 @@ public enum ZFSCommands {
     }
 
     /// `zpool create -f -o ashift=N [-O p=v]… -m MOUNTPOINT POOL VDEV…`.
-    public static func createPool(_ name: String, vdevs: [String], mountpoint: String, ashift: Int,
-                                  rootProperties: [ZFSProperty]) -> [String] {
+    public static func createPool(
+        _ name: String, vdevs: [String], mountpoint: String, ashift: Int,
+        rootProperties: [ZFSProperty]
+    ) -> [String] {
         ["zpool", "create", "-f", "-o", "ashift=\(ashift)"]
             + rootProperties.flatMap { ["-O", "\($0.name)=\($0.value)"] }
             + ["-m", mountpoint, name] + vdevs
@@ -89,7 +91,9 @@ enum ZFSNameCheck {
     static func pool(_ name: String) throws {
         try dataset(name)
         guard !name.contains("/") else { throw ZFSError.invalidName(name, reason: "a pool name has no '/'") }
-        guard name.first?.isLetter == true else { throw ZFSError.invalidName(name, reason: "a pool name starts with a letter") }
+        guard name.first?.isLetter == true else {
+            throw ZFSError.invalidName(name, reason: "a pool name starts with a letter")
+        }
     }
 
     static func property(_ name: String) throws {

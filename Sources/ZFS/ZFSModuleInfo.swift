@@ -13,7 +13,9 @@ public struct ZFSModuleInfo: Sendable, Equatable, Codable {
     /// ARC misses a buffered reader can cause beyond its own range.
     public var prefetchMaxDistance: UInt64?
 
-    public init(version: ZFSVersion, dioEnabled: Bool? = nil, dioStrict: Bool? = nil, prefetchMaxDistance: UInt64? = nil) {
+    public init(
+        version: ZFSVersion, dioEnabled: Bool? = nil, dioStrict: Bool? = nil, prefetchMaxDistance: UInt64? = nil
+    ) {
         self.version = version
         self.dioEnabled = dioEnabled
         self.dioStrict = dioStrict
@@ -35,9 +37,10 @@ public struct ZFSModuleInfo: Sendable, Equatable, Codable {
         func parameter(_ name: String) -> UInt64? {
             readTextFile(sysfsPath + "/parameters/" + name).flatMap { UInt64($0.trimmingSpaces) }
         }
-        return ZFSModuleInfo(version: try ZFSVersion(parsing: versionText),
-                             dioEnabled: parameter("zfs_dio_enabled").map { $0 != 0 },
-                             dioStrict: parameter("zfs_dio_strict").map { $0 != 0 },
-                             prefetchMaxDistance: parameter("zfetch_max_distance"))
+        return ZFSModuleInfo(
+            version: try ZFSVersion(parsing: versionText),
+            dioEnabled: parameter("zfs_dio_enabled").map { $0 != 0 },
+            dioStrict: parameter("zfs_dio_strict").map { $0 != 0 },
+            prefetchMaxDistance: parameter("zfetch_max_distance"))
     }
 }

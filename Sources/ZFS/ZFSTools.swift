@@ -72,8 +72,9 @@ public struct ZFSTools: Sendable, Equatable {
         process.waitUntilExit()
         let stdout = String(decoding: outData, as: UTF8.self)
         guard process.terminationReason == .exit, process.terminationStatus == 0 else {
-            throw ZFSError.commandFailed(command: display, status: process.terminationStatus,
-                                         stderr: String(decoding: errBox.data, as: UTF8.self))
+            throw ZFSError.commandFailed(
+                command: display, status: process.terminationStatus,
+                stderr: String(decoding: errBox.data, as: UTF8.self))
         }
         return stdout
     }

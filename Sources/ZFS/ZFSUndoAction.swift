@@ -39,7 +39,8 @@ public enum ZFSUndoAction: Sendable, Equatable, Codable, CustomStringConvertible
         case .restoreProperty(let dataset, let property, let value, let source):
             return "restore \(property)=\(value) (\(source)) on \(dataset)"
         case .destroyPool(let name, let files, _):
-            return "destroy scratch pool \(name)" + (files.isEmpty ? "" : " and delete \(files.joined(separator: ", "))")
+            return "destroy scratch pool \(name)"
+                + (files.isEmpty ? "" : " and delete \(files.joined(separator: ", "))")
         case .destroyDataset(let name):
             return "destroy dataset \(name)"
         }

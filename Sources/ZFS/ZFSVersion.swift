@@ -46,8 +46,9 @@ public struct ZFSVersion: Sendable, Hashable, Comparable, Codable, CustomStringC
             let digits = suffix.dropFirst(2).prefix { $0.isASCII && $0.isNumber }
             rc = Int(digits) ?? 0
         }
-        self.init(major: numbers[0], minor: numbers[1], patch: numbers.count > 2 ? numbers[2] : 0,
-                  releaseCandidate: rc, raw: trimmed)
+        self.init(
+            major: numbers[0], minor: numbers[1], patch: numbers.count > 2 ? numbers[2] : 0,
+            releaseCandidate: rc, raw: trimmed)
     }
 
     /// The short release form, e.g. `2.3.0-rc1`.

@@ -16,7 +16,8 @@ public struct ZpoolEventCounts: Sendable, Equatable, Codable {
         for line in output.split(separator: "\n") {
             // The class is the last field; the time before it holds spaces.
             guard let cls = line.split(separator: "\t").last.map({ String($0).trimmingSpaces }),
-                  cls.contains("."), !cls.contains(" ") else { continue }
+                cls.contains("."), !cls.contains(" ")
+            else { continue }
             counts[cls, default: 0] += 1
         }
         byClass = counts

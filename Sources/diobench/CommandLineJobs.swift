@@ -13,17 +13,22 @@ struct CommandLineJobs: ParsableArguments {
     /// Subcommands whose arguments are never job options (`lab run` takes them; the rest of `lab` does not).
     static let otherSubcommands: Set<String> = ["diff", "baseline", "cleanup", "lab"]
     /// `lab run`'s own flags, besides the ones it shares with `run`.
-    static let labRunFlags: Set<String> = ["image-dir", "package-dir", "pool", "no-pool", "disk", "memory", "cpus", "timeout",
-                                           "accel", "console-log"]
+    static let labRunFlags: Set<String> = [
+        "image-dir", "package-dir", "pool", "no-pool", "disk", "memory", "cpus", "timeout",
+        "accel", "console-log",
+    ]
     /// diobench's own long flags: never read as job options.
-    static let ownFlags: Set<String> = ["output-format", "output", "section", "parse-only", "cmdhelp", "save", "results-dir",
-                                        "no-progress", "journal-dir", "matrix", "repeat", "output-dir", "from", "help",
-                                        "version", "job-option", "eta", "eta-newline", "minimal", "readonly", "warnings-fatal", "showcmd"]
+    static let ownFlags: Set<String> = [
+        "output-format", "output", "section", "parse-only", "cmdhelp", "save", "results-dir",
+        "no-progress", "journal-dir", "matrix", "repeat", "output-dir", "from", "help",
+        "version", "job-option", "eta", "eta-newline", "minimal", "readonly", "warnings-fatal", "showcmd",
+    ]
 
     /// The arguments with every job option moved into `--job-option` pairs (before any `--`).
     static func rewrite(_ arguments: [String]) -> [String] {
         if arguments.starts(with: ["lab", "run"]) {
-            return Array(arguments.prefix(2)) + rewrite(Array(arguments.dropFirst(2)), reserved: ownFlags.union(labRunFlags))
+            return Array(arguments.prefix(2))
+                + rewrite(Array(arguments.dropFirst(2)), reserved: ownFlags.union(labRunFlags))
         }
         if let first = arguments.first, otherSubcommands.contains(first) { return arguments }
         return rewrite(arguments, reserved: ownFlags)

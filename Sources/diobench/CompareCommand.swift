@@ -23,9 +23,11 @@ struct CompareCommand: ParsableCommand {
     @Argument(help: "Job files, in fio's format; - reads one from standard input.")
     var jobFiles: [String] = []
 
-    @Option(name: .customLong("matrix"), help: ArgumentHelp(
-        "OPTION=v1,v2,…: values of one job option to compare (repeatable; use | between values that contain commas).",
-        valueName: "option=values"))
+    @Option(
+        name: .customLong("matrix"),
+        help: ArgumentHelp(
+            "OPTION=v1,v2,…: values of one job option to compare (repeatable; use | between values that contain commas).",
+            valueName: "option=values"))
     var matrix: [String] = []
 
     @Option(name: .customLong("repeat"), help: "Runs of each combination (6 or more give 95% intervals).")
@@ -43,17 +45,24 @@ struct CompareCommand: ParsableCommand {
     @Option(name: .customLong("output-format"), help: "normal (the table) or json (compare.json on stdout).")
     var outputFormat = "normal"
 
-    @Option(name: .customLong("from"), help: "Re-render the table and report.html of an earlier compare.json; nothing runs.")
+    @Option(
+        name: .customLong("from"), help: "Re-render the table and report.html of an earlier compare.json; nothing runs."
+    )
     var from: String?
 
     @OptionGroup var commandLineJobs: CommandLineJobs
 
-    @Flag(name: .customLong("no-progress"), help: "No live status lines (they are off anyway when stdout is not a terminal).")
+    @Flag(
+        name: .customLong("no-progress"),
+        help: "No live status lines (they are off anyway when stdout is not a terminal).")
     var noProgress = false
 
     mutating func run() throws {
         if let from { return try rerender(from) }
-        guard !jobFiles.isEmpty || !commandLineJobs.encoded.isEmpty else { throw ValidationError("no job file given (try `diobench compare Jobs/compare-direct.fio --matrix direct=0,1`)") }
+        guard !jobFiles.isEmpty || !commandLineJobs.encoded.isEmpty else {
+            throw ValidationError(
+                "no job file given (try `diobench compare Jobs/compare-direct.fio --matrix direct=0,1`)")
+        }
         guard repetitions >= 1 else { throw ValidationError("--repeat must be at least 1") }
         guard ["normal", "json"].contains(outputFormat) else {
             throw ValidationError("--output-format \(outputFormat): expected normal or json")
@@ -74,7 +83,8 @@ struct CompareCommand: ParsableCommand {
             let overrides = cell.settings.map {
                 JobOptionOverride(name: $0.option, value: $0.value, origin: "--matrix \($0.option)=\($0.value)")
             }
-            let parsed = try parseJobFiles(jobFiles, commandLine: commandLineJobs.options, sections: sections, overrides: overrides)
+            let parsed = try parseJobFiles(
+                jobFiles, commandLine: commandLineJobs.options, sections: sections, overrides: overrides)
             for w in parsed.warnings where !warnings.contains(w.description) { warnings.append(w.description) }
             parsedCells.append(parsed)
         }
@@ -83,9 +93,10 @@ struct CompareCommand: ParsableCommand {
         let showProgress = progressWanted(noProgress: noProgress)
         let schedule = CompareMatrix.schedule(cells: cells.count, repeat: repetitions)
         var result = CompareResult(
-            info: CompareInfo(version: diobenchVersion, jobFiles: jobFiles, matrix: axes, repetitions: repetitions,
-                              order: [], environment: RunEnvironment.current(), commandLine: CommandLine.arguments,
-                              started: BaselineStore.isoNow()),
+            info: CompareInfo(
+                version: diobenchVersion, jobFiles: jobFiles, matrix: axes, repetitions: repetitions,
+                order: [], environment: RunEnvironment.current(), commandLine: CommandLine.arguments,
+                started: BaselineStore.isoNow()),
             cells: cells.map { CompareCell(label: $0.label, settings: $0.settings) })
 
         // Named now: the folder's time stamp is when the comparison started, as the runs' own folders are.
@@ -95,7 +106,8 @@ struct CompareCommand: ParsableCommand {
         for (index, slot) in schedule.enumerated() {
             if SignalWatcher.shared.firstSignal != 0 { break }
             if showProgress {
-                var line = "compare: run \(index + 1)/\(schedule.count): \(cells[slot.cell].label), repetition \(slot.repetition + 1) of \(repetitions)"
+                var line =
+                    "compare: run \(index + 1)/\(schedule.count): \(cells[slot.cell].label), repetition \(slot.repetition + 1) of \(repetitions)"
                 if index > 0 {
                     let eta = Date().timeIntervalSince(start) / Double(index) * Double(schedule.count - index)
                     line += String(format: " (compare eta %dm:%02ds)", Int(eta) / 60, Int(eta) % 60)
@@ -113,7 +125,9 @@ struct CompareCommand: ParsableCommand {
                 break
             }
             if outcome.exitStatus != 0 {
-                standardError("diobench: compare: run \(index + 1) (\(cells[slot.cell].label)) had errors; its failed jobs are left out of the statistics")
+                standardError(
+                    "diobench: compare: run \(index + 1) (\(cells[slot.cell].label)) had errors; its failed jobs are left out of the statistics"
+                )
                 exitStatus = 1
             }
         }
@@ -137,10 +151,12 @@ struct CompareCommand: ParsableCommand {
         let result: CompareResult
         do { result = try ResultLoader.readCompare(path) } catch { throw UsageFailure(message: error.description) }
         let folder = outputDirectory ?? (path as NSString).deletingLastPathComponent
-        try FileManager.default.createDirectory(atPath: folder.isEmpty ? "." : folder, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: folder.isEmpty ? "." : folder, withIntermediateDirectories: true)
         let html = (folder.isEmpty ? "." : folder) + "/report.html"
         try Data(HTMLReport.render(result).utf8).write(to: URL(fileURLWithPath: html))
-        FileHandle.standardOutput.write(Data((outputFormat == "json" ? try result.json() : CompareTable.render(result)).utf8))
+        FileHandle.standardOutput.write(
+            Data((outputFormat == "json" ? try result.json() : CompareTable.render(result)).utf8))
         standardError("diobench: wrote \(html)")
     }
 

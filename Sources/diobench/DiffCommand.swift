@@ -29,9 +29,11 @@ struct DiffCommand: ParsableCommand {
     @Option(name: .customLong("cell"), help: "Matrix cell to use from compare results (e.g. 'direct=1').")
     var cell: String?
 
-    @Option(name: .customLong("metrics"), help: ArgumentHelp(
-        "Judge only these metrics, comma-separated: ids (read.iops), directions (read) or figures (iops, bw, clat_p50, clat_p99, clat_p99.9, cpu_per_io, zfs.fallback).",
-        valueName: "list"))
+    @Option(
+        name: .customLong("metrics"),
+        help: ArgumentHelp(
+            "Judge only these metrics, comma-separated: ids (read.iops), directions (read) or figures (iops, bw, clat_p50, clat_p99, clat_p99.9, cpu_per_io, zfs.fallback).",
+            valueName: "list"))
     var metrics: String?
 
     @Option(name: .customLong("alpha"), help: "Significance level of the one-sided test.")
@@ -44,22 +46,30 @@ struct DiffCommand: ParsableCommand {
     var outputFormat = "normal"
 
     mutating func run() throws {
-        guard ["normal", "json"].contains(outputFormat) else { throw ValidationError("--output-format \(outputFormat): expected normal or json") }
+        guard ["normal", "json"].contains(outputFormat) else {
+            throw ValidationError("--output-format \(outputFormat): expected normal or json")
+        }
         let percent = try Self.parseThreshold(threshold)
-        guard alpha > 0, alpha < 1 else { throw ValidationError("--alpha \(alpha): expected a probability between 0 and 1, e.g. 0.05") }
-        let metricList = metrics.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
+        guard alpha > 0, alpha < 1 else {
+            throw ValidationError("--alpha \(alpha): expected a probability between 0 and 1, e.g. 0.05")
+        }
+        let metricList = metrics.map {
+            $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        }
         if let metricList {
             let known = CompareMetrics.all.map(\.id)
             for name in metricList where !known.contains(where: { DiffOptions(metrics: [name]).judges($0) }) {
-                throw ValidationError("--metrics: '\(name)' matches no metric (metrics: \(known.joined(separator: ", ")))")
+                throw ValidationError(
+                    "--metrics: '\(name)' matches no metric (metrics: \(known.joined(separator: ", ")))")
             }
         }
         let result: DiffResult
         do {
             let b = try ResultLoader.load(baseline, baselinesDirectory: baselinesDirectory)
             let c = try ResultLoader.load(candidate, baselinesDirectory: baselinesDirectory)
-            result = try DiffReport.diff(baseline: b, candidate: c, cell: cell,
-                                         options: DiffOptions(thresholdPercent: percent, alpha: alpha, metrics: metricList))
+            result = try DiffReport.diff(
+                baseline: b, candidate: c, cell: cell,
+                options: DiffOptions(thresholdPercent: percent, alpha: alpha, metrics: metricList))
         } catch {
             throw UsageFailure(message: "diobench diff: \(error.description)")
         }
@@ -67,7 +77,9 @@ struct DiffCommand: ParsableCommand {
         FileHandle.standardOutput.write(Data(text.utf8))
         if !result.regressions.isEmpty {
             if outputFormat == "json" {
-                for row in result.regressions { standardError("diobench diff: regression: job '\(row.job)' \(row.metric)") }
+                for row in result.regressions {
+                    standardError("diobench diff: regression: job '\(row.job)' \(row.metric)")
+                }
             }
             throw ExitCode(1)
         }

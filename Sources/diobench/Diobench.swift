@@ -12,7 +12,10 @@ struct Diobench: ParsableCommand {
             128+N when stopped by signal N (partial results are written).
             """,
         version: "diobench \(diobenchVersion)",
-        subcommands: [RunCommand.self, CompareCommand.self, DiffCommand.self, BaselineCommand.self, CleanupCommand.self, LabCommand.self],
+        subcommands: [
+            RunCommand.self, CompareCommand.self, DiffCommand.self, BaselineCommand.self, CleanupCommand.self,
+            LabCommand.self,
+        ],
         defaultSubcommand: RunCommand.self
     )
 }

@@ -23,10 +23,14 @@ struct LabCommand: ParsableCommand {
 }
 
 struct LabLocation: ParsableArguments {
-    @Option(name: .customLong("image-dir"), help: "The image cache (default: $DIOBENCH_LAB_IMAGE_DIR or ~/.cache/diobench/lab).")
+    @Option(
+        name: .customLong("image-dir"),
+        help: "The image cache (default: $DIOBENCH_LAB_IMAGE_DIR or ~/.cache/diobench/lab).")
     var imageDirectory: String?
 
-    @Option(name: .customLong("package-dir"), help: "The diobench source tree (default: found from here or from this binary).")
+    @Option(
+        name: .customLong("package-dir"),
+        help: "The diobench source tree (default: found from here or from this binary).")
     var packageDirectory: String?
 
     func paths() throws -> LabPaths {
@@ -54,7 +58,9 @@ struct LabBuildCommand: ParsableCommand {
     @Flag(name: .customLong("force"), help: "Rebuild from scratch.")
     var force = false
 
-    @Flag(name: .customLong("install-host-tools"), help: "apt-get install missing host tools (debootstrap, qemu-system-x86, …).")
+    @Flag(
+        name: .customLong("install-host-tools"),
+        help: "apt-get install missing host tools (debootstrap, qemu-system-x86, …).")
     var installHostTools = false
 
     mutating func run() throws {
@@ -63,8 +69,9 @@ struct LabBuildCommand: ParsableCommand {
         let seconds = try LabImage.build(paths, force: force, installHostTools: installHostTools)
         let facts = LabImage.facts(paths.imageDirectory)
         let total = facts.buildSeconds.values.reduce(0, +)
-        labLog("image ready in \(paths.imageDirectory): kernel \(facts.kernel ?? "?"), zfs \(facts.zfsPackage ?? "?"); "
-            + "this call \(Int(seconds.rounded())) s, the build that made it \(total) s")
+        labLog(
+            "image ready in \(paths.imageDirectory): kernel \(facts.kernel ?? "?"), zfs \(facts.zfsPackage ?? "?"); "
+                + "this call \(Int(seconds.rounded())) s, the build that made it \(total) s")
     }
 }
 
@@ -87,10 +94,14 @@ struct LabRunCommand: ParsableCommand {
     @Option(name: .customLong("results-dir"), help: "Where the runs are saved.")
     var resultsDirectory = "Results/runs"
 
-    @Option(name: .customLong("pool"), help: "Name of the pool made on the scratch disk (mounted at /NAME, the jobs' working directory).")
+    @Option(
+        name: .customLong("pool"),
+        help: "Name of the pool made on the scratch disk (mounted at /NAME, the jobs' working directory).")
     var pool = "lab"
 
-    @Flag(name: .customLong("no-pool"), help: "Make no pool: the jobs make their own (zfs_scratch_pool) and run in /var/tmp.")
+    @Flag(
+        name: .customLong("no-pool"),
+        help: "Make no pool: the jobs make their own (zfs_scratch_pool) and run in /var/tmp.")
     var noPool = false
 
     @Option(name: .customLong("disk"), help: "Size of the fresh scratch disk (repeatable: more disks).")
@@ -114,9 +125,13 @@ struct LabRunCommand: ParsableCommand {
     @OptionGroup var commandLineJobs: CommandLineJobs
 
     mutating func run() throws {
-        guard !jobFiles.isEmpty || !commandLineJobs.encoded.isEmpty else { throw ValidationError("no job file given (try `diobench lab run Jobs/zfs-direct-settings.fio`)") }
+        guard !jobFiles.isEmpty || !commandLineJobs.encoded.isEmpty else {
+            throw ValidationError("no job file given (try `diobench lab run Jobs/zfs-direct-settings.fio`)")
+        }
         guard !jobFiles.contains(JobFileInput.standardInputArgument) else {
-            throw ValidationError("lab run copies its job files into the VM, so it needs them on disk: save standard input to a file and name that instead of '-'")
+            throw ValidationError(
+                "lab run copies its job files into the VM, so it needs them on disk: save standard input to a file and name that instead of '-'"
+            )
         }
         forwardSignalsToLabChild()
         // Parse here first: a job-file error costs no boot, and the includes to copy are known.
@@ -140,11 +155,18 @@ struct LabRunCommand: ParsableCommand {
         request.runArguments += commandLineJobs.options.map(\.argument)
         for section in sections { request.runArguments += ["--section", section] }
         let report = try LabRun(paths: paths, vm: vm, log: labLog).run(request)
-        var times = "guest build \(String(format: "%.0f", report.guestBuildSeconds)) s, VM \(String(format: "%.1f", report.vmWallSeconds)) s"
+        var times =
+            "guest build \(String(format: "%.0f", report.guestBuildSeconds)) s, VM \(String(format: "%.1f", report.vmWallSeconds)) s"
         if let boot = report.bootToReadySeconds { times += " (boot to pool ready \(String(format: "%.1f", boot)) s" }
-        if let jobs = report.diobenchSeconds { times += ", jobs \(String(format: "%.1f", jobs)) s)" } else if report.bootToReadySeconds != nil { times += ")" }
+        if let jobs = report.diobenchSeconds {
+            times += ", jobs \(String(format: "%.1f", jobs)) s)"
+        } else if report.bootToReadySeconds != nil {
+            times += ")"
+        }
         for folder in report.savedRuns { labLog("saved \(folder)") }
-        if !report.failedBoots.isEmpty { times += "; \(report.failedBoots.count) boot(s) died before the guest script started and were retried" }
+        if !report.failedBoots.isEmpty {
+            times += "; \(report.failedBoots.count) boot(s) died before the guest script started and were retried"
+        }
         labLog(times)
         if report.savedRuns.isEmpty { labLog("no results came back (status \(report.status))") }
         if report.status != 0 { throw ExitCode(report.status) }
@@ -155,7 +177,9 @@ struct LabSuiteCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "suite",
         abstract: "Run the lab test suite (LabTests): one VM boot, every ZFS case, assertions on the results.",
-        discussion: "The same as `DIOBENCH_LAB=1 swift test --filter '^LabTests\\.'` in the source tree; builds the image first when none is cached.")
+        discussion:
+            "The same as `DIOBENCH_LAB=1 swift test --filter '^LabTests\\.'` in the source tree; builds the image first when none is cached."
+    )
 
     @OptionGroup var location: LabLocation
 
@@ -164,8 +188,9 @@ struct LabSuiteCommand: ParsableCommand {
         let paths = try location.paths()
         try LabImage.buildIfMissing(paths, log: labLog)
         let start = Date()
-        let status = try LabProcess.stream(["swift", "test", "--package-path", paths.packageRoot, "--filter", "^LabTests\\."],
-                                           environment: ["DIOBENCH_LAB": "1", "DIOBENCH_LAB_IMAGE_DIR": paths.imageDirectory])
+        let status = try LabProcess.stream(
+            ["swift", "test", "--package-path", paths.packageRoot, "--filter", "^LabTests\\."],
+            environment: ["DIOBENCH_LAB": "1", "DIOBENCH_LAB_IMAGE_DIR": paths.imageDirectory])
         labLog("lab suite finished with status \(status) in \(Int(Date().timeIntervalSince(start))) s")
         if status != 0 { throw ExitCode(status) }
     }

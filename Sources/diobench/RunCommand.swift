@@ -15,8 +15,9 @@ struct RunCommand: ParsableCommand {
     @Argument(help: "Job files, in fio's format; - reads one from standard input.")
     var jobFiles: [String] = []
 
-    @Option(name: .customLong("output-format"),
-            help: "normal, json, json+ or terse; a comma list prints several (JSON alone keeps stdout pure JSON).")
+    @Option(
+        name: .customLong("output-format"),
+        help: "normal, json, json+ or terse; a comma list prints several (JSON alone keeps stdout pure JSON).")
     var outputFormat = "normal"
 
     @Option(name: .customLong("output"), help: "Write the report to this file instead of stdout.")
@@ -37,7 +38,8 @@ struct RunCommand: ParsableCommand {
     @Option(name: .customLong("results-dir"), help: "Where --save puts runs.")
     var resultsDirectory = "Results/runs"
 
-    @Flag(name: .customLong("no-progress"), help: "No live status line (it is off anyway when stdout is not a terminal).")
+    @Flag(
+        name: .customLong("no-progress"), help: "No live status line (it is off anyway when stdout is not a terminal).")
     var noProgress = false
 
     /// fio's --eta: when the status line shows.
@@ -45,10 +47,14 @@ struct RunCommand: ParsableCommand {
         case auto, always, never
     }
 
-    @Option(name: .customLong("eta"), help: "When the status line shows: auto (on a terminal), always or never (fio's --eta).")
+    @Option(
+        name: .customLong("eta"),
+        help: "When the status line shows: auto (on a terminal), always or never (fio's --eta).")
     var eta = StatusLine.auto
 
-    @Option(name: .customLong("eta-newline"), help: "Start a new status line every TIME (e.g. 10s) instead of rewriting one.")
+    @Option(
+        name: .customLong("eta-newline"),
+        help: "Start a new status line every TIME (e.g. 10s) instead of rewriting one.")
     var etaNewline: String?
 
     @Flag(name: .customLong("minimal"), help: "Terse output, as --output-format=terse (fio's --minimal).")
@@ -57,7 +63,9 @@ struct RunCommand: ParsableCommand {
     @Flag(name: .customLong("readonly"), help: "Refuse to run if any job writes or trims (fio's safety switch).")
     var readOnly = false
 
-    @Flag(name: .customLong("showcmd"), help: "Print each job file as one diobench (and fio) command line of job options, and exit.")
+    @Flag(
+        name: .customLong("showcmd"),
+        help: "Print each job file as one diobench (and fio) command line of job options, and exit.")
     var showCommand = false
 
     @Flag(name: .customLong("warnings-fatal"), help: "Job-file warnings stop the run with exit status 2.")
@@ -65,7 +73,9 @@ struct RunCommand: ParsableCommand {
 
     @OptionGroup var commandLineJobs: CommandLineJobs
 
-    @Option(name: .customLong("journal-dir"), help: ArgumentHelp("Where changes are journaled for `diobench cleanup`.", visibility: .hidden))
+    @Option(
+        name: .customLong("journal-dir"),
+        help: ArgumentHelp("Where changes are journaled for `diobench cleanup`.", visibility: .hidden))
     var journalDirectory = RunDirectories.journal
 
     mutating func run() throws {
@@ -75,7 +85,9 @@ struct RunCommand: ParsableCommand {
             return
         }
         guard !jobFiles.isEmpty || !commandLineJobs.encoded.isEmpty else {
-            throw ValidationError("no job file given (try `diobench run Jobs/quickstart.fio`, or fio's `--name=job --rw=read --size=1g …`)")
+            throw ValidationError(
+                "no job file given (try `diobench run Jobs/quickstart.fio`, or fio's `--name=job --rw=read --size=1g …`)"
+            )
         }
         let formats: [OutputFormat]
         do {
@@ -132,10 +144,16 @@ struct RunCommand: ParsableCommand {
     /// files are written). Files a job would create or extend are refused as each job is prepared.
     private func refuseWriters(_ parsed: ParsedJobFile) throws {
         if let writer = parsed.jobs.first(where: { $0.rw.writes || $0.rw.trims }) {
-            throw UsageFailure(message: "--readonly: job '\(writer.name)' (\(writer.sourceFile)) has rw=\(writer.rw.rawValue), which writes or trims; nothing was run")
+            throw UsageFailure(
+                message:
+                    "--readonly: job '\(writer.name)' (\(writer.sourceFile)) has rw=\(writer.rw.rawValue), which writes or trims; nothing was run"
+            )
         }
         if let pooled = parsed.jobs.first(where: { $0.zfs?.scratchPool != nil }) {
-            throw UsageFailure(message: "--readonly: job '\(pooled.name)' makes a scratch pool (zfs_scratch_pool), which writes its vdev files; nothing was run")
+            throw UsageFailure(
+                message:
+                    "--readonly: job '\(pooled.name)' makes a scratch pool (zfs_scratch_pool), which writes its vdev files; nothing was run"
+            )
         }
     }
 
@@ -155,8 +173,9 @@ struct RunCommand: ParsableCommand {
     private func banner(_ parsed: ParsedJobFile) -> String {
         let jobs = parsed.jobs.map { spec in
             let sizes = IODirection.allCases.map(spec.blockSizeBounds)
-            return JobBanner(name: spec.name, group: spec.group, rw: spec.rw.rawValue, blockSizes: sizes,
-                             ioengine: spec.ioengine.rawValue, iodepth: spec.iodepth, numjobs: spec.numjobs)
+            return JobBanner(
+                name: spec.name, group: spec.group, rw: spec.rw.rawValue, blockSizes: sizes,
+                ioengine: spec.ioengine.rawValue, iodepth: spec.iodepth, numjobs: spec.numjobs)
         }
         return JobBanner.render(jobs, version: "diobench-\(diobenchVersion)", threads: true)
     }
@@ -170,11 +189,14 @@ struct UsageFailure: Error, CustomStringConvertible {
 
 /// The job files and command-line jobs (only `sections` when given), with `overrides` applied; a job-file
 /// error is a usage error (exit 2).
-func parseJobFiles(_ files: [String], commandLine: [CommandLineJobOption] = [], sections: [String],
-                   overrides: [JobOptionOverride] = []) throws -> ParsedJobFile {
+func parseJobFiles(
+    _ files: [String], commandLine: [CommandLineJobOption] = [], sections: [String],
+    overrides: [JobOptionOverride] = []
+) throws -> ParsedJobFile {
     do {
-        return try JobFileParser().parse(paths: files, commandLine: commandLine, sections: sections.isEmpty ? nil : sections,
-                                         overrides: overrides)
+        return try JobFileParser().parse(
+            paths: files, commandLine: commandLine, sections: sections.isEmpty ? nil : sections,
+            overrides: overrides)
     } catch {
         throw UsageFailure(message: error.description)
     }
@@ -184,11 +206,14 @@ func parseJobFiles(_ files: [String], commandLine: [CommandLineJobOption] = [], 
 /// --showcmd writes it when only the value needs quoting and double quotes keep it literal; else single-quoted.
 func shellQuoted(_ argument: String) -> String {
     func plain(_ text: Substring) -> Bool {
-        text.unicodeScalars.allSatisfy { ($0.properties.isAlphabetic && $0.isASCII) || "0123456789_-+=/.,:%@^".unicodeScalars.contains($0) }
+        text.unicodeScalars.allSatisfy {
+            ($0.properties.isAlphabetic && $0.isASCII) || "0123456789_-+=/.,:%@^".unicodeScalars.contains($0)
+        }
     }
     if !argument.isEmpty && plain(argument[...]) { return argument }
     if let equals = argument.firstIndex(of: "="), plain(argument[..<equals]),
-       !argument[equals...].contains(where: { "$`\\\"!".contains($0) }) {
+        !argument[equals...].contains(where: { "$`\\\"!".contains($0) })
+    {
         return argument[...equals] + "\"" + argument[argument.index(after: equals)...] + "\""
     }
     return "'" + argument.replacingOccurrences(of: "'", with: "'\\''") + "'"

@@ -10,7 +10,8 @@ enum SavedRun {
     static func write(_ result: RunResult, jobs: ParsedJobFile, under root: String) throws -> String {
         let folder = newFolderPath(under: root, name: jobs.jobs.first?.name ?? "run")
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        try Data((try ReportRenderer.json(result, bins: true) + "\n").utf8).write(to: URL(fileURLWithPath: "\(folder)/result.json"))
+        try Data((try ReportRenderer.json(result, bins: true) + "\n").utf8).write(
+            to: URL(fileURLWithPath: "\(folder)/result.json"))
         let resolved = jobs.jobs.map { $0.renderResolved() }.joined(separator: "\n")
         try Data(resolved.utf8).write(to: URL(fileURLWithPath: "\(folder)/jobs.fio"))
         copyJobFiles(jobs.files, into: folder)
@@ -44,7 +45,8 @@ enum SavedRun {
             if file == JobFileInput.standardInputName, let text = try? JobFileInput.standardInputText() {
                 try? Data(text.utf8).write(to: URL(fileURLWithPath: copies + "/stdin.fio"))
             } else {
-                try? FileManager.default.copyItem(atPath: file, toPath: copies + "/" + (file as NSString).lastPathComponent)
+                try? FileManager.default.copyItem(
+                    atPath: file, toPath: copies + "/" + (file as NSString).lastPathComponent)
             }
         }
     }

@@ -7,7 +7,8 @@ SignalWatcher.shared.install()
 
 // fio's `--cmdhelp` takes an optional value; the argument parser wants one, so a bare flag asks for all.
 // fio's job options on the command line (`--name=a --bs=4k`) travel to `run` and `compare` as --job-option.
-let arguments = CommandLineJobs.rewrite(Array(CommandLine.arguments.dropFirst()).map { $0 == "--cmdhelp" ? "--cmdhelp=all" : $0 })
+let arguments = CommandLineJobs.rewrite(
+    Array(CommandLine.arguments.dropFirst()).map { $0 == "--cmdhelp" ? "--cmdhelp=all" : $0 })
 
 do {
     var command = try Diobench.parseAsRoot(arguments)

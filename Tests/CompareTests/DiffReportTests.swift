@@ -11,7 +11,8 @@ import Testing
     @Test func twoComparesWithTheSameCellsAreComparedCellByCell() throws {
         let base = syntheticCompare(zfs: true)
         let diff = try DiffReport.diff(baseline: side(base, "a"), candidate: side(base, "b"))
-        #expect(Set(diff.rows.map(\.baselineCell)) == ["zfs_direct=disabled", "zfs_direct=standard", "zfs_direct=always"])
+        #expect(
+            Set(diff.rows.map(\.baselineCell)) == ["zfs_direct=disabled", "zfs_direct=standard", "zfs_direct=always"])
         #expect(diff.rows.allSatisfy { $0.baselineCell == $0.candidateCell })
         #expect(diff.regressions.isEmpty)
         #expect(diff.rows.allSatisfy { $0.verdict == .noChange })
@@ -32,12 +33,16 @@ import Testing
 
     @Test func cellPicksOneCellAgainstPlainRuns() throws {
         let compare = syntheticCompare(zfs: false)
-        let plain = ResultSide(description: "plain", runs: compare.cells[1].runs.map { LabeledRun(cell: "", run: $0) }, leaves: [])
+        let plain = ResultSide(
+            description: "plain", runs: compare.cells[1].runs.map { LabeledRun(cell: "", run: $0) }, leaves: [])
         #expect(throws: CompareInputError.self) { try DiffReport.diff(baseline: side(compare, "c"), candidate: plain) }
         let diff = try DiffReport.diff(baseline: side(compare, "c"), candidate: plain, cell: "zfs_direct=standard")
         #expect(diff.rows.allSatisfy { $0.baselineCell == "zfs_direct=standard" && $0.candidateCell == "" })
         #expect(diff.regressions.isEmpty, "the same runs")
-        #expect(diff.notes.contains { $0.contains("comparing cell 'zfs_direct=standard' of the baseline with the plain runs") })
+        #expect(
+            diff.notes.contains {
+                $0.contains("comparing cell 'zfs_direct=standard' of the baseline with the plain runs")
+            })
         #expect {
             try DiffReport.diff(baseline: side(compare, "c"), candidate: plain, cell: "zfs_direct=sometimes")
         } throws: { error in

@@ -15,9 +15,12 @@ func syntheticRun(speed: Double, zfsDirect: String? = nil, directShare: Double =
     job.read.bw = job.read.bwBytes / 1024
     job.read.runtime = 1000
     let base = 50_000 / speed
-    job.read.clat = LatencySummary(min: UInt64(base / 2), max: UInt64(base * 40), mean: base, stddev: base / 3, count: UInt64(iops),
-                                   percentiles: PercentileMap([(1, UInt64(base * 0.6)), (50, UInt64(base)), (90, UInt64(base * 1.6)),
-                                                               (99, UInt64(base * 3)), (99.9, UInt64(base * 9)), (99.99, UInt64(base * 30))]))
+    job.read.clat = LatencySummary(
+        min: UInt64(base / 2), max: UInt64(base * 40), mean: base, stddev: base / 3, count: UInt64(iops),
+        percentiles: PercentileMap([
+            (1, UInt64(base * 0.6)), (50, UInt64(base)), (90, UInt64(base * 1.6)),
+            (99, UInt64(base * 3)), (99.9, UInt64(base * 9)), (99.99, UInt64(base * 30)),
+        ]))
     job.jobRuntime = 1000
     job.usrCpu = 5
     job.sysCpu = 20
@@ -31,8 +34,11 @@ func syntheticRun(speed: Double, zfsDirect: String? = nil, directShare: Double =
         job.diobench = ext
     }
     var run = RunResult(fioVersion: "diobench-test", jobs: [job])
-    run.diobench = RunExtension(version: "test", environment: RunEnvironment(kernel: "6.1.0-test", hostname: "lab", machine: "x86_64",
-                                                                             cpuModel: "Test CPU", cpuCount: 4, zfsVersion: zfsDirect == nil ? nil : "2.3.9-1"))
+    run.diobench = RunExtension(
+        version: "test",
+        environment: RunEnvironment(
+            kernel: "6.1.0-test", hostname: "lab", machine: "x86_64",
+            cpuModel: "Test CPU", cpuCount: 4, zfsVersion: zfsDirect == nil ? nil : "2.3.9-1"))
     return run
 }
 
@@ -45,11 +51,15 @@ func syntheticCompare(zfs: Bool) -> CompareResult {
         let runs = [0.97, 1.0, 1.04].map { jitter in
             syntheticRun(speed: speeds[i] * jitter, zfsDirect: zfs ? settings[i] : nil, directShare: shares[i])
         }
-        cells.append(CompareCell(label: "zfs_direct=\(settings[i])", settings: [MatrixSetting(option: "zfs_direct", value: settings[i])], runs: runs))
+        cells.append(
+            CompareCell(
+                label: "zfs_direct=\(settings[i])", settings: [MatrixSetting(option: "zfs_direct", value: settings[i])],
+                runs: runs))
     }
-    let info = CompareInfo(version: "test", jobFiles: ["Jobs/x.fio"], matrix: [MatrixAxis(option: "zfs_direct", values: settings)],
-                           repetitions: 3, order: CompareMatrix.schedule(cells: 3, repeat: 3),
-                           environment: cells[0].runs[0].diobench?.environment)
+    let info = CompareInfo(
+        version: "test", jobFiles: ["Jobs/x.fio"], matrix: [MatrixAxis(option: "zfs_direct", values: settings)],
+        repetitions: 3, order: CompareMatrix.schedule(cells: 3, repeat: 3),
+        environment: cells[0].runs[0].diobench?.environment)
     var result = CompareResult(info: info, cells: cells)
     result.summarize()
     return result
@@ -108,9 +118,10 @@ func syntheticCompare(zfs: Bool) -> CompareResult {
 
     /// Renders the page in a real browser and checks the picture has content: many non-background pixels
     /// and the palette's colours, not a blank or error page.
-    @Test(.enabled("needs /usr/bin/chromium and python3") {
-        FileManager.default.isExecutableFile(atPath: chromiumPath) ? await pythonHas(["zlib"]) : false
-    })
+    @Test(
+        .enabled("needs /usr/bin/chromium and python3") {
+            FileManager.default.isExecutableFile(atPath: chromiumPath) ? await pythonHas(["zlib"]) : false
+        })
     func rendersInHeadlessChromium() async throws {
         let dir = try scratchDirectory("html")
         let page = dir + "/report.html"
@@ -140,12 +151,17 @@ struct PictureStats: CustomStringConvertible {
 /// Screenshots `page` with headless Chromium and decodes the PNG (python's zlib; no image library needed).
 func renderAndMeasure(page: String, in dir: String, height: Int = 1800) async throws -> PictureStats {
     let png = dir + "/shot.png"
-    let shot = try await runProgram(chromiumPath, ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
-                                                   "--window-size=1400,\(height)", "--screenshot=\(png)", "file://" + page], directory: dir)
+    let shot = try await runProgram(
+        chromiumPath,
+        [
+            "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+            "--window-size=1400,\(height)", "--screenshot=\(png)", "file://" + page,
+        ], directory: dir)
     guard shot.status == 0, FileManager.default.fileExists(atPath: png) else {
         throw ScriptFailure(message: "chromium failed (\(shot.status)): \(shot.stderr.suffix(500))")
     }
-    let out = try await python("""
+    let out = try await python(
+        """
         import sys, zlib, struct, collections, json
         data = open(sys.argv[1], 'rb').read()
         assert data[:8] == b'\\x89PNG\\r\\n\\x1a\\n'
@@ -176,7 +192,8 @@ func renderAndMeasure(page: String, in dir: String, height: Int = 1800) async th
                           'top': dict(counts.most_common(200))}))
         """, [png])
     let object = try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [String: Any] ?? [:]
-    return PictureStats(width: object["w"] as? Int ?? 0, height: object["h"] as? Int ?? 0,
-                        nonBackground: object["non"] as? Int ?? 0, colours: object["colours"] as? Int ?? 0,
-                        top: object["top"] as? [String: Int] ?? [:])
+    return PictureStats(
+        width: object["w"] as? Int ?? 0, height: object["h"] as? Int ?? 0,
+        nonBackground: object["non"] as? Int ?? 0, colours: object["colours"] as? Int ?? 0,
+        top: object["top"] as? [String: Int] ?? [:])
 }

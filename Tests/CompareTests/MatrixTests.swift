@@ -33,11 +33,12 @@ import Testing
             MatrixAxis(option: "ioengine", values: ["psync", "io_uring"]),
         ])
         #expect(cells.count == 6)
-        #expect(cells.map(\.label) == [
-            "zfs_direct=disabled ioengine=psync", "zfs_direct=disabled ioengine=io_uring",
-            "zfs_direct=standard ioengine=psync", "zfs_direct=standard ioengine=io_uring",
-            "zfs_direct=always ioengine=psync", "zfs_direct=always ioengine=io_uring",
-        ])
+        #expect(
+            cells.map(\.label) == [
+                "zfs_direct=disabled ioengine=psync", "zfs_direct=disabled ioengine=io_uring",
+                "zfs_direct=standard ioengine=psync", "zfs_direct=standard ioengine=io_uring",
+                "zfs_direct=always ioengine=psync", "zfs_direct=always ioengine=io_uring",
+            ])
         #expect(cells[3].value(of: "ioengine") == "io_uring")
         #expect(cells[3].value(of: "zfs_direct") == "standard")
         #expect(Set(cells.map(\.label)).count == 6, "every combination once")
@@ -52,7 +53,9 @@ import Testing
 
     @Test func anOptionTwiceIsRefused() {
         #expect(throws: CompareInputError.self) {
-            try CompareMatrix.cells([MatrixAxis(option: "direct", values: ["0"]), MatrixAxis(option: "direct", values: ["1"])])
+            try CompareMatrix.cells([
+                MatrixAxis(option: "direct", values: ["0"]), MatrixAxis(option: "direct", values: ["1"]),
+            ])
         }
     }
 
@@ -89,7 +92,8 @@ import Testing
     }
 
     @Test func appliesToEveryJobAfterItsOwnOptions() throws {
-        let parsed = try JobFileParser(environment: [:]).parse(text: text, fileName: "t.fio", overrides: [override("direct", "1")])
+        let parsed = try JobFileParser(environment: [:]).parse(
+            text: text, fileName: "t.fio", overrides: [override("direct", "1")])
         #expect(parsed.jobs.map(\.name) == ["a", "b"])
         #expect(parsed.jobs.allSatisfy { $0.direct }, "job a wrote direct=0; the override comes after it")
         #expect(parsed.jobs.allSatisfy { $0.writtenOptions.contains { $0.name == "direct" && $0.value == "1" } })
@@ -100,13 +104,16 @@ import Testing
 
     @Test func badValuesFailWithTheParsersErrorNamingTheMatrix() {
         #expect {
-            try JobFileParser(environment: [:]).parse(text: text, fileName: "t.fio", overrides: [override("direct", "maybe")])
+            try JobFileParser(environment: [:]).parse(
+                text: text, fileName: "t.fio", overrides: [override("direct", "maybe")])
         } throws: { error in
             guard let e = error as? JobFileError else { return false }
-            return e.kind == .badValue && e.option == "direct" && e.description.hasPrefix("--matrix direct=maybe: option 'direct'")
+            return e.kind == .badValue && e.option == "direct"
+                && e.description.hasPrefix("--matrix direct=maybe: option 'direct'")
         }
         #expect {
-            try JobFileParser(environment: [:]).parse(text: text, fileName: "t.fio", overrides: [override("iodepht", "4")])
+            try JobFileParser(environment: [:]).parse(
+                text: text, fileName: "t.fio", overrides: [override("iodepht", "4")])
         } throws: { error in
             guard let e = error as? JobFileError else { return false }
             return e.kind == .unknownOption && e.suggestion == "iodepth" && e.location.file == "--matrix iodepht=4"
@@ -117,7 +124,8 @@ import Testing
         // rate and rate_iops together are refused, whichever of them came from the matrix.
         let withRate = text.replacingOccurrences(of: "[b]\n", with: "[b]\nrate=1m\n")
         #expect {
-            try JobFileParser(environment: [:]).parse(text: withRate, fileName: "t.fio", overrides: [override("rate_iops", "100")])
+            try JobFileParser(environment: [:]).parse(
+                text: withRate, fileName: "t.fio", overrides: [override("rate_iops", "100")])
         } throws: { error in
             (error as? JobFileError)?.kind == .conflict
         }
@@ -129,16 +137,19 @@ import Testing
         (999.0, MetricUnit.iops, "999"), (12_345, .iops, "12.3k"), (2_500_000, .iops, "2.50M"),
         (4096, .count, "4096"), (22_400, .count, "22.4k"), (1_500_000, .count, "1.50M"),
         (1536, .bytesPerSecond, "1.50KiB/s"), (3 * 1_073_741_824, .bytesPerSecond, "3.00GiB/s"),
-        (850, .nanoseconds, "850ns"), (21_200, .nanoseconds, "21.2µs"), (4_120_000, .nanoseconds, "4.12ms"), (2.5e9, .nanoseconds, "2.50s"),
+        (850, .nanoseconds, "850ns"), (21_200, .nanoseconds, "21.2µs"), (4_120_000, .nanoseconds, "4.12ms"),
+        (2.5e9, .nanoseconds, "2.50s"),
     ])
     func valuesReadAsTheirUnit(value: Double, unit: MetricUnit, text: String) {
         #expect(CompareFormat.value(value, unit) == text)
     }
 
     @Test func intervalsShareTheMediansUnit() {
-        let m = MetricSummary(metric: "read.clat_p50", median: 21_200, lower: 18_800, upper: 33_600, confidence: 0.75, count: 3)
+        let m = MetricSummary(
+            metric: "read.clat_p50", median: 21_200, lower: 18_800, upper: 33_600, confidence: 0.75, count: 3)
         #expect(CompareFormat.interval(m, .nanoseconds) == "21.2 [18.8–33.6] µs")
-        let one = MetricSummary(metric: "read.iops", median: 12_300, lower: 12_300, upper: 12_300, confidence: 0, count: 1)
+        let one = MetricSummary(
+            metric: "read.iops", median: 12_300, lower: 12_300, upper: 12_300, confidence: 0, count: 1)
         #expect(CompareFormat.interval(one, .iops) == "12.3k")
         #expect(CompareFormat.percent(-21.34) == "−21.3%")
         #expect(CompareFormat.percent(172.4) == "+172%")

@@ -9,10 +9,14 @@ import DiobenchTestSupport
 /// a scratch file (and detaches: only the one it made).
 @Suite(.enabled(if: loopDevicesAvailable, "needs root, /dev/loop-control and losetup"), .serialized, .loopDevices)
 struct BlockDeviceTests {
-    @Test("kind, size (BLKGETSIZE64), logical block size (BLKSSZGET), statx and cache flush on a 4096-byte-sector loop device")
+    @Test(
+        "kind, size (BLKGETSIZE64), logical block size (BLKSSZGET), statx and cache flush on a 4096-byte-sector loop device"
+    )
     func deviceFacts() async throws {
         let dir = ScratchDirectory()
-        try await ScratchLoopDevice.with(backing: dir.file("backing"), size: 16 << 20, sectorSize: 4096, directIO: false) { loop in
+        try await ScratchLoopDevice.with(
+            backing: dir.file("backing"), size: 16 << 20, sectorSize: 4096, directIO: false
+        ) { loop in
             #expect(FileTarget.kind(of: loop.device) == .blockDevice)
             #expect(try FileTarget.size(of: loop.device) == 16 << 20)
             let fd = try FileTarget.open(path: loop.device, direct: true, readOnly: false)
@@ -21,9 +25,15 @@ struct BlockDeviceTests {
             #expect(try FileTarget.logicalBlockSize(fd: fd, path: loop.device) == 4096)
             // Block devices report STATX_DIOALIGN since Linux 6.11: offsets in logical blocks.
             let alignment = try DirectIOAlignment.query(fd: fd, path: loop.device)
-            if case .aligned(_, let offset) = alignment { #expect(offset == 4096) } else { #expect(alignment == .notReported) }
-            try FileTarget.invalidateCache(fd: fd, path: loop.device)   // BLKFLSBUF, as root
-            #expect(try FileTarget.layOut(LayoutRequest(path: loop.device, size: 4096, jobReads: true, jobWrites: false)) == .device)
+            if case .aligned(_, let offset) = alignment {
+                #expect(offset == 4096)
+            } else {
+                #expect(alignment == .notReported)
+            }
+            try FileTarget.invalidateCache(fd: fd, path: loop.device)  // BLKFLSBUF, as root
+            #expect(
+                try FileTarget.layOut(LayoutRequest(path: loop.device, size: 4096, jobReads: true, jobWrites: false))
+                    == .device)
             #expect(throws: FileTargetError.self) { try FileTarget.unlink(path: loop.device) }
             #expect(FileTarget.kind(of: loop.device) == .blockDevice)
         }
@@ -32,7 +42,8 @@ struct BlockDeviceTests {
     @Test("psync and io_uring (iodepth 32, fixed buffers) round-trip O_DIRECT through a loop device with dio on")
     func enginesOnLoop() async throws {
         let dir = ScratchDirectory()
-        try await ScratchLoopDevice.with(backing: dir.file("backing"), size: 8 << 20, sectorSize: 512, directIO: true) { loop in
+        try await ScratchLoopDevice.with(backing: dir.file("backing"), size: 8 << 20, sectorSize: 512, directIO: true) {
+            loop in
             let fd = try FileTarget.open(path: loop.device, direct: true, readOnly: false)
             defer { close(fd) }
             // Check blocks on the device through a second, buffered descriptor after each engine.
@@ -56,7 +67,7 @@ struct BlockDeviceTests {
             uring.close()
             #expect(u.write.results.allSatisfy { $0 == 4096 })
             #expect(u.read.readsMatching == 512)
-            #expect(u.write.largestSubmit > 1)      // batched: several I/Os per io_uring_submit
+            #expect(u.write.largestSubmit > 1)  // batched: several I/Os per io_uring_submit
             #expect(onDevice(0xD2, blocks: 512) == 512)
         }
     }

@@ -8,7 +8,9 @@ import Testing
     /// One line per mount findmnt sees at the path (stacked mounts give several, topmost last).
     static func findmnt(_ path: String) async throws -> [[String]] {
         let result = try await run("/usr/bin/findmnt", ["-n", "-o", "ID,TARGET,SOURCE,FSTYPE", "-T", path])
-        return result.output.split(separator: "\n").map { $0.split(separator: " ", omittingEmptySubsequences: true).map(String.init) }
+        return result.output.split(separator: "\n").map {
+            $0.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+        }
     }
 
     @Test("statfs type, mount point and source agree with findmnt", arguments: ["/tmp", "/dev/shm", "/proc/self", "/"])
@@ -40,7 +42,11 @@ import Testing
 
     @Test("mountinfo lines: optional fields, octal escapes, ZFS datasets")
     func parsing() throws {
-        let zfs = try #require(MountEntry(mountinfoLine: "120 27 0:52 / /tank/my\\040data rw,relatime shared:60 master:2 - zfs tank/my\\040data rw,xattr,posixacl,casesensitive"))
+        let zfs = try #require(
+            MountEntry(
+                mountinfoLine:
+                    "120 27 0:52 / /tank/my\\040data rw,relatime shared:60 master:2 - zfs tank/my\\040data rw,xattr,posixacl,casesensitive"
+            ))
         #expect(zfs.mountPoint == "/tank/my data")
         #expect(zfs.source == "tank/my data")
         #expect(zfs.fsType == "zfs")
@@ -55,12 +61,12 @@ import Testing
     @Test("the longest mount point wins, and a later mount over the same directory hides the earlier")
     func choosing() throws {
         let text = """
-        27 1 254:0 / / rw - ext4 /dev/vda rw
-        40 27 0:40 / /tank rw - zfs tank rw
-        41 40 0:41 / /tank/fs rw - zfs tank/fs rw
-        42 40 0:42 / /tank/fs rw - tmpfs over rw
-        43 27 0:43 / /tankfs rw - tmpfs other rw
-        """
+            27 1 254:0 / / rw - ext4 /dev/vda rw
+            40 27 0:40 / /tank rw - zfs tank rw
+            41 40 0:41 / /tank/fs rw - zfs tank/fs rw
+            42 40 0:42 / /tank/fs rw - tmpfs over rw
+            43 27 0:43 / /tankfs rw - tmpfs other rw
+            """
         let mounts = FileSystemInfo.mounts(mountinfo: text)
         #expect(mounts.count == 5)
         #expect(FileSystemInfo.mountEntry(containing: "/tank/fs/a/b", in: mounts)?.source == "over")

@@ -24,8 +24,9 @@ import Vocabulary
         #expect(FileTarget.kind(of: dir.file("missing")) == .missing)
     }
 
-    @Test("a read job's new file is written out in full at exactly its size, with random data",
-          arguments: [UInt64(1 << 20), UInt64(3 * (1 << 20) + 123)])
+    @Test(
+        "a read job's new file is written out in full at exactly its size, with random data",
+        arguments: [UInt64(1 << 20), UInt64(3 * (1 << 20) + 123)])
     func layOutForReads(size: UInt64) throws {
         let dir = ScratchDirectory()
         let path = dir.file("r")
@@ -33,7 +34,7 @@ import Vocabulary
         #expect(outcome == .laidOut(bytesWritten: size))
         let info = try #require(Self.statOf(path))
         #expect(UInt64(info.st_size) == size)
-        #expect(UInt64(info.st_blocks) * 512 >= size)           // really written, not sparse
+        #expect(UInt64(info.st_blocks) * 512 >= size)  // really written, not sparse
         let bytes = Self.contents(path)
         #expect(UInt64(bytes.count) == size)
         // Random, not zeros: every 4 KiB block has data and no two blocks are equal.
@@ -55,7 +56,7 @@ import Vocabulary
         #expect(grown == .laidOut(bytesWritten: 65536))
         let bytes = Self.contents(path)
         #expect(bytes.count == 65536)
-        #expect(Array(bytes[0..<8192]) != marker)               // fio rewrites it from the start
+        #expect(Array(bytes[0..<8192]) != marker)  // fio rewrites it from the start
     }
 
     struct Allocation: Sendable, CustomTestStringConvertible {
@@ -68,14 +69,15 @@ import Vocabulary
 
     /// A write-only job without overwrite: fio creates the file and preallocates it per
     /// `fallocate`, but writes nothing (the job's writes fill it).
-    @Test("write jobs: the file is created and preallocated per fallocate, not written",
-          arguments: [
+    @Test(
+        "write jobs: the file is created and preallocated per fallocate, not written",
+        arguments: [
             Allocation(mode: .none, sized: false, allocated: false),
             Allocation(mode: .native, sized: true, allocated: true),
             Allocation(mode: .posix, sized: true, allocated: true),
             Allocation(mode: .keep, sized: false, allocated: true),
             Allocation(mode: .truncate, sized: true, allocated: false),
-          ])
+        ])
     func writeJobAllocation(_ allocation: Allocation) throws {
         let dir = ScratchDirectory()
         let path = dir.file("w")
@@ -88,7 +90,7 @@ import Vocabulary
         #expect(outcome == .allocated(size: expectedSize))
         #expect(UInt64(info.st_size) == expectedSize)
         #expect((UInt64(info.st_blocks) * 512 >= size) == allocation.allocated, "st_blocks \(info.st_blocks)")
-        #expect(Self.contents(path).allSatisfy { $0 == 0 })       // nothing written
+        #expect(Self.contents(path).allSatisfy { $0 == 0 })  // nothing written
     }
 
     @Test("overwrite=1 write jobs get the file written out like read jobs; a smaller file is recreated")
@@ -102,7 +104,7 @@ import Vocabulary
         #expect(try FileTarget.layOut(request) == .laidOut(bytesWritten: 1 << 20))
         let after = try #require(Self.statOf(path))
         #expect(after.st_size == 1 << 20)
-        _ = before   // ext4 may reuse the inode number; the size and content are what fio guarantees
+        _ = before  // ext4 may reuse the inode number; the size and content are what fio guarantees
         #expect(Self.contents(path).prefix(3) != [1, 2, 3])
     }
 
@@ -125,7 +127,9 @@ import Vocabulary
         }
         #expect(error?.errno == EISDIR)
         #expect(error?.description.contains(dir.path) == true)
-        #expect(try FileTarget.layOut(LayoutRequest(path: "/dev/null", size: 4096, jobReads: true, jobWrites: false)) == .device)
+        #expect(
+            try FileTarget.layOut(LayoutRequest(path: "/dev/null", size: 4096, jobReads: true, jobWrites: false))
+                == .device)
     }
 
     @Test("open flags follow fio: O_DIRECT for direct, O_RDONLY for read-only jobs, O_CREAT for writers")
@@ -136,7 +140,7 @@ import Vocabulary
         defer { close(writer) }
         let flags = fcntl(writer, F_GETFL)
         #expect(flags & O_ACCMODE == O_RDWR)
-        #expect(flags & 0o40000 != 0)                            // O_DIRECT (x86_64)
+        #expect(flags & 0o40000 != 0)  // O_DIRECT (x86_64)
         let reader = try FileTarget.open(path: path, direct: false, readOnly: true)
         defer { close(reader) }
         #expect(fcntl(reader, F_GETFL) & O_ACCMODE == O_RDONLY)
@@ -177,7 +181,7 @@ import Vocabulary
         defer { close(fd) }
         let scratch = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 4096)
         defer { scratch.deallocate() }
-        #expect(pread(fd, scratch, size, 0) == size)             // pull the file into the page cache
+        #expect(pread(fd, scratch, size, 0) == size)  // pull the file into the page cache
         let before = residentPages(fd: fd, size: size)
         try FileTarget.invalidateCache(fd: fd, path: path)
         let after = residentPages(fd: fd, size: size)

@@ -48,12 +48,14 @@ struct IOUringEngineTests {
         defer { engine.close() }
         #expect(engine.entries >= variant.depth)
         #expect((engine.setupFlags & UInt32(IORING_SETUP_SQPOLL) != 0) == variant.sqPoll)
-        try checkRoundTrip(&engine, dir: dir, fds: fds, depth: variant.depth, salt: UInt64(variant.depth) << 8 | (direct ? 1 : 2),
-                           blocks: 256, pool: pool)
+        try checkRoundTrip(
+            &engine, dir: dir, fds: fds, depth: variant.depth, salt: UInt64(variant.depth) << 8 | (direct ? 1 : 2),
+            blocks: 256, pool: pool)
     }
 
-    @Test("queue only prepares; one commit submits the whole batch; getEvents reaps it in one call",
-          arguments: [false, true])
+    @Test(
+        "queue only prepares; one commit submits the whole batch; getEvents reaps it in one call",
+        arguments: [false, true])
     func batching(sqPoll: Bool) throws {
         let dir = ScratchDirectory()
         let fds = try openFiles(in: dir, count: 1, direct: true)
@@ -95,15 +97,20 @@ struct IOUringEngineTests {
         // min 0 with nothing in flight returns at once.
         reaped = engine.getEvents(min: 0, max: depth, units: units, completed: completed)
         #expect(reaped == 0)
-        #expect(blocksOnDisk(path: dir.file("f0"), fileIndex: 0, files: 1, blocks: depth, blockSize: 4096, salt: 3) == depth)
+        #expect(
+            blocksOnDisk(path: dir.file("f0"), fileIndex: 0, files: 1, blocks: depth, blockSize: 4096, salt: 3) == depth
+        )
     }
 
-    @Test("without SQPOLL the ring uses fio's flags (COOP_TASKRUN, SINGLE_ISSUER, DEFER_TASKRUN), and only its creating thread may submit",
-          .enabled(if: kernelAtLeast(6, 1), "DEFER_TASKRUN needs Linux 6.1"))
+    @Test(
+        "without SQPOLL the ring uses fio's flags (COOP_TASKRUN, SINGLE_ISSUER, DEFER_TASKRUN), and only its creating thread may submit",
+        .enabled(if: kernelAtLeast(6, 1), "DEFER_TASKRUN needs Linux 6.1"))
     func singleIssuer() async throws {
         // What the ring's creating thread does runs on one thread of its own: a SINGLE_ISSUER ring belongs to
         // the thread that made it, and a test may resume on another thread of the pool after an await.
-        struct Seen: Sendable { var setupFlags: UInt32, queued: Bool, foreign: Int, own: Int, reaped: Int, slot: Int32, result: Int }
+        struct Seen: Sendable {
+            var setupFlags: UInt32, queued: Bool, foreign: Int, own: Int, reaped: Int, slot: Int32, result: Int
+        }
         let seen = try await onDedicatedThread { () throws -> Seen in
             let dir = ScratchDirectory()
             let fds = try openFiles(in: dir, count: 1, direct: false)
@@ -113,7 +120,9 @@ struct IOUringEngineTests {
             config.iodepth = 1
             var engine = try IOUringEngine(files: fds, buffers: pool, config: config)
             defer { engine.close() }
-            final class Box: @unchecked Sendable { var engine: IOUringEngine; var rc = 0; init(_ e: IOUringEngine) { engine = e } }
+            final class Box: @unchecked Sendable {
+                var engine: IOUringEngine; var rc = 0; init(_ e: IOUringEngine) { engine = e }
+            }
             let box = Box(engine)
             let units = UnsafeMutablePointer<IOUnit>.allocate(capacity: 1)
             defer { units.deallocate() }
@@ -122,13 +131,16 @@ struct IOUringEngineTests {
             let queued = box.engine.queue(units, slot: 0) == .queued
             // Another thread submits; this one waits for it (it is not one of the pool's).
             let submitted = DispatchSemaphore(value: 0)
-            Thread.detachNewThread { box.rc = box.engine.commit(); submitted.signal() }
+            Thread.detachNewThread {
+                box.rc = box.engine.commit(); submitted.signal()
+            }
             submitted.wait()
             let own = box.engine.commit()
             var slot: Int32 = -1
             let reaped = box.engine.getEvents(min: 1, max: 1, units: units, completed: &slot)
-            return Seen(setupFlags: engine.setupFlags, queued: queued, foreign: box.rc, own: own, reaped: reaped,
-                        slot: slot, result: units.pointee.result)
+            return Seen(
+                setupFlags: engine.setupFlags, queued: queued, foreign: box.rc, own: own, reaped: reaped,
+                slot: slot, result: units.pointee.result)
         }
         let wanted = UInt32(IORING_SETUP_COOP_TASKRUN | IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN)
         #expect(seen.setupFlags & wanted == wanted)
@@ -138,7 +150,7 @@ struct IOUringEngineTests {
         // The creating thread still can.
         #expect(seen.own == 1)
         #expect(seen.reaped == 1)
-        #expect(seen.slot == 0 && seen.result == 0)     // empty file: read returns 0
+        #expect(seen.slot == 0 && seen.result == 0)  // empty file: read returns 0
     }
 
     @Test("commit(waitingFor:) submits and waits in the same call: the completions are in the CQ when it returns")
@@ -185,7 +197,9 @@ struct IOUringEngineTests {
         config.iodepth = 8
         var engine = try IOUringEngine(files: fds, buffers: pool, config: config)
         defer { engine.close() }
-        let requests = (0..<8).map { Request(op: .write, fileIndex: 0, offset: UInt64($0 * 4096), length: 4096, block: $0) }
+        let requests = (0..<8).map {
+            Request(op: .write, fileIndex: 0, offset: UInt64($0 * 4096), length: 4096, block: $0)
+        }
         let units = UnsafeMutablePointer<IOUnit>.allocate(capacity: 8)
         let completed = UnsafeMutablePointer<Int32>.allocate(capacity: 8)
         defer { units.deallocate(); completed.deallocate() }
@@ -203,8 +217,9 @@ struct IOUringEngineTests {
         #expect(rest == 5)
     }
 
-    @Test("a read past the end gives the short count, a write-only fd gives -EBADF, fsync and fdatasync succeed",
-          arguments: [false, true])
+    @Test(
+        "a read past the end gives the short count, a write-only fd gives -EBADF, fsync and fdatasync succeed",
+        arguments: [false, true])
     func resultsAndErrors(registerFiles: Bool) throws {
         let dir = ScratchDirectory()
         let path = dir.file("short")
@@ -220,12 +235,14 @@ struct IOUringEngineTests {
         config.registerFiles = registerFiles
         var engine = try IOUringEngine(files: [fd, writeOnly], buffers: pool, config: config)
         defer { engine.close() }
-        let outcome = drive(&engine, [
-            Request(op: .read, fileIndex: 0, offset: 0, length: 8192, block: nil),
-            Request(op: .read, fileIndex: 1, offset: 0, length: 4096, block: nil),
-            Request(op: .fsync, fileIndex: 0, offset: 0, length: 0, block: nil),
-            Request(op: .fdatasync, fileIndex: 1, offset: 0, length: 0, block: nil),
-        ], pool: pool, depth: 4, salt: 0)
+        let outcome = drive(
+            &engine,
+            [
+                Request(op: .read, fileIndex: 0, offset: 0, length: 8192, block: nil),
+                Request(op: .read, fileIndex: 1, offset: 0, length: 4096, block: nil),
+                Request(op: .fsync, fileIndex: 0, offset: 0, length: 0, block: nil),
+                Request(op: .fdatasync, fileIndex: 1, offset: 0, length: 0, block: nil),
+            ], pool: pool, depth: 4, salt: 0)
         #expect(outcome.results == [6000, -Int(EBADF), 0, 0])
     }
 
@@ -245,8 +262,9 @@ struct IOUringEngineTests {
         try checkRoundTrip(&engine, dir: dir, fds: fds, depth: 4, salt: 0x5150, pool: pool)
     }
 
-    @Test("hipri on a file whose block device has no poll queues is refused at setup, naming io_poll",
-          .enabled(if: sysfsIOPoll(of: "/tmp") == "0", "/tmp's block device polls (io_poll=1) or has no sysfs queue"))
+    @Test(
+        "hipri on a file whose block device has no poll queues is refused at setup, naming io_poll",
+        .enabled(if: sysfsIOPoll(of: "/tmp") == "0", "/tmp's block device polls (io_poll=1) or has no sysfs queue"))
     func hipriWithoutPollQueues() throws {
         // fio 3.33 starts such a job and fails its first read with EOPNOTSUPP (checked on this VM).
         let dir = ScratchDirectory()
@@ -260,9 +278,12 @@ struct IOUringEngineTests {
         #expect(error?.errno == EOPNOTSUPP)
     }
 
-    @Test("hipri on a device with poll queues: polled reads and writes round-trip, fsync is done in line",
-          .enabled(if: ProcessInfo.processInfo.environment["DIOBENCH_HIPRI_DIR"] != nil,
-                   "set DIOBENCH_HIPRI_DIR to a directory on a block device with poll queues (io_poll=1, e.g. NVMe with nvme.poll_queues)"))
+    @Test(
+        "hipri on a device with poll queues: polled reads and writes round-trip, fsync is done in line",
+        .enabled(
+            if: ProcessInfo.processInfo.environment["DIOBENCH_HIPRI_DIR"] != nil,
+            "set DIOBENCH_HIPRI_DIR to a directory on a block device with poll queues (io_poll=1, e.g. NVMe with nvme.poll_queues)"
+        ))
     func hipriRoundTrip() throws {
         let dir = ScratchDirectory(under: ProcessInfo.processInfo.environment["DIOBENCH_HIPRI_DIR"]!)
         let fds = try openFiles(in: dir, count: 2, direct: true)
@@ -335,13 +356,14 @@ struct IOUringEngineTests {
         #expect(error?.message.contains("iodepth") == true)
     }
 
-    @Test("fixed buffers beyond RLIMIT_MEMLOCK (without CAP_IPC_LOCK) give a message naming the limit and the fix",
-          .enabled(if: isRoot, "needs root to drop CAP_IPC_LOCK from one thread"))
+    @Test(
+        "fixed buffers beyond RLIMIT_MEMLOCK (without CAP_IPC_LOCK) give a message naming the limit and the fix",
+        .enabled(if: isRoot, "needs root to drop CAP_IPC_LOCK from one thread"))
     func memlockTooLow() async throws {
         let dir = ScratchDirectory()
         let fds = try openFiles(in: dir, count: 1, direct: false)
         defer { closeAll(fds) }
-        let pool = try AlignedBufferPool(count: 32, size: 128 << 10, alignment: 4096)   // 4 MiB to pin
+        let pool = try AlignedBufferPool(count: 32, size: 128 << 10, alignment: 4096)  // 4 MiB to pin
         final class Outcome: @unchecked Sendable { var error: EngineError?; var setupFailed = "" }
         let outcome = Outcome()
         // Capabilities are per thread: only this thread loses CAP_IPC_LOCK, so only its ring is
@@ -352,7 +374,9 @@ struct IOUringEngineTests {
             getrlimit(__rlimit_resource_t(__RLIMIT_MEMLOCK.rawValue), &saved)
             var low = saved
             low.rlim_cur = 64 << 10
-            guard setrlimit(__rlimit_resource_t(__RLIMIT_MEMLOCK.rawValue), &low) == 0 else { outcome.setupFailed = "setrlimit"; return }
+            guard setrlimit(__rlimit_resource_t(__RLIMIT_MEMLOCK.rawValue), &low) == 0 else {
+                outcome.setupFailed = "setrlimit"; return
+            }
             defer { setrlimit(__rlimit_resource_t(__RLIMIT_MEMLOCK.rawValue), &saved) }
             var config = EngineConfig()
             config.iodepth = 32

@@ -22,8 +22,9 @@ import Testing
             defer { closeAll(fds) }
             var (engine, pool) = try engine(fds, depth: depth, userspaceReap: depth > 1)
             defer { engine.close() }
-            try checkRoundTrip(&engine, dir: dir, fds: fds, depth: depth, salt: UInt64(depth) << 8 | (direct ? 1 : 2),
-                               pool: pool)
+            try checkRoundTrip(
+                &engine, dir: dir, fds: fds, depth: depth, salt: UInt64(depth) << 8 | (direct ? 1 : 2),
+                pool: pool)
         }
     }
 
@@ -37,7 +38,9 @@ import Testing
         let units = UnsafeMutablePointer<IOUnit>.allocate(capacity: 2)
         let completed = UnsafeMutablePointer<Int32>.allocate(capacity: 2)
         defer { units.deallocate(); completed.deallocate() }
-        for slot in 0..<2 { units.advanced(by: slot).initialize(to: IOUnit(bufferIndex: Int32(slot), buffer: pool.buffer(slot))) }
+        for slot in 0..<2 {
+            units.advanced(by: slot).initialize(to: IOUnit(bufferIndex: Int32(slot), buffer: pool.buffer(slot)))
+        }
         units[0].op = .write
         units[0].length = 4096
         #expect(engine.queue(units, slot: 0) == .queued)

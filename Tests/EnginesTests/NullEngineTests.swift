@@ -9,7 +9,7 @@ import Testing
         let pool = try AlignedBufferPool(count: 1, size: 4096, alignment: 4096, seed: 42)
         let before = Array(UnsafeRawBufferPointer(start: pool.buffer(0), count: 4096))
         var unit = IOUnit(bufferIndex: 0, buffer: pool.buffer(0))
-        unit.fileIndex = 5            // no such file: null must not look
+        unit.fileIndex = 5  // no such file: null must not look
         unit.length = 4096
         for op in [IOOp.read, .write] {
             unit.op = op
@@ -27,7 +27,9 @@ import Testing
         #expect(NullEngine.isSynchronous)
     }
 
-    @Test("null's per-I/O cost is far below a microsecond, even in a debug build")
+    /// Its speed is measured by Benchmarks/run.py (job 1-null, against fio's), not timed here: a test's time
+    /// depends on what else the machine runs.
+    @Test("null completes two million I/Os in a row, each with its full length")
     func cheap() {
         var engine = NullEngine()
         let buffer = UnsafeMutableRawPointer.allocate(byteCount: 4096, alignment: 4096)
@@ -48,8 +50,7 @@ import Testing
         clock_gettime(CLOCK_MONOTONIC, &end)
         let seconds = Double(end.tv_sec - start.tv_sec) + Double(end.tv_nsec - start.tv_nsec) / 1e9
         #expect(bytes == count * 4096)
-        // 1 M IOPS leaves 1 µs per I/O for the whole worker; the engine's share must be tiny.
-        #expect(Double(count) / seconds > 5_000_000, "null engine: \(Double(count) / seconds) calls/s")
+        print("null engine, debug build: \(Int(Double(count) / seconds)) calls/s (information only)")
     }
 
     @Test("null at iodepth > 1 queues as fio's: busy until the submitted batch is reaped, then complete")

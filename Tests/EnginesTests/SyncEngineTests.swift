@@ -42,13 +42,17 @@ import Testing
         #expect(w.results.allSatisfy { $0 == 4096 })
         // Engine left the position at 4096 (after rewriting block 0): block 1 needs no seek,
         // 2 follows on, 7 jumps ahead, 0 jumps back.
-        let reads = [1, 2, 7, 0].map { Request(op: .read, fileIndex: 0, offset: UInt64($0 * 4096), length: 4096, block: $0) }
+        let reads = [1, 2, 7, 0].map {
+            Request(op: .read, fileIndex: 0, offset: UInt64($0 * 4096), length: 4096, block: $0)
+        }
         let r = drive(&engine, reads, pool: pool, depth: 1, salt: 7)
         #expect(r.readsMatching == 4)
         // Like fio's sync engine, it owns the fd's position and skips the lseek when the I/O
         // starts where its last one ended: proof that the skip happens, so fds must not be shared.
         lseek(fds[0], 0, SEEK_END)
-        let skipped = drive(&engine, [Request(op: .read, fileIndex: 0, offset: 4096, length: 4096, block: nil)], pool: pool, depth: 1, salt: 7)
+        let skipped = drive(
+            &engine, [Request(op: .read, fileIndex: 0, offset: 4096, length: 4096, block: nil)], pool: pool, depth: 1,
+            salt: 7)
         #expect(skipped.results == [0])
         #expect(blocksOnDisk(path: dir.file("f0"), fileIndex: 0, files: 1, blocks: 8, blockSize: 4096, salt: 7) == 8)
     }
@@ -86,16 +90,22 @@ import Testing
 
 /// 64 blocks of 4 KiB over the files, written, synced, read back through the engine and checked
 /// on disk with plain pread.
-func checkRoundTrip<E: IOEngine>(_ engine: inout E, dir: ScratchDirectory, fds: [Int32], depth: Int = 1, salt: UInt64,
-                                 blockSize: Int = 4096, blocks: Int = 64, pool: AlignedBufferPool? = nil) throws {
+func checkRoundTrip<E: IOEngine>(
+    _ engine: inout E, dir: ScratchDirectory, fds: [Int32], depth: Int = 1, salt: UInt64,
+    blockSize: Int = 4096, blocks: Int = 64, pool: AlignedBufferPool? = nil
+) throws {
     let pool = try pool ?? AlignedBufferPool(count: depth, size: blockSize, alignment: 4096)
-    let (w, s, r) = roundTrip(&engine, files: fds.count, blocks: blocks, blockSize: blockSize, pool: pool, depth: depth, salt: salt)
+    let (w, s, r) = roundTrip(
+        &engine, files: fds.count, blocks: blocks, blockSize: blockSize, pool: pool, depth: depth, salt: salt)
     #expect(w.results.allSatisfy { $0 == blockSize }, "write results: \(Set(w.results))")
     #expect(s.results.allSatisfy { $0 == 0 }, "fsync/fdatasync results: \(s.results)")
     #expect(r.results.allSatisfy { $0 == blockSize }, "read results: \(Set(r.results))")
     #expect(r.readsMatching == blocks)
     for i in 0..<fds.count {
         let expected = (blocks - i + fds.count - 1) / fds.count
-        #expect(blocksOnDisk(path: dir.file("f\(i)"), fileIndex: i, files: fds.count, blocks: blocks, blockSize: blockSize, salt: salt) == expected)
+        #expect(
+            blocksOnDisk(
+                path: dir.file("f\(i)"), fileIndex: i, files: fds.count, blocks: blocks, blockSize: blockSize,
+                salt: salt) == expected)
     }
 }

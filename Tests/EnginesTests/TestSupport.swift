@@ -61,7 +61,9 @@ struct Outcome {
 /// owning buffer `slot` of `pool`, submits batched with one commit per `batch` queued I/Os,
 /// completions reaped in batches. Writes fill their buffer with the block's pattern when
 /// queued; reads are checked against it when they complete (before the slot is reused).
-func drive<E: IOEngine>(_ engine: inout E, _ requests: [Request], pool: AlignedBufferPool, depth: Int, batch: Int? = nil, salt: UInt64) -> Outcome {
+func drive<E: IOEngine>(
+    _ engine: inout E, _ requests: [Request], pool: AlignedBufferPool, depth: Int, batch: Int? = nil, salt: UInt64
+) -> Outcome {
     let units = UnsafeMutablePointer<IOUnit>.allocate(capacity: depth)
     let completed = UnsafeMutablePointer<Int32>.allocate(capacity: depth)
     defer { units.deallocate(); completed.deallocate() }
@@ -81,7 +83,8 @@ func drive<E: IOEngine>(_ engine: inout E, _ requests: [Request], pool: AlignedB
         let result = units[slot].result
         outcome.results[index] = result
         if request.op == .read, let block = request.block, result == request.length,
-           matchesPattern(units[slot].buffer, length: request.length, block: block, salt: salt) {
+            matchesPattern(units[slot].buffer, length: request.length, block: block, salt: salt)
+        {
             outcome.readsMatching += 1
         }
         requestOfSlot[slot] = -1
@@ -140,13 +143,19 @@ func drive<E: IOEngine>(_ engine: inout E, _ requests: [Request], pool: AlignedB
 /// Writes `blocks` blocks of `blockSize` spread over the files (block k in file k % files, at
 /// offset (k / files) * blockSize), in a shuffled order, syncs every file, then reads them back
 /// in another order. Returns the write outcome and the read outcome.
-func roundTrip<E: IOEngine>(_ engine: inout E, files: Int, blocks: Int, blockSize: Int, pool: AlignedBufferPool, depth: Int, salt: UInt64) -> (write: Outcome, sync: Outcome, read: Outcome) {
+func roundTrip<E: IOEngine>(
+    _ engine: inout E, files: Int, blocks: Int, blockSize: Int, pool: AlignedBufferPool, depth: Int, salt: UInt64
+) -> (write: Outcome, sync: Outcome, read: Outcome) {
     var generator = SplitMix(seed: salt)
     func request(_ op: IOOp, _ block: Int) -> Request {
-        Request(op: op, fileIndex: Int32(block % files), offset: UInt64(block / files * blockSize), length: blockSize, block: block)
+        Request(
+            op: op, fileIndex: Int32(block % files), offset: UInt64(block / files * blockSize), length: blockSize,
+            block: block)
     }
     let writes = Array(0..<blocks).shuffled(using: &generator).map { request(.write, $0) }
-    let syncs = (0..<files).map { Request(op: $0 % 2 == 0 ? .fsync : .fdatasync, fileIndex: Int32($0), offset: 0, length: 0, block: nil) }
+    let syncs = (0..<files).map {
+        Request(op: $0 % 2 == 0 ? .fsync : .fdatasync, fileIndex: Int32($0), offset: 0, length: 0, block: nil)
+    }
     let reads = Array(0..<blocks).shuffled(using: &generator).map { request(.read, $0) }
     let w = drive(&engine, writes, pool: pool, depth: depth, salt: salt)
     let s = drive(&engine, syncs, pool: pool, depth: depth, salt: salt)
@@ -206,13 +215,19 @@ struct ScratchLoopDevice {
     let device: String
     let backing: String
 
-    static func with<T>(backing: String, size: Int, sectorSize: Int, directIO: Bool,
-                        _ body: (ScratchLoopDevice) async throws -> T) async throws -> T {
+    static func with<T>(
+        backing: String, size: Int, sectorSize: Int, directIO: Bool,
+        _ body: (ScratchLoopDevice) async throws -> T
+    ) async throws -> T {
         let fd = open(backing, O_RDWR | O_CREAT, 0o600)
         guard fd >= 0, ftruncate(fd, off_t(size)) == 0 else { throw POSIXError(.EIO) }
         close(fd)
-        let result = try await run("/usr/sbin/losetup", ["--find", "--show", "--sector-size", "\(sectorSize)",
-                                                         "--direct-io=\(directIO ? "on" : "off")", backing])
+        let result = try await run(
+            "/usr/sbin/losetup",
+            [
+                "--find", "--show", "--sector-size", "\(sectorSize)",
+                "--direct-io=\(directIO ? "on" : "off")", backing,
+            ])
         guard result.status == 0, result.output.hasPrefix("/dev/loop") else { throw POSIXError(.ENODEV) }
         let loop = ScratchLoopDevice(device: result.output, backing: backing)
         return try await withCleanup {
@@ -240,7 +255,9 @@ func sysfsIOPoll(of path: String) -> String? {
     let dev = info.st_dev
     let major = ((dev >> 8) & 0xfff) | ((dev >> 32) & ~0xfff)
     let minor = (dev & 0xff) | ((dev >> 12) & ~0xff)
-    for candidate in ["/sys/dev/block/\(major):\(minor)/queue/io_poll", "/sys/dev/block/\(major):\(minor)/../queue/io_poll"] {
+    for candidate in [
+        "/sys/dev/block/\(major):\(minor)/queue/io_poll", "/sys/dev/block/\(major):\(minor)/../queue/io_poll",
+    ] {
         if let text = try? String(contentsOfFile: candidate, encoding: .utf8) {
             return text.trimmingCharacters(in: .whitespacesAndNewlines)
         }
@@ -264,9 +281,10 @@ func dropIPCLockCapability() -> Bool {
     guard let getSymbol = dlsym(nil, "capget"), let setSymbol = dlsym(nil, "capset") else { return false }
     let capget = unsafeBitCast(getSymbol, to: CapFunction.self)
     let capset = unsafeBitCast(setSymbol, to: CapFunction.self)
-    var header: (UInt32, Int32) = (0x2008_0522, 0)          // _LINUX_CAPABILITY_VERSION_3, this thread
-    var data: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) = (0, 0, 0, 0, 0, 0)   // 2 × {effective, permitted, inheritable}
+    var header: (UInt32, Int32) = (0x2008_0522, 0)  // _LINUX_CAPABILITY_VERSION_3, this thread
+    // 2 × {effective, permitted, inheritable}
+    var data: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) = (0, 0, 0, 0, 0, 0)
     guard capget(&header, &data) == 0 else { return false }
-    data.0 &= ~(UInt32(1) << 14)                             // CAP_IPC_LOCK is bit 14 of the first effective word
+    data.0 &= ~(UInt32(1) << 14)  // CAP_IPC_LOCK is bit 14 of the first effective word
     return capset(&header, &data) == 0
 }

@@ -29,9 +29,10 @@ enum FioReference {
     static func run(_ arguments: [String], environment: [String: String]) async throws -> String {
         let scratch = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: scratch) }
-        let out = try await runProgram(path, arguments, directory: scratch.path,
-                                       environment: environment.merging(["PATH": "/usr/bin:/bin"]) { a, _ in a },
-                                       inheritEnvironment: false)
+        let out = try await runProgram(
+            path, arguments, directory: scratch.path,
+            environment: environment.merging(["PATH": "/usr/bin:/bin"]) { a, _ in a },
+            inheritEnvironment: false)
         return out.stdout + out.stderr
     }
 }
@@ -52,11 +53,14 @@ struct FioJob {
 
 @Suite("Differential against fio", .enabled("needs fio at /usr/bin/fio") { await FioReference.available })
 struct FioDifferentialTests {
-    static let environment = ["DIFF_SIZE": "2m", "DIFF_RW": "randwrite", "DIFF_BS": "16k", "DIFF_QD": "12",
-                              "DIFF_JOBS": "2", "DIFF_RUNTIME": "45"]
+    static let environment = [
+        "DIFF_SIZE": "2m", "DIFF_RW": "randwrite", "DIFF_BS": "16k", "DIFF_QD": "12",
+        "DIFF_JOBS": "2", "DIFF_RUNTIME": "45",
+    ]
 
     static let files: [URL] = {
-        let urls = (try? FileManager.default.contentsOfDirectory(at: TestPaths.valid, includingPropertiesForKeys: nil)) ?? []
+        let urls =
+            (try? FileManager.default.contentsOfDirectory(at: TestPaths.valid, includingPropertiesForKeys: nil)) ?? []
         return urls.filter { $0.pathExtension == "fio" }.sorted { $0.lastPathComponent < $1.lastPathComponent }
     }()
 
@@ -79,12 +83,17 @@ struct FioDifferentialTests {
             #expect((job.runtimeNs ?? 0) / 1000 == theirs.runtimeUs, "\(label) runtime")
             for (index, direction) in IODirection.allCases.enumerated() {
                 let (low, high) = Self.blockRange(job, direction)
-                #expect(Self.close(low, theirs.blockSizes[index].min) && Self.close(high, theirs.blockSizes[index].max),
-                        "\(label) bs \(direction): ours \(low)-\(high), fio \(theirs.blockSizes[index])")
+                #expect(
+                    Self.close(low, theirs.blockSizes[index].min) && Self.close(high, theirs.blockSizes[index].max),
+                    "\(label) bs \(direction): ours \(low)-\(high), fio \(theirs.blockSizes[index])")
             }
             // A plain sequential, size-bound job moves exactly `size` bytes per clone.
-            if (job.rw == .read || job.rw == .write), job.rwSequenceModifier == 0, let size = job.size, size % job.blockSize[job.rw == .read ? .read : .write] == 0 {
-                #expect(theirs.ioBytesPerClone.allSatisfy { $0 == size }, "\(label) size \(size), fio moved \(theirs.ioBytesPerClone)")
+            if (job.rw == .read || job.rw == .write), job.rwSequenceModifier == 0, let size = job.size,
+                size % job.blockSize[job.rw == .read ? .read : .write] == 0
+            {
+                #expect(
+                    theirs.ioBytesPerClone.allSatisfy { $0 == size },
+                    "\(label) size \(size), fio moved \(theirs.ioBytesPerClone)")
             }
             #expect(job.writtenOptions.fioDictionary == theirs.jobOptions, "\(label) job options as written")
         }
@@ -103,12 +112,15 @@ struct FioDifferentialTests {
         var result = Resolution()
         // 1. The normal output's header line per job.
         let normal = try await FioReference.run(["--output-format=normal", file.path], environment: environment)
-        let header = try Regex(#"^(\S+): \(g=(\d+)\): rw=(\w+), bs=\(R\) (\S+)-(\S+), \(W\) (\S+)-(\S+), \(T\) (\S+)-(\S+), ioengine=(\S+), iodepth=(\d+)$"#)
+        let header = try Regex(
+            #"^(\S+): \(g=(\d+)\): rw=(\w+), bs=\(R\) (\S+)-(\S+), \(W\) (\S+)-(\S+), \(T\) (\S+)-(\S+), ioengine=(\S+), iodepth=(\d+)$"#
+        )
         for line in normal.split(separator: "\n") {
             guard let m = try header.wholeMatch(in: String(line)) else { continue }
             let f = (1...11).map { String(m.output[$0].substring ?? "") }
             let sizes = try (0..<3).map { i in (min: try bytes(f[3 + 2 * i]), max: try bytes(f[4 + 2 * i])) }
-            result.jobs[f[0]] = FioJob(group: Int(f[1])!, rw: f[2], blockSizes: sizes, ioengine: f[9], iodepth: Int(f[10])!)
+            result.jobs[f[0]] = FioJob(
+                group: Int(f[1])!, rw: f[2], blockSizes: sizes, ioengine: f[9], iodepth: Int(f[10])!)
             result.order.append(f[0])
         }
         try #require(!result.order.isEmpty, "fio printed job headers for \(file.lastPathComponent):\n\(normal)")
@@ -124,7 +136,9 @@ struct FioDifferentialTests {
             result.jobs[name]?.clones += 1
             result.jobs[name]?.ioBytesPerClone.append((read?.uint64Value ?? 0) + (write?.uint64Value ?? 0))
             // fio keeps the spaces after "name = " in the value; diobench trims them.
-            result.jobs[name]?.jobOptions = (entry["job options"] as? [String: String] ?? [:]).mapValues { $0.trimmingWhitespace() }
+            result.jobs[name]?.jobOptions = (entry["job options"] as? [String: String] ?? [:]).mapValues {
+                $0.trimmingWhitespace()
+            }
         }
 
         // 3. Parsed runtime per section; a job without its own inherits the [global] value at that point.
@@ -148,8 +162,10 @@ struct FioDifferentialTests {
 
     /// fio's num2str output: "4096B", "64.0KiB", "16.0kB", "128KiB", "1.00MiB".
     static func bytes(_ text: String) throws -> Double {
-        let units: [(String, Double)] = [("KiB", 1024), ("MiB", 1_048_576), ("GiB", 1_073_741_824), ("kB", 1000), ("MB", 1e6),
-                                         ("GB", 1e9), ("B", 1)]
+        let units: [(String, Double)] = [
+            ("KiB", 1024), ("MiB", 1_048_576), ("GiB", 1_073_741_824), ("kB", 1000), ("MB", 1e6),
+            ("GB", 1e9), ("B", 1),
+        ]
         for (suffix, factor) in units where text.hasSuffix(suffix) {
             return try #require(Double(text.dropLast(suffix.count))) * factor
         }

@@ -27,7 +27,7 @@ struct FuzzRegressionTests {
         ("((-1^9223372036854775806 * 4k))", UInt64(4096)),
         ("((2^62))", UInt64(1) << 62),
         ("((3^39))", UInt64(4_052_555_153_018_976_267)),
-        ("((2^3^2 * 1k))", UInt64(512 * 1024)),   // right-associative: 2^9
+        ("((2^3^2 * 1k))", UInt64(512 * 1024)),  // right-associative: 2^9
     ])
     func powersAreExactAndFast(_ expression: String, _ expected: UInt64) throws {
         let (spec, elapsed) = try timed { try job("[j]\nbs=512\nsize=\(expression)\n") }
@@ -56,9 +56,11 @@ struct FuzzRegressionTests {
     }
 
     /// Found by .ci/fuzz: the quote that kept `;` in the value was inside `${…}` and went with it.
-    @Test(arguments: [("description=a${\"X}b;c", "a ';' or '#' outside double quotes"),
-                      ("description=${SEMI}", "a ';' or '#' outside double quotes"),
-                      ("description=${LINES}", "a line break")])
+    @Test(arguments: [
+        ("description=a${\"X}b;c", "a ';' or '#' outside double quotes"),
+        ("description=${SEMI}", "a ';' or '#' outside double quotes"),
+        ("description=${LINES}", "a line break"),
+    ])
     func aValueThatWouldReadBackDifferentlyIsRefused(_ line: String, _ reason: String) throws {
         let error = try #require(parseError("[j]\n\(line)\n", environment: ["SEMI": "a;b", "LINES": "a\nb"]))
         #expect(error.description.contains("test.fio:2: option 'description': after expanding variables"), "\(error)")
@@ -71,8 +73,12 @@ struct FuzzRegressionTests {
 
     @Test func aCommentCharacterOnTheCommandLineIsRefused() throws {
         let error = try #require(throws: JobFileError.self) {
-            try JobFileParser().parse(paths: [], commandLine: [CommandLineJobOption(name: "name", value: "j"),
-                                                               CommandLineJobOption(name: "description", value: "run 1; qd32")])
+            try JobFileParser().parse(
+                paths: [],
+                commandLine: [
+                    CommandLineJobOption(name: "name", value: "j"),
+                    CommandLineJobOption(name: "description", value: "run 1; qd32"),
+                ])
         }
         #expect(error.description.contains("the value holds a ';' or '#' outside double quotes"), "\(error)")
     }
@@ -85,31 +91,42 @@ struct FuzzRegressionTests {
 
     /// `--name` is not expanded (fio does not expand its command line) and, as a header, never needs to be.
     @Test func aNameFromTheCommandLineIsTakenAsWritten() throws {
-        let parsed = try JobFileParser().parse(paths: [], commandLine: [
-            CommandLineJobOption(name: "name", value: "x${HOME}"), CommandLineJobOption(name: "size", value: "1m"),
-        ])
+        let parsed = try JobFileParser().parse(
+            paths: [],
+            commandLine: [
+                CommandLineJobOption(name: "name", value: "x${HOME}"), CommandLineJobOption(name: "size", value: "1m"),
+            ])
         #expect(parsed.jobs.map(\.name) == ["x${HOME}"])
         #expect(try job(parsed.jobs[0].renderResolved()).name == "x${HOME}")
     }
 
     @Test func aVariableOnTheCommandLineIsRefused() throws {
         #expect(throws: JobFileError.self) {
-            try JobFileParser().parse(paths: [], commandLine: [CommandLineJobOption(name: "name", value: "j"),
-                                                               CommandLineJobOption(name: "filename", value: "/tmp/${X}")])
+            try JobFileParser().parse(
+                paths: [],
+                commandLine: [
+                    CommandLineJobOption(name: "name", value: "j"),
+                    CommandLineJobOption(name: "filename", value: "/tmp/${X}"),
+                ])
         }
         // `${}` and an unclosed `${` are not variables, in a file or on the command line.
-        let parsed = try JobFileParser().parse(paths: [], commandLine: [
-            CommandLineJobOption(name: "name", value: "j"), CommandLineJobOption(name: "filename", value: "/tmp/${}:/tmp/${a"),
-        ])
+        let parsed = try JobFileParser().parse(
+            paths: [],
+            commandLine: [
+                CommandLineJobOption(name: "name", value: "j"),
+                CommandLineJobOption(name: "filename", value: "/tmp/${}:/tmp/${a"),
+            ])
         #expect(parsed.jobs.first?.filenames == ["/tmp/${}", "/tmp/${a"])
     }
 
     /// Found by .ci/fuzz: a path with a space at one end, or with a quote (which let a `;` in), could not be
     /// written back unchanged; both are refused, naming the path.
-    @Test(arguments: [("filename=a: b", "' b' begins or ends with white space"),
-                      ("directory=/tmp :/var", "'/tmp ' begins or ends with white space"),
-                      ("filename=\"/mnt/my disk/f\"", "holds a double quote"),
-                      ("filename=a\"b;c", "holds a double quote")])
+    @Test(arguments: [
+        ("filename=a: b", "' b' begins or ends with white space"),
+        ("directory=/tmp :/var", "'/tmp ' begins or ends with white space"),
+        ("filename=\"/mnt/my disk/f\"", "holds a double quote"),
+        ("filename=a\"b;c", "holds a double quote"),
+    ])
     func aPathWithEdgeSpacesOrQuotesIsRefused(_ line: String, _ reason: String) throws {
         let error = try #require(parseError("[j]\n\(line)\n"))
         #expect(error.description.contains("test.fio:2"), "\(error)")
@@ -118,7 +135,8 @@ struct FuzzRegressionTests {
 
     /// The fuzzer's input itself (bytes that are not UTF-8 included, decoded as the fuzz target does).
     @Test func theFuzzersInputEndsWithAnError() throws {
-        let base64 = "OyBmaW8ncyByZTBzZfcJbGwKW2tleXdvcmRzXQpydz1yZWFkCmJzPSRwYWdlc2l6ZQpzaXplPTAwXjAwMDAwMDAwMDAwMDAw"
+        let base64 =
+            "OyBmaW8ncyByZTBzZfcJbGwKW2tleXdvcmRzXQpydz1yZWFkCmJzPSRwYWdlc2l6ZQpzaXplPTAwXjAwMDAwMDAwMDAwMDAw"
             + "MDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwODAwMTAwMDAwMDAwMCswMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAw"
             + "MDAwMDAwMDAwMDAwMDAwMDAxNTc4OTUx/////////zk0MTk1NzI5NTIxNTR2ZXJpZnlfcGF0NTU1NTU1NTU1NTU1MTA6NjU1NTU1NSok"
             + "cGFnZT0qMgpudW1qb2JzPSMgZQ=="

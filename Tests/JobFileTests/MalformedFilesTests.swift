@@ -8,7 +8,9 @@ import Testing
 @Suite("Malformed job files")
 struct MalformedFilesTests {
     static let files: [URL] = {
-        let urls = (try? FileManager.default.contentsOfDirectory(at: TestPaths.malformed, includingPropertiesForKeys: nil)) ?? []
+        let urls =
+            (try? FileManager.default.contentsOfDirectory(at: TestPaths.malformed, includingPropertiesForKeys: nil))
+            ?? []
         return urls.filter { $0.pathExtension == "fio" }.sorted { $0.lastPathComponent < $1.lastPathComponent }
     }()
 
@@ -19,8 +21,10 @@ struct MalformedFilesTests {
         #expect(Set(numbers).count == numbers.count, "NN- prefixes are unique")
         for file in Self.files {
             let expectation = try Self.expectation(in: file)
-            #expect(expectation.contains("\(file.lastPathComponent.prefix(3))") && expectation.range(of: #"\.(fio|inc):\d+: "#, options: .regularExpression) != nil,
-                    "\(file.lastPathComponent): the expectation names a file:line")
+            #expect(
+                expectation.contains("\(file.lastPathComponent.prefix(3))")
+                    && expectation.range(of: #"\.(fio|inc):\d+: "#, options: .regularExpression) != nil,
+                "\(file.lastPathComponent): the expectation names a file:line")
         }
     }
 

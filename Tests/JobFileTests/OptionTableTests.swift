@@ -52,13 +52,18 @@ struct OptionTableTests {
                 #expect(option.render(plain) == .unset && option.defaultText.isEmpty)
                 continue
             }
-            let spec = try option.engine.map { try job("[j]\nioengine=\($0)\n") }
+            let spec =
+                try option.engine.map { try job("[j]\nioengine=\($0)\n") }
                 ?? (option.category == .loop ? loop : option.category == .zfs ? zfs : plain)
             switch option.render(spec) {
-            case .value(let text): #expect(text == option.defaultText, "\(option.name): renders \(text), declares \(option.defaultText)")
+            case .value(let text):
+                #expect(text == option.defaultText, "\(option.name): renders \(text), declares \(option.defaultText)")
             case .lines(let texts): Issue.record("\(option.name): a default of \(texts.count) lines")
             case .unset: #expect(option.defaultText.isEmpty, "\(option.name): unset but declares \(option.defaultText)")
-            case .hidden: #expect(option.writes != nil || option.category == .loop || option.category == .zfs, "\(option.name) hidden")
+            case .hidden:
+                #expect(
+                    option.writes != nil || option.category == .loop || option.category == .zfs, "\(option.name) hidden"
+                )
             }
         }
     }
@@ -93,7 +98,9 @@ struct OptionTableTests {
     func cmdhelpAll() {
         let all = OptionTable.cmdhelp(nil)
         #expect(OptionTable.cmdhelp("all") == all)
-        for category in OptionCategory.allCases { #expect(all.contains("\n\(category.rawValue)\n") || all.hasPrefix(category.rawValue)) }
+        for category in OptionCategory.allCases {
+            #expect(all.contains("\n\(category.rawValue)\n") || all.hasPrefix(category.rawValue))
+        }
         for option in OptionTable.all { #expect(all.contains("  \(option.name)"), "\(option.name) listed") }
         #expect(all.contains("  bs, blocksize"))
     }
@@ -102,18 +109,24 @@ struct OptionTableTests {
     func docsUpToDate() throws {
         let url = TestPaths.packageRoot.appendingPathComponent("docs/OPTIONS.md")
         let committed = try String(contentsOf: url, encoding: .utf8)
-        #expect(committed == OptionTable.markdownReference(),
-                "regenerate docs/OPTIONS.md from OptionTable.markdownReference() (DIOBENCH_WRITE_DOCS=1 swift test --filter docsUpToDate)")
+        #expect(
+            committed == OptionTable.markdownReference(),
+            "regenerate docs/OPTIONS.md from OptionTable.markdownReference() (DIOBENCH_WRITE_DOCS=1 swift test --filter docsUpToDate)"
+        )
     }
 
-    @Test("the Markdown reference has a row for every option", .enabled(if: ProcessInfo.processInfo.environment["DIOBENCH_WRITE_DOCS"] == nil))
+    @Test(
+        "the Markdown reference has a row for every option",
+        .enabled(if: ProcessInfo.processInfo.environment["DIOBENCH_WRITE_DOCS"] == nil))
     func markdownRows() {
         let md = OptionTable.markdownReference()
         for option in OptionTable.all { #expect(md.contains("| `\(option.name)`"), "\(option.name)") }
         #expect(md.contains("| `bs` (`blocksize`) | size per direction (read,write,trim) | `4k` |"))
     }
 
-    @Test("writes docs/OPTIONS.md when asked to", .enabled(if: ProcessInfo.processInfo.environment["DIOBENCH_WRITE_DOCS"] == "1"))
+    @Test(
+        "writes docs/OPTIONS.md when asked to",
+        .enabled(if: ProcessInfo.processInfo.environment["DIOBENCH_WRITE_DOCS"] == "1"))
     func writeDocs() throws {
         let url = TestPaths.packageRoot.appendingPathComponent("docs/OPTIONS.md")
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)

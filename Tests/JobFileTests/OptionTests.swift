@@ -19,12 +19,15 @@ struct OptionTests {
         #expect(j.explicitOptions.isEmpty && j.writtenOptions.isEmpty)
     }
 
-    @Test("aliases set the same field and are recorded under the canonical name", arguments: [
-        ("readwrite=randwrite", "rw"), ("blocksize=8k", "bs"), ("blocksize_range=4k-8k", "bsrange"), ("ba=8k", "blockalign"),
-        ("mem_align=512", "iomem_align"), ("io_limit=1m", "io_size"), ("iodepth_batch=2", "iodepth_batch_submit"),
-        ("iodepth_batch_complete=1", "iodepth_batch_complete_min"), ("timeout=5", "runtime"),
-        ("wait_for_previous", "stonewall"), ("nr_files=2", "nrfiles"),
-    ])
+    @Test(
+        "aliases set the same field and are recorded under the canonical name",
+        arguments: [
+            ("readwrite=randwrite", "rw"), ("blocksize=8k", "bs"), ("blocksize_range=4k-8k", "bsrange"),
+            ("ba=8k", "blockalign"),
+            ("mem_align=512", "iomem_align"), ("io_limit=1m", "io_size"), ("iodepth_batch=2", "iodepth_batch_submit"),
+            ("iodepth_batch_complete=1", "iodepth_batch_complete_min"), ("timeout=5", "runtime"),
+            ("wait_for_previous", "stonewall"), ("nr_files=2", "nrfiles"),
+        ])
     func aliases(line: String, canonical: String) throws {
         let j = try job(options: line)
         #expect(j.writtenOptions.map(\.name) == [canonical])
@@ -41,7 +44,10 @@ struct OptionTests {
         #expect(holes.rw == .write && holes.rwSequenceModifier == 4096)
         #expect(parseError("[j]\nrw=randread:4k\n")?.description.contains("count of I/Os") == true)
         let typo = try #require(parseError("[j]\nrw=randred\n"))
-        #expect(typo.description == "test.fio:2: option 'rw': 'randred' is not a valid I/O pattern (expected one of: read, write, trim, randread, randwrite, randtrim, rw, randrw, trimwrite; did you mean 'randread'?)")
+        #expect(
+            typo.description
+                == "test.fio:2: option 'rw': 'randred' is not a valid I/O pattern (expected one of: read, write, trim, randread, randwrite, randtrim, rw, randrw, trimwrite; did you mean 'randread'?)"
+        )
     }
 
     @Test("rwmixwrite sets rwmixread; when both are given the later wins, with a warning")
@@ -53,7 +59,10 @@ struct OptionTests {
         // Read as the options parse them: 0x32 is 50, so these agree and there is nothing to warn about.
         #expect(try parse("[j]\nrw=randrw\nrwmixread=0x32\nrwmixwrite=50\n").warnings.isEmpty)
         let hex = try parse("[j]\nrw=randrw\nrwmixread=0x32\nrwmixwrite=(100/4)\n")
-        #expect(hex.warnings.map(\.message) == ["rwmixread=50 and rwmixwrite=25 don't add up to 100; the later one wins: 75% reads"])
+        #expect(
+            hex.warnings.map(\.message) == [
+                "rwmixread=50 and rwmixwrite=25 don't add up to 100; the later one wins: 75% reads"
+            ])
         let sequential = try parse("[j]\nrwmixread=70\n")
         #expect(sequential.warnings.contains { $0.message.contains("only applies to mixed workloads") })
     }
@@ -79,7 +88,8 @@ struct OptionTests {
 
     @Test("directory lists, size, io_size and offsets")
     func filesAndSizes() throws {
-        let j = try job(options: "directory=/mnt/a:/mnt/b", "size=1g", "io_size=4g", "offset=1m", "offset_increment=64m")
+        let j = try job(
+            options: "directory=/mnt/a:/mnt/b", "size=1g", "io_size=4g", "offset=1m", "offset_increment=64m")
         #expect(j.directories == ["/mnt/a", "/mnt/b"])
         #expect(j.size == 1 << 30 && j.ioSize == 4 << 30 && j.offset == 1 << 20 && j.offsetIncrement == 64 << 20)
     }
@@ -88,12 +98,15 @@ struct OptionTests {
     func depthResolution() throws {
         let a = try job(options: "ioengine=io_uring", "iodepth=16", "iodepth_batch_submit=0", "iodepth_low=0")
         #expect(a.iodepthBatchSubmit == 16 && a.iodepthLow == 16 && a.iodepthBatchCompleteMax == 1)
-        let b = try parse("[j]\nioengine=io_uring\niodepth=8\niodepth_batch=32\niodepth_low=12\niodepth_batch_complete_min=4\niodepth_batch_complete_max=2\n")
+        let b = try parse(
+            "[j]\nioengine=io_uring\niodepth=8\niodepth_batch=32\niodepth_low=12\niodepth_batch_complete_min=4\niodepth_batch_complete_max=2\n"
+        )
         let j = b.jobs[0]
         #expect(j.iodepthBatchSubmit == 8 && j.iodepthLow == 8)
         #expect(j.iodepthBatchCompleteMin == 4 && j.iodepthBatchCompleteMax == 4)
         #expect(Set(b.warnings.compactMap(\.option)) == ["iodepth_batch", "iodepth_low", "iodepth_batch_complete_max"])
-        let c = try job(options: "ioengine=io_uring", "iodepth=32", "iodepth_batch_complete_min=1", "iodepth_batch_complete_max=32")
+        let c = try job(
+            options: "ioengine=io_uring", "iodepth=32", "iodepth_batch_complete_min=1", "iodepth_batch_complete_max=32")
         #expect(c.iodepthBatchCompleteMax == 32)
     }
 
@@ -107,7 +120,8 @@ struct OptionTests {
 
     @Test("io_uring options; sqthread_poll implies registerfiles")
     func ioUringOptions() throws {
-        let j = try job(options: "ioengine=io_uring", "direct=1", "fixedbufs", "sqthread_poll", "sqthread_poll_cpu=1", "hipri")
+        let j = try job(
+            options: "ioengine=io_uring", "direct=1", "fixedbufs", "sqthread_poll", "sqthread_poll_cpu=1", "hipri")
         let e = j.engineOptions
         #expect(e.fixedBuffers && e.sqPoll && e.registerFiles && e.hipri && e.sqPollCPU == 1)
         let parsed = try parse("[j]\nioengine=io_uring\nsqthread_poll_cpu=1\n")
@@ -124,7 +138,9 @@ struct OptionTests {
     func timeBasedNeedsRuntime() throws {
         let parsed = try parse("[j]\ntime_based\n")
         #expect(!parsed.jobs[0].timeBased)
-        #expect(parsed.warnings.first?.description == "test.fio:2: warning: option 'time_based': job 'j': needs runtime; ignored, as fio does")
+        #expect(
+            parsed.warnings.first?.description
+                == "test.fio:2: warning: option 'time_based': job 'j': needs runtime; ignored, as fio does")
         #expect(try job(options: "time_based", "runtime=1m").timeBased)
     }
 
@@ -165,8 +181,9 @@ struct OptionTests {
         #expect(try job(options: "continue_on_error=1").continueOnError == .all)
         #expect(try job(options: "continue_on_error=io").continueOnError == .io)
         #expect(parseError("[j]\nkb_base=1001\n")?.description.contains("expected one of: 1024, 1000") == true)
-        #expect(parseError("[j]\nioengine=posixaio\n")?.description
-            .contains("expected one of: psync, sync, null, io_uring, libaio") == true)
+        #expect(
+            parseError("[j]\nioengine=posixaio\n")?.description
+                .contains("expected one of: psync, sync, null, io_uring, libaio") == true)
         #expect(parseError("[j]\nioengine=io-uring\n")?.suggestion == "io_uring")
     }
 
@@ -183,7 +200,8 @@ struct OptionTests {
         #expect(parseError("[j]\ncpus_allowed=a\n")?.option == "cpus_allowed")
         #expect(parseError("[j]\ncpus_allowed=1,\n")?.option == "cpus_allowed")
         let split = try job(options: "cpus_allowed=1-3", "cpus_allowed_policy=split")
-        #expect((0..<4).map { split.cpusAllowedPolicy.cpus(from: [1, 2, 3], workerNumber: $0) } == [[1], [2], [3], [1]])
+        #expect(
+            (0..<4).map { split.cpusAllowedPolicy.cpus(from: [1, 2, 3], workerNumber: $0) } == [[1], [2], [3], [1]])
         #expect(CPUsAllowedPolicy.shared.cpus(from: [1, 2], workerNumber: 5) == [1, 2])
         #expect(CPUListKind.render([0, 1, 2, 5, 7, 8]) == "0-2,5,7-8")
     }
@@ -199,39 +217,55 @@ struct OptionTests {
     @Test("verify options; verify_pattern alone means verify=pattern")
     func verify() throws {
         let j = try job(options: "rw=write", "verify=crc32c", "do_verify=0", "verify_fatal", "verify_backlog=16")
-        #expect(j.verify.method == .crc32c && !j.verify.doVerify && j.verify.verifyFatal && j.verify.verifyBacklog == 16)
+        #expect(
+            j.verify.method == .crc32c && !j.verify.doVerify && j.verify.verifyFatal && j.verify.verifyBacklog == 16)
         #expect(try job(options: "verify=crc32c-intel").verify.method == .crc32c)
         let pattern = try job(options: "verify_pattern=0xdeadbeef")
         #expect(pattern.verify.method == .pattern && pattern.verify.pattern == [0xde, 0xad, 0xbe, 0xef])
         #expect(try job(options: "verify_pattern=0xabc\"Z\"").verify.pattern == [0x0a, 0xbc, 0x5a])
         #expect(try job(options: "verify=sha256", "verify_pattern=\"ab\"").verify.method == .sha256)
         #expect(parseError("[j]\nverify_pattern=%o\n")?.option == "verify_pattern")
-        #expect(parseError("[j]\nverify=md5\n")?.description.contains("expected one of: 0, crc32c, sha256, pattern") == true)
+        #expect(
+            parseError("[j]\nverify=md5\n")?.description.contains("expected one of: 0, crc32c, sha256, pattern") == true
+        )
         let useless = try parse("[j]\ndo_verify=1\n")
         #expect(useless.warnings.contains { $0.option == "do_verify" })
     }
 
     @Test("loop options build spec.loop")
     func loop() throws {
-        let loop = try #require(try job(options: "loop_backing=/tank/f", "loop_dio=1", "loop_block_size=4096", "loop_read_only").loop)
-        #expect(loop == { var l = LoopOptions(backingFile: "/tank/f"); l.directIO = true; l.logicalBlockSize = 4096; l.readOnly = true; return l }())
-        #expect(try job(options: "loop_block_size=4096", "loop_backing=/f").loop?.logicalBlockSize == 4096,
-                "order within the section doesn't matter")
+        let loop = try #require(
+            try job(options: "loop_backing=/tank/f", "loop_dio=1", "loop_block_size=4096", "loop_read_only").loop)
+        #expect(
+            loop
+                == {
+                    var l = LoopOptions(backingFile: "/tank/f"); l.directIO = true; l.logicalBlockSize = 4096;
+                    l.readOnly = true; return l
+                }())
+        #expect(
+            try job(options: "loop_block_size=4096", "loop_backing=/f").loop?.logicalBlockSize == 4096,
+            "order within the section doesn't matter")
         #expect(parseError("[j]\nloop_backing=/f\nloop_block_size=4069\n")?.suggestion == "4096")
     }
 
     @Test("zfs options build spec.zfs; file vdev sizes resolve to bytes")
     func zfs() throws {
-        let zfs = try #require(try job(options: "zfs_dataset=tank/bench", "zfs_direct=always", "zfs_recordsize=128k",
-                                       "zfs_scratch_pool=scratch", "zfs_scratch_vdevs=file:1g,/dev/sdb",
-                                       "zfs_allow_known_crash").zfs)
+        let zfs = try #require(
+            try job(
+                options: "zfs_dataset=tank/bench", "zfs_direct=always", "zfs_recordsize=128k",
+                "zfs_scratch_pool=scratch", "zfs_scratch_vdevs=file:1g,/dev/sdb",
+                "zfs_allow_known_crash"
+            ).zfs)
         #expect(zfs.dataset == "tank/bench" && zfs.direct == .always && zfs.recordsize == 131072)
-        #expect(zfs.scratchPool == "scratch" && zfs.scratchVdevs == ["file:1073741824", "/dev/sdb"] && zfs.allowKnownCrash)
+        #expect(
+            zfs.scratchPool == "scratch" && zfs.scratchVdevs == ["file:1073741824", "/dev/sdb"] && zfs.allowKnownCrash)
         #expect(try job(options: "zfs_direct=standard").zfs?.direct == .standard)
         #expect(parseError("[j]\nzfs_recordsize=96k\n")?.description.contains("power of two") == true)
         #expect(parseError("[j]\nzfs_recordsize=32m\n")?.option == "zfs_recordsize")
         #expect(parseError("[j]\nzfs_dataset=/tank\n")?.option == "zfs_dataset")
-        #expect(parseError("[j]\nzfs_scratch_pool=mirror1\nzfs_scratch_vdevs=file:1g\n")?.description.contains("reserved") == true)
+        #expect(
+            parseError("[j]\nzfs_scratch_pool=mirror1\nzfs_scratch_vdevs=file:1g\n")?.description.contains("reserved")
+                == true)
         #expect(parseError("[j]\nzfs_scratch_pool=p\nzfs_scratch_vdevs=file:1m\n")?.description.contains("64m") == true)
         #expect(parseError("[j]\nzfs_direct=alwys\n")?.suggestion == "always")
     }

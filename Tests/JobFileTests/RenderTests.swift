@@ -10,7 +10,8 @@ struct RenderTests {
         "[j]\nrw=randrw:8\nbs=4k,64k\nsize=1g\nioengine=io_uring\niodepth=32\ndirect\nfixedbufs\nsqthread_poll\nruntime=90s\ntime_based\n",
         "[j]\nkb_base=1000\nbs=4KiB,8k\nsize=50%\noffset=10%\nrate=,500k\nrw=write:4k\nstartdelay=1s-3s\nramp_time=1500ms\n",
         "[j]\nbssplit=4k/10:64k/50:32k/40,8k\nbsrange=1k-4k\nrandom_generator=lfsr\nrandseed=42\nverify_pattern=0xdeadbeef\n",
-        "[j]\nfilename=/dev/a\\:b:/dev/c\nloop_backing=/x\n".replacingOccurrences(of: "filename=/dev/a\\:b:/dev/c\n", with: "directory=/mnt/a\\:b:/mnt/c\n"),
+        "[j]\nfilename=/dev/a\\:b:/dev/c\nloop_backing=/x\n".replacingOccurrences(
+            of: "filename=/dev/a\\:b:/dev/c\n", with: "directory=/mnt/a\\:b:/mnt/c\n"),
         "[j]\nzfs_dataset=tank/x\nzfs_direct=always\nzfs_recordsize=1m\nzfs_scratch_pool=p\nzfs_scratch_vdevs=file:1g,/dev/sdb\n",
         "[j]\nfilename=/dev/a\\:b:/dev/c\npercentile_list=50:99.5\nrate_iops=100,200,300\ncontinue_on_error=io\nwait_for_previous\n",
         "[j]\nloop_backing=/var/tmp/b\nloop_dio=1\nloop_block_size=4096\nverify=crc32c\nrw=write\nblockalign=8k\n",

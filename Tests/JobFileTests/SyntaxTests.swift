@@ -17,7 +17,8 @@ struct SyntaxTests {
 
     @Test("a [global] applies to the jobs below it only; a later one does not change earlier jobs")
     func severalGlobals() throws {
-        let parsed = try parse("""
+        let parsed = try parse(
+            """
             [global]
             bs=8k
             iodepth=4
@@ -30,10 +31,14 @@ struct SyntaxTests {
             """)
         #expect(parsed.jobs.map(\.blockSize.read) == [8192, 16384, 16384])
         #expect(parsed.jobs.map(\.iodepth) == [4, 2, 4])
-        #expect(parsed.globalOptions == [WrittenOption(name: "bs", value: "8k"), WrittenOption(name: "iodepth", value: "4"),
-                                         WrittenOption(name: "bs", value: "16k")].reduce(into: []) { list, o in
-            if let i = list.firstIndex(where: { $0.name == o.name }) { list[i] = o } else { list.append(o) }
-        })
+        #expect(
+            parsed.globalOptions
+                == [
+                    WrittenOption(name: "bs", value: "8k"), WrittenOption(name: "iodepth", value: "4"),
+                    WrittenOption(name: "bs", value: "16k"),
+                ].reduce(into: []) { list, o in
+                    if let i = list.firstIndex(where: { $0.name == o.name }) { list[i] = o } else { list.append(o) }
+                })
     }
 
     @Test("a job overrides a global option; the job's own options are its written options")
@@ -51,7 +56,8 @@ struct SyntaxTests {
 
     @Test("; and # comments, whole-line and trailing, but not inside double quotes")
     func comments() throws {
-        let j = try job("""
+        let j = try job(
+            """
             ; a comment
             # another
             [j] ; header comment
@@ -83,35 +89,44 @@ struct SyntaxTests {
 
     @Test("${VAR} comes from the given environment; an undefined one expands to nothing, with a warning")
     func environmentVariables() throws {
-        let parsed = try parse("[j]\nsize=${SIZE}\nnumjobs=${N}\nfilename=/tmp/${UNSET}x\n",
-                               environment: ["SIZE": "64m", "N": "3"])
+        let parsed = try parse(
+            "[j]\nsize=${SIZE}\nnumjobs=${N}\nfilename=/tmp/${UNSET}x\n",
+            environment: ["SIZE": "64m", "N": "3"])
         let j = parsed.jobs[0]
         #expect(j.size == 64 << 20)
         #expect(j.numjobs == 3)
         #expect(j.filenames == ["/tmp/x"])
-        #expect(j.writtenOptions.fioDictionary["size"] == "64m", "written options are recorded after expansion, as fio does")
+        #expect(
+            j.writtenOptions.fioDictionary["size"] == "64m", "written options are recorded after expansion, as fio does"
+        )
         #expect(parsed.warnings.contains { $0.message.contains("UNSET") && $0.location.line == 4 })
     }
 
     @Test("keywords $pagesize, $mb_memory and $ncpus, with arithmetic")
     func keywords() throws {
-        let j = try job(options: "bs=$pagesize", "size=8*$mb_memory", "iodepth=($ncpus+1)", "numjobs=$ncpus/2",
-                        "iomem_align=$pagesize*2")
+        let j = try job(
+            options: "bs=$pagesize", "size=8*$mb_memory", "iodepth=($ncpus+1)", "numjobs=$ncpus/2",
+            "iomem_align=$pagesize*2")
         #expect(j.blockSize.read == 4096)
         #expect(j.size == 8 * 2048, "as in fio, $mb_memory is a plain number: 8*$mb_memory bytes")
         #expect(j.iodepth == 5)
         #expect(j.numjobs == 2)
         #expect(j.iomemAlign == 8192)
         // Recorded the way fio's JSON shows them: keywords replaced and the arithmetic done.
-        #expect(j.writtenOptions.fioDictionary == ["bs": "4096", "size": "16384", "iodepth": "5", "numjobs": "2",
-                                                   "iomem_align": "8192"])
-        #expect(try job(options: "filename=/tmp/cpus-$ncpus", "description=page $pagesize").filenames == ["/tmp/cpus-4"])
+        #expect(
+            j.writtenOptions.fioDictionary == [
+                "bs": "4096", "size": "16384", "iodepth": "5", "numjobs": "2",
+                "iomem_align": "8192",
+            ])
+        #expect(
+            try job(options: "filename=/tmp/cpus-$ncpus", "description=page $pagesize").filenames == ["/tmp/cpus-4"])
     }
 
     @Test("arithmetic in parentheses, with suffixes, precedence and power")
     func arithmetic() throws {
-        let j = try job(options: "size=(3*4k)", "offset=(1m-4k)", "bs=(2^3*512)", "iodepth=(7%4+(10/3))",
-                        "ramp_time=(1500)", "runtime=(2s+500ms)")
+        let j = try job(
+            options: "size=(3*4k)", "offset=(1m-4k)", "bs=(2^3*512)", "iodepth=(7%4+(10/3))",
+            "ramp_time=(1500)", "runtime=(2s+500ms)")
         #expect(j.size == 12288)
         #expect(j.offset == 1048576 - 4096)
         #expect(j.blockSize.read == 4096)
@@ -124,9 +139,12 @@ struct SyntaxTests {
     func includes() throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        try FileManager.default.createDirectory(at: dir.appendingPathComponent("inc"), withIntermediateDirectories: true)
-        try "thread\ngroup_reporting=1\n".write(to: dir.appendingPathComponent("inc/glob.fio"), atomically: true, encoding: .utf8)
-        try "ioengine=io_uring\ninclude deeper.fio\n".write(to: dir.appendingPathComponent("inc/test.fio"), atomically: true, encoding: .utf8)
+        try FileManager.default.createDirectory(
+            at: dir.appendingPathComponent("inc"), withIntermediateDirectories: true)
+        try "thread\ngroup_reporting=1\n".write(
+            to: dir.appendingPathComponent("inc/glob.fio"), atomically: true, encoding: .utf8)
+        try "ioengine=io_uring\ninclude deeper.fio\n".write(
+            to: dir.appendingPathComponent("inc/test.fio"), atomically: true, encoding: .utf8)
         try "iodepth=4\n".write(to: dir.appendingPathComponent("inc/deeper.fio"), atomically: true, encoding: .utf8)
         let main = dir.appendingPathComponent("main.fio")
         try "[global]\ninclude inc/glob.fio\n[t]\nrw=randread\ninclude inc/test.fio\nbs=8k\n[u]\n"

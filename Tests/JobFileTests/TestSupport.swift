@@ -7,9 +7,12 @@ import Testing
 /// Pinned `$pagesize`, `$mb_memory`, `$ncpus`, so keyword tests don't depend on the machine.
 let pinnedSystem = SystemValues(pageSize: 4096, memoryMiB: 2048, onlineCPUs: 4)
 
-func parse(_ text: String, file: String = "test.fio", environment: [String: String] = [:],
-           sections: [String]? = nil) throws -> ParsedJobFile {
-    try JobFileParser(environment: environment, system: pinnedSystem).parse(text: text, fileName: file, sections: sections)
+func parse(
+    _ text: String, file: String = "test.fio", environment: [String: String] = [:],
+    sections: [String]? = nil
+) throws -> ParsedJobFile {
+    try JobFileParser(environment: environment, system: pinnedSystem).parse(
+        text: text, fileName: file, sections: sections)
 }
 
 /// The only job of a snippet.
@@ -25,8 +28,10 @@ func job(options lines: String...) throws -> JobSpec {
 }
 
 /// The error a snippet must raise.
-func parseError(_ text: String, file: String = "test.fio", environment: [String: String] = [:],
-                sourceLocation: Testing.SourceLocation = #_sourceLocation) -> JobFileError? {
+func parseError(
+    _ text: String, file: String = "test.fio", environment: [String: String] = [:],
+    sourceLocation: Testing.SourceLocation = #_sourceLocation
+) -> JobFileError? {
     do {
         let parsed = try parse(text, file: file, environment: environment)
         Issue.record("expected an error, got \(parsed.jobs.count) job(s)", sourceLocation: sourceLocation)

@@ -9,16 +9,21 @@ struct ValidationTests {
     @Test("the error description names file, line, option and what is valid")
     func badSizeMessage() throws {
         let error = try #require(parseError("[global]\nsize=1m\n\n[a]\nrw=read\n\nbs=4q\n", file: "jobs/a.fio"))
-        #expect(error.description == "jobs/a.fio:7: option 'bs': '4q' is not a size (expected a number with an optional k/m/g/t suffix, e.g. 4k)")
+        #expect(
+            error.description
+                == "jobs/a.fio:7: option 'bs': '4q' is not a size (expected a number with an optional k/m/g/t suffix, e.g. 4k)"
+        )
         #expect(error.kind == .badValue && error.file == "jobs/a.fio" && error.line == 7 && error.option == "bs")
         #expect(error.valid == "expected a number with an optional k/m/g/t suffix, e.g. 4k")
     }
 
-    @Test("unknown options get a did-you-mean for near misses", arguments: [
-        ("blocksiz", "blocksize"), ("iodpeth", "iodepth"), ("ramptime", "ramp_time"), ("numjob", "numjobs"),
-        ("direkt", "direct"), ("rwmixreed", "rwmixread"), ("fixedbuf", "fixedbufs"), ("BS", "bs"),
-        ("group-reporting", "group_reporting"), ("iodepth_batch_comp", "iodepth_batch_complete_min"),
-    ])
+    @Test(
+        "unknown options get a did-you-mean for near misses",
+        arguments: [
+            ("blocksiz", "blocksize"), ("iodpeth", "iodepth"), ("ramptime", "ramp_time"), ("numjob", "numjobs"),
+            ("direkt", "direct"), ("rwmixreed", "rwmixread"), ("fixedbuf", "fixedbufs"), ("BS", "bs"),
+            ("group-reporting", "group_reporting"), ("iodepth_batch_comp", "iodepth_batch_complete_min"),
+        ])
     func didYouMean(written: String, suggested: String) throws {
         let error = try #require(parseError("[j]\n\(written)=1\n"))
         #expect(error.kind == .unknownOption && error.option == written && error.line == 2)
@@ -56,7 +61,9 @@ struct ValidationTests {
     @Test("loop options without loop_backing; read-only loop with writes; loop plus filename")
     func loopConflicts() throws {
         let missing = try #require(parseError("[j]\nloop_block_size=4096\n"))
-        #expect(missing.line == 2 && missing.option == "loop_block_size" && missing.description.contains("needs loop_backing"))
+        #expect(
+            missing.line == 2 && missing.option == "loop_block_size"
+                && missing.description.contains("needs loop_backing"))
         let readOnly = try #require(parseError("[j]\nloop_backing=/f\nloop_read_only\nrw=randwrite\n"))
         #expect(readOnly.line == 4 && readOnly.option == "rw")
         let both = try #require(parseError("[j]\nfilename=/dev/sdb\nloop_backing=/f\n"))
@@ -75,7 +82,9 @@ struct ValidationTests {
     func otherConflicts() throws {
         #expect(parseError("[j]\nrate=1m\nrate_iops=100\n")?.line == 3)
         let small = try #require(parseError("[j]\nsize=1k\nbs=4k\n"))
-        #expect(small.line == 3 && small.option == "bs" && small.description.contains("smaller than the smallest block size"))
+        #expect(
+            small.line == 3 && small.option == "bs"
+                && small.description.contains("smaller than the smallest block size"))
         #expect(parseError("[j]\nrw=write\nbs=4k,64k\nsize=32k\n")?.line == 4)
         #expect(try job(options: "rw=read", "bs=4k,64k", "size=32k").size == 32768, "only the directions used count")
         #expect(parseError("[j]\nverify=pattern\n")?.description.contains("needs verify_pattern") == true)
@@ -83,7 +92,9 @@ struct ValidationTests {
 
     @Test("syntax errors: option outside a section, unclosed header, value without a name, include problems")
     func syntax() throws {
-        #expect(parseError("bs=4k\n[j]\n")?.description.hasPrefix("test.fio:1: option 'bs': option outside of any section") == true)
+        #expect(
+            parseError("bs=4k\n[j]\n")?.description.hasPrefix("test.fio:1: option 'bs': option outside of any section")
+                == true)
         #expect(parseError("[j\nbs=4k\n")?.kind == .syntax)
         #expect(parseError("[]\n")?.kind == .syntax)
         #expect(parseError("[j]\n=4k\n")?.kind == .syntax)

@@ -5,21 +5,26 @@ import Testing
 
 @Suite("Values")
 struct ValueTests {
-    @Test("size suffixes with the default kb_base=1024", arguments: [
-        ("512", 512), ("512b", 512), ("4096B", 4096), ("4k", 4096), ("4K", 4096), ("4kb", 4096), ("4KB", 4096),
-        ("4ki", 4096), ("1m", 1 << 20), ("1M", 1 << 20), ("1mb", 1 << 20), ("1g", 1 << 30), ("1t", 1 << 40),
-        ("1p", 1 << 50), ("0x1000", 4096),
-        // fio: the KiB forms mean powers of 1000 in its default (compatibility) mode
-        ("4KiB", 4000), ("1MiB", 1_000_000), ("1gib", 1_000_000_000),
-    ] as [(String, UInt64)])
+    @Test(
+        "size suffixes with the default kb_base=1024",
+        arguments: [
+            ("512", 512), ("512b", 512), ("4096B", 4096), ("4k", 4096), ("4K", 4096), ("4kb", 4096), ("4KB", 4096),
+            ("4ki", 4096), ("1m", 1 << 20), ("1M", 1 << 20), ("1mb", 1 << 20), ("1g", 1 << 30), ("1t", 1 << 40),
+            ("1p", 1 << 50), ("0x1000", 4096),
+            // fio: the KiB forms mean powers of 1000 in its default (compatibility) mode
+            ("4KiB", 4000), ("1MiB", 1_000_000), ("1gib", 1_000_000_000),
+        ] as [(String, UInt64)])
     func sizes1024(text: String, bytes: UInt64) throws {
         #expect(try job(options: "offset=\(text)").offset == bytes)
     }
 
-    @Test("size suffixes with kb_base=1000", arguments: [
-        ("4k", 4000), ("1m", 1_000_000), ("1MB", 1_000_000), ("1g", 1_000_000_000), ("4KiB", 4096), ("1MiB", 1 << 20),
-        ("1mi", 1_000_000),
-    ] as [(String, UInt64)])
+    @Test(
+        "size suffixes with kb_base=1000",
+        arguments: [
+            ("4k", 4000), ("1m", 1_000_000), ("1MB", 1_000_000), ("1g", 1_000_000_000), ("4KiB", 4096),
+            ("1MiB", 1 << 20),
+            ("1mi", 1_000_000),
+        ] as [(String, UInt64)])
     func sizes1000(text: String, bytes: UInt64) throws {
         #expect(try job(options: "kb_base=1000", "offset=\(text)").offset == bytes)
     }
@@ -37,7 +42,9 @@ struct ValueTests {
         #expect(j.kbBase == 1000)
     }
 
-    @Test("sizes fio would silently misread are errors here", arguments: ["4q", "1.5k", "4k4", "k", "-4k", "3*4096", "4 k"])
+    @Test(
+        "sizes fio would silently misread are errors here",
+        arguments: ["4q", "1.5k", "4k4", "k", "-4k", "3*4096", "4 k"])
     func badSizes(text: String) throws {
         let error = try #require(parseError("[j]\nbs=\(text)\n"))
         #expect(error.kind == .badValue && error.line == 2 && error.option == "bs")
@@ -54,11 +61,13 @@ struct ValueTests {
         #expect(parseError("[j]\nio_size=50%\n")?.option == "io_size", "io_size takes no percentage")
     }
 
-    @Test("times: plain numbers are seconds for runtime, ramp_time and startdelay", arguments: [
-        ("10", 10_000_000_000), ("10s", 10_000_000_000), ("10sec", 10_000_000_000), ("250ms", 250_000_000),
-        ("250msec", 250_000_000), ("1500us", 1_500_000), ("2m", 120_000_000_000), ("2M", 120_000_000_000),
-        ("1h", 3_600_000_000_000), ("1d", 86_400_000_000_000),
-    ] as [(String, UInt64)])
+    @Test(
+        "times: plain numbers are seconds for runtime, ramp_time and startdelay",
+        arguments: [
+            ("10", 10_000_000_000), ("10s", 10_000_000_000), ("10sec", 10_000_000_000), ("250ms", 250_000_000),
+            ("250msec", 250_000_000), ("1500us", 1_500_000), ("2m", 120_000_000_000), ("2M", 120_000_000_000),
+            ("1h", 3_600_000_000_000), ("1d", 86_400_000_000_000),
+        ] as [(String, UInt64)])
     func times(text: String, ns: UInt64) throws {
         let j = try job(options: "runtime=\(text)", "ramp_time=\(text)", "startdelay=\(text)")
         #expect(j.runtimeNs == ns && j.rampTimeNs == ns && j.startDelayNs == ns)
@@ -79,15 +88,17 @@ struct ValueTests {
         #expect(parseError("[j]\nstartdelay=5-1\n")?.description.contains("minimum above its maximum") == true)
     }
 
-    @Test("bs: one value for all directions, read,write[,trim] forms as fio documents them", arguments: [
-        ("256k", [262144, 262144, 262144]),
-        ("8k,32k", [8192, 32768, 32768]),
-        ("8k,32k,", [8192, 32768, 4096]),
-        (",8k", [4096, 8192, 8192]),
-        (",8k,", [4096, 8192, 4096]),
-        ("8k,", [8192, 4096, 4096]),
-        ("1k,2k,3k", [1024, 2048, 3072]),
-    ] as [(String, [UInt64])])
+    @Test(
+        "bs: one value for all directions, read,write[,trim] forms as fio documents them",
+        arguments: [
+            ("256k", [262144, 262144, 262144]),
+            ("8k,32k", [8192, 32768, 32768]),
+            ("8k,32k,", [8192, 32768, 4096]),
+            (",8k", [4096, 8192, 8192]),
+            (",8k,", [4096, 8192, 4096]),
+            ("8k,", [8192, 4096, 4096]),
+            ("1k,2k,3k", [1024, 2048, 3072]),
+        ] as [(String, [UInt64])])
     func perDirection(text: String, expected: [UInt64]) throws {
         let bs = try job(options: "bs=\(text)").blockSize
         #expect([bs.read, bs.write, bs.trim] == expected)
@@ -113,14 +124,19 @@ struct ValueTests {
         let slash = try #require(try job(options: "blocksize_range=1k-4k/8k-32k").blockSizeRange)
         #expect(slash.write == SizeRange(min: 8192, max: 32768))
         let error = try #require(parseError("[j]\nbsrange=64k-4k\n"))
-        #expect(error.description.contains("test.fio:2: option 'bsrange': range '64k-4k' has its minimum above its maximum"))
+        #expect(
+            error.description.contains("test.fio:2: option 'bsrange': range '64k-4k' has its minimum above its maximum")
+        )
     }
 
     @Test("bssplit: sorted by size, blanks share the rest, percentages add up to 100")
     func bssplit() throws {
         let split = try #require(try job(options: "bssplit=4k/10:64k/50:32k/40").bssplit)
-        #expect(split.read == [BlockSizeShare(size: 4096, percent: 10), BlockSizeShare(size: 32768, percent: 40),
-                               BlockSizeShare(size: 65536, percent: 50)])
+        #expect(
+            split.read == [
+                BlockSizeShare(size: 4096, percent: 10), BlockSizeShare(size: 32768, percent: 40),
+                BlockSizeShare(size: 65536, percent: 50),
+            ])
         #expect(split.write == split.read && split.trim == split.read)
         // HOWTO: 4k/50:1k/:32k/ is 50% 4k and 25% each of 1k and 32k
         let blanks = try #require(try job(options: "bssplit=4k/50:1k/:32k/").bssplit).read
@@ -144,7 +160,9 @@ struct ValueTests {
         #expect(try job(options: "direct=1").direct)
         #expect(try !job(options: "direct=0").direct)
         let error = try #require(parseError("[j]\ndirect=yes\n"))
-        #expect(error.description == "test.fio:2: option 'direct': 'yes' is not 0 or 1 (expected 0 or 1, or the option name alone for 1)")
+        #expect(
+            error.description
+                == "test.fio:2: option 'direct': 'yes' is not 0 or 1 (expected 0 or 1, or the option name alone for 1)")
     }
 
     @Test("counts take fio's k suffix and hex; ranges are enforced")

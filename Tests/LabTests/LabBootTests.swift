@@ -9,7 +9,9 @@ import Testing
 @Suite("lab: boots that die", .enabled(if: LabSuiteRun.enabled, LabSuiteRun.disabledReason))
 struct LabBootTests {
     /// A VM with no scratch disk and a fresh share; the script's text runs as root in the guest.
-    private func boot(script: String, kernelArguments: String, boots: Int, memoryMB: Int = 512) async throws -> (LabVM.Outcome, String) {
+    private func boot(script: String, kernelArguments: String, boots: Int, memoryMB: Int = 512) async throws -> (
+        LabVM.Outcome, String
+    ) {
         let paths = try LabPaths.locate()
         let share = try LabShare(parent: paths.guestScratchPath)
         let scriptPath = share.directory + "/script.sh"
@@ -23,14 +25,17 @@ struct LabBootTests {
         vm.consoleLog = share.directory + "/console.log"
         // The VM runs for minutes (and the lock may be held by another): on a thread of its own.
         let machine = vm
-        let outcome = try await onDedicatedThread { try LabSuiteRun.oneVMAtATime.withLock { try machine.run(script: scriptPath, share: share) } }
+        let outcome = try await onDedicatedThread {
+            try LabSuiteRun.oneVMAtATime.withLock { try machine.run(script: scriptPath, share: share) }
+        }
         return (outcome, share.directory)
     }
 
     @Test("a kernel that panics before the script starts is booted again, up to the limit, and the run still fails")
     func panicBeforeScript() async throws {
         // rdinit= names no file, so the kernel mounts root itself and panics: virtio_blk is a module.
-        let (outcome, share) = try await boot(script: "exit 0", kernelArguments: "rdinit=/diobench-no-such-init", boots: 2)
+        let (outcome, share) = try await boot(
+            script: "exit 0", kernelArguments: "rdinit=/diobench-no-such-init", boots: 2)
         defer { try? FileManager.default.removeItem(atPath: share) }
         #expect(outcome.status == 125)
         #expect(outcome.failedBoots == ["boot 1 died before the script started"])
@@ -40,7 +45,8 @@ struct LabBootTests {
 
     @Test("a kernel that panics while the script runs is not booted again")
     func panicDuringScript() async throws {
-        let (outcome, share) = try await boot(script: "echo c >/proc/sysrq-trigger; sleep 30", kernelArguments: "", boots: 3)
+        let (outcome, share) = try await boot(
+            script: "echo c >/proc/sysrq-trigger; sleep 30", kernelArguments: "", boots: 3)
         defer { try? FileManager.default.removeItem(atPath: share) }
         #expect(outcome.status == 125)
         #expect(outcome.failedBoots.isEmpty)

@@ -5,14 +5,18 @@ import Testing
 @Suite("lab: direct and ARC counts on real ZFS", .enabled(if: LabSuiteRun.enabled, LabSuiteRun.disabledReason))
 struct LabDirectAccountingTests {
     static let settingsJobs: [String] = ["disabled", "standard", "always"].flatMap { s in
-        ["write-odirect", "read-odirect", "write-buffered", "read-buffered", "read-misaligned", "uring-randread", "uring-randwrite"]
-            .map { "\(s)-\($0)" }
+        [
+            "write-odirect", "read-odirect", "write-buffered", "read-buffered", "read-misaligned", "uring-randread",
+            "uring-randwrite",
+        ]
+        .map { "\(s)-\($0)" }
     }
 
     func zfs(_ job: JSONValue) -> JSONValue { job["diobench"]["zfs"] }
     func iostat(_ job: JSONValue, _ name: String) -> Int64? { zfs(job)["iostats_delta"][name].int }
 
-    @Test("issue 4: O_DIRECT 128k reads raise direct_read_count by the job's I/O count on standard, by zero on disabled")
+    @Test(
+        "issue 4: O_DIRECT 128k reads raise direct_read_count by the job's I/O count on standard, by zero on disabled")
     func issue4() async throws {
         let run = try await CaseEvidence("issue4")
         #expect(run.status == 0, "\(run.read("stderr.txt"))")
@@ -36,8 +40,10 @@ struct LabDirectAccountingTests {
     func rulesHold(job name: String) async throws {
         let job = try await CaseEvidence("direct-settings").job(name)
         let verdict = zfs(job)["verdict"]
-        #expect(verdict["as_expected"].bool == true,
-                "reads: \(verdict["read"]["outcome"].string ?? "?"), writes: \(verdict["write"]["outcome"].string ?? "?"); deltas \(zfs(job)["iostats_delta"].raw ?? "none")")
+        #expect(
+            verdict["as_expected"].bool == true,
+            "reads: \(verdict["read"]["outcome"].string ?? "?"), writes: \(verdict["write"]["outcome"].string ?? "?"); deltas \(zfs(job)["iostats_delta"].raw ?? "none")"
+        )
         #expect(zfs(job)["zfs_version"].string?.hasPrefix("2.3.") == true)
         #expect(zfs(job)["rules"].string == "2.3")
         #expect(zfs(job)["pollution_warning"].exists == false, "\(zfs(job)["pollution_warning"].string ?? "")")
@@ -61,9 +67,15 @@ struct LabDirectAccountingTests {
             #expect(direct + cached == 64, "\(name)")
             #expect((iostat(read, "arc_read_bytes") ?? 0) < 131072, "\(name): no data block missed the ARC")
             let outcome = zfs(read)["verdict"]["read"]["outcome"].string
-            #expect(outcome == (cached == 0 ? "as expected" : "as expected; some reads found their block cached in memory and were copied from it"))
+            #expect(
+                outcome
+                    == (cached == 0
+                        ? "as expected"
+                        : "as expected; some reads found their block cached in memory and were copied from it"))
         }
-        #expect(iostat(try run.job("standard-read-odirect"), "direct_read_count") ?? 0 >= 63, "only the grown block is cached")
+        #expect(
+            iostat(try run.job("standard-read-odirect"), "direct_read_count") ?? 0 >= 63,
+            "only the grown block is cached")
         let buffered = try run.job("standard-write-buffered")
         #expect(iostat(buffered, "direct_write_count") == 0)
         #expect((iostat(buffered, "arc_write_count") ?? 0) >= 64)
@@ -125,7 +137,9 @@ struct LabDirectAccountingTests {
             #expect(target["dio_offset_align"].int == 131072, "\(name)")
         }
         let disabled = try run.job("disabled-read-odirect")["diobench"]["targets"][0]
-        #expect(disabled["dio_mem_align"].exists == false, "direct=disabled reports no Direct I/O alignment: \(disabled.raw ?? "")")
+        #expect(
+            disabled["dio_mem_align"].exists == false,
+            "direct=disabled reports no Direct I/O alignment: \(disabled.raw ?? "")")
     }
 
     @Test("the scratch pool and its datasets are gone after the run, file vdevs included")

@@ -37,7 +37,8 @@ struct CaseEvidence {
     var status: Int32? { (try? text("status")).flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) } }
 
     func json(_ file: String = "result.json") throws -> JSONValue {
-        JSONValue(raw: try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: directory + "/" + file))))
+        JSONValue(
+            raw: try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: directory + "/" + file))))
     }
 
     /// The `jobs[]` entry of one job.

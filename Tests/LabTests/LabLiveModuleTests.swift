@@ -18,7 +18,8 @@ struct LabLiveModuleTests {
             compared += 1
         }
         #expect(compared >= 8)
-        #expect(snapshot.iostats.counters["direct_read_count"] ?? 0 > 0, "the suite's jobs did direct reads on pool lab")
+        #expect(
+            snapshot.iostats.counters["direct_read_count"] ?? 0 > 0, "the suite's jobs did direct reads on pool lab")
         #expect(Set(snapshot.objsets.keys) == Set(try live.lines("objset-datasets.txt")))
         #expect(snapshot.objsets["lab/found"]?.counters["writes"] ?? 0 >= 64)
     }
@@ -43,7 +44,9 @@ struct LabLiveModuleTests {
         let counts = ZpoolEventCounts(parsing: text)
         let lines = text.split(separator: "\n").filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
         #expect(counts.byClass.values.reduce(0, +) == lines.count)
-        #expect(counts.byClass.keys.contains { $0.hasPrefix("sysevent.fs.zfs.") }, "pool and dataset creation post sysevents")
+        #expect(
+            counts.byClass.keys.contains { $0.hasPrefix("sysevent.fs.zfs.") },
+            "pool and dataset creation post sysevents")
     }
 
     @Test("`zfs get -Hp all` parses, with sources")
@@ -62,9 +65,11 @@ struct LabLiveModuleTests {
         let entries = FileSystemInfo.mounts(mountinfo: try live.text("mountinfo.txt"))
         let found = try #require(entries.first { $0.mountPoint == "/lab/found" })
         #expect(found.fsType == "zfs" && found.source == "lab/found")
-        #expect(UInt64(try live.text("statfs-type.txt").trimmingCharacters(in: .whitespacesAndNewlines), radix: 16)
+        #expect(
+            UInt64(try live.text("statfs-type.txt").trimmingCharacters(in: .whitespacesAndNewlines), radix: 16)
                 == ZFSDatasetLocator.zfsMagic)
         let datasets = try live.lines("zfs-list.txt")
-        #expect(datasets.contains("lab/found") && !datasets.contains { $0.hasPrefix("dbdirect") || $0.hasPrefix("dbseed") })
+        #expect(
+            datasets.contains("lab/found") && !datasets.contains { $0.hasPrefix("dbdirect") || $0.hasPrefix("dbseed") })
     }
 }

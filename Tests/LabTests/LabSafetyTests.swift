@@ -2,7 +2,8 @@ import Foundation
 import Testing
 
 /// The seed scenario, restores after SIGINT and kill -9, the kernel watch, the dataset found from a mount.
-@Suite("lab: seed scenario, restores and the kernel watch", .enabled(if: LabSuiteRun.enabled, LabSuiteRun.disabledReason))
+@Suite(
+    "lab: seed scenario, restores and the kernel watch", .enabled(if: LabSuiteRun.enabled, LabSuiteRun.disabledReason))
 struct LabSafetyTests {
     @Test("the seed's loop device over a direct=always file runs on 2.3.9 without an oops, and its counts are reported")
     func seed() async throws {
@@ -36,8 +37,11 @@ struct LabSafetyTests {
         #expect(before["direct"]?.value == "standard" && before["direct"]?.source == "default")
         #expect(during["direct"]?.value == "always" && during["direct"]?.source == "local")
         #expect(during["recordsize"]?.value == "1048576")
-        #expect(after["direct"]?.value == before["direct"]?.value && after["direct"]?.source == before["direct"]?.source)
-        #expect(after["recordsize"]?.value == before["recordsize"]?.value && after["recordsize"]?.source == before["recordsize"]?.source)
+        #expect(
+            after["direct"]?.value == before["direct"]?.value && after["direct"]?.source == before["direct"]?.source)
+        #expect(
+            after["recordsize"]?.value == before["recordsize"]?.value
+                && after["recordsize"]?.source == before["recordsize"]?.source)
         #expect(run.status == 130)
         let job = try run.job("long-randread")
         #expect(job["diobench"]["partial"].bool == true)
@@ -57,8 +61,9 @@ struct LabSafetyTests {
         #expect(try run.text("journal-after-kill.json").contains("restoreProperty"))
         #expect(try run.text("cleanup-status").hasPrefix("0"), "\(run.read("cleanup.txt"))")
         #expect(afterCleanup["direct"]?.value == "disabled" && afterCleanup["direct"]?.source == "local")
-        #expect(afterCleanup["recordsize"]?.value == before["recordsize"]?.value
-            && afterCleanup["recordsize"]?.source == before["recordsize"]?.source)
+        #expect(
+            afterCleanup["recordsize"]?.value == before["recordsize"]?.value
+                && afterCleanup["recordsize"]?.source == before["recordsize"]?.source)
         #expect(try run.text("journals-after.txt").isEmpty)
     }
 

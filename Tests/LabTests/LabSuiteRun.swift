@@ -8,7 +8,8 @@ import Testing
 /// after a failure). The first test to ask boots the VM; the others wait for it and read the same files.
 enum LabSuiteRun {
     static let enabled = ProcessInfo.processInfo.environment["DIOBENCH_LAB"] == "1"
-    static let disabledReason: Comment = "boots a QEMU VM with OpenZFS 2.3 (minutes): run with DIOBENCH_LAB=1, or `diobench lab suite`"
+    static let disabledReason: Comment =
+        "boots a QEMU VM with OpenZFS 2.3 (minutes): run with DIOBENCH_LAB=1, or `diobench lab suite`"
 
     struct Output: Sendable {
         var share: String
@@ -56,14 +57,21 @@ enum LabSuiteRun {
             try vm.run(script: paths.labDirectory + "/suite/guest-suite.sh", share: share)
         }
         let timings = (try? String(contentsOfFile: dir + "/cases/timings.txt", encoding: .utf8)) ?? ""
-        print("lab suite: guest build \(Int(buildSeconds)) s, VM \(Int(outcome.wallSeconds)) s, status \(outcome.status); seconds per case (guest clock):")
+        print(
+            "lab suite: guest build \(Int(buildSeconds)) s, VM \(Int(outcome.wallSeconds)) s, status \(outcome.status); seconds per case (guest clock):"
+        )
         print(timings.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
-        for line in outcome.failedBoots { print("lab suite: \(line) and was booted again (its console is kept next to \(dir)/console.log)") }
+        for line in outcome.failedBoots {
+            print("lab suite: \(line) and was booted again (its console is kept next to \(dir)/console.log)")
+        }
         // 124/125: the guest suite never reported (timeout, or the VM died): no case's evidence is whole,
         // so every test fails with this reason rather than with missing files.
         guard outcome.status != 124 && outcome.status != 125 else {
-            throw Failure(description: "the lab VM " + (outcome.status == 124 ? "timed out" : "died without the guest suite's status (kernel panic or boot failure)")
-                + " after \(Int(outcome.wallSeconds)) s; its kernel console is in \(dir)/console.log")
+            throw Failure(
+                description: "the lab VM "
+                    + (outcome.status == 124
+                        ? "timed out" : "died without the guest suite's status (kernel panic or boot failure)")
+                    + " after \(Int(outcome.wallSeconds)) s; its kernel console is in \(dir)/console.log")
         }
         return Output(share: dir, status: outcome.status, vmSeconds: outcome.wallSeconds)
     }

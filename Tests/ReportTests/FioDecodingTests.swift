@@ -8,7 +8,9 @@ import Vocabulary
 @Suite("Decoding fio JSON")
 struct FioDecodingTests {
     /// Checks the decoded model against the raw JSON, key by key, for every job and direction.
-    func expectMatchesRawJSON(_ result: RunResult, _ raw: [String: Any], sourceLocation: SourceLocation = #_sourceLocation) {
+    func expectMatchesRawJSON(
+        _ result: RunResult, _ raw: [String: Any], sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         let jobs = raw["jobs"] as? [[String: Any]] ?? []
         #expect(result.fioVersion == raw["fio version"] as? String, sourceLocation: sourceLocation)
         #expect(result.jobs.count == jobs.count, sourceLocation: sourceLocation)
@@ -21,20 +23,31 @@ struct FioDecodingTests {
                 let r = job[d]
                 let raw = rawJob[d.fioName] as? [String: Any] ?? [:]
                 func u(_ k: String) -> UInt64? { (raw[k] as? NSNumber)?.uint64Value }
-                #expect(r.ioBytes == u("io_bytes") && r.ioKBytes == u("io_kbytes") && r.bw == u("bw"), sourceLocation: sourceLocation)
-                #expect(r.totalIOs == u("total_ios") && r.runtime == u("runtime") && r.bwSamples == u("bw_samples"), sourceLocation: sourceLocation)
-                #expect(abs(r.iops - ((raw["iops"] as? NSNumber)?.doubleValue ?? -1)) < 1e-6, sourceLocation: sourceLocation)
+                #expect(
+                    r.ioBytes == u("io_bytes") && r.ioKBytes == u("io_kbytes") && r.bw == u("bw"),
+                    sourceLocation: sourceLocation)
+                #expect(
+                    r.totalIOs == u("total_ios") && r.runtime == u("runtime") && r.bwSamples == u("bw_samples"),
+                    sourceLocation: sourceLocation)
+                #expect(
+                    abs(r.iops - ((raw["iops"] as? NSNumber)?.doubleValue ?? -1)) < 1e-6, sourceLocation: sourceLocation
+                )
                 let clat = raw["clat_ns"] as? [String: Any] ?? [:]
                 #expect(r.clat.count == (clat["N"] as? NSNumber)?.uint64Value, sourceLocation: sourceLocation)
                 #expect(r.clat.max == (clat["max"] as? NSNumber)?.uint64Value, sourceLocation: sourceLocation)
                 let rawPercentiles = clat["percentile"] as? [String: NSNumber] ?? [:]
-                #expect((r.clat.percentiles?.entries.count ?? 0) == rawPercentiles.count, sourceLocation: sourceLocation)
+                #expect(
+                    (r.clat.percentiles?.entries.count ?? 0) == rawPercentiles.count, sourceLocation: sourceLocation)
                 for (k, v) in rawPercentiles {
-                    #expect(r.clat.percentiles?[Double(k)!] == v.uint64Value, "percentile \(k)", sourceLocation: sourceLocation)
+                    #expect(
+                        r.clat.percentiles?[Double(k)!] == v.uint64Value, "percentile \(k)",
+                        sourceLocation: sourceLocation)
                 }
                 if let bins = clat["bins"] as? [String: NSNumber] {
                     #expect(r.clat.bins?.entries.count == bins.count, sourceLocation: sourceLocation)
-                    #expect(r.clat.bins?.totalCount == r.clat.count, "json+ bins add up to N", sourceLocation: sourceLocation)
+                    #expect(
+                        r.clat.bins?.totalCount == r.clat.count, "json+ bins add up to N",
+                        sourceLocation: sourceLocation)
                 }
             }
         }
@@ -78,35 +91,36 @@ struct FioDecodingTests {
 
     @Test func textAroundTheJSONIsSkipped() throws {
         let json = try Fixtures.text("fio-3.33/fio-3.33.json")
-        let noisy = "job: (g=0): rw=read\nfio-3.33\nStarting 1 process\n" + json + "\njob: (groupid=0, jobs=1): err= 0\n"
+        let noisy =
+            "job: (g=0): rw=read\nfio-3.33\nStarting 1 process\n" + json + "\njob: (groupid=0, jobs=1): err= 0\n"
         let result = try RunResult.decodeFioOutput(Data(noisy.utf8))
         #expect(result.jobs.count == 3)
         #expect(throws: DecodingError.self) { try RunResult.decodeFioOutput(Data("no json here".utf8)) }
     }
 
     static let liveJob = """
-    [global]
-    directory=${DIR}
-    size=2m
-    bs=4k
-    [psync-write]
-    rw=write
-    ioengine=psync
-    [uring-randrw]
-    stonewall
-    rw=randrw
-    ioengine=io_uring
-    iodepth=4
-    direct=1
-    [sync-group]
-    stonewall
-    rw=randwrite
-    ioengine=psync
-    numjobs=2
-    group_reporting
-    fsync=4
-    lat_percentiles=1
-    """
+        [global]
+        directory=${DIR}
+        size=2m
+        bs=4k
+        [psync-write]
+        rw=write
+        ioengine=psync
+        [uring-randrw]
+        stonewall
+        rw=randrw
+        ioengine=io_uring
+        iodepth=4
+        direct=1
+        [sync-group]
+        stonewall
+        rw=randwrite
+        ioengine=psync
+        numjobs=2
+        group_reporting
+        fsync=4
+        lat_percentiles=1
+        """
 
     @Test(.enabled(if: FioProcess.available, "needs fio at /usr/bin/fio"), arguments: ["json", "json+"])
     func liveFioOutput(format: String) async throws {
@@ -137,7 +151,8 @@ struct FioDecodingTests {
 @Suite("Decoding edge cases")
 struct FioDecodingEdgeTests {
     @Test func nonFiniteNumbersFromOldFioReadAsZero() throws {
-        let text = #"{"fio version" : "fio-2.1", "jobs" : [ { "jobname" : "x: nan", "groupid" : 0, "error" : 0, "read" : { "io_bytes" : 4, "bw" : 1, "iops" : 1.0, "runtime" : 4, "bw_agg" : -nan, "bw_dev" : inf } } ] }"#
+        let text =
+            #"{"fio version" : "fio-2.1", "jobs" : [ { "jobname" : "x: nan", "groupid" : 0, "error" : 0, "read" : { "io_bytes" : 4, "bw" : 1, "iops" : 1.0, "runtime" : 4, "bw_agg" : -nan, "bw_dev" : inf } } ] }"#
         let r = try RunResult.decodeFioOutput(Data(text.utf8))
         #expect(r.jobs[0].jobname == "x: nan")
         #expect(r.jobs[0].read.bwAgg == 0 && r.jobs[0].read.bwDev == 0 && r.jobs[0].read.ioBytes == 4096)
@@ -150,7 +165,9 @@ struct FioDecodingEdgeTests {
             for d in IODirection.allCases {
                 let clat = job[d].clat
                 guard let bins = clat.bins, let p = clat.percentiles else { continue }
-                for e in p.entries { #expect(bins.value(atPercentile: e.percent) == e.valueNs, "\(job.jobname) \(d) p\(e.percent)") }
+                for e in p.entries {
+                    #expect(bins.value(atPercentile: e.percent) == e.valueNs, "\(job.jobname) \(d) p\(e.percent)")
+                }
             }
         }
     }

@@ -25,7 +25,8 @@ enum FioProcess {
     /// A directory on the work disk (O_DIRECT needs a real file system, not tmpfs).
     static func scratchDirectory() throws -> String {
         // <package>/.build/report-tests, found from this file's path (not the cwd).
-        let package = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let package = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
         let base = package.path + "/.build/report-tests"
         try FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true)
         let dir = base + "/run-\(UUID().uuidString.prefix(8))"

@@ -8,15 +8,15 @@ import Stats
 @Suite("JSON key set against fio")
 struct KeySetTests {
     static let job = """
-    [global]
-    directory=${DIR}
-    [keys]
-    rw=rw
-    bs=4k
-    size=1m
-    ioengine=psync
-    fsync=8
-    """
+        [global]
+        directory=${DIR}
+        [keys]
+        rw=rw
+        bs=4k
+        size=1m
+        ioengine=psync
+        fsync=8
+        """
 
     /// Our run of the same job: real psync I/O on a file, measured by WorkerStats.
     func ourResult() throws -> RunResult {
@@ -25,23 +25,26 @@ struct KeySetTests {
         let stats = try RealIO.mixedSequential(path: dir + "/keys.0.0", size: 1 << 20, bs: 4096, fsyncEvery: 8)
         var settings = JobReportSettings()
         settings.fileNames = [dir + "/keys.0.0"]
-        let job = JobResult(name: "keys", groupID: 0, stats: stats, settings: settings,
-                            options: ["rw": "rw", "bs": "4k", "size": "1m", "ioengine": "psync", "fsync": "8"])
+        let job = JobResult(
+            name: "keys", groupID: 0, stats: stats, settings: settings,
+            options: ["rw": "rw", "bs": "4k", "size": "1m", "ioengine": "psync", "fsync": "8"])
         return RunResult(diobenchVersion: "test", jobs: [job], globalOptions: ["directory": dir])
     }
 
     /// Key paths under `jobs[]`, with the values of bins keys (latencies) folded to one name.
     func jobKeyPaths(_ json: [String: Any]) -> Set<String> {
-        Set(keyPaths(json).compactMap { path -> String? in
-            guard path.hasPrefix("jobs[].") else { return nil }
-            if let r = path.range(of: ".bins.") { return String(path[..<r.lowerBound]) + ".bins.<ns>" }
-            return path
-        })
+        Set(
+            keyPaths(json).compactMap { path -> String? in
+                guard path.hasPrefix("jobs[].") else { return nil }
+                if let r = path.range(of: ".bins.") { return String(path[..<r.lowerBound]) + ".bins.<ns>" }
+                return path
+            })
     }
 
     @Test(.enabled(if: FioProcess.available, "needs fio at /usr/bin/fio"), arguments: [false, true])
     func ourJobKeysContainFios(jsonPlus: Bool) async throws {
-        let fio = try await FioProcess.run(job: Self.job, arguments: ["--output-format=" + (jsonPlus ? "json+" : "json")])
+        let fio = try await FioProcess.run(
+            job: Self.job, arguments: ["--output-format=" + (jsonPlus ? "json+" : "json")])
         #expect(fio.status == 0)
         let fioJSON = try jsonObject(fio.stdout)
         let ours = try ReportRenderer.render(ourResult(), formats: [jsonPlus ? .jsonPlus : .json])
@@ -66,7 +69,8 @@ struct KeySetTests {
 
     @Test(.enabled(if: FioProcess.available, "needs fio at /usr/bin/fio"))
     func sameJobSameAmountOfIO() async throws {
-        let fio = try RunResult.decodeFioOutput(try await FioProcess.run(job: Self.job, arguments: ["--output-format=json"]).stdout)
+        let fio = try RunResult.decodeFioOutput(
+            try await FioProcess.run(job: Self.job, arguments: ["--output-format=json"]).stdout)
         let ours = try ourResult()
         // rw=rw picks each I/O's direction at random (rwmixread=50), so only the totals compare.
         func total(_ r: RunResult) -> (UInt64, UInt64) {

@@ -43,23 +43,23 @@ struct NormalReportTests {
     @Test(.enabled(if: FioProcess.available, "needs fio at /usr/bin/fio"))
     func renderedFromFioJSONMatchesFiosText() async throws {
         let job = """
-        [global]
-        directory=${DIR}
-        size=4m
-        bs=4k
-        runtime=1
-        time_based
-        [mixed]
-        rw=randrw
-        ioengine=io_uring
-        iodepth=2
-        fsync=16
-        [plain]
-        stonewall
-        rw=read
-        ioengine=psync
-        time_based=0
-        """
+            [global]
+            directory=${DIR}
+            size=4m
+            bs=4k
+            runtime=1
+            time_based
+            [mixed]
+            rw=randrw
+            ioengine=io_uring
+            iodepth=2
+            fsync=16
+            [plain]
+            stonewall
+            rw=read
+            ioengine=psync
+            time_based=0
+            """
         let out = try await FioProcess.run(job: job, arguments: ["--output-format=normal,json"])
         #expect(out.status == 0)
         let text = out.text
@@ -107,9 +107,16 @@ struct NormalReportTests {
         zfs.requestedDirect = ZFSIOCounts(reads: 0, writes: 32)
         zfs.inferredFallbacks = ZFSIOCounts(reads: 0, writes: 1)
         ext.zfs = zfs
-        ext.ioErrors = IOErrorReport(total: 3, byErrno: [.init(errno: 22, name: "EINVAL", count: 3)],
-                                     samples: [.init(errno: 22, name: "EINVAL", op: "read", offset: 512, length: 4096, file: "/dev/loop7", atNs: 10)])
-        ext.kernelEvents = [KernelEvent(kind: .nullPointerDereference, message: "BUG: kernel NULL pointer dereference, address: 0000000000000008")]
+        ext.ioErrors = IOErrorReport(
+            total: 3, byErrno: [.init(errno: 22, name: "EINVAL", count: 3)],
+            samples: [
+                .init(errno: 22, name: "EINVAL", op: "read", offset: 512, length: 4096, file: "/dev/loop7", atNs: 10)
+            ])
+        ext.kernelEvents = [
+            KernelEvent(
+                kind: .nullPointerDereference,
+                message: "BUG: kernel NULL pointer dereference, address: 0000000000000008")
+        ]
         result.jobs[0].diobench = ext
 
         let text = try ReportRenderer.render(result, formats: [.normal])
@@ -131,7 +138,10 @@ struct NormalReportTests {
 
         // The same facts in JSON, under diobench keys, and back.
         let json = try ReportRenderer.json(result, bins: false)
-        for key in ["\"dio_effective\" : false", "\"direct_write_count\" : 31", "\"inferred_fallbacks\"", "\"by_errno\"", "\"dio_mem_align\" : 512"] {
+        for key in [
+            "\"dio_effective\" : false", "\"direct_write_count\" : 31", "\"inferred_fallbacks\"", "\"by_errno\"",
+            "\"dio_mem_align\" : 512",
+        ] {
             #expect(json.contains(key), "JSON lacks \(key)")
         }
         let back = try RunResult.decodeFioOutput(Data(json.utf8))
@@ -144,9 +154,11 @@ struct NormalReportTests {
         // A fio 3.33 text report and our rendering of fio's JSON name the same jobs and groups.
         let fioText = try Fixtures.text("fio-3.33/fio-3.33.normal.txt")
         let ours = NormalReport.render(try RunResult.decodeFioOutput(try Fixtures.data("fio-3.33/fio-3.33.json")))
-        for name in ["seqwrite-psync: (groupid=0", "randrw-uring: (groupid=1", "grp-fsync: (groupid=2",
-                     "Run status group 2 (all jobs):", "  Description  : [two writers with fsync, reported as a group]",
-                     "  fsync/fdatasync/sync_file_range:"] {
+        for name in [
+            "seqwrite-psync: (groupid=0", "randrw-uring: (groupid=1", "grp-fsync: (groupid=2",
+            "Run status group 2 (all jobs):", "  Description  : [two writers with fsync, reported as a group]",
+            "  fsync/fdatasync/sync_file_range:",
+        ] {
             #expect(fioText.contains(name) && ours.contains(name), "\(name)")
         }
     }

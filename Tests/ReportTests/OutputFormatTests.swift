@@ -10,14 +10,16 @@ struct OutputFormatTests {
         w.start(atNs: 0)
         for i in 0..<2_000 {
             let t = UInt64(i) * 1_000_000
-            w.record(i % 4 == 0 ? .write : .read, requested: 4096, result: 4096, offset: UInt64(i) * 4096, fileIndex: 0,
-                     issueNs: t, submitNs: t + 2_000, completeNs: t + 2_000 + 80_000 + UInt64(i % 100) * 1_000)
+            w.record(
+                i % 4 == 0 ? .write : .read, requested: 4096, result: 4096, offset: UInt64(i) * 4096, fileIndex: 0,
+                issueNs: t, submitNs: t + 2_000, completeNs: t + 2_000 + 80_000 + UInt64(i % 100) * 1_000)
         }
         w.finish(atNs: 2_000_000_000)
         var settings = JobReportSettings()
         settings.iodepth = 4
-        return RunResult(diobenchVersion: "t", jobs: [JobResult(name: "sample", groupID: 0, stats: w, settings: settings)],
-                         environment: RunEnvironment(kernel: "6.1", hostname: "h"))
+        return RunResult(
+            diobenchVersion: "t", jobs: [JobResult(name: "sample", groupID: 0, stats: w, settings: settings)],
+            environment: RunEnvironment(kernel: "6.1", hostname: "h"))
     }
 
     @Test func parsesCommaLists() throws {
@@ -71,7 +73,9 @@ struct OutputFormatTests {
 
     @Test(.enabled(if: FioProcess.available, "needs fio at /usr/bin/fio"))
     func fioItselfPutsJSONBeforeText() async throws {
-        let out = try await FioProcess.run(job: "[o]\ndirectory=${DIR}\nsize=64k\nrw=read\n", arguments: ["--output-format=normal,json"]).text
+        let out = try await FioProcess.run(
+            job: "[o]\ndirectory=${DIR}\nsize=64k\nrw=read\n", arguments: ["--output-format=normal,json"]
+        ).text
         let json = out.range(of: "\n{\n")!, text = out.range(of: "Run status group 0")!
         #expect(json.lowerBound < text.lowerBound)
     }
@@ -96,8 +100,10 @@ struct OutputFormatTests {
         // fio's key order inside a direction, floats with six decimals.
         let read = text.range(of: "\"read\" : {")!
         let tail = text[read.upperBound...]
-        let order = ["\"io_bytes\"", "\"io_kbytes\"", "\"bw_bytes\"", "\"bw\"", "\"iops\"", "\"runtime\"", "\"total_ios\"",
-                     "\"slat_ns\"", "\"clat_ns\"", "\"lat_ns\"", "\"bw_min\"", "\"iops_samples\""]
+        let order = [
+            "\"io_bytes\"", "\"io_kbytes\"", "\"bw_bytes\"", "\"bw\"", "\"iops\"", "\"runtime\"", "\"total_ios\"",
+            "\"slat_ns\"", "\"clat_ns\"", "\"lat_ns\"", "\"bw_min\"", "\"iops_samples\"",
+        ]
         let positions = order.map { tail.range(of: $0)!.lowerBound }
         #expect(positions == positions.sorted())
         #expect(tail.contains("\"iops\" : 750.000000"))

@@ -37,8 +37,9 @@ enum RealIO {
             let n = direction == .write ? pwrite(fd, buffer, bs, off_t(offset)) : pread(fd, buffer, bs, off_t(offset))
             let done = nowNs()
             stats.depth.recordComplete(1)
-            stats.record(direction, requested: bs, result: n < 0 ? -Int(errno) : n, offset: offset, fileIndex: 0,
-                         issueNs: issue, submitNs: issue, completeNs: done)
+            stats.record(
+                direction, requested: bs, result: n < 0 ? -Int(errno) : n, offset: offset, fileIndex: 0,
+                issueNs: issue, submitNs: issue, completeNs: done)
             if direction == .write { writes += 1 }
             if fsyncEvery > 0, direction == .write, writes % fsyncEvery == 0 {
                 let s = nowNs()

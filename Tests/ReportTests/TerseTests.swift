@@ -6,32 +6,36 @@ import Stats
 @Suite("terse output")
 struct TerseTests {
     static let job = """
-    [global]
-    directory=${DIR}
-    size=2m
-    bs=4k
-    [terse-a]
-    rw=randrw
-    ioengine=psync
-    [terse-b]
-    description=with a description
-    rw=write
-    ioengine=io_uring
-    iodepth=4
-    """
+        [global]
+        directory=${DIR}
+        size=2m
+        bs=4k
+        [terse-a]
+        rw=randrw
+        ioengine=psync
+        [terse-b]
+        description=with a description
+        rw=write
+        ioengine=io_uring
+        iodepth=4
+        """
 
     @Test func ourLineHasFioFieldCountAndOrder() throws {
         var w = WorkerStats()
         w.start(atNs: 1_000)
         for i in 0..<100 {
-            w.record(i % 2 == 0 ? .read : .write, requested: 4096, result: 4096, offset: 0, fileIndex: 0,
-                     issueNs: 1_000, submitNs: 1_000, completeNs: 1_000 + 50_000 + UInt64(i))
+            w.record(
+                i % 2 == 0 ? .read : .write, requested: 4096, result: 4096, offset: 0, fileIndex: 0,
+                issueNs: 1_000, submitNs: 1_000, completeNs: 1_000 + 50_000 + UInt64(i))
         }
         w.finish(atNs: 10_000_000)
-        let result = RunResult(diobenchVersion: "t", jobs: [JobResult(name: "j", groupID: 3, stats: w)], environment: nil)
-        let fields = TerseReport.line(result.jobs[0], fioVersion: result.fioVersion).split(separator: ";", omittingEmptySubsequences: false)
+        let result = RunResult(
+            diobenchVersion: "t", jobs: [JobResult(name: "j", groupID: 3, stats: w)], environment: nil)
+        let fields = TerseReport.line(result.jobs[0], fioVersion: result.fioVersion).split(
+            separator: ";", omittingEmptySubsequences: false)
         #expect(fields.count == TerseReport.baseFieldCount)
-        #expect(fields[0] == "3" && fields[1] == "diobench-t" && fields[2] == "j" && fields[3] == "3" && fields[4] == "0")
+        #expect(
+            fields[0] == "3" && fields[1] == "diobench-t" && fields[2] == "j" && fields[3] == "3" && fields[4] == "0")
         #expect(fields[5] == "200", "read KiB: 50 × 4 KiB")
         #expect(fields[17] == "1.000000%=50", "first read clat percentile, in µs")
         #expect(fields[36] == "0%=0", "unused percentile slots")
@@ -55,7 +59,7 @@ struct TerseTests {
             let a = fioLine.split(separator: ";", omittingEmptySubsequences: false)
             let b = ourLine.split(separator: ";", omittingEmptySubsequences: false)
             #expect(a.count == b.count, "field count")
-            let approximate: Set<Int> = [43, 84, 99]   // read bw agg %, write bw agg %, lat ≤2 µs
+            let approximate: Set<Int> = [43, 84, 99]  // read bw agg %, write bw agg %, lat ≤2 µs
             for i in 0..<min(a.count, b.count) where a[i] != b[i] {
                 let x = Double(a[i].hasSuffix("%") ? a[i].dropLast() : a[i])
                 let y = Double(b[i].hasSuffix("%") ? b[i].dropLast() : b[i])

@@ -24,9 +24,14 @@ final class WorkDirectory {
 
 /// `diobench compare JOBS… --matrix bs=4k,8k --repeat 1` into `dir`/cmp: its exit status and stderr, and the
 /// compare.json cells it printed.
-func compareTwoBlockSizes(_ jobs: [String], in dir: WorkDirectory, input: String? = nil) async throws -> (ProcessOutput, [[String: Any]]) {
-    let out = try await diobench(["compare"] + jobs + ["--matrix", "bs=4k,8k", "--repeat", "1", "--output-format", "json",
-                                                       "--output-dir", dir.path + "/cmp"], directory: dir.path, input: input)
+func compareTwoBlockSizes(_ jobs: [String], in dir: WorkDirectory, input: String? = nil) async throws -> (
+    ProcessOutput, [[String: Any]]
+) {
+    let out = try await diobench(
+        ["compare"] + jobs + [
+            "--matrix", "bs=4k,8k", "--repeat", "1", "--output-format", "json",
+            "--output-dir", dir.path + "/cmp",
+        ], directory: dir.path, input: input)
     let cells = out.status == 0 ? try jsonObject(out.stdout)["cells"] as? [[String: Any]] ?? [] : []
     return (out, cells)
 }
@@ -35,7 +40,9 @@ func compareTwoBlockSizes(_ jobs: [String], in dir: WorkDirectory, input: String
 func jsonObject(_ text: String) throws -> [String: Any] {
     guard let start = text.firstIndex(of: "{") else { throw JSONFailure(text: text) }
     let data = Data(text[start...].utf8)
-    guard let object = try JSONSerialization.jsonObject(with: data) as? [String: Any] else { throw JSONFailure(text: text) }
+    guard let object = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+        throw JSONFailure(text: text)
+    }
     return object
 }
 

@@ -10,7 +10,9 @@ struct CPUAffinityTests {
     private func allowedLists(of pid: Int32) throws -> [String] {
         let tasks = try FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")
         return tasks.compactMap { tid in
-            guard let status = try? String(contentsOfFile: "/proc/\(pid)/task/\(tid)/status", encoding: .utf8) else { return nil }
+            guard let status = try? String(contentsOfFile: "/proc/\(pid)/task/\(tid)/status", encoding: .utf8) else {
+                return nil
+            }
             return status.split(separator: "\n").first { $0.hasPrefix("Cpus_allowed_list:") }?
                 .split(separator: ":").last.map { String($0).trimmingCharacters(in: .whitespaces) }
         }
@@ -20,9 +22,11 @@ struct CPUAffinityTests {
     /// machine with one CPU, or under `taskset -c 0` (where activeProcessorCount still counts them all).
     static let mayUseCPUs0And1: Bool = {
         guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-              let list = status.split(separator: "\n").first(where: { $0.hasPrefix("Cpus_allowed_list:") })?.split(separator: ":").last
+            let list = status.split(separator: "\n").first(where: { $0.hasPrefix("Cpus_allowed_list:") })?.split(
+                separator: ":"
+            ).last
         else { return false }
-        let cpus = list.split(separator: ",").flatMap { part -> [Int] in   // "0-1", "0", "0,2-3"
+        let cpus = list.split(separator: ",").flatMap { part -> [Int] in  // "0-1", "0", "0,2-3"
             let ends = part.split(separator: "-").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
             guard let first = ends.first, let last = ends.last, first <= last else { return [] }
             return Array(first...last)
@@ -30,16 +34,20 @@ struct CPUAffinityTests {
         return cpus.contains(0) && cpus.contains(1)
     }()
 
-    @Test("numjobs=2 with cpus_allowed=0-1 and split: one worker on each CPU; the other threads keep the whole set",
-          .enabled(if: mayUseCPUs0And1, "needs CPUs 0 and 1; this process may not run on both"))
+    @Test(
+        "numjobs=2 with cpus_allowed=0-1 and split: one worker on each CPU; the other threads keep the whole set",
+        .enabled(if: mayUseCPUs0And1, "needs CPUs 0 and 1; this process may not run on both"))
     func splitPinsEachWorker() async throws {
         let dir = NSTemporaryDirectory() + "diobench-cpus-\(getpid())"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let jobPath = dir + "/pin.fio"
-        try "[pin]\nioengine=null\nrw=randread\nsize=1m\nfilename=/dev/null\ntime_based\nruntime=3\nnumjobs=2\ncpus_allowed=0-1\ncpus_allowed_policy=split\n"
+        try
+            "[pin]\nioengine=null\nrw=randread\nsize=1m\nfilename=/dev/null\ntime_based\nruntime=3\nnumjobs=2\ncpus_allowed=0-1\ncpus_allowed_policy=split\n"
             .write(toFile: jobPath, atomically: true, encoding: .utf8)
-        let (out, lists) = try await runProgram(diobenchBinary, ["run", "--no-progress", "--output-format=json", jobPath]) { child in
+        let (out, lists) = try await runProgram(
+            diobenchBinary, ["run", "--no-progress", "--output-format=json", jobPath]
+        ) { child in
             // Wait until both workers are running and pinned (at most 2 s), then read every thread's mask.
             var lists: [String] = []
             for _ in 0..<40 {

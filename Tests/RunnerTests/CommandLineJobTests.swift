@@ -15,12 +15,19 @@ struct CommandLineJobTests {
     }
 
     static let cases: [Case] = [
-        Case(name: "globals before the first --name", arguments: ["--ioengine=null", "--size=1m", "--name=a", "--name=b", "--bs=8k"]),
-        Case(name: "--name=global, a value after a space, a bare flag",
-             arguments: ["--name=global", "--rw=randread", "--size", "1m", "--ioengine=null", "--name=j1", "--norandommap",
-                         "--name=j2", "--bs", "8k", "--randrepeat", "0"]),
-        Case(name: "command-line globals reach the job file's jobs", arguments: ["--size=2m", "--name=c", "--ioengine=null"],
-             jobFile: "[x]\nioengine=null\nrw=read\nbs=16k\n"),
+        Case(
+            name: "globals before the first --name",
+            arguments: ["--ioengine=null", "--size=1m", "--name=a", "--name=b", "--bs=8k"]),
+        Case(
+            name: "--name=global, a value after a space, a bare flag",
+            arguments: [
+                "--name=global", "--rw=randread", "--size", "1m", "--ioengine=null", "--name=j1", "--norandommap",
+                "--name=j2", "--bs", "8k", "--randrepeat", "0",
+            ]),
+        Case(
+            name: "command-line globals reach the job file's jobs",
+            arguments: ["--size=2m", "--name=c", "--ioengine=null"],
+            jobFile: "[x]\nioengine=null\nrw=read\nbs=16k\n"),
     ]
 
     @Test(arguments: cases)
@@ -42,9 +49,13 @@ struct CommandLineJobTests {
         #expect(mine.jobs.map { $0.number("groupid") } == theirs.jobs.map { $0.number("groupid") })
         for (their, my) in zip(theirs.jobs, mine.jobs) {
             let name = their["jobname"] as? String ?? "?"
-            #expect(my["job options"] as? [String: String] == their["job options"] as? [String: String], "\(name): job options")
-            #expect(my.object("read").number("total_ios") == their.object("read").number("total_ios"), "\(name): total_ios")
-            #expect(my.object("read").number("io_bytes") == their.object("read").number("io_bytes"), "\(name): io_bytes")
+            #expect(
+                my["job options"] as? [String: String] == their["job options"] as? [String: String],
+                "\(name): job options")
+            #expect(
+                my.object("read").number("total_ios") == their.object("read").number("total_ios"), "\(name): total_ios")
+            #expect(
+                my.object("read").number("io_bytes") == their.object("read").number("io_bytes"), "\(name): io_bytes")
         }
     }
 
@@ -54,7 +65,8 @@ struct CommandLineJobTests {
         let bad = try await diobench(["--name=x", "--ioengine=null", "--bs=4q"], directory: dir.path)
         #expect(bad.status == 2)
         #expect(bad.stderr.contains("<command line> --bs=4q: option 'bs': '4q' is not a size"), "\(bad.stderr)")
-        let parsed = try await diobench(["run", "--parse-only", "--name=x", "--ioengine=null", "--size=1m", "--rw=randread"], directory: dir.path)
+        let parsed = try await diobench(
+            ["run", "--parse-only", "--name=x", "--ioengine=null", "--size=1m", "--rw=randread"], directory: dir.path)
         #expect(parsed.status == 0, "\(parsed.stderr)")
         #expect(parsed.stdout.contains("; from <command line> --name=x, reporting group 0"))
         #expect(parsed.stdout.contains("rw=randread"))

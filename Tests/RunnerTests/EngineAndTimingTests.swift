@@ -5,7 +5,9 @@ import Testing
 /// Issue 2 through the CLI: every engine, buffered and O_DIRECT, on a real file; time and pass limits;
 /// a misaligned O_DIRECT request ends with an explanation naming what statx requires.
 @Suite struct EngineAndTimingTests {
-    static let engines = ["psync", "sync", "null", "io_uring", "io_uring fixedbufs registerfiles", "io_uring sqthread_poll"]
+    static let engines = [
+        "psync", "sync", "null", "io_uring", "io_uring fixedbufs registerfiles", "io_uring sqthread_poll",
+    ]
 
     @Test(arguments: engines, [false, true])
     func engineReadsAndWritesWholeFile(_ engine: String, _ direct: Bool) async throws {
@@ -47,7 +49,8 @@ import Testing
 
     @Test func misalignedBufferNamesStatxAlignment() async throws {
         let dir = try WorkDirectory()
-        let job = try dir.write("j.fio", "[mis]\ndirectory=\(dir.path)\nsize=1m\nrw=read\nbs=4k\ndirect=1\niomem_align=256\n")
+        let job = try dir.write(
+            "j.fio", "[mis]\ndirectory=\(dir.path)\nsize=1m\nrw=read\nbs=4k\ndirect=1\niomem_align=256\n")
         let out = try await diobench(["run", job], timeout: 30)
         #expect(!out.timedOut)
         #expect(out.status == 1)
@@ -70,7 +73,8 @@ import Testing
 
     @Test func continueOnErrorCountsEveryFailure() async throws {
         let dir = try WorkDirectory()
-        let job = try dir.write("j.fio", "[mis]\ndirectory=\(dir.path)\nsize=64k\nrw=read\nbs=1000\ndirect=1\ncontinue_on_error=all\n")
+        let job = try dir.write(
+            "j.fio", "[mis]\ndirectory=\(dir.path)\nsize=64k\nrw=read\nbs=1000\ndirect=1\ncontinue_on_error=all\n")
         let out = try await diobench(["run", "--output-format=json", job], timeout: 30)
         #expect(out.status == 1, "I/O errors make the exit status 1")
         let entry = try #require(try jsonObject(out.stdout).jobs.first)
@@ -84,7 +88,10 @@ import Testing
 
     @Test func timeBasedRunsForTheRuntime() async throws {
         let dir = try WorkDirectory()
-        let job = try dir.write("j.fio", "[t]\nioengine=null\nrw=randread\nsize=1m\nfilename=/dev/null\ntime_based\nruntime=1500ms\nramp_time=500ms\n")
+        let job = try dir.write(
+            "j.fio",
+            "[t]\nioengine=null\nrw=randread\nsize=1m\nfilename=/dev/null\ntime_based\nruntime=1500ms\nramp_time=500ms\n"
+        )
         let start = Date()
         let out = try await diobench(["run", "--output-format=json", job], timeout: 30)
         let wall = Date().timeIntervalSince(start)
@@ -98,7 +105,8 @@ import Testing
 
     @Test func rateIOPSCapsTheRate() async throws {
         let dir = try WorkDirectory()
-        let job = try dir.write("j.fio", "[r]\nioengine=null\nrw=read\nsize=1m\nfilename=/dev/null\ntime_based\nruntime=2\nrate_iops=500\n")
+        let job = try dir.write(
+            "j.fio", "[r]\nioengine=null\nrw=read\nsize=1m\nfilename=/dev/null\ntime_based\nruntime=2\nrate_iops=500\n")
         let out = try await diobench(["run", "--output-format=json", job], timeout: 30)
         let read = try #require(try jsonObject(out.stdout).jobs.first).object("read")
         #expect(read.number("iops") > 450 && read.number("iops") < 550, "iops \(read.number("iops"))")
@@ -113,7 +121,8 @@ import Testing
         #expect(try await diobench(["run", "--parse-only", job]).status == 0, "parses as fio's")
         let out = try await diobench(["run", "--output-format=json", job], timeout: 30)
         #expect(out.status == 2, "stderr: \(out.stderr)")
-        #expect(out.stderr.contains("t.fio:1: rw=\(rw) is a fio pattern diobench does not run"), "stderr: \(out.stderr)")
+        #expect(
+            out.stderr.contains("t.fio:1: rw=\(rw) is a fio pattern diobench does not run"), "stderr: \(out.stderr)")
         let entry = try #require(try jsonObject(out.stdout).jobs.first)
         #expect(entry.object("write").number("total_ios") == 0)
         #expect(!FileManager.default.fileExists(atPath: dir.path + "/data"), "nothing laid out")
@@ -125,27 +134,36 @@ import Testing
         let dir = try WorkDirectory()
         let base = "[m]\nioengine=null\nrw=randrw\nrwmixread=70\nsize=1m\nfilename=/dev/null\ntime_based\nruntime=2\n"
         let capped = try dir.write("capped.fio", base + "rate_iops=200,100\n")
-        let job = try #require(try jsonObject(try await diobench(["run", "--output-format=json", capped], timeout: 30).stdout).jobs.first)
+        let job = try #require(
+            try jsonObject(try await diobench(["run", "--output-format=json", capped], timeout: 30).stdout).jobs.first)
         let (reads, writes) = (job.object("read").number("iops"), job.object("write").number("iops"))
         #expect(reads > 180 && reads < 220, "read iops \(reads)")
         #expect(writes > 90 && writes < 110, "write iops \(writes)")
 
         let writesOnly = try dir.write("writes.fio", base + "rate=,200k\nbs=4k\n")
-        let free = try #require(try jsonObject(try await diobench(["run", "--output-format=json", writesOnly], timeout: 30).stdout).jobs.first)
+        let free = try #require(
+            try jsonObject(try await diobench(["run", "--output-format=json", writesOnly], timeout: 30).stdout).jobs
+                .first)
         #expect(abs(free.object("write").number("bw") - 200) < 20, "write KiB/s \(free.object("write").number("bw"))")
-        #expect(free.object("read").number("iops") > 10_000, "reads have no cap: \(free.object("read").number("iops")) IOPS")
+        #expect(
+            free.object("read").number("iops") > 10_000, "reads have no cap: \(free.object("read").number("iops")) IOPS"
+        )
     }
 
     @Test("create_on_open: a write job lays nothing out; its missing file grows only by what it writes")
     func createOnOpenLaysNothingOut() async throws {
         let dir = try WorkDirectory()
         for createOnOpen in [0, 1] {
-            let job = "[w]\ndirectory=\(dir.path)\nfilename=f\(createOnOpen)\nrw=write\nbs=64k\nsize=8m\nio_size=1m\ncreate_on_open=\(createOnOpen)\n"
-            let out = try await diobench(["run", "--output-format=json", try dir.write("c\(createOnOpen).fio", job)], timeout: 30)
+            let job =
+                "[w]\ndirectory=\(dir.path)\nfilename=f\(createOnOpen)\nrw=write\nbs=64k\nsize=8m\nio_size=1m\ncreate_on_open=\(createOnOpen)\n"
+            let out = try await diobench(
+                ["run", "--output-format=json", try dir.write("c\(createOnOpen).fio", job)], timeout: 30)
             try #require(out.status == 0, "\(out.stderr)")
             let size = try FileManager.default.attributesOfItem(atPath: dir.path + "/f\(createOnOpen)")[.size] as? Int
             // As with fio 3.33: without it the 8 MiB file is laid out (fallocate) first; with it only the 1 MiB written exists.
-            #expect(size == (createOnOpen == 1 ? 1 << 20 : 8 << 20), "create_on_open=\(createOnOpen): file is \(size ?? -1) bytes")
+            #expect(
+                size == (createOnOpen == 1 ? 1 << 20 : 8 << 20),
+                "create_on_open=\(createOnOpen): file is \(size ?? -1) bytes")
         }
     }
 }

@@ -7,10 +7,14 @@ import Testing
 /// Each case runs fio and diobench on the same job and compares slat's sample count and total_ios.
 @Suite(.enabled(if: fioAvailable, "fio is not installed (apt-get install fio)"))
 struct EngineQueueingTests {
-    @Test(arguments: [("null", 1), ("null", 8), ("psync", 4), ("io_uring", 1), ("io_uring", 8), ("libaio", 1), ("libaio", 8)])
+    @Test(arguments: [
+        ("null", 1), ("null", 8), ("psync", 4), ("io_uring", 1), ("io_uring", 8), ("libaio", 1), ("libaio", 8),
+    ])
     func submissionLatencyAsFioRecordsIt(engine: String, depth: Int) async throws {
         let dir = try WorkDirectory()
-        let job = try dir.write("job.fio", """
+        let job = try dir.write(
+            "job.fio",
+            """
             [q]
             directory=\(dir.path)
             ioengine=\(engine)

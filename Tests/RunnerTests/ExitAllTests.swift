@@ -26,8 +26,9 @@ import Testing
         let out = try await runProgram(tool, ["--output-format=json", file], directory: dir.path, timeout: 60)
         try #require(out.status == 0, "\(tool): \(out.stderr)")
         let jobs = try jsonObject(out.stdout).jobs
-        #expect(jobs.allSatisfy { $0["diobench"].map { ($0 as? [String: Any])?["partial"] as? Bool != true } ?? true },
-                "whole results, not partial")
+        #expect(
+            jobs.allSatisfy { $0["diobench"].map { ($0 as? [String: Any])?["partial"] as? Bool != true } ?? true },
+            "whole results, not partial")
         return jobs.map { ($0["jobname"] as? String ?? "?", $0.number("groupid"), $0.object("read").number("runtime")) }
     }
 

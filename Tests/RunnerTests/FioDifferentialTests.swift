@@ -23,8 +23,10 @@ struct FioDifferentialTests {
         for rw in ["read", "write", "randread", "randwrite", "rw", "randrw"] {
             for bs in ["4k", "128k"] {
                 for (engine, depth) in [("psync", 1), ("io_uring", 8)] {
-                    cases.append(Case(name: "\(rw)-\(bs)-\(engine)",
-                                      options: "rw=\(rw)\nbs=\(bs)\nioengine=\(engine)\niodepth=\(depth)\nsize=8m\ndirect=1"))
+                    cases.append(
+                        Case(
+                            name: "\(rw)-\(bs)-\(engine)",
+                            options: "rw=\(rw)\nbs=\(bs)\nioengine=\(engine)\niodepth=\(depth)\nsize=8m\ndirect=1"))
                 }
             }
         }
@@ -35,12 +37,20 @@ struct FioDifferentialTests {
         Case(name: "loops=3", options: "rw=randread\nbs=4k\nsize=2m\nloops=3"),
         Case(name: "nrfiles=3", options: "rw=randwrite\nbs=16k\nsize=6m\nnrfiles=3\nfilename="),
         Case(name: "numjobs=2", options: "rw=read\nbs=64k\nsize=4m\nnumjobs=2\nfilename="),
-        Case(name: "numjobs=2 group_reporting", options: "rw=randread\nbs=4k\nsize=4m\nnumjobs=2\ngroup_reporting\nfilename="),
+        Case(
+            name: "numjobs=2 group_reporting",
+            options: "rw=randread\nbs=4k\nsize=4m\nnumjobs=2\ngroup_reporting\nfilename="),
         Case(name: "offset", options: "rw=randread\nbs=4k\nsize=4m\noffset=1m"),
         Case(name: "io_size beyond size", options: "rw=randread\nbs=8k\nsize=2m\nio_size=5m"),
         Case(name: "norandommap", options: "rw=randread\nbs=4k\nsize=4m\nnorandommap"),
-        Case(name: "bs read,write", options: "rw=rw\nbs=4k,32k\nsize=4m", overshootBand: 4_194_304...(4_194_304 + 32_768)),
-        Case(name: "iodepth batching", options: "rw=randread\nbs=4k\nsize=4m\nioengine=io_uring\niodepth=16\niodepth_batch_submit=4\niodepth_batch_complete_min=2"),
+        Case(
+            name: "bs read,write", options: "rw=rw\nbs=4k,32k\nsize=4m", overshootBand: 4_194_304...(4_194_304 + 32_768)
+        ),
+        Case(
+            name: "iodepth batching",
+            options:
+                "rw=randread\nbs=4k\nsize=4m\nioengine=io_uring\niodepth=16\niodepth_batch_submit=4\niodepth_batch_complete_min=2"
+        ),
         Case(name: "sync engine", options: "rw=write\nbs=4k\nsize=2m\nioengine=sync\nfsync=16"),
         Case(name: "rw=write:8k holes", options: "rw=write:8k\nbs=4k\nsize=4m"),
         // A size that is not a multiple of bs: a pass does the region's whole blocks (2730 of 3k in 8m), no more.
@@ -50,13 +60,17 @@ struct FioDifferentialTests {
         // blockalign equal to bs keeps the random map, so a pass is the region's whole blocks too.
         Case(name: "randwrite bs=3k ba=3k", options: "rw=randwrite\nbs=3k\nba=3k\nsize=8m"),
         // Clones share one file; the second ends 1m further in, so the file is laid out to 5m for it.
-        Case(name: "numjobs=2 offset_increment, one file", options: "rw=read\nbs=64k\nsize=4m\nnumjobs=2\noffset_increment=1m"),
+        Case(
+            name: "numjobs=2 offset_increment, one file",
+            options: "rw=read\nbs=64k\nsize=4m\nnumjobs=2\noffset_increment=1m"),
         // fio adds to the file list each time filename is set: [global]'s data plus the job's second.
         Case(name: "filename in global and job", options: "filename=second\nrw=randread\nbs=4k\nsize=8m"),
         // number_ios ends each pass (of each clone) after that many I/Os, as fio 3.33 counts them.
         Case(name: "number_ios", options: "rw=randread\nbs=4k\nsize=4m\nnumber_ios=100"),
         Case(name: "number_ios loops=3", options: "rw=read\nbs=4k\nsize=1m\nloops=3\nnumber_ios=100"),
-        Case(name: "number_ios io_uring numjobs=2", options: "rw=randread\nbs=4k\nsize=1m\nioengine=io_uring\niodepth=8\nnumjobs=2\nnumber_ios=100\nfilename="),
+        Case(
+            name: "number_ios io_uring numjobs=2",
+            options: "rw=randread\nbs=4k\nsize=1m\nioengine=io_uring\niodepth=8\nnumjobs=2\nnumber_ios=100\nfilename="),
         Case(name: "number_ios above the size", options: "rw=write\nbs=4k\nsize=1m\nnumber_ios=1000"),
     ]
 
@@ -64,7 +78,10 @@ struct FioDifferentialTests {
     func sameAmountOfIO(_ testCase: Case) async throws {
         var job = "[global]\ndirectory=${DIR}\nfilename=data\n[job]\n" + testCase.options + "\n"
         // An empty `filename=` in a case means: let each tool name its files itself.
-        if job.contains("filename=\n") { job = job.replacingOccurrences(of: "filename=data\n", with: "").replacingOccurrences(of: "filename=\n", with: "") }
+        if job.contains("filename=\n") {
+            job = job.replacingOccurrences(of: "filename=data\n", with: "").replacingOccurrences(
+                of: "filename=\n", with: "")
+        }
         let fioDir = try WorkDirectory(), ourDir = try WorkDirectory()
         let fioJob = try fioDir.write("job.fio", job.replacingOccurrences(of: "${DIR}", with: fioDir.path))
         let ourJob = try ourDir.write("job.fio", job.replacingOccurrences(of: "${DIR}", with: ourDir.path))
@@ -87,8 +104,12 @@ struct FioDifferentialTests {
                 #expect(total(mine, "io_bytes") == total(theirs, "io_bytes"))
             } else {
                 for direction in ["read", "write"] {
-                    #expect(mine.object(direction).number("total_ios") == theirs.object(direction).number("total_ios"), "\(direction) total_ios")
-                    #expect(mine.object(direction).number("io_bytes") == theirs.object(direction).number("io_bytes"), "\(direction) io_bytes")
+                    #expect(
+                        mine.object(direction).number("total_ios") == theirs.object(direction).number("total_ios"),
+                        "\(direction) total_ios")
+                    #expect(
+                        mine.object(direction).number("io_bytes") == theirs.object(direction).number("io_bytes"),
+                        "\(direction) io_bytes")
                 }
             }
             #expect(mine.number("error") == 0)

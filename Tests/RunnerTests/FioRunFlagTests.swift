@@ -7,29 +7,36 @@ import Testing
     @Test("--readonly refuses a job that writes, before anything runs, and lets a read job run")
     func readOnly() async throws {
         let dir = try WorkDirectory()
-        let writer = try await diobench(["--readonly", "--name=r", "--ioengine=null", "--size=1m", "--name=w", "--rw=randwrite"],
-                                        directory: dir.path)
+        let writer = try await diobench(
+            ["--readonly", "--name=r", "--ioengine=null", "--size=1m", "--name=w", "--rw=randwrite"],
+            directory: dir.path)
         #expect(writer.status == 2)
         #expect(writer.stderr.contains("--readonly: job 'w'"), "\(writer.stderr)")
         #expect(writer.stdout.isEmpty, "nothing ran")
-        let reader = try await diobench(["--readonly", "--name=r", "--ioengine=null", "--size=1m", "--rw=randread"], directory: dir.path)
+        let reader = try await diobench(
+            ["--readonly", "--name=r", "--ioengine=null", "--size=1m", "--rw=randread"], directory: dir.path)
         #expect(reader.status == 0, "\(reader.stderr)")
         // A read job whose file is missing or short would have it written first: refused, nothing made.
-        let missing = try await diobench(["--readonly", "--name=r", "--size=1m", "--rw=read", "--filename=data"], directory: dir.path)
+        let missing = try await diobench(
+            ["--readonly", "--name=r", "--size=1m", "--rw=read", "--filename=data"], directory: dir.path)
         #expect(missing.status == 2)
-        #expect(missing.stderr.contains("--readonly: reading would first create data (1048576 bytes)"), "\(missing.stderr)")
+        #expect(
+            missing.stderr.contains("--readonly: reading would first create data (1048576 bytes)"), "\(missing.stderr)")
         #expect(!FileManager.default.fileExists(atPath: dir.path + "/data"))
         try Data(count: 1 << 20).write(to: URL(fileURLWithPath: dir.path + "/data"))
-        let short = try await diobench(["--readonly", "--name=r", "--size=2m", "--rw=read", "--filename=data"], directory: dir.path)
+        let short = try await diobench(
+            ["--readonly", "--name=r", "--size=2m", "--rw=read", "--filename=data"], directory: dir.path)
         #expect(short.status == 2)
         #expect(short.stderr.contains("extend data from 1048576 to 2097152 bytes"), "\(short.stderr)")
-        let whole = try await diobench(["--readonly", "--name=r", "--size=1m", "--rw=read", "--filename=data"], directory: dir.path)
+        let whole = try await diobench(
+            ["--readonly", "--name=r", "--size=1m", "--rw=read", "--filename=data"], directory: dir.path)
         #expect(whole.status == 0, "\(whole.stderr)")
         #expect(try FileManager.default.attributesOfItem(atPath: dir.path + "/data")[.size] as? Int == 1 << 20)
     }
 
-    @Test("--minimal prints fio's terse line, with as many fields as fio's own --minimal",
-          .enabled(if: fioAvailable, "fio is not installed (apt-get install fio)"))
+    @Test(
+        "--minimal prints fio's terse line, with as many fields as fio's own --minimal",
+        .enabled(if: fioAvailable, "fio is not installed (apt-get install fio)"))
     func minimal() async throws {
         let dir = try WorkDirectory()
         let job = ["--name=t", "--ioengine=null", "--size=1m", "--rw=randread"]
@@ -37,7 +44,8 @@ import Testing
         let fio = try await runProgram(fioPath, ["--minimal"] + job, directory: dir.path)
         try #require(ours.status == 0 && fio.status == 0, "\(ours.stderr) \(fio.stderr)")
         let mine = ours.stdout.trimmingCharacters(in: .newlines).split(separator: ";", omittingEmptySubsequences: false)
-        let theirs = fio.stdout.trimmingCharacters(in: .newlines).split(separator: ";", omittingEmptySubsequences: false)
+        let theirs = fio.stdout.trimmingCharacters(in: .newlines).split(
+            separator: ";", omittingEmptySubsequences: false)
         #expect(mine.first == "3" && mine.dropFirst(2).first == "t")
         #expect(mine.count == theirs.count)
     }
@@ -80,11 +88,14 @@ import Testing
     /// `--parse-only`'s resolved jobs without the lines that say where each came from, and without `name=`,
     /// which a command-line job lists as written (as fio does) and a file's [header] does not.
     static func resolvedJobs(_ output: ProcessOutput) -> String {
-        output.stdout.split(separator: "\n").filter { !$0.hasPrefix("; from ") && !$0.hasPrefix("name=") }.joined(separator: "\n")
+        output.stdout.split(separator: "\n").filter { !$0.hasPrefix("; from ") && !$0.hasPrefix("name=") }.joined(
+            separator: "\n")
     }
 
     static var shippedJobs: [String] {
-        ((try? FileManager.default.contentsOfDirectory(atPath: packageRoot + "/Jobs")) ?? []).filter { $0.hasSuffix(".fio") }.sorted()
+        ((try? FileManager.default.contentsOfDirectory(atPath: packageRoot + "/Jobs")) ?? []).filter {
+            $0.hasSuffix(".fio")
+        }.sorted()
     }
 
     @Test("every shipped job file, as its --showcmd line, resolves to the same jobs", arguments: shippedJobs)
@@ -95,7 +106,8 @@ import Testing
         let line = shown.stdout.trimmingCharacters(in: .newlines)
         #expect(line.hasPrefix("diobench --"))
         let fromFile = try await diobench(["run", "--parse-only", file])
-        let fromLine = try await runProgram("/bin/sh", ["-c", diobenchBinary + " run --parse-only " + line.dropFirst("diobench ".count)])
+        let fromLine = try await runProgram(
+            "/bin/sh", ["-c", diobenchBinary + " run --parse-only " + line.dropFirst("diobench ".count)])
         try #require(fromFile.status == 0 && fromLine.status == 0, "\(fromFile.stderr) \(fromLine.stderr)")
         #expect(Self.resolvedJobs(fromLine) == Self.resolvedJobs(fromFile))
     }
@@ -103,26 +115,38 @@ import Testing
     @Test("a name= line renames its job on the command line too, instead of starting another job")
     func renamedJobs() async throws {
         let dir = try WorkDirectory()
-        let file = try dir.write("n.fio", "[global]\nioengine=null\nsize=1m\nname=foo\n[a]\nrw=read\n[b]\nname=renamed\n")
+        let file = try dir.write(
+            "n.fio", "[global]\nioengine=null\nsize=1m\nname=foo\n[a]\nrw=read\n[b]\nname=renamed\n")
         let shown = try await diobench(["--showcmd", file])
-        #expect(shown.stdout.trimmingCharacters(in: .newlines) == "diobench --ioengine=null --size=1m --name=a --rw=read --name=renamed")
+        #expect(
+            shown.stdout.trimmingCharacters(in: .newlines)
+                == "diobench --ioengine=null --size=1m --name=a --rw=read --name=renamed")
         let fromFile = try await diobench(["run", "--parse-only", file])
-        let fromLine = try await runProgram("/bin/sh", ["-c", diobenchBinary + " run --parse-only " + shown.stdout.dropFirst("diobench ".count)])
+        let fromLine = try await runProgram(
+            "/bin/sh", ["-c", diobenchBinary + " run --parse-only " + shown.stdout.dropFirst("diobench ".count)])
         #expect(fromFile.status == 0 && fromLine.status == 0)
         #expect(Self.resolvedJobs(fromLine) == Self.resolvedJobs(fromFile))
     }
 
-    @Test("the job options are fio's --showcmd's, and a value with spaces is quoted for the shell",
-          .enabled(if: fioAvailable, "fio is not installed (apt-get install fio)"))
+    @Test(
+        "the job options are fio's --showcmd's, and a value with spaces is quoted for the shell",
+        .enabled(if: fioAvailable, "fio is not installed (apt-get install fio)"))
     func sameAsFio() async throws {
         let dir = try WorkDirectory()
-        let file = try dir.write("j.fio", "[global]\nrw=randread\nsize=128m\n[job1]\n[job2]\nbs=4k\ntime_based\ndescription=two words\n")
+        let file = try dir.write(
+            "j.fio", "[global]\nrw=randread\nsize=128m\n[job1]\n[job2]\nbs=4k\ntime_based\ndescription=two words\n")
         let ours = try await diobench(["--showcmd", file])
         let fio = try await runProgram(fioPath, ["--showcmd", file])
         try #require(ours.status == 0 && fio.status == 0, "\(ours.stderr) \(fio.stderr)")
         let mine = ours.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-        #expect(mine == #"diobench --rw=randread --size=128m --name=job1 --name=job2 --bs=4k --time_based --description="two words""#)
+        #expect(
+            mine
+                == #"diobench --rw=randread --size=128m --name=job1 --name=job2 --bs=4k --time_based --description="two words""#
+        )
         let theirs = fio.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-        #expect(theirs == "fio --rw=randread --size=128m --name=job1 --name=job2 --bs=4k --time_based --description=\"two words\"")
+        #expect(
+            theirs
+                == "fio --rw=randread --size=128m --name=job1 --name=job2 --bs=4k --time_based --description=\"two words\""
+        )
     }
 }

@@ -22,8 +22,10 @@ struct ScriptedQueuedEngine: IOEngine {
     }
     mutating func commit() -> Int { commitResult < 0 ? commitResult : queued.count }
     mutating func commit(waitingFor minimum: Int) -> Int { commit() }
-    mutating func getEvents(min: Int, max: Int, units: UnsafeMutablePointer<IOUnit>,
-                            completed: UnsafeMutablePointer<Int32>) -> Int {
+    mutating func getEvents(
+        min: Int, max: Int, units: UnsafeMutablePointer<IOUnit>,
+        completed: UnsafeMutablePointer<Int32>
+    ) -> Int {
         if let eventsResult { return eventsResult }
         let n = Swift.min(queued.count, max)
         for i in 0..<n {
@@ -81,6 +83,8 @@ struct IOLoopStopTests {
     }
 
     @Test func continueOnErrorRunsThePassToItsEnd() throws {
-        #expect(try run(ScriptedQueuedEngine(ioResult: -Int(EIO)), "rw=write\niodepth=1\ncontinue_on_error=io") == .finished)
+        #expect(
+            try run(ScriptedQueuedEngine(ioResult: -Int(EIO)), "rw=write\niodepth=1\ncontinue_on_error=io") == .finished
+        )
     }
 }

@@ -42,7 +42,9 @@ struct LoopJobTests {
             rw=randread
             """
         let out = try await unchangedLoopDevices {
-            try await diobench(["run", "--output-format=json", "--journal-dir", dir.path + "/journal", try dir.write("j.fio", job)])
+            try await diobench([
+                "run", "--output-format=json", "--journal-dir", dir.path + "/journal", try dir.write("j.fio", job),
+            ])
         }
         try #require(out.status == 0, "\(out.stderr)")
         let jobs = try jsonObject(out.stdout).jobs
@@ -61,8 +63,9 @@ struct LoopJobTests {
             let targets = entry.object("diobench")["targets"] as? [[String: Any]] ?? []
             #expect(targets.first?["kind"] as? String == "loop")
         }
-        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path + "/journal").isEmpty,
-                "the journal is empty after a clean run")
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: dir.path + "/journal").isEmpty,
+            "the journal is empty after a clean run")
     }
 
     @Test func smallDirectReadOnA4kLoopDeviceIsExplained() async throws {
@@ -77,7 +80,8 @@ struct LoopJobTests {
             direct=1
             """
         let out = try await unchangedLoopDevices {
-            try await diobench(["run", "--journal-dir", dir.path + "/journal", try dir.write("j.fio", job)], timeout: 30)
+            try await diobench(
+                ["run", "--journal-dir", dir.path + "/journal", try dir.write("j.fio", job)], timeout: 30)
         }
         #expect(out.status == 1)
         #expect(out.stderr.contains("EINVAL"), "\(out.stderr)")
@@ -85,8 +89,11 @@ struct LoopJobTests {
     }
 
     /// A long job on a loop device: `body` runs beside it once the device is in use; returns when it has ended.
-    func runLongLoopJob<R: Sendable>(_ dir: WorkDirectory, whileRunning body: @escaping @Sendable (RunningChild) async throws -> R)
-        async throws -> (output: ProcessOutput, result: R) {
+    func runLongLoopJob<R: Sendable>(
+        _ dir: WorkDirectory, whileRunning body: @escaping @Sendable (RunningChild) async throws -> R
+    )
+        async throws -> (output: ProcessOutput, result: R)
+    {
         let job = """
             [long]
             loop_backing=\(dir.path)/backing.img
@@ -100,10 +107,15 @@ struct LoopJobTests {
             runtime=60
             """
         let path = dir.path
-        return try await runProgram(diobenchBinary, ["run", "--output-format=json", "--journal-dir", path + "/journal", try dir.write("j.fio", job)]) { child in
+        return try await runProgram(
+            diobenchBinary,
+            ["run", "--output-format=json", "--journal-dir", path + "/journal", try dir.write("j.fio", job)]
+        ) { child in
             let deadline = Date().addingTimeInterval(20)
-            while Date() < deadline, try await !losetupLines().contains(where: { $0.contains(path) }) { try await Task.sleep(for: .milliseconds(50)) }
-            try await Task.sleep(for: .milliseconds(300))   // let the workers start their I/O
+            while Date() < deadline, try await !losetupLines().contains(where: { $0.contains(path) }) {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            try await Task.sleep(for: .milliseconds(300))  // let the workers start their I/O
             return try await body(child)
         }
     }
@@ -129,7 +141,8 @@ struct LoopJobTests {
         let path = dir.path
         try await unchangedLoopDevices {
             let (_, (device, holder)) = try await runLongLoopJob(dir) { child in
-                let device = try #require(try await losetupLines().first { $0.contains(path) }?.split(separator: ":").first.map(String.init))
+                let device = try #require(
+                    try await losetupLines().first { $0.contains(path) }?.split(separator: ":").first.map(String.init))
                 // diobench sets autoclear as a safety net: the kernel detaches the device when its last opener
                 // closes, so a killed run normally leaves only its journal. To see `cleanup` detach a device
                 // that did stay, hold it open across the kill and then take its autoclear flag away, as if
@@ -139,16 +152,21 @@ struct LoopJobTests {
                 try? child.send(SIGKILL)
                 return (device, holder)
             }
-            #expect(try await losetupLines().contains { $0.contains(dir.path) }, "the killed run left \(device) attached")
+            #expect(
+                try await losetupLines().contains { $0.contains(dir.path) }, "the killed run left \(device) attached")
             let journals = try FileManager.default.contentsOfDirectory(atPath: dir.path + "/journal")
             #expect(journals.count == 1, "the killed run's journal is still there: \(journals)")
             var info = LoopInfo64()
-            #expect(LoopSyscall.ioctl(holder, LoopIoctl.getStatus64, byteCount: LoopInfo64.byteCount,
-                                      decode: { info = LoopInfo64(decoding: $0) }) == 0)
+            #expect(
+                LoopSyscall.ioctl(
+                    holder, LoopIoctl.getStatus64, byteCount: LoopInfo64.byteCount,
+                    decode: { info = LoopInfo64(decoding: $0) }) == 0)
             #expect(info.flags.contains(.autoclear), "diobench set autoclear")
             info.flags.remove(.autoclear)
-            #expect(LoopSyscall.ioctl(holder, LoopIoctl.setStatus64, byteCount: LoopInfo64.byteCount,
-                                      encode: { info.encode(into: $0) }) == 0)
+            #expect(
+                LoopSyscall.ioctl(
+                    holder, LoopIoctl.setStatus64, byteCount: LoopInfo64.byteCount,
+                    encode: { info.encode(into: $0) }) == 0)
             close(holder)
             try await Task.sleep(for: .milliseconds(200))
             #expect(try await losetupLines().contains { $0.contains(dir.path) }, "without autoclear the device stays")
@@ -163,15 +181,19 @@ struct LoopJobTests {
 
 /// Issue 8: a write job aimed at a device that holds a file system is refused with the reason,
 /// and runs when the job says so explicitly.
-@Suite(.serialized, .loopDevices, .enabled(if: canUseLoopDevices && FileManager.default.isExecutableFile(atPath: "/sbin/mkfs.ext4"),
-                                           "needs root, /dev/loop-control and mkfs.ext4"))
+@Suite(
+    .serialized, .loopDevices,
+    .enabled(
+        if: canUseLoopDevices && FileManager.default.isExecutableFile(atPath: "/sbin/mkfs.ext4"),
+        "needs root, /dev/loop-control and mkfs.ext4"))
 struct WriteGuardJobTests {
     @Test func ext4OnALoopDeviceIsRefusedUnlessOverridden() async throws {
         let dir = try WorkDirectory()
         let image = dir.path + "/disk.img"
         #expect(FileManager.default.createFile(atPath: image, contents: nil))
         #expect(truncate(image, 32 << 20) == 0)
-        let device = try await runProgram("/sbin/losetup", ["--find", "--show", image]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let device = try await runProgram("/sbin/losetup", ["--find", "--show", image]).stdout.trimmingCharacters(
+            in: .whitespacesAndNewlines)
         try #require(device.hasPrefix("/dev/loop"))
         try await withCleanup {
             #expect(try await runProgram("/sbin/mkfs.ext4", ["-q", "-F", device]).status == 0)
@@ -185,7 +207,8 @@ struct WriteGuardJobTests {
             let stillExt4 = try await runProgram("/sbin/blkid", ["-p", "-o", "value", "-s", "TYPE", device]).stdout
             #expect(stillExt4.contains("ext4"), "nothing was written")
 
-            let allowed = try await diobench(["run", "--output-format=json", try dir.write("b.fio", job + "allow_data_overwrite=1\n")], timeout: 30)
+            let allowed = try await diobench(
+                ["run", "--output-format=json", try dir.write("b.fio", job + "allow_data_overwrite=1\n")], timeout: 30)
             #expect(allowed.status == 0, "\(allowed.stderr)")
             #expect(allowed.stderr.contains("although"), "the override is reported: \(allowed.stderr)")
             #expect(try jsonObject(allowed.stdout).jobs.first?.object("write").number("io_bytes") == 1_048_576)
@@ -197,18 +220,26 @@ struct WriteGuardJobTests {
     @Test func existingFileNotLaidOutByDiobenchIsRefused() async throws {
         let dir = try WorkDirectory()
         let file = try dir.write("precious.txt", "someone's data\n")
-        let refused = try await diobench(["run", try dir.write("a.fio", "[w]\nfilename=\(file)\nrw=write\nsize=64k\n")], timeout: 30)
+        let refused = try await diobench(
+            ["run", try dir.write("a.fio", "[w]\nfilename=\(file)\nrw=write\nsize=64k\n")], timeout: 30)
         #expect(refused.status == 2)
         #expect(refused.stderr.contains("did not lay out"), "\(refused.stderr)")
         #expect(try String(contentsOfFile: file, encoding: .utf8) == "someone's data\n")
         // A file diobench laid out itself may be written again in a later run.
-        let own = try await diobench(["run", try dir.write("b.fio", "[w]\ndirectory=\(dir.path)\nrw=write\nsize=64k\n")], timeout: 30)
+        let own = try await diobench(
+            ["run", try dir.write("b.fio", "[w]\ndirectory=\(dir.path)\nrw=write\nsize=64k\n")], timeout: 30)
         #expect(own.status == 0)
-        let again = try await diobench(["run", try dir.write("c.fio", "[w]\ndirectory=\(dir.path)\nrw=randwrite\nsize=64k\n")], timeout: 30)
+        let again = try await diobench(
+            ["run", try dir.write("c.fio", "[w]\ndirectory=\(dir.path)\nrw=randwrite\nsize=64k\n")], timeout: 30)
         #expect(again.status == 0, "\(again.stderr)")
         // Clones sharing the file: the guard checks it (and reports the override) once, not once per clone.
-        let shared = try await diobench(["run", try dir.write("d.fio", "[w]\nfilename=\(file)\nrw=write\nsize=64k\nnumjobs=3\nallow_data_overwrite=1\n")],
-                                        timeout: 30)
+        let shared = try await diobench(
+            [
+                "run",
+                try dir.write(
+                    "d.fio", "[w]\nfilename=\(file)\nrw=write\nsize=64k\nnumjobs=3\nallow_data_overwrite=1\n"),
+            ],
+            timeout: 30)
         #expect(shared.status == 0, "\(shared.stderr)")
         #expect(shared.stderr.components(separatedBy: "although").count - 1 == 1, "\(shared.stderr)")
     }

@@ -38,8 +38,16 @@ struct OutputShapeTests {
 
     func run(_ format: String) async throws -> (fio: [[String: Any]], ours: [[String: Any]], ourStdout: String) {
         let fioDir = try WorkDirectory(), ourDir = try WorkDirectory()
-        let fio = try await runProgram(fioPath, ["--output-format=\(format)", try fioDir.write("j.fio", Self.job.replacingOccurrences(of: "${DIR}", with: fioDir.path))])
-        let ours = try await diobench(["run", "--output-format=\(format)", try ourDir.write("j.fio", Self.job.replacingOccurrences(of: "${DIR}", with: ourDir.path))])
+        let fio = try await runProgram(
+            fioPath,
+            [
+                "--output-format=\(format)",
+                try fioDir.write("j.fio", Self.job.replacingOccurrences(of: "${DIR}", with: fioDir.path)),
+            ])
+        let ours = try await diobench([
+            "run", "--output-format=\(format)",
+            try ourDir.write("j.fio", Self.job.replacingOccurrences(of: "${DIR}", with: ourDir.path)),
+        ])
         try #require(fio.status == 0 && ours.status == 0, "fio: \(fio.stderr) diobench: \(ours.stderr)")
         return (try jsonObject(fio.stdout).jobs, try jsonObject(ours.stdout).jobs, ours.stdout)
     }
@@ -72,7 +80,9 @@ struct OutputShapeTests {
     @Test func saveWritesResultAndResolvedJobs() async throws {
         let dir = try WorkDirectory()
         let job = try dir.write("j.fio", "[tiny]\ndirectory=\(dir.path)\nsize=256k\nrw=read\n")
-        let out = try await diobench(["run", "--save", "--results-dir", dir.path + "/Results/runs", "--output-format=json", job])
+        let out = try await diobench([
+            "run", "--save", "--results-dir", dir.path + "/Results/runs", "--output-format=json", job,
+        ])
         #expect(out.status == 0, "\(out.stderr)")
         let runs = try FileManager.default.contentsOfDirectory(atPath: dir.path + "/Results/runs")
         try #require(runs.count == 1)

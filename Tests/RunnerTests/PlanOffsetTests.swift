@@ -19,16 +19,30 @@ struct PlanOffsetTests {
         try planWorkers(for: spec(options), jobIndex: 0) { _ in existing }.map { $0.files[0].regionStart }
     }
 
-    @Test("offset_increment=25% with numjobs=2: of the planned size for a new file, of the real size (rounded up) for an existing one")
+    @Test(
+        "offset_increment=25% with numjobs=2: of the planned size for a new file, of the real size (rounded up) for an existing one"
+    )
     func offsetIncrementPercent() throws {
-        #expect(try starts("numjobs=2\noffset_increment=25%\n", existing: ExistingTarget(kind: .missing, size: 0)) == [0, 4 << 20])
-        #expect(try starts("numjobs=2\noffset_increment=25%\n", existing: ExistingTarget(kind: .regularFile, size: 22 << 20)) == [0, 6 << 20])
-        #expect(try starts("numjobs=3\noffset_increment=1m\n", existing: ExistingTarget(kind: .missing, size: 0)) == [0, 1 << 20, 2 << 20])
+        #expect(
+            try starts("numjobs=2\noffset_increment=25%\n", existing: ExistingTarget(kind: .missing, size: 0)) == [
+                0, 4 << 20,
+            ])
+        #expect(
+            try starts(
+                "numjobs=2\noffset_increment=25%\n", existing: ExistingTarget(kind: .regularFile, size: 22 << 20)) == [
+                    0, 6 << 20,
+                ])
+        #expect(
+            try starts("numjobs=3\noffset_increment=1m\n", existing: ExistingTarget(kind: .missing, size: 0)) == [
+                0, 1 << 20, 2 << 20,
+            ])
     }
 
-    @Test("offset=N% of an existing file is rounded up to the minimum block size", arguments: [
-        (33.0, UInt64(16) << 20, UInt64(6) << 20), (10, 22 << 20, 3 << 20), (1, 19 << 20, 1 << 20), (50, 0, 0),
-    ])
+    @Test(
+        "offset=N% of an existing file is rounded up to the minimum block size",
+        arguments: [
+            (33.0, UInt64(16) << 20, UInt64(6) << 20), (10, 22 << 20, 3 << 20), (1, 19 << 20, 1 << 20), (50, 0, 0),
+        ])
     func offsetPercent(percent: Double, fileSize: UInt64, start: UInt64) throws {
         let existing = ExistingTarget(kind: fileSize == 0 ? .missing : .regularFile, size: fileSize)
         #expect(try starts("offset=\(percent)%\n", existing: existing) == [start])
@@ -41,6 +55,8 @@ struct PlanOffsetTests {
         #expect(delays.allSatisfy { (1_000_000_000...3_000_000_000).contains($0) })
         #expect(Set(delays).count > 32, "delays should spread over the range: \(Set(delays).count) distinct of 64")
         #expect(WorkerConfig(spec: job, bytesPerLoop: 1 << 20, seed: 7).startDelayNs == delays[7])
-        #expect(WorkerConfig(spec: try spec("startdelay=2\n"), bytesPerLoop: 1 << 20, seed: 7).startDelayNs == 2_000_000_000)
+        #expect(
+            WorkerConfig(spec: try spec("startdelay=2\n"), bytesPerLoop: 1 << 20, seed: 7).startDelayNs == 2_000_000_000
+        )
     }
 }

@@ -22,15 +22,15 @@ import Verify
 
     @Test func aLaterOverlappingWriteHidesTheEarlierOne() {
         let (order, skipped) = plan([
-            (0, 0, 16384),       // 0: overwritten in part by 1
-            (0, 4096, 4096),     // 1
-            (0, 32768, 4096),    // 2: overwritten by 3, which starts before it
-            (0, 28672, 8192),    // 3
-            (0, 65536, 4096),    // 4: rewritten at the same offset by 5
-            (0, 65536, 4096),    // 5
-            (1, 0, 16384),       // 6: another file: nothing overlaps it
-            (0, 131072, 4096),   // 7: written after 8 ends before it: no overlap
-            (0, 126976, 4096),   // 8
+            (0, 0, 16384),  // 0: overwritten in part by 1
+            (0, 4096, 4096),  // 1
+            (0, 32768, 4096),  // 2: overwritten by 3, which starts before it
+            (0, 28672, 8192),  // 3
+            (0, 65536, 4096),  // 4: rewritten at the same offset by 5
+            (0, 65536, 4096),  // 5
+            (1, 0, 16384),  // 6: another file: nothing overlaps it
+            (0, 131072, 4096),  // 7: written after 8 ends before it: no overlap
+            (0, 126976, 4096),  // 8
         ])
         #expect(skipped == 3)
         // Sorted: file 0 at 0, 4096, 28672, 32768, 65536 (4), 65536 (5), 126976, 131072; then file 1.
@@ -46,10 +46,14 @@ import Verify
 
     @Test func manyEntriesSortLikeTheStandardLibrary() {
         var rng = SplitMix(seed: 42)
-        let writes = (0..<5000).map { _ in (file: Int32(rng.next() % 3), offset: (rng.next() % 100_000) * 4096, length: UInt32(4096)) }
+        let writes = (0..<5000).map { _ in
+            (file: Int32(rng.next() % 3), offset: (rng.next() % 100_000) * 4096, length: UInt32(4096))
+        }
         let (order, _) = plan(writes)
         let kept = order.compactMap { $0 }
-        let expected = writes.indices.sorted { (writes[$0].file, writes[$0].offset, $0) < (writes[$1].file, writes[$1].offset, $1) }
+        let expected = writes.indices.sorted {
+            (writes[$0].file, writes[$0].offset, $0) < (writes[$1].file, writes[$1].offset, $1)
+        }
         // Duplicates keep only their last write; everything else is read back in (file, offset) order.
         var last: [String: Int] = [:]
         for (i, w) in writes.enumerated() { last["\(w.file):\(w.offset)"] = i }

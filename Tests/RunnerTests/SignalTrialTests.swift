@@ -49,7 +49,11 @@ struct SignalTrialTests {
         let before = try await losetupLines()
         // Past the signals, diobench has 30 s to exit: then it is interrupted again and killed.
         let (out, _) = try await runProgram(
-            diobenchBinary, ["run", "--output-format=json", "--journal-dir", journal, try dir.write("j.fio", job(dir, engine: trial.engine))],
+            diobenchBinary,
+            [
+                "run", "--output-format=json", "--journal-dir", journal,
+                try dir.write("j.fio", job(dir, engine: trial.engine)),
+            ],
             timeout: trial.delay + 30
         ) { child in
             if trial.delay > 0 { try await Task.sleep(for: .seconds(trial.delay)) }
@@ -71,26 +75,34 @@ struct SignalTrialTests {
             // Only possible before main() blocked the signals: then nothing was set up or written.
             #expect(out.status == trial.signals[0], "\(context)")
             #expect(output.isEmpty, "\(context)")
-            #expect(!FileManager.default.fileExists(atPath: dir.path + "/writer.img"), "killed before the handler, yet set up: \(context)")
+            #expect(
+                !FileManager.default.fileExists(atPath: dir.path + "/writer.img"),
+                "killed before the handler, yet set up: \(context)")
             return .killedBeforeHandler
         }
         #expect(out.status == 128 + trial.signals[0], "exit status: \(context)")
         let result = try jsonObject(output)
         #expect(result.object("diobench")["partial"] as? Bool == true, "results marked partial: \(context)")
         #expect(result.jobs.count == 2, "both jobs reported (those that never ran with zero I/O): \(context)")
-        let ios = result.jobs.reduce(0.0) { $0 + $1.object("read").number("total_ios") + $1.object("write").number("total_ios") }
+        let ios = result.jobs.reduce(0.0) {
+            $0 + $1.object("read").number("total_ios") + $1.object("write").number("total_ios")
+        }
         return ios > 0 ? .partialResultsAfterIO : .partialResultsBeforeIO
     }
 
     @Test func twentySignalsAtRandomPoints() async throws {
         // DIOBENCH_SIGNAL_SEED=N replays a run's delays (the seed is printed at the end).
-        let seed = ProcessInfo.processInfo.environment["DIOBENCH_SIGNAL_SEED"].flatMap(UInt64.init) ?? UInt64(Date().timeIntervalSince1970)
+        let seed =
+            ProcessInfo.processInfo.environment["DIOBENCH_SIGNAL_SEED"].flatMap(UInt64.init)
+            ?? UInt64(Date().timeIntervalSince1970)
         var generator = SplitMix(seed: seed)
         var outcomes: [String] = []
         for index in 0..<20 {
             // A third of the trials land in the first 100 ms (start-up, parsing, loop setup), the rest anywhere up to 1 s.
             let delay = index % 3 == 0 ? Double(generator.next() % 100) / 1000 : Double(generator.next() % 1000) / 1000
-            let trial = Trial(signals: [index % 2 == 0 ? SIGINT : SIGTERM], delay: delay, engine: index % 4 < 2 ? "io_uring" : "psync")
+            let trial = Trial(
+                signals: [index % 2 == 0 ? SIGINT : SIGTERM], delay: delay, engine: index % 4 < 2 ? "io_uring" : "psync"
+            )
             let outcome = try await run(trial)
             outcomes.append("\(trial): \(outcome)")
         }

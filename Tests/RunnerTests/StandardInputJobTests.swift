@@ -17,8 +17,9 @@ import Testing
     @Test("`run -` runs the job piped in, and --save keeps it as job-files/stdin.fio")
     func runFromStandardInput() async throws {
         let dir = try WorkDirectory()
-        let out = try await diobench(["run", "--output-format=json", "--save", "--results-dir", dir.path + "/runs", "-"],
-                                     directory: dir.path, input: Self.job)
+        let out = try await diobench(
+            ["run", "--output-format=json", "--save", "--results-dir", dir.path + "/runs", "-"],
+            directory: dir.path, input: Self.job)
         #expect(out.status == 0, "\(out.stderr)")
         let json = try #require(try JSONSerialization.jsonObject(with: Data(out.stdout.utf8)) as? [String: Any])
         let job = try #require((json["jobs"] as? [[String: Any]])?.first)
@@ -33,7 +34,8 @@ import Testing
     @Test("an error in a job read from standard input names <stdin> and the line")
     func errorNamesStandardInput() async throws {
         let dir = try WorkDirectory()
-        let out = try await diobench(["run", "-"], directory: dir.path, input: Self.job.replacingOccurrences(of: "size=1m", with: "siz=1m"))
+        let out = try await diobench(
+            ["run", "-"], directory: dir.path, input: Self.job.replacingOccurrences(of: "size=1m", with: "siz=1m"))
         #expect(out.status == 2)
         #expect(out.stderr.contains("<stdin>:6: option 'siz': unknown option"), "\(out.stderr)")
     }
@@ -57,7 +59,8 @@ import Testing
         let endless = try await diobench(["run", "--parse-only", "/dev/zero"])
         #expect(endless.status == 2)
         #expect(endless.stderr.contains("job file '/dev/zero' is larger than 16 MiB"), "\(endless.stderr)")
-        let device = try await diobench(["run", "--parse-only", try dir.write("z.fio", "[j]\ninclude /dev/stdin\n")], input: "bs=4k\n")
+        let device = try await diobench(
+            ["run", "--parse-only", try dir.write("z.fio", "[j]\ninclude /dev/stdin\n")], input: "bs=4k\n")
         #expect(device.status == 2)
         #expect(device.stderr.contains("z.fio:2: included file '/dev/stdin' is not a regular file"), "\(device.stderr)")
     }

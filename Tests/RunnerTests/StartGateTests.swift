@@ -21,7 +21,7 @@ import Testing
         }
         // The gate's waits, and the wait for the worker, block: on a thread of their own.
         let (opened, released) = try await onDedicatedThread {
-            gate.standIn(failed: true)   // on the thread that opens the gate: must return at once
+            gate.standIn(failed: true)  // on the thread that opens the gate: must return at once
             return (gate.open(unlessStopped: control), decided.wait(timeout: .now() + 10) == .success)
         }
         #expect(opened == false)

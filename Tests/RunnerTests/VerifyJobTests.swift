@@ -57,8 +57,10 @@ import Testing
         // time_based: the pass never ends within the runtime (rate-limited to ~500 of 16384 writes), so
         // the only read-backs are verify_backlog's, every 32 writes.
         let dir = try WorkDirectory()
-        let base = "[b]\ndirectory=\(dir.path)\nsize=64m\nbs=4k\nrw=randwrite\nverify=crc32c\ntime_based\nruntime=1\nrate_iops=500\n"
-        let withBacklog = try await diobench(["run", "--output-format=json", try dir.write("a.fio", base + "verify_backlog=32\n")], timeout: 30)
+        let base =
+            "[b]\ndirectory=\(dir.path)\nsize=64m\nbs=4k\nrw=randwrite\nverify=crc32c\ntime_based\nruntime=1\nrate_iops=500\n"
+        let withBacklog = try await diobench(
+            ["run", "--output-format=json", try dir.write("a.fio", base + "verify_backlog=32\n")], timeout: 30)
         try #require(withBacklog.status == 0, "\(withBacklog.stderr)")
         let v = verify(try #require(try jsonObject(withBacklog.stdout).jobs.first))
         let checked = Int(v.number("blocks_checked"))
@@ -77,7 +79,8 @@ import Testing
     @Test("verify_backlog with a submit batch not yet full: the batch goes out before the read-back waits (it hung)")
     func backlogWithAPartialSubmitBatch() async throws {
         let dir = try WorkDirectory()
-        let job = "[vb]\nioengine=io_uring\ndirectory=\(dir.path)\nsize=4m\nbs=4k\nrw=write\niodepth=8\n"
+        let job =
+            "[vb]\nioengine=io_uring\ndirectory=\(dir.path)\nsize=4m\nbs=4k\nrw=write\niodepth=8\n"
             + "iodepth_batch_submit=4\niodepth_batch_complete_min=0\nverify=crc32c\nverify_backlog=16\n"
         let out = try await diobench(["run", "--output-format=json", try dir.write("vb.fio", job)], timeout: 30)
         try #require(out.status == 0, "status \(out.status): \(out.stderr)")
@@ -87,10 +90,13 @@ import Testing
     }
 
     /// A write job that leaves its blocks for later (do_verify=0), and the read-only job that checks them.
-    func writeThenCorrupt(_ dir: WorkDirectory, name: String = "data", bs: Int = 4096, blocks: Int = 256,
-                          _ corrupt: (Int32) throws -> Void) async throws -> String {
+    func writeThenCorrupt(
+        _ dir: WorkDirectory, name: String = "data", bs: Int = 4096, blocks: Int = 256,
+        _ corrupt: (Int32) throws -> Void
+    ) async throws -> String {
         let common = "directory=\(dir.path)\nfilename=data.bin\nsize=\(bs * blocks)\nbs=\(bs)\nverify=crc32c\n"
-        let write = try await diobench(["run", try dir.write("w.fio", "[\(name)]\n\(common)rw=randwrite\ndo_verify=0\n")], timeout: 30)
+        let write = try await diobench(
+            ["run", try dir.write("w.fio", "[\(name)]\n\(common)rw=randwrite\ndo_verify=0\n")], timeout: 30)
         try #require(write.status == 0, "\(write.stderr)")
         let fd = open(dir.path + "/data.bin", O_RDWR)
         try #require(fd >= 0)
@@ -112,11 +118,12 @@ import Testing
             #expect(pwrite(fd, &flipped.now, 1, off_t(flipped.offset)) == 1)
             var block = [UInt8](repeating: 0, count: 4096)
             #expect(pread(fd, &block, 4096, 10 * 4096) == 4096)
-            #expect(pwrite(fd, block, 4096, 20 * 4096) == 4096)      // block 10's bytes land on block 20
+            #expect(pwrite(fd, block, 4096, 20 * 4096) == 4096)  // block 10's bytes land on block 20
             let zeros = [UInt8](repeating: 0, count: 4096)
-            #expect(pwrite(fd, zeros, 4096, 30 * 4096) == 4096)      // block 30 lost
+            #expect(pwrite(fd, zeros, 4096, 30 * 4096) == 4096)  // block 30 lost
         }
-        let out = try await diobench(["run", "--output-format=json", try dir.write("r.fio", "[data]\n\(common)rw=read\n")], timeout: 30)
+        let out = try await diobench(
+            ["run", "--output-format=json", try dir.write("r.fio", "[data]\n\(common)rw=read\n")], timeout: 30)
         #expect(out.status == 1, "failed blocks make the run fail: \(out.stderr)")
         let entry = try #require(try jsonObject(out.stdout).jobs.first)
         #expect(entry.number("error") == 84, "EILSEQ, as fio reports verify failures")
@@ -143,7 +150,9 @@ import Testing
         #expect(out.stderr.contains("verify: 3 of 256 blocks checked failed"), "\(out.stderr)")
 
         // verify_fatal: the first failure ends the job.
-        let fatal = try await diobench(["run", "--output-format=json", try dir.write("f.fio", "[data]\n\(common)rw=read\nverify_fatal=1\n")], timeout: 30)
+        let fatal = try await diobench(
+            ["run", "--output-format=json", try dir.write("f.fio", "[data]\n\(common)rw=read\nverify_fatal=1\n")],
+            timeout: 30)
         #expect(fatal.status == 1)
         let fv = verify(try #require(try jsonObject(fatal.stdout).jobs.first))
         #expect(fv.number("blocks_failed") == 1)
@@ -152,7 +161,9 @@ import Testing
 
         // The normal report shows the same.
         let text = try await diobench(["run", try dir.write("t.fio", "[data]\n\(common)rw=read\n")], timeout: 30)
-        #expect(text.stdout.contains("verify       : crc32c (every read), 256 blocks (1024KiB) checked, 3 failed"), "\(text.stdout)")
+        #expect(
+            text.stdout.contains("verify       : crc32c (every read), 256 blocks (1024KiB) checked, 3 failed"),
+            "\(text.stdout)")
         #expect(text.stdout.contains("first bad byte at offset \(flipped.offset)"))
     }
 
@@ -161,7 +172,9 @@ import Testing
         let common = try await writeThenCorrupt(dir, blocks: 16) { _ in }
         let same = try await diobench(["run", try dir.write("a.fio", "[data]\n\(common)rw=randread\n")], timeout: 30)
         #expect(same.status == 0, "same name and randseed: \(same.stderr)")
-        for (file, section) in [("b.fio", "[other]\n\(common)rw=read\n"), ("c.fio", "[data]\n\(common)rw=read\nrandseed=7\n")] {
+        for (file, section) in [
+            ("b.fio", "[other]\n\(common)rw=read\n"), ("c.fio", "[data]\n\(common)rw=read\nrandseed=7\n"),
+        ] {
             let out = try await diobench(["run", "--output-format=json", try dir.write(file, section)], timeout: 30)
             #expect(out.status == 1)
             let v = verify(try #require(try jsonObject(out.stdout).jobs.first))
@@ -171,10 +184,16 @@ import Testing
 
     @Test func verifyThatCannotWorkIsRefusedWithTheReason() async throws {
         let dir = try WorkDirectory()
-        let null = try await diobench(["run", try dir.write("a.fio", "[n]\nfilename=/dev/null\nioengine=null\nsize=1m\nrw=write\nverify=crc32c\n")], timeout: 30)
+        let null = try await diobench(
+            [
+                "run",
+                try dir.write("a.fio", "[n]\nfilename=/dev/null\nioengine=null\nsize=1m\nrw=write\nverify=crc32c\n"),
+            ], timeout: 30)
         #expect(null.status == 1)
         #expect(null.stderr.contains("ioengine=null discards writes"), "\(null.stderr)")
-        let small = try await diobench(["run", try dir.write("b.fio", "[s]\ndirectory=\(dir.path)\nsize=64k\nbs=64\nrw=write\nverify=sha256\n")], timeout: 30)
+        let small = try await diobench(
+            ["run", try dir.write("b.fio", "[s]\ndirectory=\(dir.path)\nsize=64k\nbs=64\nrw=write\nverify=sha256\n")],
+            timeout: 30)
         #expect(small.status == 1)
         #expect(small.stderr.contains("verify=sha256 needs blocks of at least 80 bytes"), "\(small.stderr)")
     }
@@ -185,27 +204,34 @@ func hexByte(_ b: UInt8) -> String { (b < 16 ? "0" : "") + String(b, radix: 16) 
 /// Several block sizes, a pass that wraps, norandommap: a later write overlaps an earlier one, whose bytes
 /// are then gone. Those are counted as overwritten, not reported as torn.
 @Suite struct VerifyOverlapTests {
-    @Test(arguments: ["rw=randwrite\nbsrange=4k-16k", "rw=write\nbsrange=4k-16k", "rw=randwrite\nbssplit=4k/50:64k/50",
-                      "rw=randwrite\nnorandommap", "rw=randwrite\nbsrange=4k-16k\nverify_backlog=7\nloops=2"])
+    @Test(arguments: [
+        "rw=randwrite\nbsrange=4k-16k", "rw=write\nbsrange=4k-16k", "rw=randwrite\nbssplit=4k/50:64k/50",
+        "rw=randwrite\nnorandommap", "rw=randwrite\nbsrange=4k-16k\nverify_backlog=7\nloops=2",
+    ])
     func overlappedBlocksAreSkippedNotFailed(_ options: String) async throws {
         let dir = try WorkDirectory()
-        let job = "[o]\ndirectory=\(dir.path)\nsize=2m\nbs=4k\nverify=crc32c\nioengine=io_uring\niodepth=8\n\(options)\n"
+        let job =
+            "[o]\ndirectory=\(dir.path)\nsize=2m\nbs=4k\nverify=crc32c\nioengine=io_uring\niodepth=8\n\(options)\n"
         let out = try await diobench(["run", "--output-format=json", try dir.write("j.fio", job)], timeout: 60)
         try #require(out.status == 0, "\(options): \(out.stderr)")
         let entry = try #require(try jsonObject(out.stdout).jobs.first)
         let v = entry.object("diobench").object("verify")
         #expect(v.number("blocks_failed") == 0, "\(options): \(v)")
         let overwritten = max(v.number("blocks_overwritten"), 0)
-        if options.hasPrefix("rw=randwrite") { #expect(overwritten > 0, "\(options): these patterns overlap some writes") }
-        #expect(v.number("blocks_checked") + overwritten == entry.object("write").number("total_ios"),
-                "\(options): every write is either checked or counted as overwritten")
+        if options.hasPrefix("rw=randwrite") {
+            #expect(overwritten > 0, "\(options): these patterns overlap some writes")
+        }
+        #expect(
+            v.number("blocks_checked") + overwritten == entry.object("write").number("total_ios"),
+            "\(options): every write is either checked or counted as overwritten")
     }
 
     /// blockalign equal to the block size keeps fio's random map (the parser leaves norandommap off):
     /// each pass writes every block exactly once, so no write is overwritten and every one is checked.
     @Test func blockalignEqualToTheBlockSizeVisitsEachBlockOncePerLoop() async throws {
         let dir = try WorkDirectory()
-        let job = "[o]\ndirectory=\(dir.path)\nsize=2m\nbs=4k\nba=4k\nrw=randwrite\nloops=2\nverify=crc32c\nioengine=io_uring\niodepth=8\n"
+        let job =
+            "[o]\ndirectory=\(dir.path)\nsize=2m\nbs=4k\nba=4k\nrw=randwrite\nloops=2\nverify=crc32c\nioengine=io_uring\niodepth=8\n"
         let out = try await diobench(["run", "--output-format=json", try dir.write("j.fio", job)], timeout: 60)
         try #require(out.status == 0, "\(out.stderr)")
         let entry = try #require(try jsonObject(out.stdout).jobs.first)

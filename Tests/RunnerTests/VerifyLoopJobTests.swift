@@ -12,9 +12,13 @@ struct VerifyLoopJobTests {
 
     func run(_ dir: WorkDirectory, _ file: String, _ job: String) async throws -> ProcessOutput {
         let before = try await losetupLines()
-        let out = try await diobench(["run", "--output-format=json", "--journal-dir", dir.path + "/journal", try dir.write(file, job)], timeout: 60)
+        let out = try await diobench(
+            ["run", "--output-format=json", "--journal-dir", dir.path + "/journal", try dir.write(file, job)],
+            timeout: 60)
         #expect(try await losetupLines() == before, "losetup -a changed")
-        #expect(((try? FileManager.default.contentsOfDirectory(atPath: dir.path + "/journal")) ?? []).isEmpty, "journal left behind")
+        #expect(
+            ((try? FileManager.default.contentsOfDirectory(atPath: dir.path + "/journal")) ?? []).isEmpty,
+            "journal left behind")
         return out
     }
 
@@ -91,7 +95,9 @@ struct VerifyLoopJobTests {
         #expect(torn.number("last_bad_offset") == Double(flippedAt))
         #expect((torn["expected"] as? String)?.hasPrefix(hexByte(byte)) == true)
         #expect((torn["found"] as? String)?.hasPrefix(hexByte(flipped)) == true)
-        #expect((torn["file"] as? String)?.hasPrefix("/dev/loop") == true, "the offset is the device's, which is the backing file's")
+        #expect(
+            (torn["file"] as? String)?.hasPrefix("/dev/loop") == true,
+            "the offset is the device's, which is the backing file's")
         let misdirected = try #require(failures.first { $0["kind"] as? String == "misdirected" }, "\(failures)")
         #expect(misdirected.number("offset") == Double(20 * bs))
         #expect(misdirected.number("written_for") == Double(10 * bs))

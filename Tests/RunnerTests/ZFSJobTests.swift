@@ -32,8 +32,10 @@ struct ZFSJobTests {
 
     /// Runs `text` as a job file in a RunSession with ZFS found at `sysfs`; `beside` (if any) starts on a
     /// thread of its own as the session does.
-    func run(_ text: String, in dir: WorkDirectory, sysfs: String, configure: (inout RunOptions) -> Void = { _ in },
-             beside: (@Sendable () -> Void)? = nil) async throws -> (outcome: RunOutcome, log: [String]) {
+    func run(
+        _ text: String, in dir: WorkDirectory, sysfs: String, configure: (inout RunOptions) -> Void = { _ in },
+        beside: (@Sendable () -> Void)? = nil
+    ) async throws -> (outcome: RunOutcome, log: [String]) {
         let file = try dir.write("job.fio", text)
         let parsed = try JobFileParser().parse(paths: [file])
         let log = Log()
@@ -66,8 +68,9 @@ struct ZFSJobTests {
         """
     }
 
-    @Test("the guard refuses the 16956 loop device on versions before 2.3.1, before anything is made",
-          arguments: ["2.3.0", "2.3.0-rc5", "2.2.99-1_g1234abcd", "zfs-kmod-2.3.0-1"])
+    @Test(
+        "the guard refuses the 16956 loop device on versions before 2.3.1, before anything is made",
+        arguments: ["2.3.0", "2.3.0-rc5", "2.2.99-1_g1234abcd", "zfs-kmod-2.3.0-1"])
     func refused(version: String) async throws {
         let dir = try WorkDirectory()
         let module = try FakeModule(version: version)
@@ -83,8 +86,9 @@ struct ZFSJobTests {
         #expect(job.diobench?.loop == nil)
     }
 
-    @Test("fixed versions pass the guard (the job then fails here only because the file is not on ZFS)",
-          arguments: ["2.3.1", "2.3.9-0+deb13u1", "2.4.0-rc1", "2.4.1"])
+    @Test(
+        "fixed versions pass the guard (the job then fails here only because the file is not on ZFS)",
+        arguments: ["2.3.1", "2.3.9-0+deb13u1", "2.4.0-rc1", "2.4.1"])
     func allowed(version: String) async throws {
         let dir = try WorkDirectory()
         let module = try FakeModule(version: version)
@@ -130,7 +134,8 @@ struct ZFSJobTests {
     @Test("the guard's input comes from the job: loop device, fixed buffers, O_DIRECT, override")
     func guardInput() throws {
         let dir = try WorkDirectory()
-        let file = try dir.write("g.fio", loopJob(dir, extra: "zfs_allow_known_crash=1\nioengine=io_uring\nfixedbufs=1"))
+        let file = try dir.write(
+            "g.fio", loopJob(dir, extra: "zfs_allow_known_crash=1\nioengine=io_uring\nfixedbufs=1"))
         let spec = try #require(try JobFileParser().parse(paths: [file]).jobs.first)
         let input = ZFSJobSupport.guardInput(spec, version: .v2_3_1, directNow: .standard, setByJob: .always)
         #expect(input.targetIsLoopDevice && input.ioUringFixedBuffers && input.oDirect && input.userOverride)
@@ -194,14 +199,20 @@ struct ZFSJobTests {
         #expect(result.write.ioBytes == 1 << 20)
         #expect(result.diobench?.targets?.first?.path == here + "/data.img")
         #expect(result.diobench?.zfs == nil)
-        #expect(log.contains { $0.contains("ZFS is not available here") && $0.contains("without its ZFS parts") && $0.contains("diobench lab run") })
+        #expect(
+            log.contains {
+                $0.contains("ZFS is not available here") && $0.contains("without its ZFS parts")
+                    && $0.contains("diobench lab run")
+            })
     }
 
     @Test("zfs_fallback_directory wins over the job's directory= for generated file names too")
     func fallbackTakesGeneratedNames() async throws {
         let dir = try WorkDirectory()
         let here = dir.path + "/fallback", own = dir.path + "/own"
-        for path in [here, own] { try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true) }
+        for path in [here, own] {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        }
         let job = """
             [gen]
             directory=\(own)
@@ -219,8 +230,9 @@ struct ZFSJobTests {
 
     static let canWriteKmsg = getuid() == 0 && access("/dev/kmsg", R_OK | W_OK) == 0
 
-    @Test("the kernel watch puts kernel events of the job in its results and fails it; injected lines only when asked",
-          .enabled(if: canWriteKmsg, "needs root to read and write /dev/kmsg"))
+    @Test(
+        "the kernel watch puts kernel events of the job in its results and fails it; injected lines only when asked",
+        .enabled(if: canWriteKmsg, "needs root to read and write /dev/kmsg"))
     func kernelWatch() async throws {
         let dir = try WorkDirectory()
         let token = "diobench-runner-test-\(UInt64.random(in: 0..<UInt64.max))"
@@ -234,7 +246,7 @@ struct ZFSJobTests {
             runtime=1500ms
             """
         @Sendable func inject() {
-            Thread.sleep(forTimeInterval: 0.6)   // on a thread of its own (see run), not the pool's
+            Thread.sleep(forTimeInterval: 0.6)  // on a thread of its own (see run), not the pool's
             let fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC)
             guard fd >= 0 else { return }
             let line = "<2>BUG: kernel NULL pointer dereference, address: 0000000000000000 \(token)\n"
@@ -242,8 +254,9 @@ struct ZFSJobTests {
             close(fd)
         }
         // Counting lines programs write (as a test must, to inject one).
-        let (counted, log) = try await run(job, in: dir, sysfs: dir.path + "/no-sysfs", configure: { $0.zfs.kernelEventsFromPrograms = true },
-                                           beside: inject)
+        let (counted, log) = try await run(
+            job, in: dir, sysfs: dir.path + "/no-sysfs", configure: { $0.zfs.kernelEventsFromPrograms = true },
+            beside: inject)
         let events = try #require(counted.result.jobs.first?.diobench?.kernelEvents)
         let ours = try #require(events.first { $0.message.contains(token) })
         #expect(ours.kind == .nullPointerDereference)
@@ -267,20 +280,25 @@ struct ZFSJobTests {
         #expect(ZFSJobSupport.offsetAlignment(try spec("bs=4k\noffset=512"), .read) == 512)
         #expect(ZFSJobSupport.offsetAlignment(try spec("bs=128k"), .read) == 131072)
         #expect(ZFSJobSupport.offsetAlignment(try spec("bs=6k"), .read) == 2048)
-        #expect(ZFSJobSupport.offsetAlignment(try spec("rw=randrw\nbs=4k,128k"), .write) == 4096,
-                "random writes land on the reads' 4k grid")
+        #expect(
+            ZFSJobSupport.offsetAlignment(try spec("rw=randrw\nbs=4k,128k"), .write) == 4096,
+            "random writes land on the reads' 4k grid")
         #expect(ZFSJobSupport.offsetAlignment(try spec("bsrange=128k-1m"), .read) == 131072)
         #expect(try spec("bssplit=4k/50:64k/50").blockSizeBounds(.read) == (4096, 65536))
-        #expect(try spec("bsrange=4k-16k\nbssplit=8k/50:64k/50").blockSizeBounds(.read) == (8192, 65536),
-                "bssplit decides over bsrange, as the resolver warns")
+        #expect(
+            try spec("bsrange=4k-16k\nbssplit=8k/50:64k/50").blockSizeBounds(.read) == (8192, 65536),
+            "bssplit decides over bsrange, as the resolver warns")
     }
 
-    @Test("an accounting outcome lands in the results' zfs object: deltas, asked, expected, counted, fallbacks, verdict")
+    @Test(
+        "an accounting outcome lands in the results' zfs object: deltas, asked, expected, counted, fallbacks, verdict")
     func fill() {
-        let delta = ZFSKstatDelta(pool: "tank", directReadCount: 0, arcReadCount: 3, arcReadBytes: 3 << 17,
-                                  objsets: ["tank/a": ZFSObjsetDelta(reads: 256, nread: 1 << 20)])
-        let io = ZFSJobIO(read: ZFSRequestShape(ios: 256, bytes: 1 << 20, minBlockSize: 4096, offsetAlignment: 512),
-                          oDirect: true, bufferAlignment: 4096)
+        let delta = ZFSKstatDelta(
+            pool: "tank", directReadCount: 0, arcReadCount: 3, arcReadBytes: 3 << 17,
+            objsets: ["tank/a": ZFSObjsetDelta(reads: 256, nread: 1 << 20)])
+        let io = ZFSJobIO(
+            read: ZFSRequestShape(ios: 256, bytes: 1 << 20, minBlockSize: 4096, offsetAlignment: 512),
+            oDirect: true, bufferAlignment: 4096)
         let outcome = ZFSDirectAccounting.account(
             job: io, dataset: ZFSDatasetSettings(pool: "tank", dataset: "tank/a", direct: .always, recordsize: 131072),
             module: ZFSModuleInfo(version: ZFSVersion(major: 2, minor: 3, patch: 9)), delta: delta)

@@ -3,7 +3,9 @@ import Testing
 
 @Suite("LatencyHistogram")
 struct LatencyHistogramTests {
-    static let percentiles: [Double] = [1, 5, 10, 20, 30, 40, 50, 60, 70, 80, 90, 95, 99, 99.5, 99.9, 99.95, 99.99, 100]
+    static let percentiles: [Double] = [
+        1, 5, 10, 20, 30, 40, 50, 60, 70, 80, 90, 95, 99, 99.5, 99.9, 99.95, 99.99, 100,
+    ]
 
     /// 3 significant digits: the reported value is the top of the bucket holding the exact
     /// percentile, so it is never below it and at most 1/1024 above it (plus 1 ns of rounding).
@@ -14,7 +16,7 @@ struct LatencyHistogramTests {
 
     @Test func percentilesOfUniformDataMatchExactWithinOneThousandth() {
         var h = LatencyHistogram()
-        let data = (1...100_000).map { UInt64($0) * 37 }   // 37 ns … 3.7 ms
+        let data = (1...100_000).map { UInt64($0) * 37 }  // 37 ns … 3.7 ms
         for v in data.reversed() { h.record(v) }
         let got = h.values(atPercentiles: Self.percentiles)
         for (p, v) in zip(Self.percentiles, got) {

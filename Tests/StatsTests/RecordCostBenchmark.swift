@@ -11,7 +11,11 @@ import Stats
 /// 5 ns (it calls `swift_isUniquelyReferenced` through `withUnsafeMutableBufferPointer` on every
 /// record), `LatencyHistogram.record` the same, `WorkerStats.record` with slat+clat+lat about 17 ns:
 /// under 2 % of the 1 µs an I/O has at 1 M IOPS on one thread. The ceilings below are 5× that.
-@Suite("record cost", .serialized, .enabled(if: ProcessInfo.processInfo.environment["DIOBENCH_BENCH"] == "1", "set DIOBENCH_BENCH=1 and build in release to measure"))
+@Suite(
+    "record cost", .serialized,
+    .enabled(
+        if: ProcessInfo.processInfo.environment["DIOBENCH_BENCH"] == "1",
+        "set DIOBENCH_BENCH=1 and build in release to measure"))
 struct RecordCostBenchmark {
     static func nowNs() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
 
@@ -41,8 +45,9 @@ struct RecordCostBenchmark {
         for round in 0..<8 {
             for (i, v) in Self.values.enumerated() {
                 t &+= 1_000
-                w.record(.read, requested: 4096, result: 4096, offset: UInt64(i) << 12, fileIndex: 0,
-                         issueNs: t, submitNs: t &+ 300, completeNs: t &+ 300 &+ v &+ UInt64(round))
+                w.record(
+                    .read, requested: 4096, result: 4096, offset: UInt64(i) << 12, fileIndex: 0,
+                    issueNs: t, submitNs: t &+ 300, completeNs: t &+ 300 &+ v &+ UInt64(round))
             }
         }
         let perRecord = Double(Self.nowNs() - start) / Double(Self.values.count * 8)

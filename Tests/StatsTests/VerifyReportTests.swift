@@ -11,14 +11,17 @@ import Testing
         r.blocksFailed = UInt64(kinds.count)
         for kind in kinds {
             r.byKind[kind] += 1
-            r.failures.append(VerifyFailureReport(file: file, offset: 4096, length: 4096, kind: kind,
-                                                  expected: "a", found: "b", message: "m"))
+            r.failures.append(
+                VerifyFailureReport(
+                    file: file, offset: 4096, length: 4096, kind: kind,
+                    expected: "a", found: "b", message: "m"))
         }
         return r
     }
 
     @Test func kindsWithoutFailuresAreLeftOut() throws {
-        let json = String(decoding: try JSONEncoder().encode(report(failed: ["torn", "misdirected", "torn"]).byKind), as: UTF8.self)
+        let json = String(
+            decoding: try JSONEncoder().encode(report(failed: ["torn", "misdirected", "torn"]).byKind), as: UTF8.self)
         #expect(json.contains("\"torn\":2"))
         #expect(json.contains("\"misdirected\":1"))
         #expect(!json.contains("stale"))

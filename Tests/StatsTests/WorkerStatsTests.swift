@@ -9,14 +9,17 @@ struct WorkerStatsTests {
     static let t0: UInt64 = 1_000_000_000_000
 
     /// A synthetic worker: one 4 KiB I/O completing every `everyNs`, clat `clatNs`.
-    func simulate(_ w: inout WorkerStats, direction: IODirection = .read, count: Int, everyNs: UInt64,
-                  clatNs: (Int) -> UInt64 = { _ in 20_000 }, slatNs: UInt64 = 0, start: UInt64 = t0) {
+    func simulate(
+        _ w: inout WorkerStats, direction: IODirection = .read, count: Int, everyNs: UInt64,
+        clatNs: (Int) -> UInt64 = { _ in 20_000 }, slatNs: UInt64 = 0, start: UInt64 = t0
+    ) {
         for i in 0..<count {
             let complete = start + UInt64(i + 1) * everyNs
             let clat = clatNs(i)
             let submit = complete - clat
-            w.record(direction, requested: 4096, result: 4096, offset: UInt64(i) * 4096, fileIndex: 0,
-                     issueNs: submit - slatNs, submitNs: submit, completeNs: complete)
+            w.record(
+                direction, requested: 4096, result: 4096, offset: UInt64(i) * 4096, fileIndex: 0,
+                issueNs: submit - slatNs, submitNs: submit, completeNs: complete)
         }
     }
 
@@ -43,17 +46,24 @@ struct WorkerStatsTests {
     @Test func shortAndFailedIOsAreCountedApart() {
         var w = WorkerStats(WorkerStatsConfig())
         w.start(atNs: Self.t0)
-        w.record(.write, requested: 4096, result: 512, offset: 0, fileIndex: 0, issueNs: Self.t0, submitNs: Self.t0, completeNs: Self.t0 + 10)
+        w.record(
+            .write, requested: 4096, result: 512, offset: 0, fileIndex: 0, issueNs: Self.t0, submitNs: Self.t0,
+            completeNs: Self.t0 + 10)
         for i in 0..<20 {
-            w.record(.read, requested: 4096, result: -22, offset: 512 + UInt64(i) * 4096, fileIndex: 1,
-                     issueNs: Self.t0, submitNs: Self.t0, completeNs: Self.t0 + 100)
+            w.record(
+                .read, requested: 4096, result: -22, offset: 512 + UInt64(i) * 4096, fileIndex: 1,
+                issueNs: Self.t0, submitNs: Self.t0, completeNs: Self.t0 + 100)
         }
-        w.record(.read, requested: 4096, result: -5, offset: 9, fileIndex: 0, issueNs: Self.t0, submitNs: Self.t0, completeNs: Self.t0 + 200)
+        w.record(
+            .read, requested: 4096, result: -5, offset: 9, fileIndex: 0, issueNs: Self.t0, submitNs: Self.t0,
+            completeNs: Self.t0 + 200)
         #expect(w.write.ios == 1 && w.write.shortIOs == 1 && w.write.bytes == 512)
         #expect(w.read.ios == 0 && w.read.errors == 21 && w.read.clat.count == 0)
         #expect(w.errors.total == 21)
         #expect(w.errors.samples.count == 8)
-        #expect(w.errors.samples[0] == IOErrorSample(errno: 22, direction: .read, offset: 512, length: 4096, fileIndex: 1, atNs: 100))
+        #expect(
+            w.errors.samples[0]
+                == IOErrorSample(errno: 22, direction: .read, offset: 512, length: 4096, fileIndex: 1, atNs: 100))
         #expect(w.errors.countsByErrno == [.init(errno: 22, count: 20), .init(errno: 5, count: 1)])
         #expect(w.errors.firstErrno == 22)
     }
@@ -97,8 +107,9 @@ struct WorkerStatsTests {
         w.start(atNs: Self.t0)
         // 100 I/Os in the first 100 ms, then one after 2.5 s of silence.
         simulate(&w, count: 100, everyNs: 1_000_000)
-        w.record(.read, requested: 4096, result: 4096, offset: 0, fileIndex: 0,
-                 issueNs: Self.t0, submitNs: Self.t0, completeNs: Self.t0 + 2_500_000_000)
+        w.record(
+            .read, requested: 4096, result: 4096, offset: 0, fileIndex: 0,
+            issueNs: Self.t0, submitNs: Self.t0, completeNs: Self.t0 + 2_500_000_000)
         #expect(w.read.bandwidthSamples.samples == 1)
         #expect(w.sampler.series.first?.spanNs == 2_500_000_000)
         #expect(w.sampler.series.first?.readIOs == 101)
@@ -133,7 +144,7 @@ struct WorkerStatsTests {
         var w = WorkerStats(config)
         w.start(atNs: Self.t0)
         #expect(board.slots[0].snapshot().phase == .running)
-        simulate(&w, direction: .write, count: 25, everyNs: 1_000_000)   // 25 ms: published at 10 and 20 ms
+        simulate(&w, direction: .write, count: 25, everyNs: 1_000_000)  // 25 ms: published at 10 and 20 ms
         let mid = board.snapshot()[0]
         #expect(mid.ios.write == 20 && mid.bytes.write == 20 * 4096)
         w.finish(atNs: Self.t0 + 25_000_000)
@@ -179,8 +190,9 @@ struct WorkerStatsTests {
             let result = i % 997 == 0 ? -22 : (i % 501 == 0 ? 2048 : 4096)
             for target in [-1, i % 4] {
                 func apply(_ w: inout WorkerStats) {
-                    w.record(d, requested: 4096, result: result, offset: UInt64(i), fileIndex: 0,
-                             issueNs: complete - clat - 500, submitNs: complete - clat, completeNs: complete)
+                    w.record(
+                        d, requested: 4096, result: result, offset: UInt64(i), fileIndex: 0,
+                        issueNs: complete - clat - 500, submitNs: complete - clat, completeNs: complete)
                     w.depth.recordDepth(1 + i % 8)
                     w.depth.recordSubmit(1 + i % 3)
                 }

@@ -58,11 +58,15 @@ private let outputLimit = 64 << 20
 /// stdout and stderr, so neither is a terminal; `input` (if any) is its standard input, else /dev/null.
 /// A `program` without a slash is looked up on PATH. `environment` is merged into this process's, or is
 /// the whole environment with `inheritEnvironment: false`. Awaits the child without holding a thread.
-public func runProgram(_ program: String, _ arguments: [String], directory: String = packageRoot, timeout: Double = 120,
-                       environment: [String: String]? = nil, inheritEnvironment: Bool = true,
-                       input: String? = nil) async throws -> ProcessOutput {
-    try await runProgram(program, arguments, directory: directory, timeout: timeout, environment: environment,
-                         inheritEnvironment: inheritEnvironment, input: input, whileRunning: { _ in }).output
+public func runProgram(
+    _ program: String, _ arguments: [String], directory: String = packageRoot, timeout: Double = 120,
+    environment: [String: String]? = nil, inheritEnvironment: Bool = true,
+    input: String? = nil
+) async throws -> ProcessOutput {
+    try await runProgram(
+        program, arguments, directory: directory, timeout: timeout, environment: environment,
+        inheritEnvironment: inheritEnvironment, input: input, whileRunning: { _ in }
+    ).output
 }
 
 /// `runProgram`, with `body` running beside the child (to signal it, or watch it in /proc) once it has
@@ -76,13 +80,16 @@ public func runProgram<R: Sendable>(
     let executable: Executable = program.contains("/") ? .path(.init(program)) : .name(program)
     var childEnvironment: Subprocess.Environment = .inherit
     if let environment {
-        let pairs = environment.compactMap { key, value in Subprocess.Environment.Key(rawValue: key).map { ($0, value) } }
-        childEnvironment = inheritEnvironment
+        let pairs = environment.compactMap { key, value in Subprocess.Environment.Key(rawValue: key).map { ($0, value) }
+        }
+        childEnvironment =
+            inheritEnvironment
             ? .inherit.updating(Dictionary(pairs.map { ($0.0, Optional($0.1)) }, uniquingKeysWith: { $1 }))
             : .custom(Dictionary(pairs, uniquingKeysWith: { $1 }))
     }
-    let configuration = Configuration(executable: executable, arguments: Arguments(arguments), environment: childEnvironment,
-                                      workingDirectory: .init(directory), platformOptions: teardownOptions)
+    let configuration = Configuration(
+        executable: executable, arguments: Arguments(arguments), environment: childEnvironment,
+        workingDirectory: .init(directory), platformOptions: teardownOptions)
     // The timeout cancels the task awaiting the child: Subprocess then runs the teardown sequence
     // (SIGINT, then SIGKILL half a second later) and returns what the child wrote before it. Its clock
     // starts once the child has a slot.
@@ -97,7 +104,9 @@ public func runProgram<R: Sendable>(
             group.cancelAll()
             if let first { return first }
             do {
-                guard var outcome = try await group.next()! else { throw ChildProcessTimeout(program: program, seconds: timeout) }
+                guard var outcome = try await group.next()! else {
+                    throw ChildProcessTimeout(program: program, seconds: timeout)
+                }
                 outcome.output.timedOut = true
                 return outcome
             } catch is CancellationError {
@@ -108,8 +117,10 @@ public func runProgram<R: Sendable>(
 }
 
 /// Runs the diobench under test.
-public func diobench(_ arguments: [String], directory: String = packageRoot, timeout: Double = 120,
-                     input: String? = nil) async throws -> ProcessOutput {
+public func diobench(
+    _ arguments: [String], directory: String = packageRoot, timeout: Double = 120,
+    input: String? = nil
+) async throws -> ProcessOutput {
     try await runProgram(diobenchBinary, arguments, directory: directory, timeout: timeout, input: input)
 }
 
@@ -149,8 +160,10 @@ private func launch<R: Sendable>(
         _ = ignoreSIGPIPE
         // Written here rather than as `.string(input)`: Subprocess 1.0.2 does not close the pipe when that
         // write fails (the child exited without reading it all) and traps on the open descriptor.
-        result = try await Subprocess.run(configuration, input: .inputWriter, output: .string(limit: outputLimit),
-                                          error: .string(limit: outputLimit)) { execution in
+        result = try await Subprocess.run(
+            configuration, input: .inputWriter, output: .string(limit: outputLimit),
+            error: .string(limit: outputLimit)
+        ) { execution in
             let writer = execution.standardInputWriter
             async let written: Void = {
                 _ = try? await writer.write(Array(input.utf8))
@@ -161,17 +174,21 @@ private func launch<R: Sendable>(
             return value
         }
     } else {
-        result = try await Subprocess.run(configuration, input: .none, output: .string(limit: outputLimit),
-                                          error: .string(limit: outputLimit)) { execution in
+        result = try await Subprocess.run(
+            configuration, input: .none, output: .string(limit: outputLimit),
+            error: .string(limit: outputLimit)
+        ) { execution in
             try await body(child(execution))
         }
     }
-    let (status, signaled): (Int32, Bool) = switch result.terminationStatus {
-    case .exited(let code): (code, false)
-    case .signaled(let signal): (signal, true)
-    }
-    let output = ProcessOutput(status: status, stdout: result.standardOutput, stderr: result.standardError,
-                               timedOut: false, signaled: signaled, processIdentifier: result.processIdentifier.value)
+    let (status, signaled): (Int32, Bool) =
+        switch result.terminationStatus {
+        case .exited(let code): (code, false)
+        case .signaled(let signal): (signal, true)
+        }
+    let output = ProcessOutput(
+        status: status, stdout: result.standardOutput, stderr: result.standardError,
+        timedOut: false, signaled: signaled, processIdentifier: result.processIdentifier.value)
     return (output, result.closureResult)
 }
 

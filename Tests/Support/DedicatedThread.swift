@@ -10,7 +10,7 @@ public func onDedicatedThread<T: Sendable>(_ body: @escaping @Sendable () throws
             let thread = Thread {
                 continuation.resume(with: Result { try body() })
             }
-            thread.stackSize = 8 << 20   // a main thread's, not a secondary thread's smaller default
+            thread.stackSize = 8 << 20  // a main thread's, not a secondary thread's smaller default
             thread.start()
         }
     }

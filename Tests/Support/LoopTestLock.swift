@@ -21,8 +21,10 @@ import Testing
 public struct LoopDeviceLockTrait: TestTrait, SuiteTrait, TestScoping {
     public var isRecursive: Bool { true }
 
-    public func provideScope(for test: Test, testCase: Test.Case?,
-                             performing function: @Sendable () async throws -> Void) async throws {
+    public func provideScope(
+        for test: Test, testCase: Test.Case?,
+        performing function: @Sendable () async throws -> Void
+    ) async throws {
         // Suites get the call too (testCase nil): lock per test case only, or nesting would deadlock.
         guard testCase != nil else { return try await function() }
         let fd = try await LoopTestLock.acquire()

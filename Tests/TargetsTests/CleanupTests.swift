@@ -34,8 +34,10 @@ import Testing
 
         // The birth time comes from statx at the right offset: `stat` agrees on the seconds.
         if let birth = ours.birthTime {
-            #expect(try await runCommand(["stat", "--format=%W", ours.path]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-                == String(birth.seconds))
+            #expect(
+                try await runCommand(["stat", "--format=%W", ours.path]).stdout.trimmingCharacters(
+                    in: .whitespacesAndNewlines)
+                    == String(birth.seconds))
         }
 
         let journal = try UndoJournal(directory: directory, owner: try await deadProcessIdentity())

@@ -14,16 +14,20 @@ extension LoopDeviceSuite {
             let backing = scratch.file("backing.img")
             try await expectingLoopDevicesUnchanged(scratch) {
                 let loop = try LoopDevice.attach(
-                    LoopDeviceRequest(backingFile: backing, size: 1 << 20, removeCreatedBackingFile: true), journal: journal)
+                    LoopDeviceRequest(backingFile: backing, size: 1 << 20, removeCreatedBackingFile: true),
+                    journal: journal)
                 var st = stat()
                 #expect(stat(backing, &st) == 0)
                 let onDisk = try UndoJournal.load(path: journal.path)
                 #expect(onDisk.entries == journal.entries)
-                #expect(onDisk.entries.map(\.action) == [
-                    .removeFile(try CreatedFileRecord.of(path: backing)),
-                    .detachLoop(LoopDetachRecord(
-                        device: loop.path, backingFile: backing, backingDevice: UInt64(st.st_dev), backingInode: UInt64(st.st_ino))),
-                ])
+                #expect(
+                    onDisk.entries.map(\.action) == [
+                        .removeFile(try CreatedFileRecord.of(path: backing)),
+                        .detachLoop(
+                            LoopDetachRecord(
+                                device: loop.path, backingFile: backing, backingDevice: UInt64(st.st_dev),
+                                backingInode: UInt64(st.st_ino))),
+                    ])
                 try loop.detach()
                 #expect(journal.entries.isEmpty)
                 #expect(!FileManager.default.fileExists(atPath: journal.path))
@@ -59,7 +63,8 @@ extension LoopDeviceSuite {
             try await expectingLoopDevicesUnchanged(scratch) {
                 var path = ""
                 do {
-                    let loop = try LoopDevice.attach(LoopDeviceRequest(backingFile: scratch.file("b.img"), size: 1 << 20))
+                    let loop = try LoopDevice.attach(
+                        LoopDeviceRequest(backingFile: scratch.file("b.img"), size: 1 << 20))
                     path = loop.path
                     #expect(LoopSysfs(devicePath: path).autoclear == true)
                 }
@@ -88,12 +93,15 @@ extension LoopDeviceSuite {
             let scratch = try ScratchDirectory("cleanup")
             let directory = scratch.file("run")
             for name in ["dead", "stranger", "alive", "reused", "other"] {
-                #expect(FileManager.default.createFile(atPath: scratch.file("\(name).img"), contents: Data(count: 1 << 20)))
+                #expect(
+                    FileManager.default.createFile(atPath: scratch.file("\(name).img"), contents: Data(count: 1 << 20)))
             }
             func record(_ device: String, _ file: String) -> LoopDetachRecord {
                 var st = stat()
                 _ = stat(file, &st)
-                return LoopDetachRecord(device: device, backingFile: file, backingDevice: UInt64(st.st_dev), backingInode: UInt64(st.st_ino))
+                return LoopDetachRecord(
+                    device: device, backingFile: file, backingDevice: UInt64(st.st_dev), backingInode: UInt64(st.st_ino)
+                )
             }
             try await expectingLoopDevicesUnchanged(scratch) {
                 // Devices without autoclear and with nobody holding them: what survives a kill -9 when
@@ -106,7 +114,8 @@ extension LoopDeviceSuite {
                     let me = try ProcessIdentity.current()
                     // A dead run whose pid now belongs to another process (this one, started later).
                     let pidReused = ProcessIdentity(pid: me.pid, startTicks: me.startTicks &- 1, bootID: me.bootID)
-                    let deadJournal = try UndoJournal(directory: directory, owner: pidReused, command: ["diobench", "run"])
+                    let deadJournal = try UndoJournal(
+                        directory: directory, owner: pidReused, command: ["diobench", "run"])
                     try deadJournal.append(.detachLoop(record(dead, scratch.file("dead.img"))))
                     // The dead run's device number now backs a file it never recorded: must be left alone.
                     try deadJournal.append(.detachLoop(record(reused, scratch.file("other.img"))))
@@ -164,10 +173,14 @@ extension LoopDeviceSuite {
                     let (_, journalPath) = try await runProgram("/bin/sleep", ["600"]) { child in
                         let pid = child.processIdentifier
                         var stat = try #require(ProcessStat.read(pid: pid))
-                        let owner = ProcessIdentity(pid: pid, startTicks: stat.startTicks, bootID: ProcessIdentity.currentBootID())
+                        let owner = ProcessIdentity(
+                            pid: pid, startTicks: stat.startTicks, bootID: ProcessIdentity.currentBootID())
                         let journal = try UndoJournal(directory: directory, owner: owner)
-                        try journal.append(.detachLoop(LoopDetachRecord(
-                            device: device, backingFile: file, backingDevice: backingDevice, backingInode: backingInode)))
+                        try journal.append(
+                            .detachLoop(
+                                LoopDetachRecord(
+                                    device: device, backingFile: file, backingDevice: backingDevice,
+                                    backingInode: backingInode)))
 
                         let whileAlive = Cleanup.run(directory: directory)
                         #expect(whileAlive.journals.map(\.status) == [.ownerAlive])

@@ -15,7 +15,8 @@ extension LoopDeviceSuite {
             let scratch = try ScratchDirectory("data")
             let backing = scratch.file("backing.img")
             try await expectingLoopDevicesUnchanged(scratch) {
-                let loop = try LoopDevice.attach(LoopDeviceRequest(backingFile: backing, size: 8 << 20, directIO: directIO))
+                let loop = try LoopDevice.attach(
+                    LoopDeviceRequest(backingFile: backing, size: 8 << 20, directIO: directIO))
                 defer { try? loop.detach() }
                 let chunk = 64 << 10
 
@@ -53,8 +54,10 @@ extension LoopDeviceSuite {
         @Test func aSmallDirectReadOnA4096ByteBlockDeviceGetsEINVALAndTheExplanation() async throws {
             let scratch = try ScratchDirectory("bs4096")
             try await expectingLoopDevicesUnchanged(scratch) {
-                let loop = try LoopDevice.attach(LoopDeviceRequest(
-                    backingFile: scratch.file("backing.img"), size: 4 << 20, directIO: true, logicalBlockSize: 4096))
+                let loop = try LoopDevice.attach(
+                    LoopDeviceRequest(
+                        backingFile: scratch.file("backing.img"), size: 4 << 20, directIO: true, logicalBlockSize: 4096)
+                )
                 defer { try? loop.detach() }
                 #expect(loop.report.logicalBlockSize == 4096)
                 let fd = try openOrThrow(loop.path, O_RDONLY | testODirect)
@@ -65,8 +68,9 @@ extension LoopDeviceSuite {
                 let smallErrno = errno
                 #expect(small == -1)
                 #expect(smallErrno == EINVAL)
-                let explanation = try #require(loop.explainDirectIOFailure(
-                    errno: smallErrno, offset: 0, length: 512, bufferAddress: UInt(bitPattern: buffer.pointer)))
+                let explanation = try #require(
+                    loop.explainDirectIOFailure(
+                        errno: smallErrno, offset: 0, length: 512, bufferAddress: UInt(bitPattern: buffer.pointer)))
                 #expect(explanation.description.contains("logical block size is 4096"))
                 #expect(explanation.description.contains("512 bytes"))
                 #expect(explanation.description.contains(loop.path))
@@ -74,14 +78,18 @@ extension LoopDeviceSuite {
                 let misplaced = pread(fd, buffer.pointer, 4096, 512)
                 let misplacedErrno = errno
                 #expect(misplaced == -1 && misplacedErrno == EINVAL)
-                #expect(loop.explainDirectIOFailure(
-                    errno: misplacedErrno, offset: 512, length: 4096, bufferAddress: UInt(bitPattern: buffer.pointer))?
-                    .description.contains("offset 512") == true)
+                #expect(
+                    loop.explainDirectIOFailure(
+                        errno: misplacedErrno, offset: 512, length: 4096,
+                        bufferAddress: UInt(bitPattern: buffer.pointer))?
+                        .description.contains("offset 512") == true)
 
                 // The same read, aligned, works: the refusal was about the size, not O_DIRECT itself.
                 #expect(pread(fd, buffer.pointer, 4096, 4096) == 4096)
-                #expect(loop.explainDirectIOFailure(
-                    errno: EINVAL, offset: 4096, length: 4096, bufferAddress: UInt(bitPattern: buffer.pointer)) == nil)
+                #expect(
+                    loop.explainDirectIOFailure(
+                        errno: EINVAL, offset: 4096, length: 4096, bufferAddress: UInt(bitPattern: buffer.pointer))
+                        == nil)
             }
         }
 
@@ -92,7 +100,8 @@ extension LoopDeviceSuite {
             let original = Data((0..<(1 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 31) })
             #expect(FileManager.default.createFile(atPath: backing, contents: original))
             try await expectingLoopDevicesUnchanged(scratch) {
-                let loop = try LoopDevice.attach(LoopDeviceRequest(backingFile: backing, readOnly: true, setupMethod: method))
+                let loop = try LoopDevice.attach(
+                    LoopDeviceRequest(backingFile: backing, readOnly: true, setupMethod: method))
                 defer { try? loop.detach() }
                 #expect(loop.report.readOnly)
                 #expect(LoopSysfs(devicePath: loop.path).readOnly == true)
@@ -128,7 +137,8 @@ extension LoopDeviceSuite {
             try await withCleanup {
                 let backing = "\(mountPoint)/backing.img"
                 try await expectingLoopDevicesUnchanged(scratch) {
-                    let loop = try LoopDevice.attach(LoopDeviceRequest(backingFile: backing, size: 4 << 20, directIO: true))
+                    let loop = try LoopDevice.attach(
+                        LoopDeviceRequest(backingFile: backing, size: 4 << 20, directIO: true))
                     defer { try? loop.detach() }
                     #expect(loop.report.backingFileSystem == "ramfs")
                     #expect(loop.report.directIORequested)
@@ -141,8 +151,9 @@ extension LoopDeviceSuite {
                     // When the job requires it, the same request is an error and leaves nothing behind.
                     let other = "\(mountPoint)/required.img"
                     let error = try #require(throws: LoopError.self) {
-                        try LoopDevice.attach(LoopDeviceRequest(
-                            backingFile: other, size: 4 << 20, directIO: true, requireDirectIO: true))
+                        try LoopDevice.attach(
+                            LoopDeviceRequest(
+                                backingFile: other, size: 4 << 20, directIO: true, requireDirectIO: true))
                     }
                     guard case .directIORefused = error else {
                         Issue.record("expected directIORefused, got \(error)")
@@ -165,24 +176,29 @@ extension LoopDeviceSuite {
             let mountPoint = scratch.file("mnt")
             try FileManager.default.createDirectory(atPath: mountPoint, withIntermediateDirectories: false)
             try await expectingLoopDevicesUnchanged(scratch) {
-                let disk = try LoopDevice.attach(LoopDeviceRequest(
-                    backingFile: scratch.file("disk.img"), size: 64 << 20, logicalBlockSize: 4096))
+                let disk = try LoopDevice.attach(
+                    LoopDeviceRequest(
+                        backingFile: scratch.file("disk.img"), size: 64 << 20, logicalBlockSize: 4096))
                 defer { try? disk.detach() }
                 #expect(try await runCommand(["mkfs.ext4", "-q", "-F", disk.path]).status == 0)
                 #expect(try await runCommand(["mount", disk.path, mountPoint]).status == 0)
                 try await withCleanup {
                     let backing = "\(mountPoint)/backing.img"
 
-                    let small = try LoopDevice.attach(LoopDeviceRequest(
-                        backingFile: backing, size: 4 << 20, directIO: true, logicalBlockSize: 512))
+                    let small = try LoopDevice.attach(
+                        LoopDeviceRequest(
+                            backingFile: backing, size: 4 << 20, directIO: true, logicalBlockSize: 512))
                     #expect(small.report.backingDirectIOAlignment?.offsetAlignment == 4096)
                     #expect(!small.report.directIOEffective)
                     #expect(LoopSysfs(devicePath: small.path).directIO == false)
-                    #expect(small.report.warnings.contains { $0.contains("loop_block_size=4096") }, "\(small.report.warnings)")
+                    #expect(
+                        small.report.warnings.contains { $0.contains("loop_block_size=4096") },
+                        "\(small.report.warnings)")
                     try small.detach()
 
-                    let fitting = try LoopDevice.attach(LoopDeviceRequest(
-                        backingFile: backing, directIO: true, logicalBlockSize: 4096))
+                    let fitting = try LoopDevice.attach(
+                        LoopDeviceRequest(
+                            backingFile: backing, directIO: true, logicalBlockSize: 4096))
                     #expect(fitting.report.directIOEffective)
                     #expect(fitting.report.warnings.isEmpty)
                     try fitting.detach()

@@ -45,9 +45,10 @@ extension LoopDeviceSuite {
             let scratch = try ScratchDirectory("attach")
             let backing = scratch.file("backing.img")
             try await expectingLoopDevicesUnchanged(scratch) {
-                let loop = try LoopDevice.attach(LoopDeviceRequest(
-                    backingFile: backing, size: 8 << 20, directIO: c.directIO, logicalBlockSize: c.blockSize,
-                    setupMethod: c.method))
+                let loop = try LoopDevice.attach(
+                    LoopDeviceRequest(
+                        backingFile: backing, size: 8 << 20, directIO: c.directIO, logicalBlockSize: c.blockSize,
+                        setupMethod: c.method))
                 let report = loop.report
                 let sysfs = LoopSysfs(devicePath: loop.path)
 
@@ -92,8 +93,9 @@ extension LoopDeviceSuite {
                 let loop = try LoopDevice.attach(LoopDeviceRequest(backingFile: backing, size: 4 << 20, directIO: true))
                 defer { try? loop.detach() }
                 let statMagic = try await runCommand(["stat", "--file-system", "--format=%t", backing])
-                #expect(loop.report.backingFileSystemMagic.map { String($0, radix: 16) }
-                    == statMagic.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
+                #expect(
+                    loop.report.backingFileSystemMagic.map { String($0, radix: 16) }
+                        == statMagic.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
                 if loop.report.backingFileSystemMagic == 0xEF53 {
                     #expect(loop.report.backingFileSystem == "ext2/ext3/ext4")
                     // ext4 reports the logical block size of its device as the O_DIRECT alignment.
@@ -112,8 +114,9 @@ extension LoopDeviceSuite {
             let backing = scratch.file("backing.img")
             #expect(FileManager.default.createFile(atPath: backing, contents: Data(repeating: 7, count: 1 << 20)))
             try await expectingLoopDevicesUnchanged(scratch) {
-                let loop = try LoopDevice.attach(LoopDeviceRequest(
-                    backingFile: backing, size: 1 << 20, removeCreatedBackingFile: true))
+                let loop = try LoopDevice.attach(
+                    LoopDeviceRequest(
+                        backingFile: backing, size: 1 << 20, removeCreatedBackingFile: true))
                 #expect(!loop.report.backingFileCreated)
                 try loop.detach()
             }
@@ -137,9 +140,12 @@ extension LoopDeviceSuite {
                 // concurrentPerform waits for its iterations: on a thread of its own.
                 try await onDedicatedThread {
                     DispatchQueue.concurrentPerform(iterations: count) { i in
-                        results.set(i, Result {
-                            try LoopDevice.attach(LoopDeviceRequest(backingFile: scratch.file("b\(i).img"), size: 1 << 20))
-                        })
+                        results.set(
+                            i,
+                            Result {
+                                try LoopDevice.attach(
+                                    LoopDeviceRequest(backingFile: scratch.file("b\(i).img"), size: 1 << 20))
+                            })
                     }
                 }
                 let devices = try results.values.map { try $0.get() }

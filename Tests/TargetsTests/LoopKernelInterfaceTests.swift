@@ -70,8 +70,10 @@ import Testing
 
 @Suite struct LoopErrorTests {
     @Test func aRequestSmallerThanTheLogicalBlockSizeIsExplained() throws {
-        let error = try #require(LoopError.explainDirectIO(
-            errno: EINVAL, device: "/dev/loop9", logicalBlockSize: 4096, offset: 0, length: 512, bufferAddress: 0x10000))
+        let error = try #require(
+            LoopError.explainDirectIO(
+                errno: EINVAL, device: "/dev/loop9", logicalBlockSize: 4096, offset: 0, length: 512,
+                bufferAddress: 0x10000))
         let text = error.description
         #expect(text.contains("/dev/loop9"))
         #expect(text.contains("logical block size is 4096"))
@@ -80,20 +82,27 @@ import Testing
     }
 
     @Test func misalignedOffsetAndBufferAreNamed() throws {
-        let offset = try #require(LoopError.explainDirectIO(
-            errno: EINVAL, device: "/dev/loop9", logicalBlockSize: 4096, offset: 512, length: 4096, bufferAddress: 0x10000))
+        let offset = try #require(
+            LoopError.explainDirectIO(
+                errno: EINVAL, device: "/dev/loop9", logicalBlockSize: 4096, offset: 512, length: 4096,
+                bufferAddress: 0x10000))
         #expect(offset.description.contains("offset 512 is not a multiple"))
-        let buffer = try #require(LoopError.explainDirectIO(
-            errno: EINVAL, device: "/dev/loop9", logicalBlockSize: 512, memoryAlignment: 512,
-            offset: 0, length: 4096, bufferAddress: 0x10010))
+        let buffer = try #require(
+            LoopError.explainDirectIO(
+                errno: EINVAL, device: "/dev/loop9", logicalBlockSize: 512, memoryAlignment: 512,
+                offset: 0, length: 4096, bufferAddress: 0x10010))
         #expect(buffer.description.contains("buffer address 0x10010 is not aligned to 512"))
     }
 
     @Test func alignedRequestsAndOtherErrorsAreNotBlamedOnAlignment() {
-        #expect(LoopError.explainDirectIO(
-            errno: EINVAL, device: "/dev/loop9", logicalBlockSize: 4096, offset: 8192, length: 8192, bufferAddress: 0x10000) == nil)
-        #expect(LoopError.explainDirectIO(
-            errno: EIO, device: "/dev/loop9", logicalBlockSize: 4096, offset: 0, length: 512, bufferAddress: 0x10000) == nil)
+        #expect(
+            LoopError.explainDirectIO(
+                errno: EINVAL, device: "/dev/loop9", logicalBlockSize: 4096, offset: 8192, length: 8192,
+                bufferAddress: 0x10000) == nil)
+        #expect(
+            LoopError.explainDirectIO(
+                errno: EIO, device: "/dev/loop9", logicalBlockSize: 4096, offset: 0, length: 512, bufferAddress: 0x10000
+            ) == nil)
     }
 
     @Test(arguments: [UInt32(0), 256, 3000, 8192, 65536])

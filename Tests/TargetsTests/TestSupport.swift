@@ -11,8 +11,10 @@ enum TestEnvironment {
     static let isRoot = geteuid() == 0
     static let hasLoopControl = FileManager.default.fileExists(atPath: "/dev/loop-control")
     static let canUseLoopDevices = isRoot && hasLoopControl
-    static let loopReason: Comment = "needs root and /dev/loop-control (the loop driver): run as root after `modprobe loop`"
-    static let hasMkfsExt4 = FileManager.default.isExecutableFile(atPath: "/usr/sbin/mkfs.ext4")
+    static let loopReason: Comment =
+        "needs root and /dev/loop-control (the loop driver): run as root after `modprobe loop`"
+    static let hasMkfsExt4 =
+        FileManager.default.isExecutableFile(atPath: "/usr/sbin/mkfs.ext4")
         || FileManager.default.isExecutableFile(atPath: "/sbin/mkfs.ext4")
 }
 
@@ -57,7 +59,9 @@ struct LosetupEntry: Decodable, Equatable {
 enum Losetup {
     static func list() async throws -> [LosetupEntry] {
         struct List: Decodable { var loopdevices: [LosetupEntry] }
-        let result = try await runCommand(["losetup", "--list", "--json", "--output", "NAME,BACK-FILE,DIO,LOG-SEC,RO,AUTOCLEAR"])
+        let result = try await runCommand([
+            "losetup", "--list", "--json", "--output", "NAME,BACK-FILE,DIO,LOG-SEC,RO,AUTOCLEAR",
+        ])
         guard result.status == 0 else { throw POSIXError(.EIO) }
         if result.stdout.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { return [] }
         return try JSONDecoder().decode(List.self, from: Data(result.stdout.utf8)).loopdevices

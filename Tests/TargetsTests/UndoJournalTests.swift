@@ -7,19 +7,29 @@ import Testing
 
 @Suite struct UndoJournalTests {
     static let sampleActions: [UndoAction] = [
-        .detachLoop(LoopDetachRecord(device: "/dev/loop7", backingFile: "/tank/a.img", backingDevice: 66, backingInode: 1 << 60)),
+        .detachLoop(
+            LoopDetachRecord(device: "/dev/loop7", backingFile: "/tank/a.img", backingDevice: 66, backingInode: 1 << 60)
+        ),
         // The ZFS module's kind: its own Codable record (ZFSUndoAction), opaque to Targets.
-        .other(kind: "zfs", record: .object([
-            "dataset": .string("tank/fs"), "property": .string("direct"), "value": .string("standard"), "inherited": .bool(true),
-        ])),
-        .other(kind: "zfs", record: .object([
-            "pool": .string("diobench-scratch"), "vdevFiles": .array([.string("/var/tmp/v0"), .string("/var/tmp/v1")]),
-        ])),
+        .other(
+            kind: "zfs",
+            record: .object([
+                "dataset": .string("tank/fs"), "property": .string("direct"), "value": .string("standard"),
+                "inherited": .bool(true),
+            ])),
+        .other(
+            kind: "zfs",
+            record: .object([
+                "pool": .string("diobench-scratch"),
+                "vdevFiles": .array([.string("/var/tmp/v0"), .string("/var/tmp/v1")]),
+            ])),
         .removeFile(CreatedFileRecord(path: "/tank/fs/data.0", device: 66, inode: 12)),
-        .other(kind: "zfsSnapshot", record: .object([
-            "name": .string("tank/fs@before"), "txg": .uint(UInt64.max), "delta": .int(-3), "ratio": .double(0.5),
-            "tags": .array([.bool(true), .null]),
-        ])),
+        .other(
+            kind: "zfsSnapshot",
+            record: .object([
+                "name": .string("tank/fs@before"), "txg": .uint(UInt64.max), "delta": .int(-3), "ratio": .double(0.5),
+                "tags": .array([.bool(true), .null]),
+            ])),
     ]
 
     @Test func entriesAreWrittenToAPrivateFileNamedByPidAndStartTime() throws {
@@ -54,7 +64,9 @@ import Testing
         let scratch = try ScratchDirectory("journal-json")
         let journal = try UndoJournal(directory: scratch.file("run"))
         try journal.append(Self.sampleActions[1])
-        let object = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: journal.path))) as? [String: Any]
+        let object =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: journal.path)))
+            as? [String: Any]
         let entries = try #require(object?["entries"] as? [[String: Any]])
         let action = try #require(entries.first?["action"] as? [String: Any])
         #expect(action["kind"] as? String == "zfs")
@@ -135,7 +147,8 @@ import Testing
     }
 
     @Test func statLinesWithAwkwardCommandNamesParse() throws {
-        let line = "4242 (a) (b c) S 1 4242 4242 0 -1 4194560 100 0 0 0 1 2 0 0 20 0 1 0 987654 1000 10 18446744073709551615"
+        let line =
+            "4242 (a) (b c) S 1 4242 4242 0 -1 4194560 100 0 0 0 1 2 0 0 20 0 1 0 987654 1000 10 18446744073709551615"
         let stat = try #require(ProcessStat.parse(line))
         #expect(stat.state == "S")
         #expect(stat.startTicks == 987654)
@@ -162,7 +175,9 @@ import Testing
         let first = try journal.append(UndoJournalTests.sampleActions[3])
         stack.push("first", journalEntry: first) { ran.add("first") }
         let second = try journal.append(UndoJournalTests.sampleActions[1])
-        stack.push("second", journalEntry: second) { ran.add("second"); throw Broken() }
+        stack.push("second", journalEntry: second) {
+            ran.add("second"); throw Broken()
+        }
         let third = try journal.append(UndoJournalTests.sampleActions[0])
         stack.push("third", journalEntry: third) { ran.add("third") }
 

@@ -39,7 +39,10 @@ enum XattrSupport {
         let decision = WriteGuard.check(path: path)
         #expect(!decision.allowed)
         #expect(decision.findings.map(\.kind) == [.foreignFile(size: 12345)])
-        #expect(decision.refusal == "refusing to write to \(path): it is an existing file of 12345 bytes that diobench did not lay out (no user.diobench attribute); set allow_data_overwrite=1 to write anyway")
+        #expect(
+            decision.refusal
+                == "refusing to write to \(path): it is an existing file of 12345 bytes that diobench did not lay out (no user.diobench attribute); set allow_data_overwrite=1 to write anyway"
+        )
         #expect(WriteGuard.check(path: path, overrides: WriteGuardOverrides(allowDataOverwrite: true)).allowed)
     }
 
@@ -75,7 +78,9 @@ enum XattrSupport {
         _ = file(scratch, "keep-inode-busy", bytes: 1)
         _ = file(scratch, "created.dat", bytes: 4096)
         let again = WriteGuard.check(path: path, createdFiles: [record])
-        if let now = try? CreatedFileRecord.of(path: path), now.inode != record.inode || now.birthTime != record.birthTime {
+        if let now = try? CreatedFileRecord.of(path: path),
+            now.inode != record.inode || now.birthTime != record.birthTime
+        {
             #expect(again.ownership == nil && !again.allowed)
         }
     }
@@ -87,7 +92,8 @@ enum XattrSupport {
         try await runCommand(["truncate", "-s", "16M", path])
         try #require(try await runCommand(["mkfs.ext4", "-q", "-F", path]).status == 0)
         let refusal = try #require(WriteGuard.check(path: path).refusal)
-        #expect(refusal.contains("and it holds an ext4 file system (superblock magic 0xEF53 at byte 1080)"), "\(refusal)")
+        #expect(
+            refusal.contains("and it holds an ext4 file system (superblock magic 0xEF53 at byte 1080)"), "\(refusal)")
     }
 
     @Test func devNullIsAllowedAndOtherCharacterDevicesAreNot() {
@@ -109,7 +115,8 @@ enum RootDevice {
     static let path: String? = {
         guard let text = try? String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8) else { return nil }
         guard let root = FileSystemInfo.mounts(mountinfo: text).last(where: { $0.mountPoint == "/" }),
-              DeviceUsageScan.blockDeviceNumber(root.source) != nil else { return nil }
+            DeviceUsageScan.blockDeviceNumber(root.source) != nil
+        else { return nil }
         return root.source
     }()
 }
@@ -120,8 +127,9 @@ enum RootDevice {
         let device = try #require(RootDevice.path)
         let decision = WriteGuard.check(path: device)
         #expect(!decision.allowed)
-        #expect(decision.findings.contains { if case .mounted(_, "/", _) = $0.kind { return true } else { return false } },
-                "\(decision.findings)")
+        #expect(
+            decision.findings.contains { if case .mounted(_, "/", _) = $0.kind { return true } else { return false } },
+            "\(decision.findings)")
         #expect(decision.refusal?.contains("is mounted on / (") == true, "\(decision.refusal ?? "")")
     }
 }

@@ -16,11 +16,21 @@ struct SyntheticImage {
 
     mutating func put(_ text: String, at offset: Int) { put(Array(text.utf8), at: offset) }
 
-    mutating func le16(_ value: UInt16, at offset: Int) { put(withUnsafeBytes(of: value.littleEndian, Array.init), at: offset) }
-    mutating func le32(_ value: UInt32, at offset: Int) { put(withUnsafeBytes(of: value.littleEndian, Array.init), at: offset) }
-    mutating func be32(_ value: UInt32, at offset: Int) { put(withUnsafeBytes(of: value.bigEndian, Array.init), at: offset) }
-    mutating func le64(_ value: UInt64, at offset: Int) { put(withUnsafeBytes(of: value.littleEndian, Array.init), at: offset) }
-    mutating func be64(_ value: UInt64, at offset: Int) { put(withUnsafeBytes(of: value.bigEndian, Array.init), at: offset) }
+    mutating func le16(_ value: UInt16, at offset: Int) {
+        put(withUnsafeBytes(of: value.littleEndian, Array.init), at: offset)
+    }
+    mutating func le32(_ value: UInt32, at offset: Int) {
+        put(withUnsafeBytes(of: value.littleEndian, Array.init), at: offset)
+    }
+    mutating func be32(_ value: UInt32, at offset: Int) {
+        put(withUnsafeBytes(of: value.bigEndian, Array.init), at: offset)
+    }
+    mutating func le64(_ value: UInt64, at offset: Int) {
+        put(withUnsafeBytes(of: value.littleEndian, Array.init), at: offset)
+    }
+    mutating func be64(_ value: UInt64, at offset: Int) {
+        put(withUnsafeBytes(of: value.bigEndian, Array.init), at: offset)
+    }
 
     var view: DiskImageView { DiskImageView(image: bytes) }
     var kinds: [DiskSignatureKind] { DiskSignatures.detect(in: view).map(\.kind) }
@@ -28,11 +38,11 @@ struct SyntheticImage {
     /// An ext superblock with sane fields; `incompat`/`compat` choose ext2, ext3 or ext4.
     static func ext(compat: UInt32, incompat: UInt32, label: String? = nil) -> SyntheticImage {
         var image = SyntheticImage(size: 1 << 20)
-        image.le32(2048, at: 1024)          // s_inodes_count
-        image.le32(2, at: 1024 + 24)        // s_log_block_size: 4 KiB blocks
-        image.le32(32768, at: 1024 + 32)    // s_blocks_per_group
-        image.le16(0xEF53, at: 1080)        // s_magic
-        image.le32(1, at: 1024 + 76)        // s_rev_level
+        image.le32(2048, at: 1024)  // s_inodes_count
+        image.le32(2, at: 1024 + 24)  // s_log_block_size: 4 KiB blocks
+        image.le32(32768, at: 1024 + 32)  // s_blocks_per_group
+        image.le16(0xEF53, at: 1080)  // s_magic
+        image.le32(1, at: 1024 + 76)  // s_rev_level
         image.le32(compat, at: 1024 + 0x5C)
         image.le32(incompat, at: 1024 + 0x60)
         if let label { image.put(label, at: 1024 + 0x78) }
@@ -62,7 +72,9 @@ struct SyntheticImage {
         for _ in 0..<20 {
             var image = SyntheticImage(size: 2 << 20)
             image.bytes.withUnsafeMutableBytes { raw in
-                for i in stride(from: 0, to: raw.count, by: 8) { raw.storeBytes(of: rng.next(), toByteOffset: i, as: UInt64.self) }
+                for i in stride(from: 0, to: raw.count, by: 8) {
+                    raw.storeBytes(of: rng.next(), toByteOffset: i, as: UInt64.self)
+                }
             }
             #expect(image.kinds.isEmpty)
         }
@@ -121,7 +133,7 @@ struct SyntheticImage {
 
     @Test func zfsMagicOutsideTheUberblockRingIsIgnored() {
         var image = SyntheticImage(size: 64 << 20)
-        image.le64(0x00ba_b10c, at: 64 << 10)         // in the nvlist area, not the ring
+        image.le64(0x00ba_b10c, at: 64 << 10)  // in the nvlist area, not the ring
         image.le64(0x00ba_b10c, at: (128 << 10) + 512)  // in the ring, but not at a slot start
         #expect(image.kinds.isEmpty)
     }
@@ -210,12 +222,17 @@ struct SyntheticImage {
         FileManager.default.isExecutableFile(atPath: $0)
     }
 
-    @Test(.enabled(if: toolsPresent, "needs mke2fs, mkswap and blkid (e2fsprogs, util-linux)"), arguments: ["ext2", "ext3", "ext4", "swap"])
+    @Test(
+        .enabled(if: toolsPresent, "needs mke2fs, mkswap and blkid (e2fsprogs, util-linux)"),
+        arguments: ["ext2", "ext3", "ext4", "swap"])
     func detectionAgreesWithBlkid(_ type: String) async throws {
         let scratch = try ScratchDirectory("sig")
         let image = scratch.file("\(type).img")
         try await runCommand(["truncate", "-s", "64M", image])
-        let made = type == "swap" ? try await runCommand(["mkswap", "-q", image]) : try await runCommand(["mke2fs", "-q", "-F", "-t", type, image])
+        let made =
+            type == "swap"
+            ? try await runCommand(["mkswap", "-q", image])
+            : try await runCommand(["mke2fs", "-q", "-F", "-t", type, image])
         try #require(made.status == 0, "\(made.stderr)")
         let blkid = try await runCommand(["blkid", "-p", "-o", "value", "-s", "TYPE", image])
         #expect(blkid.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == type)

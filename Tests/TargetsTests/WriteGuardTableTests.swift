@@ -8,10 +8,10 @@ import Testing
 @Suite struct WriteGuardTableTests {
     @Test func mountinfoFieldsAndEscapes() {
         let text = """
-        22 1 253:1 / / rw,relatime shared:1 - ext4 /dev/vda rw
-        36 22 7:3 / /mnt/my\\040disk rw,nosuid master:2 shared:7 - xfs /dev/loop3 rw,attr2
-        40 22 0:45 / /tank rw - zfs tank rw,xattr
-        """
+            22 1 253:1 / / rw,relatime shared:1 - ext4 /dev/vda rw
+            36 22 7:3 / /mnt/my\\040disk rw,nosuid master:2 shared:7 - xfs /dev/loop3 rw,attr2
+            40 22 0:45 / /tank rw - zfs tank rw,xattr
+            """
         let mounts = FileSystemInfo.mounts(mountinfo: text)
         #expect(mounts.count == 3)
         #expect(mounts[1].deviceNumber == DeviceNumber(major: 7, minor: 3))
@@ -20,8 +20,12 @@ import Testing
     }
 
     @Test func swapsTable() {
-        let text = "Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n/dev/loop0                              partition\t65532\t\t0\t\t-2\n/swap\\040file file 1024 0 -3\n"
-        #expect(SystemTables.parseSwaps(text) == [SwapEntry(path: "/dev/loop0", type: "partition"), SwapEntry(path: "/swap file", type: "file")])
+        let text =
+            "Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n/dev/loop0                              partition\t65532\t\t0\t\t-2\n/swap\\040file file 1024 0 -3\n"
+        #expect(
+            SystemTables.parseSwaps(text) == [
+                SwapEntry(path: "/dev/loop0", type: "partition"), SwapEntry(path: "/swap file", type: "file"),
+            ])
     }
 
     @Test func deviceNumbersFromDevT() {
@@ -37,9 +41,15 @@ import Testing
     func syntheticSys(_ scratch: ScratchDirectory) throws -> WriteGuardSystem {
         let root = scratch.path + "/sys"
         let fm = FileManager.default
-        func dir(_ path: String) throws { try fm.createDirectory(atPath: root + "/" + path, withIntermediateDirectories: true) }
-        func file(_ path: String, _ text: String) throws { try Data((text + "\n").utf8).write(to: URL(fileURLWithPath: root + "/" + path)) }
-        func link(_ path: String, to target: String) throws { try fm.createSymbolicLink(atPath: root + "/" + path, withDestinationPath: target) }
+        func dir(_ path: String) throws {
+            try fm.createDirectory(atPath: root + "/" + path, withIntermediateDirectories: true)
+        }
+        func file(_ path: String, _ text: String) throws {
+            try Data((text + "\n").utf8).write(to: URL(fileURLWithPath: root + "/" + path))
+        }
+        func link(_ path: String, to target: String) throws {
+            try fm.createSymbolicLink(atPath: root + "/" + path, withDestinationPath: target)
+        }
 
         try dir("devices/virtual/block/loop3/holders")
         try dir("devices/virtual/block/loop3/loop3p1")
@@ -59,13 +69,16 @@ import Testing
         try link("class/block/loop3", to: "../../devices/virtual/block/loop3")
         try link("class/block/loop3p1", to: "../../devices/virtual/block/loop3/loop3p1")
         try link("class/block/dm-0", to: "../../devices/virtual/block/dm-0")
-        try Data("""
-        22 1 253:1 / / rw - ext4 /dev/vda rw
-        50 22 253:0 / /srv/data rw - xfs /dev/mapper/vg-data rw
-        51 22 259:0 / /boot rw - ext4 /dev/loop3p1 rw
-        """.utf8).write(to: URL(fileURLWithPath: scratch.path + "/mountinfo"))
+        try Data(
+            """
+            22 1 253:1 / / rw - ext4 /dev/vda rw
+            50 22 253:0 / /srv/data rw - xfs /dev/mapper/vg-data rw
+            51 22 259:0 / /boot rw - ext4 /dev/loop3p1 rw
+            """.utf8
+        ).write(to: URL(fileURLWithPath: scratch.path + "/mountinfo"))
         try Data("Filename Type Size Used Priority\n".utf8).write(to: URL(fileURLWithPath: scratch.path + "/swaps"))
-        return WriteGuardSystem(sysRoot: root, mountInfoPath: scratch.path + "/mountinfo", swapsPath: scratch.path + "/swaps")
+        return WriteGuardSystem(
+            sysRoot: root, mountInfoPath: scratch.path + "/mountinfo", swapsPath: scratch.path + "/swaps")
     }
 
     @Test func holdersPartitionsAndParentsAreFollowed() throws {
@@ -83,28 +96,41 @@ import Testing
         usage.scan(loop, subject: "it")
         usage.scan(partition, subject: "its partition /dev/loop3p1")
         let texts = usage.findings.map(\.text)
-        #expect(texts == [
-            "it is part of /dev/dm-0 (device-mapper \"vg-data\") (listed in \(loop.directory)/holders)",
-            "/dev/dm-0 (device-mapper \"vg-data\") is mounted on /srv/data (xfs)",
-            "its partition /dev/loop3p1 is mounted on /boot (ext4)",
-        ])
+        #expect(
+            texts == [
+                "it is part of /dev/dm-0 (device-mapper \"vg-data\") (listed in \(loop.directory)/holders)",
+                "/dev/dm-0 (device-mapper \"vg-data\") is mounted on /srv/data (xfs)",
+                "its partition /dev/loop3p1 is mounted on /boot (ext4)",
+            ])
         #expect(usage.findings.allSatisfy { $0.category == .inUse })
     }
 
     @Test func refusalNamesEveryReasonAndTheOverridesNeeded() {
         let signature = DiskSignature(kind: .ext4, offset: 1080, evidence: "superblock magic 0xEF53 at byte 1080")
         let findings = [
-            WriteGuardFinding(kind: .mounted(device: "/dev/loop3", mountPoint: "/mnt", fileSystemType: "ext4"), category: .inUse, text: "it is mounted on /mnt (ext4)"),
-            WriteGuardFinding(kind: .signature(device: "/dev/loop3", signature), category: .holdsData, text: "it holds \(signature)"),
+            WriteGuardFinding(
+                kind: .mounted(device: "/dev/loop3", mountPoint: "/mnt", fileSystemType: "ext4"), category: .inUse,
+                text: "it is mounted on /mnt (ext4)"),
+            WriteGuardFinding(
+                kind: .signature(device: "/dev/loop3", signature), category: .holdsData, text: "it holds \(signature)"),
         ]
-        var decision = WriteGuardDecision(path: "/dev/loop3", target: .blockDevice, ownership: nil, findings: findings, overrides: .none)
+        var decision = WriteGuardDecision(
+            path: "/dev/loop3", target: .blockDevice, ownership: nil, findings: findings, overrides: .none)
         #expect(!decision.allowed)
-        #expect(decision.refusal == "refusing to write to /dev/loop3: it is mounted on /mnt (ext4); it holds an ext4 file system (superblock magic 0xEF53 at byte 1080); set allow_mounted_write=1 and allow_data_overwrite=1 to write anyway")
+        #expect(
+            decision.refusal
+                == "refusing to write to /dev/loop3: it is mounted on /mnt (ext4); it holds an ext4 file system (superblock magic 0xEF53 at byte 1080); set allow_mounted_write=1 and allow_data_overwrite=1 to write anyway"
+        )
         decision.overrides = WriteGuardOverrides(allowMountedWrite: true)
-        #expect(decision.refusal == "refusing to write to /dev/loop3: it holds an ext4 file system (superblock magic 0xEF53 at byte 1080); set allow_data_overwrite=1 to write anyway")
+        #expect(
+            decision.refusal
+                == "refusing to write to /dev/loop3: it holds an ext4 file system (superblock magic 0xEF53 at byte 1080); set allow_data_overwrite=1 to write anyway"
+        )
         decision.overrides = .all
         #expect(decision.allowed && decision.refusal == nil)
         #expect(decision.warnings.count == 2)
-        #expect(decision.warnings[0] == "writing to /dev/loop3 although it is mounted on /mnt (ext4) (allow_mounted_write=1)")
+        #expect(
+            decision.warnings[0]
+                == "writing to /dev/loop3 although it is mounted on /mnt (ext4) (allow_mounted_write=1)")
     }
 }

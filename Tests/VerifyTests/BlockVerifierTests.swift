@@ -14,9 +14,11 @@ import Testing
             let generation = UInt64.random(in: 0...1000, using: &rng)
             let seed = rng.next()
             let block = Block(length)
-            verifier.fill(block: block.pointer, length: length, offset: offset, job: job, generation: generation, seed: seed)
+            verifier.fill(
+                block: block.pointer, length: length, offset: offset, job: job, generation: generation, seed: seed)
             let outcome = verifier.check(
-                block: block.pointer, length: length, expectedOffset: offset, job: job, generation: generation, seed: seed)
+                block: block.pointer, length: length, expectedOffset: offset, job: job, generation: generation,
+                seed: seed)
             #expect(outcome == .ok, "trial \(trial): length \(length) offset \(offset)")
         }
     }
@@ -24,7 +26,8 @@ import Testing
     @Test(arguments: checksumKinds)
     func headerCarriesTheBlockIdentity(_ kind: VerifyChecksum) {
         let block = Block(4096)
-        BlockVerifier(checksum: kind).fill(block: block.pointer, length: 4096, offset: 0x1234_5000, job: 7, generation: 3, seed: 99)
+        BlockVerifier(checksum: kind).fill(
+            block: block.pointer, length: 4096, offset: 0x1234_5000, job: 7, generation: 3, seed: 99)
         let header = VerifyHeader(reading: block.pointer)
         #expect(Array(block.bytes[0..<4]) == Array("DIBV".utf8))
         #expect(header.version == 1)
@@ -41,13 +44,16 @@ import Testing
         let verifier = BlockVerifier(checksum: .crc32c)
         func payload(offset: UInt64, generation: UInt64, seed: UInt64) -> [UInt8] {
             let block = Block(4096)
-            verifier.fill(block: block.pointer, length: 4096, offset: offset, job: 1, generation: generation, seed: seed)
+            verifier.fill(
+                block: block.pointer, length: 4096, offset: offset, job: 1, generation: generation, seed: seed)
             return Array(block.bytes[VerifyHeaderLayout.size...])
         }
         let base = payload(offset: 4096, generation: 1, seed: 5)
         #expect(base == payload(offset: 4096, generation: 1, seed: 5), "the same inputs regenerate the same bytes")
-        for other in [payload(offset: 8192, generation: 1, seed: 5), payload(offset: 4096, generation: 2, seed: 5),
-                      payload(offset: 4096, generation: 1, seed: 6)] {
+        for other in [
+            payload(offset: 8192, generation: 1, seed: 5), payload(offset: 4096, generation: 2, seed: 5),
+            payload(offset: 4096, generation: 1, seed: 6),
+        ] {
             let same = zip(base, other).filter { $0 == $1 }.count
             // Independent random bytes agree about 1 time in 256.
             #expect(same < base.count / 50, "\(same) of \(base.count) bytes equal")
@@ -76,16 +82,22 @@ import Testing
     let length = 8192
     let offset: UInt64 = 1 << 30
 
-    func written(_ kind: VerifyChecksum, offset: UInt64? = nil, generation: UInt64 = 5, job: UInt32 = 2, seed: UInt64 = 77) -> Block {
+    func written(
+        _ kind: VerifyChecksum, offset: UInt64? = nil, generation: UInt64 = 5, job: UInt32 = 2, seed: UInt64 = 77
+    ) -> Block {
         let block = Block(length)
         BlockVerifier(checksum: kind).fill(
-            block: block.pointer, length: length, offset: offset ?? self.offset, job: job, generation: generation, seed: seed)
+            block: block.pointer, length: length, offset: offset ?? self.offset, job: job, generation: generation,
+            seed: seed)
         return block
     }
 
-    func check(_ kind: VerifyChecksum, _ block: Block, at offset: UInt64? = nil, generation: UInt64 = 5) -> VerifyOutcome {
+    func check(_ kind: VerifyChecksum, _ block: Block, at offset: UInt64? = nil, generation: UInt64 = 5)
+        -> VerifyOutcome
+    {
         BlockVerifier(checksum: kind).check(
-            block: block.pointer, length: block.count, expectedOffset: offset ?? self.offset, job: 2, generation: generation, seed: 77)
+            block: block.pointer, length: block.count, expectedOffset: offset ?? self.offset, job: 2,
+            generation: generation, seed: 77)
     }
 
     @Test(arguments: checksumKinds)
@@ -142,9 +154,12 @@ import Testing
     @Test(arguments: checksumKinds)
     func anOlderGenerationIsStale(_ kind: VerifyChecksum) {
         let block = written(kind, generation: 3)
-        #expect(check(kind, block, generation: 4) == .stale(foundGeneration: 3, expectedGeneration: 4, payloadIntact: true))
+        #expect(
+            check(kind, block, generation: 4) == .stale(foundGeneration: 3, expectedGeneration: 4, payloadIntact: true))
         block[length - 1] ^= 0xFF
-        #expect(check(kind, block, generation: 4) == .stale(foundGeneration: 3, expectedGeneration: 4, payloadIntact: false))
+        #expect(
+            check(kind, block, generation: 4) == .stale(foundGeneration: 3, expectedGeneration: 4, payloadIntact: false)
+        )
     }
 
     @Test(arguments: checksumKinds)
@@ -192,7 +207,10 @@ import Testing
             block: shorter.pointer, length: 4096, expectedOffset: offset, job: 2, generation: 5, seed: 77)
         // The payload is a function of the byte position, not the block length: the first 4 KiB are
         // exactly what a 4 KiB write would have carried, only the header disagrees.
-        #expect(outcome == .headerCorrupt(HeaderDamage(reason: .lengthMismatch(found: UInt32(length)), payloadAsExpected: true)))
+        #expect(
+            outcome
+                == .headerCorrupt(HeaderDamage(reason: .lengthMismatch(found: UInt32(length)), payloadAsExpected: true))
+        )
     }
 
     @Test func theHeaderKindDecidesThePayloadChecksum() {
@@ -209,7 +227,8 @@ import Testing
         let offset: UInt64 = 3 << 20
         verifier.fill(block: block.pointer, length: block.count, offset: offset, job: 0, generation: 0, seed: 0)
         block[5001] = 0x00
-        let outcome = verifier.check(block: block.pointer, length: block.count, expectedOffset: offset, job: 0, generation: 0, seed: 0)
+        let outcome = verifier.check(
+            block: block.pointer, length: block.count, expectedOffset: offset, job: 0, generation: 0, seed: 0)
         guard case let .patternMismatch(m) = outcome else {
             Issue.record("expected pattern mismatch, got \(outcome)")
             return
@@ -223,9 +242,11 @@ import Testing
 
     @Test func zerosAreNotWrittenUnlessThePatternIsZero() throws {
         let zeros = Block(4096)
-        #expect(try BlockVerifier(pattern: [7]).check(
-            block: zeros.pointer, length: 4096, expectedOffset: 0, job: 0, generation: 0, seed: 0) == .notWritten)
-        #expect(try BlockVerifier(pattern: [0, 0]).check(
-            block: zeros.pointer, length: 4096, expectedOffset: 0, job: 0, generation: 0, seed: 0) == .ok)
+        #expect(
+            try BlockVerifier(pattern: [7]).check(
+                block: zeros.pointer, length: 4096, expectedOffset: 0, job: 0, generation: 0, seed: 0) == .notWritten)
+        #expect(
+            try BlockVerifier(pattern: [0, 0]).check(
+                block: zeros.pointer, length: 4096, expectedOffset: 0, job: 0, generation: 0, seed: 0) == .ok)
     }
 }

@@ -6,9 +6,13 @@ import Testing
 @testable import Verify
 
 @Suite struct ChecksumTests {
-    func crc(_ bytes: [UInt8]) -> UInt32 { bytes.withUnsafeBytes { Checksums.crc32c($0.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!, count: $0.count) } }
+    func crc(_ bytes: [UInt8]) -> UInt32 {
+        bytes.withUnsafeBytes { Checksums.crc32c($0.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!, count: $0.count) }
+    }
     func crcPortable(_ bytes: [UInt8]) -> UInt32 {
-        bytes.withUnsafeBytes { Checksums.crc32cPortable($0.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!, count: $0.count) }
+        bytes.withUnsafeBytes {
+            Checksums.crc32cPortable($0.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!, count: $0.count)
+        }
     }
 
     func sha(_ bytes: [UInt8], portable: Bool = false) -> String {
@@ -67,10 +71,14 @@ import Testing
         let vectors: [([UInt8], String)] = [
             ([], "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
             (Array("abc".utf8), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
-            (Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8),
-             "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"),
-            ([UInt8](repeating: UInt8(ascii: "a"), count: 1_000_000),
-             "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0"),
+            (
+                Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8),
+                "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"
+            ),
+            (
+                [UInt8](repeating: UInt8(ascii: "a"), count: 1_000_000),
+                "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0"
+            ),
         ]
         for (input, expected) in vectors {
             #expect(sha(input) == expected, "\(input.count) bytes")
@@ -87,7 +95,8 @@ import Testing
         }
     }
 
-    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/sha256sum"), "needs coreutils' sha256sum"))
+    @Test(
+        .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/sha256sum"), "needs coreutils' sha256sum"))
     func sha256MatchesSha256sum() async throws {
         var rng = SeededGenerator(seed: 99)
         let data = (0..<123_457).map { _ in UInt8.random(in: 0...255, using: &rng) }

@@ -28,15 +28,17 @@ import Testing
             let offset = UInt64(i * 4096)
             let buffer = Block(4096)
             verifier.fill(block: buffer.pointer, length: 4096, offset: offset, job: 1, generation: 1, seed: 3)
-            if i != 5 { (device.pointer + Int(offset)).copyMemory(from: buffer.pointer, byteCount: 4096) }  // write 5 is lost
+            // Write 5 is lost.
+            if i != 5 { (device.pointer + Int(offset)).copyMemory(from: buffer.pointer, byteCount: 4096) }
             log.record(offset: offset, length: 4096, generation: 1)
         }
         var outcomes: [VerifyOutcome] = []
         for i in 0..<log.count {
             let e = log[i]
-            outcomes.append(verifier.check(
-                block: device.pointer + Int(e.offset), length: Int(e.length), expectedOffset: e.offset, job: 1,
-                generation: e.generation, seed: 3))
+            outcomes.append(
+                verifier.check(
+                    block: device.pointer + Int(e.offset), length: Int(e.length), expectedOffset: e.offset, job: 1,
+                    generation: e.generation, seed: 3))
         }
         #expect(outcomes.enumerated().filter { !$0.element.isOK }.map(\.offset) == [5])
         #expect(outcomes[5] == .notWritten)

@@ -15,10 +15,11 @@ private func labRows() throws -> [SummaryRow] {
 private func delta(of row: SummaryRow, dataset: String) -> ZFSKstatDelta {
     var objsets: [String: ZFSObjsetDelta] = [:]
     if row["os_rd"] + row["os_wr"] > 0 { objsets[dataset] = ZFSObjsetDelta(reads: row["os_rd"], writes: row["os_wr"]) }
-    return ZFSKstatDelta(pool: "tank", directReadCount: row["d_rd"], directReadBytes: row["d_rdB"],
-                         directWriteCount: row["d_wr"], directWriteBytes: row["d_wrB"],
-                         arcReadCount: row["a_rd"], arcReadBytes: row["a_rdB"],
-                         arcWriteCount: row["a_wr"], arcWriteBytes: row["a_wrB"], objsets: objsets)
+    return ZFSKstatDelta(
+        pool: "tank", directReadCount: row["d_rd"], directReadBytes: row["d_rdB"],
+        directWriteCount: row["d_wr"], directWriteBytes: row["d_wrB"],
+        arcReadCount: row["a_rd"], arcReadBytes: row["a_rdB"],
+        arcWriteCount: row["a_wr"], arcWriteBytes: row["a_wrB"], objsets: objsets)
 }
 
 private func account(_ job: LabJob, rc: Int, delta: ZFSKstatDelta) throws -> ZFSAccountingOutcome {
@@ -37,10 +38,12 @@ struct DirectAccountingLabTests {
         #expect(rows.map(\.step).allSatisfy { ZFSDirectProperty(rawValue: LabJob(step: $0).setting.rawValue) != nil })
     }
 
-    @Test("each capture's command.txt agrees with the job read from its step name", arguments: LabFixtures.capturedSteps)
+    @Test(
+        "each capture's command.txt agrees with the job read from its step name", arguments: LabFixtures.capturedSteps)
     func commandsMatchNames(step: String) throws {
         // fio_run NAME FILE RW BS ENGINE DIRECT [extra fio args]
-        let command = try LabFixtures.text(step + "/command.txt").split(separator: "\n")[0].split(separator: " ").map(String.init)
+        let command = try LabFixtures.text(step + "/command.txt").split(separator: "\n")[0].split(separator: " ").map(
+            String.init)
         let job = LabJob(step: step)
         #expect(command[0] == "fio_run")
         #expect(command[2].hasPrefix("/\(job.dataset)/"))
@@ -50,15 +53,17 @@ struct DirectAccountingLabTests {
         #expect(command[6] == (job.oDirect ? "1" : "0"))
         let extra = Array(command.dropFirst(7))
         #expect(extra.contains("--offset=512") == job.offset512)
-        let size = extra.first { $0.hasPrefix("--size=") }.map { ScratchVdev.parseSize(String($0.dropFirst(7)))! } ?? 32 << 20
+        let size =
+            extra.first { $0.hasPrefix("--size=") }.map { ScratchVdev.parseSize(String($0.dropFirst(7)))! } ?? 32 << 20
         #expect(size == job.bytes)
         #expect(extra.contains("--create_on_open=1") == job.newFile)
         let rc = try LabFixtures.text(step + "/command.txt").contains("rc=0") ? 0 : 1
         #expect(rc == (try labRows().first { $0.step == step }!.rc))
     }
 
-    @Test("every step: the counts match the rules' prediction and raise no pollution warning",
-          arguments: try! SummaryRow.parseAll(LabFixtures.text("fio-SUMMARY.txt")).map(\.step))
+    @Test(
+        "every step: the counts match the rules' prediction and raise no pollution warning",
+        arguments: try! SummaryRow.parseAll(LabFixtures.text("fio-SUMMARY.txt")).map(\.step))
     func everyRow(step: String) throws {
         let row = try #require(try labRows().first { $0.step == step })
         let job = LabJob(step: step)
@@ -85,22 +90,24 @@ struct DirectAccountingLabTests {
         }
     }
 
-    @Test("the outcomes the lab captures (Fixtures/zfs-lab/fio-SUMMARY.txt) name", arguments: [
-        // step, path, asked direct, counted direct I/Os, fallbacks
-        ("01-disabled-psync-write-128k-direct1", ZFSIOPath.arc, 256, 0, 256),
-        ("16-standard-psync-write-128k-direct1", .direct, 256, 256, 0),
-        ("21-standard-psync-write-128k-direct0", .arc, 0, 0, 0),
-        ("25-standard-psync-randread-4k-direct1-cold", .direct, 1024, 1024, 0),
-        ("24-standard-psync-randwrite-4k-direct1", .arc, 1024, 0, 1024),
-        ("26-standard-psync-read-4k-offset512-direct1-cold", .einval, 0, 0, 0),
-        ("28-standard-psync-read-bs6k-direct1-cold", .einval, 0, 0, 0),
-        ("36-always-psync-write-128k-direct0", .arc, 0, 0, 0),
-        ("37-always-psync-write-128k-direct0-memalign4k", .direct, 256, 256, 0),
-        ("38-always-psync-read-128k-direct0-memalign4k-cold", .direct, 256, 256, 0),
-        ("41-always-psync-read-4k-offset512-direct1-cold", .arc, 256, 0, 256),
-        ("43-always-psync-read-bs6k-direct1-cold", .arc, 171, 0, 171),
-        ("46-always-newfile-write-128k-direct1", .direct, 32, 31, 1),
-    ])
+    @Test(
+        "the outcomes the lab captures (Fixtures/zfs-lab/fio-SUMMARY.txt) name",
+        arguments: [
+            // step, path, asked direct, counted direct I/Os, fallbacks
+            ("01-disabled-psync-write-128k-direct1", ZFSIOPath.arc, 256, 0, 256),
+            ("16-standard-psync-write-128k-direct1", .direct, 256, 256, 0),
+            ("21-standard-psync-write-128k-direct0", .arc, 0, 0, 0),
+            ("25-standard-psync-randread-4k-direct1-cold", .direct, 1024, 1024, 0),
+            ("24-standard-psync-randwrite-4k-direct1", .arc, 1024, 0, 1024),
+            ("26-standard-psync-read-4k-offset512-direct1-cold", .einval, 0, 0, 0),
+            ("28-standard-psync-read-bs6k-direct1-cold", .einval, 0, 0, 0),
+            ("36-always-psync-write-128k-direct0", .arc, 0, 0, 0),
+            ("37-always-psync-write-128k-direct0-memalign4k", .direct, 256, 256, 0),
+            ("38-always-psync-read-128k-direct0-memalign4k-cold", .direct, 256, 256, 0),
+            ("41-always-psync-read-4k-offset512-direct1-cold", .arc, 256, 0, 256),
+            ("43-always-psync-read-bs6k-direct1-cold", .arc, 171, 0, 171),
+            ("46-always-newfile-write-128k-direct1", .direct, 32, 31, 1),
+        ])
     func named(step: String, path: ZFSIOPath, asked: UInt64, counted: UInt64, fallbacks: UInt64) throws {
         let row = try #require(try labRows().first { $0.step == step })
         let job = LabJob(step: step)
@@ -117,11 +124,14 @@ struct DirectAccountingLabTests {
     func blocksToRequests(recordsPerRequest: UInt64) throws {
         // 256 reads of recordsPerRequest × 128k each: ZFS counts 256 × recordsPerRequest blocks.
         let bs = recordsPerRequest * (128 << 10)
-        let job = ZFSJobIO(read: ZFSRequestShape(ios: 256, bytes: 256 * bs, minBlockSize: bs, offsetAlignment: bs),
-                           oDirect: true, bufferAlignment: 4096)
+        let job = ZFSJobIO(
+            read: ZFSRequestShape(ios: 256, bytes: 256 * bs, minBlockSize: bs, offsetAlignment: bs),
+            oDirect: true, bufferAlignment: 4096)
         let delta = ZFSKstatDelta(pool: "tank", directReadCount: 256 * recordsPerRequest, directReadBytes: 256 * bs)
         let outcome = ZFSDirectAccounting.account(
-            job: job, dataset: ZFSDatasetSettings(pool: "tank", dataset: "tank/standard", direct: .standard, recordsize: 128 << 10),
+            job: job,
+            dataset: ZFSDatasetSettings(
+                pool: "tank", dataset: "tank/standard", direct: .standard, recordsize: 128 << 10),
             module: try labModule(), delta: delta)
         #expect(outcome.read.blocksPerIO == recordsPerRequest)
         #expect(outcome.read.directIOsCounted == 256)
@@ -151,7 +161,9 @@ struct DirectAccountingDeviationTests {
         #expect(!outcome.asExpected)
     }
 
-    @Test("direct reads counted neither as direct nor as ARC misses (beyond metadata) found their blocks cached: consistent, with fallbacks")
+    @Test(
+        "direct reads counted neither as direct nor as ARC misses (beyond metadata) found their blocks cached: consistent, with fallbacks"
+    )
     func cachedBlocks() throws {
         // The lab (2.3.9): a Direct I/O read of a block still cached in a dbuf copies it (dmu_direct.c).
         let (job, row) = try step18()
@@ -170,7 +182,8 @@ struct DirectAccountingDeviationTests {
         var io = job.jobIO(failed: false)
         io.read.einvalErrors = 3
         let outcome = ZFSDirectAccounting.account(
-            job: io, dataset: ZFSDatasetSettings(pool: "tank", dataset: job.dataset, direct: .standard, recordsize: 128 << 10),
+            job: io,
+            dataset: ZFSDatasetSettings(pool: "tank", dataset: job.dataset, direct: .standard, recordsize: 128 << 10),
             module: try labModule(), delta: delta(of: row, dataset: job.dataset))
         #expect(outcome.read.verdict == .unexpectedEINVAL)
     }
@@ -179,7 +192,8 @@ struct DirectAccountingDeviationTests {
     func missingEINVAL() throws {
         let step = "26-standard-psync-read-4k-offset512-direct1-cold"
         let job = LabJob(step: step)
-        let outcome = try account(job, rc: 0, delta: ZFSKstatDelta(pool: "tank", arcReadCount: 40, arcReadBytes: 40 << 17))
+        let outcome = try account(
+            job, rc: 0, delta: ZFSKstatDelta(pool: "tank", arcReadCount: 40, arcReadBytes: 40 << 17))
         #expect(outcome.read.verdict == .missingEINVAL)
     }
 
@@ -225,8 +239,9 @@ struct DirectAccountingDeviationTests {
     @Test("the real captured deltas account cleanly", arguments: LabFixtures.capturedSteps)
     func capturedDeltas(step: String) throws {
         let row = try #require(try labRows().first { $0.step == step })
-        let d = ZFSKstatDelta(before: try LabFixtures.snapshot(step: step, "before"),
-                              after: try LabFixtures.snapshot(step: step, "after"))
+        let d = ZFSKstatDelta(
+            before: try LabFixtures.snapshot(step: step, "before"),
+            after: try LabFixtures.snapshot(step: step, "after"))
         let outcome = try account(LabJob(step: step), rc: row.rc, delta: d)
         #expect(outcome.asExpected)
         #expect(outcome.pollutionWarnings.isEmpty, "\(outcome.pollutionWarnings)")
@@ -242,8 +257,9 @@ struct DirectRulesTests {
                 for oDirect in [false, true] {
                     for alignment in ZFSRequestAlignment.allCases {
                         for strict in [false, true] {
-                            let r = ZFSDirectRules.rule(ruleset: ruleset, setting: setting, oDirect: oDirect,
-                                                        alignment: alignment, strict: strict)
+                            let r = ZFSDirectRules.rule(
+                                ruleset: ruleset, setting: setting, oDirect: oDirect,
+                                alignment: alignment, strict: strict)
                             #expect(r.ruleset == ruleset)
                             // EINVAL only ever for O_DIRECT requests that are misaligned.
                             if r.read == .einval || r.write == .einval {
@@ -262,23 +278,29 @@ struct DirectRulesTests {
         }
     }
 
-    @Test("versions map to rulesets", arguments: [
-        ("2.2.7", false, ZFSRuleset.noDirectIO),
-        ("2.2.99-1_g1234abcd", false, .v2_3),
-        ("2.3.0-rc1", false, .v2_3),
-        ("2.3.9-0+deb13u1", false, .v2_3),
-        ("2.3.99-100_gabc", false, .v2_3),
-        ("2.3.99-100_gabc", true, .v2_4),
-        ("2.4.0-rc1", false, .v2_4),
-        ("2.4.1-pve1", true, .v2_4),
-    ])
+    @Test(
+        "versions map to rulesets",
+        arguments: [
+            ("2.2.7", false, ZFSRuleset.noDirectIO),
+            ("2.2.99-1_g1234abcd", false, .v2_3),
+            ("2.3.0-rc1", false, .v2_3),
+            ("2.3.9-0+deb13u1", false, .v2_3),
+            ("2.3.99-100_gabc", false, .v2_3),
+            ("2.3.99-100_gabc", true, .v2_4),
+            ("2.4.0-rc1", false, .v2_4),
+            ("2.4.1-pve1", true, .v2_4),
+        ])
     func rulesets(version: String, strictParameter: Bool, expected: ZFSRuleset) throws {
-        #expect(ZFSRuleset.of(version: try ZFSVersion(parsing: version), hasStrictParameter: strictParameter) == expected)
+        #expect(
+            ZFSRuleset.of(version: try ZFSVersion(parsing: version), hasStrictParameter: strictParameter) == expected)
     }
 
-    private func misalignedODirect(direct: ZFSDirectProperty, module: ZFSModuleInfo, failed: Bool) -> ZFSAccountingOutcome {
-        let shape = ZFSRequestShape(ios: failed ? 0 : 256, bytes: failed ? 0 : 1 << 20, einvalErrors: failed ? 1 : 0,
-                                    minBlockSize: 4096, offsetAlignment: 512)
+    private func misalignedODirect(direct: ZFSDirectProperty, module: ZFSModuleInfo, failed: Bool)
+        -> ZFSAccountingOutcome
+    {
+        let shape = ZFSRequestShape(
+            ios: failed ? 0 : 256, bytes: failed ? 0 : 1 << 20, einvalErrors: failed ? 1 : 0,
+            minBlockSize: 4096, offsetAlignment: 512)
         return ZFSDirectAccounting.account(
             job: ZFSJobIO(read: shape, oDirect: true, bufferAlignment: 4096),
             dataset: ZFSDatasetSettings(pool: "p", dataset: "p/d", direct: direct, recordsize: 128 << 10),
@@ -288,18 +310,21 @@ struct DirectRulesTests {
     @Test("2.4: misaligned O_DIRECT becomes uncached, a counted fallback; zfs_dio_strict=1 restores EINVAL")
     func v24() throws {
         let v = try ZFSVersion(parsing: "2.4.0")
-        let lenient = misalignedODirect(direct: .standard, module: ZFSModuleInfo(version: v, dioEnabled: true, dioStrict: false), failed: false)
+        let lenient = misalignedODirect(
+            direct: .standard, module: ZFSModuleInfo(version: v, dioEnabled: true, dioStrict: false), failed: false)
         #expect(lenient.ruleset == .v2_4)
         #expect(lenient.read.predictedPath == .uncached)
         #expect(lenient.read.fallbacks == 256)
         #expect(lenient.read.verdict == .asExpected)
         #expect(lenient.notes.contains { $0.contains("not yet checked in the lab") })
 
-        let strict = misalignedODirect(direct: .standard, module: ZFSModuleInfo(version: v, dioEnabled: true, dioStrict: true), failed: true)
+        let strict = misalignedODirect(
+            direct: .standard, module: ZFSModuleInfo(version: v, dioEnabled: true, dioStrict: true), failed: true)
         #expect(strict.read.predictedPath == .einval)
         #expect(strict.read.verdict == .asExpected)
 
-        let disabled = misalignedODirect(direct: .disabled, module: ZFSModuleInfo(version: v, dioEnabled: true, dioStrict: false), failed: false)
+        let disabled = misalignedODirect(
+            direct: .disabled, module: ZFSModuleInfo(version: v, dioEnabled: true, dioStrict: false), failed: false)
         #expect(disabled.read.predictedPath == .uncached)
     }
 
@@ -325,16 +350,18 @@ struct DirectRulesTests {
         #expect(o.notes.contains { $0.contains("zfs_dio_enabled=0") })
     }
 
-    @Test("alignment classes", arguments: [
-        // offset alignment, min block size, buffer alignment, expected
-        (UInt64(131072), UInt64(131072), UInt64(4096), ZFSRequestAlignment.recordAligned),
-        (1 << 20, 1 << 20, 4096, .recordAligned),
-        (4096, 4096, 4096, .pageAligned),
-        (131072, 4096, 4096, .pageAligned),
-        (512, 4096, 4096, .misaligned),
-        (2048, 6144, 4096, .misaligned),
-        (131072, 131072, 16, .misaligned),
-    ])
+    @Test(
+        "alignment classes",
+        arguments: [
+            // offset alignment, min block size, buffer alignment, expected
+            (UInt64(131072), UInt64(131072), UInt64(4096), ZFSRequestAlignment.recordAligned),
+            (1 << 20, 1 << 20, 4096, .recordAligned),
+            (4096, 4096, 4096, .pageAligned),
+            (131072, 4096, 4096, .pageAligned),
+            (512, 4096, 4096, .misaligned),
+            (2048, 6144, 4096, .misaligned),
+            (131072, 131072, 16, .misaligned),
+        ])
     func alignment(offset: UInt64, bs: UInt64, buffer: UInt64, expected: ZFSRequestAlignment) {
         let shape = ZFSRequestShape(ios: 1, bytes: bs, minBlockSize: bs, offsetAlignment: offset)
         #expect(ZFSDirectAccounting.classify(shape, bufferAlignment: buffer, recordsize: 131072) == expected)
@@ -378,19 +405,23 @@ struct DirectAccountingLoopTests {
         #expect(row.rc == 0)
         let isWrite = c.step.contains("write")
         let mib: UInt64 = 1 << 20
-        let shape = ZFSRequestShape(ios: isWrite ? 16 : 64, bytes: (isWrite ? 16 : 64) * mib, minBlockSize: mib, offsetAlignment: mib)
+        let shape = ZFSRequestShape(
+            ios: isWrite ? 16 : 64, bytes: (isWrite ? 16 : 64) * mib, minBlockSize: mib, offsetAlignment: mib)
         // The loop driver hands ZFS page-aligned kernel pages; O_DIRECT to the backing file only with dio on.
-        let job = ZFSJobIO(read: isWrite ? .none : shape, write: isWrite ? shape : .none, oDirect: c.loopDirectIO,
-                           bufferAlignment: 4096, viaLoopDevice: true)
+        let job = ZFSJobIO(
+            read: isWrite ? .none : shape, write: isWrite ? shape : .none, oDirect: c.loopDirectIO,
+            bufferAlignment: 4096, viaLoopDevice: true)
         let dataset = c.file.hasPrefix("loop-late") ? "tank/standard" : "tank/always"
         let outcome = ZFSDirectAccounting.account(
-            job: job, dataset: ZFSDatasetSettings(pool: "tank", dataset: dataset, direct: c.direct, recordsize: 128 << 10),
+            job: job,
+            dataset: ZFSDatasetSettings(pool: "tank", dataset: dataset, direct: c.direct, recordsize: 128 << 10),
             module: ZFSModuleInfo(version: try LabFixtures.moduleVersion(), dioEnabled: true),
-            delta: ZFSKstatDelta(pool: "tank", directReadCount: row["d_rd"], directReadBytes: row["d_rdB"],
-                                 directWriteCount: row["d_wr"], directWriteBytes: row["d_wrB"],
-                                 arcReadCount: row["a_rd"], arcReadBytes: row["a_rdB"],
-                                 arcWriteCount: row["a_wr"], arcWriteBytes: row["a_wrB"],
-                                 objsets: [dataset: ZFSObjsetDelta(reads: row["os_rd"], writes: row["os_wr"])]))
+            delta: ZFSKstatDelta(
+                pool: "tank", directReadCount: row["d_rd"], directReadBytes: row["d_rdB"],
+                directWriteCount: row["d_wr"], directWriteBytes: row["d_wrB"],
+                arcReadCount: row["a_rd"], arcReadBytes: row["a_rdB"],
+                arcWriteCount: row["a_wr"], arcWriteBytes: row["a_wrB"],
+                objsets: [dataset: ZFSObjsetDelta(reads: row["os_rd"], writes: row["os_wr"])]))
         let mine = isWrite ? outcome.write : outcome.read
         #expect(mine.predictedPath == .direct)
         #expect(outcome.asExpected, "\(c.file) \(c.step): \(mine.verdict), \(mine.directBlocksCounted) blocks")
@@ -398,14 +429,16 @@ struct DirectAccountingLoopTests {
         #expect(outcome.notes.contains { $0.contains("loop device") })
     }
 
-    @Test("through a loop device, split pieces that straddle records add blocks: 615 for 512 is consistent, 1300 is not",
-          arguments: [(UInt64(615), true), (554, true), (511, true), (1300, false)])
+    @Test(
+        "through a loop device, split pieces that straddle records add blocks: 615 for 512 is consistent, 1300 is not",
+        arguments: [(UInt64(615), true), (554, true), (511, true), (1300, false)])
     func loopSplits(blocks: UInt64, consistent: Bool) throws {
         // The lab suite's seed run on 2.3.9: 64 O_DIRECT 1 MiB reads of a loop device over a direct=always file.
         let shape = ZFSRequestShape(ios: 64, bytes: 64 << 20, minBlockSize: 1 << 20, offsetAlignment: 1 << 20)
         let outcome = ZFSDirectAccounting.account(
             job: ZFSJobIO(read: shape, oDirect: true, bufferAlignment: 4096, viaLoopDevice: true),
-            dataset: ZFSDatasetSettings(pool: "dbseed", dataset: "dbseed/always", direct: .always, recordsize: 128 << 10),
+            dataset: ZFSDatasetSettings(
+                pool: "dbseed", dataset: "dbseed/always", direct: .always, recordsize: 128 << 10),
             module: ZFSModuleInfo(version: try LabFixtures.moduleVersion(), dioEnabled: true),
             delta: ZFSKstatDelta(pool: "dbseed", directReadCount: blocks, directReadBytes: blocks << 17))
         #expect(outcome.read.verdict == (consistent ? .asExpected : .moreDirectThanExpected))

@@ -31,16 +31,19 @@ struct DatasetLocatorTests {
         #expect(MountEntry.unescape("not\\09") == "not\\09")
     }
 
-    @Test("matches by device number first, then by the longest mount point", arguments: [
-        // major, minor, path → dataset
-        (UInt32(0), UInt32(48), "/srv/images/disk.img", "tank/vm data"),   // bind mount: by device
-        (0, 49, "/tank/standard/f", "tank/standard"),
-        (0, 99, "/tank/vm data/f", "tank/vm data"),                       // unknown device: by prefix
-        (0, 99, "/tank/standardx/f", "tank"),                             // prefix is per path component
-    ])
+    @Test(
+        "matches by device number first, then by the longest mount point",
+        arguments: [
+            // major, minor, path → dataset
+            (UInt32(0), UInt32(48), "/srv/images/disk.img", "tank/vm data"),  // bind mount: by device
+            (0, 49, "/tank/standard/f", "tank/standard"),
+            (0, 99, "/tank/vm data/f", "tank/vm data"),  // unknown device: by prefix
+            (0, 99, "/tank/standardx/f", "tank"),  // prefix is per path component
+        ])
     func match(major: UInt32, minor: UInt32, path: String, dataset: String) {
-        let entry = ZFSDatasetLocator.match(entries: FileSystemInfo.mounts(mountinfo: Self.mountinfo),
-                                            device: DeviceNumber(major: major, minor: minor), path: path)
+        let entry = ZFSDatasetLocator.match(
+            entries: FileSystemInfo.mounts(mountinfo: Self.mountinfo),
+            device: DeviceNumber(major: major, minor: minor), path: path)
         #expect(entry?.source == dataset)
     }
 
@@ -59,9 +62,11 @@ struct DatasetLocatorTests {
         #expect(throws: ZFSError.self) { try ZFSDatasetLocator.filesystemMagic("/no/such/path") }
     }
 
-    @Test("a path off ZFS is refused with its file system type",
-          .enabled(if: (try? ZFSDatasetLocator.filesystemMagic(NSTemporaryDirectory())) != ZFSDatasetLocator.zfsMagic,
-                   "the temporary directory is on ZFS here"))
+    @Test(
+        "a path off ZFS is refused with its file system type",
+        .enabled(
+            if: (try? ZFSDatasetLocator.filesystemMagic(NSTemporaryDirectory())) != ZFSDatasetLocator.zfsMagic,
+            "the temporary directory is on ZFS here"))
     func notZFS() {
         let path = NSTemporaryDirectory() + "/diobench-not-yet-created/file"
         #expect {
@@ -102,8 +107,9 @@ struct ZFSEnvironmentTests {
         #expect("\(ZFSError.moduleNotLoaded(sysfsPath: "/sys/module/zfs"))".contains("modprobe zfs"))
     }
 
-    @Test("without the zfs command: a clear error naming it and where it was looked for",
-          .enabled(if: !zfsCommandInstalled, "zfs is installed here"))
+    @Test(
+        "without the zfs command: a clear error naming it and where it was looked for",
+        .enabled(if: !zfsCommandInstalled, "zfs is installed here"))
     func commandMissing() {
         #expect {
             _ = try ZFSTools.locate(environment: ["PATH": "/usr/bin:/bin"])
@@ -117,12 +123,18 @@ struct ZFSEnvironmentTests {
     func runProcess() async throws {
         // ZFSTools.run waits for its child in the product's blocking way: on a thread of its own.
         let tools = ZFSTools(zfsPath: "/bin/sh", zpoolPath: "/bin/sh")
-        #expect(try await onDedicatedThread { try tools.run(["zfs", "-c", "printf 'direct\\tstandard\\tdefault\\n'"]) } == "direct\tstandard\tdefault\n")
+        #expect(
+            try await onDedicatedThread { try tools.run(["zfs", "-c", "printf 'direct\\tstandard\\tdefault\\n'"]) }
+                == "direct\tstandard\tdefault\n")
         await #expect {
-            try await onDedicatedThread { try tools.run(["zpool", "-c", "echo 'cannot open nosuch: no such pool' >&2; exit 1"]) }
+            try await onDedicatedThread {
+                try tools.run(["zpool", "-c", "echo 'cannot open nosuch: no such pool' >&2; exit 1"])
+            }
         } throws: { error in
-            error as? ZFSError == .commandFailed(command: ["zpool", "-c", "echo 'cannot open nosuch: no such pool' >&2; exit 1"],
-                                                  status: 1, stderr: "cannot open nosuch: no such pool\n")
+            error as? ZFSError
+                == .commandFailed(
+                    command: ["zpool", "-c", "echo 'cannot open nosuch: no such pool' >&2; exit 1"],
+                    status: 1, stderr: "cannot open nosuch: no such pool\n")
         }
         let missing = ZFSTools(zfsPath: "/nonexistent/zfs", zpoolPath: "/nonexistent/zpool")
         await #expect(throws: ZFSError.self) { try await onDedicatedThread { try missing.run(["zfs", "list"]) } }

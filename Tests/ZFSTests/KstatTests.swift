@@ -8,8 +8,11 @@ struct KstatParserTests {
     func iostats() throws {
         let text = try LabFixtures.text("16-standard-psync-write-128k-direct1/before/iostats")
         let file = try KstatParser.parse(text, source: "iostats")
-        #expect(file.header == KstatHeader(kid: 577, type: 1, flags: "0x01", ndata: 26, dataSize: 7072,
-                                           crtime: 356_479_252_216, snaptime: 406_651_461_130))
+        #expect(
+            file.header
+                == KstatHeader(
+                    kid: 577, type: 1, flags: "0x01", ndata: 26, dataSize: 7072,
+                    crtime: 356_479_252_216, snaptime: 406_651_461_130))
         #expect(UInt64(file.rows.count) == file.header.ndata)
         #expect(file.rows.first?.name == "trim_extents_written")
         #expect(file["arc_read_count"] == .unsigned(130))
@@ -39,7 +42,8 @@ struct KstatParserTests {
 
             """
         let file = try KstatParser.parse(text, source: "t")
-        #expect(file.rows.map(\.name) == ["1 ns", "1024 ns", "dataset_name", "a_name_longer_than_its_thirty_two_columns"])
+        #expect(
+            file.rows.map(\.name) == ["1 ns", "1024 ns", "dataset_name", "a_name_longer_than_its_thirty_two_columns"])
         #expect(file["1024 ns"] == .unsigned(74))
         #expect(file["dataset_name"] == .text("tank/my data"))
         #expect(file["a_name_longer_than_its_thirty_two_columns"] == .unsigned(99))
@@ -47,18 +51,27 @@ struct KstatParserTests {
 
     @Test("signed types keep their sign")
     func signed() throws {
-        let text = "1 1 0x01 1 16 1 2\nname                            type data\nbalance                         3    -42\n"
+        let text =
+            "1 1 0x01 1 16 1 2\nname                            type data\nbalance                         3    -42\n"
         #expect(try KstatParser.parse(text, source: "t")["balance"] == .signed(-42))
         #expect(KstatValue.signed(-42).counter == nil)
     }
 
-    @Test("malformed input names the file and line", arguments: [
-        ("", 1, "empty file"),
-        ("577 1 0x01\nname type data\n", 1, "kid type flags"),
-        ("1 1 0x01 1 16 1 2\nwhat is this\n", 2, "column line"),
-        ("1 1 0x01 1 16 1 2\nname                            type data\nx                               9    1\n", 3, "type 0...7"),
-        ("1 1 0x01 1 16 1 2\nname                            type data\nx                               4    notanumber\n", 3, "type 0...7"),
-    ])
+    @Test(
+        "malformed input names the file and line",
+        arguments: [
+            ("", 1, "empty file"),
+            ("577 1 0x01\nname type data\n", 1, "kid type flags"),
+            ("1 1 0x01 1 16 1 2\nwhat is this\n", 2, "column line"),
+            (
+                "1 1 0x01 1 16 1 2\nname                            type data\nx                               9    1\n",
+                3, "type 0...7"
+            ),
+            (
+                "1 1 0x01 1 16 1 2\nname                            type data\nx                               4    notanumber\n",
+                3, "type 0...7"
+            ),
+        ])
     func malformed(text: String, line: Int, reason: String) {
         #expect {
             _ = try KstatParser.parse(text, source: "/proc/spl/kstat/zfs/tank/iostats")
@@ -85,8 +98,9 @@ struct KstatDeltaTests {
     func reproducesSummary(step: String) throws {
         let rows = try SummaryRow.parseAll(LabFixtures.text("fio-SUMMARY.txt"))
         let row = try #require(rows.first { $0.step == step })
-        let delta = ZFSKstatDelta(before: try LabFixtures.snapshot(step: step, "before"),
-                                  after: try LabFixtures.snapshot(step: step, "after"))
+        let delta = ZFSKstatDelta(
+            before: try LabFixtures.snapshot(step: step, "before"),
+            after: try LabFixtures.snapshot(step: step, "after"))
         #expect(delta.directReadCount == row["d_rd"])
         #expect(delta.directReadBytes == row["d_rdB"])
         #expect(delta.directWriteCount == row["d_wr"])
@@ -106,8 +120,9 @@ struct KstatDeltaTests {
     @Test("a re-created iostats kstat (new crtime) makes the after values the delta")
     func restart() {
         func snap(_ crtime: UInt64, _ directReads: UInt64) -> ZFSPoolKstats {
-            ZFSPoolKstats(pool: "tank", iostats: ZFSIostats(counters: ["direct_read_count": directReads], crtime: crtime),
-                          objsets: [:])
+            ZFSPoolKstats(
+                pool: "tank", iostats: ZFSIostats(counters: ["direct_read_count": directReads], crtime: crtime),
+                objsets: [:])
         }
         let same = ZFSKstatDelta(before: snap(1, 100), after: snap(1, 150))
         #expect(same.directReadCount == 50 && !same.countersRestarted)

@@ -108,9 +108,11 @@ struct LabJob {
 
     /// What the job did; a failed step (fio rc=1) stopped at its first request, an EINVAL.
     func jobIO(failed: Bool) -> ZFSJobIO {
-        let shape = ZFSRequestShape(ios: failed ? 0 : ios, bytes: failed ? 0 : bytes, einvalErrors: failed ? 1 : 0,
-                                    minBlockSize: blockSize, offsetAlignment: offsetAlignment)
-        return ZFSJobIO(read: isWrite ? .none : shape, write: isWrite ? shape : .none, oDirect: oDirect,
-                        bufferAlignment: bufferAlignment, filesGrownFromEmpty: newFile ? 1 : 0)
+        let shape = ZFSRequestShape(
+            ios: failed ? 0 : ios, bytes: failed ? 0 : bytes, einvalErrors: failed ? 1 : 0,
+            minBlockSize: blockSize, offsetAlignment: offsetAlignment)
+        return ZFSJobIO(
+            read: isWrite ? .none : shape, write: isWrite ? shape : .none, oDirect: oDirect,
+            bufferAlignment: bufferAlignment, filesGrownFromEmpty: newFile ? 1 : 0)
     }
 }

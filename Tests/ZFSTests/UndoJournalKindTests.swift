@@ -9,15 +9,19 @@ import Testing
 @Suite("ZFS undo actions in the journal")
 struct UndoJournalKindTests {
     static let actions: [ZFSUndoAction] = [
-        .restoreProperty(dataset: "tank/vm data", property: "direct", value: "standard", source: .inherited(from: "tank")),
+        .restoreProperty(
+            dataset: "tank/vm data", property: "direct", value: "standard", source: .inherited(from: "tank")),
         .restoreProperty(dataset: "tank/a", property: "recordsize", value: "1048576", source: .local),
         .destroyDataset(name: "dbdirect/always"),
-        .destroyPool(name: "dbdirect", vdevFiles: ["/var/tmp/d/dbdirect-vdev0.img"], directories: ["/var/tmp/d/dbdirect", "/var/tmp/d"]),
+        .destroyPool(
+            name: "dbdirect", vdevFiles: ["/var/tmp/d/dbdirect-vdev0.img"],
+            directories: ["/var/tmp/d/dbdirect", "/var/tmp/d"]),
     ]
 
     func deadOwner() async throws -> ProcessIdentity {
         let exited = try await runProgram("/bin/true", [])
-        return ProcessIdentity(pid: exited.processIdentifier, startTicks: 1, bootID: try ProcessIdentity.current().bootID)
+        return ProcessIdentity(
+            pid: exited.processIdentifier, startTicks: 1, bootID: try ProcessIdentity.current().bootID)
     }
 
     @Test("every action survives the journal file and comes back as the same ZFSUndoAction")
@@ -33,8 +37,9 @@ struct UndoJournalKindTests {
         for entry in journal.entries { try journal.remove(entry.id) }
     }
 
-    @Test("cleanup of a dead run's ZFS entry runs its undo; where that cannot work the entry stays, with the reason",
-          .enabled(if: (try? ZFSTools.locate()) == nil, "zfs is installed here: the undo would run for real"))
+    @Test(
+        "cleanup of a dead run's ZFS entry runs its undo; where that cannot work the entry stays, with the reason",
+        .enabled(if: (try? ZFSTools.locate()) == nil, "zfs is installed here: the undo would run for real"))
     func cleanupWithoutZFS() async throws {
         let dir = NSTemporaryDirectory() + "/diobench-zfs-cleanup-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         defer { try? FileManager.default.removeItem(atPath: dir) }

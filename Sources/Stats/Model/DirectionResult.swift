@@ -38,8 +38,10 @@ public struct DirectionResult: Sendable, Equatable, Codable {
         case ioBytes = "io_bytes", ioKBytes = "io_kbytes", bwBytes = "bw_bytes", bw, iops, runtime
         case totalIOs = "total_ios", shortIOs = "short_ios", dropIOs = "drop_ios"
         case slat = "slat_ns", clat = "clat_ns", lat = "lat_ns"
-        case bwMin = "bw_min", bwMax = "bw_max", bwAgg = "bw_agg", bwMean = "bw_mean", bwDev = "bw_dev", bwSamples = "bw_samples"
-        case iopsMin = "iops_min", iopsMax = "iops_max", iopsMean = "iops_mean", iopsStddev = "iops_stddev", iopsSamples = "iops_samples"
+        case bwMin = "bw_min", bwMax = "bw_max", bwAgg = "bw_agg", bwMean = "bw_mean", bwDev = "bw_dev", bwSamples =
+            "bw_samples"
+        case iopsMin = "iops_min", iopsMax = "iops_max", iopsMean = "iops_mean", iopsStddev = "iops_stddev",
+            iopsSamples = "iops_samples"
     }
 
     /// fio before 3.0 wrote latencies in microseconds under these keys; read, never written.
@@ -66,7 +68,9 @@ public struct DirectionResult: Sendable, Equatable, Codable {
         let legacy = try decoder.container(keyedBy: LegacyKeys.self)
         func latency(_ ns: CodingKeys, _ us: LegacyKeys) -> LatencySummary {
             if let v = try? c.decodeIfPresent(LatencySummary.self, forKey: ns) { return v }
-            if let v = try? legacy.decodeIfPresent(LatencySummary.self, forKey: us) { return v.scaledFromMicroseconds() }
+            if let v = try? legacy.decodeIfPresent(LatencySummary.self, forKey: us) {
+                return v.scaledFromMicroseconds()
+            }
             return LatencySummary()
         }
         slat = latency(.slat, .slat)

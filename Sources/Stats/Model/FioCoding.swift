@@ -87,7 +87,8 @@ public struct FioOptionList: Sendable, Equatable, Codable, ExpressibleByDictiona
     public var isEmpty: Bool { entries.isEmpty }
 
     public static func == (a: FioOptionList, b: FioOptionList) -> Bool {
-        a.entries.count == b.entries.count && zip(a.entries, b.entries).allSatisfy { $0.name == $1.name && $0.value == $1.value }
+        a.entries.count == b.entries.count
+            && zip(a.entries, b.entries).allSatisfy { $0.name == $1.name && $0.value == $1.value }
     }
 
     public init(from decoder: Decoder) throws {
@@ -116,7 +117,8 @@ public struct PercentileMap: Sendable, Equatable, Codable {
     }
 
     public static func == (a: PercentileMap, b: PercentileMap) -> Bool {
-        a.entries.count == b.entries.count && zip(a.entries, b.entries).allSatisfy { $0.percent == $1.percent && $0.valueNs == $1.valueNs }
+        a.entries.count == b.entries.count
+            && zip(a.entries, b.entries).allSatisfy { $0.percent == $1.percent && $0.valueNs == $1.valueNs }
     }
 
     public init(from decoder: Decoder) throws {
@@ -150,7 +152,8 @@ public struct LatencyBins: Sendable, Equatable, Codable {
     public func value(atPercentile p: Double) -> UInt64 {
         let total = totalCount
         guard total > 0 else { return 0 }
-        let rank = Swift.max(1, Swift.min(total, UInt64((Swift.min(Swift.max(p, 0), 100) / 100 * Double(total)).rounded(.up))))
+        let rank = Swift.max(
+            1, Swift.min(total, UInt64((Swift.min(Swift.max(p, 0), 100) / 100 * Double(total)).rounded(.up))))
         var seen: UInt64 = 0
         for e in entries {
             seen &+= e.count
@@ -160,7 +163,8 @@ public struct LatencyBins: Sendable, Equatable, Codable {
     }
 
     public static func == (a: LatencyBins, b: LatencyBins) -> Bool {
-        a.entries.count == b.entries.count && zip(a.entries, b.entries).allSatisfy { $0.valueNs == $1.valueNs && $0.count == $1.count }
+        a.entries.count == b.entries.count
+            && zip(a.entries, b.entries).allSatisfy { $0.valueNs == $1.valueNs && $0.count == $1.count }
     }
 
     public init(from decoder: Decoder) throws {
@@ -187,13 +191,16 @@ public struct FioDistribution: Sendable, Equatable, Codable {
     public subscript(_ key: String) -> Double? { entries.first { $0.key == key }?.percent }
 
     public static func == (a: FioDistribution, b: FioDistribution) -> Bool {
-        a.entries.count == b.entries.count && zip(a.entries, b.entries).allSatisfy { $0.key == $1.key && $0.percent == $1.percent }
+        a.entries.count == b.entries.count
+            && zip(a.entries, b.entries).allSatisfy { $0.key == $1.key && $0.percent == $1.percent }
     }
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: AnyKey.self)
         // Restore fio's order: numeric keys ascending, ">=N" last.
-        func rank(_ k: String) -> Double { k.hasPrefix(">=") ? (Double(k.dropFirst(2)) ?? 0) + 0.5 : Double(k) ?? .infinity }
+        func rank(_ k: String) -> Double {
+            k.hasPrefix(">=") ? (Double(k.dropFirst(2)) ?? 0) + 0.5 : Double(k) ?? .infinity
+        }
         entries = c.allKeys.map { ($0.stringValue, c.double($0)) }.sorted { rank($0.key) < rank($1.key) }
     }
 

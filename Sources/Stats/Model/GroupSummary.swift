@@ -63,12 +63,16 @@ extension RunResult {
     }
 
     /// A diobench run: our version string, the environment, and group shares computed.
-    public init(diobenchVersion: String, jobs: [JobResult], globalOptions: FioOptionList? = nil,
-                environment: RunEnvironment? = RunEnvironment.current(), commandLine: [String]? = nil,
-                jobFiles: [String]? = nil, partial: Bool? = nil, diskUtil: [DiskUtil]? = nil) {
-        self.init(fioVersion: "diobench-\(diobenchVersion)", jobs: jobs, globalOptions: globalOptions, diskUtil: diskUtil,
-                  diobench: RunExtension(version: diobenchVersion, environment: environment, commandLine: commandLine,
-                                         jobFiles: jobFiles, partial: partial))
+    public init(
+        diobenchVersion: String, jobs: [JobResult], globalOptions: FioOptionList? = nil,
+        environment: RunEnvironment? = RunEnvironment.current(), commandLine: [String]? = nil,
+        jobFiles: [String]? = nil, partial: Bool? = nil, diskUtil: [DiskUtil]? = nil
+    ) {
+        self.init(
+            fioVersion: "diobench-\(diobenchVersion)", jobs: jobs, globalOptions: globalOptions, diskUtil: diskUtil,
+            diobench: RunExtension(
+                version: diobenchVersion, environment: environment, commandLine: commandLine,
+                jobFiles: jobFiles, partial: partial))
         updateGroupShares()
     }
 }

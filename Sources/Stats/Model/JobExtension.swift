@@ -91,7 +91,9 @@ public struct IOErrorReport: Sendable, Equatable, Codable {
         /// Symbolic name, e.g. "EINVAL".
         public var name: String
         public var count: UInt64
-        public init(errno: Int32, name: String, count: UInt64) { self.errno = errno; self.name = name; self.count = count }
+        public init(errno: Int32, name: String, count: UInt64) {
+            self.errno = errno; self.name = name; self.count = count
+        }
     }
 
     public struct Sample: Sendable, Equatable, Codable {
@@ -103,7 +105,8 @@ public struct IOErrorReport: Sendable, Equatable, Codable {
         public var length: UInt64
         public var file: String?
         public var atNs: UInt64
-        public init(errno: Int32, name: String, op: String, offset: UInt64, length: UInt64, file: String?, atNs: UInt64) {
+        public init(errno: Int32, name: String, op: String, offset: UInt64, length: UInt64, file: String?, atNs: UInt64)
+        {
             self.errno = errno; self.name = name; self.op = op; self.offset = offset; self.length = length
             self.file = file; self.atNs = atNs
         }

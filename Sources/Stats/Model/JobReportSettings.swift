@@ -18,7 +18,9 @@ public struct JobReportSettings: Sendable, Equatable {
     /// Put the per-interval series in `diobench.rate_series` (off by default to keep stdout small).
     public var includeRateSeries = false
 
-    public static let fioDefaultPercentiles: [Double] = [1, 5, 10, 20, 30, 40, 50, 60, 70, 80, 90, 95, 99, 99.5, 99.9, 99.95, 99.99]
+    public static let fioDefaultPercentiles: [Double] = [
+        1, 5, 10, 20, 30, 40, 50, 60, 70, 80, 90, 95, 99, 99.5, 99.9, 99.95, 99.99,
+    ]
     /// fio's FIO_IO_U_LIST_MAX_LEN.
     public static let maxPercentiles = 20
 

@@ -8,8 +8,10 @@ extension JobResult {
     ///   - extensions: diobench data other modules already have (targets, loop, ZFS, kernel
     ///     events); the statistics parts (members, exact times, errors) are filled in here.
     ///   - error: errno that stopped the job, 0 if none.
-    public init(name: String, groupID: Int, stats: WorkerStats, settings: JobReportSettings = JobReportSettings(),
-                options: FioOptionList? = nil, extensions: JobExtension = JobExtension(), error: Int32 = 0) {
+    public init(
+        name: String, groupID: Int, stats: WorkerStats, settings: JobReportSettings = JobReportSettings(),
+        options: FioOptionList? = nil, extensions: JobExtension = JobExtension(), error: Int32 = 0
+    ) {
         self.init(jobname: name, groupid: groupID)
         self.error = error
         jobOptions = options
@@ -17,17 +19,22 @@ extension JobResult {
         read = DirectionResult(stats.read, settings: settings, percentiles: list)
         write = DirectionResult(stats.write, settings: settings, percentiles: list)
         trim = DirectionResult(stats.trim, settings: settings, percentiles: list)
-        sync = SyncResult(totalIOs: stats.sync.count,
-                          lat: LatencySummary(stats.sync, percentiles: settings.clatPercentiles || settings.latPercentiles ? list : nil))
+        sync = SyncResult(
+            totalIOs: stats.sync.count,
+            lat: LatencySummary(
+                stats.sync, percentiles: settings.clatPercentiles || settings.latPercentiles ? list : nil))
         jobRuntime = Self.milliseconds(stats.runtimeNs, nonZeroIf: stats.runtimeNs > 0)
         usrCpu = stats.cpu.userPercent
         sysCpu = stats.cpu.systemPercent
         ctx = stats.cpu.contextSwitches
         majf = stats.cpu.majorFaults
         minf = stats.cpu.minorFaults
-        iodepthLevel = FioDistribution(keys: IODepthCounts.levelKeys, percents: IODepthCounts.percentages(stats.depth.level))
-        iodepthSubmit = FioDistribution(keys: IODepthCounts.batchKeys, percents: IODepthCounts.percentages(stats.depth.submit))
-        iodepthComplete = FioDistribution(keys: IODepthCounts.batchKeys, percents: IODepthCounts.percentages(stats.depth.complete))
+        iodepthLevel = FioDistribution(
+            keys: IODepthCounts.levelKeys, percents: IODepthCounts.percentages(stats.depth.level))
+        iodepthSubmit = FioDistribution(
+            keys: IODepthCounts.batchKeys, percents: IODepthCounts.percentages(stats.depth.submit))
+        iodepthComplete = FioDistribution(
+            keys: IODepthCounts.batchKeys, percents: IODepthCounts.percentages(stats.depth.complete))
         let latency = CompletionLatencyBuckets(stats)
         latencyNs = latency.nanoseconds
         latencyUs = latency.microseconds
@@ -47,12 +54,14 @@ extension JobResult {
         var ext = extensions
         ext.members = stats.members
         ext.runtimeNs = stats.runtimeNs
-        ext.elapsedNs = PerDirection(read: stats.read.elapsedNs, write: stats.write.elapsedNs, trim: stats.trim.elapsedNs)
+        ext.elapsedNs = PerDirection(
+            read: stats.read.elapsedNs, write: stats.write.elapsedNs, trim: stats.trim.elapsedNs)
         ext.latencyHistogram = HistogramInfo()
         if stats.errors.total > 0 { ext.ioErrors = IOErrorReport(stats.errors, fileNames: settings.fileNames) }
         if settings.includeRateSeries {
-            ext.rateSeries = RateSeries(intervalNs: stats.sampler.intervalNs, samples: Array(stats.sampler.series),
-                                        dropped: stats.sampler.droppedSeriesSamples > 0 ? stats.sampler.droppedSeriesSamples : nil)
+            ext.rateSeries = RateSeries(
+                intervalNs: stats.sampler.intervalNs, samples: Array(stats.sampler.series),
+                dropped: stats.sampler.droppedSeriesSamples > 0 ? stats.sampler.droppedSeriesSamples : nil)
         }
         diobench = ext
     }
@@ -88,7 +97,7 @@ extension DirectionResult {
         let b = s.bandwidthSamples, i = s.iopsSamples
         if b.samples > 0 {
             bwMin = b.min; bwMax = b.max; bwMean = b.mean; bwDev = b.stddev; bwSamples = b.samples
-            bwAgg = 100   // until the group's aggregate is known (RunResult.updateGroupShares)
+            bwAgg = 100  // until the group's aggregate is known (RunResult.updateGroupShares)
         }
         if i.samples > 0 {
             iopsMin = i.min; iopsMax = i.max; iopsMean = i.mean; iopsStddev = i.stddev; iopsSamples = i.samples
@@ -100,12 +109,15 @@ extension IOErrorReport {
     public init(_ log: IOErrorLog, fileNames: [String]) {
         self.init(
             total: log.total,
-            byErrno: log.countsByErrno.map { ErrnoCount(errno: $0.errno, name: ErrnoNames.name($0.errno), count: $0.count) },
+            byErrno: log.countsByErrno.map {
+                ErrnoCount(errno: $0.errno, name: ErrnoNames.name($0.errno), count: $0.count)
+            },
             otherErrnos: log.otherErrnoCount > 0 ? log.otherErrnoCount : nil,
             samples: log.samples.map { s in
                 let file = s.fileIndex >= 0 && Int(s.fileIndex) < fileNames.count ? fileNames[Int(s.fileIndex)] : nil
-                return Sample(errno: s.errno, name: ErrnoNames.name(s.errno), op: s.direction?.fioName ?? "sync",
-                              offset: s.offset, length: s.length, file: file, atNs: s.atNs)
+                return Sample(
+                    errno: s.errno, name: ErrnoNames.name(s.errno), op: s.direction?.fioName ?? "sync",
+                    offset: s.offset, length: s.length, file: file, atNs: s.atNs)
             })
     }
 }

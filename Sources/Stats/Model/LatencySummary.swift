@@ -11,8 +11,10 @@ public struct LatencySummary: Sendable, Equatable, Codable {
 
     public init() {}
 
-    public init(min: UInt64, max: UInt64, mean: Double, stddev: Double, count: UInt64,
-                percentiles: PercentileMap? = nil, bins: LatencyBins? = nil) {
+    public init(
+        min: UInt64, max: UInt64, mean: Double, stddev: Double, count: UInt64,
+        percentiles: PercentileMap? = nil, bins: LatencyBins? = nil
+    ) {
         self.min = min; self.max = max; self.mean = mean; self.stddev = stddev; self.count = count
         self.percentiles = percentiles; self.bins = bins
     }

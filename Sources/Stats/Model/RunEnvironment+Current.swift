@@ -31,7 +31,9 @@ extension RunEnvironment {
 
     /// `/sys/module/zfs/version`, nil when the module is not loaded.
     public static func zfsModuleVersion(root: String = "") -> String? {
-        guard let text = try? String(contentsOfFile: root + "/sys/module/zfs/version", encoding: .utf8) else { return nil }
+        guard let text = try? String(contentsOfFile: root + "/sys/module/zfs/version", encoding: .utf8) else {
+            return nil
+        }
         let v = text.trimmingCharacters(in: .whitespacesAndNewlines)
         return v.isEmpty ? nil : v
     }
@@ -43,7 +45,9 @@ extension RunEnvironment {
             let parts = line.split(separator: ":", maxSplits: 1)
             guard parts.count == 2 else { continue }
             let key = parts[0].trimmingCharacters(in: .whitespaces).lowercased()
-            if key == "model name" || key == "cpu model" || key == "model" && !parts[1].allSatisfy({ $0.isNumber || $0 == " " }) {
+            if key == "model name" || key == "cpu model"
+                || key == "model" && !parts[1].allSatisfy({ $0.isNumber || $0 == " " })
+            {
                 return parts[1].trimmingCharacters(in: .whitespaces)
             }
         }

@@ -14,8 +14,10 @@ public struct RunExtension: Sendable, Equatable, Codable {
 
     public static let currentFormat = 1
 
-    public init(version: String, environment: RunEnvironment? = nil, commandLine: [String]? = nil,
-                jobFiles: [String]? = nil, partial: Bool? = nil) {
+    public init(
+        version: String, environment: RunEnvironment? = nil, commandLine: [String]? = nil,
+        jobFiles: [String]? = nil, partial: Bool? = nil
+    ) {
         self.version = version
         self.format = Self.currentFormat
         self.environment = environment
@@ -47,9 +49,11 @@ public struct RunEnvironment: Sendable, Equatable, Codable {
     /// `fio --version` when the run was compared with fio.
     public var fioVersion: String?
 
-    public init(kernel: String? = nil, kernelBuild: String? = nil, hostname: String? = nil, machine: String? = nil,
-                cpuModel: String? = nil, cpuCount: Int? = nil, memoryBytes: UInt64? = nil, pageSize: Int? = nil,
-                zfsVersion: String? = nil, fioVersion: String? = nil) {
+    public init(
+        kernel: String? = nil, kernelBuild: String? = nil, hostname: String? = nil, machine: String? = nil,
+        cpuModel: String? = nil, cpuCount: Int? = nil, memoryBytes: UInt64? = nil, pageSize: Int? = nil,
+        zfsVersion: String? = nil, fioVersion: String? = nil
+    ) {
         self.kernel = kernel; self.kernelBuild = kernelBuild; self.hostname = hostname; self.machine = machine
         self.cpuModel = cpuModel; self.cpuCount = cpuCount; self.memoryBytes = memoryBytes; self.pageSize = pageSize
         self.zfsVersion = zfsVersion; self.fioVersion = fioVersion
@@ -57,6 +61,7 @@ public struct RunEnvironment: Sendable, Equatable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case kernel, kernelBuild = "kernel_build", hostname, machine, cpuModel = "cpu_model", cpuCount = "cpu_count"
-        case memoryBytes = "memory_bytes", pageSize = "page_size", zfsVersion = "zfs_version", fioVersion = "fio_version"
+        case memoryBytes = "memory_bytes", pageSize = "page_size", zfsVersion = "zfs_version", fioVersion =
+            "fio_version"
     }
 }

@@ -15,8 +15,10 @@ public struct RunResult: Sendable, Equatable, Codable {
     public var diskUtil: [DiskUtil]?
     public var diobench: RunExtension?
 
-    public init(fioVersion: String, jobs: [JobResult], globalOptions: FioOptionList? = nil,
-                diskUtil: [DiskUtil]? = nil, diobench: RunExtension? = nil, at date: Date? = Date()) {
+    public init(
+        fioVersion: String, jobs: [JobResult], globalOptions: FioOptionList? = nil,
+        diskUtil: [DiskUtil]? = nil, diobench: RunExtension? = nil, at date: Date? = Date()
+    ) {
         self.fioVersion = fioVersion
         self.jobs = jobs
         self.globalOptions = globalOptions
@@ -78,7 +80,8 @@ public struct RunResult: Sendable, Equatable, Codable {
     /// before it with `normal,json`, and warnings to the same file) and after it is skipped.
     public static func decodeFioOutput(_ data: Data) throws -> RunResult {
         guard let range = jsonObjectRange(in: data) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "no JSON object found in fio output"))
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: [], debugDescription: "no JSON object found in fio output"))
         }
         return try JSONDecoder().decode(RunResult.self, from: sanitizedNonFiniteNumbers(data.subdata(in: range)))
     }
@@ -91,11 +94,19 @@ public struct RunResult: Sendable, Equatable, Codable {
         out.reserveCapacity(bytes.count)
         var i = 0, inString = false, escaped = false, changed = false
         let words: [[UInt8]] = ["-nan", "nan", "-inf", "inf", "-NaN", "NaN"].map { Array($0.utf8) }
-        func isWordByte(_ b: UInt8) -> Bool { (b >= 0x30 && b <= 0x39) || (b | 0x20 >= 0x61 && b | 0x20 <= 0x7a) || b == 0x5f }
+        func isWordByte(_ b: UInt8) -> Bool {
+            (b >= 0x30 && b <= 0x39) || (b | 0x20 >= 0x61 && b | 0x20 <= 0x7a) || b == 0x5f
+        }
         while i < bytes.count {
             let b = bytes[i]
             if inString {
-                if escaped { escaped = false } else if b == UInt8(ascii: "\\") { escaped = true } else if b == UInt8(ascii: "\"") { inString = false }
+                if escaped {
+                    escaped = false
+                } else if b == UInt8(ascii: "\\") {
+                    escaped = true
+                } else if b == UInt8(ascii: "\"") {
+                    inString = false
+                }
                 out.append(b); i += 1; continue
             }
             if b == UInt8(ascii: "\"") { inString = true; out.append(b); i += 1; continue }
@@ -123,7 +134,13 @@ public struct RunResult: Sendable, Equatable, Codable {
         for i in s..<bytes.count {
             let b = bytes[i]
             if inString {
-                if escaped { escaped = false } else if b == UInt8(ascii: "\\") { escaped = true } else if b == UInt8(ascii: "\"") { inString = false }
+                if escaped {
+                    escaped = false
+                } else if b == UInt8(ascii: "\\") {
+                    escaped = true
+                } else if b == UInt8(ascii: "\"") {
+                    inString = false
+                }
                 continue
             }
             switch b {
@@ -131,7 +148,7 @@ public struct RunResult: Sendable, Equatable, Codable {
             case UInt8(ascii: "{"): depth += 1
             case UInt8(ascii: "}"):
                 depth -= 1
-                if depth == 0 { return data.startIndex + s ..< data.startIndex + i + 1 }
+                if depth == 0 { return data.startIndex + s..<data.startIndex + i + 1 }
             default: break
             }
         }
@@ -157,8 +174,10 @@ public struct DiskUtil: Sendable, Equatable, Codable {
     public init(name: String) { self.name = name }
 
     enum CodingKeys: String, CodingKey {
-        case name, readIOs = "read_ios", writeIOs = "write_ios", readSectors = "read_sectors", writeSectors = "write_sectors"
-        case readMerges = "read_merges", writeMerges = "write_merges", readTicks = "read_ticks", writeTicks = "write_ticks"
+        case name, readIOs = "read_ios", writeIOs = "write_ios", readSectors = "read_sectors", writeSectors =
+            "write_sectors"
+        case readMerges = "read_merges", writeMerges = "write_merges", readTicks = "read_ticks", writeTicks =
+            "write_ticks"
         case inQueue = "in_queue", util
     }
 

@@ -49,8 +49,10 @@ public struct VerifyReport: Sendable, Equatable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case method, mode, readBack = "read_back", jobID = "job_id", seed, blocksChecked = "blocks_checked", bytesChecked = "bytes_checked"
-        case blocksFailed = "blocks_failed", blocksOverwritten = "blocks_overwritten", byKind = "by_kind", failures, failuresNotListed = "failures_not_listed"
+        case method, mode, readBack = "read_back", jobID = "job_id", seed, blocksChecked = "blocks_checked",
+            bytesChecked = "bytes_checked"
+        case blocksFailed = "blocks_failed", blocksOverwritten = "blocks_overwritten", byKind = "by_kind", failures,
+            failuresNotListed = "failures_not_listed"
         case stoppedAtFirstFailure = "stopped_at_first_failure"
     }
 }
@@ -77,9 +79,13 @@ public struct VerifyKindCounts: Sendable, Equatable, Codable {
     public init() {}
 
     /// The kinds, as `VerifyOutcome.kind` names them, in this struct's (and the JSON's) order.
-    public static let names = ["torn", "stale", "misdirected", "not-written", "header-corrupt", "foreign", "pattern-mismatch", "short-read"]
+    public static let names = [
+        "torn", "stale", "misdirected", "not-written", "header-corrupt", "foreign", "pattern-mismatch", "short-read",
+    ]
 
-    private var all: [UInt64] { [torn, stale, misdirected, notWritten, headerCorrupt, foreign, patternMismatch, shortRead] }
+    private var all: [UInt64] {
+        [torn, stale, misdirected, notWritten, headerCorrupt, foreign, patternMismatch, shortRead]
+    }
 
     /// (kind, count) for the kinds that occurred, in a fixed order; kinds as in `VerifyOutcome.kind`.
     public var nonZero: [(kind: String, count: UInt64)] {
@@ -145,7 +151,9 @@ public struct VerifyFailureReport: Sendable, Equatable, Codable {
     /// The whole explanation, as printed on stderr.
     public var message: String
 
-    public init(file: String, offset: UInt64, length: UInt64, kind: String, expected: String, found: String, message: String) {
+    public init(
+        file: String, offset: UInt64, length: UInt64, kind: String, expected: String, found: String, message: String
+    ) {
         self.file = file
         self.offset = offset
         self.length = length

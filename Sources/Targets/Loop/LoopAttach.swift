@@ -24,7 +24,8 @@ extension LoopDevice {
             path: request.backingFile, size: request.size, readOnly: request.readOnly, wantDirectIO: request.directIO)
         // The loop driver takes its own reference to the file; ours is only needed until it is bound.
         defer { close(backing.fd) }
-        let createdFile = backing.created
+        let createdFile =
+            backing.created
             ? CreatedFileRecord(
                 path: backing.path, device: backing.device, inode: backing.inode,
                 birthTime: LoopFileFacts.birthTime(path: backing.path)) : nil
@@ -36,7 +37,8 @@ extension LoopDevice {
             }
             bound = try bind(control: control, backing: backing, request: request)
             let device = "/dev/loop\(bound!.number)"
-            let report = describe(device: device, backing: backing, request: request, method: bound!.method, warnings: bound!.warnings)
+            let report = describe(
+                device: device, backing: backing, request: request, method: bound!.method, warnings: bound!.warnings)
             if request.directIO && !report.directIOEffective && request.requireDirectIO {
                 throw LoopError.directIORefused(
                     device: device, backingFile: backing.path,
@@ -79,7 +81,9 @@ extension LoopDevice {
             if fd < 0 {
                 // ENXIO/ENOENT: the device is being torn down or its node is not there yet: take another.
                 if openError == ENXIO || openError == ENOENT { usleep(5_000); continue }
-                if openError == EPERM || openError == EACCES { throw LoopError.notPermitted(operation: "opening", path: device) }
+                if openError == EPERM || openError == EACCES {
+                    throw LoopError.notPermitted(operation: "opening", path: device)
+                }
                 throw LoopError.ioctl(name: "open", device: device, errno: openError)
             }
             if method != .legacy {
@@ -91,7 +95,9 @@ extension LoopDevice {
                     method = .legacy  // a kernel before 5.8: no LOOP_CONFIGURE
                     continue
                 }
-                if rc == EPERM || rc == EACCES { throw LoopError.notPermitted(operation: "LOOP_CONFIGURE", path: device) }
+                if rc == EPERM || rc == EACCES {
+                    throw LoopError.notPermitted(operation: "LOOP_CONFIGURE", path: device)
+                }
                 throw LoopError.ioctl(name: "LOOP_CONFIGURE", device: device, errno: rc)
             }
             let rc = LoopSyscall.ioctl(fd, LoopIoctl.setFD, value: UInt(backing.fd))
@@ -138,10 +144,13 @@ extension LoopDevice {
         // LOOP_SET_STATUS64 may only set AUTOCLEAR and PARTSCAN.
         info.flags = request.autoclear ? [.autoclear] : []
         info.fileName = backing.path
-        var rc = LoopSyscall.ioctl(fd, LoopIoctl.setStatus64, byteCount: LoopInfo64.byteCount, encode: info.encode(into:))
+        var rc = LoopSyscall.ioctl(
+            fd, LoopIoctl.setStatus64, byteCount: LoopInfo64.byteCount, encode: info.encode(into:))
         if rc != 0 { throw LoopError.ioctl(name: "LOOP_SET_STATUS64", device: device, errno: rc) }
         rc = LoopSyscall.ioctl(fd, LoopIoctl.setBlockSize, value: UInt(request.logicalBlockSize))
-        if rc != 0 { throw LoopError.ioctl(name: "LOOP_SET_BLOCK_SIZE(\(request.logicalBlockSize))", device: device, errno: rc) }
+        if rc != 0 {
+            throw LoopError.ioctl(name: "LOOP_SET_BLOCK_SIZE(\(request.logicalBlockSize))", device: device, errno: rc)
+        }
         var warnings: [String] = []
         if request.directIO {
             rc = LoopSyscall.ioctl(fd, LoopIoctl.setDirectIO, value: 1)
@@ -157,11 +166,13 @@ extension LoopDevice {
 
     /// Reads back what the kernel configured and says where it differs from the request.
     private static func describe(
-        device: String, backing: LoopBackingFile, request: LoopDeviceRequest, method: LoopSetupMethod, warnings: [String]
+        device: String, backing: LoopBackingFile, request: LoopDeviceRequest, method: LoopSetupMethod,
+        warnings: [String]
     ) -> LoopDeviceReport {
         let sysfs = LoopSysfs(devicePath: device)
         var report = LoopDeviceReport(
-            device: device, backingFile: backing.path, backingFileCreated: backing.created, backingFileSize: backing.size,
+            device: device, backingFile: backing.path, backingFileCreated: backing.created,
+            backingFileSize: backing.size,
             backingFileSystemMagic: backing.fileSystemMagic, backingFileSystem: backing.fileSystemName,
             backingDirectIOAlignment: backing.directIOAlignment,
             directIORequested: request.directIO, directIOEffective: sysfs.directIO ?? false,
@@ -176,15 +187,18 @@ extension LoopDevice {
                     + directIORefusalReason(backing: backing, logicalBlockSize: report.logicalBlockSize)
                     + "; the loop device goes through the backing file's page cache")
         } else if !request.directIO && report.directIOEffective {
-            report.warnings.append("direct I/O was not requested but the kernel turned it on for \(device) (loop/dio=1)")
+            report.warnings.append(
+                "direct I/O was not requested but the kernel turned it on for \(device) (loop/dio=1)")
         }
         if report.logicalBlockSize != request.logicalBlockSize {
             report.warnings.append(
-                "logical block size \(request.logicalBlockSize) was requested but \(device) has \(report.logicalBlockSize)")
+                "logical block size \(request.logicalBlockSize) was requested but \(device) has \(report.logicalBlockSize)"
+            )
         }
         if report.readOnly != request.readOnly {
             report.warnings.append(
-                request.readOnly ? "\(device) was requested read-only but is writable"
+                request.readOnly
+                    ? "\(device) was requested read-only but is writable"
                     : "\(device) is read-only (the backing file or device could not be opened for writing)")
         }
         return report
@@ -196,7 +210,8 @@ extension LoopDevice {
             return "the backing file's file system (\(fileSystem)) refuses O_DIRECT"
         }
         if let align = backing.directIOAlignment, align.offsetAlignment > logicalBlockSize {
-            return "the backing file (\(fileSystem)) needs direct I/O aligned to \(align.offsetAlignment) bytes, more than "
+            return
+                "the backing file (\(fileSystem)) needs direct I/O aligned to \(align.offsetAlignment) bytes, more than "
                 + "the loop device's logical block size \(logicalBlockSize): use loop_block_size=\(align.offsetAlignment)"
         }
         if let align = backing.directIOAlignment, align.offsetAlignment == 0 {

@@ -23,7 +23,9 @@ struct LoopBackingFile {
     /// Opens (creating at `size` when missing) the backing file. With `wantDirectIO` it is opened with
     /// O_DIRECT, as losetup does: older kernels take the file's O_DIRECT as the request for loop dio.
     /// Without it, O_DIRECT is left off so those kernels do not turn dio on by themselves.
-    static func open(path requested: String, size: UInt64?, readOnly: Bool, wantDirectIO: Bool) throws -> LoopBackingFile {
+    static func open(path requested: String, size: UInt64?, readOnly: Bool, wantDirectIO: Bool) throws
+        -> LoopBackingFile
+    {
         var created = false
         var probe = stat()
         if stat(requested, &probe) != 0 {
@@ -41,11 +43,13 @@ struct LoopBackingFile {
             }
             created = true
         } else if (probe.st_mode & S_IFMT) != S_IFREG {
-            throw LoopError.backingFile(path: requested, operation: "use as a loop backing file (not a regular file)", errno: EINVAL)
+            throw LoopError.backingFile(
+                path: requested, operation: "use as a loop backing file (not a regular file)", errno: EINVAL)
         }
 
         do {
-            return try openExisting(requested, size: size, readOnly: readOnly, wantDirectIO: wantDirectIO, created: created)
+            return try openExisting(
+                requested, size: size, readOnly: readOnly, wantDirectIO: wantDirectIO, created: created)
         } catch {
             if created { unlink(requested) }  // leave nothing half-made
             throw error
@@ -67,7 +71,9 @@ struct LoopBackingFile {
         if fd < 0 {
             (fd, code) = LoopSyscall.open(requested, accessMode)
             if fd < 0 {
-                if code == EPERM || code == EACCES { throw LoopError.notPermitted(operation: "opening the backing file", path: requested) }
+                if code == EPERM || code == EACCES {
+                    throw LoopError.notPermitted(operation: "opening the backing file", path: requested)
+                }
                 throw LoopError.backingFile(path: requested, operation: "open", errno: code)
             }
         }
@@ -107,8 +113,9 @@ enum LoopFileFacts {
     /// STATX_BTIME of `path` (not following a symlink), nil when the file system does not keep it.
     static func birthTime(path: String) -> FileBirthTime? {
         StatxCall.field(path: path, flags: StatxLayout.atSymlinkNoFollow, mask: StatxLayout.birthTimeMask) {
-            FileBirthTime(seconds: $0.load(fromByteOffset: StatxLayout.birthTimeOffset, as: Int64.self),
-                          nanoseconds: $0.load(fromByteOffset: StatxLayout.birthTimeOffset + 8, as: UInt32.self))
+            FileBirthTime(
+                seconds: $0.load(fromByteOffset: StatxLayout.birthTimeOffset, as: Int64.self),
+                nanoseconds: $0.load(fromByteOffset: StatxLayout.birthTimeOffset + 8, as: UInt32.self))
         }
     }
 
@@ -116,7 +123,8 @@ enum LoopFileFacts {
     /// direct I/O, nil when the kernel or file system did not say (or statx failed).
     static func directIOAlignment(fd: Int32) -> LoopDirectIOAlignment? {
         switch try? DirectIOAlignment.query(fd: fd) {
-        case let .aligned(memory, offset)?: return LoopDirectIOAlignment(memoryAlignment: memory, offsetAlignment: offset)
+        case let .aligned(memory, offset)?:
+            return LoopDirectIOAlignment(memoryAlignment: memory, offsetAlignment: offset)
         case .directIONotSupported?: return LoopDirectIOAlignment(memoryAlignment: 0, offsetAlignment: 0)
         case .notReported?, .unsupported?, nil: return nil
         }

@@ -110,7 +110,9 @@ public final class LoopDevice: @unchecked Sendable {
     }
 
     /// Explains an EINVAL from an O_DIRECT request on this device (nil when alignment is not the cause).
-    public func explainDirectIOFailure(errno code: Int32, offset: UInt64, length: Int, bufferAddress: UInt) -> LoopError? {
+    public func explainDirectIOFailure(errno code: Int32, offset: UInt64, length: Int, bufferAddress: UInt)
+        -> LoopError?
+    {
         LoopError.explainDirectIO(
             errno: code, device: path, logicalBlockSize: report.logicalBlockSize,
             memoryAlignment: report.memoryAlignment, offset: offset, length: length, bufferAddress: bufferAddress)

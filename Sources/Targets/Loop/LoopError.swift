@@ -38,16 +38,19 @@ public enum LoopError: Error, Equatable, Sendable, CustomStringConvertible {
             return "no loop device support: \(path) is not usable: \(ErrnoNames.describe(code)). "
                 + "Load the loop driver with `modprobe loop` (in a container, give it /dev/loop-control and the loop devices)."
         case let .invalidLogicalBlockSize(size):
-            return "loop_block_size=\(size) is not valid: the loop device's logical block size must be 512, 1024, 2048 or 4096."
+            return
+                "loop_block_size=\(size) is not valid: the loop device's logical block size must be 512, 1024, 2048 or 4096."
         case let .backingFileMissing(path):
-            return "loop backing file \(path) does not exist and no size was given to create it: set `size` in the job, or create the file."
+            return
+                "loop backing file \(path) does not exist and no size was given to create it: set `size` in the job, or create the file."
         case let .backingFileTooSmall(path, size, needed):
             return "loop backing file \(path) is \(size) bytes, smaller than the \(needed) bytes the job needs; "
                 + "diobench does not grow files it did not create: give a smaller size, or remove the file so diobench creates it."
         case let .backingFile(path, operation, code):
             return "loop backing file \(path): \(operation) failed: \(ErrnoNames.describe(code))."
         case let .directIORefused(device, backingFile, reason):
-            return "direct I/O was required on \(device), but the kernel kept it off for backing file \(backingFile): \(reason). "
+            return
+                "direct I/O was required on \(device), but the kernel kept it off for backing file \(backingFile): \(reason). "
                 + "Put the backing file on a file system that supports O_DIRECT, or use a loop_block_size at least as large "
                 + "as the backing file's direct I/O alignment, or allow buffered loop I/O."
         case let .noFreeDevice(attempts):
@@ -55,7 +58,8 @@ public enum LoopError: Error, Equatable, Sendable, CustomStringConvertible {
                 + "Retry, or raise the limit with `modprobe loop max_loop=N`."
         case let .ioctl(name, device, code):
             if code == EPERM || code == EACCES {
-                return "\(name) on \(device) was refused with \(ErrnoNames.describe(code)): loop devices need root (CAP_SYS_ADMIN)."
+                return
+                    "\(name) on \(device) was refused with \(ErrnoNames.describe(code)): loop devices need root (CAP_SYS_ADMIN)."
             }
             return "\(name) on \(device) failed: \(ErrnoNames.describe(code))."
         case let .detachDeferred(device, waited, holders):
@@ -94,7 +98,8 @@ public enum LoopError: Error, Equatable, Sendable, CustomStringConvertible {
     ) -> LoopError? {
         guard code == EINVAL, logicalBlockSize > 0 else { return nil }
         let lbs = UInt64(logicalBlockSize)
-        let misaligned = UInt64(length) % lbs != 0 || length == 0 || offset % lbs != 0
+        let misaligned =
+            UInt64(length) % lbs != 0 || length == 0 || offset % lbs != 0
             || (memoryAlignment > 1 && bufferAddress % UInt(memoryAlignment) != 0)
         guard misaligned else { return nil }
         return .misalignedDirectIO(

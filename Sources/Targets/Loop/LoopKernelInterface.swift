@@ -30,14 +30,14 @@ struct LoopInfo64: Equatable {
     static let byteCount = 232
     static let nameSize = 64
 
-    var device: UInt64 = 0      // backing file's st_dev (huge_encode_dev), read-only
-    var inode: UInt64 = 0       // backing file's st_ino, read-only
+    var device: UInt64 = 0  // backing file's st_dev (huge_encode_dev), read-only
+    var inode: UInt64 = 0  // backing file's st_ino, read-only
     var rdevice: UInt64 = 0
     var offset: UInt64 = 0
     var sizeLimit: UInt64 = 0
     var number: UInt32 = 0
     var flags: LoopFlags = []
-    var fileName: String = ""   // lo_file_name: informational, NUL-terminated, at most 63 bytes
+    var fileName: String = ""  // lo_file_name: informational, NUL-terminated, at most 63 bytes
 
     init() {}
 

@@ -13,7 +13,9 @@ extension LoopDevice {
         guard sysfs.isBound else { return .nothingToDo("\(record.device) is no longer attached") }
         let (fd, openError) = LoopSyscall.open(record.device, O_RDONLY)
         if fd < 0 {
-            if openError == ENOENT || openError == ENXIO { return .nothingToDo("\(record.device) is no longer attached") }
+            if openError == ENOENT || openError == ENXIO {
+                return .nothingToDo("\(record.device) is no longer attached")
+            }
             throw LoopError.ioctl(name: "open", device: record.device, errno: openError)
         }
         // While we hold it open, nobody can rebind it to another file: the check and the clear agree.
@@ -33,7 +35,8 @@ extension LoopDevice {
             let now = sysfs.backingFile ?? info.fileName
             return .nothingToDo(
                 "\(record.device) now backs \(now) (device \(info.device), inode \(info.inode)), not the recorded "
-                    + "\(record.backingFile) (device \(record.backingDevice), inode \(record.backingInode)): left alone")
+                    + "\(record.backingFile) (device \(record.backingDevice), inode \(record.backingInode)): left alone"
+            )
         }
         let clear = LoopSyscall.ioctl(fd, LoopIoctl.clearFD, value: 0)
         close(fd)

@@ -17,7 +17,9 @@ public enum Cleanup {
         let directoryFD = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard directoryFD >= 0 else {
             // No directory: no diobench run ever journaled anything here.
-            if errno != ENOENT { report.error = UndoJournalError.io(path: directory, operation: "open", errno: errno).description }
+            if errno != ENOENT {
+                report.error = UndoJournalError.io(path: directory, operation: "open", errno: errno).description
+            }
             return report
         }
         defer { close(directoryFD) }
@@ -69,7 +71,8 @@ public enum Cleanup {
         }
         return .init(
             path: path, owner: owner, status: .kept,
-            reason: "\(contents.entries.count) entr\(contents.entries.count == 1 ? "y" : "ies") could not be undone", steps: steps)
+            reason: "\(contents.entries.count) entr\(contents.entries.count == 1 ? "y" : "ies") could not be undone",
+            steps: steps)
     }
 
     private static func undo(_ entry: UndoEntry, handlers: UndoHandlers, dryRun: Bool) -> CleanupReport.Step {
@@ -167,9 +170,11 @@ public struct CleanupReport: Codable, Sendable, Equatable {
 
     /// True when something could not be undone or read: `diobench cleanup` exits non-zero.
     public var hasFailures: Bool {
-        error != nil || journals.contains { j in
-            j.status == .unreadable || j.steps.contains { if case .failed = $0.outcome { return true } else { return false } }
-        }
+        error != nil
+            || journals.contains { j in
+                j.status == .unreadable
+                    || j.steps.contains { if case .failed = $0.outcome { return true } else { return false } }
+            }
     }
 
     /// Human-readable lines for the CLI.

@@ -32,7 +32,8 @@ public final class UndoJournal: @unchecked Sendable {
             // The same process opening its journal twice keeps what is there.
             contents = try Self.load(path: path)
         } else {
-            contents = UndoJournalContents(format: UndoJournalContents.currentFormat, owner: owner, command: command, entries: [])
+            contents = UndoJournalContents(
+                format: UndoJournalContents.currentFormat, owner: owner, command: command, entries: [])
         }
         nextID = (contents.entries.map(\.id.rawValue).max() ?? 0) + 1
     }

@@ -52,7 +52,8 @@ public struct CreatedFileRecord: Codable, Sendable, Equatable {
         var st = stat()
         guard lstat(path, &st) == 0 else { throw UndoJournalError.io(path: path, operation: "lstat", errno: errno) }
         return CreatedFileRecord(
-            path: path, device: UInt64(st.st_dev), inode: UInt64(st.st_ino), birthTime: LoopFileFacts.birthTime(path: path))
+            path: path, device: UInt64(st.st_dev), inode: UInt64(st.st_ino),
+            birthTime: LoopFileFacts.birthTime(path: path))
     }
 }
 

@@ -57,7 +57,8 @@ public struct UndoHandlers: Sendable {
         }
         guard UInt64(st.st_dev) == record.device && UInt64(st.st_ino) == record.inode else {
             return .nothingToDo(
-                "\(record.path) is now another file (device \(st.st_dev), inode \(st.st_ino)), not the one diobench created: left alone")
+                "\(record.path) is now another file (device \(st.st_dev), inode \(st.st_ino)), not the one diobench created: left alone"
+            )
         }
         if let recorded = record.birthTime, let now = LoopFileFacts.birthTime(path: record.path), now != recorded {
             return .nothingToDo(

@@ -28,7 +28,8 @@ public enum WriteGuard {
         path: String, overrides: WriteGuardOverrides = .none, createdFiles: [CreatedFileRecord] = [],
         system: WriteGuardSystem = .live
     ) -> WriteGuardDecision {
-        var decision = WriteGuardDecision(path: path, target: .missing, ownership: nil, findings: [], overrides: overrides)
+        var decision = WriteGuardDecision(
+            path: path, target: .missing, ownership: nil, findings: [], overrides: overrides)
         var st = stat()
         guard stat(path, &st) == 0 else {
             let code = errno
@@ -41,11 +42,13 @@ public enum WriteGuard {
         switch st.st_mode & S_IFMT {
         case S_IFBLK:
             decision.target = .blockDevice
-            decision.findings = blockDeviceFindings(path: path, number: DeviceNumber(UInt64(st.st_rdev)), system: system)
+            decision.findings = blockDeviceFindings(
+                path: path, number: DeviceNumber(UInt64(st.st_rdev)), system: system)
         case S_IFREG:
             decision.target = .regularFile
             decision.ownership = ownership(path: path, stat: st, createdFiles: createdFiles)
-            decision.findings = regularFileFindings(path: path, stat: st, owned: decision.ownership != nil, system: system)
+            decision.findings = regularFileFindings(
+                path: path, stat: st, owned: decision.ownership != nil, system: system)
         case S_IFDIR:
             decision.target = .directory
         case S_IFCHR:
@@ -53,22 +56,27 @@ public enum WriteGuard {
             let number = DeviceNumber(UInt64(st.st_rdev))
             // /dev/null (1:3) and /dev/zero (1:5) swallow writes harmlessly.
             if !(number.major == 1 && (number.minor == 3 || number.minor == 5)) {
-                decision.findings.append(WriteGuardFinding(
-                    kind: .unsupportedFileType("character device \(number)"), category: .holdsData,
-                    text: "it is a character device (\(number)); diobench cannot tell whether writing to it destroys data"))
+                decision.findings.append(
+                    WriteGuardFinding(
+                        kind: .unsupportedFileType("character device \(number)"), category: .holdsData,
+                        text:
+                            "it is a character device (\(number)); diobench cannot tell whether writing to it destroys data"
+                    ))
             }
         default:
             decision.target = .other
-            decision.findings.append(WriteGuardFinding(
-                kind: .unsupportedFileType("special file"), category: .holdsData,
-                text: "it is neither a regular file nor a block device"))
+            decision.findings.append(
+                WriteGuardFinding(
+                    kind: .unsupportedFileType("special file"), category: .holdsData,
+                    text: "it is neither a regular file nor a block device"))
         }
         return decision
     }
 
     // MARK: - block devices
 
-    static func blockDeviceFindings(path: String, number: DeviceNumber, system: WriteGuardSystem) -> [WriteGuardFinding] {
+    static func blockDeviceFindings(path: String, number: DeviceNumber, system: WriteGuardSystem) -> [WriteGuardFinding]
+    {
         var findings: [WriteGuardFinding] = []
         var usage = DeviceUsageScan(system: system)
         let device = SysBlockDevice.resolve(number, in: system)
@@ -84,9 +92,12 @@ public enum WriteGuard {
         }
         findings += usage.findings
         if usage.findings.isEmpty && isClaimedExclusively(path) {
-            findings.append(WriteGuardFinding(
-                kind: .claimedExclusively, category: .inUse,
-                text: "the kernel holds it open exclusively (an O_EXCL open fails with EBUSY): a file system, swap, RAID, device-mapper or ZFS pool uses it"))
+            findings.append(
+                WriteGuardFinding(
+                    kind: .claimedExclusively, category: .inUse,
+                    text:
+                        "the kernel holds it open exclusively (an O_EXCL open fails with EBUSY): a file system, swap, RAID, device-mapper or ZFS pool uses it"
+                ))
         }
 
         switch readSignatures(path: path) {
@@ -97,7 +108,9 @@ public enum WriteGuard {
         }
         for partition in partitions {
             if case let .success(signatures) = readSignatures(path: partition.devicePath) {
-                findings += signatures.map { signatureFinding($0, device: partition.devicePath, subject: "its partition \(partition.devicePath)") }
+                findings += signatures.map {
+                    signatureFinding($0, device: partition.devicePath, subject: "its partition \(partition.devicePath)")
+                }
             }
         }
         return findings
@@ -115,14 +128,17 @@ public enum WriteGuard {
     }
 
     static func signatureFinding(_ signature: DiskSignature, device: String, subject: String) -> WriteGuardFinding {
-        WriteGuardFinding(kind: .signature(device: device, signature), category: .holdsData, text: "\(subject) holds \(signature)")
+        WriteGuardFinding(
+            kind: .signature(device: device, signature), category: .holdsData, text: "\(subject) holds \(signature)")
     }
 
     // MARK: - regular files
 
     static func ownership(path: String, stat st: stat, createdFiles: [CreatedFileRecord]) -> WriteGuardOwnership? {
         if st.st_size == 0 { return .empty }
-        if createdFiles.contains(where: { $0.device == UInt64(st.st_dev) && $0.inode == UInt64(st.st_ino) && sameBirth($0, path) }) {
+        if createdFiles.contains(where: {
+            $0.device == UInt64(st.st_dev) && $0.inode == UInt64(st.st_ino) && sameBirth($0, path)
+        }) {
             return .createdThisRun
         }
         if WriteGuardOwnerMark.isMarked(path: path) { return .markedWithAttribute }
@@ -136,13 +152,17 @@ public enum WriteGuard {
         return recorded == now
     }
 
-    static func regularFileFindings(path: String, stat st: stat, owned: Bool, system: WriteGuardSystem) -> [WriteGuardFinding] {
+    static func regularFileFindings(path: String, stat st: stat, owned: Bool, system: WriteGuardSystem)
+        -> [WriteGuardFinding]
+    {
         var findings: [WriteGuardFinding] = []
         for swap in system.swaps {
             var other = stat()
             if stat(swap.path, &other) == 0, other.st_dev == st.st_dev, other.st_ino == st.st_ino {
-                findings.append(WriteGuardFinding(
-                    kind: .swapActive(device: path), category: .inUse, text: "it is an active swap file (\(swap.path) in /proc/swaps)"))
+                findings.append(
+                    WriteGuardFinding(
+                        kind: .swapActive(device: path), category: .inUse,
+                        text: "it is an active swap file (\(swap.path) in /proc/swaps)"))
             }
         }
         let resolved = (try? realPath(path)) ?? path
@@ -152,16 +172,19 @@ public enum WriteGuard {
                 usage.scan(device, subject: "/dev/\(loop)")
             }
             let using = usage.findings.map(\.text).joined(separator: ", ")
-            findings.append(WriteGuardFinding(
-                kind: .backsLoopDevice(loopDevice: "/dev/\(loop)"), category: .inUse,
-                text: "it is the backing file of /dev/\(loop)" + (using.isEmpty ? "" : " (\(using))")))
+            findings.append(
+                WriteGuardFinding(
+                    kind: .backsLoopDevice(loopDevice: "/dev/\(loop)"), category: .inUse,
+                    text: "it is the backing file of /dev/\(loop)" + (using.isEmpty ? "" : " (\(using))")))
         }
         if !owned {
-            var text = "it is an existing file of \(st.st_size) bytes that diobench did not lay out (no \(WriteGuardOwnerMark.attributeName) attribute)"
+            var text =
+                "it is an existing file of \(st.st_size) bytes that diobench did not lay out (no \(WriteGuardOwnerMark.attributeName) attribute)"
             if case let .success(signatures) = readSignatures(path: path), !signatures.isEmpty {
                 text += ", and it holds " + signatures.map(\.description).joined(separator: " and ")
             }
-            findings.append(WriteGuardFinding(kind: .foreignFile(size: UInt64(st.st_size)), category: .holdsData, text: text))
+            findings.append(
+                WriteGuardFinding(kind: .foreignFile(size: UInt64(st.st_size)), category: .holdsData, text: text))
         }
         return findings
     }
@@ -170,7 +193,8 @@ public enum WriteGuard {
     static func loopDevicesBacked(by resolvedPath: String, system: WriteGuardSystem) -> [String] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: "\(system.sysRoot)/block"))?.sorted() ?? []
         return names.filter { name in
-            name.hasPrefix("loop") && LoopSysfs(name: name, sysBlock: "\(system.sysRoot)/block").backingFile == resolvedPath
+            name.hasPrefix("loop")
+                && LoopSysfs(name: name, sysBlock: "\(system.sysRoot)/block").backingFile == resolvedPath
         }
     }
 
@@ -196,7 +220,9 @@ public enum WriteGuard {
         let each = UInt64(DiskSignatures.bytesNeededAtEachEnd)
         do {
             let head = try readFully(fd, offset: 0, count: Int(min(size, each)))
-            let tail = size > each ? try readFully(fd, offset: size - min(size - each, each), count: Int(min(size - each, each))) : []
+            let tail =
+                size > each
+                ? try readFully(fd, offset: size - min(size - each, each), count: Int(min(size - each, each))) : []
             return .success(DiskImageView(size: size, head: head, tail: tail))
         } catch let error as ReadError {
             return .failure(error)
@@ -210,7 +236,9 @@ public enum WriteGuard {
         var done = 0
         while done < count {
             let n = retryingInterrupted {
-                bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + done, count - done, off_t(offset) + off_t(done)) }
+                bytes.withUnsafeMutableBytes {
+                    pread(fd, $0.baseAddress! + done, count - done, off_t(offset) + off_t(done))
+                }
             }
             if n < 0 {
                 throw ReadError(operation: "pread at byte \(offset + UInt64(done))", code: errno)

@@ -10,7 +10,9 @@ public struct WriteGuardSystem: Sendable {
     public var mountInfoPath: String
     public var swapsPath: String
 
-    public init(sysRoot: String = "/sys", mountInfoPath: String = "/proc/self/mountinfo", swapsPath: String = "/proc/swaps") {
+    public init(
+        sysRoot: String = "/sys", mountInfoPath: String = "/proc/self/mountinfo", swapsPath: String = "/proc/swaps"
+    ) {
         self.sysRoot = sysRoot
         self.mountInfoPath = mountInfoPath
         self.swapsPath = swapsPath
@@ -39,7 +41,9 @@ struct SysBlockDevice: Equatable {
 
     /// "/dev/dm-0 (device-mapper "vg-data")", "/dev/md0 (md RAID)", "/dev/sda1"
     func displayName(_ system: WriteGuardSystem) -> String {
-        if let dmName = system.read("\(directory)/dm/name")?.trimmingCharacters(in: .whitespacesAndNewlines), !dmName.isEmpty {
+        if let dmName = system.read("\(directory)/dm/name")?.trimmingCharacters(in: .whitespacesAndNewlines),
+            !dmName.isEmpty
+        {
             return "\(devicePath) (device-mapper \"\(dmName)\")"
         }
         if FileManager.default.fileExists(atPath: "\(directory)/md") { return "\(devicePath) (md RAID)" }
@@ -99,21 +103,26 @@ struct DeviceUsageScan {
     /// `subject`: how the clause names the device: "it", "its partition /dev/loop3p1", …
     mutating func scan(_ device: SysBlockDevice, subject: String, depth: Int = 0) {
         guard depth < 8, visited.insert(device.number).inserted else { return }
-        for mount in mounts where mount.deviceNumber == device.number || Self.blockDeviceNumber(mount.source) == device.number {
-            findings.append(WriteGuardFinding(
-                kind: .mounted(device: device.devicePath, mountPoint: mount.mountPoint, fileSystemType: mount.fsType),
-                category: .inUse, text: "\(subject) is mounted on \(mount.mountPoint) (\(mount.fsType))"))
+        for mount in mounts
+        where mount.deviceNumber == device.number || Self.blockDeviceNumber(mount.source) == device.number {
+            findings.append(
+                WriteGuardFinding(
+                    kind: .mounted(
+                        device: device.devicePath, mountPoint: mount.mountPoint, fileSystemType: mount.fsType),
+                    category: .inUse, text: "\(subject) is mounted on \(mount.mountPoint) (\(mount.fsType))"))
         }
         for swap in swaps where Self.blockDeviceNumber(swap.path) == device.number {
-            findings.append(WriteGuardFinding(
-                kind: .swapActive(device: device.devicePath), category: .inUse,
-                text: "\(subject) is in use as swap (\(swap.path) in /proc/swaps)"))
+            findings.append(
+                WriteGuardFinding(
+                    kind: .swapActive(device: device.devicePath), category: .inUse,
+                    text: "\(subject) is in use as swap (\(swap.path) in /proc/swaps)"))
         }
         for holder in device.holders(system) {
             let holderName = holder.displayName(system)
-            findings.append(WriteGuardFinding(
-                kind: .heldBy(device: device.devicePath, holder: holder.devicePath), category: .inUse,
-                text: "\(subject) is part of \(holderName) (listed in \(device.directory)/holders)"))
+            findings.append(
+                WriteGuardFinding(
+                    kind: .heldBy(device: device.devicePath, holder: holder.devicePath), category: .inUse,
+                    text: "\(subject) is part of \(holderName) (listed in \(device.directory)/holders)"))
             scan(holder, subject: holderName, depth: depth + 1)
         }
     }

@@ -83,7 +83,8 @@ public struct WriteGuardDecision: Sendable {
         let needed = Set(blocking.map(\.category))
         let set = [WriteGuardFinding.Category.inUse, .holdsData].filter(needed.contains)
             .map { "\($0.overrideOption)=1" }.joined(separator: " and ")
-        return "refusing to write to \(path): " + blocking.map(\.text).joined(separator: "; ") + "; set \(set) to write anyway"
+        return "refusing to write to \(path): " + blocking.map(\.text).joined(separator: "; ")
+            + "; set \(set) to write anyway"
     }
 
     /// One line per overridden finding: "writing to /dev/loop3 although it holds … (allow_data_overwrite=1)".

@@ -36,8 +36,10 @@ public enum WriteGuardOwnerMark {
 
 /// Glibc's Swift module does not import <sys/xattr.h>; the calls are looked up once in the C library.
 private enum XattrCalls {
-    typealias SetFunction = @convention(c) (UnsafePointer<CChar>, UnsafePointer<CChar>, UnsafeRawPointer?, Int, Int32) -> Int32
-    typealias GetFunction = @convention(c) (UnsafePointer<CChar>, UnsafePointer<CChar>, UnsafeMutableRawPointer?, Int) -> Int
+    typealias SetFunction =
+        @convention(c) (UnsafePointer<CChar>, UnsafePointer<CChar>, UnsafeRawPointer?, Int, Int32) -> Int32
+    typealias GetFunction =
+        @convention(c) (UnsafePointer<CChar>, UnsafePointer<CChar>, UnsafeMutableRawPointer?, Int) -> Int
 
     static let setxattr: SetFunction? =
         dlsym(dlopen(nil, RTLD_NOW), "setxattr").map { unsafeBitCast($0, to: SetFunction.self) }

@@ -167,11 +167,11 @@ public enum DiskSignatures {
     static func ext(_ v: DiskImageView) -> DiskSignature? {
         let sb: UInt64 = 1024
         guard v.le16(sb + 56) == 0xEF53,
-              let logBlockSize = v.le32(sb + 24), logBlockSize <= 6,
-              let revision = v.le32(sb + 76), revision <= 1,
-              let inodes = v.le32(sb + 0), inodes > 0,
-              let blocksPerGroup = v.le32(sb + 32), blocksPerGroup > 0,
-              let compat = v.le32(sb + 0x5C), let incompat = v.le32(sb + 0x60), let roCompat = v.le32(sb + 0x64)
+            let logBlockSize = v.le32(sb + 24), logBlockSize <= 6,
+            let revision = v.le32(sb + 76), revision <= 1,
+            let inodes = v.le32(sb + 0), inodes > 0,
+            let blocksPerGroup = v.le32(sb + 32), blocksPerGroup > 0,
+            let compat = v.le32(sb + 0x5C), let incompat = v.le32(sb + 0x60), let roCompat = v.le32(sb + 0x64)
         else { return nil }
         // ext3 knows only these incompat (filetype, recover, meta_bg) and ro_compat (sparse_super,
         // large_file, btree_dir) features; anything else (extents, 64bit, flex_bg, …) is ext4.
@@ -189,7 +189,8 @@ public enum DiskSignatures {
 
     static func xfs(_ v: DiskImageView) -> DiskSignature? {
         guard v.matches(Array("XFSB".utf8), at: 0), let blockSize = v.be32(4),
-              blockSize >= 512, blockSize <= 65536, blockSize & (blockSize - 1) == 0 else { return nil }
+            blockSize >= 512, blockSize <= 65536, blockSize & (blockSize - 1) == 0
+        else { return nil }
         let label = v.text(at: 108, maxLength: 12).map { "labelled \"\($0)\"" }
         return DiskSignature(kind: .xfs, offset: 0, evidence: "superblock magic \"XFSB\" at byte 0", detail: label)
     }
@@ -197,7 +198,8 @@ public enum DiskSignatures {
     static func btrfs(_ v: DiskImageView) -> DiskSignature? {
         guard v.matches(Array("_BHRfS_M".utf8), at: 65600) else { return nil }
         let label = v.text(at: 65536 + 0x12B, maxLength: 256).map { "labelled \"\($0)\"" }
-        return DiskSignature(kind: .btrfs, offset: 65600, evidence: "superblock magic \"_BHRfS_M\" at byte 65600", detail: label)
+        return DiskSignature(
+            kind: .btrfs, offset: 65600, evidence: "superblock magic \"_BHRfS_M\" at byte 65600", detail: label)
     }
 
     static let zfsLabelSize: UInt64 = 256 << 10
@@ -225,7 +227,9 @@ public enum DiskSignatures {
                     let order = word == zfsUberblockMagic ? "little-endian" : "big-endian"
                     return DiskSignature(
                         kind: .zfsMember, offset: labelStart + slot,
-                        evidence: "uberblock magic 0x00bab10c (\(order)) at byte \(labelStart + slot), in vdev label \(index)")
+                        evidence:
+                            "uberblock magic 0x00bab10c (\(order)) at byte \(labelStart + slot), in vdev label \(index)"
+                    )
                 }
             }
         }
@@ -237,7 +241,9 @@ public enum DiskSignatures {
             let at = UInt64(sector * 512)
             if v.matches(Array("LABELONE".utf8), at: at) {
                 let type = v.matches(Array("LVM2 001".utf8), at: at + 24) ? "" : " (label type not \"LVM2 001\")"
-                return DiskSignature(kind: .lvm2, offset: at, evidence: "\"LABELONE\" at the start of sector \(sector) (byte \(at))\(type)")
+                return DiskSignature(
+                    kind: .lvm2, offset: at,
+                    evidence: "\"LABELONE\" at the start of sector \(sector) (byte \(at))\(type)")
             }
         }
         return nil
@@ -249,14 +255,18 @@ public enum DiskSignatures {
         var candidates: [(UInt64, String)] = [(0, "1.1"), (4096, "1.2")]
         if v.size >= 8192 { candidates.append(((v.size - 8192) & ~UInt64(4095), "1.0")) }
         for (at, version) in candidates where v.le32(at) == mdMagic && v.le32(at + 4) == 1 {
-            return DiskSignature(kind: .mdRAID, offset: at, evidence: "superblock magic 0xa92b4efc at byte \(at)", detail: "(metadata \(version))")
+            return DiskSignature(
+                kind: .mdRAID, offset: at, evidence: "superblock magic 0xa92b4efc at byte \(at)",
+                detail: "(metadata \(version))")
         }
         if v.size >= 128 << 10 {
             let at = (v.size & ~UInt64(65535)) - 65536
             if let word = v.le32(at), word == mdMagic || word == mdMagic.byteSwapped {
                 let major = word == mdMagic ? v.le32(at + 4) : v.be32(at + 4)
                 if major == 0 {
-                    return DiskSignature(kind: .mdRAID, offset: at, evidence: "superblock magic 0xa92b4efc at byte \(at)", detail: "(metadata 0.90)")
+                    return DiskSignature(
+                        kind: .mdRAID, offset: at, evidence: "superblock magic 0xa92b4efc at byte \(at)",
+                        detail: "(metadata 0.90)")
                 }
             }
         }
@@ -266,7 +276,9 @@ public enum DiskSignatures {
     static func swap(_ v: DiskImageView) -> DiskSignature? {
         for page: UInt64 in [4096, 8192, 16384, 65536] {
             for magic in ["SWAPSPACE2", "SWAP-SPACE"] where v.matches(Array(magic.utf8), at: page - 10) {
-                return DiskSignature(kind: .swap, offset: page - 10, evidence: "\"\(magic)\" at byte \(page - 10) (end of a \(page / 1024) KiB page)")
+                return DiskSignature(
+                    kind: .swap, offset: page - 10,
+                    evidence: "\"\(magic)\" at byte \(page - 10) (end of a \(page / 1024) KiB page)")
             }
         }
         return nil
@@ -284,8 +296,11 @@ public enum DiskSignatures {
 
     static func vfat(_ v: DiskImageView) -> DiskSignature? {
         guard v.matches([0x55, 0xAA], at: 510) else { return nil }
-        for (at, name) in [(UInt64(82), "FAT32   "), (54, "FAT16   "), (54, "FAT12   ")] where v.matches(Array(name.utf8), at: at) {
-            return DiskSignature(kind: .vfat, offset: at, evidence: "\"\(name.withoutPaddingSpaces)\" at byte \(at) and 0x55AA at byte 510")
+        for (at, name) in [(UInt64(82), "FAT32   "), (54, "FAT16   "), (54, "FAT12   ")]
+        where v.matches(Array(name.utf8), at: at) {
+            return DiskSignature(
+                kind: .vfat, offset: at,
+                evidence: "\"\(name.withoutPaddingSpaces)\" at byte \(at) and 0x55AA at byte 510")
         }
         return nil
     }
@@ -304,7 +319,9 @@ public enum DiskSignatures {
         for i in 0..<4 {
             let entry = UInt64(446 + 16 * i)
             guard let status = v.bytes(at: entry, count: 1)?.first, status == 0 || status == 0x80 else { return nil }
-            guard let type = v.bytes(at: entry + 4, count: 1)?.first, let sectors = v.le32(entry + 12) else { return nil }
+            guard let type = v.bytes(at: entry + 4, count: 1)?.first, let sectors = v.le32(entry + 12) else {
+                return nil
+            }
             if type != 0 && sectors != 0 {
                 partitions += 1
                 if type == 0xEE { protective = true }
