@@ -7,7 +7,9 @@ import Testing
     /// findmnt (util-linux) answers the same question independently.
     /// One line per mount findmnt sees at the path (stacked mounts give several, topmost last).
     static func findmnt(_ path: String) async throws -> [[String]] {
-        let result = try await run("/usr/bin/findmnt", ["-n", "-o", "ID,TARGET,SOURCE,FSTYPE", "-T", path])
+        // --nofsroot: a bind mount's source is its device, as in mountinfo, not "/dev/vda[/dir]".
+        let result = try await run(
+            "/usr/bin/findmnt", ["-n", "--nofsroot", "-o", "ID,TARGET,SOURCE,FSTYPE", "-T", path])
         return result.output.split(separator: "\n").map {
             $0.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
         }
