@@ -197,7 +197,8 @@ package func realPath(_ path: String) throws(FileTargetError) -> String {
     return String(cString: resolved)
 }
 
-/// Reads a small text file (procfs, sysfs, kstats); nil if it can't be opened.
+/// Reads a text file to its end (procfs, sysfs, kstats: files whose size stat cannot tell); nil if it can't be
+/// opened.
 package func readTextFile(_ path: String) -> String? {
     let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
     guard fd >= 0 else { return nil }

@@ -20,9 +20,9 @@ public struct WriteGuardSystem: Sendable {
 
     public static let live = WriteGuardSystem()
 
-    func read(_ path: String) -> String? {
-        FileManager.default.contents(atPath: path).map { String(decoding: $0, as: UTF8.self) }
-    }
+    /// The whole file: FileManager's contents(atPath:) stops after the first page of a procfs file, so a
+    /// machine with many mounts (containers, bind mounts) had its later mounts missed by the guard.
+    func read(_ path: String) -> String? { readTextFile(path) }
 
     var mounts: [MountEntry] { read(mountInfoPath).map { FileSystemInfo.mounts(mountinfo: $0) } ?? [] }
     var swaps: [SwapEntry] { read(swapsPath).map(SystemTables.parseSwaps) ?? [] }
