@@ -83,8 +83,9 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        // Shared by the test targets (never by the product): the lock loop-device tests hold, child processes
-        // awaited through swift-subprocess, and a thread of its own for a test's blocking work.
+        // Shared by the test targets (never by the product): temporary directories, scratch loop devices and the
+        // lock loop-device tests hold, child processes awaited through swift-subprocess, and a thread of its own
+        // for a test's blocking work.
         .target(
             name: "DiobenchTestSupport",
             dependencies: [.product(name: "Subprocess", package: "swift-subprocess")],
@@ -100,9 +101,10 @@ let package = Package(
         .testTarget(
             name: "EnginesTests",
             dependencies: ["Engines", "SystemCalls", "Targets", "Vocabulary", "DiobenchTestSupport"]),
+        // Engines: DirectIOAlignmentTests provoke real O_DIRECT EINVALs with psync and misaligned pool buffers.
         .testTarget(
             name: "TargetsTests",
-            dependencies: ["Targets", "SystemCalls", "Vocabulary", "Verify", "DiobenchTestSupport"]),
+            dependencies: ["Targets", "SystemCalls", "Vocabulary", "Verify", "Engines", "DiobenchTestSupport"]),
         .testTarget(name: "VerifyTests", dependencies: ["Verify", "DiobenchTestSupport"]),
         .testTarget(
             name: "ZFSTests", dependencies: ["ZFS", "Targets", "Vocabulary", "DiobenchTestSupport"],

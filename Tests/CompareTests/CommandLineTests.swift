@@ -20,21 +20,22 @@ let quickReadJob = """
     """
 
 /// `diobench compare Jobs/compare-direct.fio --matrix direct=0,1 --repeat 3`, run once for the tests that look at it
-/// (started by the first to ask; the others await the same task).
-let compareDirectRun = Task<(output: ProcessOutput, folder: String), any Error> {
-    let folder = try scratchDirectory("compare-direct")
+/// (started by the first to ask; the others await the same task). The task's value keeps the folder's directory.
+let compareDirectRun = Task<(output: ProcessOutput, folder: String, directory: TemporaryDirectory), any Error> {
+    let directory = try TemporaryDirectory("compare-direct")
+    let folder = directory.path
     let output = try await diobench([
         "compare", "Jobs/compare-direct.fio", "--matrix", "direct=0,1", "--repeat", "3",
         "--output-dir", folder,
     ])
-    return (output, folder)
+    return (output, folder, directory)
 }
 
 @Suite(.serialized) struct CommandLineTests {
     // MARK: compare
 
     @Test func compareDirectProducesTableJSONAndHTML() async throws {
-        let (output, folder) = try await compareDirectRun.value
+        let (output, folder, _) = try await compareDirectRun.value
         #expect(output.status == 0, "stderr: \(output.stderr)")
         for text in [
             "job 'lay-out'", "job 'rand-read'", "job 'rand-write'", "direct=0", "direct=1", "read IOPS",
@@ -82,7 +83,7 @@ let compareDirectRun = Task<(output: ProcessOutput, folder: String), any Error> 
             FileManager.default.isExecutableFile(atPath: chromiumPath) ? await pythonHas(["zlib"]) : false
         })
     func compareReportRendersInHeadlessChromium() async throws {
-        let (_, folder) = try await compareDirectRun.value
+        let (_, folder, _) = try await compareDirectRun.value
         let stats = try await renderAndMeasure(page: folder + "/report.html", in: folder)
         #expect(stats.nonBackground > stats.width * stats.height / 50, "\(stats)")
         #expect(stats.colours > 50, "\(stats)")
@@ -92,7 +93,8 @@ let compareDirectRun = Task<(output: ProcessOutput, folder: String), any Error> 
     }
 
     @Test func compareRefusesABadMatrixValueBeforeRunningAnything() async throws {
-        let folder = try scratchDirectory("bad-matrix") + "/out"
+        let scratch = try TemporaryDirectory("compare-bad-matrix")
+        let folder = scratch.file("out")
         let output = try await diobench([
             "compare", "Jobs/compare-direct.fio", "--matrix", "direct=0,maybe", "--output-dir", folder,
         ])
@@ -109,7 +111,8 @@ let compareDirectRun = Task<(output: ProcessOutput, folder: String), any Error> 
     /// SIGINT in the middle: the runs so far are written, the cut-short run is left out of the statistics,
     /// and the exit status is 128 + SIGINT.
     @Test func anInterruptedCompareKeepsWhatItHasAndLeavesThePartialRunOut() async throws {
-        let dir = try scratchDirectory("interrupt")
+        let scratch = try TemporaryDirectory("compare-interrupt")
+        let dir = scratch.path
         let job = try writeJob(
             quickReadJob.replacingOccurrences(of: "runtime=500ms", with: "runtime=2s"), named: "long.fio", in: dir)
         let (p, _) = try await runProgram(
@@ -136,7 +139,8 @@ let compareDirectRun = Task<(output: ProcessOutput, folder: String), any Error> 
     // MARK: diff
 
     @Test func diffOfARunAgainstItselfExitsZero() async throws {
-        let dir = try scratchDirectory("self-diff")
+        let scratch = try TemporaryDirectory("compare-self-diff")
+        let dir = scratch.path
         let job = try writeJob(quickReadJob, named: "quick.fio", in: dir)
         let run = try await diobench(["run", job, "--save", "--results-dir", dir + "/runs", "--output-format=json"])
         #expect(run.status == 0, "\(run.stderr)")
@@ -152,7 +156,8 @@ let compareDirectRun = Task<(output: ProcessOutput, folder: String), any Error> 
     }
 
     @Test func diffOfARateCappedCandidateExitsOneAndNamesTheMetric() async throws {
-        let dir = try scratchDirectory("slowed")
+        let scratch = try TemporaryDirectory("compare-slowed")
+        let dir = scratch.path
         let job = try writeJob(quickReadJob, named: "quick.fio", in: dir)
         let base = try await diobench(["compare", job, "--repeat", "3", "--output-dir", dir + "/base"])
         #expect(base.status == 0, "\(base.stderr)")
@@ -188,7 +193,8 @@ let compareDirectRun = Task<(output: ProcessOutput, folder: String), any Error> 
     }
 
     @Test func diffOfSingleRunsStillCatchesTheCapAgainstTheThreshold() async throws {
-        let dir = try scratchDirectory("slowed-single")
+        let scratch = try TemporaryDirectory("compare-slowed-single")
+        let dir = scratch.path
         let fast = try writeJob(quickReadJob, named: "fast.fio", in: dir)
         let slow = try writeJob(
             quickReadJob.replacingOccurrences(of: "time_based", with: "time_based\nrate_iops=500"), named: "slow.fio",
@@ -208,7 +214,8 @@ let compareDirectRun = Task<(output: ProcessOutput, folder: String), any Error> 
 
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: fioPath), "needs fio at /usr/bin/fio"))
     func readsFioJSONProducedByTheInstalledFio() async throws {
-        let dir = try scratchDirectory("fio-json")
+        let scratch = try TemporaryDirectory("compare-fio-json")
+        let dir = scratch.path
         let job = try writeJob(
             quickReadJob.replacingOccurrences(of: "[rr]", with: "[rr]\nfilename=fio.bin"), named: "fio.fio", in: dir)
         let fio = try await runProgram(
@@ -246,7 +253,8 @@ let compareDirectRun = Task<(output: ProcessOutput, folder: String), any Error> 
     // MARK: baselines
 
     @Test func baselineSaveStoresRunsJobAndEnvironmentAndDiffFindsItByName() async throws {
-        let dir = try scratchDirectory("baseline")
+        let scratch = try TemporaryDirectory("compare-baseline")
+        let dir = scratch.path
         let job = try writeJob(quickReadJob, named: "quick.fio", in: dir)
         for _ in 0..<2 {
             #expect(
@@ -315,7 +323,8 @@ let compareDirectRun = Task<(output: ProcessOutput, folder: String), any Error> 
             if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script"), "needs script(1) for a pseudo-terminal"
         ))
     func progressShowsOnATerminalOnly() async throws {
-        let dir = try scratchDirectory("progress")
+        let scratch = try TemporaryDirectory("compare-progress")
+        let dir = scratch.path
         let job = try writeJob(
             quickReadJob.replacingOccurrences(of: "runtime=500ms", with: "runtime=2500ms"), named: "p.fio", in: dir)
         func underTerminal(_ args: [String]) async throws -> String {

@@ -123,7 +123,8 @@ func syntheticCompare(zfs: Bool) -> CompareResult {
             FileManager.default.isExecutableFile(atPath: chromiumPath) ? await pythonHas(["zlib"]) : false
         })
     func rendersInHeadlessChromium() async throws {
-        let dir = try scratchDirectory("html")
+        let scratch = try TemporaryDirectory("compare-html")
+        let dir = scratch.path
         let page = dir + "/report.html"
         try HTMLReport.render(syntheticCompare(zfs: true)).write(toFile: page, atomically: true, encoding: .utf8)
         let stats = try await renderAndMeasure(page: page, in: dir)

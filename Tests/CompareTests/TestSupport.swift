@@ -1,13 +1,6 @@
 import DiobenchTestSupport
 import Foundation
 
-/// A fresh folder under .build/compare-tests (on the work disk: O_DIRECT needs a real file system, not tmpfs).
-func scratchDirectory(_ name: String = "run") throws -> String {
-    let dir = packageRoot + "/.build/compare-tests/\(name)-\(UUID().uuidString.prefix(8))"
-    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-    return dir
-}
-
 /// The first python3 on PATH (a pyenv shim may carry scipy where /usr/bin/python3 does not).
 let python3: String = {
     let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"

@@ -5,43 +5,13 @@ import Targets
 import Testing
 import DiobenchTestSupport
 
-/// Block-device paths of FileTarget and the engines, on a loop device this suite attaches over
-/// a scratch file (and detaches: only the one it made).
+/// The engines on a block device: a loop device this suite attaches over a scratch file (and detaches:
+/// only the one it made). FileTarget's block-device paths: TargetsTests/BlockDeviceTests.
 @Suite(.enabled(if: loopDevicesAvailable, "needs root, /dev/loop-control and losetup"), .serialized, .loopDevices)
 struct BlockDeviceTests {
-    @Test(
-        "kind, size (BLKGETSIZE64), logical block size (BLKSSZGET), statx and cache flush on a 4096-byte-sector loop device"
-    )
-    func deviceFacts() async throws {
-        let dir = ScratchDirectory()
-        try await ScratchLoopDevice.with(
-            backing: dir.file("backing"), size: 16 << 20, sectorSize: 4096, directIO: false
-        ) { loop in
-            #expect(FileTarget.kind(of: loop.device) == .blockDevice)
-            #expect(try FileTarget.size(of: loop.device) == 16 << 20)
-            let fd = try FileTarget.open(path: loop.device, direct: true, readOnly: false)
-            defer { close(fd) }
-            #expect(try FileTarget.blockDeviceSize(fd: fd, path: loop.device) == 16 << 20)
-            #expect(try FileTarget.logicalBlockSize(fd: fd, path: loop.device) == 4096)
-            // Block devices report STATX_DIOALIGN since Linux 6.11: offsets in logical blocks.
-            let alignment = try DirectIOAlignment.query(fd: fd, path: loop.device)
-            if case .aligned(_, let offset) = alignment {
-                #expect(offset == 4096)
-            } else {
-                #expect(alignment == .notReported)
-            }
-            try FileTarget.invalidateCache(fd: fd, path: loop.device)  // BLKFLSBUF, as root
-            #expect(
-                try FileTarget.layOut(LayoutRequest(path: loop.device, size: 4096, jobReads: true, jobWrites: false))
-                    == .device)
-            #expect(throws: FileTargetError.self) { try FileTarget.unlink(path: loop.device) }
-            #expect(FileTarget.kind(of: loop.device) == .blockDevice)
-        }
-    }
-
     @Test("psync and io_uring (iodepth 32, fixed buffers) round-trip O_DIRECT through a loop device with dio on")
     func enginesOnLoop() async throws {
-        let dir = ScratchDirectory()
+        let dir = try TemporaryDirectory("engines", under: "/tmp")
         try await ScratchLoopDevice.with(backing: dir.file("backing"), size: 8 << 20, sectorSize: 512, directIO: true) {
             loop in
             let fd = try FileTarget.open(path: loop.device, direct: true, readOnly: false)

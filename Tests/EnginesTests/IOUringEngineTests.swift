@@ -40,7 +40,7 @@ struct IOUringEngineTests {
     @Test("io_uring writes a pattern and reads it back", arguments: variants, Placement.all)
     func roundTrip(variant: Variant, placement: Placement) throws {
         let direct = placement.direct
-        let dir = ScratchDirectory(under: placement.directory)
+        let dir = try TemporaryDirectory("engines", under: placement.directory)
         let fds = try openFiles(in: dir, count: 2, direct: direct)
         defer { closeAll(fds) }
         let pool = try AlignedBufferPool(count: variant.depth, size: 4096, alignment: 4096)
@@ -57,7 +57,7 @@ struct IOUringEngineTests {
         "queue only prepares; one commit submits the whole batch; getEvents reaps it in one call",
         arguments: [false, true])
     func batching(sqPoll: Bool) throws {
-        let dir = ScratchDirectory()
+        let dir = try TemporaryDirectory("engines", under: "/tmp")
         let fds = try openFiles(in: dir, count: 1, direct: true)
         defer { closeAll(fds) }
         let depth = 32
@@ -112,7 +112,7 @@ struct IOUringEngineTests {
             var setupFlags: UInt32, queued: Bool, foreign: Int, own: Int, reaped: Int, slot: Int32, result: Int
         }
         let seen = try await onDedicatedThread { () throws -> Seen in
-            let dir = ScratchDirectory()
+            let dir = try TemporaryDirectory("engines", under: "/tmp")
             let fds = try openFiles(in: dir, count: 1, direct: false)
             defer { closeAll(fds) }
             let pool = try AlignedBufferPool(count: 1, size: 4096, alignment: 4096)
@@ -157,7 +157,7 @@ struct IOUringEngineTests {
     func commitWaitingFor() throws {
         // Buffered reads of a tmpfs file cannot complete inline: the kernel hands each to an io-wq thread,
         // so a submit that did not wait would return before they are done.
-        let dir = ScratchDirectory(under: "/dev/shm")
+        let dir = try TemporaryDirectory("engines", under: "/dev/shm")
         let depth = 8
         let fd = try FileTarget.open(path: dir.file("f0"), direct: false, readOnly: false)
         defer { close(fd) }
@@ -189,7 +189,7 @@ struct IOUringEngineTests {
 
     @Test("max caps a reap; the rest stay for the next call")
     func reapCap() throws {
-        let dir = ScratchDirectory()
+        let dir = try TemporaryDirectory("engines", under: "/tmp")
         let fds = try openFiles(in: dir, count: 1, direct: false)
         defer { closeAll(fds) }
         let pool = try AlignedBufferPool(count: 8, size: 4096, alignment: 4096)
@@ -221,7 +221,7 @@ struct IOUringEngineTests {
         "a read past the end gives the short count, a write-only fd gives -EBADF, fsync and fdatasync succeed",
         arguments: [false, true])
     func resultsAndErrors(registerFiles: Bool) throws {
-        let dir = ScratchDirectory()
+        let dir = try TemporaryDirectory("engines", under: "/tmp")
         let path = dir.file("short")
         let fd = try FileTarget.open(path: path, direct: false, readOnly: false)
         defer { close(fd) }
@@ -248,7 +248,7 @@ struct IOUringEngineTests {
 
     @Test("sqthread_poll pinned to CPU 0 works")
     func sqPollPinned() throws {
-        let dir = ScratchDirectory()
+        let dir = try TemporaryDirectory("engines", under: "/tmp")
         let fds = try openFiles(in: dir, count: 1, direct: true)
         defer { closeAll(fds) }
         let pool = try AlignedBufferPool(count: 4, size: 4096, alignment: 4096)
@@ -267,7 +267,7 @@ struct IOUringEngineTests {
         .enabled(if: sysfsIOPoll(of: "/tmp") == "0", "/tmp's block device polls (io_poll=1) or has no sysfs queue"))
     func hipriWithoutPollQueues() throws {
         // fio 3.33 starts such a job and fails its first read with EOPNOTSUPP (checked on this VM).
-        let dir = ScratchDirectory()
+        let dir = try TemporaryDirectory("engines", under: "/tmp")
         let fds = try openFiles(in: dir, count: 1, direct: true)
         defer { closeAll(fds) }
         var config = EngineConfig()
@@ -285,7 +285,7 @@ struct IOUringEngineTests {
             "set DIOBENCH_HIPRI_DIR to a directory on a block device with poll queues (io_poll=1, e.g. NVMe with nvme.poll_queues)"
         ))
     func hipriRoundTrip() throws {
-        let dir = ScratchDirectory(under: ProcessInfo.processInfo.environment["DIOBENCH_HIPRI_DIR"]!)
+        let dir = try TemporaryDirectory("engines", under: ProcessInfo.processInfo.environment["DIOBENCH_HIPRI_DIR"]!)
         let fds = try openFiles(in: dir, count: 2, direct: true)
         defer { closeAll(fds) }
         let pool = try AlignedBufferPool(count: 8, size: 4096, alignment: 4096)
@@ -304,7 +304,7 @@ struct IOUringEngineTests {
 
     @Test("hipri on a buffered file is refused at setup with a message naming O_DIRECT and the file")
     func hipriBuffered() throws {
-        let dir = ScratchDirectory()
+        let dir = try TemporaryDirectory("engines", under: "/tmp")
         let fds = try openFiles(in: dir, count: 1, direct: false)
         defer { closeAll(fds) }
         var config = EngineConfig()
@@ -317,7 +317,7 @@ struct IOUringEngineTests {
 
     @Test("hipri on tmpfs (O_DIRECT accepted, but no polling) is refused at setup, not hung")
     func hipriTmpfs() throws {
-        let dir = ScratchDirectory(under: "/dev/shm")
+        let dir = try TemporaryDirectory("engines", under: "/dev/shm")
         let fds = try openFiles(in: dir, count: 1, direct: true)
         defer { closeAll(fds) }
         var config = EngineConfig()
@@ -360,7 +360,7 @@ struct IOUringEngineTests {
         "fixed buffers beyond RLIMIT_MEMLOCK (without CAP_IPC_LOCK) give a message naming the limit and the fix",
         .enabled(if: isRoot, "needs root to drop CAP_IPC_LOCK from one thread"))
     func memlockTooLow() async throws {
-        let dir = ScratchDirectory()
+        let dir = try TemporaryDirectory("engines", under: "/tmp")
         let fds = try openFiles(in: dir, count: 1, direct: false)
         defer { closeAll(fds) }
         let pool = try AlignedBufferPool(count: 32, size: 128 << 10, alignment: 4096)  // 4 MiB to pin

@@ -1,3 +1,4 @@
+import DiobenchTestSupport
 import Engines
 import Glibc
 import Targets
@@ -17,7 +18,7 @@ import Testing
     @Test("libaio writes a pattern and reads it back", arguments: ["/tmp", "/dev/shm"], [1, 8])
     func roundTrip(place: String, depth: Int) throws {
         for direct in place == "/dev/shm" ? [false] : [false, true] {
-            let dir = ScratchDirectory(under: place)
+            let dir = try TemporaryDirectory("engines", under: place)
             let fds = try openFiles(in: dir, count: 2, direct: direct)
             defer { closeAll(fds) }
             var (engine, pool) = try engine(fds, depth: depth, userspaceReap: depth > 1)
@@ -30,7 +31,7 @@ import Testing
 
     @Test("a sync is done at once when nothing is queued, and waits (busy) behind queued I/O, as in fio")
     func syncRules() throws {
-        let dir = ScratchDirectory()
+        let dir = try TemporaryDirectory("engines", under: "/tmp")
         let fds = try openFiles(in: dir, count: 1, direct: false)
         defer { closeAll(fds) }
         var (engine, pool) = try engine(fds, depth: 2)
@@ -56,7 +57,7 @@ import Testing
 
     @Test("the engine is busy once iodepth I/Os are queued")
     func busyAtDepth() throws {
-        let dir = ScratchDirectory()
+        let dir = try TemporaryDirectory("engines", under: "/tmp")
         let fds = try openFiles(in: dir, count: 1, direct: false)
         defer { closeAll(fds) }
         var (engine, pool) = try engine(fds, depth: 1)

@@ -1,3 +1,4 @@
+import DiobenchTestSupport
 import Engines
 import Glibc
 import Targets
@@ -9,7 +10,7 @@ import Testing
 
     @Test("psync writes a pattern and reads it back", arguments: places, [false, true])
     func psyncRoundTrip(place: String, direct: Bool) throws {
-        let dir = ScratchDirectory(under: place)
+        let dir = try TemporaryDirectory("engines", under: place)
         let fds = try openFiles(in: dir, count: 2, direct: direct)
         defer { closeAll(fds) }
         var engine = PsyncEngine(files: fds)
@@ -19,7 +20,7 @@ import Testing
 
     @Test("sync (lseek + read/write) writes a pattern and reads it back", arguments: places, [false, true])
     func syncRoundTrip(place: String, direct: Bool) throws {
-        let dir = ScratchDirectory(under: place)
+        let dir = try TemporaryDirectory("engines", under: place)
         let fds = try openFiles(in: dir, count: 2, direct: direct)
         defer { closeAll(fds) }
         var engine = SyncEngine(files: fds)
@@ -29,7 +30,7 @@ import Testing
 
     @Test("sync engine does sequential I/O without losing its place, and seeks when the offset jumps")
     func syncSequentialThenJump() throws {
-        let dir = ScratchDirectory()
+        let dir = try TemporaryDirectory("engines", under: "/tmp")
         let fds = try openFiles(in: dir, count: 1, direct: false)
         defer { closeAll(fds) }
         var engine = SyncEngine(files: fds)
@@ -59,7 +60,7 @@ import Testing
 
     @Test("a read past the end reports the short count; a bad fd reports -EBADF", arguments: ["psync", "sync"])
     func shortReadAndError(engineName: String) throws {
-        let dir = ScratchDirectory()
+        let dir = try TemporaryDirectory("engines", under: "/tmp")
         let path = dir.file("short")
         let fd = try FileTarget.open(path: path, direct: false, readOnly: false)
         defer { close(fd) }
@@ -91,7 +92,7 @@ import Testing
 /// 64 blocks of 4 KiB over the files, written, synced, read back through the engine and checked
 /// on disk with plain pread.
 func checkRoundTrip<E: IOEngine>(
-    _ engine: inout E, dir: ScratchDirectory, fds: [Int32], depth: Int = 1, salt: UInt64,
+    _ engine: inout E, dir: TemporaryDirectory, fds: [Int32], depth: Int = 1, salt: UInt64,
     blockSize: Int = 4096, blocks: Int = 64, pool: AlignedBufferPool? = nil
 ) throws {
     let pool = try pool ?? AlignedBufferPool(count: depth, size: blockSize, alignment: 4096)

@@ -5,27 +5,6 @@ import Glibc
 import Targets
 import Testing
 
-/// A fresh directory for one test, removed (with its files) when the value goes away.
-final class ScratchDirectory {
-    let path: String
-
-    init(under base: String = "/tmp") {
-        var template = Array("\(base)/diobench-engines-XXXXXX".utf8CString)
-        let made = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
-        precondition(made != nil, "mkdtemp under \(base): \(String(cString: strerror(errno)))")
-        path = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
-    }
-
-    func file(_ name: String) -> String { "\(path)/\(name)" }
-
-    deinit {
-        if let entries = try? FileManager.default.contentsOfDirectory(atPath: path) {
-            for entry in entries { Glibc.unlink("\(path)/\(entry)") }
-        }
-        rmdir(path)
-    }
-}
-
 /// The bytes block `block` of a test file must hold: 8-byte words that name the block and the
 /// word, so a misplaced, stale or torn block shows up.
 func fillPattern(_ buffer: UnsafeMutableRawPointer, length: Int, block: Int, salt: UInt64) {
@@ -179,7 +158,7 @@ func blocksOnDisk(path: String, fileIndex: Int, files: Int, blocks: Int, blockSi
 }
 
 /// Opens (creating) `count` files in `directory` for reading and writing.
-func openFiles(in directory: ScratchDirectory, count: Int, direct: Bool) throws -> [Int32] {
+func openFiles(in directory: TemporaryDirectory, count: Int, direct: Bool) throws -> [Int32] {
     try (0..<count).map { try FileTarget.open(path: directory.file("f\($0)"), direct: direct, readOnly: false) }
 }
 
@@ -201,44 +180,6 @@ enum IOUringProbe {
 }
 
 let isRoot = geteuid() == 0
-
-/// Runs a program and returns its exit status and trimmed stdout (tests only: losetup, findmnt).
-@discardableResult
-func run(_ executable: String, _ arguments: [String]) async throws -> (status: Int32, output: String) {
-    let result = try await runProgram(executable, arguments)
-    return (result.status, result.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
-}
-
-/// A loop device over a scratch file for the duration of `body`, detached afterwards (a deinit cannot
-/// await `losetup`). Only the device this test attached is ever detached.
-struct ScratchLoopDevice {
-    let device: String
-    let backing: String
-
-    static func with<T>(
-        backing: String, size: Int, sectorSize: Int, directIO: Bool,
-        _ body: (ScratchLoopDevice) async throws -> T
-    ) async throws -> T {
-        let fd = open(backing, O_RDWR | O_CREAT, 0o600)
-        guard fd >= 0, ftruncate(fd, off_t(size)) == 0 else { throw POSIXError(.EIO) }
-        close(fd)
-        let result = try await run(
-            "/usr/sbin/losetup",
-            [
-                "--find", "--show", "--sector-size", "\(sectorSize)",
-                "--direct-io=\(directIO ? "on" : "off")", backing,
-            ])
-        guard result.status == 0, result.output.hasPrefix("/dev/loop") else { throw POSIXError(.ENODEV) }
-        let loop = ScratchLoopDevice(device: result.output, backing: backing)
-        return try await withCleanup {
-            try await body(loop)
-        } cleanup: {
-            _ = try? await run("/usr/sbin/losetup", ["--detach", loop.device])
-        }
-    }
-}
-
-let loopDevicesAvailable = isRoot && access("/dev/loop-control", F_OK) == 0 && access("/usr/sbin/losetup", X_OK) == 0
 
 /// Where a round trip runs: ext4 (/tmp) or tmpfs (/dev/shm), buffered or O_DIRECT.
 struct Placement: Sendable, CustomTestStringConvertible {

@@ -27,8 +27,7 @@ enum FioReference {
     /// fio's stdout, then its stderr (each is read line by line); fio runs in a scratch directory so nothing
     /// lands in the tree, with `environment` and PATH as its whole environment.
     static func run(_ arguments: [String], environment: [String: String]) async throws -> String {
-        let scratch = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: scratch) }
+        let scratch = try TemporaryDirectory("jobfile-fio")
         let out = try await runProgram(
             path, arguments, directory: scratch.path,
             environment: environment.merging(["PATH": "/usr/bin:/bin"]) { a, _ in a },

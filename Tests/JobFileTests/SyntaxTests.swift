@@ -1,5 +1,6 @@
 // The INI dialect: sections, globals, comments, bare flags, whitespace, includes, variables and arithmetic.
 
+import DiobenchTestSupport
 import Foundation
 import Testing
 @testable import JobFile
@@ -137,8 +138,8 @@ struct SyntaxTests {
 
     @Test("include FILE is read into the section, relative to the including file, nested")
     func includes() throws {
-        let dir = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let temporary = try TemporaryDirectory("jobfile")
+        let dir = URL(fileURLWithPath: temporary.path, isDirectory: true)
         try FileManager.default.createDirectory(
             at: dir.appendingPathComponent("inc"), withIntermediateDirectories: true)
         try "thread\ngroup_reporting=1\n".write(
@@ -160,8 +161,8 @@ struct SyntaxTests {
 
     @Test("an error in an included file names that file and its line")
     func includeErrorLocation() throws {
-        let dir = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let temporary = try TemporaryDirectory("jobfile")
+        let dir = URL(fileURLWithPath: temporary.path, isDirectory: true)
         try "iodepth=4\nbs=4q\n".write(to: dir.appendingPathComponent("part.fio"), atomically: true, encoding: .utf8)
         let main = dir.appendingPathComponent("main.fio")
         try "[j]\ninclude part.fio\n".write(to: main, atomically: true, encoding: .utf8)
@@ -175,8 +176,8 @@ struct SyntaxTests {
 
     @Test("include cycles are detected, at the include that closes the loop")
     func includeCycle() throws {
-        let dir = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let temporary = try TemporaryDirectory("jobfile")
+        let dir = URL(fileURLWithPath: temporary.path, isDirectory: true)
         try "bs=4k\ninclude b.inc\n".write(to: dir.appendingPathComponent("a.inc"), atomically: true, encoding: .utf8)
         try "include a.inc\n".write(to: dir.appendingPathComponent("b.inc"), atomically: true, encoding: .utf8)
         let main = dir.appendingPathComponent("main.fio")
@@ -214,8 +215,8 @@ struct SyntaxTests {
 
     @Test("several job files: globals don't cross files, and each later file starts a new group")
     func severalFiles() throws {
-        let dir = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let temporary = try TemporaryDirectory("jobfile")
+        let dir = URL(fileURLWithPath: temporary.path, isDirectory: true)
         let f1 = dir.appendingPathComponent("one.fio"), f2 = dir.appendingPathComponent("two.fio")
         try "[global]\nbs=64k\n[a]\n[b]\n".write(to: f1, atomically: true, encoding: .utf8)
         try "[c]\n[d]\n".write(to: f2, atomically: true, encoding: .utf8)

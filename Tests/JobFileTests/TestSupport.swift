@@ -51,10 +51,3 @@ enum TestPaths {
     static let valid = here.appendingPathComponent("Valid")
     static let packageRoot = here.deletingLastPathComponent().deletingLastPathComponent()
 }
-
-/// A fresh temporary directory, removed by the caller's `defer`.
-func temporaryDirectory() throws -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("jobfile-tests-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url
-}

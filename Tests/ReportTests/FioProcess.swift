@@ -12,26 +12,13 @@ enum FioProcess {
         var text: String { String(decoding: stdout, as: UTF8.self) }
     }
 
-    /// Writes `job` (with `${DIR}` replaced by a fresh directory) and runs fio with `arguments`.
+    /// Writes `job` (with `${DIR}` replaced by a fresh directory on the work disk: O_DIRECT needs a real file
+    /// system, not tmpfs) and runs fio with `arguments`.
     static func run(job: String, arguments: [String]) async throws -> Output {
-        let dir = try scratchDirectory()
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        let jobPath = dir + "/job.fio"
-        try job.replacingOccurrences(of: "${DIR}", with: dir).write(toFile: jobPath, atomically: true, encoding: .utf8)
+        let dir = try TemporaryDirectory("report-fio")
+        let jobPath = try dir.write("job.fio", job.replacingOccurrences(of: "${DIR}", with: dir.path))
         let out = try await runProgram(path, arguments + [jobPath])
         return Output(stdout: Data(out.stdout.utf8), status: out.status)
-    }
-
-    /// A directory on the work disk (O_DIRECT needs a real file system, not tmpfs).
-    static func scratchDirectory() throws -> String {
-        // <package>/.build/report-tests, found from this file's path (not the cwd).
-        let package = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-        let base = package.path + "/.build/report-tests"
-        try FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true)
-        let dir = base + "/run-\(UUID().uuidString.prefix(8))"
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        return dir
     }
 }
 

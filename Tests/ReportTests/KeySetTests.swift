@@ -1,3 +1,4 @@
+import DiobenchTestSupport
 import Foundation
 import Testing
 import Report
@@ -20,8 +21,8 @@ struct KeySetTests {
 
     /// Our run of the same job: real psync I/O on a file, measured by WorkerStats.
     func ourResult() throws -> RunResult {
-        let dir = try FioProcess.scratchDirectory()
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let scratch = try TemporaryDirectory("report-keys")
+        let dir = scratch.path
         let stats = try RealIO.mixedSequential(path: dir + "/keys.0.0", size: 1 << 20, bs: 4096, fsyncEvery: 8)
         var settings = JobReportSettings()
         settings.fileNames = [dir + "/keys.0.0"]

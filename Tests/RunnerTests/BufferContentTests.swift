@@ -7,7 +7,7 @@ import Testing
 @Suite struct BufferContentTests {
     /// Runs a 1 MiB sequential write of 4 KiB blocks with `extra` options; the file's 256 blocks.
     func writtenBlocks(_ extra: [String], tool: String = diobenchBinary) async throws -> [Data] {
-        let dir = try WorkDirectory()
+        let dir = try TemporaryDirectory("runner")
         let out = try await runProgram(
             tool, ["--name=w", "--rw=write", "--bs=4k", "--size=1m", "--filename=data"] + extra,
             directory: dir.path)

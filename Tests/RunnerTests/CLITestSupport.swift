@@ -5,26 +5,9 @@ import Testing
 let fioPath = "/usr/bin/fio"
 let fioAvailable = FileManager.default.isExecutableFile(atPath: fioPath)
 
-/// A fresh directory on the work disk (not tmpfs: O_DIRECT tests need a real file system), removed afterwards.
-final class WorkDirectory {
-    let path: String
-    init() throws {
-        let base = packageRoot + "/.build/runner-tests"
-        try FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true)
-        path = base + "/run-\(UUID().uuidString.prefix(8))"
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-    func write(_ name: String, _ text: String) throws -> String {
-        let file = path + "/" + name
-        try text.write(toFile: file, atomically: true, encoding: .utf8)
-        return file
-    }
-    deinit { try? FileManager.default.removeItem(atPath: path) }
-}
-
 /// `diobench compare JOBS… --matrix bs=4k,8k --repeat 1` into `dir`/cmp: its exit status and stderr, and the
 /// compare.json cells it printed.
-func compareTwoBlockSizes(_ jobs: [String], in dir: WorkDirectory, input: String? = nil) async throws -> (
+func compareTwoBlockSizes(_ jobs: [String], in dir: TemporaryDirectory, input: String? = nil) async throws -> (
     ProcessOutput, [[String: Any]]
 ) {
     let out = try await diobench(

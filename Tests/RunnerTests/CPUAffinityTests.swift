@@ -38,13 +38,11 @@ struct CPUAffinityTests {
         "numjobs=2 with cpus_allowed=0-1 and split: one worker on each CPU; the other threads keep the whole set",
         .enabled(if: mayUseCPUs0And1, "needs CPUs 0 and 1; this process may not run on both"))
     func splitPinsEachWorker() async throws {
-        let dir = NSTemporaryDirectory() + "diobench-cpus-\(getpid())"
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        let jobPath = dir + "/pin.fio"
-        try
+        let dir = try TemporaryDirectory("cpus")
+        let jobPath = try dir.write(
+            "pin.fio",
             "[pin]\nioengine=null\nrw=randread\nsize=1m\nfilename=/dev/null\ntime_based\nruntime=3\nnumjobs=2\ncpus_allowed=0-1\ncpus_allowed_policy=split\n"
-            .write(toFile: jobPath, atomically: true, encoding: .utf8)
+        )
         let (out, lists) = try await runProgram(
             diobenchBinary, ["run", "--no-progress", "--output-format=json", jobPath]
         ) { child in

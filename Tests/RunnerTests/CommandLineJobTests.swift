@@ -32,7 +32,7 @@ struct CommandLineJobTests {
 
     @Test(arguments: cases)
     func sameJobsAsFio(_ testCase: Case) async throws {
-        let fioDir = try WorkDirectory(), ourDir = try WorkDirectory()
+        let fioDir = try TemporaryDirectory("runner"), ourDir = try TemporaryDirectory("runner")
         var fioArguments = testCase.arguments, ourArguments = testCase.arguments
         if let jobFile = testCase.jobFile {
             fioArguments.append(try fioDir.write("job.fio", jobFile))
@@ -61,7 +61,7 @@ struct CommandLineJobTests {
 
     @Test("a bad command-line value is a usage error naming the argument, and diobench's own flags still work")
     func badValueNamesTheArgument() async throws {
-        let dir = try WorkDirectory()
+        let dir = try TemporaryDirectory("runner")
         let bad = try await diobench(["--name=x", "--ioengine=null", "--bs=4q"], directory: dir.path)
         #expect(bad.status == 2)
         #expect(bad.stderr.contains("<command line> --bs=4q: option 'bs': '4q' is not a size"), "\(bad.stderr)")
@@ -77,7 +77,7 @@ struct CommandLineJobTests {
 
     @Test("compare takes command-line jobs: every cell runs them")
     func compareTakesCommandLineJobs() async throws {
-        let dir = try WorkDirectory()
+        let dir = try TemporaryDirectory("runner")
         let (out, cells) = try await compareTwoBlockSizes(["--name=cl", "--ioengine=null", "--size=1m"], in: dir)
         #expect(out.status == 0, "\(out.stderr)")
         #expect(cells.count == 2)

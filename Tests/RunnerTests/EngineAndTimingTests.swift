@@ -11,7 +11,7 @@ import Testing
 
     @Test(arguments: engines, [false, true])
     func engineReadsAndWritesWholeFile(_ engine: String, _ direct: Bool) async throws {
-        let dir = try WorkDirectory()
+        let dir = try TemporaryDirectory("runner")
         let words = engine.split(separator: " ").map(String.init)
         let extra = words.dropFirst().map { "\($0)\n" }.joined()
         let job = """
@@ -48,7 +48,7 @@ import Testing
     }
 
     @Test func misalignedBufferNamesStatxAlignment() async throws {
-        let dir = try WorkDirectory()
+        let dir = try TemporaryDirectory("runner")
         let job = try dir.write(
             "j.fio", "[mis]\ndirectory=\(dir.path)\nsize=1m\nrw=read\nbs=4k\ndirect=1\niomem_align=256\n")
         let out = try await diobench(["run", job], timeout: 30)
@@ -60,7 +60,7 @@ import Testing
     }
 
     @Test func misalignedSizeNamesStatxAlignment() async throws {
-        let dir = try WorkDirectory()
+        let dir = try TemporaryDirectory("runner")
         let job = try dir.write("j.fio", "[mis]\ndirectory=\(dir.path)\nsize=1m\nrw=read\nbs=1000\ndirect=1\n")
         let out = try await diobench(["run", "--output-format=json", job], timeout: 30)
         #expect(!out.timedOut)
@@ -72,7 +72,7 @@ import Testing
     }
 
     @Test func continueOnErrorCountsEveryFailure() async throws {
-        let dir = try WorkDirectory()
+        let dir = try TemporaryDirectory("runner")
         let job = try dir.write(
             "j.fio", "[mis]\ndirectory=\(dir.path)\nsize=64k\nrw=read\nbs=1000\ndirect=1\ncontinue_on_error=all\n")
         let out = try await diobench(["run", "--output-format=json", job], timeout: 30)
@@ -87,7 +87,7 @@ import Testing
     }
 
     @Test func timeBasedRunsForTheRuntime() async throws {
-        let dir = try WorkDirectory()
+        let dir = try TemporaryDirectory("runner")
         let job = try dir.write(
             "j.fio",
             "[t]\nioengine=null\nrw=randread\nsize=1m\nfilename=/dev/null\ntime_based\nruntime=1500ms\nramp_time=500ms\n"
@@ -104,7 +104,7 @@ import Testing
     }
 
     @Test func rateIOPSCapsTheRate() async throws {
-        let dir = try WorkDirectory()
+        let dir = try TemporaryDirectory("runner")
         let job = try dir.write(
             "j.fio", "[r]\nioengine=null\nrw=read\nsize=1m\nfilename=/dev/null\ntime_based\nruntime=2\nrate_iops=500\n")
         let out = try await diobench(["run", "--output-format=json", job], timeout: 30)
@@ -116,7 +116,7 @@ import Testing
     /// issued writes in their place, and a read-only file answered EBADF).
     @Test(arguments: ["trim", "randtrim", "trimwrite"])
     func trimPatternsAreRefused(_ rw: String) async throws {
-        let dir = try WorkDirectory()
+        let dir = try TemporaryDirectory("runner")
         let job = try dir.write("t.fio", "[t]\nioengine=psync\nfilename=\(dir.path)/data\nsize=1m\nrw=\(rw)\n")
         #expect(try await diobench(["run", "--parse-only", job]).status == 0, "parses as fio's")
         let out = try await diobench(["run", "--output-format=json", job], timeout: 30)
@@ -131,7 +131,7 @@ import Testing
     /// fio caps each direction of a mixed job at its own rate (fio 3.33 gives 200 and 100 IOPS here,
     /// whatever rwmixread says), and a direction without a rate runs free.
     @Test func rateIOPSCapsEachDirectionOfAMixedJob() async throws {
-        let dir = try WorkDirectory()
+        let dir = try TemporaryDirectory("runner")
         let base = "[m]\nioengine=null\nrw=randrw\nrwmixread=70\nsize=1m\nfilename=/dev/null\ntime_based\nruntime=2\n"
         let capped = try dir.write("capped.fio", base + "rate_iops=200,100\n")
         let job = try #require(
@@ -152,7 +152,7 @@ import Testing
 
     @Test("create_on_open: a write job lays nothing out; its missing file grows only by what it writes")
     func createOnOpenLaysNothingOut() async throws {
-        let dir = try WorkDirectory()
+        let dir = try TemporaryDirectory("runner")
         for createOnOpen in [0, 1] {
             let job =
                 "[w]\ndirectory=\(dir.path)\nfilename=f\(createOnOpen)\nrw=write\nbs=64k\nsize=8m\nio_size=1m\ncreate_on_open=\(createOnOpen)\n"

@@ -11,7 +11,7 @@ struct EngineQueueingTests {
         ("null", 1), ("null", 8), ("psync", 4), ("io_uring", 1), ("io_uring", 8), ("libaio", 1), ("libaio", 8),
     ])
     func submissionLatencyAsFioRecordsIt(engine: String, depth: Int) async throws {
-        let dir = try WorkDirectory()
+        let dir = try TemporaryDirectory("runner")
         let job = try dir.write(
             "job.fio",
             """

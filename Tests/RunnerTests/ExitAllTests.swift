@@ -21,7 +21,7 @@ import Testing
         """
 
     /// Each job's name, group and runtime in ms.
-    func runtimes(_ tool: String, in dir: WorkDirectory) async throws -> [(String, Double, Double)] {
+    func runtimes(_ tool: String, in dir: TemporaryDirectory) async throws -> [(String, Double, Double)] {
         let file = try dir.write("ex.fio", Self.job)
         let out = try await runProgram(tool, ["--output-format=json", file], directory: dir.path, timeout: 60)
         try #require(out.status == 0, "\(tool): \(out.stderr)")
@@ -37,7 +37,7 @@ import Testing
         var tools = [diobenchBinary]
         if fioAvailable { tools.append(fioPath) }
         for tool in tools {
-            let dir = try WorkDirectory()
+            let dir = try TemporaryDirectory("runner")
             let jobs = try await runtimes(tool, in: dir)
             #expect(jobs.map(\.0) == ["short", "long", "later"], "\(tool)")
             #expect(jobs.map(\.1) == [0, 0, 1], "\(tool): groups")

@@ -82,7 +82,7 @@ struct FioDifferentialTests {
             job = job.replacingOccurrences(of: "filename=data\n", with: "").replacingOccurrences(
                 of: "filename=\n", with: "")
         }
-        let fioDir = try WorkDirectory(), ourDir = try WorkDirectory()
+        let fioDir = try TemporaryDirectory("runner"), ourDir = try TemporaryDirectory("runner")
         let fioJob = try fioDir.write("job.fio", job.replacingOccurrences(of: "${DIR}", with: fioDir.path))
         let ourJob = try ourDir.write("job.fio", job.replacingOccurrences(of: "${DIR}", with: ourDir.path))
 

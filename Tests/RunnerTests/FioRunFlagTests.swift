@@ -6,7 +6,7 @@ import Testing
 @Suite struct FioRunFlagTests {
     @Test("--readonly refuses a job that writes, before anything runs, and lets a read job run")
     func readOnly() async throws {
-        let dir = try WorkDirectory()
+        let dir = try TemporaryDirectory("runner")
         let writer = try await diobench(
             ["--readonly", "--name=r", "--ioengine=null", "--size=1m", "--name=w", "--rw=randwrite"],
             directory: dir.path)
@@ -38,7 +38,7 @@ import Testing
         "--minimal prints fio's terse line, with as many fields as fio's own --minimal",
         .enabled(if: fioAvailable, "fio is not installed (apt-get install fio)"))
     func minimal() async throws {
-        let dir = try WorkDirectory()
+        let dir = try TemporaryDirectory("runner")
         let job = ["--name=t", "--ioengine=null", "--size=1m", "--rw=randread"]
         let ours = try await diobench(["--minimal"] + job, directory: dir.path)
         let fio = try await runProgram(fioPath, ["--minimal"] + job, directory: dir.path)
@@ -52,7 +52,7 @@ import Testing
 
     @Test("--warnings-fatal turns a job-file warning into exit status 2")
     func warningsFatal() async throws {
-        let dir = try WorkDirectory()
+        let dir = try TemporaryDirectory("runner")
         let file = try dir.write("w.fio", "[job]\nioengine=null\nsize=1m\n[globalish]\n")
         let lenient = try await diobench(["--parse-only", file], directory: dir.path)
         #expect(lenient.status == 0)
@@ -63,7 +63,7 @@ import Testing
 
     @Test("--eta=always shows the status line off a terminal, and --eta-newline ends lines instead of rewriting one")
     func etaNewline() async throws {
-        let dir = try WorkDirectory()
+        let dir = try TemporaryDirectory("runner")
         let job = ["--name=t", "--ioengine=null", "--size=1m", "--time_based", "--runtime=3", "--output-format=json"]
         let quiet = try await diobench(job, directory: dir.path)
         #expect(!quiet.stderr.contains("Jobs: 1"), "no status line off a terminal by default")
@@ -114,7 +114,7 @@ import Testing
 
     @Test("a name= line renames its job on the command line too, instead of starting another job")
     func renamedJobs() async throws {
-        let dir = try WorkDirectory()
+        let dir = try TemporaryDirectory("runner")
         let file = try dir.write(
             "n.fio", "[global]\nioengine=null\nsize=1m\nname=foo\n[a]\nrw=read\n[b]\nname=renamed\n")
         let shown = try await diobench(["--showcmd", file])
@@ -132,7 +132,7 @@ import Testing
         "the job options are fio's --showcmd's, and a value with spaces is quoted for the shell",
         .enabled(if: fioAvailable, "fio is not installed (apt-get install fio)"))
     func sameAsFio() async throws {
-        let dir = try WorkDirectory()
+        let dir = try TemporaryDirectory("runner")
         let file = try dir.write(
             "j.fio", "[global]\nrw=randread\nsize=128m\n[job1]\n[job2]\nbs=4k\ntime_based\ndescription=two words\n")
         let ours = try await diobench(["--showcmd", file])

@@ -24,7 +24,7 @@ struct LoopJobTests {
 
     @Test(arguments: ["psync", "io_uring"], [false, true])
     func loopDeviceIsBuiltUsedAndDetached(_ engine: String, _ direct: Bool) async throws {
-        let dir = try WorkDirectory()
+        let dir = try TemporaryDirectory("runner")
         let job = """
             [global]
             loop_backing=\(dir.path)/backing.img
@@ -69,7 +69,7 @@ struct LoopJobTests {
     }
 
     @Test func smallDirectReadOnA4kLoopDeviceIsExplained() async throws {
-        let dir = try WorkDirectory()
+        let dir = try TemporaryDirectory("runner")
         let job = """
             [small]
             loop_backing=\(dir.path)/backing.img
@@ -90,7 +90,7 @@ struct LoopJobTests {
 
     /// A long job on a loop device: `body` runs beside it once the device is in use; returns when it has ended.
     func runLongLoopJob<R: Sendable>(
-        _ dir: WorkDirectory, whileRunning body: @escaping @Sendable (RunningChild) async throws -> R
+        _ dir: TemporaryDirectory, whileRunning body: @escaping @Sendable (RunningChild) async throws -> R
     )
         async throws -> (output: ProcessOutput, result: R)
     {
@@ -121,7 +121,7 @@ struct LoopJobTests {
     }
 
     @Test func sigintMidJobLeavesNoLoopDeviceAndWritesPartialResults() async throws {
-        let dir = try WorkDirectory()
+        let dir = try TemporaryDirectory("runner")
         let path = dir.path
         try await unchangedLoopDevices {
             let (out, _) = try await runLongLoopJob(dir) { child async throws in
@@ -137,7 +137,7 @@ struct LoopJobTests {
     }
 
     @Test func sigkillLeavesAJournalThatCleanupResolves() async throws {
-        let dir = try WorkDirectory()
+        let dir = try TemporaryDirectory("runner")
         let path = dir.path
         try await unchangedLoopDevices {
             let (_, (device, holder)) = try await runLongLoopJob(dir) { child in
@@ -188,7 +188,7 @@ struct LoopJobTests {
         "needs root, /dev/loop-control and mkfs.ext4"))
 struct WriteGuardJobTests {
     @Test func ext4OnALoopDeviceIsRefusedUnlessOverridden() async throws {
-        let dir = try WorkDirectory()
+        let dir = try TemporaryDirectory("runner")
         let image = dir.path + "/disk.img"
         #expect(FileManager.default.createFile(atPath: image, contents: nil))
         #expect(truncate(image, 32 << 20) == 0)
@@ -218,7 +218,7 @@ struct WriteGuardJobTests {
     }
 
     @Test func existingFileNotLaidOutByDiobenchIsRefused() async throws {
-        let dir = try WorkDirectory()
+        let dir = try TemporaryDirectory("runner")
         let file = try dir.write("precious.txt", "someone's data\n")
         let refused = try await diobench(
             ["run", try dir.write("a.fio", "[w]\nfilename=\(file)\nrw=write\nsize=64k\n")], timeout: 30)

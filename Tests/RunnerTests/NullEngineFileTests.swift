@@ -7,7 +7,7 @@ import Testing
 @Suite struct NullEngineFileTests {
     @Test("a null-engine job creates no file, as fio's does not")
     func createsNothing() async throws {
-        let dir = try WorkDirectory()
+        let dir = try TemporaryDirectory("runner")
         let ours = try await diobench(
             ["--name=n", "--ioengine=null", "--size=4m", "--rw=randread", "--output-format=json"], directory: dir.path)
         #expect(ours.status == 0, "\(ours.stderr)")
@@ -23,7 +23,7 @@ import Testing
 
     @Test("a null-engine write job leaves an existing file's data as it was")
     func writesNothing() async throws {
-        let dir = try WorkDirectory()
+        let dir = try TemporaryDirectory("runner")
         var bytes = [UInt8](repeating: 0, count: 1 << 20)
         var rng = SplitMix(seed: 7)
         for i in bytes.indices { bytes[i] = UInt8(truncatingIfNeeded: rng.next()) }

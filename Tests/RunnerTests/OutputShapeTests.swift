@@ -37,7 +37,7 @@ struct OutputShapeTests {
     }
 
     func run(_ format: String) async throws -> (fio: [[String: Any]], ours: [[String: Any]], ourStdout: String) {
-        let fioDir = try WorkDirectory(), ourDir = try WorkDirectory()
+        let fioDir = try TemporaryDirectory("runner"), ourDir = try TemporaryDirectory("runner")
         let fio = try await runProgram(
             fioPath,
             [
@@ -78,7 +78,7 @@ struct OutputShapeTests {
     }
 
     @Test func saveWritesResultAndResolvedJobs() async throws {
-        let dir = try WorkDirectory()
+        let dir = try TemporaryDirectory("runner")
         let job = try dir.write("j.fio", "[tiny]\ndirectory=\(dir.path)\nsize=256k\nrw=read\n")
         let out = try await diobench([
             "run", "--save", "--results-dir", dir.path + "/Results/runs", "--output-format=json", job,
@@ -95,7 +95,7 @@ struct OutputShapeTests {
     }
 
     @Test func parseOnlyPrintsResolvedJobsAndRunsNothing() async throws {
-        let dir = try WorkDirectory()
+        let dir = try TemporaryDirectory("runner")
         let job = try dir.write("j.fio", "[global]\nbs=64k\n[a]\ndirectory=\(dir.path)\nsize=1m\nrw=write\n")
         let out = try await diobench(["run", "--parse-only", job])
         #expect(out.status == 0)

@@ -10,7 +10,7 @@ import Testing
 @Suite(.serialized, .loopDevices, .enabled(if: canUseLoopDevices, loopReason))
 struct SignalTrialTests {
     /// Two jobs at once, each on its own loop device (one reading, one writing a new backing file).
-    func job(_ dir: WorkDirectory, engine: String) -> String {
+    func job(_ dir: TemporaryDirectory, engine: String) -> String {
         """
         [global]
         size=16m
@@ -44,7 +44,7 @@ struct SignalTrialTests {
     /// Starts diobench, signals it after the trial's delay, and checks what it left behind.
     @discardableResult
     func run(_ trial: Trial) async throws -> Outcome {
-        let dir = try WorkDirectory()
+        let dir = try TemporaryDirectory("runner")
         let journal = dir.path + "/journal"
         let before = try await losetupLines()
         // Past the signals, diobench has 30 s to exit: then it is interrupted again and killed.

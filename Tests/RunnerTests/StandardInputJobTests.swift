@@ -16,7 +16,7 @@ import Testing
 
     @Test("`run -` runs the job piped in, and --save keeps it as job-files/stdin.fio")
     func runFromStandardInput() async throws {
-        let dir = try WorkDirectory()
+        let dir = try TemporaryDirectory("runner")
         let out = try await diobench(
             ["run", "--output-format=json", "--save", "--results-dir", dir.path + "/runs", "-"],
             directory: dir.path, input: Self.job)
@@ -33,7 +33,7 @@ import Testing
 
     @Test("an error in a job read from standard input names <stdin> and the line")
     func errorNamesStandardInput() async throws {
-        let dir = try WorkDirectory()
+        let dir = try TemporaryDirectory("runner")
         let out = try await diobench(
             ["run", "-"], directory: dir.path, input: Self.job.replacingOccurrences(of: "size=1m", with: "siz=1m"))
         #expect(out.status == 2)
@@ -42,7 +42,7 @@ import Testing
 
     @Test("compare reads standard input once and runs it in every cell")
     func compareFromStandardInput() async throws {
-        let dir = try WorkDirectory()
+        let dir = try TemporaryDirectory("runner")
         let (out, cells) = try await compareTwoBlockSizes(["-"], in: dir, input: Self.job)
         #expect(out.status == 0, "\(out.stderr)")
         #expect(cells.count == 2)
@@ -52,7 +52,7 @@ import Testing
 
     @Test("a directory, a device that never ends, or an include that is not a regular file is refused with the reason")
     func nonFilesAreRefused() async throws {
-        let dir = try WorkDirectory()
+        let dir = try TemporaryDirectory("runner")
         let directory = try await diobench(["run", "--parse-only", dir.path])
         #expect(directory.status == 2)
         #expect(directory.stderr.contains("is a directory"), "\(directory.stderr)")

@@ -12,7 +12,7 @@ import Testing
 
     @Test(arguments: engines, [false, true])
     func writeThenReadBackFindsEveryBlockGood(_ engine: String, _ direct: Bool) async throws {
-        let dir = try WorkDirectory()
+        let dir = try TemporaryDirectory("runner")
         let words = engine.split(separator: " ").map(String.init)
         let job = """
             [vw]
@@ -43,7 +43,7 @@ import Testing
 
     @Test(arguments: ["crc32c", "sha256", "pattern"])
     func everyMethodReadsBackClean(_ method: String) async throws {
-        let dir = try WorkDirectory()
+        let dir = try TemporaryDirectory("runner")
         let pattern = method == "pattern" ? "verify_pattern=0xdeadbeef\n" : ""
         let job = "[m]\ndirectory=\(dir.path)\nsize=1m\nbs=4k\nrw=write\nverify=\(method)\n\(pattern)loops=2\n"
         let out = try await diobench(["run", "--output-format=json", try dir.write("j.fio", job)], timeout: 60)
@@ -56,7 +56,7 @@ import Testing
     @Test func backlogReadsBackWhileTheWritePhaseRuns() async throws {
         // time_based: the pass never ends within the runtime (rate-limited to ~500 of 16384 writes), so
         // the only read-backs are verify_backlog's, every 32 writes.
-        let dir = try WorkDirectory()
+        let dir = try TemporaryDirectory("runner")
         let base =
             "[b]\ndirectory=\(dir.path)\nsize=64m\nbs=4k\nrw=randwrite\nverify=crc32c\ntime_based\nruntime=1\nrate_iops=500\n"
         let withBacklog = try await diobench(
@@ -78,7 +78,7 @@ import Testing
 
     @Test("verify_backlog with a submit batch not yet full: the batch goes out before the read-back waits (it hung)")
     func backlogWithAPartialSubmitBatch() async throws {
-        let dir = try WorkDirectory()
+        let dir = try TemporaryDirectory("runner")
         let job =
             "[vb]\nioengine=io_uring\ndirectory=\(dir.path)\nsize=4m\nbs=4k\nrw=write\niodepth=8\n"
             + "iodepth_batch_submit=4\niodepth_batch_complete_min=0\nverify=crc32c\nverify_backlog=16\n"
@@ -91,7 +91,7 @@ import Testing
 
     /// A write job that leaves its blocks for later (do_verify=0), and the read-only job that checks them.
     func writeThenCorrupt(
-        _ dir: WorkDirectory, name: String = "data", bs: Int = 4096, blocks: Int = 256,
+        _ dir: TemporaryDirectory, name: String = "data", bs: Int = 4096, blocks: Int = 256,
         _ corrupt: (Int32) throws -> Void
     ) async throws -> String {
         let common = "directory=\(dir.path)\nfilename=data.bin\nsize=\(bs * blocks)\nbs=\(bs)\nverify=crc32c\n"
@@ -107,7 +107,7 @@ import Testing
     }
 
     @Test func readOnlyJobReportsTornMisdirectedAndUnwrittenBlocks() async throws {
-        let dir = try WorkDirectory()
+        let dir = try TemporaryDirectory("runner")
         var flipped: (offset: Int, was: UInt8, now: UInt8) = (0, 0, 0)
         let common = try await writeThenCorrupt(dir) { fd in
             flipped.offset = 37 * 4096 + 1234
@@ -168,7 +168,7 @@ import Testing
     }
 
     @Test func anotherNameOrSeedIsAnotherJob() async throws {
-        let dir = try WorkDirectory()
+        let dir = try TemporaryDirectory("runner")
         let common = try await writeThenCorrupt(dir, blocks: 16) { _ in }
         let same = try await diobench(["run", try dir.write("a.fio", "[data]\n\(common)rw=randread\n")], timeout: 30)
         #expect(same.status == 0, "same name and randseed: \(same.stderr)")
@@ -183,7 +183,7 @@ import Testing
     }
 
     @Test func verifyThatCannotWorkIsRefusedWithTheReason() async throws {
-        let dir = try WorkDirectory()
+        let dir = try TemporaryDirectory("runner")
         let null = try await diobench(
             [
                 "run",
@@ -209,7 +209,7 @@ func hexByte(_ b: UInt8) -> String { (b < 16 ? "0" : "") + String(b, radix: 16) 
         "rw=randwrite\nnorandommap", "rw=randwrite\nbsrange=4k-16k\nverify_backlog=7\nloops=2",
     ])
     func overlappedBlocksAreSkippedNotFailed(_ options: String) async throws {
-        let dir = try WorkDirectory()
+        let dir = try TemporaryDirectory("runner")
         let job =
             "[o]\ndirectory=\(dir.path)\nsize=2m\nbs=4k\nverify=crc32c\nioengine=io_uring\niodepth=8\n\(options)\n"
         let out = try await diobench(["run", "--output-format=json", try dir.write("j.fio", job)], timeout: 60)
@@ -229,7 +229,7 @@ func hexByte(_ b: UInt8) -> String { (b < 16 ? "0" : "") + String(b, radix: 16) 
     /// blockalign equal to the block size keeps fio's random map (the parser leaves norandommap off):
     /// each pass writes every block exactly once, so no write is overwritten and every one is checked.
     @Test func blockalignEqualToTheBlockSizeVisitsEachBlockOncePerLoop() async throws {
-        let dir = try WorkDirectory()
+        let dir = try TemporaryDirectory("runner")
         let job =
             "[o]\ndirectory=\(dir.path)\nsize=2m\nbs=4k\nba=4k\nrw=randwrite\nloops=2\nverify=crc32c\nioengine=io_uring\niodepth=8\n"
         let out = try await diobench(["run", "--output-format=json", try dir.write("j.fio", job)], timeout: 60)

@@ -10,7 +10,7 @@ import Testing
 struct VerifyLoopJobTests {
     static let engines = ["psync", "sync", "io_uring", "io_uring fixedbufs"]
 
-    func run(_ dir: WorkDirectory, _ file: String, _ job: String) async throws -> ProcessOutput {
+    func run(_ dir: TemporaryDirectory, _ file: String, _ job: String) async throws -> ProcessOutput {
         let before = try await losetupLines()
         let out = try await diobench(
             ["run", "--output-format=json", "--journal-dir", dir.path + "/journal", try dir.write(file, job)],
@@ -24,7 +24,7 @@ struct VerifyLoopJobTests {
 
     @Test(arguments: engines, [false, true])
     func writeAndReadBackThroughALoopDevice(_ engine: String, _ direct: Bool) async throws {
-        let dir = try WorkDirectory()
+        let dir = try TemporaryDirectory("runner")
         let words = engine.split(separator: " ").map(String.init)
         let job = """
             [vloop]
@@ -50,7 +50,7 @@ struct VerifyLoopJobTests {
 
     @Test(arguments: [false, true])
     func damageInTheBackingFileIsReportedAtItsOffset(_ direct: Bool) async throws {
-        let dir = try WorkDirectory()
+        let dir = try TemporaryDirectory("runner")
         let backing = dir.path + "/backing.img"
         let bs = 65536
         let common = """

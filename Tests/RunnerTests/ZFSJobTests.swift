@@ -13,10 +13,10 @@ import Testing
 struct ZFSJobTests {
     /// A sysfs tree that says ZFS `version` is loaded, as /sys/module/zfs does.
     final class FakeModule {
-        let directory: WorkDirectory
+        let directory: TemporaryDirectory
         var path: String { directory.path + "/sys-module-zfs" }
         init(version: String) throws {
-            directory = try WorkDirectory()
+            directory = try TemporaryDirectory("runner")
             try FileManager.default.createDirectory(atPath: path + "/parameters", withIntermediateDirectories: true)
             try (version + "\n").write(toFile: path + "/version", atomically: true, encoding: .utf8)
             try "1\n".write(toFile: path + "/parameters/zfs_dio_enabled", atomically: true, encoding: .utf8)
@@ -33,7 +33,7 @@ struct ZFSJobTests {
     /// Runs `text` as a job file in a RunSession with ZFS found at `sysfs`; `beside` (if any) starts on a
     /// thread of its own as the session does.
     func run(
-        _ text: String, in dir: WorkDirectory, sysfs: String, configure: (inout RunOptions) -> Void = { _ in },
+        _ text: String, in dir: TemporaryDirectory, sysfs: String, configure: (inout RunOptions) -> Void = { _ in },
         beside: (@Sendable () -> Void)? = nil
     ) async throws -> (outcome: RunOutcome, log: [String]) {
         let file = try dir.write("job.fio", text)
@@ -55,7 +55,7 @@ struct ZFSJobTests {
         return (outcome, log.all)
     }
 
-    func loopJob(_ dir: WorkDirectory, extra: String = "") -> String {
+    func loopJob(_ dir: TemporaryDirectory, extra: String = "") -> String {
         """
         [seed]
         loop_backing=\(dir.path)/backing.img
@@ -72,7 +72,7 @@ struct ZFSJobTests {
         "the guard refuses the 16956 loop device on versions before 2.3.1, before anything is made",
         arguments: ["2.3.0", "2.3.0-rc5", "2.2.99-1_g1234abcd", "zfs-kmod-2.3.0-1"])
     func refused(version: String) async throws {
-        let dir = try WorkDirectory()
+        let dir = try TemporaryDirectory("runner")
         let module = try FakeModule(version: version)
         let (outcome, _) = try await run(loopJob(dir), in: dir, sysfs: module.path)
         let job = try #require(outcome.result.jobs.first)
@@ -90,7 +90,7 @@ struct ZFSJobTests {
         "fixed versions pass the guard (the job then fails here only because the file is not on ZFS)",
         arguments: ["2.3.1", "2.3.9-0+deb13u1", "2.4.0-rc1", "2.4.1"])
     func allowed(version: String) async throws {
-        let dir = try WorkDirectory()
+        let dir = try TemporaryDirectory("runner")
         let module = try FakeModule(version: version)
         let (outcome, log) = try await run(loopJob(dir), in: dir, sysfs: module.path)
         let message = try #require(outcome.result.jobs.first?.diobench?.errorMessage)
@@ -101,7 +101,7 @@ struct ZFSJobTests {
 
     @Test("zfs_allow_known_crash=1 runs past the guard with a warning citing the issue")
     func override() async throws {
-        let dir = try WorkDirectory()
+        let dir = try TemporaryDirectory("runner")
         let module = try FakeModule(version: "2.3.0")
         let (outcome, log) = try await run(loopJob(dir, extra: "zfs_allow_known_crash=1"), in: dir, sysfs: module.path)
         let message = try #require(outcome.result.jobs.first?.diobench?.errorMessage)
@@ -113,7 +113,7 @@ struct ZFSJobTests {
 
     @Test("io_uring fixed buffers with O_DIRECT on 2.3.0 get a warning, not a refusal")
     func fixedBuffers() async throws {
-        let dir = try WorkDirectory()
+        let dir = try TemporaryDirectory("runner")
         let module = try FakeModule(version: "2.3.0")
         let job = """
             [uring]
@@ -133,7 +133,7 @@ struct ZFSJobTests {
 
     @Test("the guard's input comes from the job: loop device, fixed buffers, O_DIRECT, override")
     func guardInput() throws {
-        let dir = try WorkDirectory()
+        let dir = try TemporaryDirectory("runner")
         let file = try dir.write(
             "g.fio", loopJob(dir, extra: "zfs_allow_known_crash=1\nioengine=io_uring\nfixedbufs=1"))
         let spec = try #require(try JobFileParser().parse(paths: [file]).jobs.first)
@@ -152,7 +152,7 @@ struct ZFSJobTests {
 
     @Test("without ZFS, zfs_* options fail the job with what to do: run it in the lab")
     func zfsMissing() async throws {
-        let dir = try WorkDirectory()
+        let dir = try TemporaryDirectory("runner")
         let job = """
             [global]
             filename=f.dat
@@ -179,7 +179,7 @@ struct ZFSJobTests {
 
     @Test("with zfs_fallback_directory the job runs there without its ZFS parts, and says so")
     func fallback() async throws {
-        let dir = try WorkDirectory()
+        let dir = try TemporaryDirectory("runner")
         let here = dir.path + "/fallback"
         try FileManager.default.createDirectory(atPath: here, withIntermediateDirectories: true)
         let job = """
@@ -208,7 +208,7 @@ struct ZFSJobTests {
 
     @Test("zfs_fallback_directory wins over the job's directory= for generated file names too")
     func fallbackTakesGeneratedNames() async throws {
-        let dir = try WorkDirectory()
+        let dir = try TemporaryDirectory("runner")
         let here = dir.path + "/fallback", own = dir.path + "/own"
         for path in [here, own] {
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
@@ -234,7 +234,7 @@ struct ZFSJobTests {
         "the kernel watch puts kernel events of the job in its results and fails it; injected lines only when asked",
         .enabled(if: canWriteKmsg, "needs root to read and write /dev/kmsg"))
     func kernelWatch() async throws {
-        let dir = try WorkDirectory()
+        let dir = try TemporaryDirectory("runner")
         let token = "diobench-runner-test-\(UInt64.random(in: 0..<UInt64.max))"
         let job = """
             [watched]
@@ -272,7 +272,7 @@ struct ZFSJobTests {
 
     @Test("the accounting's request shape: offsets' alignment from offset, block sizes and the other direction's unit")
     func offsetAlignment() throws {
-        let dir = try WorkDirectory()
+        let dir = try TemporaryDirectory("runner")
         func spec(_ options: String) throws -> JobSpec {
             let file = try dir.write("a.fio", "[a]\nfilename=x\nsize=1m\n" + options)
             return try #require(try JobFileParser().parse(paths: [file]).jobs.first)

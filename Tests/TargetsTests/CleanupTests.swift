@@ -1,5 +1,6 @@
 // Cleanup of journals that hold no loop devices: files, foreign kinds, handler failures, dry runs,
 // unreadable journals. (Loop devices: LoopCleanupTests.swift.)
+import DiobenchTestSupport
 import Foundation
 import Glibc
 import Testing
@@ -19,7 +20,7 @@ import Testing
     }
 
     @Test func filesADeadRunCreatedAreRemovedUnlessThePathNowNamesAnotherFile() async throws {
-        let scratch = try ScratchDirectory("cleanup-files")
+        let scratch = try TemporaryDirectory("targets-cleanup-files", under: "/tmp")
         let directory = scratch.file("run")
         let ours = try createdFile(scratch.file("ours.dat"))
         // The user replaced this one after the run: a new file renamed over it (a new inode)...
@@ -61,7 +62,7 @@ import Testing
     }
 
     @Test func kindsWithoutAHandlerStayAndRegisteredHandlersRunInReverseOrder() async throws {
-        let scratch = try ScratchDirectory("cleanup-kinds")
+        let scratch = try TemporaryDirectory("targets-cleanup-kinds", under: "/tmp")
         let directory = scratch.file("run")
         let journal = try UndoJournal(directory: directory, owner: try await deadProcessIdentity())
         // Two entries of the ZFS module's kind (a pool, then a property on it) and one from a newer diobench.
@@ -98,7 +99,7 @@ import Testing
     }
 
     @Test func liveRunsDryRunsAndUnreadableJournalsAreNotTouched() async throws {
-        let scratch = try ScratchDirectory("cleanup-safe")
+        let scratch = try TemporaryDirectory("targets-cleanup-safe", under: "/tmp")
         let directory = scratch.file("run")
         let liveFile = try createdFile(scratch.file("live.dat"))
         let deadFile = try createdFile(scratch.file("dead.dat"))
@@ -126,7 +127,7 @@ import Testing
     }
 
     @Test func aMissingDirectoryMeansNothingToDo() throws {
-        let scratch = try ScratchDirectory("cleanup-none")
+        let scratch = try TemporaryDirectory("targets-cleanup-none", under: "/tmp")
         let report = Cleanup.run(directory: scratch.file("absent"))
         #expect(report.journals.isEmpty && report.error == nil && !report.hasFailures)
         #expect(report.text.contains("nothing to clean up"))

@@ -9,7 +9,7 @@ import Testing
 extension LoopDeviceSuite {
     @Suite struct JournalAndCleanup {
         @Test func attachRecordsTheDeviceAndDetachRemovesTheRecord() async throws {
-            let scratch = try ScratchDirectory("journal")
+            let scratch = try TemporaryDirectory("targets-journal", under: "/tmp")
             let journal = try UndoJournal(directory: scratch.file("run"))
             let backing = scratch.file("backing.img")
             try await expectingLoopDevicesUnchanged(scratch) {
@@ -36,7 +36,7 @@ extension LoopDeviceSuite {
         }
 
         @Test func aDetachWhileSomeoneHoldsTheDeviceIsReportedAsDeferredAndFinishesLater() async throws {
-            let scratch = try ScratchDirectory("deferred")
+            let scratch = try TemporaryDirectory("targets-deferred", under: "/tmp")
             let journal = try UndoJournal(directory: scratch.file("run"))
             try await expectingLoopDevicesUnchanged(scratch) {
                 let loop = try LoopDevice.attach(
@@ -59,7 +59,7 @@ extension LoopDeviceSuite {
         }
 
         @Test func aDeviceDroppedWithoutDetachIsClearedByAutoclear() async throws {
-            let scratch = try ScratchDirectory("autoclear")
+            let scratch = try TemporaryDirectory("targets-autoclear", under: "/tmp")
             try await expectingLoopDevicesUnchanged(scratch) {
                 var path = ""
                 do {
@@ -73,7 +73,7 @@ extension LoopDeviceSuite {
         }
 
         @Test func theUndoStackDetachesOnTheWayOut() async throws {
-            let scratch = try ScratchDirectory("stack")
+            let scratch = try TemporaryDirectory("targets-stack", under: "/tmp")
             let journal = try UndoJournal(directory: scratch.file("run"))
             try await expectingLoopDevicesUnchanged(scratch) {
                 let stack = UndoStack(journal: journal)
@@ -90,7 +90,7 @@ extension LoopDeviceSuite {
         }
 
         @Test func cleanupDetachesOnlyWhatADeadRunRecorded() async throws {
-            let scratch = try ScratchDirectory("cleanup")
+            let scratch = try TemporaryDirectory("targets-cleanup", under: "/tmp")
             let directory = scratch.file("run")
             for name in ["dead", "stranger", "alive", "reused", "other"] {
                 #expect(
@@ -157,7 +157,7 @@ extension LoopDeviceSuite {
         }
 
         @Test func aKilledOwnerTurnsItsJournalFromLeftAloneToCleaned() async throws {
-            let scratch = try ScratchDirectory("killed")
+            let scratch = try TemporaryDirectory("targets-killed", under: "/tmp")
             let directory = scratch.file("run")
             let file = scratch.file("backing.img")
             #expect(FileManager.default.createFile(atPath: file, contents: Data(count: 1 << 20)))

@@ -12,7 +12,7 @@ extension LoopDeviceSuite {
     @Suite struct IO {
         @Test(arguments: [true, false])
         func dataWrittenOnOneSideReadsBackOnTheOther(directIO: Bool) async throws {
-            let scratch = try ScratchDirectory("data")
+            let scratch = try TemporaryDirectory("targets-data", under: "/tmp")
             let backing = scratch.file("backing.img")
             try await expectingLoopDevicesUnchanged(scratch) {
                 let loop = try LoopDevice.attach(
@@ -52,7 +52,7 @@ extension LoopDeviceSuite {
         }
 
         @Test func aSmallDirectReadOnA4096ByteBlockDeviceGetsEINVALAndTheExplanation() async throws {
-            let scratch = try ScratchDirectory("bs4096")
+            let scratch = try TemporaryDirectory("targets-bs4096", under: "/tmp")
             try await expectingLoopDevicesUnchanged(scratch) {
                 let loop = try LoopDevice.attach(
                     LoopDeviceRequest(
@@ -95,7 +95,7 @@ extension LoopDeviceSuite {
 
         @Test(arguments: [LoopSetupMethod.configure, .legacy])
         func aReadOnlyLoopDeviceRefusesWrites(method: LoopSetupMethod) async throws {
-            let scratch = try ScratchDirectory("ro")
+            let scratch = try TemporaryDirectory("targets-ro", under: "/tmp")
             let backing = scratch.file("backing.img")
             let original = Data((0..<(1 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 31) })
             #expect(FileManager.default.createFile(atPath: backing, contents: original))
@@ -129,7 +129,7 @@ extension LoopDeviceSuite {
         }
 
         @Test func aFileSystemThatRefusesODirectLeavesDioOffWithAWarningOrAnError() async throws {
-            let scratch = try ScratchDirectory("ramfs")
+            let scratch = try TemporaryDirectory("targets-ramfs", under: "/tmp")
             defer { withExtendedLifetime(scratch) {} }  // removed only after the unmount below
             let mountPoint = scratch.file("mnt")
             try FileManager.default.createDirectory(atPath: mountPoint, withIntermediateDirectories: false)
@@ -171,7 +171,7 @@ extension LoopDeviceSuite {
         func aBackingFileNeedingLargerAlignmentThanTheBlockSizeLeavesDioOff() async throws {
             // ext4 on a 4096-byte-sector device: its files need 4096-aligned O_DIRECT, so a loop device with
             // 512-byte blocks cannot pass its I/O through directly, and one with 4096-byte blocks can.
-            let scratch = try ScratchDirectory("align")
+            let scratch = try TemporaryDirectory("targets-align", under: "/tmp")
             defer { withExtendedLifetime(scratch) {} }  // removed only after the unmount below
             let mountPoint = scratch.file("mnt")
             try FileManager.default.createDirectory(atPath: mountPoint, withIntermediateDirectories: false)

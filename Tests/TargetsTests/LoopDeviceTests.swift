@@ -42,7 +42,7 @@ extension LoopDeviceSuite {
     @Suite struct Attach {
         @Test(arguments: LoopCase.all)
         func reportsWhatTheKernelConfiguredAndDetaches(_ c: LoopCase) async throws {
-            let scratch = try ScratchDirectory("attach")
+            let scratch = try TemporaryDirectory("targets-attach", under: "/tmp")
             let backing = scratch.file("backing.img")
             try await expectingLoopDevicesUnchanged(scratch) {
                 let loop = try LoopDevice.attach(
@@ -87,7 +87,7 @@ extension LoopDeviceSuite {
         }
 
         @Test func backingFileFactsComeFromStatfsAndStatx() async throws {
-            let scratch = try ScratchDirectory("facts")
+            let scratch = try TemporaryDirectory("targets-facts", under: "/tmp")
             let backing = scratch.file("backing.img")
             try await expectingLoopDevicesUnchanged(scratch) {
                 let loop = try LoopDevice.attach(LoopDeviceRequest(backingFile: backing, size: 4 << 20, directIO: true))
@@ -110,7 +110,7 @@ extension LoopDeviceSuite {
         }
 
         @Test func anExistingBackingFileIsUsedAsItIsAndKept() async throws {
-            let scratch = try ScratchDirectory("existing")
+            let scratch = try TemporaryDirectory("targets-existing", under: "/tmp")
             let backing = scratch.file("backing.img")
             #expect(FileManager.default.createFile(atPath: backing, contents: Data(repeating: 7, count: 1 << 20)))
             try await expectingLoopDevicesUnchanged(scratch) {
@@ -133,7 +133,7 @@ extension LoopDeviceSuite {
 
         @Test func concurrentAttachesEachGetTheirOwnDevice() async throws {
             // Concurrent LOOP_CTL_GET_FREE calls hand out the same number: all but one get EBUSY and retry.
-            let scratch = try ScratchDirectory("race")
+            let scratch = try TemporaryDirectory("targets-race", under: "/tmp")
             try await expectingLoopDevicesUnchanged(scratch) {
                 let count = 4
                 let results = ResultBox(count: count)

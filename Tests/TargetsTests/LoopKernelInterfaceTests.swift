@@ -1,4 +1,5 @@
 // The byte layouts handed to the loop driver, checked against <linux/loop.h> offsets.
+import DiobenchTestSupport
 import Foundation
 import Glibc
 import Testing
@@ -107,7 +108,7 @@ import Testing
 
     @Test(arguments: [UInt32(0), 256, 3000, 8192, 65536])
     func invalidBlockSizesAreRefusedBeforeAnythingIsTouched(size: UInt32) throws {
-        let scratch = try ScratchDirectory("badbs")
+        let scratch = try TemporaryDirectory("targets-badbs", under: "/tmp")
         let backing = scratch.file("never-created.img")
         #expect(throws: LoopError.invalidLogicalBlockSize(size)) {
             try LoopDevice.attach(LoopDeviceRequest(backingFile: backing, size: 1 << 20, logicalBlockSize: size))
@@ -117,7 +118,7 @@ import Testing
     }
 
     @Test func missingLoopControlSaysToLoadTheModule() throws {
-        let scratch = try ScratchDirectory("noloop")
+        let scratch = try TemporaryDirectory("targets-noloop", under: "/tmp")
         let request = LoopDeviceRequest(
             backingFile: scratch.file("b.img"), size: 1 << 20, controlDevice: scratch.file("loop-control"))
         let error = try #require(throws: LoopError.self) { try LoopDevice.attach(request) }

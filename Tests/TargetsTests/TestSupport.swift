@@ -1,5 +1,6 @@
-// Helpers shared by the Targets tests: real commands (losetup, stat), scratch directories, aligned
-// buffers. Nothing here imitates the kernel; the tests look at it through these.
+// Helpers shared by the Targets tests: real commands (losetup, stat), aligned buffers. Nothing here
+// imitates the kernel; the tests look at it through these. Scratch directories are DiobenchTestSupport's
+// TemporaryDirectory.
 import Foundation
 import Glibc
 import Testing
@@ -22,22 +23,6 @@ enum TestEnvironment {
 @discardableResult
 func runCommand(_ arguments: [String]) async throws -> ProcessOutput {
     try await runProgram(arguments[0], Array(arguments.dropFirst()))
-}
-
-/// A directory under /tmp removed with everything in it.
-final class ScratchDirectory: Sendable {
-    let path: String
-
-    init(_ label: String) throws {
-        var template = Array("/tmp/diobench-targets-\(label)-XXXXXX".utf8CString)
-        let made = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
-        guard made != nil else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
-        path = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
-    }
-
-    func file(_ name: String) -> String { "\(path)/\(name)" }
-
-    deinit { try? FileManager.default.removeItem(atPath: path) }
 }
 
 /// What `losetup --list --json` says about one device.
@@ -95,7 +80,7 @@ enum Losetup {
 /// `scratch`, and every device that existed before is still there unchanged. (Other processes on the
 /// machine may attach their own devices meanwhile; those are the only differences tolerated.)
 func expectingLoopDevicesUnchanged<T>(
-    _ scratch: ScratchDirectory, sourceLocation: SourceLocation = #_sourceLocation, _ body: () async throws -> T
+    _ scratch: TemporaryDirectory, sourceLocation: SourceLocation = #_sourceLocation, _ body: () async throws -> T
 ) async throws -> T {
     let before = try await Losetup.all()
     return try await withCleanup(body) {

@@ -33,7 +33,7 @@ import Testing
     ]
 
     @Test func entriesAreWrittenToAPrivateFileNamedByPidAndStartTime() throws {
-        let scratch = try ScratchDirectory("journal-file")
+        let scratch = try TemporaryDirectory("targets-journal-file", under: "/tmp")
         let directory = scratch.file("run/diobench")
         let journal = try UndoJournal(directory: directory, command: ["diobench", "run", "x.fio"])
         let me = try ProcessIdentity.current()
@@ -61,7 +61,7 @@ import Testing
     }
 
     @Test func theFileIsReadableJSONWithKindAndRecord() throws {
-        let scratch = try ScratchDirectory("journal-json")
+        let scratch = try TemporaryDirectory("targets-journal-json", under: "/tmp")
         let journal = try UndoJournal(directory: scratch.file("run"))
         try journal.append(Self.sampleActions[1])
         let object =
@@ -93,7 +93,7 @@ import Testing
     }
 
     @Test func reopeningTheSameOwnersJournalKeepsItsEntries() throws {
-        let scratch = try ScratchDirectory("journal-reopen")
+        let scratch = try TemporaryDirectory("targets-journal-reopen", under: "/tmp")
         let directory = scratch.file("run")
         let first = try UndoJournal(directory: directory)
         let a = try first.append(Self.sampleActions[3])
@@ -106,7 +106,7 @@ import Testing
     }
 
     @Test func anExistingDirectoryIsTightenedAndASymlinkIsRefused() throws {
-        let scratch = try ScratchDirectory("journal-dir")
+        let scratch = try TemporaryDirectory("targets-journal-dir", under: "/tmp")
         let loose = scratch.file("loose")
         #expect(mkdir(loose, 0o755) == 0)
         #expect(chmod(loose, 0o755) == 0)
@@ -167,7 +167,7 @@ import Testing
     struct Broken: Error, CustomStringConvertible { var description: String { "device busy" } }
 
     @Test func undoesNewestFirstAndKeepsGoingPastAFailure() throws {
-        let scratch = try ScratchDirectory("stack")
+        let scratch = try TemporaryDirectory("targets-stack", under: "/tmp")
         let journal = try UndoJournal(directory: scratch.file("run"))
         let ran = Log()
         let logged = Log()

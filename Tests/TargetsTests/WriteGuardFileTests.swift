@@ -1,4 +1,5 @@
 // The guard on regular files and other non-block targets: what counts as diobench's own.
+import DiobenchTestSupport
 import Foundation
 import Glibc
 import Testing
@@ -7,7 +8,7 @@ import Testing
 enum XattrSupport {
     /// Whether the scratch file system takes user.* extended attributes (ext4, xfs, btrfs, ZFS, tmpfs ≥ 6.6).
     static let available: Bool = {
-        guard let scratch = try? ScratchDirectory("xattr-probe") else { return false }
+        guard let scratch = try? TemporaryDirectory("targets-xattr-probe", under: "/tmp") else { return false }
         let probe = scratch.file("probe")
         FileManager.default.createFile(atPath: probe, contents: Data([1]))
         return WriteGuardOwnerMark.mark(path: probe) == 0
@@ -15,26 +16,26 @@ enum XattrSupport {
 }
 
 @Suite struct WriteGuardFileTests {
-    func file(_ scratch: ScratchDirectory, _ name: String, bytes: Int) -> String {
+    func file(_ scratch: TemporaryDirectory, _ name: String, bytes: Int) -> String {
         let path = scratch.file(name)
         FileManager.default.createFile(atPath: path, contents: Data(repeating: 0x5A, count: bytes))
         return path
     }
 
     @Test func aMissingFileIsAllowed() throws {
-        let scratch = try ScratchDirectory("wg-file")
+        let scratch = try TemporaryDirectory("targets-wg-file", under: "/tmp")
         let decision = WriteGuard.check(path: scratch.file("new.dat"))
         #expect(decision.target == .missing && decision.allowed)
     }
 
     @Test func anEmptyFileIsAllowed() throws {
-        let scratch = try ScratchDirectory("wg-file")
+        let scratch = try TemporaryDirectory("targets-wg-file", under: "/tmp")
         let decision = WriteGuard.check(path: file(scratch, "empty", bytes: 0))
         #expect(decision.ownership == .empty && decision.allowed)
     }
 
     @Test func anExistingFileWithDataIsRefused() throws {
-        let scratch = try ScratchDirectory("wg-file")
+        let scratch = try TemporaryDirectory("targets-wg-file", under: "/tmp")
         let path = file(scratch, "data.bin", bytes: 12345)
         let decision = WriteGuard.check(path: path)
         #expect(!decision.allowed)
@@ -48,7 +49,7 @@ enum XattrSupport {
 
     @Test(.enabled(if: XattrSupport.available, "the scratch file system has no user xattrs"))
     func aFileMarkedByDiobenchIsItsOwn() throws {
-        let scratch = try ScratchDirectory("wg-file")
+        let scratch = try TemporaryDirectory("targets-wg-file", under: "/tmp")
         let path = file(scratch, "laid-out.dat", bytes: 4096)
         #expect(!WriteGuardOwnerMark.isMarked(path: path))
         #expect(WriteGuardOwnerMark.mark(path: path) == 0)
@@ -59,7 +60,7 @@ enum XattrSupport {
 
     @Test(.enabled(if: XattrSupport.available, "the scratch file system has no user xattrs"))
     func anotherValueOfTheAttributeIsNotAMark() throws {
-        let scratch = try ScratchDirectory("wg-file")
+        let scratch = try TemporaryDirectory("targets-wg-file", under: "/tmp")
         let path = file(scratch, "other.dat", bytes: 4096)
         try #require(WriteGuardOwnerMark.setAttribute(path: path, value: "something else") == 0)
         #expect(!WriteGuardOwnerMark.isMarked(path: path))
@@ -67,7 +68,7 @@ enum XattrSupport {
     }
 
     @Test func aFileThisRunCreatedIsItsOwn() throws {
-        let scratch = try ScratchDirectory("wg-file")
+        let scratch = try TemporaryDirectory("targets-wg-file", under: "/tmp")
         let path = file(scratch, "created.dat", bytes: 4096)
         let record = try CreatedFileRecord.of(path: path)
         let decision = WriteGuard.check(path: path, createdFiles: [record])
@@ -87,7 +88,7 @@ enum XattrSupport {
 
     @Test(.enabled(if: TestEnvironment.hasMkfsExt4, "needs mkfs.ext4 (e2fsprogs)"))
     func aFileHoldingAFileSystemSaysSo() async throws {
-        let scratch = try ScratchDirectory("wg-file")
+        let scratch = try TemporaryDirectory("targets-wg-file", under: "/tmp")
         let path = scratch.file("disk.img")
         try await runCommand(["truncate", "-s", "16M", path])
         try #require(try await runCommand(["mkfs.ext4", "-q", "-F", path]).status == 0)
@@ -104,7 +105,7 @@ enum XattrSupport {
     }
 
     @Test func aDirectoryIsLeftToTheRunner() throws {
-        let scratch = try ScratchDirectory("wg-file")
+        let scratch = try TemporaryDirectory("targets-wg-file", under: "/tmp")
         #expect(WriteGuard.check(path: scratch.path).target == .directory)
     }
 }

@@ -17,9 +17,9 @@ enum WriteGuardLiveEnvironment {
 /// A loop device diobench attaches over a fresh sparse file, detached at the end of `body`.
 func withLoopDevice<T>(
     _ label: String, size: UInt64 = 64 << 20, prepare: (String) throws -> Void = { _ in },
-    _ body: (LoopDevice, ScratchDirectory) async throws -> T
+    _ body: (LoopDevice, TemporaryDirectory) async throws -> T
 ) async throws -> T {
-    let scratch = try ScratchDirectory(label)
+    let scratch = try TemporaryDirectory("targets-\(label)", under: "/tmp")
     let backing = scratch.file("backing.img")
     try await runCommand(["truncate", "-s", "\(size)", backing])
     try prepare(backing)
@@ -31,7 +31,8 @@ func withLoopDevice<T>(
 }
 
 /// Mounts `device` on a new directory under `scratch` for the duration of `body`.
-func withMount<T>(_ device: String, in scratch: ScratchDirectory, _ body: (String) async throws -> T) async throws -> T
+func withMount<T>(_ device: String, in scratch: TemporaryDirectory, _ body: (String) async throws -> T) async throws
+    -> T
 {
     let point = scratch.file("mnt")
     try FileManager.default.createDirectory(atPath: point, withIntermediateDirectories: true)
@@ -146,7 +147,7 @@ extension LoopDeviceSuite {
         }
 
         @Test func aDiskWithAMountedPartitionIsRefused() async throws {
-            let scratch = try ScratchDirectory("wg-part")
+            let scratch = try TemporaryDirectory("targets-wg-part", under: "/tmp")
             let backing = scratch.file("disk.img")
             try await runCommand(["truncate", "-s", "64M", backing])
             // An MBR with two Linux partitions: sectors 2048..+40959 and 43008..+40959.

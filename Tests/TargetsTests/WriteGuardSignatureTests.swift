@@ -1,5 +1,6 @@
 // Signature detection on synthetic images (one per kind, built from the format facts), and on images
 // real tools made (mke2fs, mkswap) cross-checked with blkid.
+import DiobenchTestSupport
 import Foundation
 import Testing
 @testable import Targets
@@ -226,7 +227,7 @@ struct SyntheticImage {
         .enabled(if: toolsPresent, "needs mke2fs, mkswap and blkid (e2fsprogs, util-linux)"),
         arguments: ["ext2", "ext3", "ext4", "swap"])
     func detectionAgreesWithBlkid(_ type: String) async throws {
-        let scratch = try ScratchDirectory("sig")
+        let scratch = try TemporaryDirectory("targets-sig", under: "/tmp")
         let image = scratch.file("\(type).img")
         try await runCommand(["truncate", "-s", "64M", image])
         let made =

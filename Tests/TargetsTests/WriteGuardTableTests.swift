@@ -1,6 +1,7 @@
 // The kernel tables the guard reads, and its sysfs walk over holders and partitions, on synthetic
 // inputs (device-mapper is not available on the test machine, so stacked devices are built as a
 // sysfs tree the way the kernel lays it out).
+import DiobenchTestSupport
 import Foundation
 import Testing
 @testable import Targets
@@ -38,7 +39,7 @@ import Testing
     }
 
     /// /sys for a loop3 with a partition loop3p1, and a dm-0 ("vg-data") stacked on loop3.
-    func syntheticSys(_ scratch: ScratchDirectory) throws -> WriteGuardSystem {
+    func syntheticSys(_ scratch: TemporaryDirectory) throws -> WriteGuardSystem {
         let root = scratch.path + "/sys"
         let fm = FileManager.default
         func dir(_ path: String) throws {
@@ -82,7 +83,7 @@ import Testing
     }
 
     @Test func holdersPartitionsAndParentsAreFollowed() throws {
-        let scratch = try ScratchDirectory("sysfs")
+        let scratch = try TemporaryDirectory("targets-sysfs", under: "/tmp")
         let system = try syntheticSys(scratch)
         let loop = try #require(SysBlockDevice.resolve(DeviceNumber(major: 7, minor: 3), in: system))
         #expect(loop.name == "loop3" && !loop.isPartition)

@@ -5,6 +5,7 @@
 //
 // It lives here, under LoopDeviceSuite, rather than in VerifyTests: all tests that attach loop devices
 // must run one at a time, because the loop tests compare `losetup -a` before and after.
+import DiobenchTestSupport
 import Foundation
 import Glibc
 import Testing
@@ -48,7 +49,7 @@ extension LoopDeviceSuite {
 
         @Test(arguments: [VerifyChecksum.crc32c, .sha256])
         func aFlippedByteInTheBackingFileIsReportedAtItsOffset(_ kind: VerifyChecksum) async throws {
-            let scratch = try ScratchDirectory("verify-loop")
+            let scratch = try TemporaryDirectory("targets-verify-loop", under: "/tmp")
             try await expectingLoopDevicesUnchanged(scratch) {
                 try flipAndRedirect(kind, backing: scratch.file("backing.img"))
             }

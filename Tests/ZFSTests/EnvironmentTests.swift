@@ -82,8 +82,8 @@ struct DatasetLocatorTests {
 struct ZFSEnvironmentTests {
     @Test("reads version and Direct I/O parameters from a sysfs tree")
     func moduleInfo() throws {
-        let dir = NSTemporaryDirectory() + "/diobench-sysfs-\(getpid())"
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let scratch = try TemporaryDirectory("zfs-sysfs")
+        let dir = scratch.path
         try FileManager.default.createDirectory(atPath: dir + "/parameters", withIntermediateDirectories: true)
         try "2.4.0-rc1\n".write(toFile: dir + "/version", atomically: true, encoding: .utf8)
         try "1\n".write(toFile: dir + "/parameters/zfs_dio_enabled", atomically: true, encoding: .utf8)

@@ -26,8 +26,8 @@ struct UndoJournalKindTests {
 
     @Test("every action survives the journal file and comes back as the same ZFSUndoAction")
     func roundTrip() async throws {
-        let dir = NSTemporaryDirectory() + "/diobench-zfs-journal-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let scratch = try TemporaryDirectory("zfs-journal")
+        let dir = scratch.file("run")
         let journal = try UndoJournal(directory: dir, owner: try await deadOwner())
         for action in Self.actions { try journal.append(try action.journalAction) }
         let stored = try UndoJournal.load(path: journal.path).entries.map(\.action)
@@ -41,8 +41,8 @@ struct UndoJournalKindTests {
         "cleanup of a dead run's ZFS entry runs its undo; where that cannot work the entry stays, with the reason",
         .enabled(if: (try? ZFSTools.locate()) == nil, "zfs is installed here: the undo would run for real"))
     func cleanupWithoutZFS() async throws {
-        let dir = NSTemporaryDirectory() + "/diobench-zfs-cleanup-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let scratch = try TemporaryDirectory("zfs-cleanup")
+        let dir = scratch.file("run")
         let journal = try UndoJournal(directory: dir, owner: try await deadOwner())
         try journal.append(try Self.actions[0].journalAction)
         let report = Cleanup.run(directory: dir, handlers: UndoHandlers.withZFS)

@@ -1,4 +1,5 @@
 import Engines
+import DiobenchTestSupport
 import Foundation
 import Glibc
 import Targets
@@ -31,7 +32,7 @@ import Testing
         "ext4 under /tmp reports the block queue's DMA alignment and logical block size",
         .enabled(if: tmpIsExt4, "/tmp is not ext4 here"))
     func ext4Values() throws {
-        let dir = ScratchDirectory()
+        let dir = try TemporaryDirectory("targets-dio", under: "/tmp")
         let path = dir.file("aligned")
         let fd = try FileTarget.open(path: path, direct: false, readOnly: false)
         defer { close(fd) }
@@ -46,7 +47,7 @@ import Testing
 
     @Test("tmpfs, a directory and /proc do not report DIO alignment; a missing path is an error naming it")
     func otherCases() throws {
-        let shm = ScratchDirectory(under: "/dev/shm")
+        let shm = try TemporaryDirectory("targets-dio", under: "/dev/shm")
         let file = shm.file("x")
         close(try FileTarget.open(path: file, direct: false, readOnly: false))
         // Linux 6.18: shmem fills no STATX_DIOALIGN although it accepts O_DIRECT.
@@ -84,7 +85,7 @@ import Testing
                 name: "length", bufferOffset: 0, fileOffset: 0, length: 1000, mentions: ["length 1000", "bs"]),
         ])
     func explainEINVAL(_ case: Misalignment) throws {
-        let dir = ScratchDirectory()
+        let dir = try TemporaryDirectory("targets-dio", under: "/tmp")
         let path = dir.file("dio")
         _ = try FileTarget.layOut(LayoutRequest(path: path, size: 65536, jobReads: true, jobWrites: false))
         let alignment = try DirectIOAlignment.query(path: path)
@@ -130,7 +131,7 @@ import Testing
         "fio's iomem_align=512 works with O_DIRECT on ext4 when statx asks for no more than 512",
         .enabled(if: tmpIsExt4, "/tmp is not ext4 here"))
     func iomemAlign512() throws {
-        let dir = ScratchDirectory()
+        let dir = try TemporaryDirectory("targets-dio", under: "/tmp")
         let path = dir.file("dio512")
         _ = try FileTarget.layOut(LayoutRequest(path: path, size: 65536, jobReads: true, jobWrites: false))
         let alignment = try DirectIOAlignment.query(path: path)

@@ -8,9 +8,10 @@ import Testing
     /// One line per mount findmnt sees at the path (stacked mounts give several, topmost last).
     static func findmnt(_ path: String) async throws -> [[String]] {
         // --nofsroot: a bind mount's source is its device, as in mountinfo, not "/dev/vda[/dir]".
-        let result = try await run(
-            "/usr/bin/findmnt", ["-n", "--nofsroot", "-o", "ID,TARGET,SOURCE,FSTYPE", "-T", path])
-        return result.output.split(separator: "\n").map {
+        let result = try await runCommand([
+            "/usr/bin/findmnt", "-n", "--nofsroot", "-o", "ID,TARGET,SOURCE,FSTYPE", "-T", path,
+        ])
+        return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "\n").map {
             $0.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
         }
     }

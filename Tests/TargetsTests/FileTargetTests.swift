@@ -1,3 +1,4 @@
+import DiobenchTestSupport
 import Foundation
 import Glibc
 import Targets
@@ -16,7 +17,7 @@ import Vocabulary
 
     @Test("kinds: regular file, directory, character device, missing")
     func kinds() throws {
-        let dir = ScratchDirectory()
+        let dir = try TemporaryDirectory("targets-file", under: "/tmp")
         close(try FileTarget.open(path: dir.file("a"), direct: false, readOnly: false))
         #expect(FileTarget.kind(of: dir.file("a")) == .regularFile)
         #expect(FileTarget.kind(of: dir.path) == .directory)
@@ -28,7 +29,7 @@ import Vocabulary
         "a read job's new file is written out in full at exactly its size, with random data",
         arguments: [UInt64(1 << 20), UInt64(3 * (1 << 20) + 123)])
     func layOutForReads(size: UInt64) throws {
-        let dir = ScratchDirectory()
+        let dir = try TemporaryDirectory("targets-file", under: "/tmp")
         let path = dir.file("r")
         let outcome = try FileTarget.layOut(LayoutRequest(path: path, size: size, jobReads: true, jobWrites: false))
         #expect(outcome == .laidOut(bytesWritten: size))
@@ -45,7 +46,7 @@ import Vocabulary
 
     @Test("an existing file big enough is left alone; a smaller one is recreated for a read job")
     func existing() throws {
-        let dir = ScratchDirectory()
+        let dir = try TemporaryDirectory("targets-file", under: "/tmp")
         let path = dir.file("e")
         let marker = [UInt8](repeating: 0x77, count: 8192)
         FileManager.default.createFile(atPath: path, contents: Data(marker))
@@ -79,7 +80,7 @@ import Vocabulary
             Allocation(mode: .truncate, sized: true, allocated: false),
         ])
     func writeJobAllocation(_ allocation: Allocation) throws {
-        let dir = ScratchDirectory()
+        let dir = try TemporaryDirectory("targets-file", under: "/tmp")
         let path = dir.file("w")
         let size: UInt64 = 4 << 20
         var request = LayoutRequest(path: path, size: size, jobReads: false, jobWrites: true)
@@ -95,7 +96,7 @@ import Vocabulary
 
     @Test("overwrite=1 write jobs get the file written out like read jobs; a smaller file is recreated")
     func overwrite() throws {
-        let dir = ScratchDirectory()
+        let dir = try TemporaryDirectory("targets-file", under: "/tmp")
         let path = dir.file("o")
         FileManager.default.createFile(atPath: path, contents: Data([1, 2, 3]))
         let before = try #require(Self.statOf(path)).st_ino
@@ -110,7 +111,7 @@ import Vocabulary
 
     @Test("a write job (no overwrite) replaces a too-small file with a fresh one, as fio does")
     func writeJobReplacesSmallFile() throws {
-        let dir = ScratchDirectory()
+        let dir = try TemporaryDirectory("targets-file", under: "/tmp")
         let path = dir.file("small")
         FileManager.default.createFile(atPath: path, contents: Data([9, 9, 9]))
         var request = LayoutRequest(path: path, size: 1 << 20, jobReads: false, jobWrites: true)
@@ -121,7 +122,7 @@ import Vocabulary
 
     @Test("layout refuses a directory and leaves devices alone")
     func layOutOthers() throws {
-        let dir = ScratchDirectory()
+        let dir = try TemporaryDirectory("targets-file", under: "/tmp")
         let error = #expect(throws: FileTargetError.self) {
             _ = try FileTarget.layOut(LayoutRequest(path: dir.path, size: 4096, jobReads: true, jobWrites: false))
         }
@@ -134,7 +135,7 @@ import Vocabulary
 
     @Test("open flags follow fio: O_DIRECT for direct, O_RDONLY for read-only jobs, O_CREAT for writers")
     func openFlags() throws {
-        let dir = ScratchDirectory()
+        let dir = try TemporaryDirectory("targets-file", under: "/tmp")
         let path = dir.file("flags")
         let writer = try FileTarget.open(path: path, direct: true, readOnly: false)
         defer { close(writer) }
@@ -156,7 +157,7 @@ import Vocabulary
     @Test("O_DIRECT on a file system that refuses it gives an error naming the path, EINVAL and the file system")
     func directRefused() throws {
         // Linux 6.18's tmpfs accepts O_DIRECT (so /dev/shm no longer shows this); procfs refuses it.
-        let shm = ScratchDirectory(under: "/dev/shm")
+        let shm = try TemporaryDirectory("targets-file", under: "/dev/shm")
         let accepted = try FileTarget.open(path: shm.file("x"), direct: true, readOnly: false)
         close(accepted)
         let error = #expect(throws: FileTargetError.self) {
@@ -173,7 +174,7 @@ import Vocabulary
 
     @Test("invalidate drops a file's cached pages (counted with mincore)")
     func invalidate() throws {
-        let dir = ScratchDirectory()
+        let dir = try TemporaryDirectory("targets-file", under: "/tmp")
         let path = dir.file("cache")
         let size = 8 << 20
         _ = try FileTarget.layOut(LayoutRequest(path: path, size: UInt64(size), jobReads: true, jobWrites: false))
@@ -191,7 +192,7 @@ import Vocabulary
 
     @Test("unlink removes files, tolerates a missing one when asked, refuses devices")
     func unlinking() throws {
-        let dir = ScratchDirectory()
+        let dir = try TemporaryDirectory("targets-file", under: "/tmp")
         let path = dir.file("u")
         close(try FileTarget.open(path: path, direct: false, readOnly: false))
         try FileTarget.unlink(path: path)
@@ -205,7 +206,7 @@ import Vocabulary
 
     @Test("size(of:) of a regular file is st_size")
     func sizeOfFile() throws {
-        let dir = ScratchDirectory()
+        let dir = try TemporaryDirectory("targets-file", under: "/tmp")
         let path = dir.file("s")
         _ = try FileTarget.layOut(LayoutRequest(path: path, size: 12345, jobReads: true, jobWrites: false))
         #expect(try FileTarget.size(of: path) == 12345)
