@@ -79,6 +79,13 @@ public protocol IOEngine {
     mutating func close()
 }
 
+extension IOEngine {
+    /// An engine that cannot wait inside its submit call (libaio, queued null) just submits: the worker's
+    /// `getEvents(min:)` that follows does the waiting.
+    @inlinable
+    public mutating func commit(waitingFor minimum: Int) -> Int { commit() }
+}
+
 /// An engine whose `queue` performs the I/O itself (psync, sync, null): it completes every unit at once,
 /// so there is nothing to commit and no events to reap.
 public protocol SynchronousIOEngine: IOEngine {}
@@ -88,9 +95,6 @@ extension SynchronousIOEngine {
 
     @inlinable
     public mutating func commit() -> Int { 0 }
-
-    @inlinable
-    public mutating func commit(waitingFor minimum: Int) -> Int { 0 }
 
     @inlinable
     public mutating func getEvents(

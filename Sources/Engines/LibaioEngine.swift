@@ -95,9 +95,6 @@ public struct LibaioEngine: DescribedEngine {
     }
 
     @inlinable
-    public mutating func commit(waitingFor minimum: Int) -> Int { commit() }
-
-    @inlinable
     public mutating func getEvents(
         min: Int, max: Int, units: UnsafeMutablePointer<IOUnit>,
         completed: UnsafeMutablePointer<Int32>
