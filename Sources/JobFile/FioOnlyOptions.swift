@@ -1,36 +1,105 @@
-// fio options diobench does not implement, so that a fio job file using one gets "not implemented" instead of
-// "unknown option". Names only, taken from `fio --cmdhelp=all` (fio 3.33) and its io_uring/libaio engine options.
+// fio 3.33 options and engines diobench does not implement, so that a fio job file using one gets "fio accepts
+// this, diobench does not, because …" instead of "unknown option". Names only, from `fio --cmdhelp=all` and
+// `fio --enghelp` (fio 3.33); OptionTableTests checks the lists against the installed fio.
 
-enum FioOnlyOptions {
-    static let names: Set<String> = [
-        "allow_file_create", "allrandrepeat", "atomic", "block_error_percentiles", "bs_unaligned",
-        "buffer_compress_chunk", "buffer_compress_percentage", "buffer_pattern", "bwavgtime", "cgroup",
-        "cgroup_nodelete", "cgroup_weight", "clocksource", "cmdprio", "cmdprio_bssplit", "cmdprio_class",
-        "cmdprio_percentage", "create_fsync", "create_only",
-        "create_serialize", "dedupe_global", "dedupe_mode", "dedupe_percentage", "dedupe_working_set_percentage",
-        "disable_bw_measurement", "disable_clat", "disable_lat", "disable_slat", "disk_util", "error_dump",
-        "exec_postrun", "exec_prerun", "exit_what", "exitall_on_error", "experimental_verify",
-        "file_append", "file_service_type", "filename_format", "filesize", "fill_device", "flow",
-        "flow_id", "flow_sleep", "force_async", "fsync_on_close", "gid", "gtod_cpu", "gtod_reduce",
-        "hipri_percentage", "hugepage-size", "ignore_error", "ignore_zone_limits", "io_submit_mode", "iopsavgtime",
-        "ioscheduler", "job_max_open_zones", "latency_percentile", "latency_run", "latency_target",
-        "latency_window", "lockfile", "lockmem", "log_alternate_epoch", "log_alternate_epoch_clock_id",
-        "log_avg_msec", "log_compression", "log_compression_cpus", "log_entries", "log_hist_coarseness",
-        "log_hist_msec", "log_max_value", "log_offset", "log_prio", "log_store_compressed", "log_unix_epoch",
-        "max_latency", "max_open_zones", "mem", "merge_blktrace_file", "merge_blktrace_iters",
-        "merge_blktrace_scalars", "nice", "nonvectored", "nowait", "numa_cpu_nodes", "numa_mem_policy",
-        "offset_align", "opendir", "openfiles", "per_job_logs", "percentage_random", "pre_read",
-        "prio", "prioclass", "profile", "random_distribution", "rate_cycle", "rate_ignore_thinktime",
-        "rate_iops_min", "rate_min", "rate_process", "read_beyond_wp", "read_iolog", "read_iolog_chunked",
-        "replay_align", "replay_no_stall", "replay_redirect", "replay_scale", "replay_skip",
-        "replay_time_scale", "rw_sequencer", "serialize_overlap", "significant_figures",
-        "slat_percentiles", "stats", "steadystate", "steadystate_duration", "steadystate_ramp_time", "sync",
-        "sync_file_range", "thinktime", "thinktime_blocks", "thinktime_blocks_type", "thinktime_iotime",
-        "thinktime_spin", "trim_backlog", "trim_backlog_batch", "trim_percentage", "trim_verify_zero", "uid",
-        "uncached", "unified_rw_reporting", "unique_filename", "unit_base", "unlink_each_loop",
-        "verify_async", "verify_backlog_batch", "verify_dump", "verify_interval", "verify_offset", "verify_only",
-        "verify_state_load", "verify_state_save", "write_barrier", "write_bw_log", "write_hint", "write_hist_log",
-        "write_iolog", "write_iops_log", "write_lat_log", "zone_reset_frequency",
-        "zone_reset_threshold", "zonecapacity", "zonemode", "zonerange", "zonesize", "zoneskip",
+/// Why diobench refuses something fio 3.33 accepts.
+public enum FioOnlyReason: String, Sendable, CaseIterable {
+    case zonedDevices = "needs a zoned block device (ZBC/ZNS), which this machine does not have"
+    case clientServer = "belongs to fio's client/server mode, which diobench does not have"
+    case traceReplay = "replays or merges I/O traces, which diobench does not do"
+    case trims = "drives trims, and diobench's engines issue none"
+    case notImplemented = "is not implemented in diobench yet"
+}
+
+public enum FioOnlyOptions {
+    static let byReason: [FioOnlyReason: Set<String>] = [
+        .zonedDevices: [
+            "ignore_zone_limits", "job_max_open_zones", "max_open_zones", "read_beyond_wp", "zone_reset_frequency",
+            "zone_reset_threshold", "zonecapacity", "zonemode", "zonerange", "zonesize", "zoneskip",
+        ],
+        .clientServer: ["unique_filename"],
+        .traceReplay: [
+            "merge_blktrace_file", "merge_blktrace_iters", "merge_blktrace_scalars", "read_iolog", "read_iolog_chunked",
+            "replay_align", "replay_no_stall", "replay_redirect", "replay_scale", "replay_skip", "replay_time_scale",
+        ],
+        .trims: ["trim_backlog", "trim_backlog_batch", "trim_percentage", "trim_verify_zero"],
+        .notImplemented: [
+            "allrandrepeat", "atomic", "block_error_percentiles", "bs_unaligned",
+            "buffer_compress_chunk", "buffer_compress_percentage", "buffer_pattern", "bwavgtime", "cgroup",
+            "cgroup_nodelete", "cgroup_weight", "clocksource", "cmdprio", "cmdprio_bssplit", "cmdprio_class",
+            "cmdprio_percentage", "create_fsync", "create_only", "create_serialize", "dedupe_global", "dedupe_mode",
+            "dedupe_percentage", "dedupe_working_set_percentage", "disable_bw_measurement", "disable_clat",
+            "disable_lat", "disable_slat", "disk_util", "error_dump", "exec_postrun", "exec_prerun", "exit_what",
+            "exitall_on_error", "experimental_verify", "file_append", "file_service_type",
+            "fill_device", "flow", "flow_id", "flow_sleep", "force_async", "fsync_on_close", "gid", "gtod_cpu",
+            "gtod_reduce", "hipri_percentage", "hugepage-size", "ignore_error", "io_submit_mode", "iopsavgtime",
+            "ioscheduler", "latency_percentile", "latency_run", "latency_target", "latency_window", "lockfile",
+            "lockmem", "log_alternate_epoch", "log_alternate_epoch_clock_id", "log_avg_msec", "log_compression",
+            "log_compression_cpus", "log_entries", "log_hist_coarseness", "log_hist_msec", "log_max_value",
+            "log_offset",
+            "log_prio", "log_store_compressed", "log_unix_epoch", "max_latency", "mem", "nice", "nonvectored", "nowait",
+            "numa_cpu_nodes", "numa_mem_policy", "offset_align", "opendir", "openfiles", "per_job_logs",
+            "percentage_random", "pre_read", "prio", "prioclass", "profile", "random_distribution", "rate_cycle",
+            "rate_ignore_thinktime", "rate_iops_min", "rate_min", "rate_process", "rw_sequencer", "serialize_overlap",
+            "significant_figures", "slat_percentiles", "stats", "steadystate", "steadystate_duration",
+            "steadystate_ramp_time", "sync", "sync_file_range", "thinktime", "thinktime_blocks",
+            "thinktime_blocks_type",
+            "thinktime_iotime", "thinktime_spin", "uid", "uncached", "unified_rw_reporting", "unit_base",
+            "unlink_each_loop", "verify_async", "verify_backlog_batch", "verify_dump", "verify_interval",
+            "verify_offset", "verify_only", "verify_state_load", "verify_state_save", "write_barrier", "write_bw_log",
+            "write_hint", "write_hist_log", "write_iolog", "write_iops_log", "write_lat_log",
+        ],
+    ]
+
+    public static let names: Set<String> = byReason.values.reduce(into: []) { $0.formUnion($1) }
+
+    public static func reason(for name: String) -> FioOnlyReason? {
+        byReason.first { $0.value.contains(name) }?.key
+    }
+}
+
+/// fio 3.33's engines (Debian's build, `fio --enghelp`) that diobench does not run, each with why.
+public enum FioOnlyEngines {
+    public static let reasons: [String: String] = [
+        "sg": "needs SCSI generic (/dev/sg*) devices, which this machine does not have",
+        "io_uring_cmd": "needs NVMe character devices for passthrough, which this machine does not have",
+        "mtd": "needs MTD flash devices, which this machine does not have",
+        "pmemblk": "needs persistent memory, which this machine does not have",
+        "dev-dax": "needs persistent memory, which this machine does not have",
+        "libpmem": "needs persistent memory, which this machine does not have",
+        "rdma": "needs RDMA hardware, which this machine does not have",
+        "net": "does network I/O, not storage I/O",
+        "netsplice": "does network I/O, not storage I/O",
+        "nbd": "needs a network block device server",
+        "rados": "needs a Ceph cluster",
+        "rbd": "needs a Ceph cluster",
+        "gfapi": "needs a GlusterFS volume",
+        "gfapi_async": "needs a GlusterFS volume",
+        "cpuio": "burns CPU and does no I/O",
+        "exec": "runs programs and does no I/O",
+        "vsync": "is not implemented in diobench yet",
+        "splice": "is not implemented in diobench yet",
+        "falloc": "is not implemented in diobench yet",
+        "ftruncate": "is not implemented in diobench yet",
+        "filecreate": "is not implemented in diobench yet",
+        "filestat": "is not implemented in diobench yet",
+        "filedelete": "is not implemented in diobench yet",
+        "e4defrag": "is not implemented in diobench yet",
+        "mmap": "is not implemented in diobench yet",
+        "posixaio": "is not implemented in diobench yet",
+        "pvsync": "is not implemented in diobench yet",
+        "pvsync2": "is not implemented in diobench yet",
+    ]
+}
+
+/// Options of fio's built-in profiles (tiobench: block, numruns, dir, threads; act: device-names, load, …).
+/// fio registers them with its option table at start-up, so every job file may use them, and they do nothing
+/// without `profile=`. That is why fio's steadystate example can write `threads=1`: diobench accepts them
+/// the same way and warns that they have no effect.
+public enum FioProfileOptions {
+    public static let names: [String: String] = [
+        "block": "tiobench", "numruns": "tiobench", "dir": "tiobench", "threads": "tiobench",
+        "device-names": "act", "load": "act", "test-duration": "act", "threads-per-queue": "act",
+        "read-req-num-512-blocks": "act", "large-block-op-kbytes": "act", "prep": "act",
     ]
 }

@@ -272,15 +272,16 @@ struct OptionApplier {
 
     static func definition(for name: String, at location: JobFileLocation) throws(JobFileError) -> OptionDefinition {
         if let definition = OptionTable.definition(named: name) { return definition }
-        if FioOnlyOptions.names.contains(name) {
+        if let reason = FioOnlyOptions.reason(for: name) {
             throw JobFileError(
                 kind: .unknownOption, location: location, option: name,
-                message: "is a fio option that diobench does not implement",
+                message: "fio 3.33 accepts this option, but diobench does not: it \(reason.rawValue)",
                 valid: "remove it; diobench --cmdhelp lists the options it has")
         }
         let suggestion = Suggestions.nearest(to: name, in: OptionTable.allNames)
         throw JobFileError(
-            kind: .unknownOption, location: location, option: name, message: "unknown option",
+            kind: .unknownOption, location: location, option: name,
+            message: "unknown option (fio 3.33 has no option of this name either)",
             valid: suggestion == nil ? "diobench --cmdhelp lists every option" : nil, suggestion: suggestion)
     }
 }

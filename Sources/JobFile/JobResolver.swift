@@ -300,6 +300,11 @@ struct JobResolver {
             }
             spec.nrfiles = spec.filenames.count
         }
+        for (name, profile) in FioProfileOptions.names.sorted(by: { $0.key < $1.key }) where origins.own[name] != nil {
+            warnOwn(
+                name, "is an option of fio's \(profile) profile: it does nothing without profile=\(profile), in fio too"
+            )
+        }
         if spec.bssplit != nil, spec.blockSizeRange != nil {
             warn("bssplit", "bssplit and bsrange are both set; bssplit decides the block sizes")
         }

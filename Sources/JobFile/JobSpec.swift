@@ -95,6 +95,13 @@ public struct JobSpec: Codable, Sendable, Equatable {
     /// explicit filenames use the first (as fio does).
     public var directories: [String] = []
     public var nrfiles: Int = 1
+    /// `filename_format=`: how files are named without `filename=` (see `generatedFileName`).
+    public var filenameFormat = JobSpec.defaultFilenameFormat
+    /// `filesize=`: each file's own size; a range draws one size per file. The job's `size` then only caps the
+    /// bytes of a pass, as in fio.
+    public var fileSize: SizeRange?
+    /// `allow_file_create=0`: a missing file is an error instead of being laid out.
+    public var allowFileCreate = true
     /// Total bytes over all files of this job; nil means "the size of the existing files or devices".
     public var size: UInt64?
     /// `size=N%` of the existing file or device.

@@ -22,6 +22,7 @@ public enum OptionCategory: String, Sendable, CaseIterable {
     case safety = "Safety"
     case loop = "Loop devices (diobench)"
     case zfs = "ZFS (diobench)"
+    case fioProfiles = "fio profile options (accepted, no effect)"
 }
 
 /// How `--parse-only` shows an option of a resolved job.

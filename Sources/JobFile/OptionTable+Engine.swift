@@ -5,9 +5,7 @@ extension OptionTable {
     static let engine: [OptionDefinition] = [
         .make(
             "ioengine",
-            ChoiceKind<EngineKind>(
-                EngineCatalog.all.map { (OptionChoice($0.kind.rawValue, $0.summary), $0.kind) },
-                noun: "I/O engine"),
+            EngineChoiceKind(),
             default: "psync", .engine,
             help: "How the job issues I/O",
             set: { $0.ioengine = $1 }, render: { .value($0.ioengine.rawValue) }),
@@ -66,5 +64,21 @@ extension OptionTable {
                 set: { $0.engineOptions[keyPath: field] = Int($1) },
                 render: { shown($0, .optional($0.engineOptions[keyPath: field]) { String($0) }) })
         }
+    }
+}
+
+/// `ioengine=`: one of the catalog's engines. An engine fio 3.33 has and diobench does not run gets its reason.
+struct EngineChoiceKind: ValueKind {
+    let choice = ChoiceKind<EngineKind>(
+        EngineCatalog.all.map { (OptionChoice($0.kind.rawValue, $0.summary), $0.kind) }, noun: "I/O engine")
+    var typeName: String { choice.typeName }
+    var expected: String { choice.expected }
+    var choices: [OptionChoice] { choice.choices }
+    func parse(_ text: String, _ context: ValueContext) throws(ValueProblem) -> EngineKind {
+        if let reason = FioOnlyEngines.reasons[text] {
+            throw ValueProblem(
+                "fio 3.33 has the '\(text)' engine, but diobench does not run it: it \(reason)", valid: expected)
+        }
+        return try choice.parse(text, context)
     }
 }

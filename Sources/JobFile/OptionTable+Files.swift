@@ -31,6 +31,27 @@ extension OptionTable {
             help: "Number of files per job; size is split among them (ignored when filename lists files)",
             set: { $0.nrfiles = Int($1) }, render: { .int($0.nrfiles) }),
         .make(
+            "filename_format", StringKind(), default: JobSpec.defaultFilenameFormat, .files,
+            help: "Names of the job's files without filename=: $jobname, $jobnum (clone), $filenum, $clientuid",
+            set: { $0.filenameFormat = $1 }, render: { .value($0.filenameFormat) }),
+        .make(
+            "filesize", FileSizeKind(), default: "", .files,
+            help:
+                "Size of each file (a range draws one per file, a multiple of the smallest block size); size then caps a pass",
+            set: { $0.fileSize = $1 },
+            render: { spec in
+                .optional(spec.fileSize) { r in
+                    r.min == r.max
+                        ? ValueFormat.size(r.min, kbBase: spec.kbBase)
+                        : ValueFormat.size(r.min, kbBase: spec.kbBase) + "-"
+                            + ValueFormat.size(r.max, kbBase: spec.kbBase)
+                }
+            }),
+        .make(
+            "allow_file_create", BoolKind(), default: "1", .files,
+            help: "Create files that do not exist; with 0 a missing file is an error",
+            set: { $0.allowFileCreate = $1 }, render: { .bool($0.allowFileCreate) }),
+        .make(
             "size", SizeOrPercentKind(percentRange: 1...100), default: "", .files,
             help: "Total bytes of the job's files, or N% of the existing files or devices (default: their full size)",
             set: { spec, v in

@@ -8,8 +8,8 @@ extension OptionTable {
     public static func cmdhelp(_ name: String? = nil) -> String {
         guard let name, name != "all" else { return overview() }
         guard let option = definition(named: name) else {
-            if FioOnlyOptions.names.contains(name) {
-                return "'\(name)' is a fio option that diobench does not implement.\n"
+            if let reason = FioOnlyOptions.reason(for: name) {
+                return "'\(name)' is a fio 3.33 option that diobench does not implement: it \(reason.rawValue).\n"
             }
             let hint = Suggestions.nearest(to: name, in: allNames).map { " (did you mean '\($0)'?)" } ?? ""
             return "No such option: '\(name)'\(hint)\n"

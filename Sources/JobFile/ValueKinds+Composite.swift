@@ -67,6 +67,19 @@ struct SizeRangeKind: ValueKind {
     }
 }
 
+/// `filesize=64k` or `filesize=16k-64k`: one size, or a range to draw each file's size from.
+struct FileSizeKind: ValueKind {
+    var typeName: String { "size or size range" }
+    var expected: String { "expected a size such as 64m, or a range such as 16m-64m" }
+    func parse(_ text: String, _ context: ValueContext) throws(ValueProblem) -> SizeRange {
+        guard RangeSplit.split(text) != nil else {
+            let size = try SizeKind(minimum: 1).parse(text, context)
+            return SizeRange(min: size, max: size)
+        }
+        return try SizeRangeKind().parse(text, context)
+    }
+}
+
 /// `bssplit=4k/10:64k/50:32k/40` for one direction. Entries without a percent share what is left equally.
 struct BlockSplitKind: ValueKind {
     static let maxEntries = 64

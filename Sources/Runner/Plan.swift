@@ -40,15 +40,26 @@ public func planWorkers(for spec: JobSpec, jobIndex: Int, probe: (String) -> Exi
         if spec.filenames.isEmpty {
             // Clones with generated names take turns over the `directory=` list, as fio does.
             let directory = spec.directories.isEmpty ? nil : spec.directories[clone % spec.directories.count]
-            paths = (0..<spec.nrfiles).map { join(directory, "\(spec.name).\(clone).\($0)") }
+            paths = (0..<spec.nrfiles).map { join(directory, spec.generatedFileName(clone: clone, file: $0)) }
         } else {
             paths = spec.filenames.map { $0.hasPrefix("/") ? $0 : join(spec.directories.first, $0) }
         }
+        let seedBase = spec.randrepeat ? spec.randseed : UInt64.random(in: 1...UInt64.max)
+        let seed = seedBase &* 0x100_0000_01B3 &+ UInt64(jobIndex) << 32 &+ UInt64(clone)
+        var fileSizes = RandomSource(seed: seed ^ 0xF11E_512E)
         var files: [PlannedFile] = []
         for path in paths {
             let existing = probe(path)
+            if existing.kind == .missing && !spec.allowFileCreate {
+                throw PlanError(
+                    description: "\(location): \(path) does not exist, and allow_file_create=0 forbids creating it")
+            }
             let perFile: UInt64
-            if let size = spec.size {
+            if let range = spec.fileSize {
+                // fio draws each file's size uniformly in the range and rounds it down to the smallest block.
+                let drawn = range.min &+ fileSizes.next(below: range.max &- range.min &+ 1)
+                perFile = range.min == range.max ? drawn : max(drawn - drawn % spec.minimumBlockSize, range.min)
+            } else if let size = spec.size {
                 perFile = size / UInt64(paths.count)
             } else if let percent = spec.sizePercent {
                 guard existing.kind != .missing else {
@@ -75,7 +86,10 @@ public func planWorkers(for spec: JobSpec, jobIndex: Int, probe: (String) -> Exi
             var offset = spec.offset &+ UInt64(clone) &* increment
             if let percent = spec.offsetPercent { offset &+= share(percent, of: existing.size) }
             var length = perFile
-            if spec.size == nil && spec.sizePercent == nil { length = perFile > offset ? perFile - offset : 0 }
+            if spec.fileSize != nil || (spec.size == nil && spec.sizePercent == nil) {
+                // The file's own size bounds the region: I/O runs from the offset to its end.
+                length = perFile > offset ? perFile - offset : 0
+            }
             if existing.kind == .blockDevice || existing.kind == .characterDevice {
                 guard offset < existing.size || existing.kind == .characterDevice else {
                     throw PlanError(
@@ -93,11 +107,10 @@ public func planWorkers(for spec: JobSpec, jobIndex: Int, probe: (String) -> Exi
                     path: path, kind: existing.kind, regionStart: offset, regionLength: length,
                     layoutSize: offset &+ length))
         }
-        let seedBase = spec.randrepeat ? spec.randseed : UInt64.random(in: 1...UInt64.max)
-        plans.append(
-            WorkerPlan(
-                files: files, bytesPerLoop: spec.ioSize ?? bytesPerPass(files, spec),
-                seed: seedBase &* 0x100_0000_01B3 &+ UInt64(jobIndex) << 32 &+ UInt64(clone)))
+        var passBytes = bytesPerPass(files, spec)
+        // With filesize, size is what fio makes of it then: a cap on the bytes of one pass over the files.
+        if spec.fileSize != nil, let size = spec.size { passBytes = min(passBytes, size) }
+        plans.append(WorkerPlan(files: files, bytesPerLoop: spec.ioSize ?? passBytes, seed: seed))
     }
     return plans
 }

@@ -293,7 +293,7 @@ final class ZFSJobSupport {
         }
         if let loop = spec.loop { return absolute(loop.backingFile) }
         let directory = spec.directories.first
-        let name = spec.filenames.first ?? "\(spec.name).0.0"
+        let name = spec.filenames.first ?? spec.generatedFileName(clone: 0, file: 0)
         if name.hasPrefix("/") { return name }
         return absolute(directory.map { ($0 as NSString).appendingPathComponent(name) } ?? name)
     }

@@ -62,7 +62,8 @@ struct OptionTableTests {
             case .unset: #expect(option.defaultText.isEmpty, "\(option.name): unset but declares \(option.defaultText)")
             case .hidden:
                 #expect(
-                    option.writes != nil || option.category == .loop || option.category == .zfs, "\(option.name) hidden"
+                    option.writes != nil || [.loop, .zfs, .fioProfiles].contains(option.category),
+                    "\(option.name) hidden"
                 )
             }
         }

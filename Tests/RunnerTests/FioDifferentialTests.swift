@@ -15,6 +15,8 @@ struct FioDifferentialTests {
         /// tool's random read/write choices: both must then end within one block of the budget
         /// (fio issues while fewer bytes than `size` were issued, so the last I/O may overshoot).
         var overshootBand: ClosedRange<Double>? = nil
+        /// Also compare the files each tool left behind: names and sizes.
+        var sameFiles = false
         var description: String { name }
     }
 
@@ -74,7 +76,32 @@ struct FioDifferentialTests {
         Case(name: "number_ios above the size", options: "rw=write\nbs=4k\nsize=1m\nnumber_ios=1000"),
     ]
 
-    @Test(arguments: basic + shapes)
+    /// filename_format and filesize (issue 15): the same files, of the same sizes, and the same I/O.
+    static let files: [Case] = [
+        Case(
+            name: "filename_format with keywords in any case",
+            options:
+                "filename_format=f.$JOBNAME.$jobnum.$filenum.$clientuid.x\nnrfiles=2\nnumjobs=2\nrw=write\nsize=64k\nfilename=",
+            sameFiles: true),
+        // The OpenZFS perf suite's naming: every file of a clone has the same name, so they are one file.
+        Case(
+            name: "filename_format=file$jobnum nrfiles=4",
+            options: "filename_format=file$jobnum\nnrfiles=4\nnumjobs=2\nrw=write\nsize=64k\nfilename=", sameFiles: true
+        ),
+        Case(name: "filesize", options: "filesize=64k\nnrfiles=2\nrw=write\nfilename=", sameFiles: true),
+        Case(
+            name: "filesize caps size", options: "filesize=64k\nsize=256k\nnrfiles=2\nrw=write\nfilename=",
+            sameFiles: true),
+        Case(
+            name: "size caps filesize", options: "filesize=64k\nsize=32k\nnrfiles=2\nrw=write\nfilename=",
+            sameFiles: true),
+        Case(
+            name: "filesize with offset", options: "filesize=64k\noffset=16k\nnrfiles=2\nrw=randwrite\nfilename=",
+            sameFiles: true),
+        Case(name: "filesize with filename", options: "filesize=48k\nfilename=a:b\nrw=write", sameFiles: true),
+    ]
+
+    @Test(arguments: basic + shapes + files)
     func sameAmountOfIO(_ testCase: Case) async throws {
         var job = "[global]\ndirectory=${DIR}\nfilename=data\n[job]\n" + testCase.options + "\n"
         // An empty `filename=` in a case means: let each tool name its files itself.
@@ -114,6 +141,45 @@ struct FioDifferentialTests {
             }
             #expect(mine.number("error") == 0)
         }
+        if testCase.sameFiles {
+            #expect(try filesAndSizes(ourDir.path) == filesAndSizes(fioDir.path))
+        }
+    }
+
+    /// A filesize range draws each file's size (from another generator than fio's, so other sizes): each is in
+    /// the range and a multiple of the block size, and one pass writes exactly the files.
+    @Test func filesizeRange() async throws {
+        let dir = try TemporaryDirectory("runner")
+        let job = try dir.write(
+            "job.fio", "[job]\ndirectory=\(dir.path)\nfilesize=16k-64k\nnrfiles=6\nbs=4k\nrw=write\n")
+        let ours = try await diobench(["run", "--output-format=json", job], timeout: 120)
+        try #require(ours.status == 0, "diobench failed: \(ours.stderr)")
+        let sizes = try filesAndSizes(dir.path).filter { $0.key != "job.fio" }
+        #expect(sizes.count == 6)
+        for (name, size) in sizes { #expect((16384...65536).contains(size) && size % 4096 == 0, "\(name): \(size)") }
+        #expect(
+            try jsonObject(ours.stdout).jobs.first?.object("write").number("io_bytes")
+                == Double(sizes.values.reduce(0, +)))
+    }
+
+    @Test func allowFileCreateOff() async throws {
+        let dir = try TemporaryDirectory("runner")
+        let job = try dir.write("job.fio", "[job]\ndirectory=\(dir.path)\nsize=64k\nallow_file_create=0\nrw=read\n")
+        let fio = try await runProgram(fioPath, ["--output-format=json", job], timeout: 120)
+        #expect(fio.status != 0 && fio.stderr.contains("allow_file_create=0"), "fio: \(fio.stderr)")
+        let ours = try await diobench(["run", job], timeout: 120)
+        #expect(ours.status != 0, "diobench: \(ours.stdout)")
+        #expect(ours.stderr.contains("\(dir.path)/job.0.0 does not exist, and allow_file_create=0"), "\(ours.stderr)")
+        #expect(try filesAndSizes(dir.path).keys.sorted() == ["job.fio"])
+    }
+
+    private func filesAndSizes(_ directory: String) throws -> [String: Int] {
+        var result: [String: Int] = [:]
+        for name in try FileManager.default.contentsOfDirectory(atPath: directory) {
+            let attributes = try FileManager.default.attributesOfItem(atPath: directory + "/" + name)
+            result[name] = (attributes[.size] as? NSNumber)?.intValue ?? -1
+        }
+        return result
     }
 
     private func total(_ job: [String: Any], _ key: String) -> Double {
