@@ -9,6 +9,17 @@ public enum FioOnlyReason: String, Sendable, CaseIterable {
     case traceReplay = "replays or merges I/O traces, which diobench does not do"
     case trims = "drives trims, and diobench's engines issue none"
     case notImplemented = "is not implemented in diobench yet"
+
+    /// A few words, for counts.
+    public var label: String {
+        switch self {
+        case .zonedDevices: "need a zoned device"
+        case .clientServer: "client/server mode"
+        case .traceReplay: "trace replay"
+        case .trims: "trims"
+        case .notImplemented: "not implemented yet"
+        }
+    }
 }
 
 public enum FioOnlyOptions {

@@ -60,6 +60,9 @@ public struct OptionDefinition: Sendable {
     let apply: @Sendable (inout JobSpec, String?, ValueContext) throws(ValueProblem) -> Void
     let render: @Sendable (JobSpec) -> RenderedValue
 
+    /// diobench's own option, not fio's (loop devices, ZFS, the data-overwrite override).
+    public var isDiobenchOwn: Bool { category == .loop || category == .zfs || name == "allow_data_overwrite" }
+
     /// The name `writes` points to, or this option's own.
     var effectiveName: String { writes ?? name }
 

@@ -1,6 +1,7 @@
 // `--cmdhelp` and docs/OPTIONS.md, both written from the option table.
 
 import Foundation
+import Engines
 
 extension OptionTable {
     /// With no name (or "all"): every option grouped by category. With a name or alias: that option in detail,
@@ -67,6 +68,8 @@ extension OptionTable {
             job files and prints `diobench --cmdhelp`. Meanings follow fio's HOWTO; options marked *diobench* are
             its own.
 
+            \(fioCoverage())
+
             ## Job file syntax
 
             - `[name]` starts a job; `[global]` sets defaults for the jobs below it. Several `[global]` sections are
@@ -116,14 +119,32 @@ extension OptionTable {
                 var help = option.help
                 if let engine = option.engine { help += " (ioengine=\(engine.rawValue) only)" }
                 if let needed = option.requires { help += " (needs `\(needed)`)" }
-                if option.category == .loop || option.category == .zfs || option.name == "allow_data_overwrite" {
-                    help = "*diobench*: " + help
-                }
+                if option.isDiobenchOwn { help = "*diobench*: " + help }
                 out +=
                     "| \(cell(name)) | \(cell(option.typeName)) | \(cell(defaultText)) | \(cell(valid)) | \(cell(help)) |\n"
             }
         }
         return out
+    }
+
+    /// How much of fio 3.33 diobench takes: its options (general and engine options) implemented and refused,
+    /// by reason, and its engines. FioOptionCoverageTests keeps the lists true to the installed fio.
+    static func fioCoverage() -> String {
+        let implemented = all.filter { !$0.isDiobenchOwn && $0.category != .fioProfiles }.count
+        let refused = FioOnlyReason.allCases.compactMap { reason -> String? in
+            guard let count = FioOnlyOptions.byReason[reason]?.count, count > 0 else { return nil }
+            return "\(count) \(reason.label)"
+        }
+        let engines = EngineCatalog.all.map { "`\($0.kind.rawValue)`" }
+        return """
+            **fio 3.33 coverage** (options of fio's table and of its engines; FioOptionCoverageTests checks the \
+            lists against the installed fio):
+            - Options: \(implemented) implemented; \(FioOnlyOptions.names.count) refused, each with its reason \
+            (\(refused.joined(separator: ", "))); \(FioProfileOptions.names.count) profile options accepted with \
+            no effect, as in fio.
+            - Engines: \(engines.count) run (\(engines.joined(separator: ", "))); \
+            \(FioOnlyEngines.reasons.count) refused, each with its reason.
+            """
     }
 
     private static func cell(_ text: String) -> String {
