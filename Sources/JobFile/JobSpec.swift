@@ -207,6 +207,14 @@ public struct JobSpec: Codable, Sendable, Equatable {
     public var percentileList: [Double] = JobSpec.fioDefaultPercentiles
     public var clatPercentiles: Bool = true
     public var latPercentiles: Bool = false
+    public var slatPercentiles: Bool = false
+    /// `disable_slat`, `disable_clat`, `disable_lat` (all three with `gtod_reduce`): fio keeps no such statistic,
+    /// and its report shows it empty.
+    public var disableSlat = false
+    public var disableClat = false
+    public var disableLat = false
+    /// `disable_bw_measurement`: in fio 3.33 it only stops the per-I/O entries of a bandwidth log.
+    public var disableBandwidthMeasurement = false
     public var kbBase: UInt64 = 1024
 
     // Safety: fio's `allow_mounted_write`, plus diobench's explicit override for data-bearing targets.

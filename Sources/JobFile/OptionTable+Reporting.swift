@@ -39,6 +39,37 @@ extension OptionTable {
             help: "Report total latency (submission + completion) percentiles; must agree within a reporting group",
             set: { $0.latPercentiles = $1 }, render: { .bool($0.latPercentiles) }),
         .make(
+            "slat_percentiles", BoolKind(), default: "0", .reporting,
+            help: "Report submission latency percentiles",
+            set: { $0.slatPercentiles = $1 }, render: { .bool($0.slatPercentiles) }),
+        .make(
+            "disable_lat", BoolKind(), default: "0", .reporting,
+            help: "Keep no total latency statistics (reported empty, as fio does; diobench still reads the clock)",
+            set: { $0.disableLat = $1 }, render: { .bool($0.disableLat) }),
+        .make(
+            "disable_clat", BoolKind(), default: "0", .reporting,
+            help: "Keep no completion latency statistics nor latency buckets (reported empty, as fio does)",
+            set: { $0.disableClat = $1 }, render: { .bool($0.disableClat) }),
+        .make(
+            "disable_slat", BoolKind(), default: "0", .reporting,
+            help: "Keep no submission latency statistics (reported empty, as fio does)",
+            set: { $0.disableSlat = $1 }, render: { .bool($0.disableSlat) }),
+        .make(
+            "disable_bw_measurement", aliases: ["disable_bw"], BoolKind(), default: "0", .reporting,
+            help: "As in fio 3.33: no per-I/O entries in a bandwidth log; bw statistics are still reported",
+            set: { $0.disableBandwidthMeasurement = $1 }, render: { .bool($0.disableBandwidthMeasurement) }),
+        .make(
+            "gtod_reduce", BoolKind(), default: "0", .reporting, writes: "disable_lat",
+            help: "fio's shortcut: disable_lat, disable_clat, disable_slat, disable_bw_measurement and no percentiles",
+            set: { spec, on in
+                // As fio's callback: 1 sets the others, 0 leaves them as they are.
+                guard on else { return }
+                spec.disableLat = true; spec.disableClat = true; spec.disableSlat = true
+                spec.disableBandwidthMeasurement = true
+                spec.clatPercentiles = false; spec.latPercentiles = false; spec.slatPercentiles = false
+            },
+            render: { _ in .hidden }),
+        .make(
             "kb_base",
             ChoiceKind<UInt64>(
                 [

@@ -310,11 +310,13 @@ public final class RunSession: @unchecked Sendable {
         // A worker still running after a second signal (stuck in the kernel) is left out: its state is its own.
         let members = chosen ?? group.flatMap(\.workers)
         let workers = members.filter(\.isJoined)
-        let stats = WorkerStats.merged(workers.map(\.state.stats)) ?? WorkerStats()
+        var stats = WorkerStats.merged(workers.map(\.state.stats)) ?? WorkerStats()
+        stats.discardLatencies(slat: first.spec.disableSlat, clat: first.spec.disableClat, lat: first.spec.disableLat)
         var settings = JobReportSettings()
         settings.percentileList = first.spec.percentileList
         settings.clatPercentiles = first.spec.clatPercentiles
         settings.latPercentiles = first.spec.latPercentiles
+        settings.slatPercentiles = first.spec.slatPercentiles
         settings.iodepth = first.spec.iodepth
         settings.description = first.spec.description
         settings.continueOnError = first.spec.continueOnError != .none

@@ -188,6 +188,17 @@ public struct WorkerStats: Sendable {
         progress?.setPhase(.finished)
     }
 
+    /// fio's `disable_slat`, `disable_clat` and `disable_lat`: the statistic is not kept, so it reports empty
+    /// (clat takes the latency buckets and the sync latencies with it, as in fio).
+    public mutating func discardLatencies(slat: Bool, clat: Bool, lat: Bool) {
+        for d in IODirection.allCases {
+            if slat { self[d].slat = LatencyHistogram() }
+            if clat { self[d].clat = LatencyHistogram() }
+            if lat { self[d].lat = LatencyHistogram() }
+        }
+        if clat { sync = LatencyHistogram() }
+    }
+
     // MARK: Merging
 
     /// Adds a worker that ran alongside this one (a `numjobs` clone or a job of the same
