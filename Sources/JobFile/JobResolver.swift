@@ -305,6 +305,12 @@ struct JobResolver {
                 name, "is an option of fio's \(profile) profile: it does nothing without profile=\(profile), in fio too"
             )
         }
+        if let limit = spec.openFiles, limit < spec.nrfiles {
+            warn(
+                "openfiles",
+                "diobench keeps all \(spec.nrfiles) files of each clone open; fio would keep at most \(limit) open at a time"
+            )
+        }
         if spec.bssplit != nil, spec.blockSizeRange != nil {
             warn("bssplit", "bssplit and bsrange are both set; bssplit decides the block sizes")
         }

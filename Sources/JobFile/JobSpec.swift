@@ -95,6 +95,10 @@ public struct JobSpec: Codable, Sendable, Equatable {
     /// explicit filenames use the first (as fio does).
     public var directories: [String] = []
     public var nrfiles: Int = 1
+    /// `openfiles=`: fio's limit on files open at once; diobench keeps every file open (the resolver warns).
+    public var openFiles: Int?
+    /// `create_serialize=`: diobench always lays files out one after another, so both values lay out the same.
+    public var createSerialize = true
     /// `filename_format=`: how files are named without `filename=` (see `generatedFileName`).
     public var filenameFormat = JobSpec.defaultFilenameFormat
     /// `filesize=`: each file's own size; a range draws one size per file. The job's `size` then only caps the
@@ -180,6 +184,9 @@ public struct JobSpec: Codable, Sendable, Equatable {
     /// Seed from `randseed` (repeatable). Written `randseed=` forces this on, as fio's explicit seed does;
     /// false means seeding from the system's randomness.
     public var randrepeat: Bool = true
+    /// `allrandrepeat`: every random choice repeats from randseed; diobench draws them all from one seed, so
+    /// this makes the whole job repeatable, as in fio.
+    public var allRandRepeat: Bool = false
     public var randseed: UInt64 = 0x89
     public var norandommap: Bool = false
     public var randomGenerator: RandomGenerator = .tausworthe
@@ -202,6 +209,8 @@ public struct JobSpec: Codable, Sendable, Equatable {
     public var stonewall: Bool = false
     /// `exitall`: this job's end ends the jobs running beside it.
     public var exitAll: Bool = false
+    /// `exitall_on_error`: the same, when this job ends in an error.
+    public var exitAllOnError: Bool = false
     public var newGroup: Bool = false
     public var waitFor: String?
     public var percentileList: [Double] = JobSpec.fioDefaultPercentiles

@@ -31,6 +31,15 @@ extension OptionTable {
             help: "Number of files per job; size is split among them (ignored when filename lists files)",
             set: { $0.nrfiles = Int($1) }, render: { .int($0.nrfiles) }),
         .make(
+            "openfiles", IntKind(1...1_000_000), default: "", .files,
+            help:
+                "fio's limit on files open at once; diobench keeps all the job's files open, and warns when that is more",
+            set: { $0.openFiles = Int($1) }, render: { .optional($0.openFiles) { String($0) } }),
+        .make(
+            "create_serialize", BoolKind(), default: "1", .layout,
+            help: "Lay files out one job after another; diobench always does, so 0 lays out the same files",
+            set: { $0.createSerialize = $1 }, render: { .bool($0.createSerialize) }),
+        .make(
             "filename_format", StringKind(), default: JobSpec.defaultFilenameFormat, .files,
             help: "Names of the job's files without filename=: $jobname, $jobnum (clone), $filenum, $clientuid",
             set: { $0.filenameFormat = $1 }, render: { .value($0.filenameFormat) }),

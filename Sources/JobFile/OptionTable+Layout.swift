@@ -8,6 +8,10 @@ extension OptionTable {
             help: "Seed random offsets from randseed, so runs repeat; 0 seeds from the system (randseed= forces 1)",
             set: { $0.randrepeat = $1 }, render: { .bool($0.randrepeat) }),
         .make(
+            "allrandrepeat", BoolKind(), default: "0", .random,
+            help: "Seed every random choice from randseed (offsets too, even with randrepeat=0)",
+            set: { $0.allRandRepeat = $1 }, render: { .bool($0.allRandRepeat) }),
+        .make(
             "randseed", IntKind(0...UInt64.max), default: "0x89", .random,
             help: "Seed for the random generators",
             set: { $0.randseed = $1 }, render: { .value("0x" + String($0.randseed, radix: 16)) }),

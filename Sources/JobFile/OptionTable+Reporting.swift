@@ -16,6 +16,10 @@ extension OptionTable {
                 "When this job (any of its clones) is done, the jobs running beside it finish too; later groups still run",
             set: { $0.exitAll = $1 }, render: { .bool($0.exitAll) }),
         .make(
+            "exitall_on_error", BoolKind(), default: "0", .reporting,
+            help: "When this job ends in an error, the jobs running beside it finish too (exitall, for errors only)",
+            set: { $0.exitAllOnError = $1 }, render: { .bool($0.exitAllOnError) }),
+        .make(
             "new_group", BoolKind(), default: "0", .reporting,
             help: "Start a new reporting group with this job",
             set: { $0.newGroup = $1 }, render: { .bool($0.newGroup) }),

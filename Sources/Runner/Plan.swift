@@ -44,7 +44,7 @@ public func planWorkers(for spec: JobSpec, jobIndex: Int, probe: (String) -> Exi
         } else {
             paths = spec.filenames.map { $0.hasPrefix("/") ? $0 : join(spec.directories.first, $0) }
         }
-        let seedBase = spec.randrepeat ? spec.randseed : UInt64.random(in: 1...UInt64.max)
+        let seedBase = spec.randrepeat || spec.allRandRepeat ? spec.randseed : UInt64.random(in: 1...UInt64.max)
         let seed = seedBase &* 0x100_0000_01B3 &+ UInt64(jobIndex) << 32 &+ UInt64(clone)
         var fileSizes = RandomSource(seed: seed ^ 0xF11E_512E)
         var files: [PlannedFile] = []

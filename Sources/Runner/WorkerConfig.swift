@@ -30,6 +30,8 @@ public struct WorkerConfig: Sendable {
     public var endFsync: Bool
     /// `exitall`: when this worker is done, the jobs running beside it finish too.
     public var exitAll: Bool
+    /// `exitall_on_error`: the same, when this worker ends in an error.
+    public var exitAllOnError: Bool
     /// `refill_buffers` (and not `zero_buffers`): new bytes in the buffer before every write.
     public var refillBuffers: Bool
     /// `scramble_buffers`, where fio applies it: each sector of a write buffer stamped before the write.
@@ -78,6 +80,7 @@ public struct WorkerConfig: Sendable {
         fdatasyncEvery = spec.fdatasync
         endFsync = spec.endFsync
         exitAll = spec.exitAll
+        exitAllOnError = spec.exitAllOnError
         refillBuffers = spec.refillBuffers && !spec.zeroBuffers
         // fio's rules: zero_buffers (only ever on when written) turns the default off, a written
         // scramble_buffers wins over it; refill_buffers and verify write their own content.

@@ -137,7 +137,7 @@ final class WorkerThread: @unchecked Sendable {
         defer { engine.close() }
         guard gate.arrive(ready: true) else { return }
         runWorker(engine: &engine, state: &state, control: control)
-        if state.config.exitAll { control.endPhase() }
+        if state.config.exitAll || (state.config.exitAllOnError && state.stop.isError) { control.endPhase() }
     }
 }
 

@@ -46,4 +46,35 @@ import Testing
             #expect(jobs.count == 3 && jobs[2].2 >= 900, "\(tool): later ran \(jobs.count == 3 ? jobs[2].2 : -1) ms")
         }
     }
+
+    /// exitall_on_error: a job that fails (O_DIRECT reads of 1000 bytes: EINVAL) ends the job beside it, as in fio.
+    @Test("exitall_on_error: a failing job ends the jobs beside it, as in fio")
+    func exitAllOnError() async throws {
+        var tools = [diobenchBinary]
+        if fioAvailable { tools.append(fioPath) }
+        for tool in tools {
+            let dir = try TemporaryDirectory("runner")
+            let file = try dir.write(
+                "e.fio",
+                """
+                [bad]
+                size=1m
+                direct=1
+                bs=1000
+                exitall_on_error
+                [long]
+                ioengine=null
+                size=1m
+                time_based
+                runtime=20
+                """)
+            let out = try await runProgram(tool, ["--output-format=json", file], directory: dir.path, timeout: 60)
+            #expect(out.status == 1, "\(tool): the failed job makes the exit status 1")
+            let jobs = try jsonObject(out.stdout).jobs
+            #expect(jobs.map { $0["jobname"] as? String } == ["bad", "long"], "\(tool)")
+            #expect(jobs.first?.number("error") == 22, "\(tool): EINVAL")
+            let long = jobs.last?.object("read").number("runtime") ?? -1
+            #expect(long >= 0 && long < 10_000, "\(tool): long ran \(long) ms of its 20 s")
+        }
+    }
 }

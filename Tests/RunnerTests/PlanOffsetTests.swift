@@ -19,6 +19,18 @@ struct PlanOffsetTests {
         try planWorkers(for: spec(options), jobIndex: 0) { _ in existing }.map { $0.files[0].regionStart }
     }
 
+    @Test("randrepeat=0 seeds from the system; allrandrepeat=1 makes it repeat again, as in fio")
+    func allRandRepeat() throws {
+        func seeds(_ options: String) throws -> [UInt64] {
+            try planWorkers(for: spec("numjobs=2\n" + options), jobIndex: 0) { _ in
+                ExistingTarget(kind: .missing, size: 0)
+            }.map(\.seed)
+        }
+        #expect(try seeds("randrepeat=0\n") != seeds("randrepeat=0\n"))
+        #expect(try seeds("randrepeat=0\nallrandrepeat=1\n") == seeds("randrepeat=0\nallrandrepeat=1\n"))
+        #expect(try seeds("randrepeat=0\nallrandrepeat=1\n") == seeds(""))
+    }
+
     @Test(
         "offset_increment=25% with numjobs=2: of the planned size for a new file, of the real size (rounded up) for an existing one"
     )
