@@ -1,6 +1,7 @@
 #!/bin/bash
 # build-image.sh - build a bootable Debian trixie guest with OpenZFS 2.3
-# (zfs-dkms, compiled for the guest kernel), zfsutils and fio, for running
+# (zfs-dkms, compiled for the guest kernel), zfsutils, zfs-test (for the
+# OpenZFS performance suite's fio jobs) and fio, for running
 # ZFS Direct I/O integration tests under QEMU (see run-in-vm.sh). This is the
 # image behind `diobench lab`; everything comes from Debian's packages.
 #
@@ -201,6 +202,17 @@ EOF
     umount_chroot
 }
 
+# --- stage: OpenZFS's test package (its performance suite's fio jobs) ----
+# Its own stage, so that an image built before it gets it without a rebuild.
+do_zfs_test() {
+    mount_chroot
+    in_chroot apt-get update -qq
+    in_chroot apt-get install -y --no-install-recommends zfs-test
+    in_chroot apt-get clean
+    ls "$ROOT/usr/share/zfs/zfs-tests/tests/perf/fio/"
+    umount_chroot
+}
+
 # --- stage: zfs module for the GUEST kernel ------------------------------
 do_dkms() {
     local kver
@@ -280,7 +292,7 @@ fi
 T0=$SECONDS
 all_cached() {
     local s
-    for s in debootstrap packages dkms config image; do [ -e "$CACHE/.stamp-$s" ] || return 1; done
+    for s in debootstrap packages zfs-test dkms config image; do [ -e "$CACHE/.stamp-$s" ] || return 1; done
     [ -e "$CACHE/rootfs.img" ] && cmp -s "$SCRIPT_DIR/vm-init" "$ROOT/sbin/vm-init"
 }
 if all_cached; then
@@ -291,6 +303,8 @@ host_tools   # a stage will run: this host needs the tools
 [ -e "$CACHE/.stamp-packages" ] || check_mirror
 stage debootstrap do_debootstrap
 stage packages do_packages
+[ -e "$CACHE/.stamp-zfs-test" ] || rm -f "$CACHE/.stamp-config" "$CACHE/.stamp-image"
+stage zfs-test do_zfs_test
 stage dkms do_dkms
 # redo config + image when vm-init changed or the image is missing
 if [ ! -e "$CACHE/rootfs.img" ] || ! cmp -s "$SCRIPT_DIR/vm-init" "$ROOT/sbin/vm-init"; then

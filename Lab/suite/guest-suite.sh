@@ -143,6 +143,51 @@ echo $? >"$dir/status"
 rm -f /var/tmp/kernel-watch-probe
 timing kernel-watch "$(elapsed "$t0")"
 
+# --- issue 15: OpenZFS's performance suite, its fio jobs unchanged, under fio and diobench ----------
+# The jobs come from Debian's zfs-test package; the variables are those perf.shlib exports (smaller sizes
+# and runtimes), on datasets made with the suite's PERF_FS_OPTS. Each tool gets its own dataset. Evidence:
+# <job>-d<DIRECT>-<tool>.json and .status, mkfiles' bytes (sha256, gzip -1 sizes) and `zfs get`.
+PERF_FIO=/usr/share/zfs/zfs-tests/tests/perf/fio
+case_dir perf-suite
+if [ ! -d "$PERF_FIO" ]; then
+    echo "$PERF_FIO is missing: the image has no zfs-test package" >"$dir/missing"
+else
+    t0=$(up)
+    ls "$PERF_FIO" >"$dir/jobs.txt"
+    export RUNTIME=2 PERF_RANDSEED=1234 RANDSEED=1234 PERF_COMPPERCENT=66 COMPPERCENT=66 \
+        PERF_COMPCHUNK=4096 COMPCHUNK=4096 NUMJOBS=2 FILE_SIZE=16m FILESIZE=16m SYNC_TYPE=0 BLOCKSIZE=128k
+    for tool in fio diobench; do
+        zfs create -o recsize=8k -o compress=lz4 -o checksum=sha256 -o redundant_metadata=most "lab/perf-$tool"
+    done
+    # perf_tool TOOL JOB DIRECT: one job file under one tool, on that tool's dataset
+    perf_tool() {
+        local out=$dir/$2-d$3-$1
+        if [ "$1" = fio ]; then
+            DIRECTORY=/lab/perf-fio DIRECT=$3 fio --output-format=json --output "$out.json" "$PERF_FIO/$2.fio" \
+                2>"$out.stderr"
+        else
+            DIRECTORY=/lab/perf-diobench DIRECT=$3 "$DIOBENCH" run --output-format=json --output "$out.json" \
+                "$PERF_FIO/$2.fio" 2>"$out.stderr"
+        fi
+        echo $? >"$out.status"
+    }
+    for tool in fio diobench; do perf_tool "$tool" mkfiles 0; done
+    sync
+    for tool in fio diobench; do
+        for f in /lab/perf-$tool/file*; do
+            echo "$(basename "$f") $(stat -c %s "$f") $(sha256sum <"$f" | cut -c1-64) $(gzip -1 <"$f" | wc -c)"
+        done >"$dir/mkfiles-$tool.txt"
+        zfs get -Hp -o property,value used,logicalused,compressratio "lab/perf-$tool" >"$dir/zfs-$tool.txt"
+    done
+    for job in random_reads sequential_reads random_writes sequential_writes random_readwrite \
+        random_readwrite_fixed sequential_readwrite; do
+        for direct in 0 1; do
+            for tool in fio diobench; do perf_tool "$tool" "$job" "$direct"; done
+        done
+    done
+    timing perf-suite "$(elapsed "$t0")"
+fi
+
 # --- live captures for the ZFS module's parsers --------------------------------------------------
 case_dir live; mkdir -p "$dir/kstat"
 cp /proc/spl/kstat/zfs/lab/iostats /proc/spl/kstat/zfs/lab/objset-* "$dir/kstat/"
