@@ -30,6 +30,7 @@ struct JobResolver {
         try resolveVerify()
         try checkWaitFor()
         try checkName()
+        try resolveBufferContent()
         resolveDepths()
         resolveRandom()
         resolveMisc()
@@ -268,6 +269,43 @@ struct JobResolver {
             warn(
                 "random_generator",
                 "lfsr works with one block size only; with several, some blocks may be done more than once")
+        }
+    }
+
+    /// fio's buffer-content fix-ups (options.c callbacks, init.c fixup_options): a pattern turns scrambling and
+    /// zeros off and refills for jobs that read; compression below 100% and dedupe refill every write; 100%
+    /// compressible means zeros (or the pattern). dedupe_mode=working_set needs a size and one file.
+    private mutating func resolveBufferContent() throws(JobFileError) {
+        let content = spec.content
+        if !content.pattern.isEmpty {
+            spec.refillBuffers = content.compressPercentage > 0 || spec.rw.reads
+            spec.scrambleBuffers = false
+            spec.zeroBuffers = false
+        }
+        if content.compressPercentage == 100 {
+            spec.zeroBuffers = true
+            spec.content.compressPercentage = 0
+        } else if content.compressPercentage > 0, origins["refill_buffers"] == nil {
+            spec.refillBuffers = true
+        }
+        if content.dedupePercentage > 0 { spec.refillBuffers = true }
+        guard content.dedupePercentage > 0, content.dedupeMode == .workingSet else { return }
+        if origins["size"] == nil {
+            throw conflict(
+                ["dedupe_mode", "dedupe_percentage"], "dedupe_mode=working_set needs size to be set",
+                valid: "add size=, or use dedupe_mode=repeat")
+        }
+        if spec.nrfiles != 1 {
+            throw conflict(
+                ["dedupe_mode", "nrfiles", "filename"],
+                "dedupe_mode=working_set works on one file, and this job has \(spec.nrfiles)",
+                valid: "use one file, or dedupe_mode=repeat")
+        }
+        if content.dedupeWorkingSetPercentage + content.dedupePercentage > 100 {
+            throw conflict(
+                ["dedupe_working_set_percentage", "dedupe_percentage"],
+                "dedupe_percentage=\(content.dedupePercentage) can't be reached when dedupe_working_set_percentage=\(content.dedupeWorkingSetPercentage) of the size is kept unique",
+                valid: "make the two add up to 100 or less")
         }
     }
 

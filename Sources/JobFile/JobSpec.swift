@@ -137,6 +137,10 @@ public struct JobSpec: Codable, Sendable, Equatable {
     public var scrambleBuffers = true
     /// `refill_buffers`: fresh pseudo-random bytes before every write.
     public var refillBuffers = false
+    /// `buffer_pattern`, `buffer_compress_*`, `dedupe_*`: what the write buffers hold.
+    public var content = BufferContentOptions()
+    /// `sync=`: O_SYNC or O_DSYNC on every open of the job's files.
+    public var syncIO: SyncIOMode = .none
 
     // Engine.
     public var ioengine: EngineKind = .psync

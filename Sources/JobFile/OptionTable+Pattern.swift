@@ -101,5 +101,45 @@ extension OptionTable {
             help:
                 "Before every write, stamp each 512-byte sector of the buffer with its offset and the time, so deduplication cannot fold the blocks (off with refill_buffers or verify, and with zero_buffers unless this is set too)",
             set: { $0.scrambleBuffers = $1 }, render: { .bool($0.scrambleBuffers) }),
+        .make(
+            "buffer_pattern", PatternKind(), default: "", .buffers,
+            help:
+                "Fill write buffers with these bytes, repeated (0x hex or \"text\"); turns scramble_buffers and zero_buffers off",
+            set: { $0.content.pattern = $1 },
+            render: { $0.content.pattern.isEmpty ? .unset : .value(ValueFormat.pattern($0.content.pattern)) }),
+        .make(
+            "buffer_compress_percentage", IntKind(0...100), default: "0", .buffers,
+            help:
+                "Make each chunk of a write buffer this percent compressible: random bytes, then the pattern or zeros (turns refill_buffers on; 100 means zero_buffers)",
+            set: { $0.content.compressPercentage = UInt32($1) }, render: { .int(Int($0.content.compressPercentage)) }),
+        .make(
+            "buffer_compress_chunk", IntKind(), default: "512", .buffers,
+            help: "The chunk buffer_compress_percentage applies to; 0 means the whole minimum write size",
+            set: { $0.content.compressChunk = $1 }, render: { .int(Int($0.content.compressChunk)) }),
+        .make(
+            "dedupe_percentage", IntKind(0...100), default: "0", .buffers,
+            help:
+                "This percent of write buffers repeat earlier content, so deduplication folds them (turns refill_buffers on)",
+            set: { $0.content.dedupePercentage = UInt32($1) }, render: { .int(Int($0.content.dedupePercentage)) }),
+        .make(
+            "dedupe_mode",
+            ChoiceKind<DedupeMode>(
+                [
+                    (OptionChoice("repeat", "Repeat the last unique buffer"), .repeatPrevious),
+                    (
+                        OptionChoice(
+                            "working_set",
+                            "Repeat one of the first unique buffers, a dedupe_working_set_percentage share of size"
+                        ), .workingSet
+                    ),
+                ], noun: "dedupe mode"),
+            default: "repeat", .buffers,
+            help: "Where a deduplicable buffer's content comes from",
+            set: { $0.content.dedupeMode = $1 }, render: { .value($0.content.dedupeMode.rawValue) }),
+        .make(
+            "dedupe_working_set_percentage", IntKind(0...100), default: "5", .buffers,
+            help: "dedupe_mode=working_set: the unique buffers deduplicated ones repeat, as a percent of size",
+            set: { $0.content.dedupeWorkingSetPercentage = UInt32($1) },
+            render: { .int(Int($0.content.dedupeWorkingSetPercentage)) }),
     ]
 }

@@ -122,7 +122,7 @@ extension OptionTable {
             render: { spec in
                 spec.verify.pattern.isEmpty
                     ? .unset
-                    : .value("0x" + spec.verify.pattern.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined())
+                    : .value(ValueFormat.pattern(spec.verify.pattern))
             }),
     ]
 

@@ -77,5 +77,18 @@ extension OptionTable {
             "end_fsync", BoolKind(), default: "0", .sync,
             help: "fsync(2) the files when the write phase is done",
             set: { $0.endFsync = $1 }, render: { .bool($0.endFsync) }),
+        .make(
+            "sync",
+            ChoiceKind<SyncIOMode>(
+                [
+                    (OptionChoice("none", "Writes return before the data is stable"), .none),
+                    (OptionChoice("0", "Same as none", isAlias: true), .none),
+                    (OptionChoice("sync", "Open with O_SYNC: each write waits for data and metadata"), .sync),
+                    (OptionChoice("1", "Same as sync", isAlias: true), .sync),
+                    (OptionChoice("dsync", "Open with O_DSYNC: each write waits for its data"), .dsync),
+                ], noun: "sync mode"),
+            default: "none", .sync,
+            help: "Open the job's files with O_SYNC or O_DSYNC, so every write is synchronous",
+            set: { $0.syncIO = $1 }, render: { .value($0.syncIO.rawValue) }),
     ]
 }

@@ -5,6 +5,11 @@ import Vocabulary
 import Foundation
 
 enum ValueFormat {
+    /// A byte pattern as one hex number, the way a job file writes it (`0xdeadbeef`).
+    static func pattern(_ bytes: [UInt8]) -> String {
+        "0x" + bytes.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
+    }
+
     /// The shortest exact spelling: `4k`, `1m`, `1536`; with kb_base=1000 powers of 1024 use `kib` forms.
     static func size(_ v: UInt64, kbBase: UInt64) -> String {
         guard v != 0 else { return "0" }

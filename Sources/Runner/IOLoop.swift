@@ -214,10 +214,7 @@ struct IOLoop<E: IOEngine, V: VerifySwitch> {
                 w.verify.unsafelyUnwrapped.fill(unit)
                 issueNs = monotonicNanoseconds()
             } else if config.refillBuffers {
-                w.refillSeed &+= 0x9E37_79B9_7F4A_7C15
-                AlignedBufferPool.fillPseudoRandom(
-                    unit.pointee.buffer, words: (Int(length) &+ 7) >> 3,
-                    seed: w.refillSeed)
+                w.content.fill(unit.pointee.buffer, length: Int(length))
                 issueNs = monotonicNanoseconds()
             } else if config.scrambleBuffers {
                 // A few stores per sector, inside the latency as in fio.

@@ -241,7 +241,9 @@ struct JobPreparer {
         let verify: WorkerVerify?
         do {
             for file in plan.files where spec.engine.transfersData {
-                let fd = try FileTarget.open(path: file.path, direct: spec.direct, readOnly: !job.writes, create: false)
+                let fd = try FileTarget.open(
+                    path: file.path, direct: spec.direct, readOnly: !job.writes, create: false,
+                    extraFlags: spec.syncIO.openFlag)
                 fds.append(fd)
                 if spec.invalidate && !spec.direct {
                     try? FileTarget.invalidateCache(
@@ -275,9 +277,14 @@ struct JobPreparer {
         }
         var statsConfig = WorkerStatsConfig(recordsSubmissionLatency: spec.engine.queues(iodepth: config.iodepth))
         statsConfig.progress = progress
+        var content = WriteContent(spec: spec, seed: plan.seed)
+        if job.writes && spec.content.isShaped {
+            // fio fills every buffer of a writing job at setup (backend.c, init_io_u), not only on refill.
+            for index in 0..<buffers.count { content.fill(buffers.buffer(index), length: buffers.size) }
+        }
         let state = WorkerState(
             config: config, cursors: cursors, readSizes: readSizes, writeSizes: writeSizes,
-            buffers: buffers, stats: WorkerStats(statsConfig), verify: verify)
+            buffers: buffers, content: content, stats: WorkerStats(statsConfig), verify: verify)
         var engineConfig = spec.engineOptions
         engineConfig.iodepth = config.iodepth
         return WorkerThread(

@@ -24,8 +24,8 @@ public struct WorkerState {
     let writeSizes: BlockSizePicker
     var offsetRandom: RandomSource
     var choiceRandom: RandomSource
-    /// Seeds `refill_buffers`' fills, one after another.
-    var refillSeed: UInt64
+    /// What `refill_buffers` (and the buffer content options) put in a write buffer.
+    var content: WriteContent
     public var stats: WorkerStats
     /// Data verification (`verify=`); nil when the job does not verify.
     public let verify: WorkerVerify?
@@ -40,7 +40,7 @@ public struct WorkerState {
 
     public init(
         config: WorkerConfig, cursors: [FileCursor], readSizes: BlockSizePicker, writeSizes: BlockSizePicker,
-        buffers: AlignedBufferPool, stats: WorkerStats, verify: WorkerVerify? = nil
+        buffers: AlignedBufferPool, content: WriteContent, stats: WorkerStats, verify: WorkerVerify? = nil
     ) {
         self.config = config
         self.verify = verify
@@ -61,7 +61,7 @@ public struct WorkerState {
         self.writeSizes = writeSizes
         offsetRandom = RandomSource(seed: config.seed)
         choiceRandom = RandomSource(seed: config.seed ^ 0xC0FF_EE00_D15C_0001)
-        refillSeed = config.seed ^ 0x5245_4649_4C4C_0001
+        self.content = content
         self.stats = stats
     }
 
@@ -75,6 +75,7 @@ public struct WorkerState {
         cursors.deallocate()
         readSizes.deallocate()
         writeSizes.deallocate()
+        content.deallocate()
     }
 }
 

@@ -211,12 +211,12 @@ public enum FileTarget {
 
     /// Opens a target for a job the way fio does: O_RDONLY for jobs that only read (O_RDWR for
     /// character devices, and for everything else), O_CREAT for regular files a writing job may
-    /// create, O_DIRECT for `direct=1`.
-    public static func open(path: String, direct: Bool, readOnly: Bool, create: Bool = true) throws(FileTargetError)
-        -> Int32
-    {
+    /// create, O_DIRECT for `direct=1`, and `extraFlags` (fio's `sync=`: O_SYNC or O_DSYNC) on every open.
+    public static func open(
+        path: String, direct: Bool, readOnly: Bool, create: Bool = true, extraFlags: Int32 = 0
+    ) throws(FileTargetError) -> Int32 {
         let kind = kind(of: path)
-        var flags = O_CLOEXEC
+        var flags = O_CLOEXEC | extraFlags
         if direct { flags |= openFlagDirect }
         if readOnly && kind != .characterDevice {
             flags |= O_RDONLY
@@ -328,6 +328,12 @@ public enum FileTarget {
         var parts = [flags & O_ACCMODE == O_RDONLY ? "O_RDONLY" : flags & O_ACCMODE == O_WRONLY ? "O_WRONLY" : "O_RDWR"]
         if flags & O_CREAT != 0 { parts.append("O_CREAT") }
         if flags & openFlagDirect != 0 { parts.append("O_DIRECT") }
+        // O_SYNC includes O_DSYNC's bit, so test it first.
+        if flags & O_SYNC == O_SYNC {
+            parts.append("O_SYNC")
+        } else if flags & O_DSYNC != 0 {
+            parts.append("O_DSYNC")
+        }
         return parts.joined(separator: "|")
     }
 }

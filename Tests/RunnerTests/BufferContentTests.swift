@@ -62,4 +62,136 @@ import Testing
                 "\(tool): refill_buffers (of zeros) comes before scrambling")
         }
     }
+
+    // Issue 15: buffer_pattern, buffer_compress_*, dedupe_* and sync=, against fio 3.33.
+
+    /// The file a sequential write of `size` in `bs` blocks leaves, with `extra` options.
+    func writtenFile(_ extra: [String], size: String, bs: String, tool: String) async throws -> Data {
+        let dir = try TemporaryDirectory("runner")
+        let out = try await runProgram(
+            tool, ["--name=w", "--rw=write", "--bs=\(bs)", "--size=\(size)", "--filename=data"] + extra,
+            directory: dir.path)
+        try #require(out.status == 0, "\(tool): \(out.stderr)")
+        return try Data(contentsOf: URL(fileURLWithPath: dir.path + "/data"))
+    }
+
+    /// `gzip -1`'s output size for `data`, as the issue measures compressibility.
+    func gzipSize(_ data: Data) async throws -> Int {
+        let dir = try TemporaryDirectory("runner")
+        try data.write(to: URL(fileURLWithPath: dir.path + "/d"))
+        let out = try await runProgram("/bin/sh", ["-c", "gzip -1 -c d | wc -c"], directory: dir.path)
+        return try #require(Int(out.stdout.trimmingCharacters(in: .whitespacesAndNewlines)))
+    }
+
+    func distinctBlocks(_ data: Data, size: Int = 4096) -> Int {
+        Set(stride(from: 0, to: data.count, by: size).map { data.subdata(in: $0..<($0 + size)) }).count
+    }
+
+    @Test("buffer_pattern fills every written block with the pattern, repeated from its first byte, as fio does")
+    func pattern() async throws {
+        let expected = Data((0..<1024).flatMap { _ in [0xDE, 0xAD, 0xBE, 0xEF] as [UInt8] })
+        for tool in [diobenchBinary] + (fioAvailable ? [fioPath] : []) {
+            let blocks = try await writtenBlocks(["--buffer_pattern=0xdeadbeef"], tool: tool)
+            #expect(blocks.allSatisfy { $0 == expected }, "\(tool): every block is 0xdeadbeef repeated")
+        }
+        let text = try await writtenBlocks(["--buffer_pattern=\"ab\"0x01"])
+        #expect(text[7].prefix(6) == Data([0x61, 0x62, 0x01, 0x61, 0x62, 0x01]))
+    }
+
+    @Test(
+        "buffer_compress_percentage=66 with a pattern and 4k chunks: the data compresses like fio's (gzip -1, within 5%)",
+        .enabled(if: fioAvailable, "fio is not installed (apt-get install fio)"))
+    func compressLikeFio() async throws {
+        let options = [
+            "--buffer_compress_percentage=66", "--buffer_compress_chunk=4096", "--buffer_pattern=0xdeadbeef",
+        ]
+        let ours = try await writtenFile(options, size: "16m", bs: "1m", tool: diobenchBinary)
+        let theirs = try await writtenFile(options, size: "16m", bs: "1m", tool: fioPath)
+        let (a, b) = (try await gzipSize(ours), try await gzipSize(theirs))
+        #expect(abs(Double(a) / Double(b) - 1) < 0.05, "gzip -1: diobench \(a) bytes, fio \(b) bytes of 16 MiB")
+        // Without a pattern the fixed part is zeros; 512-byte chunks by default, the fio default.
+        let zeros = try await writtenFile(
+            ["--buffer_compress_percentage=50"], size: "4m", bs: "64k", tool: diobenchBinary)
+        let fioZeros = try await writtenFile(["--buffer_compress_percentage=50"], size: "4m", bs: "64k", tool: fioPath)
+        let (c, d) = (try await gzipSize(zeros), try await gzipSize(fioZeros))
+        #expect(abs(Double(c) / Double(d) - 1) < 0.05, "gzip -1 at 50%: diobench \(c), fio \(d)")
+        #expect(zeros.subdata(in: 256..<512).allSatisfy { $0 == 0 }, "each 512-byte chunk ends in zeros")
+        #expect(Set(zeros.subdata(in: 0..<256)).count > 64, "and begins with random bytes")
+    }
+
+    @Test("buffer_compress_percentage=100 writes zeros (fio turns it into zero_buffers), the pattern if one is set")
+    func compressAll() async throws {
+        #expect(try await writtenBlocks(["--buffer_compress_percentage=100"]).allSatisfy { $0.allSatisfy { $0 == 0 } })
+        let patterned = try await writtenBlocks(["--buffer_compress_percentage=100", "--buffer_pattern=0x5a"])
+        #expect(patterned.allSatisfy { $0.allSatisfy { $0 == 0x5A } })
+    }
+
+    @Test(
+        "dedupe_percentage: that share of 4k writes repeat another block, as in fio (modes repeat and working_set)",
+        .enabled(if: fioAvailable, "fio is not installed (apt-get install fio)"))
+    func dedupe() async throws {
+        for mode in ["repeat", "working_set"] {
+            // working_set keeps dedupe_working_set_percentage (5) of the size unique, so 100% is refused.
+            for percent in mode == "repeat" ? [0, 50, 100] : [0, 50] {
+                let options = ["--dedupe_percentage=\(percent)", "--dedupe_mode=\(mode)"]
+                var unique: [String: Int] = [:]
+                for tool in [diobenchBinary, fioPath] {
+                    let data = try await writtenFile(options, size: "8m", bs: "4k", tool: tool)
+                    unique[tool] = distinctBlocks(data)
+                }
+                let ours = try #require(unique[diobenchBinary]), theirs = try #require(unique[fioPath])
+                switch percent {
+                case 0: #expect(ours == 2048 && theirs == 2048, "\(mode) 0%: all unique")
+                case 100: #expect(ours == 1 && theirs == 1, "\(mode) 100%: one block")
+                default:
+                    // 2048 coin flips: 1024 ± 23 (one standard deviation); 7 of them is far outside chance.
+                    #expect((1024 - 160...1024 + 160).contains(ours), "\(mode) \(percent)%: diobench \(ours) unique")
+                    #expect((1024 - 160...1024 + 160).contains(theirs), "\(mode) \(percent)%: fio \(theirs) unique")
+                }
+            }
+        }
+    }
+
+    @Test("dedupe_mode=working_set without size is refused, naming the option, as fio refuses it")
+    func workingSetNeedsSize() async throws {
+        let dir = try TemporaryDirectory("runner")
+        let job = "[w]\nfilename=f\nrw=write\ndedupe_percentage=20\ndedupe_mode=working_set\n"
+        try job.write(toFile: dir.path + "/ws.fio", atomically: true, encoding: .utf8)
+        let out = try await runProgram(diobenchBinary, ["--parse-only", "ws.fio"], directory: dir.path)
+        #expect(out.status == 2)
+        #expect(out.stderr.contains("ws.fio:5") && out.stderr.contains("needs size"), "\(out.stderr)")
+        let full = try await runProgram(
+            diobenchBinary,
+            ["--parse-only", "--name=w", "--size=1m", "--dedupe_percentage=100", "--dedupe_mode=working_set"],
+            directory: dir.path)
+        #expect(full.status == 2 && full.stderr.contains("can't be reached"), "\(full.stderr)")
+    }
+
+    @Test(
+        "sync=1 and sync=dsync open the job's files with O_SYNC and O_DSYNC, as fio does (strace)",
+        .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/strace"), "strace is not installed"))
+    func syncOpenFlags() async throws {
+        for (value, flag) in [("1", "O_SYNC"), ("dsync", "O_DSYNC"), ("none", "")] {
+            for tool in [diobenchBinary] + (fioAvailable ? [fioPath] : []) {
+                let dir = try TemporaryDirectory("runner")
+                let out = try await runProgram(
+                    "/usr/bin/strace",
+                    [
+                        "-f", "-e", "trace=openat", "-o", "trace", tool, "--name=w", "--rw=write", "--bs=4k",
+                        "--size=64k", "--filename=data", "--sync=\(value)",
+                    ],
+                    directory: dir.path)
+                try #require(out.status == 0, "\(tool): \(out.stderr)")
+                let opens = try String(contentsOfFile: dir.path + "/trace", encoding: .utf8)
+                    .split(separator: "\n").filter { $0.contains("\"data\"") && $0.contains("O_RDWR") }
+                try #require(!opens.isEmpty, "\(tool) opened data read-write")
+                if flag.isEmpty {
+                    #expect(opens.allSatisfy { !$0.contains("SYNC") }, "\(tool) sync=none: \(opens)")
+                } else {
+                    #expect(
+                        opens.allSatisfy { $0.contains(flag + "|") || $0.contains(flag + ",") }, "\(tool): \(opens)")
+                }
+            }
+        }
+    }
 }
