@@ -77,6 +77,25 @@ struct JobResolver {
         if spec.rateBytes != nil, spec.rateIOPS != nil {
             throw conflict(["rate", "rate_iops"], "rate and rate_iops can't both be set", valid: "keep one of them")
         }
+        let floor = spec.rateFloor
+        if IODirection.allCases.contains(where: { floor.bytes[$0] > 0 }),
+            IODirection.allCases.contains(where: { floor.ios[$0] > 0 })
+        {
+            throw conflict(
+                ["rate_min", "rate_iops_min"], "rate_min and rate_iops_min can't both be set", valid: "keep one of them"
+            )
+        }
+        // fio (init.c): a floor above the job's own cap could never be met.
+        for direction in IODirection.allCases {
+            let cap = (bytes: spec.rateBytes?[direction] ?? 0, ios: spec.rateIOPS?[direction] ?? 0)
+            if (cap.bytes > 0 && cap.bytes < floor.bytes[direction]) || (cap.ios > 0 && cap.ios < floor.ios[direction])
+            {
+                throw conflict(
+                    ["rate", "rate_iops", "rate_min", "rate_iops_min"],
+                    "the \(direction.fioName) minimum rate exceeds the \(direction.fioName) rate, so it could never be met",
+                    valid: "a rate_min (rate_iops_min) at or below rate (rate_iops)")
+            }
+        }
     }
 
     /// fio refuses a size smaller than the smallest block the job would issue.

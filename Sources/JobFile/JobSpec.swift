@@ -206,6 +206,10 @@ public struct JobSpec: Codable, Sendable, Equatable {
     // Pacing and errors.
     public var rateIOPS: PerDirection<UInt64>?
     public var rateBytes: PerDirection<UInt64>?
+    /// `rate_min`, `rate_iops_min`, `rate_cycle`.
+    public var rateFloor = RateFloor()
+    /// `steadystate`, `ss_dur`, `ss_ramp`.
+    public var steadyState = SteadyStateOptions()
     public var continueOnError: ContinueOnError = .none
 
     // Reporting.

@@ -109,6 +109,42 @@ extension OptionTable {
             },
             render: { spec in .optional(spec.rateIOPS) { r in ValueFormat.perDirection(r) { String($0) } } }),
         .make(
+            "rate_min", aliases: ["ratemin"], PerDirectionKind(inner: SizeKind()), default: "", .rate,
+            help: "A worker fails when its bandwidth over a rate_cycle falls below this (bytes/s; read,write values)",
+            set: { spec, v in spec.rateFloor.bytes = PerDirection.from(v, base: spec.rateFloor.bytes) },
+            render: { spec in
+                spec.rateFloor.bytes == PerDirection(0)
+                    ? .unset
+                    : .value(
+                        ValueFormat.perDirection(spec.rateFloor.bytes) { ValueFormat.size($0, kbBase: spec.kbBase) })
+            }),
+        .make(
+            "rate_iops_min", PerDirectionKind(inner: IntKind(0...UInt64(Int64.max))), default: "", .rate,
+            help: "A worker fails when its IOPS over a rate_cycle fall below this (read,write values)",
+            set: { spec, v in spec.rateFloor.ios = PerDirection.from(v, base: spec.rateFloor.ios) },
+            render: { spec in
+                spec.rateFloor.ios == PerDirection(0)
+                    ? .unset : .value(ValueFormat.perDirection(spec.rateFloor.ios) { String($0) })
+            }),
+        .make(
+            "rate_cycle", aliases: ["ratecycle"], IntKind(1...UInt64(Int32.max)), default: "1000", .rate,
+            help: "Window in milliseconds over which rate_min and rate_iops_min are judged (after 2 s of settling)",
+            set: { $0.rateFloor.cycleMs = $1 }, render: { .int($0.rateFloor.cycleMs) }),
+        .make(
+            "steadystate", aliases: ["ss"], SteadyStateKind(), default: "iops_slope:0.01%", .rate,
+            help:
+                "When ss_dur is set: end the job once its IOPS or bw series is this steady (iops, iops_slope, bw, bw_slope)",
+            set: { $0.steadyState.criterion = $1 },
+            render: { .value(SteadyStateKind.text($0.steadyState.criterion)) }),
+        .make(
+            "steadystate_duration", aliases: ["ss_dur"], TimeKind(), default: "0", .rate,
+            help: "Length of the steady-state window, in whole seconds of one-second samples; 0: no detection",
+            set: { $0.steadyState.durationNs = $1 }, render: { .value(ValueFormat.time($0.steadyState.durationNs)) }),
+        .make(
+            "steadystate_ramp_time", aliases: ["ss_ramp"], TimeKind(), default: "0", .rate,
+            help: "Time before steady-state samples are collected",
+            set: { $0.steadyState.rampNs = $1 }, render: { .value(ValueFormat.time($0.steadyState.rampNs)) }),
+        .make(
             "continue_on_error",
             ChoiceKind<ContinueOnError>(
                 [

@@ -284,3 +284,46 @@ struct VdevListKind: ValueKind {
         return out
     }
 }
+
+/// `steadystate=iops_slope:0.01%`, `iops:5%`, `bw:2m` (bytes/s), `bw_slope:10%`.
+struct SteadyStateKind: ValueKind {
+    var typeName: String { "steady-state criterion" }
+    var expected: String {
+        "expected iops, iops_slope, bw or bw_slope, a colon and a limit: a percentage (iops:5%), or for bw a rate (bw:2m)"
+    }
+    var choices: [OptionChoice] {
+        [
+            OptionChoice("iops", "largest deviation of IOPS samples from their mean"),
+            OptionChoice("iops_slope", "slope of the IOPS samples"),
+            OptionChoice("bw", "largest deviation of bandwidth samples from their mean"),
+            OptionChoice("bw_slope", "slope of the bandwidth samples"),
+        ]
+    }
+    func parse(_ text: String, _ context: ValueContext) throws(ValueProblem) -> SteadyStateCriterion {
+        let parts = text.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+        guard parts.count == 2, let kind = choices.first(where: { $0.value == parts[0] }) else {
+            throw ValueProblem("'\(text)' is not a steady-state criterion", valid: expected)
+        }
+        let series: SteadyStateCriterion.Series = kind.value.hasPrefix("iops") ? .iops : .bw
+        var limitText = parts[1]
+        let percent = limitText.hasSuffix("%")
+        if percent { limitText.removeLast() }
+        let limit: Double
+        if percent || series == .iops {
+            guard let value = Double(limitText), value >= 0, value.isFinite else {
+                throw ValueProblem("'\(parts[1])' is not a limit", valid: expected)
+            }
+            limit = value
+        } else {
+            limit = Double(try SizeKind().parse(limitText, context))
+        }
+        return SteadyStateCriterion(
+            series: series, slope: kind.value.hasSuffix("_slope"), limit: limit, percent: percent)
+    }
+
+    /// The criterion as a job file writes it (reads back as itself).
+    static func text(_ c: SteadyStateCriterion) -> String {
+        let limit = c.percent || c.series == .iops ? ValueFormat.decimal(c.limit) : String(UInt64(c.limit))
+        return "\(c.name):\(limit)\(c.percent ? "%" : "")"
+    }
+}

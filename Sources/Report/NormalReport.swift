@@ -75,8 +75,24 @@ public enum NormalReport {
                 "     latency   : target=\(job.latencyTarget ?? 0), window=\(job.latencyWindow ?? 0), "
                 + "percentile=\(f("%.2f", job.latencyPercentile ?? 100))%, depth=\(depth)\n"
         }
+        if let ss = job.steadystate { out += steadyStateLine(ss, options: options) }
         if let ext = job.diobench { out += DiobenchTextBlock.render(ext) }
         return out
+    }
+
+    /// fio's show_ss_normal: "  steadystate  : attained=yes, bw=7.81MiB/s (8.19MB/s), iops=2000, iops mean dev=0.050%".
+    static func steadyStateLine(_ ss: SteadyStateReport, options: ReportOptions) -> String {
+        let pow2 = options.kbBase == 1024
+        let digits = options.significantFigures
+        let bw = FioNumberFormat.string(ss.data.bwMean, maxLength: digits, pow2: pow2, unit: .bytePerSecond)
+        let bwAlt = FioNumberFormat.string(ss.data.bwMean, maxLength: digits, pow2: !pow2, unit: .bytePerSecond)
+        let iops = FioNumberFormat.string(ss.data.iopsMean, maxLength: digits, pow2: false, unit: .none)
+        let series = ss.ss.hasPrefix("iops") ? "iops" : "bw"
+        let kind = ss.ss.contains("_slope") ? " slope" : " mean dev"
+        let percent = ss.criterion.hasSuffix("%")
+        let value = Double(percent ? String(ss.criterion.dropLast()) : ss.criterion) ?? 0
+        return "  steadystate  : attained=\(ss.attained != 0 ? "yes" : "no"), bw=\(bw) (\(bwAlt)), iops=\(iops), "
+            + "\(series)\(kind)=\(f("%.3f", value))\(percent ? "%" : "")\n"
     }
 
     /// "  read: IOPS=19.6k, BW=76.6MiB/s (80.3MB/s)(153MiB/2001msec)" and what follows it.

@@ -12,6 +12,8 @@ import Vocabulary
 final class PreparedJob {
     let index: Int
     var spec: JobSpec
+    /// steadystate or rate_min: a `PhaseMonitor` watches the job while it runs.
+    var isMonitored: Bool { spec.steadyState.isOn || spec.rateFloor.isOn }
     var plans: [WorkerPlan] = []
     var workers: [WorkerThread] = []
     /// Every distinct path the job's workers use, in first-use order.
@@ -277,6 +279,8 @@ struct JobPreparer {
         }
         var statsConfig = WorkerStatsConfig(recordsSubmissionLatency: spec.engine.queues(iodepth: config.iodepth))
         statsConfig.progress = progress
+        // The monitor judges one-second samples from these counters: publish them often enough to be exact.
+        if job.isMonitored { statsConfig.progressIntervalNs = 10_000_000 }
         var content = WriteContent(spec: spec, seed: plan.seed)
         if job.writes && spec.content.isShaped {
             // fio fills every buffer of a writing job at setup (backend.c, init_io_u), not only on refill.

@@ -52,6 +52,8 @@ public final class RunSession: @unchecked Sendable {
     /// Workers planned by the phases before this one: fio numbers its jobs over the whole run
     /// (cpus_allowed_policy=split hands out CPUs by that number).
     private var workersInEarlierPhases = 0
+    /// Steady-state blocks by the first worker of their `jobs[]` entry.
+    private var steadyReports: [ObjectIdentifier: SteadyStateReport] = [:]
 
     public init(parsed: ParsedJobFile, options: RunOptions = RunOptions()) {
         self.parsed = parsed
@@ -111,7 +113,9 @@ public final class RunSession: @unchecked Sendable {
 
     private func runPhase(_ phase: [PreparedJob]) {
         let workerCount = phase.reduce(0) { $0 + $1.spec.numjobs }
-        let board = options.showProgress ? ProgressBoard(workers: workerCount) : nil
+        // Monitored jobs publish progress for the monitor, shown or not.
+        let board =
+            options.showProgress || phase.contains(where: \.isMonitored) ? ProgressBoard(workers: workerCount) : nil
         var preparer = JobPreparer(undo: undo, journal: journal, log: options.log)
         preparer.readOnly = options.readOnly
         var offset = 0
@@ -143,11 +147,12 @@ public final class RunSession: @unchecked Sendable {
 
         control.beginPhase()
         let gate = StartGate(count: ready.reduce(0) { $0 + $1.workers.count })
+        let views = controlViews(ready)
         var started: [WorkerThread] = []
         for job in ready {
             for worker in job.workers {
                 do {
-                    try worker.start(gate: gate, control: control)
+                    try worker.start(gate: gate, control: views[ObjectIdentifier(worker)] ?? control)
                     started.append(worker)
                 } catch {
                     job.failure = "job '\(job.spec.name)': \(error)"
@@ -158,16 +163,22 @@ public final class RunSession: @unchecked Sendable {
         zfs.jobsStarting(ready)
         let now = monotonicNanoseconds()
         for job in ready { job.startedAtNs = now }
+        let monitor = makeMonitor(ready, views: views, startNs: now)
         let allReady = gate.open(unlessStopped: control)
-        let progress = board.map {
-            ProgressPrinter(board: $0, jobs: ready, control: control, newlineEveryNs: options.progressNewlineNs)
-        }
+        let progress =
+            options.showProgress
+            ? board.map {
+                ProgressPrinter(board: $0, jobs: ready, control: control, newlineEveryNs: options.progressNewlineNs)
+            } : nil
         progress?.start()
+        if monitor.isNeeded { monitor.start() }
         for job in ready {
             for worker in job.workers { waitFor(worker) }
             job.finishedAtNs = monotonicNanoseconds()
         }
         progress?.stop()
+        if monitor.isNeeded { monitor.stop() }
+        collect(monitor, ready)
         runningLock.lock()
         running = []
         runningLock.unlock()
@@ -189,6 +200,71 @@ public final class RunSession: @unchecked Sendable {
             for line in job.noteVerifyFailures() { options.log(line) }
             zfs.jobFinished(job)
             release(job)
+        }
+    }
+
+    /// Each worker of a monitored job gets its own view of the run's control, so the monitor can end it alone
+    /// (`RunControl.jobBits` of them per phase; workers past that share the run's control and are not ended).
+    private func controlViews(_ jobs: [PreparedJob]) -> [ObjectIdentifier: RunControl] {
+        var views: [ObjectIdentifier: RunControl] = [:]
+        var bit = 0
+        for job in jobs where job.isMonitored {
+            for worker in job.workers where bit < RunControl.jobBits {
+                views[ObjectIdentifier(worker)] = control.forJob(slot: bit)
+                bit += 1
+            }
+        }
+        if bit == RunControl.jobBits && jobs.filter(\.isMonitored).reduce(0, { $0 + $1.workers.count }) > bit {
+            options.log("steadystate/rate_min: only the first \(bit) monitored workers of a phase can be ended early")
+        }
+        return views
+    }
+
+    /// The phase's monitor: a steady-state unit per `jobs[]` entry (each worker, or each group with
+    /// group_reporting, as fio's steadystate_setup groups them) and a rate floor per worker.
+    private func makeMonitor(_ jobs: [PreparedJob], views: [ObjectIdentifier: RunControl], startNs: UInt64)
+        -> PhaseMonitor
+    {
+        func view(_ worker: WorkerThread) -> RunControl { views[ObjectIdentifier(worker)] ?? control }
+        var steady: [PhaseMonitor.SteadyUnit] = []
+        var floors: [PhaseMonitor.FloorUnit] = []
+        var index = 0
+        while index < jobs.count {
+            let job = jobs[index]
+            let group =
+                job.spec.groupReporting ? Array(jobs[index...].prefix { $0.spec.group == job.spec.group }) : [job]
+            index += group.count
+            let units = job.spec.groupReporting ? [group.flatMap(\.workers)] : job.workers.map { [$0] }
+            if let options = group.last?.spec.steadyState, options.isOn {
+                for workers in units where !workers.isEmpty {
+                    steady.append(
+                        .init(
+                            workers: workers, slots: workers.compactMap(\.progressSlot), controls: workers.map(view),
+                            tracker: SteadyStateTracker(options: options, startNs: startNs)))
+                }
+            }
+            for member in group where member.spec.rateFloor.isOn {
+                for worker in member.workers {
+                    guard let slot = worker.progressSlot else { continue }
+                    floors.append(.init(job: member, slot: slot, control: view(worker), floor: member.spec.rateFloor))
+                }
+            }
+        }
+        return PhaseMonitor(steady: steady, floors: floors, startNs: startNs)
+    }
+
+    /// After the phase: missed rate floors fail their jobs (EIO, as fio's check_min_rate), and the
+    /// steady-state blocks wait for the report.
+    private func collect(_ monitor: PhaseMonitor, _ jobs: [PreparedJob]) {
+        for (job, message) in monitor.missedFloors where job.failure == nil {
+            job.failure = message
+            job.failureErrno = EIO
+            options.log(message)
+        }
+        for job in jobs {
+            for worker in job.workers {
+                if let report = monitor.report(firstWorker: worker) { steadyReports[ObjectIdentifier(worker)] = report }
+            }
         }
     }
 
@@ -332,10 +408,12 @@ public final class RunSession: @unchecked Sendable {
                 job.verifyReport(workers: job.workers.filter { w in workers.contains { $0 === w } })
             })
         let error = group.first { $0.failure != nil }?.failureErrno ?? 0
-        return JobResult(
+        var result = JobResult(
             name: first.spec.name, groupID: first.spec.group, stats: stats, settings: settings,
             options: FioOptionList(written: first.spec.writtenOptions), extensions: extensions,
             error: failure != nil && error == 0 ? EIO : error)
+        result.steadystate = members.first.flatMap { steadyReports[ObjectIdentifier($0)] }
+        return result
     }
 }
 

@@ -124,20 +124,52 @@ public struct IOFailure: Sendable, Equatable {
 }
 
 /// Flags raised for the workers, which read them once per I/O (relaxed: a late read costs one I/O):
-/// a signal stops the run; a finished `exitall` job ends the phase (the jobs running beside it).
+/// a signal stops the run; a finished `exitall` job ends the phase (the jobs running beside it); a monitor
+/// (steadystate attained, rate_min missed) ends one job. One word is shared by the run: the session's control
+/// and each job's view (`forJob`) read it, each with its own mask, so a worker's check stays one load.
 public final class RunControl: Sendable {
-    private static let signalled: UInt8 = 1, phaseEnding: UInt8 = 2
-    private let flags = Atomic<UInt8>(0)
-    public init() {}
-    /// Stop issuing and drain what is in flight (either flag).
-    @inlinable public var shouldStop: Bool { anyFlag() }
-    @usableFromInline func anyFlag() -> Bool { flags.load(ordering: .relaxed) != 0 }
+    private static let signalled: UInt64 = 1, phaseEnding: UInt64 = 2
+    /// Bits 2...63 end single jobs: at most this many jobs of a phase can be ended one by one.
+    public static let jobBits = 62
+    @usableFromInline let word: Word
+    @usableFromInline let mask: UInt64
+    private let jobBit: UInt64
+
+    @usableFromInline final class Word: Sendable {
+        @usableFromInline let flags = Atomic<UInt64>(0)
+        init() {}
+    }
+
+    public init() {
+        word = Word()
+        jobBit = 0
+        mask = Self.signalled | Self.phaseEnding
+    }
+
+    private init(sharing control: RunControl, jobBit: UInt64) {
+        word = control.word
+        self.jobBit = jobBit
+        mask = Self.signalled | Self.phaseEnding | jobBit
+    }
+
+    /// The view of the job with number `slot` (0..<jobBits) of the phase: it also stops when `endJob()` is
+    /// called on it. Without a slot, the view is the run's own.
+    public func forJob(slot: Int?) -> RunControl {
+        guard let slot, slot >= 0, slot < Self.jobBits else { return self }
+        return RunControl(sharing: self, jobBit: 1 << UInt64(slot + 2))
+    }
+
+    /// Stop issuing and drain what is in flight.
+    @inlinable public var shouldStop: Bool { word.flags.load(ordering: .relaxed) & mask != 0 }
     /// A signal asked the run to stop: its results are partial.
-    public var stopRequested: Bool { flags.load(ordering: .relaxed) & Self.signalled != 0 }
-    public func requestStop() { flags.bitwiseOr(Self.signalled, ordering: .relaxed) }
+    public var stopRequested: Bool { word.flags.load(ordering: .relaxed) & Self.signalled != 0 }
+    public func requestStop() { word.flags.bitwiseOr(Self.signalled, ordering: .relaxed) }
     /// fio's exitall: the jobs of this phase finish now, with whole results; later phases still run.
-    public func endPhase() { flags.bitwiseOr(Self.phaseEnding, ordering: .relaxed) }
-    public func beginPhase() { flags.bitwiseAnd(~Self.phaseEnding, ordering: .relaxed) }
+    public func endPhase() { word.flags.bitwiseOr(Self.phaseEnding, ordering: .relaxed) }
+    /// This job's workers finish now, with whole results (a job view only).
+    public func endJob() { word.flags.bitwiseOr(jobBit, ordering: .relaxed) }
+    /// A new phase: only a signal's flag carries over.
+    public func beginPhase() { word.flags.bitwiseAnd(Self.signalled, ordering: .relaxed) }
 }
 
 /// Runs the worker's I/O loop (`IOLoop`) on `engine`, specialized for the engine type and for verify on or off.

@@ -19,6 +19,8 @@ final class WorkerThread: @unchecked Sendable {
     /// cpus_allowed: the CPUs this thread pins itself to before it makes its engine; empty: no pinning.
     let cpus: [Int]
     var state: WorkerState
+    /// The worker's live counters (nil when nothing reads them), kept apart from `state`, which its thread owns.
+    let progressSlot: ProgressSlot?
     private(set) var setupError: String?
     /// Guards `thread`: the signal thread interrupts while the main thread starts and joins.
     private let threadLock = DispatchSemaphore(value: 1)
@@ -37,6 +39,7 @@ final class WorkerThread: @unchecked Sendable {
         self.fds = fds
         self.buffers = buffers
         self.state = state
+        progressSlot = state.stats.progress
     }
 
     /// Starts the thread; it arrives at `gate` once its engine is ready (or failed).

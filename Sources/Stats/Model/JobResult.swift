@@ -35,6 +35,8 @@ public struct JobResult: Sendable, Equatable, Codable {
     public var latencyTarget: UInt64?
     public var latencyPercentile: Double?
     public var latencyWindow: UInt64?
+    /// fio's steady-state block, for jobs with `ss_dur`.
+    public var steadystate: SteadyStateReport?
     public var desc: String?
     public var diobench: JobExtension?
 
@@ -68,7 +70,7 @@ public struct JobResult: Sendable, Equatable, Codable {
         case latencyNs = "latency_ns", latencyUs = "latency_us", latencyMs = "latency_ms"
         case totalErr = "total_err", firstError = "first_error"
         case latencyDepth = "latency_depth", latencyTarget = "latency_target"
-        case latencyPercentile = "latency_percentile", latencyWindow = "latency_window"
+        case latencyPercentile = "latency_percentile", latencyWindow = "latency_window", steadystate
         case desc, diobench
         // fio with unified_rw_reporting writes one "mixed" direction instead of read/write/trim.
         case mixed
@@ -107,6 +109,7 @@ public struct JobResult: Sendable, Equatable, Codable {
         latencyTarget = c.optionalUInt(.latencyTarget)
         latencyPercentile = c.optionalDouble(.latencyPercentile)
         latencyWindow = c.optionalUInt(.latencyWindow)
+        steadystate = try? c.decodeIfPresent(SteadyStateReport.self, forKey: .steadystate)
         desc = c.string(.desc)
         diobench = try? c.decodeIfPresent(JobExtension.self, forKey: .diobench)
     }
@@ -141,6 +144,7 @@ public struct JobResult: Sendable, Equatable, Codable {
         try c.encodeIfPresent(latencyTarget, forKey: .latencyTarget)
         try c.encodeIfPresent(latencyPercentile, forKey: .latencyPercentile)
         try c.encodeIfPresent(latencyWindow, forKey: .latencyWindow)
+        try c.encodeIfPresent(steadystate, forKey: .steadystate)
         try c.encodeIfPresent(desc, forKey: .desc)
         try c.encodeIfPresent(diobench, forKey: .diobench)
     }
