@@ -329,6 +329,8 @@ struct JobResolver {
     }
 
     private mutating func resolveMisc() {
+        // fio (init.c): a skewed distribution draws blocks independently, without the random map.
+        if !spec.randomDistribution.isUniform { spec.norandommap = true }
         if spec.timeBased, spec.runtimeNs == nil {
             warn("time_based", "needs runtime; ignored, as fio does")
             spec.timeBased = false

@@ -34,6 +34,11 @@ extension OptionTable {
             default: "tausworthe", .random,
             help: "Generator for random offsets",
             set: { $0.randomGenerator = $1 }, render: { .value($0.randomGenerator.rawValue) }),
+        .make(
+            "random_distribution", RandomDistributionKind(), default: "random", .random,
+            help:
+                "How random offsets spread over a file: uniform, or hot spots (zipf, pareto, normal, zoned); all but random turn norandommap on",
+            set: { $0.randomDistribution = $1 }, render: { .value(RandomDistributionKind.text($0.randomDistribution)) }),
     ]
 
     static let layout: [OptionDefinition] = [

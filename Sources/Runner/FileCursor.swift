@@ -1,3 +1,5 @@
+import Vocabulary
+
 /// Where the next I/O in one file goes. One per file per worker; plain values, no allocation.
 ///
 /// Sequential: each direction keeps its own position (as fio keeps `last_pos` per direction) and wraps
@@ -20,6 +22,9 @@ public struct FileCursor {
     @usableFromInline var runLeft: UInt64 = 0
     @usableFromInline var runNext: UInt64 = 0
     @usableFromInline var permutationSeed: UInt64
+    /// `random_distribution` other than uniform (only without the random map, as in fio).
+    @usableFromInline var distribution = BlockDistribution.uniform
+    @usableFromInline var skewed = false
 
     public init(fileIndex: Int32, regionStart: UInt64, regionLength: UInt64, unit: UInt64, seed: UInt64) {
         self.fileIndex = fileIndex
@@ -35,6 +40,14 @@ public struct FileCursor {
 
     @inlinable
     public var regionEnd: UInt64 { regionStart &+ regionLength }
+
+    /// Draws this file's random blocks from `distribution` (built for `blockCount` blocks of `unit` bytes).
+    public mutating func skew(_ distribution: BlockDistribution) {
+        self.distribution = distribution
+        skewed = true
+    }
+
+    public func deallocate() { distribution.deallocate() }
 
     /// Starts a new pass: sequential positions back to the start, a fresh permutation.
     public mutating func rewind() {
@@ -58,7 +71,9 @@ public struct FileCursor {
 
     /// Offset of a random I/O of `length` bytes.
     @inlinable @inline(__always)
-    public mutating func random(length: UInt64, useMap: Bool, runLength: UInt64, rng: inout RandomSource) -> UInt64 {
+    public mutating func random(
+        length: UInt64, useMap: Bool, runLength: UInt64, write: Bool = false, rng: inout RandomSource
+    ) -> UInt64 {
         if runLength > 1 {
             if runLeft > 0 {
                 runLeft &-= 1
@@ -74,8 +89,10 @@ public struct FileCursor {
             if visited >= blockCount { visited = 0 }
             block = permutation.block(at: visited)
             visited &+= 1
-        } else {
+        } else if !skewed {
             block = rng.next(below: blockCount)
+        } else {
+            block = distribution.next(&rng, direction: write ? .write : .read)
         }
         var position = regionStart &+ block &* unit
         if position &+ length > regionEnd {

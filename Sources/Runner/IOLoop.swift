@@ -174,7 +174,7 @@ struct IOLoop<E: IOEngine, V: VerifySwitch> {
         if config.random {
             offset = w.cursors[fileSlot].random(
                 length: length, useMap: config.useRandomMap,
-                runLength: config.sequenceModifier, rng: &w.offsetRandom)
+                runLength: config.sequenceModifier, write: isWrite, rng: &w.offsetRandom)
         } else {
             offset = w.cursors[fileSlot].sequential(write: isWrite, length: length, gap: config.sequenceModifier)
         }

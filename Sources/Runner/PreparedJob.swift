@@ -272,10 +272,26 @@ struct JobPreparer {
         let unit =
             spec.blockAlign.map { ba in spec.rw.directions.map { ba[$0] }.min() ?? 4096 }
             ?? spec.rw.directions.map { dir in dir == .read ? readSizes.minimum : writeSizes.minimum }.min() ?? 4096
-        let cursors = plan.files.enumerated().map { index, file in
+        var cursors = plan.files.enumerated().map { index, file in
             FileCursor(
                 fileIndex: Int32(index), regionStart: file.regionStart, regionLength: file.regionLength,
                 unit: unit, seed: plan.seed &+ UInt64(index) &* 0x9E37_79B9)
+        }
+        if !spec.randomDistribution.isUniform {
+            var rng = RandomSource(seed: plan.seed ^ 0xD157_0000_0000_0001)
+            for index in cursors.indices {
+                do {
+                    cursors[index].skew(
+                        try BlockDistribution.make(
+                            spec.randomDistribution, blocks: cursors[index].blockCount, blockSize: unit, rng: &rng))
+                } catch {
+                    for cursor in cursors { cursor.deallocate() }
+                    for fd in fds { close(fd) }
+                    readSizes.deallocate()
+                    writeSizes.deallocate()
+                    throw error
+                }
+            }
         }
         var statsConfig = WorkerStatsConfig(recordsSubmissionLatency: spec.engine.queues(iodepth: config.iodepth))
         statsConfig.progress = progress

@@ -71,6 +71,7 @@ public struct WorkerState {
         freeSlots.deallocate()
         pending.deallocate()
         completed.deallocate()
+        for index in 0..<fileCount { cursors[index].deallocate() }
         cursors.deinitialize(count: fileCount)
         cursors.deallocate()
         readSizes.deallocate()

@@ -74,6 +74,18 @@ struct FioDifferentialTests {
             name: "number_ios io_uring numjobs=2",
             options: "rw=randread\nbs=4k\nsize=1m\nioengine=io_uring\niodepth=8\nnumjobs=2\nnumber_ios=100\nfilename="),
         Case(name: "number_ios above the size", options: "rw=write\nbs=4k\nsize=1m\nnumber_ios=1000"),
+        // Skewed distributions draw blocks without the random map; a pass is still size/bs I/Os.
+        Case(
+            name: "random_distribution=zipf:1.1", options: "rw=randread\nbs=4k\nsize=4m\nrandom_distribution=zipf:1.1"),
+        Case(
+            name: "random_distribution=pareto", options: "rw=randwrite\nbs=8k\nsize=4m\nrandom_distribution=pareto:0.3"),
+        Case(name: "random_distribution=normal", options: "rw=randrw\nbs=4k\nsize=4m\nrandom_distribution=normal:5"),
+        Case(
+            name: "random_distribution=zoned io_uring",
+            options: "rw=randread\nbs=4k\nsize=4m\nioengine=io_uring\niodepth=8\nrandom_distribution=zoned:50/10:50/90"),
+        Case(
+            name: "random_distribution=zoned_abs loops=2",
+            options: "rw=randread\nbs=4k\nsize=4m\nloops=2\nrandom_distribution=zoned_abs:70/1m:30/3m"),
     ]
 
     /// filename_format and filesize (issue 15): the same files, of the same sizes, and the same I/O.
