@@ -139,6 +139,8 @@ public struct JobSpec: Codable, Sendable, Equatable {
     public var refillBuffers = false
     /// `buffer_pattern`, `buffer_compress_*`, `dedupe_*`: what the write buffers hold.
     public var content = BufferContentOptions()
+    /// `thinktime` and its companions: pauses between I/Os.
+    public var thinkTime = ThinkTime()
     /// `random_distribution=`: uniform or skewed random offsets.
     public var randomDistribution: RandomDistribution = .random
     /// `sync=`: O_SYNC or O_DSYNC on every open of the job's files.

@@ -64,6 +64,37 @@ extension OptionTable {
             set: { $0.cpusAllowedPolicy = $1 }, render: { .value($0.cpusAllowedPolicy.rawValue) }),
     ]
 
+    static let thinkTime: [OptionDefinition] = [
+        .make(
+            "thinktime", TimeKind(defaultNs: 1000), default: "0", .time,
+            help:
+                "Pause this long after every thinktime_blocks I/Os, once the I/O in flight is done (plain number: µs)",
+            set: { $0.thinkTime.thinkNs = $1 }, render: { .value(ValueFormat.time($0.thinkTime.thinkNs)) }),
+        .make(
+            "thinktime_spin", TimeKind(defaultNs: 1000), default: "0", .time,
+            help: "Spend this much of thinktime busy-waiting instead of sleeping (plain number: µs)",
+            set: { $0.thinkTime.spinNs = $1 }, render: { .value(ValueFormat.time($0.thinkTime.spinNs)) }),
+        .make(
+            "thinktime_blocks", IntKind(1...UInt64(Int32.max)), default: "1", .time,
+            help: "I/Os between pauses",
+            set: { $0.thinkTime.blocks = $1 }, render: { .int(Int($0.thinkTime.blocks)) }),
+        .make(
+            "thinktime_blocks_type",
+            ChoiceKind<ThinkTime.BlocksType>(
+                [
+                    (OptionChoice("complete", "Count completed I/Os"), .complete),
+                    (OptionChoice("issue", "Count issued I/Os"), .issue),
+                ], noun: "thinktime_blocks_type"),
+            default: "complete", .time,
+            help: "Which I/Os thinktime_blocks counts",
+            set: { $0.thinkTime.blocksType = $1 }, render: { .value($0.thinkTime.blocksType.rawValue) }),
+        .make(
+            "thinktime_iotime", TimeKind(), default: "0", .time,
+            help:
+                "Pause after this long of I/O (plain number: seconds), or after thinktime_blocks if set, whichever first",
+            set: { $0.thinkTime.ioTimeNs = $1 }, render: { .value(ValueFormat.time($0.thinkTime.ioTimeNs)) }),
+    ]
+
     static let sync: [OptionDefinition] = [
         .make(
             "fsync", IntKind(), default: "0", .sync,

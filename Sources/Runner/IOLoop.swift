@@ -40,6 +40,11 @@ struct IOLoop<E: IOEngine, V: VerifySwitch> {
     /// When the next read and the next write may be issued under `rate`/`rate_iops` (fio's rate_next_io_time).
     var nextReadAt: UInt64 = 0
     var nextWriteAt: UInt64 = 0
+    /// thinktime: the I/O count and the time of the last pause.
+    var thinkBlocks: UInt64 = 0
+    var thinkNs: UInt64 = 0
+    /// I/Os issued so far, all passes (thinktime_blocks_type=issue).
+    var issuedTotal: UInt64 = 0
 
     init(engine: E, state: WorkerState, control: RunControl) {
         self.engine = engine
@@ -77,6 +82,7 @@ struct IOLoop<E: IOEngine, V: VerifySwitch> {
         deadline = config.runtimeNs > 0 ? rampEnd &+ config.runtimeNs : UInt64.max
         nextReadAt = start
         nextWriteAt = start
+        thinkNs = start
     }
 
     /// Why issuing paused.
@@ -110,6 +116,7 @@ struct IOLoop<E: IOEngine, V: VerifySwitch> {
                 guard reap(min: 0) else { break }
             }
             guard issueOne(isWrite: isWrite, now: now) else { break }
+            if config.thinkTime.thinkNs > 0 { guard thinkIfDue() else { break } }
         }
         return .queueFull
     }
@@ -380,6 +387,14 @@ extension IOLoop {
         return true
     }
 
+    /// Submits what is batched and waits until nothing is in flight (fio's io_u_quiesce); false when an error
+    /// ends the worker. One reap takes at most `iodepth_batch_complete_max`, so it may take several.
+    mutating func quiesce() -> Bool {
+        guard commit() else { return false }
+        while inflight > 0 { guard reap(min: min(inflight, reapMax)) else { return false } }
+        return true
+    }
+
     /// Waits for everything in flight before the worker leaves: its buffers and slots are the worker's. An
     /// error from getEvents ends the drain; a failed I/O among the completions is recorded but ends nothing.
     mutating func drain() {
@@ -396,7 +411,7 @@ extension IOLoop {
 extension IOLoop {
     /// A sync of every file once all earlier writes are done (`fsync=N`, `fdatasync=N`, `end_fsync`).
     mutating func syncFiles(_ op: IOOp) -> Bool {
-        while inflight > 0 { guard reap(min: inflight) else { return false } }
+        guard quiesce() else { return false }
         for file in 0..<w.fileCount {
             let slot = w.freeSlots[w.freeCount - 1]
             let unit = w.units.advanced(by: Int(slot))

@@ -43,6 +43,10 @@ public struct WorkerConfig: Sendable {
     public var hasRateLimit: Bool
     public var continueOnError: ContinueOnError
     public var seed: UInt64
+    /// `thinktime` (0: no pauses, and no thinktime code runs) and its companions.
+    public var thinkTime: ThinkTime
+    /// thinktime_iotime without thinktime_blocks: only the I/O time triggers a pause (fio's rule).
+    public var thinkOnIOTimeOnly: Bool
 
     public init(spec: JobSpec, bytesPerLoop: UInt64, seed: UInt64) {
         random = spec.rw.isRandom
@@ -91,6 +95,8 @@ public struct WorkerConfig: Sendable {
         hasRateLimit = (spec.rw.reads && readRate.isSet) || (spec.rw.writes && writeRate.isSet)
         continueOnError = spec.continueOnError
         self.seed = seed
+        thinkTime = spec.thinkTime
+        thinkOnIOTimeOnly = spec.thinkTime.ioTimeNs > 0 && !spec.explicitOptions.contains("thinktime_blocks")
     }
 
     /// Whether an I/O error of this direction lets the job go on (fio's `continue_on_error`).
