@@ -29,6 +29,8 @@ public struct WorkerState {
     public var stats: WorkerStats
     /// Data verification (`verify=`); nil when the job does not verify.
     public let verify: WorkerVerify?
+    /// The page-cache drop at each new pass (PassCacheDrop); nil when the job does not drop.
+    let passCacheDrop: PassCacheDrop?
     /// Why the I/O loop ended: the first reason wins.
     public var stop: WorkerStop = .finished
     /// The I/O error that stopped the worker, if one did.
@@ -42,8 +44,18 @@ public struct WorkerState {
         config: WorkerConfig, cursors: [FileCursor], readSizes: BlockSizePicker, writeSizes: BlockSizePicker,
         buffers: AlignedBufferPool, stats: WorkerStats, verify: WorkerVerify? = nil
     ) {
+        self.init(
+            config: config, cursors: cursors, readSizes: readSizes, writeSizes: writeSizes, buffers: buffers,
+            stats: stats, verify: verify, passCacheDrop: nil)
+    }
+
+    init(
+        config: WorkerConfig, cursors: [FileCursor], readSizes: BlockSizePicker, writeSizes: BlockSizePicker,
+        buffers: AlignedBufferPool, stats: WorkerStats, verify: WorkerVerify?, passCacheDrop: PassCacheDrop?
+    ) {
         self.config = config
         self.verify = verify
+        self.passCacheDrop = passCacheDrop
         let depth = config.iodepth
         units = .allocate(capacity: depth)
         freeSlots = .allocate(capacity: depth)
