@@ -1,6 +1,7 @@
 // fio drops a file's page cache at the start of every pass, not only the first: with `loops` it closes and
 // reopens the job's files (backend.c, clear_io_state; ioengines.c, td_io_open_file drops the cache, O_DIRECT
-// or not), and a `time_based` buffered job drops it whenever a file wraps (io_u.c, loop_cache_invalidate).
+// or not), and a `time_based` buffered job drops it whenever a file wraps (io_u.c, loop_cache_invalidate);
+// a sequential `time_based` job over several files reopens each file at its end instead, O_DIRECT or not.
 // Without this a buffered job's later passes read the pages its first pass left behind: far faster than fio.
 import Targets
 
@@ -18,11 +19,16 @@ final class PassCacheDrop {
     }
 
     /// Whether a job drops its files' cache at every pass, as fio 3.33 does: `invalidate` (the default),
-    /// and either `loops` (files reopened) or a buffered `time_based` job whose pass ends at a wrap (a random
-    /// job with `norandommap` never wraps in fio).
-    static func wanted(invalidate: Bool, loops: Int, timeBased: Bool, direct: Bool, randomWithoutMap: Bool) -> Bool {
+    /// and either `loops` (files reopened) or a `time_based` job whose pass ends at a wrap: buffered, or
+    /// sequential over several files (reopened). A random job with `norandommap` never wraps in fio.
+    static func wanted(
+        invalidate: Bool, loops: Int, timeBased: Bool, direct: Bool, random: Bool, randomMap: Bool, files: Int
+    ) -> Bool {
         guard invalidate else { return false }
-        if timeBased { return !direct && !randomWithoutMap }
+        if timeBased {
+            if random { return !direct && randomMap }
+            return !direct || files > 1
+        }
         return loops > 1
     }
 

@@ -296,7 +296,7 @@ struct JobPreparer {
         statsConfig.progress = progress
         let dropsEachPass = PassCacheDrop.wanted(
             invalidate: spec.invalidate, loops: spec.loops, timeBased: spec.timeBased, direct: spec.direct,
-            randomWithoutMap: spec.rw.isRandom && !config.useRandomMap)
+            random: spec.rw.isRandom, randomMap: config.useRandomMap, files: plan.files.count)
         let passCacheDrop =
             dropsEachPass && !fds.isEmpty
             ? PassCacheDrop(
