@@ -87,7 +87,7 @@ extension OptionTable {
             set: { $0.unlink = $1 }, render: { .bool($0.unlink) }),
         .make(
             "invalidate", BoolKind(), default: "1", .layout,
-            help: "Drop the files' page cache before starting",
+            help: "Drop the files' page cache at the start and at every later pass (loops, time_based wraps)",
             set: { $0.invalidate = $1 }, render: { .bool($0.invalidate) }),
     ]
 

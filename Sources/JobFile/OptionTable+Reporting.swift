@@ -133,7 +133,7 @@ extension OptionTable {
             set: { $0.allowMountedWrite = $1 }, render: { .bool($0.allowMountedWrite) }),
         .make(
             "allow_data_overwrite", BoolKind(), default: "0", .safety,
-            help: "diobench: allow writes to targets that hold data (existing devices, non-empty files)",
+            help: "diobench: allow writes to devices and files that hold a file-system, RAID, LVM or ZFS signature",
             set: { $0.allowOverwriteData = $1 }, render: { .bool($0.allowOverwriteData) }),
     ]
 }

@@ -36,7 +36,10 @@ struct IOLoop<E: IOEngine, V: VerifySwitch> {
     /// This pass's bytes and I/Os against the budget (`size`/`io_size`, `number_ios`).
     var bytesIssued: UInt64 = 0
     var iosIssued: UInt64 = 0
-    var writesSinceSync = 0
+    /// Writes issued, all passes together (fio's io_issues[DDIR_WRITE]), for `fsync=N`/`fdatasync=N`.
+    var writesIssued: UInt64 = 0
+    /// The last thing issued was a sync: fio asks for no second one in a row (should_fsync, fio.h).
+    var lastWasSync = false
     /// When the next read and the next write may be issued under `rate`/`rate_iops` (fio's rate_next_io_time).
     var nextReadAt: UInt64 = 0
     var nextWriteAt: UInt64 = 0
@@ -68,7 +71,8 @@ struct IOLoop<E: IOEngine, V: VerifySwitch> {
                 commitAndReap(after: pause)
             }
         }
-        if config.endFsync && !w.stop.isError { _ = syncFiles(.fsync) }
+        // fio's end_fsync: only a job that writes, and not right after a periodic sync (should_fsync).
+        if config.endFsync && config.readPercent < 100 && !lastWasSync && !w.stop.isError { _ = syncFiles(.fsync) }
         w.stats.finish(atNs: monotonicNanoseconds())
     }
 
@@ -100,9 +104,18 @@ struct IOLoop<E: IOEngine, V: VerifySwitch> {
         while refilling && w.freeCount > 0 {
             guard var now = checkpoint() else { break }
             // fio's rule: issue while fewer bytes than the budget were issued; the last I/O may overshoot.
-            if bytesIssued >= config.bytesPerLoop || (config.iosPerPass != 0 && iosIssued >= config.iosPerPass) {
-                return .passDone
+            let passSpent =
+                bytesIssued >= config.bytesPerLoop || (config.iosPerPass != 0 && iosIssued >= config.iosPerPass)
+            if config.periodicSync && !lastWasSync && writesIssued > 0 {
+                // fio picks a due sync as the next I/O (get_rw_ddir), so none follows the job's last write,
+                // but a pass that is not the last ends with one.
+                if passSpent && passesLeft <= 1 && !config.timeBased { return .passDone }
+                if let op = dueSync() {
+                    guard commit() && syncNextFile(op) else { break }
+                    continue
+                }
             }
+            if passSpent { return .passDone }
             if V.on && w.verify.unsafelyUnwrapped.readBackDue {
                 // verify_backlog (or a full log): check what was written so far before writing more.
                 guard readBack() else { break }
@@ -199,9 +212,11 @@ struct IOLoop<E: IOEngine, V: VerifySwitch> {
             refilling = false
             return false
         }
-        guard running else { return false }
-        if isWrite && (config.fsyncEvery > 0 || config.fdatasyncEvery > 0) { return syncIfDue() }
-        return true
+        if config.periodicSync {
+            lastWasSync = false
+            if isWrite { writesIssued &+= 1 }
+        }
+        return running
     }
 
     /// Takes a free slot and fills in the request; a write's buffer gets its content (verify header, refill
@@ -232,16 +247,21 @@ struct IOLoop<E: IOEngine, V: VerifySwitch> {
         return slot
     }
 
-    /// fsync=N / fdatasync=N: a sync of every file after each N writes.
-    private mutating func syncIfDue() -> Bool {
-        writesSinceSync &+= 1
-        if config.fsyncEvery > 0 && writesSinceSync % config.fsyncEvery == 0 {
-            return commit() && syncFiles(.fsync)
-        }
-        if config.fdatasyncEvery > 0 && writesSinceSync % config.fdatasyncEvery == 0 {
-            return commit() && syncFiles(.fdatasync)
-        }
-        return true
+    /// fsync=N / fdatasync=N: the sync due now that a multiple of N writes was issued, if any (fsync first, as fio).
+    @inline(__always)
+    private func dueSync() -> IOOp? {
+        if config.fsyncEvery > 0 && writesIssued % UInt64(config.fsyncEvery) == 0 { return .fsync }
+        if config.fdatasyncEvery > 0 && writesIssued % UInt64(config.fdatasyncEvery) == 0 { return .fdatasync }
+        return nil
+    }
+
+    /// A periodic sync goes to one file, the next in the rotation, as fio's sync io_u takes the next file.
+    @inline(never)
+    private mutating func syncNextFile(_ op: IOOp) -> Bool {
+        let fileSlot = w.nextFile
+        w.nextFile = fileSlot &+ 1 == w.fileCount ? 0 : fileSlot &+ 1
+        lastWasSync = true
+        return quiesce() && syncFile(fileSlot, op)
     }
 
     /// Asynchronous engines, after issuing: submit the batch, then reap. Waits when the queue is full, the
@@ -269,6 +289,9 @@ struct IOLoop<E: IOEngine, V: VerifySwitch> {
         bytesIssued = 0
         iosIssued = 0
         for file in 0..<w.fileCount { w.cursors[file].rewind() }
+        w.passCacheDrop?.drop()
+        // fio resets its counters for a new loop (reset_io_counters), not when a time_based file wraps.
+        if !config.timeBased { lastWasSync = false }
         if V.on { w.verify.unsafelyUnwrapped.generation &+= 1 }
         return true
     }
@@ -399,7 +422,9 @@ extension IOLoop {
     /// error from getEvents ends the drain; a failed I/O among the completions is recorded but ends nothing.
     mutating func drain() {
         while inflight > 0 {
-            let got = engine.getEvents(min: inflight, max: reapMax, units: w.units, completed: w.completed)
+            // io_getevents refuses a minimum above the maximum (EINVAL): ask for at most reapMax.
+            let got = engine.getEvents(
+                min: min(inflight, reapMax), max: reapMax, units: w.units, completed: w.completed)
             if got < 0 { break }
             if got > 0 { completeReaped(got) }
         }
@@ -409,30 +434,37 @@ extension IOLoop {
 // MARK: - syncs and read-back
 
 extension IOLoop {
-    /// A sync of every file once all earlier writes are done (`fsync=N`, `fdatasync=N`, `end_fsync`).
+    /// A sync of every file once all earlier writes are done (`end_fsync`). Not counted in the job's sync
+    /// statistics: fio 3.33 leaves end_fsync out of them too.
     mutating func syncFiles(_ op: IOOp) -> Bool {
         guard quiesce() else { return false }
-        for file in 0..<w.fileCount {
-            let slot = w.freeSlots[w.freeCount - 1]
-            let unit = w.units.advanced(by: Int(slot))
-            unit.pointee.op = op
-            unit.pointee.fileIndex = w.cursors[file].fileIndex
-            unit.pointee.offset = 0
-            unit.pointee.length = 0
-            let t0 = monotonicNanoseconds()
-            unit.pointee.issueNs = t0
-            if engine.queue(w.units, slot: slot) != .completed && !awaitSync(slot) { return false }
+        for file in 0..<w.fileCount where !syncFile(file, op, counted: false) { return false }
+        return true
+    }
+
+    /// One sync of the worker's file `file` through the engine; false when its error ends the worker.
+    private mutating func syncFile(_ file: Int, _ op: IOOp, counted: Bool = true) -> Bool {
+        let slot = w.freeSlots[w.freeCount - 1]
+        let unit = w.units.advanced(by: Int(slot))
+        unit.pointee.op = op
+        unit.pointee.fileIndex = w.cursors[file].fileIndex
+        unit.pointee.offset = 0
+        unit.pointee.length = 0
+        let t0 = monotonicNanoseconds()
+        unit.pointee.issueNs = t0
+        if engine.queue(w.units, slot: slot) != .completed && !awaitSync(slot) { return false }
+        if counted || unit.pointee.result < 0 {
             w.stats.recordSync(
                 result: unit.pointee.result, fileIndex: unit.pointee.fileIndex, issueNs: t0,
                 completeNs: monotonicNanoseconds())
-            if unit.pointee.result < 0 && !config.continues(afterErrorIn: .write) {
-                end(
-                    .ioFailed(
-                        IOFailure(
-                            errno: Int32(-unit.pointee.result), direction: .write,
-                            fileIndex: unit.pointee.fileIndex, offset: 0, length: 0, bufferAddress: 0)))
-                return false
-            }
+        }
+        if unit.pointee.result < 0 && !config.continues(afterErrorIn: .write) {
+            end(
+                .ioFailed(
+                    IOFailure(
+                        errno: Int32(-unit.pointee.result), direction: .write,
+                        fileIndex: unit.pointee.fileIndex, offset: 0, length: 0, bufferAddress: 0)))
+            return false
         }
         return true
     }

@@ -87,11 +87,25 @@ struct JobPreparer {
             try guardWrites(job, layoutSizes: sizes)
             // The plan probed every path: the missing ones are those the layout creates.
             let created = Set(job.plans.flatMap(\.files).filter { $0.kind == .missing }.map(\.path))
-            try layOut(job, sizes: sizes)
+            let openCreates = try layOut(job, sizes: sizes)
+            for path in job.paths { job.targets.append(describeTarget(path, job: job)) }
+            try makeWorkers(
+                job, progress: progress, progressOffset: progressOffset, firstWorkerNumber: firstWorkerNumber)
+            // create_on_open: the workers' opens made these files; describe them now that they exist.
+            for (index, path) in job.paths.enumerated() where openCreates.contains(path) {
+                job.targets[index] = describeTarget(path, job: job)
+            }
             // Files diobench lays out are its own: later runs may write to them without an override.
             for path in created { _ = WriteGuardOwnerMark.mark(path: path) }
-            for path in job.paths { job.targets.append(describeTarget(path, job: job)) }
+        } else {
+            try makeWorkers(
+                job, progress: progress, progressOffset: progressOffset, firstWorkerNumber: firstWorkerNumber)
         }
+    }
+
+    private func makeWorkers(_ job: PreparedJob, progress: ProgressBoard?, progressOffset: Int, firstWorkerNumber: Int)
+        throws
+    {
         for (workerIndex, plan) in job.plans.enumerated() {
             let slot = progress.map { $0.slots[progressOffset + workerIndex] }
             let cpus = job.spec.cpusAllowed.map {
@@ -170,8 +184,9 @@ struct JobPreparer {
     /// fio's layout step: regular files are created or extended before the job starts.
     /// A file the job's clones share is laid out once, to the largest size any of them needs (a clone moved
     /// by `offset_increment` ends further in; fio extends the file for it too).
-    /// `sizes`: from `layoutSizes`.
-    private func layOut(_ job: PreparedJob, sizes: [String: UInt64]) throws {
+    /// `sizes`: from `layoutSizes`. Returns the missing files left to the workers' opens (create_on_open).
+    private func layOut(_ job: PreparedJob, sizes: [String: UInt64]) throws -> Set<String> {
+        var openCreates: Set<String> = []
         for path in job.paths {
             guard let size = sizes[path] else { continue }
             var request = LayoutRequest(path: path, size: size, jobReads: job.reads, jobWrites: job.writes)
@@ -179,14 +194,14 @@ struct JobPreparer {
             request.fallocate = job.spec.fallocate
             request.chunkSize = max(request.chunkSize, Int(job.spec.blockSizeBounds(.write).max))
             if job.spec.createOnOpen && !job.reads {
-                // create_on_open: nothing is laid out beforehand. A missing file is created empty (the job's
-                // open would create it) and grows by the job's writes; an existing one is left as it is.
-                guard FileTarget.kind(of: path) == .missing else { continue }
-                request.size = 0
-                request.fallocate = .none
+                // create_on_open: nothing is laid out beforehand. A missing file is created by the job's own
+                // open (O_CREAT, as fio's) and grows by its writes; an existing one is left as it is.
+                if FileTarget.kind(of: path) == .missing { openCreates.insert(path) }
+                continue
             }
             _ = try FileTarget.layOut(request)
         }
+        return openCreates
     }
 
     /// The size each regular (or still missing) file must be laid out to: the largest any clone needs.
@@ -243,15 +258,19 @@ struct JobPreparer {
         let verify: WorkerVerify?
         do {
             for file in plan.files where spec.engine.transfersData {
+                // As fio (filesetup.c, generic_open_file): a writing job opens a regular file with O_CREAT, and
+                // sync= adds O_SYNC or O_DSYNC.
                 let fd = try FileTarget.open(
-                    path: file.path, direct: spec.direct, readOnly: !job.writes, create: false,
+                    path: file.path, direct: spec.direct, readOnly: !job.writes, create: spec.allowFileCreate,
                     extraFlags: spec.syncIO.openFlag)
                 fds.append(fd)
-                if spec.invalidate && !spec.direct {
+                // fio drops the cache at every open, O_DIRECT or not (ioengines.c, td_io_open_file): cached
+                // pages of the file would otherwise serve or absorb the job's I/O.
+                if spec.invalidate {
                     try? FileTarget.invalidateCache(
                         fd: fd, path: file.path, offset: file.regionStart, length: file.regionLength)
                 }
-                adviseKernel(fd: fd, spec: spec)
+                adviseKernel(fd: fd, spec: spec, offset: file.regionStart, length: file.regionLength)
             }
             let largest = Int(max(readSizes.maximum, writeSizes.maximum))
             let memoryAlignment = plan.files.compactMap { job.alignments[$0.path]?.memoryAlignment }.max()
@@ -302,9 +321,18 @@ struct JobPreparer {
             // fio fills every buffer of a writing job at setup (backend.c, init_io_u), not only on refill.
             for index in 0..<buffers.count { content.fill(buffers.buffer(index), length: buffers.size) }
         }
+        let dropsEachPass = PassCacheDrop.wanted(
+            invalidate: spec.invalidate, loops: spec.loops, timeBased: spec.timeBased, direct: spec.direct,
+            random: spec.rw.isRandom, randomMap: config.useRandomMap, files: plan.files.count)
+        let passCacheDrop =
+            dropsEachPass && !fds.isEmpty
+            ? PassCacheDrop(
+                fds: fds, paths: plan.files.map(\.path),
+                regions: plan.files.map { (start: $0.regionStart, length: $0.regionLength) }) : nil
         let state = WorkerState(
             config: config, cursors: cursors, readSizes: readSizes, writeSizes: writeSizes,
-            buffers: buffers, content: content, stats: WorkerStats(statsConfig), verify: verify)
+            buffers: buffers, content: content, stats: WorkerStats(statsConfig), verify: verify,
+            passCacheDrop: passCacheDrop)
         var engineConfig = spec.engineOptions
         engineConfig.iodepth = config.iodepth
         return WorkerThread(
@@ -312,8 +340,9 @@ struct JobPreparer {
             state: state, cpus: cpus)
     }
 
-    /// fio's `fadvise_hint` (on by default): tell the page cache whether to read ahead. Regular files only.
-    private func adviseKernel(fd: Int32, spec: JobSpec) {
+    /// fio's `fadvise_hint` (on by default): tell the page cache whether to read ahead, over the job's region
+    /// of the file as fio does. Regular files only.
+    private func adviseKernel(fd: Int32, spec: JobSpec, offset: UInt64, length: UInt64) {
         let advice: Int32
         switch spec.fadviseHint {
         case .none: return
@@ -322,7 +351,9 @@ struct JobPreparer {
         case .random: advice = POSIX_FADV_RANDOM
         }
         var info = stat()
-        if fstat(fd, &info) == 0 && info.st_mode & S_IFMT == S_IFREG { _ = posix_fadvise(fd, 0, 0, advice) }
+        if fstat(fd, &info) == 0 && info.st_mode & S_IFMT == S_IFREG {
+            _ = posix_fadvise(fd, off_t(offset), off_t(length), advice)
+        }
     }
 
     private func picker(_ spec: JobSpec, _ direction: IODirection) -> BlockSizePicker {

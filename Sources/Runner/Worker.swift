@@ -29,6 +29,8 @@ public struct WorkerState {
     public var stats: WorkerStats
     /// Data verification (`verify=`); nil when the job does not verify.
     public let verify: WorkerVerify?
+    /// The page-cache drop at each new pass (PassCacheDrop); nil when the job does not drop.
+    let passCacheDrop: PassCacheDrop?
     /// Why the I/O loop ended: the first reason wins.
     public var stop: WorkerStop = .finished
     /// The I/O error that stopped the worker, if one did.
@@ -38,12 +40,14 @@ public struct WorkerState {
     }
     public var stoppedBySignal: Bool { stop == .stopped(bySignal: true) }
 
-    public init(
+    init(
         config: WorkerConfig, cursors: [FileCursor], readSizes: BlockSizePicker, writeSizes: BlockSizePicker,
-        buffers: AlignedBufferPool, content: WriteContent, stats: WorkerStats, verify: WorkerVerify? = nil
+        buffers: AlignedBufferPool, content: WriteContent, stats: WorkerStats, verify: WorkerVerify? = nil,
+        passCacheDrop: PassCacheDrop? = nil
     ) {
         self.config = config
         self.verify = verify
+        self.passCacheDrop = passCacheDrop
         let depth = config.iodepth
         units = .allocate(capacity: depth)
         freeSlots = .allocate(capacity: depth)

@@ -28,6 +28,8 @@ public struct WorkerConfig: Sendable {
     public var fsyncEvery: Int
     public var fdatasyncEvery: Int
     public var endFsync: Bool
+    /// `fsync=N` or `fdatasync=N` is set: the loop counts writes and issues the syncs.
+    public var periodicSync: Bool
     /// `exitall`: when this worker is done, the jobs running beside it finish too.
     public var exitAll: Bool
     /// `exitall_on_error`: the same, when this worker ends in an error.
@@ -83,6 +85,7 @@ public struct WorkerConfig: Sendable {
         fsyncEvery = spec.fsync
         fdatasyncEvery = spec.fdatasync
         endFsync = spec.endFsync
+        periodicSync = spec.fsync > 0 || spec.fdatasync > 0
         exitAll = spec.exitAll
         exitAllOnError = spec.exitAllOnError
         refillBuffers = spec.refillBuffers && (!spec.zeroBuffers || !spec.content.pattern.isEmpty)

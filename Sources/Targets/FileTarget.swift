@@ -124,6 +124,13 @@ public enum FileTarget {
         }
         defer { close(fd) }
 
+        // fio drops the laid-out range from the page cache, whatever `invalidate` says (filesetup.c,
+        // setup_files after extend_file): from the old size to the new one.
+        let old = existing ?? 0
+        defer {
+            if request.size > old { _ = posix_fadvise(fd, off_t(old), off_t(request.size - old), POSIX_FADV_DONTNEED) }
+        }
+
         try preallocate(fd: fd, path: path, size: request.size, mode: request.fallocate)
         guard writeOut else {
             guard fstat(fd, &info) == 0 else { throw FileTargetError(path: path, operation: "fstat", errno: errno) }

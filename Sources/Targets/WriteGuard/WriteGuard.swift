@@ -5,15 +5,16 @@
 //   block device   refused when it, a partition of it, a device stacked on it (dm, md), or the disk
 //                  it is a partition of is mounted, swapped on, or claimed exclusively by the kernel
 //                  (in use); or when it or one of its partitions carries a signature (holds data).
-//   regular file   a missing file is created by diobench: allowed. An existing file is refused as
-//                  holding data unless it is diobench's own: empty, marked with user.diobench, or
-//                  created by this run. Any file is refused as in use when it is an active swap file
-//                  or the backing file of a loop device.
+//   regular file   a missing file is created by diobench: allowed. An existing file that is not
+//                  diobench's own (empty, marked with user.diobench, or created by this run) is refused
+//                  as holding data when it carries a signature (a disk image), and otherwise written
+//                  with a warning that names it, as fio writes it. Any file is refused as in use when
+//                  it is an active swap file or the backing file of a loop device.
 //   other          /dev/null and /dev/zero are allowed; other character devices and sockets are refused.
 //
 // fio itself overwrites files and unmounted devices freely and refuses only mounted devices
-// (allow_mounted_write). diobench is stricter because its users point it at pools and disks that
-// hold data; allow_data_overwrite=1 restores fio's behaviour.
+// (allow_mounted_write). diobench is stricter for devices and disk images because its users point
+// it at pools and disks that hold data; allow_data_overwrite=1 restores fio's behaviour.
 import SystemCalls
 import Foundation
 import Glibc
@@ -178,13 +179,21 @@ public enum WriteGuard {
                     text: "it is the backing file of /dev/\(loop)" + (using.isEmpty ? "" : " (\(using))")))
         }
         if !owned {
-            var text =
-                "it is an existing file of \(st.st_size) bytes that diobench did not lay out (no \(WriteGuardOwnerMark.attributeName) attribute)"
-            if case let .success(signatures) = readSignatures(path: path), !signatures.isEmpty {
-                text += ", and it holds " + signatures.map(\.description).joined(separator: " and ")
+            // A disk image is worth protecting; a plain data file (one fio laid out, say) is overwritten
+            // as fio overwrites it, with a warning that names it.
+            switch readSignatures(path: path) {
+            case let .success(signatures) where !signatures.isEmpty:
+                findings += signatures.map { signatureFinding($0, device: path, subject: "it") }
+            case .success:
+                findings.append(
+                    WriteGuardFinding(
+                        kind: .foreignFile(size: UInt64(st.st_size)), category: .overwritten,
+                        text:
+                            "it is an existing file of \(st.st_size) bytes that diobench did not lay out (no \(WriteGuardOwnerMark.attributeName) attribute)"
+                    ))
+            case let .failure(error):
+                findings.append(unreadable(error.operation, error.code, path))
             }
-            findings.append(
-                WriteGuardFinding(kind: .foreignFile(size: UInt64(st.st_size)), category: .holdsData, text: text))
         }
         return findings
     }

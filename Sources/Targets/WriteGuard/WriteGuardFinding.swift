@@ -22,8 +22,18 @@ public struct WriteGuardFinding: Sendable, Equatable, CustomStringConvertible {
         case inUse
         /// It holds data diobench did not write: overridden by allow_data_overwrite=1.
         case holdsData
+        /// A plain data file diobench did not lay out (no signature): written as fio writes it, with a
+        /// warning. Users run fio and diobench on the same files; a disk image carries a signature instead.
+        case overwritten
 
-        public var overrideOption: String { self == .inUse ? "allow_mounted_write" : "allow_data_overwrite" }
+        /// The option that lets a finding of this category through; nil when none is needed.
+        public var overrideOption: String? {
+            switch self {
+            case .inUse: return "allow_mounted_write"
+            case .holdsData: return "allow_data_overwrite"
+            case .overwritten: return nil
+            }
+        }
     }
 
     public enum Kind: Sendable, Equatable {
@@ -72,7 +82,11 @@ public struct WriteGuardDecision: Sendable {
     public var allowed: Bool { blocking.isEmpty }
 
     private func covered(_ finding: WriteGuardFinding) -> Bool {
-        finding.category == .inUse ? overrides.allowMountedWrite : overrides.allowDataOverwrite
+        switch finding.category {
+        case .inUse: return overrides.allowMountedWrite
+        case .holdsData: return overrides.allowDataOverwrite
+        case .overwritten: return true
+        }
     }
 
     /// "refusing to write to /dev/loop3: it holds an ext4 file system (superblock magic 0xEF53 at byte
@@ -82,13 +96,19 @@ public struct WriteGuardDecision: Sendable {
         guard !blocking.isEmpty else { return nil }
         let needed = Set(blocking.map(\.category))
         let set = [WriteGuardFinding.Category.inUse, .holdsData].filter(needed.contains)
-            .map { "\($0.overrideOption)=1" }.joined(separator: " and ")
+            .compactMap { $0.overrideOption.map { "\($0)=1" } }.joined(separator: " and ")
         return "refusing to write to \(path): " + blocking.map(\.text).joined(separator: "; ")
             + "; set \(set) to write anyway"
     }
 
-    /// One line per overridden finding: "writing to /dev/loop3 although it holds … (allow_data_overwrite=1)".
+    /// One line per overridden finding: "writing to /dev/loop3 although it holds … (allow_data_overwrite=1)",
+    /// or, for a plain file, "overwriting /data/f: it is an existing file … (fio overwrites it too)".
     public var warnings: [String] {
-        overridden.map { "writing to \(path) although \($0.text) (\($0.category.overrideOption)=1)" }
+        overridden.map { finding in
+            guard let option = finding.category.overrideOption else {
+                return "overwriting \(path): \(finding.text); fio overwrites such files too"
+            }
+            return "writing to \(path) although \(finding.text) (\(option)=1)"
+        }
     }
 }
