@@ -32,6 +32,8 @@ final class PreparedJob {
     var failureErrno: Int32 = 0
     var startedAtNs: UInt64 = 0
     var finishedAtNs: UInt64 = 0
+    /// The run-wide number of the job's first worker, from 0 (log file names count from 1, as fio's).
+    var firstWorkerNumber = 0
 
     init(index: Int, spec: JobSpec) {
         self.index = index
@@ -68,6 +70,7 @@ struct JobPreparer {
     /// Loop device (if the job asks for one), plan, layout, statx, open, buffers, worker state.
     /// `firstWorkerNumber`: the run-wide number of the job's first worker (for cpus_allowed_policy=split).
     func prepare(_ job: PreparedJob, progress: ProgressBoard?, progressOffset: Int, firstWorkerNumber: Int = 0) throws {
+        job.firstWorkerNumber = firstWorkerNumber
         if let loop = job.spec.loop { try attachLoop(loop, for: job) }
         job.plans = try planWorkers(for: job.spec, jobIndex: job.index) { path in
             let kind = FileTarget.kind(of: path)
@@ -275,9 +278,13 @@ struct JobPreparer {
         }
         var statsConfig = WorkerStatsConfig(recordsSubmissionLatency: spec.engine.queues(iodepth: config.iodepth))
         statsConfig.progress = progress
+        let smallest = min(readSizes.minimum, writeSizes.minimum)
+        let plannedIOs =
+            spec.timeBased || smallest == 0 ? nil : plan.bytesPerLoop / smallest * UInt64(max(config.loops, 1))
         let state = WorkerState(
             config: config, cursors: cursors, readSizes: readSizes, writeSizes: writeSizes,
-            buffers: buffers, stats: WorkerStats(statsConfig), verify: verify)
+            buffers: buffers, stats: WorkerStats(statsConfig), verify: verify,
+            logs: LogFiles.make(for: spec, plannedIOs: plannedIOs))
         var engineConfig = spec.engineOptions
         engineConfig.iodepth = config.iodepth
         return WorkerThread(

@@ -186,9 +186,20 @@ public final class RunSession: @unchecked Sendable {
                 options.log(job.failure!)
             }
             explainFatalErrors(job)
+            writeLogs(job)
             for line in job.noteVerifyFailures() { options.log(line) }
             zfs.jobFinished(job)
             release(job)
+        }
+    }
+
+    /// fio's log files of the job's joined workers (also after a signal: the partial run's lines).
+    private func writeLogs(_ job: PreparedJob) {
+        for (index, worker) in job.workers.enumerated() where worker.isJoined {
+            guard let logs = worker.state.logs else { continue }
+            for problem in LogFiles.write(logs, spec: job.spec, number: job.firstWorkerNumber + index + 1) {
+                options.log(problem)
+            }
         }
     }
 

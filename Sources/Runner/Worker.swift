@@ -29,6 +29,8 @@ public struct WorkerState {
     public var stats: WorkerStats
     /// Data verification (`verify=`); nil when the job does not verify.
     public let verify: WorkerVerify?
+    /// fio's log files (`write_lat_log`, …); nil when the job writes none.
+    public let logs: WorkerLogs?
     /// Why the I/O loop ended: the first reason wins.
     public var stop: WorkerStop = .finished
     /// The I/O error that stopped the worker, if one did.
@@ -40,10 +42,11 @@ public struct WorkerState {
 
     public init(
         config: WorkerConfig, cursors: [FileCursor], readSizes: BlockSizePicker, writeSizes: BlockSizePicker,
-        buffers: AlignedBufferPool, stats: WorkerStats, verify: WorkerVerify? = nil
+        buffers: AlignedBufferPool, stats: WorkerStats, verify: WorkerVerify? = nil, logs: WorkerLogs? = nil
     ) {
         self.config = config
         self.verify = verify
+        self.logs = logs
         let depth = config.iodepth
         units = .allocate(capacity: depth)
         freeSlots = .allocate(capacity: depth)

@@ -43,6 +43,10 @@ public struct WorkerConfig: Sendable {
     public var hasRateLimit: Bool
     public var continueOnError: ContinueOnError
     public var seed: UInt64
+    /// The job writes fio log files: each completion goes to the worker's `WorkerLogs`.
+    public var logsCompletions: Bool
+    /// The slat log of an engine that queues: each submission goes there too.
+    public var logsSubmissions: Bool
 
     public init(spec: JobSpec, bytesPerLoop: UInt64, seed: UInt64) {
         random = spec.rw.isRandom
@@ -91,6 +95,9 @@ public struct WorkerConfig: Sendable {
         hasRateLimit = (spec.rw.reads && readRate.isSet) || (spec.rw.writes && writeRate.isSet)
         continueOnError = spec.continueOnError
         self.seed = seed
+        logsCompletions = spec.logs.any
+        logsSubmissions =
+            spec.logs.latLogPrefix != nil && !spec.disableSlat && spec.engine.queues(iodepth: spec.iodepth)
     }
 
     /// Whether an I/O error of this direction lets the job go on (fio's `continue_on_error`).
