@@ -1,0 +1,342 @@
+import DiobenchTestSupport
+import Foundation
+import Testing
+
+/// Issue 15: fio's log files. fio 3.33 and diobench run the same job text, each in its own directory (log files
+/// land in the working directory), and leave the same files with lines of the same shape: per-I/O logs one
+/// line per I/O (total_ios), the same columns (time, value, ddir, bs[, offset], prio), the same directions,
+/// block sizes and offsets.
+@Suite(.enabled(if: fioAvailable, "fio is not installed (apt-get install fio)"))
+struct FioLogFileTests {
+    /// One log file: its lines, each split into columns.
+    typealias Log = [[String]]
+
+    struct Run {
+        var logs: [String: Log]
+        var jobs: [[String: Any]]
+    }
+
+    /// Runs `job` (with `${DIR}` replaced by the tool's directory) under fio and diobench.
+    func runBoth(_ job: String, seed: [String: String] = [:]) async throws -> (fio: Run, ours: Run) {
+        let fioDir = try TemporaryDirectory("runner"), ourDir = try TemporaryDirectory("runner")
+        for (name, text) in seed {
+            _ = try fioDir.write(name, text)
+            _ = try ourDir.write(name, text)
+        }
+        let fioJob = try fioDir.write("job.fio", job.replacingOccurrences(of: "${DIR}", with: fioDir.path))
+        let ourJob = try ourDir.write("job.fio", job.replacingOccurrences(of: "${DIR}", with: ourDir.path))
+        let fio = try await runProgram(fioPath, ["--output-format=json", fioJob], directory: fioDir.path)
+        try #require(fio.status == 0, "fio failed: \(fio.stderr)")
+        let ours = try await diobench(["run", "--output-format=json", ourJob], directory: ourDir.path)
+        try #require(ours.status == 0, "diobench failed: \(ours.stderr)")
+        return (
+            Run(logs: try logs(in: fioDir.path), jobs: try jsonObject(fio.stdout).jobs),
+            Run(logs: try logs(in: ourDir.path), jobs: try jsonObject(ours.stdout).jobs)
+        )
+    }
+
+    func logs(in directory: String) throws -> [String: Log] {
+        var result: [String: Log] = [:]
+        for name in try FileManager.default.contentsOfDirectory(atPath: directory) where name.hasSuffix(".log") {
+            let text = try String(contentsOfFile: directory + "/" + name, encoding: .utf8)
+            result[name] = text.split(separator: "\n").map { $0.components(separatedBy: ", ") }
+        }
+        return result
+    }
+
+    func ios(_ job: [String: Any]) -> Int {
+        Int(job.object("read").number("total_ios") + job.object("write").number("total_ios"))
+    }
+
+    /// How many lines of each direction (column 3).
+    func directions(_ log: Log) -> [String: Int] {
+        log.reduce(into: [:]) { $0[$1[2], default: 0] += 1 }
+    }
+
+    @Test func perIOLogsPsync() async throws {
+        let job = """
+            [global]
+            ioengine=psync
+            filename=${DIR}/data
+            size=256k
+            bs=4k
+            write_lat_log
+            write_bw_log=bwp
+            write_iops_log
+            write_hist_log
+            [a]
+            rw=randrw
+            numjobs=2
+            [b]
+            rw=read
+            bs=8k
+            """
+        let (fio, ours) = try await runBoth(job)
+        #expect(ours.logs.keys.sorted() == fio.logs.keys.sorted())
+        #expect(
+            ours.logs.keys.sorted() == [
+                "a_clat.1.log", "a_clat.2.log", "a_clat_hist.1.log", "a_clat_hist.2.log", "a_iops.1.log",
+                "a_iops.2.log", "a_lat.1.log", "a_lat.2.log", "a_slat.1.log", "a_slat.2.log", "b_clat.3.log",
+                "b_clat_hist.3.log", "b_iops.3.log", "b_lat.3.log", "b_slat.3.log", "bwp_bw.1.log", "bwp_bw.2.log",
+                "bwp_bw.3.log",
+            ])
+        for (name, theirs) in fio.logs {
+            let mine = ours.logs[name] ?? []
+            #expect(mine.count == theirs.count, "\(name): lines")
+            #expect(Set(mine.map(\.count)) == Set(theirs.map(\.count)), "\(name): columns")
+            #expect(Set(mine.map { $0.dropFirst(3) }) == Set(theirs.map { $0.dropFirst(3) }), "\(name): bs, prio")
+            // Per-I/O logs: one line per I/O of the worker (jobs[] holds the workers in order, as N counts).
+            if let number = Int(name.split(separator: ".")[1]), !name.contains("slat"), !name.contains("hist") {
+                #expect(mine.count == ios(ours.jobs[number - 1]), "\(name): total_ios")
+            }
+            if name.hasPrefix("b_") { #expect(directions(mine) == directions(theirs), "\(name): ddir") }
+        }
+        // The values mean the same: iops lines are 1, lat is at least clat, bw is bytes × 10^6 / clat ns.
+        #expect(ours.logs["a_iops.1.log"]!.allSatisfy { $0[1] == "1" })
+        let lat = ours.logs["b_lat.3.log"]!, clat = ours.logs["b_clat.3.log"]!, bw = ours.logs["bwp_bw.3.log"]!
+        for i in lat.indices {
+            #expect(UInt64(lat[i][1])! >= UInt64(clat[i][1])!)
+            #expect(UInt64(bw[i][1])! == 8192 * 1_000_000 / UInt64(clat[i][1])!)
+        }
+        let clatMean = ours.jobs[2].object("read").object("clat_ns").number("mean")
+        let logMean = Double(clat.map { UInt64($0[1])! }.reduce(0, +)) / Double(clat.count)
+        #expect(abs(logMean - clatMean) <= clatMean * 0.01, "clat log mean \(logMean), JSON \(clatMean)")
+    }
+
+    /// io_uring: slat lines too; log_offset adds the offset column, which holds the same offsets (the random
+    /// map visits every block once); per_job_logs=0 appends every clone to one file that is not truncated first;
+    /// disable_bw leaves the per-I/O bandwidth log empty.
+    @Test func offsetsSharedFileAndSlat() async throws {
+        let job = """
+            [global]
+            ioengine=io_uring
+            iodepth=4
+            filename=${DIR}/data
+            size=256k
+            bs=4k
+            per_job_logs=0
+            log_offset=1
+            write_lat_log
+            write_bw_log
+            disable_bw=1
+            [a]
+            rw=randwrite
+            numjobs=2
+            """
+        let (fio, ours) = try await runBoth(job, seed: ["a_lat.log": "kept line\n"])
+        #expect(ours.logs.keys.sorted() == fio.logs.keys.sorted())
+        #expect(ours.logs.keys.sorted() == ["a_bw.log", "a_clat.log", "a_lat.log", "a_slat.log"])
+        #expect(ours.logs["a_bw.log"]!.isEmpty && fio.logs["a_bw.log"]!.isEmpty)
+        #expect(ours.logs["a_lat.log"]!.first == ["kept line"])
+        let total = ours.jobs.map(ios).reduce(0, +)
+        #expect(total == 128)
+        for name in ["a_clat.log", "a_slat.log"] {
+            let mine = ours.logs[name]!, theirs = fio.logs[name]!
+            #expect(mine.count == total && theirs.count == total, "\(name)")
+            #expect(mine.allSatisfy { $0.count == 6 } && theirs.allSatisfy { $0.count == 6 }, "\(name): columns")
+            #expect(directions(mine) == ["1": total] && directions(theirs) == ["1": total], "\(name)")
+            // Two clones, each writing every block of the file once.
+            let offsets = mine.map { UInt64($0[4])! }.sorted(), theirOffsets = theirs.map { UInt64($0[4])! }.sorted()
+            #expect(offsets == theirOffsets, "\(name): offsets")
+            #expect(Set(offsets) == Set(stride(from: UInt64(0), to: 262_144, by: 4096)))
+        }
+    }
+
+    /// Sequential reads log their offsets in order: 0, bs, 2 bs, … in both tools; the null engine too.
+    @Test(arguments: ["psync", "null"])
+    func sequentialOffsets(_ engine: String) async throws {
+        let job = """
+            [seq]
+            ioengine=\(engine)
+            filename=${DIR}/data
+            size=128k
+            bs=16k
+            rw=read
+            log_offset=1
+            write_iops_log
+            """
+        let (fio, ours) = try await runBoth(job)
+        let expected = (0..<8).map { String($0 * 16384) }
+        #expect(fio.logs["seq_iops.1.log"]?.map { $0[4] } == expected)
+        #expect(ours.logs["seq_iops.1.log"]?.map { $0[4] } == expected)
+        #expect(
+            ours.logs["seq_iops.1.log"]?.map { Array($0[1...3]) }
+                == fio.logs["seq_iops.1.log"]?.map { Array($0[1...3]) })
+    }
+
+    /// log_avg_msec: one line per direction and window (bs 0), at about every 200 ms; lat logs also close their
+    /// last window at the end, bw/iops logs drop it. log_hist_msec: one histogram line per direction and interval,
+    /// 1856 >> 2 bins, counts adding up to at most the I/Os.
+    @Test func averagedAndHistogramLogs() async throws {
+        let job = """
+            [a]
+            ioengine=psync
+            filename=${DIR}/data
+            size=1m
+            bs=4k
+            rate_iops=200
+            runtime=1050ms
+            time_based
+            rw=randrw
+            log_avg_msec=200
+            write_lat_log
+            write_bw_log
+            write_iops_log
+            write_hist_log
+            log_hist_msec=300
+            log_hist_coarseness=2
+            """
+        let (fio, ours) = try await runBoth(job)
+        #expect(ours.logs.keys.sorted() == fio.logs.keys.sorted())
+        for name in ["a_bw.1.log", "a_iops.1.log", "a_lat.1.log", "a_clat.1.log"] {
+            let mine = ours.logs[name] ?? [], theirs = fio.logs[name] ?? []
+            // Timing on a busy machine may move a window edge: a line either way.
+            #expect(abs(mine.count - theirs.count) <= 2, "\(name): \(mine.count) lines, fio \(theirs.count)")
+            #expect(mine.allSatisfy { $0.count == 5 && $0[3] == "0" && $0[4] == "0" }, "\(name)")
+            #expect(Set(directions(mine).keys) == ["0", "1"], "\(name)")
+            let times = mine.map { Int($0[0])! }
+            #expect(times.first.map { $0 >= 200 } ?? false, "\(name): \(times)")
+            #expect(times == times.sorted(), "\(name)")
+        }
+        // 200 I/Os per second per direction: the averaged rates are near it.
+        for line in ours.logs["a_iops.1.log"] ?? [] { #expect((150...250).contains(Int(line[1])!), "\(line)") }
+        for line in ours.logs["a_bw.1.log"] ?? [] { #expect((600...1000).contains(Int(line[1])!), "\(line)") }
+        // lat logs: the last window closes when the job ends (about 1050 ms).
+        #expect(ours.logs["a_lat.1.log"]!.suffix(2).allSatisfy { Int($0[0])! >= 1000 })
+        let hist = ours.logs["a_clat_hist.1.log"]!, theirHist = fio.logs["a_clat_hist.1.log"]!
+        #expect(abs(hist.count - theirHist.count) <= 2, "histogram lines \(hist.count), fio \(theirHist.count)")
+        #expect(hist.allSatisfy { $0.count == 3 + 464 } && theirHist.allSatisfy { $0.count == 3 + 464 })
+        let counted = hist.map { $0.dropFirst(3).map { Int($0)! }.reduce(0, +) }.reduce(0, +)
+        #expect(counted > 0 && counted <= ios(ours.jobs[0]), "\(counted) latencies in the histogram log")
+    }
+
+    /// fio's own log readers (installed with the fio package, gzipped in its docs) read our files as they read
+    /// fio's. fiologparser.py 3.33 still expects four columns (before the prio column): it fails on both tools'
+    /// files alike, and reads both once that column is cut (its -a; -A needs python 2). fiologparser_hist.py (numpy, pandas) reads the
+    /// histogram logs and gives sane percentiles.
+    @Test(.enabled("needs fio's log parsers and python3 with numpy and pandas") { await logParsersAvailable() })
+    func fioLogParsersReadOurLogs() async throws {
+        let tools = try TemporaryDirectory("runner")
+        for script in ["fiologparser.py", "fiologparser_hist.py"] {
+            let out = try await runProgram(
+                "/bin/sh", ["-c", "zcat /usr/share/doc/fio/\(script).gz > \(script)"],
+                directory: tools.path)
+            try #require(out.status == 0, "\(out.stderr)")
+        }
+        let job = """
+            [a]
+            ioengine=psync
+            filename=${DIR}/data
+            size=2m
+            bs=4k
+            rw=randread
+            rate_iops=1000
+            write_lat_log
+            write_hist_log
+            log_hist_msec=200
+            """
+        let fioDir = try TemporaryDirectory("runner"), ourDir = try TemporaryDirectory("runner")
+        for dir in [fioDir, ourDir] {
+            let path = try dir.write("job.fio", job.replacingOccurrences(of: "${DIR}", with: dir.path))
+            let out =
+                dir === fioDir
+                ? try await runProgram(fioPath, ["--output-format=json", path], directory: dir.path)
+                : try await diobench(["run", "--output-format=json", path], directory: dir.path)
+            try #require(out.status == 0, "\(out.stderr)")
+        }
+        let parser = tools.path + "/fiologparser.py", histParser = tools.path + "/fiologparser_hist.py"
+        let theirs = try await runProgram(logParserPython, [parser, "-a", "a_clat.1.log"], directory: fioDir.path)
+        let mine = try await runProgram(logParserPython, [parser, "-a", "a_clat.1.log"], directory: ourDir.path)
+        #expect(mine.status == theirs.status, "fiologparser.py: ours \(mine.stderr), fio's \(theirs.stderr)")
+        var averageRows: [Int] = []
+        for dir in [fioDir, ourDir] {
+            let cut = try await runProgram(
+                "/bin/sh", ["-c", "sed 's/, [0-9]*$//' a_clat.1.log > four.log"], directory: dir.path)
+            try #require(cut.status == 0)
+            let values = try logs(in: dir.path)["a_clat.1.log"]!.map { Double($0[1])! }
+            // -a: "end-time, average" per second of the run (its -A needs python 2).
+            let out = try await runProgram(logParserPython, [parser, "-a", "four.log"], directory: dir.path)
+            #expect(out.status == 0, "\(out.stderr)")
+            let rows = out.stdout.split(separator: "\n").map {
+                $0.components(separatedBy: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
+            }
+            averageRows.append(rows.count)
+            for row in rows {
+                #expect(row.count == 2 && (values.min()!...values.max()!).contains(row[1]), "\(row)")
+            }
+        }
+        #expect(averageRows[1] > 0 && abs(averageRows[0] - averageRows[1]) <= 1, "rows: fio, ours \(averageRows)")
+        var histRows: [Int] = []
+        for dir in [fioDir, ourDir] {
+            let out = try await runProgram(logParserPython, [histParser, "a_clat_hist.1.log"], directory: dir.path)
+            #expect(out.status == 0, "\(out.stderr)")
+            let rows = out.stdout.split(separator: "\n").dropFirst().map {
+                $0.components(separatedBy: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
+            }
+            histRows.append(rows.count)
+            for row in rows {
+                // end-time, samples, min, avg, median, 90%, 95%, 99%, max: latencies between 1 µs and 1 s.
+                #expect(row.count == 9 && row[1] > 0, "\(row)")
+                #expect(row[2] <= row[4] && row[4] <= row[8] && row[2] >= 1000 && row[8] < 1e9, "\(row)")
+            }
+        }
+        #expect(histRows[1] > 0 && abs(histRows[0] - histRows[1]) <= 1, "fiologparser_hist rows: fio, ours \(histRows)")
+    }
+
+    /// A run stopped by SIGINT writes its logs too: the partial run's lines, one per I/O it reports.
+    @Test func partialRunWritesLogs() async throws {
+        let dir = try TemporaryDirectory("runner")
+        let job = try dir.write(
+            "job.fio",
+            "[p]\nioengine=psync\nfilename=\(dir.path)/data\nsize=1m\nbs=4k\nrw=randread\nrate_iops=500\n"
+                + "time_based\nruntime=60\nwrite_iops_log\n")
+        let (out, _) = try await runProgram(
+            diobenchBinary, ["run", "--output-format=json", job], directory: dir.path, timeout: 60
+        ) { child in
+            try await Task.sleep(for: .seconds(1.5))
+            try child.send(SIGINT)
+        }
+        #expect(out.status == 128 + SIGINT, "\(out.stderr)")
+        let lines = try logs(in: dir.path)["p_iops.1.log"] ?? []
+        #expect(!lines.isEmpty)
+        #expect(lines.count == ios(try jsonObject(out.stdout).jobs[0]))
+    }
+
+    /// The options parse as fio's: a bare write_*_log names the files after the job; errors name the line.
+    @Test func optionsResolveAndRefuse() async throws {
+        let dir = try TemporaryDirectory("runner")
+        let good = try dir.write(
+            "good.fio", "[j]\nsize=1m\nwrite_lat_log\nwrite_bw_log=pre\nlog_avg_msec=50\nlog_offset=1\nper_job_logs=0\n"
+        )
+        let shown = try await diobench(["run", "--parse-only", good], directory: dir.path)
+        #expect(shown.status == 0, "\(shown.stderr)")
+        for line in ["write_lat_log=j", "write_bw_log=pre", "log_avg_msec=50", "log_offset=1", "per_job_logs=0"] {
+            #expect(shown.stdout.contains(line), "\(line) in \(shown.stdout)")
+        }
+        let bad = try dir.write("bad.fio", "[j]\nsize=1m\nwrite_hist_log\nlog_hist_coarseness=7\n")
+        let refused = try await diobench(["run", bad], directory: dir.path)
+        #expect(refused.status == 2)
+        #expect(
+            refused.stderr.contains("bad.fio:4") && refused.stderr.contains("log_hist_coarseness"), "\(refused.stderr)")
+        #expect(refused.stderr.contains("0 to 6"), "\(refused.stderr)")
+    }
+}
+
+/// The first python3 on PATH (a pyenv shim may carry numpy and pandas where /usr/bin/python3 does not).
+let logParserPython: String = {
+    let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+    for dir in path.split(separator: ":") where FileManager.default.isExecutableFile(atPath: "\(dir)/python3") {
+        return "\(dir)/python3"
+    }
+    return "/usr/bin/python3"
+}()
+
+/// fio's gzipped log parsers, and a python3 with numpy and pandas: what `fioLogParsersReadOurLogs` needs.
+func logParsersAvailable() async -> Bool {
+    let docs = "/usr/share/doc/fio/"
+    guard FileManager.default.fileExists(atPath: docs + "fiologparser.py.gz"),
+        FileManager.default.fileExists(atPath: docs + "fiologparser_hist.py.gz")
+    else { return false }
+    let out = try? await runProgram(logParserPython, ["-c", "import numpy; import pandas"])
+    return out?.status == 0
+}
