@@ -186,7 +186,8 @@ public final class RunSession: @unchecked Sendable {
                 options.log(job.failure!)
             }
             explainFatalErrors(job)
-            writeLogs(job)
+            // Workers that never passed the gate did no I/O: fio would not have run them either.
+            if allReady { writeLogs(job) }
             for line in job.noteVerifyFailures() { options.log(line) }
             zfs.jobFinished(job)
             release(job)
