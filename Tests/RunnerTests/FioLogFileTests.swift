@@ -164,6 +164,40 @@ struct FioLogFileTests {
                 == fio.logs["seq_iops.1.log"]?.map { Array($0[1...3]) })
     }
 
+    /// N counts workers over the whole run (a stonewall phase goes on from the one before); ramp_time's I/O is
+    /// not logged (the epoch restarts with the statistics); verify's read-back is, as in fio.
+    @Test func numberingRampAndVerify() async throws {
+        let job = """
+            [global]
+            ioengine=psync
+            filename=${DIR}/data
+            size=256k
+            bs=4k
+            write_iops_log
+            [r]
+            rw=randread
+            rate_iops=400
+            ramp_time=300ms
+            runtime=1s
+            time_based
+            [v]
+            stonewall
+            rw=write
+            verify=crc32c
+            """
+        let (fio, ours) = try await runBoth(job)
+        #expect(ours.logs.keys.sorted() == ["r_iops.1.log", "v_iops.2.log"])
+        #expect(fio.logs.keys.sorted() == ours.logs.keys.sorted())
+        for (index, name) in ["r_iops.1.log", "v_iops.2.log"].enumerated() {
+            #expect(ours.logs[name]?.count == ios(ours.jobs[index]), "\(name)")
+            #expect(fio.logs[name]?.count == ios(fio.jobs[index]), "\(name)")
+        }
+        #expect(directions(ours.logs["v_iops.2.log"]!) == ["0": 64, "1": 64])
+        #expect(directions(fio.logs["v_iops.2.log"]!) == ["0": 64, "1": 64])
+        // After the ramp the log starts again near 0 ms, not at 300.
+        #expect(ours.logs["r_iops.1.log"]!.first.map { Int($0[0])! < 100 } ?? false)
+    }
+
     /// log_avg_msec: one line per direction and window (bs 0), at about every 200 ms; lat logs also close their
     /// last window at the end, bw/iops logs drop it. log_hist_msec: one histogram line per direction and interval,
     /// 1856 >> 2 bins, counts adding up to at most the I/Os.
