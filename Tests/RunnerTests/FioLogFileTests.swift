@@ -232,9 +232,15 @@ struct FioLogFileTests {
             #expect(times.first.map { $0 >= 200 } ?? false, "\(name): \(times)")
             #expect(times == times.sorted(), "\(name)")
         }
-        // 200 I/Os per second per direction: the averaged rates are near it.
-        for line in ours.logs["a_iops.1.log"] ?? [] { #expect((150...250).contains(Int(line[1])!), "\(line)") }
-        for line in ours.logs["a_bw.1.log"] ?? [] { #expect((600...1000).contains(Int(line[1])!), "\(line)") }
+        // 200 I/Os per second per direction: the averaged rates are near it (each window may stall or catch up
+        // on a busy machine; their mean may not).
+        func mean(_ name: String) -> Double {
+            let values = (ours.logs[name] ?? []).map { Double($0[1])! }
+            #expect(values.allSatisfy { $0 > 0 }, "\(name): \(values)")
+            return values.reduce(0, +) / Double(max(values.count, 1))
+        }
+        #expect((150...250).contains(mean("a_iops.1.log")))
+        #expect((600...1000).contains(mean("a_bw.1.log")))
         // lat logs: the last window closes when the job ends (about 1050 ms).
         #expect(ours.logs["a_lat.1.log"]!.suffix(2).allSatisfy { Int($0[0])! >= 1000 })
         let hist = ours.logs["a_clat_hist.1.log"]!, theirHist = fio.logs["a_clat_hist.1.log"]!
@@ -327,7 +333,7 @@ struct FioLogFileTests {
         let (out, _) = try await runProgram(
             diobenchBinary, ["run", "--output-format=json", job], directory: dir.path, timeout: 60
         ) { child in
-            try await Task.sleep(for: .seconds(1.5))
+            try await Task.sleep(for: .seconds(2))
             try child.send(SIGINT)
         }
         #expect(out.status == 128 + SIGINT, "\(out.stderr)")
