@@ -142,6 +142,27 @@ struct FioLogFileTests {
         }
     }
 
+    /// fio 3.33's disable_bw only stops per-I/O bandwidth lines: with log_avg_msec the averaged ones stay.
+    @Test func disableBandwidthKeepsAveragedLines() async throws {
+        let job = """
+            [a]
+            ioengine=psync
+            filename=${DIR}/data
+            size=1m
+            bs=4k
+            rw=read
+            rate_iops=500
+            disable_bw=1
+            log_avg_msec=100
+            write_bw_log
+            """
+        let (fio, ours) = try await runBoth(job)
+        for run in [fio, ours] {
+            let lines = run.logs["a_bw.1.log"] ?? []
+            #expect(!lines.isEmpty && lines.allSatisfy { $0.count == 5 && $0[2] == "0" && $0[3] == "0" }, "\(lines)")
+        }
+    }
+
     /// Sequential reads log their offsets in order: 0, bs, 2 bs, … in both tools; the null engine too.
     @Test(arguments: ["psync", "null"])
     func sequentialOffsets(_ engine: String) async throws {
