@@ -305,6 +305,11 @@ public struct LogOptions: Codable, Sendable, Equatable {
     public var offset = false
     /// `per_job_logs`: the job number in file names.
     public var perJob = true
+    /// `log_unix_epoch`, `log_alternate_epoch`: times count from the epoch of a clock (ms), not from the job's start.
+    public var unixEpoch = false
+    public var alternateEpoch = false
+    /// `log_alternate_epoch_clock_id`: that clock (clock_gettime's id; 0 is CLOCK_REALTIME).
+    public var alternateEpochClockID: Int32 = 0
     public init() {}
 
     /// Whether the job writes any log.

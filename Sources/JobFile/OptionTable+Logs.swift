@@ -33,6 +33,19 @@ extension OptionTable {
             "per_job_logs", BoolKind(), default: "1", .logs,
             help: "Put the job number in log file names; 0: all clones append to one file (PREFIX_lat.log)",
             set: { $0.logs.perJob = $1 }, render: { .bool($0.logs.perJob) }),
+        .make(
+            "log_unix_epoch", BoolKind(), default: "0", .logs,
+            help: "Log times in ms since the Unix epoch (of log_alternate_epoch_clock_id's clock), not the job's start",
+            set: { $0.logs.unixEpoch = $1 }, render: { .bool($0.logs.unixEpoch) }),
+        .make(
+            "log_alternate_epoch", BoolKind(), default: "0", .logs,
+            help: "Log times in ms on the clock log_alternate_epoch_clock_id names, not since the job's start",
+            set: { $0.logs.alternateEpoch = $1 }, render: { .bool($0.logs.alternateEpoch) }),
+        .make(
+            "log_alternate_epoch_clock_id", IntKind(0...11), default: "0", .logs,
+            help:
+                "clock_gettime's clock for log_unix_epoch and log_alternate_epoch: 0 CLOCK_REALTIME, 1 CLOCK_MONOTONIC, …",
+            set: { $0.logs.alternateEpochClockID = Int32($1) }, render: { .int($0.logs.alternateEpochClockID) }),
     ]
 
     /// `write_*_log[=PREFIX]`: alone or empty, the prefix is the job's name (set by the resolver).

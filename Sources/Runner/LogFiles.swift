@@ -28,6 +28,7 @@ enum LogFiles {
         s.histogramMs = logs.histogramMsec
         s.histogramCoarseness = logs.histogramCoarseness
         s.histogramCounts = spec.clatPercentiles
+        if logs.unixEpoch || logs.alternateEpoch { s.epochClock = logs.alternateEpochClockID }
         if let planned = plannedIOs { s.expectedIOs = Int(min(max(planned, 64), 1 << 18)) }
         return WorkerLogs(s)
     }
@@ -54,17 +55,26 @@ enum LogFiles {
             }
         }
         let offset = options.offset
-        if let log = logs.bandwidth { emit(options.bwLogPrefix, "bw") { try $0.write(log, offsetColumn: offset) } }
-        if let log = logs.latency { emit(options.latLogPrefix, "lat") { try $0.write(log, offsetColumn: offset) } }
+        let shift = logs.timeOffsetMs
+        if let log = logs.bandwidth {
+            emit(options.bwLogPrefix, "bw") { try $0.write(log, offsetColumn: offset, addingMs: shift) }
+        }
+        if let log = logs.latency {
+            emit(options.latLogPrefix, "lat") { try $0.write(log, offsetColumn: offset, addingMs: shift) }
+        }
         if let log = logs.submissionLatency {
-            emit(options.latLogPrefix, "slat") { try $0.write(log, offsetColumn: offset) }
+            emit(options.latLogPrefix, "slat") { try $0.write(log, offsetColumn: offset, addingMs: shift) }
         }
         if let log = logs.completionLatency {
-            emit(options.latLogPrefix, "clat") { try $0.write(log, offsetColumn: offset) }
+            emit(options.latLogPrefix, "clat") { try $0.write(log, offsetColumn: offset, addingMs: shift) }
         }
-        if let log = logs.iops { emit(options.iopsLogPrefix, "iops") { try $0.write(log, offsetColumn: offset) } }
+        if let log = logs.iops {
+            emit(options.iopsLogPrefix, "iops") { try $0.write(log, offsetColumn: offset, addingMs: shift) }
+        }
         if options.histLogPrefix != nil {
-            emit(options.histLogPrefix, "clat_hist") { text in if let log = logs.histogram { try text.write(log) } }
+            emit(options.histLogPrefix, "clat_hist") { text in
+                if let log = logs.histogram { try text.write(log, addingMs: shift) }
+            }
         }
         return problems
     }

@@ -14,9 +14,10 @@ public struct LogFileText {
 
     /// Every line of `log`. The last column is fio's priority column: 0, as no I/O here has a real-time
     /// priority class (diobench has no prio options).
-    public mutating func write(_ log: SampleLog, offsetColumn: Bool) throws {
+    /// `addingMs`: added to every time (log_unix_epoch, log_alternate_epoch).
+    public mutating func write(_ log: SampleLog, offsetColumn: Bool, addingMs: UInt64 = 0) throws {
         try log.samples.forEach { s in
-            number(s.timeMs)
+            number(s.timeMs &+ addingMs)
             separator()
             number(s.value)
             separator()
@@ -34,9 +35,9 @@ public struct LogFileText {
         }
     }
 
-    public mutating func write(_ log: LatencyHistogramLog) throws {
+    public mutating func write(_ log: LatencyHistogramLog, addingMs: UInt64 = 0) throws {
         for line in log.lines {
-            number(line.timeMs)
+            number(line.timeMs &+ addingMs)
             separator()
             number(UInt64(line.direction))
             separator()

@@ -2,6 +2,9 @@
 // The I/O loop calls `completed` (and `submitted`, for slat) only when the job writes logs, behind one branch on a
 // WorkerConfig field; a job without logs never reaches this code.
 import Vocabulary
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Which logs a worker keeps and how; filled from the job by the Runner.
 public struct WorkerLogSettings: Sendable, Equatable {
@@ -21,6 +24,9 @@ public struct WorkerLogSettings: Sendable, Equatable {
     public var histogramCoarseness = 0
     /// `clat_percentiles`: fio's histogram bins are filled only with it.
     public var histogramCounts = true
+    /// `log_unix_epoch`/`log_alternate_epoch`: times are this clock's ms (clock_gettime's id) at the epoch plus
+    /// the ms since; nil: ms since the epoch.
+    public var epochClock: Int32?
     /// First chunk of a per-I/O log, in lines (more are added as needed).
     public var expectedIOs = 4096
     public init() {}
@@ -39,6 +45,8 @@ public final class WorkerLogs {
     public let iops: SampleLog?
     public let histogram: LatencyHistogramLog?
     @usableFromInline var epochNs: UInt64 = 0
+    /// What the files add to every time: `epochClock`'s ms at the epoch (fio's alternate_epoch), else 0.
+    public private(set) var timeOffsetMs: UInt64 = 0
     /// bw/iops lines per I/O (log_avg_msec=0), or per interval.
     @usableFromInline let bandwidthPerIO: Bool
     @usableFromInline let iopsPerIO: Bool
@@ -80,6 +88,12 @@ public final class WorkerLogs {
     /// A new epoch: measuring starts, or starts again after ramp_time; what was logged before is dropped.
     public func start(atNs now: UInt64) {
         epochNs = now
+        if let clock = settings.epochClock {
+            var ts = timespec()
+            timeOffsetMs =
+                clock_gettime(clockid_t(clock), &ts) == 0
+                ? UInt64(ts.tv_sec) * 1000 + UInt64(ts.tv_nsec) / 1_000_000 : 0
+        }
         for log in [latency, completionLatency, submissionLatency, bandwidth, iops] { log?.reset() }
         histogram?.reset()
         intervalStartNs = now

@@ -163,6 +163,40 @@ struct FioLogFileTests {
         }
     }
 
+    /// log_unix_epoch and log_alternate_epoch: times are a clock's ms at the job's start plus the ms since, in
+    /// both tools (the wall clock; CLOCK_MONOTONIC for log_alternate_epoch_clock_id=1).
+    @Test func epochClocks() async throws {
+        let job = """
+            [global]
+            ioengine=psync
+            filename=${DIR}/data
+            size=64k
+            bs=4k
+            rw=read
+            write_iops_log
+            [a]
+            log_unix_epoch=1
+            [b]
+            log_alternate_epoch=1
+            log_alternate_epoch_clock_id=1
+            """
+        func clockMs(_ id: clockid_t) -> Double {
+            var ts = timespec()
+            clock_gettime(id, &ts)
+            return Double(ts.tv_sec) * 1000 + Double(ts.tv_nsec) / 1e6
+        }
+        let (fio, ours) = try await runBoth(job)
+        let wall = clockMs(CLOCK_REALTIME), monotonic = clockMs(CLOCK_MONOTONIC)
+        for run in [fio, ours] {
+            let a = (run.logs["a_iops.1.log"] ?? []).map { Double($0[0])! }
+            let b = (run.logs["b_iops.2.log"] ?? []).map { Double($0[0])! }
+            #expect(a.count == 16 && b.count == 16)
+            // Within the last minute of each clock.
+            #expect(a.allSatisfy { $0 <= wall && $0 > wall - 60_000 }, "\(a), now \(wall)")
+            #expect(b.allSatisfy { $0 <= monotonic && $0 > monotonic - 60_000 }, "\(b), now \(monotonic)")
+        }
+    }
+
     /// Sequential reads log their offsets in order: 0, bs, 2 bs, … in both tools; the null engine too.
     @Test(arguments: ["psync", "null"])
     func sequentialOffsets(_ engine: String) async throws {
