@@ -278,9 +278,10 @@ struct JobPreparer {
         }
         var statsConfig = WorkerStatsConfig(recordsSubmissionLatency: spec.engine.queues(iodepth: config.iodepth))
         statsConfig.progress = progress
-        let smallest = min(readSizes.minimum, writeSizes.minimum)
-        let plannedIOs =
-            spec.timeBased || smallest == 0 ? nil : plan.bytesPerLoop / smallest * UInt64(max(config.loops, 1))
+        // A size-bound worker's I/O count sizes its per-I/O logs' first chunk (LogFiles caps it).
+        let smallest = max(min(readSizes.minimum, writeSizes.minimum), 1)
+        let planned = (plan.bytesPerLoop / smallest).multipliedReportingOverflow(by: UInt64(max(config.loops, 1)))
+        let plannedIOs = spec.timeBased ? nil : (planned.overflow ? UInt64.max : planned.partialValue)
         let state = WorkerState(
             config: config, cursors: cursors, readSizes: readSizes, writeSizes: writeSizes,
             buffers: buffers, stats: WorkerStats(statsConfig), verify: verify,
