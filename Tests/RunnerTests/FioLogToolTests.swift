@@ -3,8 +3,8 @@ import Foundation
 import Testing
 
 /// Issue 15, beyond the comparison with fio's files (FioLogFileTests): fio's own log readers take our files, a
-/// run stopped by a signal still writes them, and the options parse and fail as the brief says.
-@Suite(.enabled(if: fioAvailable, "fio is not installed (apt-get install fio)"))
+/// run stopped by a signal still writes them, and the options parse and fail with the file, line and option.
+@Suite
 struct FioLogToolTests {
     let files = FioLogFileTests()
     func logs(in directory: String) throws -> [String: FioLogFileTests.Log] { try files.logs(in: directory) }
@@ -14,7 +14,9 @@ struct FioLogToolTests {
     /// fio's. fiologparser.py 3.33 still expects four columns (before the prio column): it fails on both tools'
     /// files alike, and reads both once that column is cut (its -a; -A needs python 2). fiologparser_hist.py
     /// (numpy, pandas) reads the histogram logs and gives sane percentiles.
-    @Test(.enabled("needs fio's log parsers and python3 with numpy and pandas") { await logParsersAvailable() })
+    @Test(
+        .enabled(if: fioAvailable, "fio is not installed (apt-get install fio)"),
+        .enabled("needs fio's log parsers and python3 with numpy and pandas") { await logParsersAvailable() })
     func fioLogParsersReadOurLogs() async throws {
         let tools = try TemporaryDirectory("runner")
         for script in ["fiologparser.py", "fiologparser_hist.py"] {
