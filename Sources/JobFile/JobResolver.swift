@@ -34,6 +34,7 @@ struct JobResolver {
         resolveDepths()
         resolveRandom()
         resolveMisc()
+        resolveLogs()
     }
 
     // MARK: errors
@@ -372,6 +373,22 @@ struct JobResolver {
         }
         if spec.bssplit != nil, spec.blockSizeRange != nil {
             warn("bssplit", "bssplit and bsrange are both set; bssplit decides the block sizes")
+        }
+    }
+
+    /// fio's make_log_name: a log written without a prefix (or with an empty one) is named after the job.
+    private mutating func resolveLogs() {
+        for field in [\LogOptions.latLogPrefix, \.bwLogPrefix, \.iopsLogPrefix, \.histLogPrefix]
+        where spec.logs[keyPath: field] == "" {
+            spec.logs[keyPath: field] = spec.name
+        }
+        if spec.logs.averageMsec > 0 && spec.logs.bwLogPrefix == nil && spec.logs.iopsLogPrefix == nil
+            && spec.logs.latLogPrefix == nil
+        {
+            warn("log_avg_msec", "has no effect without write_lat_log, write_bw_log or write_iops_log")
+        }
+        if spec.logs.histLogPrefix != nil && spec.logs.histogramMsec == 0 {
+            warn("write_hist_log", "writes an empty file without log_hist_msec, as in fio")
         }
     }
 

@@ -237,6 +237,8 @@ public struct JobSpec: Codable, Sendable, Equatable {
     /// `disable_bw_measurement`: in fio 3.33 it only stops the per-I/O entries of a bandwidth log.
     public var disableBandwidthMeasurement = false
     public var kbBase: UInt64 = 1024
+    /// fio's log files (`write_lat_log`, `write_bw_log`, …).
+    public var logs = LogOptions()
 
     // Safety: fio's `allow_mounted_write`, plus diobench's explicit override for data-bearing targets.
     public var allowMountedWrite: Bool = false
@@ -294,6 +296,36 @@ public struct ZFSOptions: Codable, Sendable, Equatable {
 public enum VerifyMethod: String, Codable, Sendable, CaseIterable {
     case none = "0"
     case crc32c, sha256, pattern
+}
+
+/// fio's log file options. A prefix is nil when its log is not written; the resolver turns an empty one into
+/// the job's name, as fio does.
+public struct LogOptions: Codable, Sendable, Equatable {
+    public var latLogPrefix: String?
+    public var bwLogPrefix: String?
+    public var iopsLogPrefix: String?
+    public var histLogPrefix: String?
+    /// `log_avg_msec`: 0 logs every I/O.
+    public var averageMsec: UInt64 = 0
+    /// `log_max_value`: a window's largest value instead of its mean.
+    public var maxValue = false
+    /// `log_hist_msec`: 0 writes no histogram lines.
+    public var histogramMsec: UInt64 = 0
+    /// `log_hist_coarseness`: 2^N fio latency bins per column.
+    public var histogramCoarseness = 0
+    /// `log_offset`: an offset column.
+    public var offset = false
+    /// `per_job_logs`: the job number in file names.
+    public var perJob = true
+    /// `log_unix_epoch`, `log_alternate_epoch`: times count from the epoch of a clock (ms), not from the job's start.
+    public var unixEpoch = false
+    public var alternateEpoch = false
+    /// `log_alternate_epoch_clock_id`: that clock (clock_gettime's id; 0 is CLOCK_REALTIME).
+    public var alternateEpochClockID: Int32 = 0
+    public init() {}
+
+    /// Whether the job writes any log.
+    public var any: Bool { latLogPrefix != nil || bwLogPrefix != nil || iopsLogPrefix != nil || histLogPrefix != nil }
 }
 
 /// fio's verify options.

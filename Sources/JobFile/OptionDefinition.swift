@@ -18,6 +18,7 @@ public enum OptionCategory: String, Sendable, CaseIterable {
     case layout = "File layout"
     case rate = "Rate and errors"
     case reporting = "Reporting"
+    case logs = "Log files"
     case verify = "Verification"
     case safety = "Safety"
     case loop = "Loop devices (diobench)"

@@ -73,7 +73,9 @@ struct IOLoop<E: IOEngine, V: VerifySwitch> {
         }
         // fio's end_fsync: only a job that writes, and not right after a periodic sync (should_fsync).
         if config.endFsync && config.readPercent < 100 && !lastWasSync && !w.stop.isError { _ = syncFiles(.fsync) }
-        w.stats.finish(atNs: monotonicNanoseconds())
+        let end = monotonicNanoseconds()
+        w.stats.finish(atNs: end)
+        w.logs?.finish(atNs: end)
     }
 
     /// start_delay, then the clock starts: ramp_time and runtime count from here.
@@ -81,6 +83,7 @@ struct IOLoop<E: IOEngine, V: VerifySwitch> {
         if config.startDelayNs > 0 { sleepUntil(monotonicNs: monotonicNanoseconds() &+ config.startDelayNs) }
         let start = monotonicNanoseconds()
         w.stats.start(atNs: start)
+        w.logs?.start(atNs: start)
         rampEnd = start &+ config.rampNs
         recording = config.rampNs == 0
         deadline = config.runtimeNs > 0 ? rampEnd &+ config.runtimeNs : UInt64.max
@@ -149,6 +152,7 @@ struct IOLoop<E: IOEngine, V: VerifySwitch> {
         }
         if !recording && now >= rampEnd {
             w.stats.start(atNs: now)
+            w.logs?.start(atNs: now)
             recording = true
         }
         return now
@@ -343,6 +347,7 @@ extension IOLoop {
         repeat { result = waits ? engine.commit(waitingFor: minimum) : engine.commit() } while result == -Int(EAGAIN)
         let now = waits ? before : monotonicNanoseconds()
         for i in 0..<w.pendingCount { w.units[Int(w.pending[i])].submitNs = now }
+        if config.logsSubmissions { logSubmissions() }
         w.stats.depth.recordSubmit(w.pendingCount)
         w.pendingCount = 0
         if result < 0 {
@@ -350,6 +355,28 @@ extension IOLoop {
             return false
         }
         return true
+    }
+
+    /// fio's log files: one completed read or write. Out of line, so a job without logs keeps a compact loop.
+    @inline(never)
+    func logCompletion(_ unit: UnsafeMutablePointer<IOUnit>, at now: UInt64) {
+        w.logs.unsafelyUnwrapped.completed(
+            unit.pointee.op == .read ? .read : .write, length: unit.pointee.result, offset: unit.pointee.offset,
+            issueNs: unit.pointee.issueNs, submitNs: E.isSynchronous ? unit.pointee.issueNs : unit.pointee.submitNs,
+            completeNs: now)
+    }
+
+    /// The slat log: each read or write of the batch just submitted (syncs are not logged, as in fio).
+    @inline(never)
+    func logSubmissions() {
+        let logs = w.logs.unsafelyUnwrapped
+        for i in 0..<w.pendingCount {
+            let unit = w.units[Int(w.pending[i])]
+            guard unit.op == .read || unit.op == .write else { continue }
+            logs.submitted(
+                unit.op == .read ? .read : .write, length: unit.length, offset: unit.offset, issueNs: unit.issueNs,
+                submitNs: unit.submitNs)
+        }
     }
 
     /// Reaps at least `min` completions; false when an error ends the worker.
@@ -391,6 +418,7 @@ extension IOLoop {
             isRead ? .read : .write, requested: unit.pointee.length, result: result,
             offset: unit.pointee.offset, fileIndex: unit.pointee.fileIndex, issueNs: unit.pointee.issueNs,
             submitNs: E.isSynchronous ? unit.pointee.issueNs : unit.pointee.submitNs, completeNs: now)
+        if config.logsCompletions && result >= 0 { logCompletion(unit, at: now) }
         if _slowPath(result < 0) {
             let direction: IODirection = isRead ? .read : .write
             if !config.continues(afterErrorIn: direction) {

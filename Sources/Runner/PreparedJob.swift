@@ -34,6 +34,8 @@ final class PreparedJob {
     var failureErrno: Int32 = 0
     var startedAtNs: UInt64 = 0
     var finishedAtNs: UInt64 = 0
+    /// The run-wide number of the job's first worker, from 0 (log file names count from 1, as fio's).
+    var firstWorkerNumber = 0
 
     init(index: Int, spec: JobSpec) {
         self.index = index
@@ -70,6 +72,7 @@ struct JobPreparer {
     /// Loop device (if the job asks for one), plan, layout, statx, open, buffers, worker state.
     /// `firstWorkerNumber`: the run-wide number of the job's first worker (for cpus_allowed_policy=split).
     func prepare(_ job: PreparedJob, progress: ProgressBoard?, progressOffset: Int, firstWorkerNumber: Int = 0) throws {
+        job.firstWorkerNumber = firstWorkerNumber
         if let loop = job.spec.loop { try attachLoop(loop, for: job) }
         job.plans = try planWorkers(for: job.spec, jobIndex: job.index) { path in
             let kind = FileTarget.kind(of: path)
@@ -329,10 +332,14 @@ struct JobPreparer {
             ? PassCacheDrop(
                 fds: fds, paths: plan.files.map(\.path),
                 regions: plan.files.map { (start: $0.regionStart, length: $0.regionLength) }) : nil
+        // A size-bound worker's I/O count sizes its per-I/O logs' first chunk (LogFiles caps it).
+        let smallest = max(min(readSizes.minimum, writeSizes.minimum), 1)
+        let planned = (plan.bytesPerLoop / smallest).multipliedReportingOverflow(by: UInt64(max(config.loops, 1)))
+        let plannedIOs = spec.timeBased ? nil : (planned.overflow ? UInt64.max : planned.partialValue)
         let state = WorkerState(
             config: config, cursors: cursors, readSizes: readSizes, writeSizes: writeSizes,
             buffers: buffers, content: content, stats: WorkerStats(statsConfig), verify: verify,
-            passCacheDrop: passCacheDrop)
+            passCacheDrop: passCacheDrop, logs: LogFiles.make(for: spec, plannedIOs: plannedIOs))
         var engineConfig = spec.engineOptions
         engineConfig.iodepth = config.iodepth
         return WorkerThread(

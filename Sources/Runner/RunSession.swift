@@ -197,6 +197,8 @@ public final class RunSession: @unchecked Sendable {
                 options.log(job.failure!)
             }
             explainFatalErrors(job)
+            // Workers that never passed the gate did no I/O: fio would not have run them either.
+            if allReady { writeLogs(job) }
             for line in job.noteVerifyFailures() { options.log(line) }
             zfs.jobFinished(job)
             release(job)
@@ -264,6 +266,16 @@ public final class RunSession: @unchecked Sendable {
         for job in jobs {
             for worker in job.workers {
                 if let report = monitor.report(firstWorker: worker) { steadyReports[ObjectIdentifier(worker)] = report }
+            }
+        }
+    }
+
+    /// fio's log files of the job's joined workers (also after a signal: the partial run's lines).
+    private func writeLogs(_ job: PreparedJob) {
+        for (index, worker) in job.workers.enumerated() where worker.isJoined {
+            guard let logs = worker.state.logs else { continue }
+            for problem in LogFiles.write(logs, spec: job.spec, number: job.firstWorkerNumber + index + 1) {
+                options.log(problem)
             }
         }
     }

@@ -31,6 +31,8 @@ public struct WorkerState {
     public let verify: WorkerVerify?
     /// The page-cache drop at each new pass (PassCacheDrop); nil when the job does not drop.
     let passCacheDrop: PassCacheDrop?
+    /// fio's log files (`write_lat_log`, …); nil when the job writes none.
+    public let logs: WorkerLogs?
     /// Why the I/O loop ended: the first reason wins.
     public var stop: WorkerStop = .finished
     /// The I/O error that stopped the worker, if one did.
@@ -43,11 +45,12 @@ public struct WorkerState {
     init(
         config: WorkerConfig, cursors: [FileCursor], readSizes: BlockSizePicker, writeSizes: BlockSizePicker,
         buffers: AlignedBufferPool, content: WriteContent, stats: WorkerStats, verify: WorkerVerify? = nil,
-        passCacheDrop: PassCacheDrop? = nil
+        passCacheDrop: PassCacheDrop? = nil, logs: WorkerLogs? = nil
     ) {
         self.config = config
         self.verify = verify
         self.passCacheDrop = passCacheDrop
+        self.logs = logs
         let depth = config.iodepth
         units = .allocate(capacity: depth)
         freeSlots = .allocate(capacity: depth)

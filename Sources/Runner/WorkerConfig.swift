@@ -49,6 +49,10 @@ public struct WorkerConfig: Sendable {
     public var thinkTime: ThinkTime
     /// thinktime_iotime without thinktime_blocks: only the I/O time triggers a pause (fio's rule).
     public var thinkOnIOTimeOnly: Bool
+    /// The job writes fio log files: each completion goes to the worker's `WorkerLogs`.
+    public var logsCompletions: Bool
+    /// The slat log of an engine that queues: each submission goes there too.
+    public var logsSubmissions: Bool
 
     public init(spec: JobSpec, bytesPerLoop: UInt64, seed: UInt64) {
         random = spec.rw.isRandom
@@ -100,6 +104,9 @@ public struct WorkerConfig: Sendable {
         self.seed = seed
         thinkTime = spec.thinkTime
         thinkOnIOTimeOnly = spec.thinkTime.ioTimeNs > 0 && !spec.explicitOptions.contains("thinktime_blocks")
+        logsCompletions = spec.logs.any
+        logsSubmissions =
+            spec.logs.latLogPrefix != nil && !spec.disableSlat && spec.engine.queues(iodepth: spec.iodepth)
     }
 
     /// Whether an I/O error of this direction lets the job go on (fio's `continue_on_error`).
