@@ -96,10 +96,6 @@ public enum FioOnlyEngines {
         "filestat": "is not implemented in diobench yet",
         "filedelete": "is not implemented in diobench yet",
         "e4defrag": "is not implemented in diobench yet",
-        "mmap": "is not implemented in diobench yet",
-        "posixaio": "is not implemented in diobench yet",
-        "pvsync": "is not implemented in diobench yet",
-        "pvsync2": "is not implemented in diobench yet",
     ]
 }
 
