@@ -22,7 +22,7 @@ extension OptionTable {
     static let depth: [OptionDefinition] = [
         .make(
             "iodepth", IntKind(1...65536), default: "1", .depth,
-            help: "I/Os kept in flight per job (only io_uring goes beyond 1)",
+            help: "I/Os kept in flight per job (above 1 only for io_uring, libaio, posixaio and null)",
             set: { $0.iodepth = Int($1) }, render: { .int($0.iodepth) }),
         .make(
             "iodepth_batch_submit", aliases: ["iodepth_batch"], IntKind(0...65536), default: "1", .depth,
