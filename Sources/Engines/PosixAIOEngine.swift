@@ -6,7 +6,9 @@ import Glibc
 /// engines/posixaio.c: `queue` starts the I/O at once (there is no separate submit), an EAGAIN from
 /// aio_read/aio_write means the engine is busy, and `getEvents` polls every I/O in flight with aio_error,
 /// then, while fewer than `min` are done, sleeps in aio_suspend on up to 8 of those still running and polls
-/// again. glibc runs the requests on its own threads, one file's requests one at a time.
+/// again. Like fio's, a reap returns every request that has finished, even beyond `max` (the completed list
+/// has room for iodepth): a reap after one aio_suspend takes all it woke for, not one at a time.
+/// glibc runs the requests on its own threads, one file's requests one at a time.
 public struct PosixAIOEngine: DescribedEngine {
     public static var isSynchronous: Bool { false }
 
@@ -87,7 +89,7 @@ public struct PosixAIOEngine: DescribedEngine {
         while true {
             var waiting = 0
             var i = 0
-            while i < inFlightCount && got < max {
+            while i < inFlightCount {
                 let slot = inFlight[i]
                 let cb = blocks + Int(slot)
                 let code = aio_error(cb)
