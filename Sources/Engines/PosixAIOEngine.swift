@@ -22,8 +22,9 @@ public struct PosixAIOEngine: DescribedEngine {
     @usableFromInline var files: RawFileTable
     /// One control block per slot.
     @usableFromInline let blocks: UnsafeMutablePointer<aiocb>
-    /// The slots in flight, in no particular order (removal swaps the last one in).
-    @usableFromInline let inFlight: UnsafeMutablePointer<Int32>
+    /// Whether each slot is in flight. A reap scans the slots in index order, as fio scans its io_us: the
+    /// order decides which 8 requests aio_suspend waits on, and so how many finish per wakeup.
+    @usableFromInline let inFlight: UnsafeMutablePointer<Bool>
     @usableFromInline var inFlightCount = 0
     /// Started since the last `commit` (which only counts them: `queue` has started them).
     @usableFromInline var startedSinceCommit = 0
@@ -37,7 +38,7 @@ public struct PosixAIOEngine: DescribedEngine {
         blocks = .allocate(capacity: depth)
         blocks.initialize(repeating: aiocb(), count: depth)
         inFlight = .allocate(capacity: depth)
-        inFlight.initialize(repeating: 0, count: depth)
+        inFlight.initialize(repeating: false, count: depth)
         suspendList = .allocate(capacity: Self.suspendEntries)
         suspendList.initialize(repeating: nil, count: Self.suspendEntries)
     }
@@ -67,7 +68,7 @@ public struct PosixAIOEngine: DescribedEngine {
             unit.pointee.result = -Int(code)
             return .completed
         }
-        inFlight[inFlightCount] = slot
+        inFlight[Int(slot)] = true
         inFlightCount &+= 1
         startedSinceCommit &+= 1
         return .queued
@@ -88,27 +89,28 @@ public struct PosixAIOEngine: DescribedEngine {
         var got = 0
         while true {
             var waiting = 0
-            var i = 0
-            while i < inFlightCount {
-                let slot = inFlight[i]
-                let cb = blocks + Int(slot)
+            var left = inFlightCount
+            var slot = 0
+            while left > 0 {
+                defer { slot &+= 1 }
+                if !inFlight[slot] { continue }
+                left &-= 1
+                let cb = blocks + slot
                 let code = aio_error(cb)
                 if code == EINPROGRESS {
                     if waiting < Self.suspendEntries {
                         suspendList[waiting] = UnsafePointer(cb)
                         waiting &+= 1
                     }
-                    i &+= 1
                     continue
                 }
                 // aio_return once per request: it also releases glibc's record of it.
                 let returned = aio_return(cb)
-                units[Int(slot)].result =
-                    code == 0 ? returned : code == ECANCELED ? 0 : -Int(code > 0 ? code : errno)
-                completed[got] = slot
+                units[slot].result = code == 0 ? returned : code == ECANCELED ? 0 : -Int(code > 0 ? code : errno)
+                completed[got] = Int32(truncatingIfNeeded: slot)
                 got &+= 1
+                inFlight[slot] = false
                 inFlightCount &-= 1
-                inFlight[i] = inFlight[inFlightCount]
             }
             if got >= min || waiting == 0 { return got }
             // EINTR (a signal) just polls again.
@@ -120,8 +122,8 @@ public struct PosixAIOEngine: DescribedEngine {
     public mutating func close() {
         guard !closed else { return }
         closed = true
-        for i in 0..<inFlightCount {
-            let cb = blocks + Int(inFlight[i])
+        for slot in 0..<depth where inFlight[slot] {
+            let cb = blocks + slot
             _ = aio_cancel(cb.pointee.aio_fildes, cb)
             while aio_error(cb) == EINPROGRESS {
                 var one: UnsafePointer<aiocb>? = UnsafePointer(cb)
