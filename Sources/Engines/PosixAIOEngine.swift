@@ -22,8 +22,10 @@ public struct PosixAIOEngine: DescribedEngine {
     @usableFromInline var files: RawFileTable
     /// One control block per slot.
     @usableFromInline let blocks: UnsafeMutablePointer<aiocb>
-    /// Whether each slot is in flight. A reap scans the slots in index order, as fio scans its io_us: the
-    /// order decides which 8 requests aio_suspend waits on, and so how many finish per wakeup.
+    /// Whether each slot is in flight. A reap scans the slots from the last to the first: the worker hands out
+    /// slot 0 first where fio hands out its last io_u first, so this is fio's scan (its io_us in index order)
+    /// seen in a mirror. The order decides which 8 requests aio_suspend waits on, and so how many requests
+    /// finish per wakeup: glibc runs one file's requests oldest first.
     @usableFromInline let inFlight: UnsafeMutablePointer<Bool>
     @usableFromInline var inFlightCount = 0
     /// Started since the last `commit` (which only counts them: `queue` has started them).
@@ -90,9 +92,9 @@ public struct PosixAIOEngine: DescribedEngine {
         while true {
             var waiting = 0
             var left = inFlightCount
-            var slot = 0
+            var slot = depth
             while left > 0 {
-                defer { slot &+= 1 }
+                slot &-= 1
                 if !inFlight[slot] { continue }
                 left &-= 1
                 let cb = blocks + slot
