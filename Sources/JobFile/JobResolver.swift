@@ -287,6 +287,15 @@ struct JobResolver {
     }
 
     private mutating func resolveMisc() {
+        if spec.ioengine == .pvsync2, spec.engineOptions.uncached {
+            // A deliberate difference (README): fio 3.33's value now means something else to the kernel.
+            warn(
+                "uncached",
+                spec.direct
+                    ? "has no effect with direct=1, as in fio"
+                    : "sets RWF_DONTCACHE (Linux 6.14); fio 3.33 sends 0x40, which Linux 6.11 and later read as "
+                        + "RWF_ATOMIC, so the same job fails with EOPNOTSUPP under fio")
+        }
         if spec.timeBased, spec.runtimeNs == nil {
             warn("time_based", "needs runtime; ignored, as fio does")
             spec.timeBased = false

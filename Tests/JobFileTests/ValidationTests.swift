@@ -70,6 +70,8 @@ struct ValidationTests {
         #expect(wrong.option == "hipri" && wrong.description.contains("ioengine=io_uring or ioengine=pvsync2"))
         let own = try #require(parseError("[j]\nioengine=io_uring\nnowait=1\n"))
         #expect(own.option == "nowait" && own.description.contains("an option of ioengine=pvsync2"))
+        let uncached = try parse("[j]\nioengine=pvsync2\nuncached=1\n").warnings
+        #expect(uncached.count == 1 && uncached[0].message.contains("RWF_DONTCACHE") && uncached[0].location.line == 3)
         let range = try #require(parseError("[j]\nioengine=pvsync2\nhipri_percentage=101\n"))
         #expect(range.option == "hipri_percentage" && range.line == 3)
     }
