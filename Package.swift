@@ -31,11 +31,12 @@ let package = Package(
         .target(name: "SystemCalls"),
         // The fio job-file dialect: lexer, parser, the one declarative option table, JobSpec.
         .target(name: "JobFile", dependencies: ["Vocabulary", "Engines", "SystemCalls"]),
-        // I/O engines (psync, sync, null, io_uring, libaio), each with its description, and aligned buffers. Knows no
-        // job syntax: the job language reads the engines' descriptions (names, queueing, options).
+        // I/O engines (psync, sync, null, io_uring, libaio, pvsync, pvsync2, posixaio, mmap), each with its
+        // description, and aligned buffers. Knows no job syntax: the job language reads the engines'
+        // descriptions (names, queueing, options).
         .target(
             name: "Engines",
-            dependencies: ["CLiburing", "CLinuxAIO", "Vocabulary", "SystemCalls"],
+            dependencies: ["CLiburing", "CLinuxAIO", "CPosixIO", "Vocabulary", "SystemCalls"],
             swiftSettings: hotPath
         ),
         // Files, block devices, loop devices, statx/statfs, mountinfo, kernel log.
@@ -55,6 +56,8 @@ let package = Package(
         .target(name: "Report", dependencies: ["Stats", "Vocabulary", "SystemCalls"]),
         // Linux native AIO (io_setup/io_submit/io_getevents) through the kernel's ABI, for the libaio engine.
         .target(name: "CLinuxAIO"),
+        // preadv2/pwritev2 and POSIX AIO (glibc) for the pvsync2 and posixaio engines.
+        .target(name: "CPosixIO"),
         // CRC-32C and SHA-256 kernels in C: the CPU's crc32 and SHA instructions where present.
         .target(name: "CVerifyChecksums"),
         // fio-style data verification: block headers, fill/check, outcomes, the verify_backlog log.

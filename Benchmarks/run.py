@@ -48,13 +48,18 @@ def job_text(name, seconds, loop_device=None, work_dir=None, for_fio=False):
     if name == "5-psync-seqwrite-direct-128k":
         return common + f"ioengine=psync\nrw=write\nbs=128k\ndirect=1\nsize=1g\ndirectory={work_dir}\n" \
             + ("filename=fio-seqwrite.dat\n" if for_fio else "filename=diobench-seqwrite.dat\n")
+    if name == "8-pvsync2-shm":
+        return common + f"ioengine=pvsync2\nrw=randread\nbs=4k\nfilename={SHM_FILE}\ninvalidate=0\n"
+    if name == "9-posixaio-shm-qd32":
+        return common + f"ioengine=posixaio\niodepth=32\nrw=randread\nbs=4k\nfilename={SHM_FILE}\ninvalidate=0\n"
     if name == "6-uring-shm-qd32-numjobs2":
         return common + f"ioengine=io_uring\niodepth=32\nrw=randread\nbs=4k\nfilename={SHM_FILE}\ninvalidate=0\nnumjobs=2\ngroup_reporting\n"
     raise SystemExit(f"unknown job {name}")
 
 
 JOBS = ["1-null", "2-psync-shm", "3a-uring-shm-qd1", "3b-uring-shm-qd32", "4-uring-loop-direct-qd32",
-        "5-psync-seqwrite-direct-128k", "6-uring-shm-qd32-numjobs2", "7-libaio-loop-direct-qd32"]
+        "5-psync-seqwrite-direct-128k", "6-uring-shm-qd32-numjobs2", "7-libaio-loop-direct-qd32", "8-pvsync2-shm",
+        "9-posixaio-shm-qd32"]
 
 # Diagnostics, not targets: a job run with both tools under the same wrapper command. Buffered io_uring
 # reads from tmpfs are punted to an io-wq kernel thread, so jobs 3a and 6 cost wakeups whose price
@@ -117,7 +122,9 @@ def machine():
                 model = line.split(":", 1)[1].strip()
                 break
     fio_version = subprocess.run([FIO, "--version"], capture_output=True, text=True).stdout.strip()
-    return {"cpu": model, "cores": os.cpu_count(), "kernel": platform.release(), "fio": fio_version}
+    # The load when the run starts: on a shared machine other work competes with both tools alike.
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    return {"cpu": model, "cores": os.cpu_count(), "kernel": platform.release(), "fio": fio_version, "load": load}
 
 
 def main():
@@ -131,12 +138,14 @@ def main():
         raise SystemExit(f"build first: swift build -c release (no {DIOBENCH})")
     wanted = [j for j in JOBS if any(j == w or j.startswith(w) for w in args.jobs.split(","))]
     work = tempfile.mkdtemp(prefix="diobench-bench-", dir="/var/tmp")
-    if any(base_job(j) in ("2-psync-shm", "3a-uring-shm-qd1", "3b-uring-shm-qd32", "6-uring-shm-qd32-numjobs2") for j in wanted) \
+    if any(base_job(j) in ("2-psync-shm", "3a-uring-shm-qd1", "3b-uring-shm-qd32", "6-uring-shm-qd32-numjobs2",
+                           "8-pvsync2-shm", "9-posixaio-shm-qd32") for j in wanted) \
             and not os.path.exists(SHM_FILE):
         make_backing_file(SHM_FILE)
 
     if any(j.startswith("4-") for j in wanted):
         make_backing_file(os.path.join(work, "loop-backing.img"))
+    machine_at_start = machine()
     results = {j: {"fio": [], "diobench": []} for j in wanted}
     for round_number in range(args.rounds):
         for name in wanted:
@@ -174,9 +183,10 @@ def main():
             samples = results[name][tool]
             med[tool] = {k: statistics.median(s[k] for s in samples) for k in ("iops", "cpu_per_mio", "rss_kib", "switches_per_io")}
         rows.append((name, med))
-    info = machine()
+    info = machine_at_start
     lines = [f"Machine: {info['cpu']}, {info['cores']} cores, kernel {info['kernel']}; {info['fio']}; "
-             f"{args.rounds} rounds of {args.seconds} s, fio and diobench alternating (A B, B A, ...).", "",
+             f"{args.rounds} rounds of {args.seconds} s, fio and diobench alternating (A B, B A, ...); "
+             f"load average at the start {info['load']}.", "",
              "| job | fio IOPS | diobench IOPS | ratio | fio CPU s/M I/O | diobench CPU s/M I/O | ratio | fio RSS MiB | diobench RSS MiB | ratio |",
              "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for name, med in rows:

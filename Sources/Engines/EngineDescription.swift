@@ -19,17 +19,21 @@ public struct EngineDescription: Sendable {
     public let queueing: Queueing
     /// False for an engine that moves no data (null): no file is laid out or opened, and verify is refused.
     public let transfersData: Bool
+    /// False for an engine that cannot extend a file (fio's FIO_NOEXTEND: mmap): a write job lays the file out
+    /// in full first, as a read job does, and `file_append` is refused.
+    public let extendsFiles: Bool
     /// The engine's own options (errors under any other engine, as in fio).
     public let options: [EngineOption]
 
     public init(
-        kind: EngineKind, summary: String, queueing: Queueing, transfersData: Bool = true,
+        kind: EngineKind, summary: String, queueing: Queueing, transfersData: Bool = true, extendsFiles: Bool = true,
         options: [EngineOption] = []
     ) {
         self.kind = kind
         self.summary = summary
         self.queueing = queueing
         self.transfersData = transfersData
+        self.extendsFiles = extendsFiles
         self.options = options
     }
 
@@ -60,6 +64,8 @@ public struct EngineOption: Sendable {
         case flag(WritableKeyPath<EngineConfig, Bool> & Sendable)
         /// An integer in a range; unset by default.
         case integer(WritableKeyPath<EngineConfig, Int?> & Sendable, ClosedRange<Int>)
+        /// An integer in a range with a default (fio's `.def`).
+        case number(WritableKeyPath<EngineConfig, Int> & Sendable, ClosedRange<Int>, default: Int)
     }
     public let name: String
     public let value: Value
@@ -87,6 +93,10 @@ public enum EngineCatalog {
         NullEngine.description,
         IOUringEngine.description,
         LibaioEngine.description,
+        PvsyncEngine.description,
+        Pvsync2Engine.description,
+        PosixAIOEngine.description,
+        MmapEngine.description,
     ]
 
     /// The description of `kind`, which the job language only takes from `all`.

@@ -116,6 +116,18 @@ public struct EngineConfig: Sendable, Equatable, Codable {
     public var hipri = false
     /// libaio: reap from the kernel's completion ring in user space when not waiting (fio's userspace_reap).
     public var userspaceReap = false
+    /// pvsync2: RWF_HIPRI on this percentage of I/Os (with `hipri`).
+    public var hipriPercentage = 100
+    /// pvsync2: RWF_NOWAIT (an I/O that would block fails with EAGAIN).
+    public var nowait = false
+    /// pvsync2: RWF_DONTCACHE for buffered I/O (fio 3.33's `uncached`).
+    public var uncached = false
+    /// mmap: MADV_HUGEPAGE on the mapping, which is then private (fio's `thp`).
+    public var transparentHugePages = false
+    /// The job's `direct` (pvsync2's `uncached` is for buffered I/O only; mmap syncs each I/O).
+    public var direct = false
+    /// mmap: posix_madvise RANDOM (true) or SEQUENTIAL (false) on the mapping; nil with fadvise_hint=0.
+    public var adviseRandom: Bool?
     public init() {}
 }
 

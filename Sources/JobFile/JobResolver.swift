@@ -23,6 +23,7 @@ struct JobResolver {
         try checkEngineOptions()
         try checkRequirements()
         try checkDirectAndPolling()
+        try checkMmapBlockSize()
         try checkRates()
         try checkSizes()
         try checkLoop()
@@ -39,16 +40,16 @@ struct JobResolver {
 
     // MARK: errors
 
-    /// io_uring options under another engine, as fio's engine options are.
+    /// An engine's options under another engine are errors, as fio's engine options are.
     private func checkEngineOptions() throws(JobFileError) {
         for option in OptionTable.all {
-            guard let engine = option.engine, let origin = origins[option.name], spec.ioengine != engine else {
-                continue
-            }
+            guard !option.engines.isEmpty, let origin = origins[option.name], !option.engines.contains(spec.ioengine)
+            else { continue }
+            let names = option.engines.map { "ioengine=\($0.rawValue)" }.joined(separator: " or ")
             throw conflict(
                 [option.name, "ioengine"],
-                "\(origin.writtenName) (\(origin.location)) is an option of ioengine=\(engine.rawValue), but this job uses \(describe("ioengine", spec.ioengine.rawValue))",
-                valid: "set ioengine=\(engine.rawValue), or remove \(origin.writtenName)")
+                "\(origin.writtenName) (\(origin.location)) is an option of \(names), but this job uses \(describe("ioengine", spec.ioengine.rawValue))",
+                valid: "set \(names), or remove \(origin.writtenName)")
         }
     }
 
@@ -66,12 +67,26 @@ struct JobResolver {
     }
 
     private func checkDirectAndPolling() throws(JobFileError) {
-        if spec.engineOptions.hipri, !spec.direct {
+        if spec.ioengine == .ioUring, spec.engineOptions.hipri, !spec.direct {
             throw conflict(
                 ["hipri", "direct"],
                 "hipri (polled completion) needs O_DIRECT, but this job's I/O is buffered (\(describe("direct", "0")))",
                 valid: "set direct=1, or remove hipri")
         }
+    }
+
+    /// fio's mmap engine refuses a block size that is not a whole number of pages when it must msync each
+    /// I/O (direct=1) or the mapping (fsync, fdatasync): msync works on whole pages.
+    private func checkMmapBlockSize() throws(JobFileError) {
+        let page = SystemValues.current.pageSize
+        guard spec.ioengine == .mmap, spec.minimumBlockSize % page != 0 else { return }
+        let why = spec.direct ? "direct=1" : spec.fsync > 0 ? "fsync" : spec.fdatasync > 0 ? "fdatasync" : nil
+        guard let why else { return }
+        throw conflict(
+            ["bs", "bsrange", "bssplit", "ioengine", "direct", "fsync", "fdatasync"],
+            "ioengine=mmap with \(why) needs block sizes that are multiples of the page size (\(page) bytes), "
+                + "but the smallest is \(ValueFormat.size(spec.minimumBlockSize, kbBase: spec.kbBase))",
+            valid: "use a block size that is a multiple of \(page), or another engine")
     }
 
     private func checkRates() throws(JobFileError) {
@@ -332,6 +347,15 @@ struct JobResolver {
     private mutating func resolveMisc() {
         // fio (init.c): a skewed distribution draws blocks independently, without the random map.
         if !spec.randomDistribution.isUniform { spec.norandommap = true }
+        if spec.ioengine == .pvsync2, spec.engineOptions.uncached {
+            // A deliberate difference (README): fio 3.33's value now means something else to the kernel.
+            warn(
+                "uncached",
+                spec.direct
+                    ? "has no effect with direct=1, as in fio"
+                    : "sets RWF_DONTCACHE (Linux 6.14); fio 3.33 sends 0x40, which Linux 6.11 and later read as "
+                        + "RWF_ATOMIC, so the same job fails with EOPNOTSUPP under fio")
+        }
         if spec.timeBased, spec.runtimeNs == nil {
             warn("time_based", "needs runtime; ignored, as fio does")
             spec.timeBased = false

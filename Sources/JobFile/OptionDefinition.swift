@@ -49,8 +49,11 @@ public struct OptionDefinition: Sendable {
     public let choices: [OptionChoice]
     /// One line.
     public let help: String
-    /// The engine this option belongs to (fio's engine options are errors under any other engine).
-    public let engine: EngineKind?
+    /// The engines this option belongs to (fio's engine options are errors under any other engine); empty for a
+    /// job option. `hipri` belongs to io_uring and pvsync2, as in fio.
+    public let engines: [EngineKind]
+    /// The first of `engines`: a job with this engine takes the option.
+    public var engine: EngineKind? { engines.first }
     /// Another option this one only makes sense with (diobench's loop options need `loop_backing`).
     public let requires: String?
     /// The option whose value this one writes (`buffered` writes `direct`, `rwmixwrite` writes `rwmixread`).
@@ -70,14 +73,14 @@ public struct OptionDefinition: Sendable {
     /// Builds a row from a value kind and a setter, so that parsing always goes through the declared type.
     static func make<K: ValueKind>(
         _ name: String, aliases: [String] = [], _ kind: K, default defaultText: String,
-        _ category: OptionCategory, engine: EngineKind? = nil, requires: String? = nil, writes: String? = nil,
+        _ category: OptionCategory, engines: [EngineKind] = [], requires: String? = nil, writes: String? = nil,
         help: String,
         set: @escaping @Sendable (inout JobSpec, K.Value) -> Void,
         render: @escaping @Sendable (JobSpec) -> RenderedValue
     ) -> OptionDefinition {
         OptionDefinition(
             name: name, aliases: aliases, category: category, typeName: kind.typeName, defaultText: defaultText,
-            rangeText: kind.rangeText, choices: kind.choices, help: help, engine: engine, requires: requires,
+            rangeText: kind.rangeText, choices: kind.choices, help: help, engines: engines, requires: requires,
             writes: writes, expected: kind.expected, acceptsBare: kind.bareValue != nil,
             apply: { (spec: inout JobSpec, text: String?, context: ValueContext) throws(ValueProblem) -> Void in
                 if let text {

@@ -22,7 +22,7 @@ extension OptionTable {
     static let depth: [OptionDefinition] = [
         .make(
             "iodepth", IntKind(1...65536), default: "1", .depth,
-            help: "I/Os kept in flight per job (only io_uring goes beyond 1)",
+            help: "I/Os kept in flight per job (above 1 only for io_uring, libaio, posixaio and null)",
             set: { $0.iodepth = Int($1) }, render: { .int($0.iodepth) }),
         .make(
             "iodepth_batch_submit", aliases: ["iodepth_batch"], IntKind(0...65536), default: "1", .depth,
@@ -43,26 +43,49 @@ extension OptionTable {
             set: { $0.iodepthLow = Int($1) }, render: { .optional($0.iodepthLow) { String($0) } }),
     ]
 
-    /// Each engine's own options, from its description: errors under any other engine, as in fio.
-    static let engineOptions: [OptionDefinition] = EngineCatalog.all.flatMap { engine in
-        engine.options.map { row($0, of: engine.kind) }
-    }
+    /// Each engine's own options, from its description: errors under any other engine, as in fio. An option
+    /// several engines declare (`hipri`: io_uring and pvsync2) is one row: the same name sets the same field.
+    static let engineOptions: [OptionDefinition] = {
+        var order: [String] = []
+        var owners: [String: [(EngineKind, EngineOption)]] = [:]
+        for engine in EngineCatalog.all {
+            for option in engine.options {
+                if owners[option.name] == nil { order.append(option.name) }
+                owners[option.name, default: []].append((engine.kind, option))
+            }
+        }
+        return order.map { row(owners[$0]!) }
+    }()
 
-    private static func row(_ option: EngineOption, of engine: EngineKind) -> OptionDefinition {
-        // Shown for the engine's own jobs only.
-        let shown: @Sendable (JobSpec, RenderedValue) -> RenderedValue = { $0.ioengine == engine ? $1 : .hidden }
+    private static func row(_ owners: [(EngineKind, EngineOption)]) -> OptionDefinition {
+        let option = owners[0].1
+        let engines = owners.map(\.0)
+        // One engine: its help. Several: each engine's, named.
+        let help =
+            owners.count == 1
+            ? option.help : owners.map { "\($0.0.rawValue): \($0.1.help)" }.joined(separator: "; ")
+        // Shown for the engines' own jobs only.
+        let shown: @Sendable (JobSpec, RenderedValue) -> RenderedValue = {
+            engines.contains($0.ioengine) ? $1 : .hidden
+        }
         switch option.value {
         case .flag(let field):
             return .make(
-                option.name, BoolKind(), default: "0", .engineOptions, engine: engine, help: option.help,
+                option.name, BoolKind(), default: "0", .engineOptions, engines: engines, help: help,
                 set: { $0.engineOptions[keyPath: field] = $1 },
                 render: { shown($0, .bool($0.engineOptions[keyPath: field])) })
         case .integer(let field, let range):
             return .make(
                 option.name, IntKind(UInt64(range.lowerBound)...UInt64(range.upperBound)), default: "",
-                .engineOptions, engine: engine, help: option.help,
+                .engineOptions, engines: engines, help: help,
                 set: { $0.engineOptions[keyPath: field] = Int($1) },
                 render: { shown($0, .optional($0.engineOptions[keyPath: field]) { String($0) }) })
+        case .number(let field, let range, let defaultValue):
+            return .make(
+                option.name, IntKind(UInt64(range.lowerBound)...UInt64(range.upperBound)),
+                default: String(defaultValue), .engineOptions, engines: engines, help: help,
+                set: { $0.engineOptions[keyPath: field] = Int($1) },
+                render: { shown($0, .int($0.engineOptions[keyPath: field])) })
         }
     }
 }

@@ -41,7 +41,9 @@ extension OptionTable {
         rows.append(("default", option.defaultText.isEmpty ? "none" : option.defaultText))
         if let range = option.rangeText { rows.append(("range", range)) }
         rows.append(("category", option.category.rawValue))
-        if let engine = option.engine { rows.append(("engine", "\(engine.rawValue) only")) }
+        if !option.engines.isEmpty {
+            rows.append(("engine", option.engines.map(\.rawValue).joined(separator: ", ") + " only"))
+        }
         if let needed = option.requires { rows.append(("requires", needed)) }
         if option.acceptsBare { rows.append(("bare", "'\(option.name)' alone means \(option.name)=1")) }
         let width = option.choices.map(\.value.count).max() ?? 0
@@ -117,7 +119,9 @@ extension OptionTable {
                 var valid = option.choices.filter { !$0.isAlias }.map { "`\($0.value)`" }.joined(separator: ", ")
                 if valid.isEmpty { valid = option.rangeText ?? "" }
                 var help = option.help
-                if let engine = option.engine { help += " (ioengine=\(engine.rawValue) only)" }
+                if !option.engines.isEmpty {
+                    help += " (ioengine=" + option.engines.map(\.rawValue).joined(separator: ", ") + " only)"
+                }
                 if let needed = option.requires { help += " (needs `\(needed)`)" }
                 if option.isDiobenchOwn { help = "*diobench*: " + help }
                 out +=

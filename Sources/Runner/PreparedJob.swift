@@ -193,7 +193,8 @@ struct JobPreparer {
         for path in job.paths {
             guard let size = sizes[path] else { continue }
             var request = LayoutRequest(path: path, size: size, jobReads: job.reads, jobWrites: job.writes)
-            request.overwrite = job.spec.overwrite
+            // An engine that cannot extend a file (mmap) has it written out first, as fio does (FIO_NOEXTEND).
+            request.overwrite = job.spec.overwrite || !job.spec.engine.extendsFiles
             request.fallocate = job.spec.fallocate
             request.chunkSize = max(request.chunkSize, Int(job.spec.blockSizeBounds(.write).max))
             if job.spec.createOnOpen && !job.reads {
@@ -342,6 +343,8 @@ struct JobPreparer {
             passCacheDrop: passCacheDrop, logs: LogFiles.make(for: spec, plannedIOs: plannedIOs))
         var engineConfig = spec.engineOptions
         engineConfig.iodepth = config.iodepth
+        engineConfig.direct = spec.direct
+        engineConfig.adviseRandom = spec.fadviseHint == .none ? nil : spec.rw.isRandom
         return WorkerThread(
             plan: plan, engineKind: spec.ioengine, engineConfig: engineConfig, fds: fds, buffers: buffers,
             state: state, cpus: cpus)

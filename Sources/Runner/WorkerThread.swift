@@ -124,6 +124,10 @@ final class WorkerThread: @unchecked Sendable {
         case .null: run(NullEngine.self, gate: gate, control: control)
         case .ioUring: run(IOUringEngine.self, gate: gate, control: control)
         case .libaio: run(LibaioEngine.self, gate: gate, control: control)
+        case .pvsync: run(PvsyncEngine.self, gate: gate, control: control)
+        case .pvsync2: run(Pvsync2Engine.self, gate: gate, control: control)
+        case .posixaio: run(PosixAIOEngine.self, gate: gate, control: control)
+        case .mmap: run(MmapEngine.self, gate: gate, control: control)
         default: preconditionFailure("engine '\(engineKind)' is in EngineCatalog.all but has no case here")
         }
     }

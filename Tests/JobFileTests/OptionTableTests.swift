@@ -89,7 +89,7 @@ struct OptionTableTests {
         let rw = OptionTable.cmdhelp("rw")
         #expect(rw.contains("valid values: read       Sequential reads"))
         #expect(rw.contains("randrw     Random mixed reads and writes"))
-        #expect(OptionTable.cmdhelp("hipri").contains("engine: io_uring only"))
+        #expect(OptionTable.cmdhelp("hipri").contains("engine: io_uring, pvsync2 only"))
         #expect(OptionTable.cmdhelp("loop_dio").contains("requires: loop_backing"))
         #expect(OptionTable.cmdhelp("iodpeth") == "No such option: 'iodpeth' (did you mean 'iodepth'?)\n")
         #expect(OptionTable.cmdhelp("flow").contains("does not implement"))

@@ -182,8 +182,9 @@ struct OptionTests {
         #expect(try job(options: "continue_on_error=io").continueOnError == .io)
         #expect(parseError("[j]\nkb_base=1001\n")?.description.contains("expected one of: 1024, 1000") == true)
         #expect(
-            parseError("[j]\nioengine=posixaio\n")?.description
-                .contains("expected one of: psync, sync, null, io_uring, libaio") == true)
+            parseError("[j]\nioengine=vsync\n")?.description
+                .contains("expected one of: psync, sync, null, io_uring, libaio, pvsync, pvsync2, posixaio, mmap")
+                == true)
         #expect(parseError("[j]\nioengine=io-uring\n")?.suggestion == "io_uring")
     }
 

@@ -59,6 +59,34 @@ struct ValidationTests {
         #expect(buffered.line == 4 && buffered.option == "buffered")
     }
 
+    @Test("hipri belongs to io_uring and pvsync2; pvsync2's own options name pvsync2 under another engine")
+    func sharedEngineOption() throws {
+        let job = try parse("[j]\nioengine=pvsync2\nhipri\nhipri_percentage=25\nnowait=1\nuncached=1\n")
+        let spec = try #require(job.jobs.first)
+        #expect(spec.engineOptions.hipri && spec.engineOptions.hipriPercentage == 25)
+        #expect(spec.engineOptions.nowait && spec.engineOptions.uncached)
+        #expect(try parse("[j]\nioengine=pvsync2\n").jobs.first?.engineOptions.hipriPercentage == 100)
+        let wrong = try #require(parseError("[j]\nioengine=psync\nhipri\n"))
+        #expect(wrong.option == "hipri" && wrong.description.contains("ioengine=io_uring or ioengine=pvsync2"))
+        let own = try #require(parseError("[j]\nioengine=io_uring\nnowait=1\n"))
+        #expect(own.option == "nowait" && own.description.contains("an option of ioengine=pvsync2"))
+        let uncached = try parse("[j]\nioengine=pvsync2\nuncached=1\n").warnings
+        #expect(uncached.count == 1 && uncached[0].message.contains("RWF_DONTCACHE") && uncached[0].location.line == 3)
+        let range = try #require(parseError("[j]\nioengine=pvsync2\nhipri_percentage=101\n"))
+        #expect(range.option == "hipri_percentage" && range.line == 3)
+    }
+
+    @Test("mmap with direct, fsync or fdatasync needs whole pages, as fio's mmap engine; buffered 3k is fine")
+    func mmapBlockSize() throws {
+        let direct = try #require(parseError("[j]\nioengine=mmap\nbs=3k\ndirect=1\n"))
+        #expect(direct.kind == .conflict && direct.line == 4 && direct.option == "direct")
+        #expect(direct.description.contains("multiples of the page size"))
+        let sync = try #require(parseError("[j]\nioengine=mmap\nfsync=4\nbs=2k\n"))
+        #expect(sync.line == 4 && sync.option == "bs" && sync.description.contains("with fsync"))
+        #expect(throws: Never.self) { try parse("[j]\nioengine=mmap\nbs=3k\n") }
+        #expect(throws: Never.self) { try parse("[j]\nioengine=mmap\nbs=8k\ndirect=1\nthp=1\n") }
+    }
+
     @Test("loop options without loop_backing; read-only loop with writes; loop plus filename")
     func loopConflicts() throws {
         let missing = try #require(parseError("[j]\nloop_block_size=4096\n"))

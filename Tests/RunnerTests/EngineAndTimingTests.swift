@@ -7,6 +7,7 @@ import Testing
 @Suite struct EngineAndTimingTests {
     static let engines = [
         "psync", "sync", "null", "io_uring", "io_uring fixedbufs registerfiles", "io_uring sqthread_poll",
+        "pvsync", "pvsync2", "pvsync2 hipri nowait=0", "posixaio", "mmap",
     ]
 
     @Test(arguments: engines, [false, true])

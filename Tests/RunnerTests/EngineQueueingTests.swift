@@ -9,6 +9,7 @@ import Testing
 struct EngineQueueingTests {
     @Test(arguments: [
         ("null", 1), ("null", 8), ("psync", 4), ("io_uring", 1), ("io_uring", 8), ("libaio", 1), ("libaio", 8),
+        ("pvsync", 4), ("pvsync2", 4), ("posixaio", 1), ("posixaio", 8), ("mmap", 4),
     ])
     func submissionLatencyAsFioRecordsIt(engine: String, depth: Int) async throws {
         let dir = try TemporaryDirectory("runner")

@@ -24,7 +24,9 @@ struct FioDifferentialTests {
         var cases: [Case] = []
         for rw in ["read", "write", "randread", "randwrite", "rw", "randrw"] {
             for bs in ["4k", "128k"] {
-                for (engine, depth) in [("psync", 1), ("io_uring", 8)] {
+                for (engine, depth) in [
+                    ("psync", 1), ("io_uring", 8), ("pvsync", 1), ("pvsync2", 1), ("posixaio", 8), ("mmap", 1),
+                ] {
                     cases.append(
                         Case(
                             name: "\(rw)-\(bs)-\(engine)",
@@ -88,6 +90,30 @@ struct FioDifferentialTests {
             options: "rw=randread\nbs=4k\nsize=4m\nloops=2\nrandom_distribution=zoned_abs:70/1m:30/3m"),
     ]
 
+    /// The engines of issue 15 beyond the basic grid: loops and depth for posixaio, pvsync2's flags, and mmap,
+    /// which writes a file out before a write job as fio does (so the files match too).
+    static let engines: [Case] = [
+        Case(
+            name: "posixaio randrw loops=2 iodepth=16",
+            options: "rw=randrw\nbs=4k\nsize=4m\nioengine=posixaio\niodepth=16\nloops=2"),
+        Case(
+            name: "posixaio write fsync=8 iodepth=4",
+            options: "rw=write\nbs=4k\nsize=1m\nioengine=posixaio\niodepth=4\nfsync=8"),
+        Case(
+            name: "posixaio buffered randread nrfiles=2 iodepth=32",
+            options: "rw=randread\nbs=8k\nsize=4m\nioengine=posixaio\niodepth=32\nnrfiles=2\nfilename="),
+        Case(
+            name: "pvsync2 hipri_percentage=50 direct",
+            options: "rw=randread\nbs=4k\nsize=4m\nioengine=pvsync2\nhipri\nhipri_percentage=50\ndirect=1"),
+        Case(name: "pvsync rw loops=3", options: "rw=rw\nbs=16k\nsize=2m\nioengine=pvsync\nloops=3"),
+        Case(name: "mmap randwrite", options: "rw=randwrite\nbs=4k\nsize=4m\nioengine=mmap", sameFiles: true),
+        Case(name: "mmap write fdatasync=16", options: "rw=write\nbs=8k\nsize=2m\nioengine=mmap\nfdatasync=16"),
+        Case(name: "mmap read bs=3k", options: "rw=read\nbs=3k\nsize=1m\nioengine=mmap"),
+        Case(
+            name: "mmap randrw nrfiles=2 loops=2",
+            options: "rw=randrw\nbs=4k\nsize=2m\nioengine=mmap\nnrfiles=2\nloops=2\nfilename=", sameFiles: true),
+    ]
+
     /// filename_format and filesize (issue 15): the same files, of the same sizes, and the same I/O.
     static let files: [Case] = [
         Case(
@@ -113,7 +139,7 @@ struct FioDifferentialTests {
         Case(name: "filesize with filename", options: "filesize=48k\nfilename=a:b\nrw=write", sameFiles: true),
     ]
 
-    @Test(arguments: basic + shapes + files)
+    @Test(arguments: basic + shapes + engines + files)
     func sameAmountOfIO(_ testCase: Case) async throws {
         var job = "[global]\ndirectory=${DIR}\nfilename=data\n[job]\n" + testCase.options + "\n"
         // An empty `filename=` in a case means: let each tool name its files itself.
