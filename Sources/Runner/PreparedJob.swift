@@ -114,7 +114,9 @@ struct JobPreparer {
             let cpus = job.spec.cpusAllowed.map {
                 job.spec.cpusAllowedPolicy.cpus(from: $0, workerNumber: firstWorkerNumber + workerIndex)
             }
-            job.workers.append(try makeWorker(plan, job: job, progress: slot, cpus: cpus ?? []))
+            job.workers.append(
+                try makeWorker(
+                    plan, job: job, progress: slot, cpus: cpus ?? [], thread: firstWorkerNumber + workerIndex + 1))
         }
     }
 
@@ -250,9 +252,10 @@ struct JobPreparer {
         return info
     }
 
-    private func makeWorker(_ plan: WorkerPlan, job: PreparedJob, progress: ProgressSlot?, cpus: [Int]) throws
-        -> WorkerThread
-    {
+    /// `thread`: the worker's run-wide number from 1 (fio's thread_number, which seeds its buffers).
+    private func makeWorker(
+        _ plan: WorkerPlan, job: PreparedJob, progress: ProgressSlot?, cpus: [Int], thread: Int
+    ) throws -> WorkerThread {
         let spec = job.spec
         let config = WorkerConfig(spec: spec, bytesPerLoop: plan.bytesPerLoop, seed: plan.seed)
         let readSizes = picker(spec, .read)
@@ -320,10 +323,11 @@ struct JobPreparer {
         statsConfig.progress = progress
         // The monitor judges one-second samples from these counters: publish them often enough to be exact.
         if job.isMonitored { statsConfig.progressIntervalNs = 10_000_000 }
-        var content = WriteContent(spec: spec, seed: plan.seed)
-        if job.writes && spec.content.isShaped {
-            // fio fills every buffer of a writing job at setup (backend.c, init_io_u), not only on refill.
-            for index in 0..<buffers.count { content.fill(buffers.buffer(index), length: buffers.size) }
+        var content = WriteContent(spec: spec, thread: thread, fallbackSeed: plan.seed)
+        if job.writes && (!spec.zeroBuffers || spec.content.isShaped) {
+            // fio fills every buffer of a writing job at setup (backend.c, init_io_u), not only on refill, in
+            // order; its free list hands out the last one first, ours buffer 0: fill from the last buffer down.
+            for index in (0..<buffers.count).reversed() { content.fill(buffers.buffer(index), length: buffers.size) }
         }
         let dropsEachPass = PassCacheDrop.wanted(
             invalidate: spec.invalidate, loops: spec.loops, timeBased: spec.timeBased, direct: spec.direct,
