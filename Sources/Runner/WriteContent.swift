@@ -37,6 +37,10 @@ public struct WriteContent {
     /// dedupe_mode=working_set: the generator state each unique page starts from (owned).
     @usableFromInline let workingSetStates: UnsafeMutablePointer<FioRandom>?
     @usableFromInline let workingSetPages: UInt64
+    /// fio reseeds these at each new loop when `randrepeat` holds and `randseed` is not written
+    /// (libfio.c, clear_io_state; a written seed clears fio's rand_repeatable): the seeded states.
+    @usableFromInline let reseedsEachLoop: Bool
+    @usableFromInline let seeded: (state: FioRandom, dedupe: FioRandom, workingSetIndex: FioRandom)
 
     /// `thread`: the worker's run-wide number from 1, as fio numbers its threads in job order.
     /// `fallbackSeed`: the worker's seed, used when the job's random choices do not repeat (randrepeat=0).
@@ -71,6 +75,8 @@ public struct WriteContent {
         previous = state
         dedupeState = FioRandom(seed: seed(FioRandom.dedupeSeedIndex), use64: false)
         workingSetIndex = FioRandom(seed: seed(FioRandom.workingSetIndexSeedIndex), use64: use64)
+        reseedsEachLoop = spec.randrepeat && !spec.explicitOptions.contains("randseed")
+        seeded = (state, dedupeState, workingSetIndex)
         if workingSet {
             // fio's init_dedupe_working_set_seeds: page i starts where page i-1 did, advanced by the seeds one
             // write of the smallest size takes (one per chunk).
@@ -99,6 +105,13 @@ public struct WriteContent {
     public func deallocate() {
         pattern?.deallocate()
         workingSetStates?.deallocate()
+    }
+
+    /// A new loop (not a time_based wrap): fio's buffers start again from the seeds if it reseeds.
+    public mutating func startLoop() {
+        guard reseedsEachLoop else { return }
+        (state, dedupeState, workingSetIndex) = seeded
+        previous = state
     }
 
     /// Fills `length` bytes at `buffer`: the content of one write (fio's `fill_io_buffer` with the
