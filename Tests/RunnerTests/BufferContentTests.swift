@@ -241,6 +241,7 @@ import Testing
             ["--dedupe_percentage=100"],
             ["--dedupe_percentage=40", "--dedupe_mode=working_set", "--buffer_compress_chunk=8k"],
             ["--ioengine=libaio", "--iodepth=4", "--direct=1", "--scramble_buffers=0"],
+            ["--loops=2", "--buffer_compress_percentage=40", "--dedupe_percentage=20"],
         ])
     func sameBytesAsFio(_ options: [String]) async throws {
         let job = ["--name=w", "--rw=write", "--bs=64k", "--size=2m", "--numjobs=2", "--thread"]
