@@ -119,7 +119,7 @@ public struct WriteContent {
     @inlinable
     public mutating func fill(_ buffer: UnsafeMutableRawPointer, length: Int) {
         if chunked {
-            fillChunks(buffer, length: length)
+            fillChunks(buffer, length: length, minWrite: minWrite)
         } else if pattern != nil {
             FioBufferFill.fillPattern(buffer, length: length, pattern: pattern, patternCount: patternCount)
         } else if zeros {
@@ -129,9 +129,18 @@ public struct WriteContent {
         }
     }
 
+    /// A chunk of a file laid out by writing it (fio's extend_file fills it as a write of its own length).
+    public mutating func fillLayout(_ buffer: UnsafeMutableRawPointer, length: Int) {
+        if chunked {
+            fillChunks(buffer, length: length, minWrite: length)
+        } else {
+            fill(buffer, length: length)
+        }
+    }
+
     /// Compression and dedupe: a state for the whole buffer (fio's get_buf_state), then a seed per chunk.
     @inlinable
-    mutating func fillChunks(_ buffer: UnsafeMutableRawPointer, length: Int) {
+    mutating func fillChunks(_ buffer: UnsafeMutableRawPointer, length: Int, minWrite: Int) {
         // 100% dedupe: every chunk replays the same state. Otherwise a buffer is a copy (of the next unique
         // one, as fio's saved state makes it, or of a working-set page) or unique.
         var unique = true

@@ -242,6 +242,10 @@ import Testing
             ["--dedupe_percentage=40", "--dedupe_mode=working_set", "--buffer_compress_chunk=8k"],
             ["--ioengine=libaio", "--iodepth=4", "--direct=1", "--scramble_buffers=0"],
             ["--loops=2", "--buffer_compress_percentage=40", "--dedupe_percentage=20"],
+            // Files fio writes out before the job (overwrite, reads, mmap's NOEXTEND): filled from the same generator.
+            ["--overwrite=1", "--buffer_compress_percentage=60", "--buffer_compress_chunk=4k", "--bs=16k"],
+            ["--rw=read"],
+            ["--ioengine=mmap", "--refill_buffers=1", "--scramble_buffers=0"],
         ])
     func sameBytesAsFio(_ options: [String]) async throws {
         let job = ["--name=w", "--rw=write", "--bs=64k", "--size=2m", "--numjobs=2", "--thread"]
