@@ -186,7 +186,7 @@ public enum FileTarget {
         fd: Int32, path: String, size: UInt64, chunkSize: Int, seed: UInt64,
         fill: ((UnsafeMutableRawPointer, Int) -> Void)?
     ) throws(FileTargetError) -> UInt64 {
-        // fio's chunks are exactly the job's largest write: a filled chunk must be too, for fio's bytes.
+        // `fill` cuts a chunk as fio does, so the chunk is taken as it is (a multiple of fio's pieces).
         let chunk = fill != nil ? Swift.max(1, chunkSize) : Swift.max(4096, chunkSize) & ~7
         let buffer = UnsafeMutableRawPointer.allocate(byteCount: chunk, alignment: 4096)
         defer { buffer.deallocate() }
