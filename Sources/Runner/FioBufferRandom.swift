@@ -1,5 +1,6 @@
 // fio's buffer generator, written from the facts of fio 3.33's lib/rand.{c,h}, hash.h and init.c (not its
-// code), so that a write job lays down the very bytes fio writes for the same randseed.
+// code), so that a write job lays down the very bytes fio writes for the same randseed. The generators are
+// L'Ecuyer's published combined Tausworthe generators (taus88, 1996; taus258, 1999) with fio's seeding.
 
 /// fio's `frand_state`: the tausworthe generator, 32-bit (taus88, fio's default `random_generator`) or
 /// 64-bit (taus258, `random_generator=tausworthe64`). A value type: copying it is fio's `frand_copy`.
