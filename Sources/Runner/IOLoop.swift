@@ -295,7 +295,10 @@ struct IOLoop<E: IOEngine, V: VerifySwitch> {
         for file in 0..<w.fileCount { w.cursors[file].rewind() }
         w.passCacheDrop?.drop()
         // fio resets its counters for a new loop (reset_io_counters), not when a time_based file wraps.
-        if !config.timeBased { lastWasSync = false }
+        if !config.timeBased {
+            lastWasSync = false
+            w.content.startLoop()
+        }
         if V.on { w.verify.unsafelyUnwrapped.generation &+= 1 }
         return true
     }

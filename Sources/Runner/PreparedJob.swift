@@ -90,10 +90,22 @@ struct JobPreparer {
             try guardWrites(job, layoutSizes: sizes)
             // The plan probed every path: the missing ones are those the layout creates.
             let created = Set(job.plans.flatMap(\.files).filter { $0.kind == .missing }.map(\.path))
-            let openCreates = try layOut(job, sizes: sizes)
+            // Each worker's buffer content exists before the layout: fio fills the files it writes out from
+            // the generator of the thread that lays them out, which then goes on to fill its buffers.
+            var contents = job.plans.indices.map {
+                WriteContent(spec: job.spec, thread: firstWorkerNumber + $0 + 1, fallbackSeed: job.plans[$0].seed)
+            }
+            let openCreates: Set<String>
+            do {
+                openCreates = try layOut(job, sizes: sizes, contents: &contents)
+            } catch {
+                for content in contents { content.deallocate() }
+                throw error
+            }
             for path in job.paths { job.targets.append(describeTarget(path, job: job)) }
             try makeWorkers(
-                job, progress: progress, progressOffset: progressOffset, firstWorkerNumber: firstWorkerNumber)
+                job, progress: progress, progressOffset: progressOffset, firstWorkerNumber: firstWorkerNumber,
+                contents: contents)
             // create_on_open: the workers' opens made these files; describe them now that they exist.
             for (index, path) in job.paths.enumerated() where openCreates.contains(path) {
                 job.targets[index] = describeTarget(path, job: job)
@@ -106,15 +118,22 @@ struct JobPreparer {
         }
     }
 
-    private func makeWorkers(_ job: PreparedJob, progress: ProgressBoard?, progressOffset: Int, firstWorkerNumber: Int)
-        throws
-    {
+    /// `contents`: each worker's buffer content, when made before the layout (else made here).
+    private func makeWorkers(
+        _ job: PreparedJob, progress: ProgressBoard?, progressOffset: Int, firstWorkerNumber: Int,
+        contents: [WriteContent]? = nil
+    ) throws {
         for (workerIndex, plan) in job.plans.enumerated() {
+            let content =
+                contents?[workerIndex]
+                ?? WriteContent(spec: job.spec, thread: firstWorkerNumber + workerIndex + 1, fallbackSeed: plan.seed)
             let slot = progress.map { $0.slots[progressOffset + workerIndex] }
             let cpus = job.spec.cpusAllowed.map {
                 job.spec.cpusAllowedPolicy.cpus(from: $0, workerNumber: firstWorkerNumber + workerIndex)
             }
-            job.workers.append(try makeWorker(plan, job: job, progress: slot, cpus: cpus ?? []))
+            job.workers.append(
+                try makeWorker(
+                    plan, job: job, progress: slot, cpus: cpus ?? [], content: content))
         }
     }
 
@@ -188,7 +207,10 @@ struct JobPreparer {
     /// A file the job's clones share is laid out once, to the largest size any of them needs (a clone moved
     /// by `offset_increment` ends further in; fio extends the file for it too).
     /// `sizes`: from `layoutSizes`. Returns the missing files left to the workers' opens (create_on_open).
-    private func layOut(_ job: PreparedJob, sizes: [String: UInt64]) throws -> Set<String> {
+    /// A file fio writes out gets the bytes of the first worker that uses it (fio's first thread lays it out).
+    private func layOut(_ job: PreparedJob, sizes: [String: UInt64], contents: inout [WriteContent]) throws
+        -> Set<String>
+    {
         var openCreates: Set<String> = []
         for path in job.paths {
             guard let size = sizes[path] else { continue }
@@ -203,7 +225,24 @@ struct JobPreparer {
                 if FileTarget.kind(of: path) == .missing { openCreates.insert(path) }
                 continue
             }
-            _ = try FileTarget.layOut(request)
+            guard let owner = job.plans.firstIndex(where: { $0.files.contains { $0.path == path } }) else {
+                _ = try FileTarget.layOut(request)
+                continue
+            }
+            // fio's extend_file: pieces of the largest write, each filled as a write of its own length (the
+            // last one shorter). Written a MiB or so at a time: the same bytes in fewer calls.
+            let piece = max(1, Int(job.spec.blockSizeBounds(.write).max))
+            request.chunkSize = max(1, (1 << 20) / piece) * piece
+            var content = contents[owner]
+            _ = try FileTarget.layOut(request) { buffer, length in
+                var at = 0
+                while at < length {
+                    let size = min(piece, length - at)
+                    content.fillLayout(buffer + at, length: size)
+                    at += size
+                }
+            }
+            contents[owner] = content
         }
         return openCreates
     }
@@ -250,9 +289,11 @@ struct JobPreparer {
         return info
     }
 
-    private func makeWorker(_ plan: WorkerPlan, job: PreparedJob, progress: ProgressSlot?, cpus: [Int]) throws
-        -> WorkerThread
-    {
+    /// `content`: the worker's buffer content (seeded by its run-wide number, fio's thread_number).
+    private func makeWorker(
+        _ plan: WorkerPlan, job: PreparedJob, progress: ProgressSlot?, cpus: [Int], content: WriteContent
+    ) throws -> WorkerThread {
+        var content = content
         let spec = job.spec
         let config = WorkerConfig(spec: spec, bytesPerLoop: plan.bytesPerLoop, seed: plan.seed)
         let readSizes = picker(spec, .read)
@@ -320,10 +361,10 @@ struct JobPreparer {
         statsConfig.progress = progress
         // The monitor judges one-second samples from these counters: publish them often enough to be exact.
         if job.isMonitored { statsConfig.progressIntervalNs = 10_000_000 }
-        var content = WriteContent(spec: spec, seed: plan.seed)
-        if job.writes && spec.content.isShaped {
-            // fio fills every buffer of a writing job at setup (backend.c, init_io_u), not only on refill.
-            for index in 0..<buffers.count { content.fill(buffers.buffer(index), length: buffers.size) }
+        if job.writes && (!spec.zeroBuffers || spec.content.isShaped) {
+            // fio fills every buffer of a writing job at setup (backend.c, init_io_u), not only on refill, in
+            // order; its free list hands out the last one first, ours buffer 0: fill from the last buffer down.
+            for index in (0..<buffers.count).reversed() { content.fill(buffers.buffer(index), length: buffers.size) }
         }
         let dropsEachPass = PassCacheDrop.wanted(
             invalidate: spec.invalidate, loops: spec.loops, timeBased: spec.timeBased, direct: spec.direct,

@@ -1,5 +1,5 @@
 // Per-worker pseudo-random numbers: small, fast, repeatable from a seed.
-// Not fio's generator (fio's tausworthe is GPL code); the job's `random_generator` picks between
+// Not fio's generator (write buffers use fio's, FioBufferRandom.swift); the job's `random_generator` picks between
 // this xoshiro256** stream and the Feistel permutation below, which plays the part of fio's lfsr.
 
 /// xoshiro256** (Blackman and Vigna, public domain). Seeded through splitmix64 so nearby seeds diverge.

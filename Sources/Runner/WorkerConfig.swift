@@ -92,7 +92,7 @@ public struct WorkerConfig: Sendable {
         periodicSync = spec.fsync > 0 || spec.fdatasync > 0
         exitAll = spec.exitAll
         exitAllOnError = spec.exitAllOnError
-        refillBuffers = spec.refillBuffers && (!spec.zeroBuffers || !spec.content.pattern.isEmpty)
+        refillBuffers = spec.refillBuffers && (!spec.zeroBuffers || spec.content.isShaped)
         // fio's rules: zero_buffers (only ever on when written) turns the default off, a written
         // scramble_buffers wins over it; refill_buffers and verify write their own content.
         let zerosAsked = spec.zeroBuffers && !spec.explicitOptions.contains("scramble_buffers")

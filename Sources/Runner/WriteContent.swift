@@ -5,38 +5,48 @@ import JobFile
 import Glibc
 #endif
 
-/// What a worker writes, filled into a buffer before each write that refills (fio's `fill_io_buffer`, io_u.c):
-/// pseudo-random bytes by default; `buffer_pattern` repeated; or, with `buffer_compress_percentage` or
-/// `dedupe_percentage`, chunks of `min(buffer_compress_chunk, smallest write)` bytes that begin with
+/// What a worker writes, filled into a buffer at setup and before each write that refills, byte for byte as
+/// fio 3.33's `fill_io_buffer` (io_u.c) fills it for the same seed: pseudo-random bytes by default;
+/// `buffer_pattern` repeated; zeros; or, with `buffer_compress_percentage` or `dedupe_percentage`, chunks of
+/// `min(buffer_compress_chunk, smallest write)` bytes, each from its own seed, that begin with
 /// `100 - percentage`% random bytes and end with the pattern (or zeros). Under dedupe a buffer is either
-/// unique or a copy of another one: the same seeds, so the same bytes.
+/// unique or replays a saved generator state, so it repeats another buffer's bytes.
 ///
-/// Our generator, not fio's: a seed per chunk from a counter through splitmix64's finalizer, so the
-/// working set's buffer `i` is reachable in one step. The bytes differ from fio's; their compressibility and
-/// dedupe ratio do not (checked against fio in the tests and the lab).
+/// The generator is fio's (`FioRandom`), seeded as fio seeds a thread's `buf_state`: from `randseed` and the
+/// worker's run-wide number (fio's thread_number), so worker `n` of diobench writes what fio's thread `n` does.
 @frozen
 public struct WriteContent {
-    @usableFromInline static let step: UInt64 = 0x9E37_79B9_7F4A_7C15
-
     /// The pattern's bytes (owned; freed by `deallocate`) and how many.
     @usableFromInline let pattern: UnsafeMutableRawPointer?
     @usableFromInline let patternCount: Int
-    /// Bytes of each chunk that are random (per 100), and the chunk length; 0 when unchunked.
-    @usableFromInline let randomPercent: Int
-    @usableFromInline let chunk: Int
-    @usableFromInline let dedupePercent: UInt32
+    /// `buffer_compress_percentage`, and whether buffers are chunked (compression or dedupe asked).
+    @usableFromInline let compressPercent: Int
+    @usableFromInline let chunked: Bool
+    @usableFromInline let compressChunk: Int
+    /// The smallest write (fio's min_bs[write]), which bounds a chunk.
+    @usableFromInline let minWrite: Int
+    @usableFromInline let zeros: Bool
+    @usableFromInline let dedupePercent: UInt64
     @usableFromInline let workingSet: Bool
+    /// fio's buf_state and buf_state_prev (the state after the last unique chunk), dedupe_state and
+    /// dedupe_working_set_index_state.
+    @usableFromInline var state: FioRandom
+    @usableFromInline var previous: FioRandom
+    @usableFromInline var dedupeState: FioRandom
+    @usableFromInline var workingSetIndex: FioRandom
+    /// dedupe_mode=working_set: the generator state each unique page starts from (owned).
+    @usableFromInline let workingSetStates: UnsafeMutablePointer<FioRandom>?
     @usableFromInline let workingSetPages: UInt64
-    @usableFromInline let chunksPerPage: UInt64
-    /// The counter the next unique buffer starts from, and where the working set starts.
-    @usableFromInline var counter: UInt64
-    @usableFromInline let workingSetStart: UInt64
-    @usableFromInline var random: RandomSource
+    /// fio reseeds these at each new loop when `randrepeat` holds and `randseed` is not written
+    /// (libfio.c, clear_io_state; a written seed clears fio's rand_repeatable): the seeded states.
+    @usableFromInline let reseedsEachLoop: Bool
+    @usableFromInline let seeded: (state: FioRandom, dedupe: FioRandom, workingSetIndex: FioRandom)
 
-    public init(spec: JobSpec, seed: UInt64) {
+    /// `thread`: the worker's run-wide number from 1, as fio numbers its threads in job order.
+    /// `fallbackSeed`: the worker's seed, used when the job's random choices do not repeat (randrepeat=0).
+    public init(spec: JobSpec, thread: Int, fallbackSeed: UInt64) {
         let content = spec.content
         let smallestWrite = Int(spec.blockSizeBounds(.write).min)
-        let chunked = content.compressPercentage > 0 || content.dedupePercentage > 0
         if content.pattern.isEmpty {
             pattern = nil
         } else {
@@ -45,88 +55,126 @@ public struct WriteContent {
             pattern = bytes
         }
         patternCount = content.pattern.count
-        randomPercent = 100 - Int(content.compressPercentage)
-        chunk = chunked ? Swift.min(smallestWrite, content.compressChunk > 0 ? Int(content.compressChunk) : .max) : 0
-        dedupePercent = content.dedupePercentage
-        workingSet = content.dedupeMode == .workingSet
-        workingSetPages = Swift.max(
-            1, (spec.size ?? 0) * UInt64(content.dedupeWorkingSetPercentage) / 100 / UInt64(Swift.max(1, smallestWrite))
-        )
-        chunksPerPage = UInt64(Swift.max(1, chunk > 0 ? smallestWrite / chunk : 1))
-        counter = seed ^ 0x5245_4649_4C4C_0001
-        workingSetStart = counter
-        random = RandomSource(seed: seed ^ 0xDED0_BE00_0000_0001)
+        compressPercent = Int(content.compressPercentage)
+        chunked = content.compressPercentage > 0 || content.dedupePercentage > 0
+        compressChunk = Int(content.compressChunk)
+        minWrite = smallestWrite
+        zeros = spec.zeroBuffers
+        dedupePercent = UInt64(content.dedupePercentage)
+        workingSet = content.dedupeMode == .workingSet && content.dedupePercentage > 0
+
+        let use64 = spec.randomGenerator == .tausworthe64
+        let repeats = spec.randrepeat || spec.allRandRepeat
+        func seed(_ index: UInt64) -> UInt64 {
+            repeats
+                ? FioRandom.seed(
+                    index: index, randseed: spec.randseed, allRandRepeat: spec.allRandRepeat, thread: UInt64(thread))
+                : fallbackSeed &* 0x9E37_0001 &+ index
+        }
+        state = FioRandom(seed: seed(FioRandom.bufferSeedIndex), use64: use64)
+        previous = state
+        dedupeState = FioRandom(seed: seed(FioRandom.dedupeSeedIndex), use64: false)
+        workingSetIndex = FioRandom(seed: seed(FioRandom.workingSetIndexSeedIndex), use64: use64)
+        reseedsEachLoop = spec.randrepeat && !spec.explicitOptions.contains("randseed")
+        seeded = (state, dedupeState, workingSetIndex)
+        if workingSet {
+            // fio's init_dedupe_working_set_seeds: page i starts where page i-1 did, advanced by the seeds one
+            // write of the smallest size takes (one per chunk).
+            let pages = Swift.max(
+                1,
+                (spec.size ?? 0) * UInt64(content.dedupeWorkingSetPercentage) / 100
+                    / UInt64(Swift.max(1, smallestWrite)))
+            let perPage =
+                smallestWrite
+                / Swift.max(1, compressChunk > 0 ? Swift.min(smallestWrite, compressChunk) : smallestWrite)
+            let states = UnsafeMutablePointer<FioRandom>.allocate(capacity: Int(pages))
+            var walker = state
+            states.initialize(to: walker)
+            for page in 1..<Int(pages) {
+                for _ in 0..<perPage { _ = walker.nextSeed() }
+                (states + page).initialize(to: walker)
+            }
+            workingSetStates = states
+            workingSetPages = pages
+        } else {
+            workingSetStates = nil
+            workingSetPages = 0
+        }
     }
 
-    public func deallocate() { pattern?.deallocate() }
+    public func deallocate() {
+        pattern?.deallocate()
+        workingSetStates?.deallocate()
+    }
 
-    /// Fills `length` bytes at `buffer`: the content of one write.
+    /// A new loop (not a time_based wrap): fio's buffers start again from the seeds if it reseeds.
+    public mutating func startLoop() {
+        guard reseedsEachLoop else { return }
+        (state, dedupeState, workingSetIndex) = seeded
+        previous = state
+    }
+
+    /// Fills `length` bytes at `buffer`: the content of one write (fio's `fill_io_buffer` with the
+    /// smallest write and `length`).
     @inlinable
     public mutating func fill(_ buffer: UnsafeMutableRawPointer, length: Int) {
-        if chunk == 0 {
-            if let pattern {
-                Self.repeatPattern(pattern, count: patternCount, into: buffer, length: length)
-            } else {
-                counter &+= Self.step
-                AlignedBufferPool.fillPseudoRandom(buffer, words: (length &+ 7) >> 3, seed: Self.mix(counter))
-            }
-            return
+        if chunked {
+            fillChunks(buffer, length: length, minWrite: minWrite)
+        } else if pattern != nil {
+            FioBufferFill.fillPattern(buffer, length: length, pattern: pattern, patternCount: patternCount)
+        } else if zeros {
+            memset(buffer, 0, length)
+        } else {
+            FioBufferFill.random(buffer, length: length, seed: state.nextSeed())
         }
-        // fio's get_buf_state: 100% dedupe repeats one chunk everywhere; otherwise a buffer is a copy (of the
-        // next unique buffer, as fio's saved state makes it, or of a working-set page) or unique.
-        var state = counter
+    }
+
+    /// A chunk of a file laid out by writing it (fio's extend_file fills it as a write of its own length).
+    public mutating func fillLayout(_ buffer: UnsafeMutableRawPointer, length: Int) {
+        if chunked {
+            fillChunks(buffer, length: length, minWrite: length)
+        } else {
+            fill(buffer, length: length)
+        }
+    }
+
+    /// Compression and dedupe: a state for the whole buffer (fio's get_buf_state), then a seed per chunk.
+    @inlinable
+    mutating func fillChunks(_ buffer: UnsafeMutableRawPointer, length: Int, minWrite: Int) {
+        // 100% dedupe: every chunk replays the same state. Otherwise a buffer is a copy (of the next unique
+        // one, as fio's saved state makes it, or of a working-set page) or unique.
         var unique = true
+        var replay = previous
         if dedupePercent == 100 {
+            previous = state
             unique = false
-        } else if dedupePercent > 0 && random.percent() < dedupePercent {
+            replay = state
+        } else if dedupePercent > 0 && dedupeState.between(1, 100) <= dedupePercent {
             unique = false
             if workingSet {
-                state = workingSetStart &+ random.next(below: workingSetPages) &* chunksPerPage &* Self.step
+                replay = workingSetStates.unsafelyUnwrapped[Int(workingSetIndex.between(0, workingSetPages &- 1))]
             }
         }
         var at = 0
+        var smallest = minWrite
         while at < length {
-            let size = Swift.min(chunk, length &- at)
-            state &+= Self.step
-            let randomBytes = size &* randomPercent / 100
-            if randomBytes > 0 {
-                AlignedBufferPool.fillPseudoRandom(buffer + at, words: (randomBytes &+ 7) >> 3, seed: Self.mix(state))
-            }
-            let rest = buffer + (at &+ randomBytes)
-            if let pattern {
-                Self.repeatPattern(pattern, count: patternCount, into: rest, length: size &- randomBytes)
+            let left = length &- at
+            smallest = Swift.min(smallest, left)
+            let size =
+                compressChunk > 0 && smallest > 0
+                ? Swift.min(smallest, compressChunk) : Swift.max(smallest, compressChunk)
+            let seed: UInt64
+            if unique {
+                seed = state.nextSeed()
+                previous = state
             } else {
-                memset(rest, 0, size &- randomBytes)
+                seed = replay.nextSeed()
+                if dedupePercent == 100 { replay = previous }
             }
+            FioBufferFill.percentage(
+                buffer + at, length: size, seed: seed, percentage: compressPercent, segment: size,
+                pattern: pattern, patternCount: patternCount)
             at &+= size
-            if dedupePercent == 100 { state = counter }
-        }
-        if unique { counter = state }
-    }
-
-    /// splitmix64's finalizer: distinct, well-mixed seeds from consecutive counters.
-    @inlinable @inline(__always)
-    static func mix(_ x: UInt64) -> UInt64 {
-        var z = x
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// The pattern from its first byte, again and again, over `length` bytes (fio's cpy_pattern).
-    @inlinable
-    static func repeatPattern(
-        _ pattern: UnsafeMutableRawPointer, count: Int, into out: UnsafeMutableRawPointer, length: Int
-    ) {
-        guard length > 0 else { return }
-        let first = Swift.min(count, length)
-        out.copyMemory(from: pattern, byteCount: first)
-        // Double the filled prefix until it covers the buffer.
-        var filled = first
-        while filled < length {
-            let more = Swift.min(filled, length &- filled)
-            (out + filled).copyMemory(from: out, byteCount: more)
-            filled &+= more
         }
     }
 }

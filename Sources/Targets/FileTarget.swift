@@ -93,7 +93,11 @@ public enum FileTarget {
     /// - otherwise it is unlinked and recreated when the job reads or `overwrite` is set
     ///   (created, preallocated, truncated to `size`, written out in full, fsynced), or when the job
     ///   only writes (created and preallocated, not written: the job's writes fill it).
-    public static func layOut(_ request: LayoutRequest) throws(FileTargetError) -> LayoutOutcome {
+    /// `fill`, when given, makes the content of each `chunkSize` chunk written out (fio fills them with the
+    /// job's own buffer generator, fill_io_buffer); without it the bytes are diobench's pseudo-random ones.
+    public static func layOut(
+        _ request: LayoutRequest, fill: ((UnsafeMutableRawPointer, Int) -> Void)? = nil
+    ) throws(FileTargetError) -> LayoutOutcome {
         let path = request.path
         var info = stat()
         var existing: UInt64?
@@ -140,7 +144,7 @@ public enum FileTarget {
             throw FileTargetError(path: path, operation: "ftruncate to \(request.size) bytes", errno: errno)
         }
         let written = try writeOutFile(
-            fd: fd, path: path, size: request.size, chunkSize: request.chunkSize, seed: request.seed)
+            fd: fd, path: path, size: request.size, chunkSize: request.chunkSize, seed: request.seed, fill: fill)
         if request.createFsync && fsync(fd) != 0 {
             throw FileTargetError(path: path, operation: "fsync after layout", errno: errno)
         }
@@ -178,23 +182,29 @@ public enum FileTarget {
     }
 
     /// Writes `size` bytes of pseudo-random data from offset 0.
-    private static func writeOutFile(fd: Int32, path: String, size: UInt64, chunkSize: Int, seed: UInt64)
-        throws(FileTargetError) -> UInt64
-    {
-        let chunk = Swift.max(4096, chunkSize) & ~7
+    private static func writeOutFile(
+        fd: Int32, path: String, size: UInt64, chunkSize: Int, seed: UInt64,
+        fill: ((UnsafeMutableRawPointer, Int) -> Void)?
+    ) throws(FileTargetError) -> UInt64 {
+        // `fill` cuts a chunk as fio does, so the chunk is taken as it is (a multiple of fio's pieces).
+        let chunk = fill != nil ? Swift.max(1, chunkSize) : Swift.max(4096, chunkSize) & ~7
         let buffer = UnsafeMutableRawPointer.allocate(byteCount: chunk, alignment: 4096)
         defer { buffer.deallocate() }
         var state = seed == 0 ? 1 : seed
         let words = buffer.bindMemory(to: UInt64.self, capacity: chunk / 8)
         var written: UInt64 = 0
         while written < size {
-            for i in 0..<(chunk / 8) {  // fresh bytes per chunk, so no two blocks repeat (dedup sees nothing)
-                state ^= state >> 12
-                state ^= state << 25
-                state ^= state >> 27
-                words[i] = state &* 0x2545_F491_4F6C_DD1D
-            }
             let want = Int(Swift.min(UInt64(chunk), size - written))
+            if let fill {
+                fill(buffer, want)
+            } else {
+                for i in 0..<(chunk / 8) {  // fresh bytes per chunk, so no two blocks repeat (dedup sees nothing)
+                    state ^= state >> 12
+                    state ^= state << 25
+                    state ^= state >> 27
+                    words[i] = state &* 0x2545_F491_4F6C_DD1D
+                }
+            }
             var done = 0
             while done < want {
                 let n = retryingInterrupted { pwrite(fd, buffer + done, want - done, off_t(written) + off_t(done)) }

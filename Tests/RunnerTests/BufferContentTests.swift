@@ -167,6 +167,112 @@ import Testing
         #expect(full.status == 2 && full.stderr.contains("can't be reached"), "\(full.stderr)")
     }
 
+    // Issue 15, "mkfiles writes the same bytes": fio's generator, seeded as fio seeds each thread.
+
+    /// Runs `arguments` (a job file in `dir`, or command-line options) with `tool` in a fresh directory
+    /// (`--directory=`); every file it wrote, by name.
+    func filesWritten(_ arguments: [String], tool: String, job: String? = nil) async throws -> [String: Data] {
+        let dir = try TemporaryDirectory("bytes")
+        if let job { try job.write(toFile: dir.path + "/job.fio", atomically: true, encoding: .utf8) }
+        try FileManager.default.createDirectory(atPath: dir.path + "/out", withIntermediateDirectories: false)
+        let run = tool == fioPath ? ["--output=/dev/null"] : ["run"]
+        let out = try await runProgram(
+            tool, run + ["--directory=out"] + arguments + (job == nil ? [] : ["job.fio"]), directory: dir.path)
+        try #require(out.status == 0, "\(tool): \(out.stderr)")
+        var files: [String: Data] = [:]
+        for name in try FileManager.default.contentsOfDirectory(atPath: dir.path + "/out") {
+            files[name] = try Data(contentsOf: URL(fileURLWithPath: dir.path + "/out/" + name))
+        }
+        return files
+    }
+
+    /// Both tools' files: the same names, the same bytes (as `cmp` compares them).
+    func expectSameBytes(_ arguments: [String], job: String? = nil, files expected: Int) async throws {
+        let ours = try await filesWritten(arguments, tool: diobenchBinary, job: job)
+        let theirs = try await filesWritten(arguments, tool: fioPath, job: job)
+        #expect(ours.count == expected && Set(ours.keys) == Set(theirs.keys), "\(ours.keys) vs fio \(theirs.keys)")
+        for (name, data) in theirs.sorted(by: { $0.key < $1.key }) {
+            let mine = try #require(ours[name], "\(name) missing")
+            let first = zip(mine, data).enumerated().first { $0.element.0 != $0.element.1 }?.offset
+            #expect(
+                mine == data,
+                "\(arguments) \(name): \(mine.count) vs \(data.count) bytes, first difference at \(first ?? -1)")
+        }
+        // Each worker has its own seeds (fio's thread number), so the files differ from one another.
+        #expect(Set(ours.values).count == ours.count, "\(arguments): every file has its own bytes")
+    }
+
+    @Test(
+        "OpenZFS's perf-suite layout job (compress 66%, pattern, 4k chunks, numjobs=2): byte-identical files to fio's",
+        .enabled(if: fioAvailable, "fio is not installed (apt-get install fio)"))
+    func perfSuiteLayoutSameBytes() async throws {
+        let job = """
+            [global]
+            filename_format=file$jobnum
+            group_reporting=1
+            fallocate=0
+            ioengine=psync
+            bs=1024k
+            rw=write
+            thread=1
+            numjobs=2
+            filesize=4m
+            randseed=1234
+            buffer_compress_percentage=66
+            buffer_pattern=0xdeadbeef
+            buffer_compress_chunk=4096
+            [job]
+
+            """
+        try await expectSameBytes([], job: job, files: 2)
+    }
+
+    @Test(
+        "Write buffers hold fio's bytes for the same seed: refill, compression, dedupe, generators, several jobs",
+        .enabled(if: fioAvailable, "fio is not installed (apt-get install fio)"),
+        arguments: [
+            ["--refill_buffers=1", "--scramble_buffers=0"],
+            ["--buffer_compress_percentage=50"],
+            ["--scramble_buffers=0"],
+            ["--buffer_compress_percentage=30", "--buffer_compress_chunk=1000", "--bs=4k"],
+            ["--refill_buffers=1", "--scramble_buffers=0", "--random_generator=tausworthe64", "--bs=3000"],
+            ["--refill_buffers=1", "--scramble_buffers=0", "--allrandrepeat=1", "--randseed=7"],
+            ["--dedupe_percentage=30", "--buffer_compress_percentage=20"],
+            ["--dedupe_percentage=100"],
+            ["--dedupe_percentage=40", "--dedupe_mode=working_set", "--buffer_compress_chunk=8k"],
+            ["--ioengine=libaio", "--iodepth=4", "--direct=1", "--scramble_buffers=0"],
+            ["--loops=2", "--buffer_compress_percentage=40", "--dedupe_percentage=20"],
+            // Files fio writes out before the job (overwrite, reads, mmap's NOEXTEND): filled from the same generator.
+            ["--overwrite=1", "--buffer_compress_percentage=60", "--buffer_compress_chunk=4k", "--bs=16k"],
+            ["--rw=read"],
+            ["--ioengine=mmap", "--refill_buffers=1", "--scramble_buffers=0"],
+        ])
+    func sameBytesAsFio(_ options: [String]) async throws {
+        let job = ["--name=w", "--rw=write", "--bs=64k", "--size=2m", "--numjobs=2", "--thread"]
+        try await expectSameBytes(job + options, files: 2)
+    }
+
+    @Test(
+        "Workers are numbered over the whole run as fio numbers its threads: later jobs write fio's bytes too",
+        .enabled(if: fioAvailable, "fio is not installed (apt-get install fio)"))
+    func severalJobsSameBytes() async throws {
+        let job = """
+            [global]
+            rw=write
+            bs=128k
+            size=1m
+            buffer_compress_percentage=40
+            [a]
+            numjobs=2
+            [b]
+            stonewall
+            [c]
+            buffer_compress_percentage=70
+
+            """
+        try await expectSameBytes([], job: job, files: 4)
+    }
+
     @Test(
         "sync=1 and sync=dsync open the job's files with O_SYNC and O_DSYNC, as fio does (strace)",
         .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/strace"), "strace is not installed"))

@@ -51,7 +51,7 @@ struct IOLoopStopTests {
             config: config,
             cursors: [FileCursor(fileIndex: 0, regionStart: 0, regionLength: 1 << 20, unit: 4096, seed: 1)],
             readSizes: BlockSizePicker(fixed: 4096), writeSizes: BlockSizePicker(fixed: 4096), buffers: buffers,
-            content: WriteContent(spec: spec, seed: 1), stats: WorkerStats())
+            content: WriteContent(spec: spec, thread: 1, fallbackSeed: 1), stats: WorkerStats())
         defer { state.deallocate() }
         var engine = engine
         runWorker(engine: &engine, state: &state, control: RunControl())
