@@ -143,6 +143,8 @@ public struct JobSpec: Codable, Sendable, Equatable {
     public var thinkTime = ThinkTime()
     /// `random_distribution=`: uniform or skewed random offsets.
     public var randomDistribution: RandomDistribution = .random
+    /// `file_service_type=`: which file each I/O goes to.
+    public var fileService = FileService()
     /// `sync=`: O_SYNC or O_DSYNC on every open of the job's files.
     public var syncIO: SyncIOMode = .none
 
@@ -187,6 +189,8 @@ public struct JobSpec: Codable, Sendable, Equatable {
     public var fsync: Int = 0
     public var fdatasync: Int = 0
     public var endFsync: Bool = false
+    /// `fsync_on_close`: each file is fsynced when the job closes it (fio's td_io_close_file).
+    public var fsyncOnClose: Bool = false
 
     // Random offsets.
     /// Seed from `randseed` (repeatable). Written `randseed=` forces this on, as fio's explicit seed does;

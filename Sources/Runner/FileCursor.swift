@@ -25,6 +25,9 @@ public struct FileCursor {
     /// `random_distribution` other than uniform (only without the random map, as in fio).
     @usableFromInline var distribution = BlockDistribution.uniform
     @usableFromInline var skewed = false
+    /// file_service_type other than the default: this file's region is done for the pass (fio's
+    /// fio_file_set_done), so the worker picks among the others.
+    public var done = false
 
     public init(fileIndex: Int32, regionStart: UInt64, regionLength: UInt64, unit: UInt64, seed: UInt64) {
         self.fileIndex = fileIndex
@@ -55,6 +58,7 @@ public struct FileCursor {
         nextWrite = regionStart
         visited = 0
         runLeft = 0
+        done = false
         permutationSeed = permutationSeed &* 0x9E37_79B9_7F4A_7C15 &+ 1
         permutation = BlockPermutation(count: blockCount, seed: permutationSeed)
     }
@@ -67,6 +71,14 @@ public struct FileCursor {
         let next = position &+ length &+ gap
         if write { nextWrite = next } else { nextRead = next }
         return position
+    }
+
+    /// Whether the next I/O of `length` bytes still fits this pass, as fio's fill_io_u asks before it marks a
+    /// file done: a sequential position past the region's end, or a random map with every block used.
+    /// Random offsets without the map (and time_based ones, which fio resets) never run out.
+    public func hasRoom(write: Bool, length: UInt64, random: Bool, useMap: Bool, timeBased: Bool) -> Bool {
+        if random { return !useMap || timeBased || visited < blockCount }
+        return (write ? nextWrite : nextRead) &+ length <= regionEnd
     }
 
     /// Offset of a random I/O of `length` bytes.

@@ -328,8 +328,12 @@ struct JobPreparer {
         let dropsEachPass = PassCacheDrop.wanted(
             invalidate: spec.invalidate, loops: spec.loops, timeBased: spec.timeBased, direct: spec.direct,
             random: spec.rw.isRandom, randomMap: config.useRandomMap, files: plan.files.count)
+        // A job that syncs its files at the end (end_fsync, fsync_on_close) may find one closed, which fio
+        // reopens, dropping its cache again: the drop is then needed even for a single pass.
+        let reopensToSync =
+            spec.invalidate && !spec.timeBased && job.writes && (spec.endFsync || spec.fsyncOnClose)
         let passCacheDrop =
-            dropsEachPass && !fds.isEmpty
+            (dropsEachPass || reopensToSync) && !fds.isEmpty
             ? PassCacheDrop(
                 fds: fds, paths: plan.files.map(\.path),
                 regions: plan.files.map { (start: $0.regionStart, length: $0.regionLength) }) : nil
@@ -340,7 +344,8 @@ struct JobPreparer {
         let state = WorkerState(
             config: config, cursors: cursors, readSizes: readSizes, writeSizes: writeSizes,
             buffers: buffers, content: content, stats: WorkerStats(statsConfig), verify: verify,
-            passCacheDrop: passCacheDrop, logs: LogFiles.make(for: spec, plannedIOs: plannedIOs))
+            passCacheDrop: passCacheDrop, logs: LogFiles.make(for: spec, plannedIOs: plannedIOs),
+            closeSyncFds: spec.fsyncOnClose && job.writes ? fds : [])
         var engineConfig = spec.engineOptions
         engineConfig.iodepth = config.iodepth
         engineConfig.direct = spec.direct

@@ -33,6 +33,8 @@ public struct WorkerState {
     let passCacheDrop: PassCacheDrop?
     /// fio's log files (`write_lat_log`, …); nil when the job writes none.
     public let logs: WorkerLogs?
+    /// `fsync_on_close`: the files' descriptors, by cursor slot, for fio's fsync at close; empty otherwise.
+    let closeSyncFds: [Int32]
     /// Why the I/O loop ended: the first reason wins.
     public var stop: WorkerStop = .finished
     /// The I/O error that stopped the worker, if one did.
@@ -45,9 +47,10 @@ public struct WorkerState {
     init(
         config: WorkerConfig, cursors: [FileCursor], readSizes: BlockSizePicker, writeSizes: BlockSizePicker,
         buffers: AlignedBufferPool, content: WriteContent, stats: WorkerStats, verify: WorkerVerify? = nil,
-        passCacheDrop: PassCacheDrop? = nil, logs: WorkerLogs? = nil
+        passCacheDrop: PassCacheDrop? = nil, logs: WorkerLogs? = nil, closeSyncFds: [Int32] = []
     ) {
         self.config = config
+        self.closeSyncFds = closeSyncFds
         self.verify = verify
         self.passCacheDrop = passCacheDrop
         self.logs = logs

@@ -49,6 +49,12 @@ public struct WorkerConfig: Sendable {
     public var thinkTime: ThinkTime
     /// thinktime_iotime without thinktime_blocks: only the I/O time triggers a pause (fio's rule).
     public var thinkOnIOTimeOnly: Bool
+    /// `file_service_type`: the default (round robin, one I/O per file) keeps the loop's inline rotation;
+    /// anything else goes through `IOLoop.pickFile`.
+    public var defaultFileService: Bool
+    public var fileService: FileService
+    /// `fsync_on_close`: fsync each file as the job closes it.
+    public var fsyncOnClose: Bool
     /// The job writes fio log files: each completion goes to the worker's `WorkerLogs`.
     public var logsCompletions: Bool
     /// The slat log of an engine that queues: each submission goes there too.
@@ -104,6 +110,9 @@ public struct WorkerConfig: Sendable {
         self.seed = seed
         thinkTime = spec.thinkTime
         thinkOnIOTimeOnly = spec.thinkTime.ioTimeNs > 0 && !spec.explicitOptions.contains("thinktime_blocks")
+        defaultFileService = spec.fileService.isDefault
+        fileService = spec.fileService
+        fsyncOnClose = spec.fsyncOnClose
         logsCompletions = spec.logs.any
         logsSubmissions =
             spec.logs.latLogPrefix != nil && !spec.disableSlat && spec.engine.queues(iodepth: spec.iodepth)
