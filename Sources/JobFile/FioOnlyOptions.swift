@@ -49,7 +49,7 @@ public enum FioOnlyOptions {
             "nonvectored", "numa_cpu_nodes", "numa_mem_policy", "offset_align", "opendir", "percentage_random",
             "pre_read", "prio",
             "prioclass", "profile", "rate_ignore_thinktime", "rate_process",
-            "rw_sequencer", "serialize_overlap",
+            "serialize_overlap",
             "significant_figures", "stats", "sync_file_range", "uid", "unified_rw_reporting", "unit_base",
             "unlink_each_loop", "verify_async", "verify_backlog_batch", "verify_dump", "verify_interval",
             "verify_offset", "verify_only", "verify_state_load", "verify_state_save", "write_barrier", "write_hint",

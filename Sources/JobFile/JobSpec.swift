@@ -27,6 +27,12 @@ public enum RWPattern: String, Codable, Sendable, CaseIterable {
     }
 }
 
+/// fio's rw_sequencer: between the random offsets of `rw=randread:N`, go on from the last I/O or repeat it.
+public enum RWSequencer: String, Codable, Sendable, CaseIterable {
+    case sequential
+    case identical
+}
+
 public struct SizeRange: Codable, Sendable, Equatable {
     public var min: UInt64
     public var max: UInt64
@@ -122,6 +128,10 @@ public struct JobSpec: Codable, Sendable, Equatable {
     public var rw: RWPattern = .read
     /// fio's `rw=randread:8` style suffix: issue this many I/Os per offset step (sequential gaps). 0 = none.
     public var rwSequenceModifier: UInt64 = 0
+    /// `rw=read:-8k`: the sequential suffix is negative, each I/O starts that far before the end of the last.
+    public var rwSequenceBackward = false
+    /// `rw_sequencer`: what the I/Os between two random offsets of `rw=randread:N` do.
+    public var rwSequencer: RWSequencer = .sequential
     public var rwmixread: UInt32 = 50
     public var blockSize = PerDirection<UInt64>(4096)
     public var blockSizeRange: PerDirection<SizeRange>?

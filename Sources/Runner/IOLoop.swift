@@ -222,19 +222,20 @@ struct IOLoop<E: IOEngine, V: VerifySwitch> {
         if config.random {
             offset = w.cursors[fileSlot].random(
                 length: length, useMap: config.useRandomMap,
-                runLength: config.sequenceModifier, write: isWrite, rng: &w.offsetRandom)
+                runLength: config.sequenceModifier, write: isWrite, identical: config.identicalRuns,
+                rng: &w.offsetRandom)
+        } else if !config.sequenceBackward {
+            offset = w.cursors[fileSlot].sequential(write: isWrite, length: length, gap: config.holeBytes)
         } else {
-            offset = w.cursors[fileSlot].sequential(write: isWrite, length: length, gap: config.sequenceModifier)
+            offset = w.cursors[fileSlot].backward(write: isWrite, length: length, step: config.sequenceModifier)
         }
         let slot = prepare(
             isWrite ? .write : .read, file: w.cursors[fileSlot].fileIndex, offset: offset,
             length: length, now: now)
-        // Holes of `rw=write:N` count against the budget, as fio's skipped bytes do.
-        let budgeted = config.random ? length : length &+ config.sequenceModifier
-        bytesIssued &+= budgeted
+        bytesIssued &+= length
         iosIssued &+= 1
         if queue(slot) == .busy {
-            bytesIssued &-= budgeted
+            bytesIssued &-= length
             iosIssued &-= 1
             w.freeCount &+= 1
             refilling = false
@@ -369,7 +370,7 @@ struct IOLoop<E: IOEngine, V: VerifySwitch> {
     private mutating func fits(_ slot: Int, write: Bool, length: UInt64) -> Bool {
         if w.cursors[slot].done { return false }
         if w.cursors[slot].hasRoom(
-            write: write, length: length, random: config.random, useMap: config.useRandomMap,
+            write: write, length: length, gap: config.holeBytes, random: config.random, useMap: config.useRandomMap,
             timeBased: config.timeBased)
         {
             return true
