@@ -51,8 +51,8 @@ public enum FioOnlyOptions {
             "prioclass", "profile", "rate_ignore_thinktime", "rate_process",
             "serialize_overlap",
             "significant_figures", "stats", "sync_file_range", "uid", "unified_rw_reporting", "unit_base",
-            "unlink_each_loop", "verify_async", "verify_backlog_batch", "verify_dump", "verify_interval",
-            "verify_offset", "verify_only", "verify_state_load", "verify_state_save", "write_barrier", "write_hint",
+            "unlink_each_loop", "verify_async", "verify_backlog_batch",
+            "verify_only", "verify_state_load", "verify_state_save", "write_barrier", "write_hint",
             "write_iolog",
         ],
     ]

@@ -349,6 +349,12 @@ public struct VerifyOptions: Codable, Sendable, Equatable {
     public var verifyFatal: Bool = false
     public var verifyBacklog: Int = 0
     public var pattern: [UInt8] = []
+    /// `verify_interval`: a verify block (header and checksum) every this many bytes of a write; 0: one per I/O.
+    public var interval: UInt64 = 0
+    /// `verify_offset`: the header is swapped with the bytes this far into each verify block.
+    public var headerOffset: UInt64 = 0
+    /// `verify_dump`: a failed block's received and expected bytes go to files, as fio's dump_buf writes them.
+    public var dump: Bool = false
     public init() {}
 }
 

@@ -61,6 +61,9 @@ struct FioDifferentialTests {
         Case(name: "rw=read:-8k backwards", options: "rw=read:-8k\nbs=4k\nsize=1m"),
         Case(name: "rw=write:-16k backwards", options: "rw=write:-16k\nbs=8k\nsize=1m\nloops=2"),
         Case(name: "rw=randread:8", options: "rw=randread:8\nbs=4k\nsize=1m"),
+        Case(
+            name: "verify_interval and verify_offset",
+            options: "rw=randwrite\nbs=8k\nsize=1m\nverify=crc32c\nverify_interval=1k\nverify_offset=100"),
         Case(name: "rw_sequencer=identical", options: "rw=randread:8\nrw_sequencer=identical\nbs=4k\nsize=1m"),
         // file_service_type: every file is still done whole, whatever the order.
         Case(
