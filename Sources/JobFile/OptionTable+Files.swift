@@ -33,7 +33,7 @@ extension OptionTable {
         .make(
             "file_service_type", FileServiceKindParser(), default: "roundrobin", .files,
             help:
-                "Which file the next I/O goes to: roundrobin, sequential (finish one first) or random; :N keeps a file for N I/Os",
+                "Which file the next I/O goes to: roundrobin, sequential (finish one first), random (:N keeps a file for N I/Os), or zipf/pareto/normal[:value[:center]]",
             set: { $0.fileService = $1 }, render: { .value(FileServiceKindParser.text($0.fileService)) }),
         .make(
             "openfiles", IntKind(1...1_000_000), default: "", .files,

@@ -352,7 +352,20 @@ struct IOLoop<E: IOEngine, V: VerifySwitch> {
         }
         while doneFiles < w.fileCount {
             let candidate: Int
-            if service.kind == .random {
+            if service.isNonUniform {
+                // fio's non-uniform kinds: no file is ever done; a full one starts over (fio_file_reset).
+                let drawn = Int(w.fileDistribution.next(&w.choiceRandom, direction: .read) >> 10)
+                let file = min(drawn, w.fileCount - 1)
+                if !w.cursors[file].hasRoom(
+                    write: write, length: length, gap: config.holeBytes, random: config.random,
+                    useMap: config.useRandomMap, timeBased: config.timeBased)
+                {
+                    w.cursors[file].rewind()
+                }
+                currentFile = file
+                fileRunLeft = 0
+                return file
+            } else if service.kind == .random {
                 candidate = Int(w.choiceRandom.next(below: UInt64(w.fileCount)))
             } else {
                 candidate = w.nextFile

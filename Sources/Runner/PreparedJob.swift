@@ -325,6 +325,25 @@ struct JobPreparer {
             // fio fills every buffer of a writing job at setup (backend.c, init_io_u), not only on refill.
             for index in 0..<buffers.count { content.fill(buffers.buffer(index), length: buffers.size) }
         }
+        // fio draws non-uniform file choices over nr_files << FIO_FSERVICE_SHIFT (10) ranges (init.c).
+        var fileDistribution = BlockDistribution.uniform
+        if spec.fileService.isNonUniform {
+            var rng = RandomSource(seed: plan.seed ^ 0xF11E_5E7C_0000_0001)
+            // Without a center, fio starts the ranks at a random offset; starting at a random file's first
+            // range keeps the hottest ranks in one file, as fio 3.33's runs show.
+            var distribution = spec.fileService.distribution
+            let first = Double(rng.next(below: UInt64(max(cursors.count, 1)))) / Double(max(cursors.count, 1))
+            switch distribution {
+            case .zipf(let theta, nil): distribution = .zipf(theta: theta, center: first)
+            case .pareto(let h, nil): distribution = .pareto(h: h, center: first)
+            default: break
+            }
+            fileDistribution =
+                (try? BlockDistribution.make(
+                    distribution, blocks: UInt64(max(cursors.count, 1)) << 10, blockSize: 1,
+                    rng: &rng)) ?? .uniform
+            fileDistribution.hashed = false
+        }
         let dropsEachPass = PassCacheDrop.wanted(
             invalidate: spec.invalidate, loops: spec.loops, timeBased: spec.timeBased, direct: spec.direct,
             random: spec.rw.isRandom, randomMap: config.useRandomMap, files: plan.files.count)
@@ -345,7 +364,7 @@ struct JobPreparer {
             config: config, cursors: cursors, readSizes: readSizes, writeSizes: writeSizes,
             buffers: buffers, content: content, stats: WorkerStats(statsConfig), verify: verify,
             passCacheDrop: passCacheDrop, logs: LogFiles.make(for: spec, plannedIOs: plannedIOs),
-            closeSyncFds: spec.fsyncOnClose && job.writes ? fds : [])
+            closeSyncFds: spec.fsyncOnClose && job.writes ? fds : [], fileDistribution: fileDistribution)
         var engineConfig = spec.engineOptions
         engineConfig.iodepth = config.iodepth
         engineConfig.direct = spec.direct

@@ -10,11 +10,13 @@ import Testing
     .enabled(if: straceAvailable, "strace is not installed (apt-get install strace)"))
 struct FioFileServiceTests {
     /// Each pread64/pwrite64 as (file name, offset), in the order issued (one worker: one thread issues them).
-    func accesses(_ tool: String, _ options: [String]) async throws -> [(file: String, offset: Int)] {
+    func accesses(
+        _ tool: String, _ options: [String], shape: [String] = ["--nrfiles=3", "--size=192k"]
+    ) async throws -> [(file: String, offset: Int)] {
         let dir = try TemporaryDirectory("runner", under: "/dev/shm")
         let arguments =
             (tool == fioPath ? [] : ["run"])
-            + ["--name=s", "--directory=\(dir.path)", "--nrfiles=3", "--size=192k", "--bs=4k", "--output=/dev/null"]
+            + ["--name=s", "--directory=\(dir.path)", "--bs=4k", "--output=/dev/null"] + shape
             + options
         // Lay the files out first, so the traced run only reads or writes.
         let layout = try await runProgram(tool == fioPath ? fioPath : diobenchBinary, arguments, timeout: 120)
@@ -74,6 +76,25 @@ struct FioFileServiceTests {
                 files == Array(repeating: "s.0.0", count: 16) + Array(repeating: "s.0.1", count: 16)
                     + Array(repeating: "s.0.2", count: 16), "\(tool)")
             #expect(Set(seen.prefix(16).map(\.offset)).count == 16, "\(tool)")
+        }
+    }
+
+    /// fio's non-uniform kinds draw files from a distribution over nr_files << 10 ranges (with its hash, so the
+    /// hot file is not file 0): the files' shares, largest first, must match fio's.
+    @Test(
+        "zipf, pareto and normal file choice skew like fio's",
+        arguments: ["zipf:1.2", "pareto:0.3", "normal:20", "gauss"])
+    func nonUniformSharesLikeFio(_ service: String) async throws {
+        let shape = ["--nrfiles=4", "--size=256k", "--io_size=8m"]
+        var shares: [[Double]] = []
+        for tool in [diobenchBinary, fioPath] {
+            let seen = try await accesses(tool, ["--rw=randread", "--file_service_type=\(service)"], shape: shape)
+            #expect(seen.count == 2048, "\(tool)")
+            let counts = Dictionary(grouping: seen, by: \.file).values.map { Double($0.count) / 2048 }
+            shares.append((counts + Array(repeating: 0, count: 4 - counts.count)).sorted(by: >))
+        }
+        for (ours, theirs) in zip(shares[0], shares[1]) {
+            #expect(abs(ours - theirs) < 0.08, "diobench \(shares[0]), fio \(shares[1])")
         }
     }
 }
