@@ -43,6 +43,8 @@ struct VerifyIntervalTests {
         for tool in [diobenchBinary, fioPath] {
             let dir = try TemporaryDirectory("runner")
             let out = try await corruptAndDump(tool, dir)
+            let dumped = "received data dumped as d.bin.\(Self.piece).received"
+            #expect(out.stderr.contains(dumped), "\(tool): \(out.stderr)")
             if tool == diobenchBinary { #expect(out.status != 0, "a verify failure fails the run") }
             let dumps = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter {
                 $0.hasSuffix(".received") || $0.hasSuffix(".expected")
