@@ -27,6 +27,12 @@ public enum RWPattern: String, Codable, Sendable, CaseIterable {
     }
 }
 
+/// fio's rw_sequencer: between the random offsets of `rw=randread:N`, go on from the last I/O or repeat it.
+public enum RWSequencer: String, Codable, Sendable, CaseIterable {
+    case sequential
+    case identical
+}
+
 public struct SizeRange: Codable, Sendable, Equatable {
     public var min: UInt64
     public var max: UInt64
@@ -122,6 +128,10 @@ public struct JobSpec: Codable, Sendable, Equatable {
     public var rw: RWPattern = .read
     /// fio's `rw=randread:8` style suffix: issue this many I/Os per offset step (sequential gaps). 0 = none.
     public var rwSequenceModifier: UInt64 = 0
+    /// `rw=read:-8k`: the sequential suffix is negative, each I/O starts that far before the end of the last.
+    public var rwSequenceBackward = false
+    /// `rw_sequencer`: what the I/Os between two random offsets of `rw=randread:N` do.
+    public var rwSequencer: RWSequencer = .sequential
     public var rwmixread: UInt32 = 50
     public var blockSize = PerDirection<UInt64>(4096)
     public var blockSizeRange: PerDirection<SizeRange>?
@@ -143,6 +153,8 @@ public struct JobSpec: Codable, Sendable, Equatable {
     public var thinkTime = ThinkTime()
     /// `random_distribution=`: uniform or skewed random offsets.
     public var randomDistribution: RandomDistribution = .random
+    /// `file_service_type=`: which file each I/O goes to.
+    public var fileService = FileService()
     /// `sync=`: O_SYNC or O_DSYNC on every open of the job's files.
     public var syncIO: SyncIOMode = .none
 
@@ -187,6 +199,8 @@ public struct JobSpec: Codable, Sendable, Equatable {
     public var fsync: Int = 0
     public var fdatasync: Int = 0
     public var endFsync: Bool = false
+    /// `fsync_on_close`: each file is fsynced when the job closes it (fio's td_io_close_file).
+    public var fsyncOnClose: Bool = false
 
     // Random offsets.
     /// Seed from `randseed` (repeatable). Written `randseed=` forces this on, as fio's explicit seed does;
@@ -335,6 +349,12 @@ public struct VerifyOptions: Codable, Sendable, Equatable {
     public var verifyFatal: Bool = false
     public var verifyBacklog: Int = 0
     public var pattern: [UInt8] = []
+    /// `verify_interval`: a verify block (header and checksum) every this many bytes of a write; 0: one per I/O.
+    public var interval: UInt64 = 0
+    /// `verify_offset`: the header is swapped with the bytes this far into each verify block.
+    public var headerOffset: UInt64 = 0
+    /// `verify_dump`: a failed block's received and expected bytes go to files, as fio's dump_buf writes them.
+    public var dump: Bool = false
     public init() {}
 }
 

@@ -31,6 +31,11 @@ extension OptionTable {
             help: "Number of files per job; size is split among them (ignored when filename lists files)",
             set: { $0.nrfiles = Int($1) }, render: { .int($0.nrfiles) }),
         .make(
+            "file_service_type", FileServiceKindParser(), default: "roundrobin", .files,
+            help:
+                "Which file the next I/O goes to: roundrobin, sequential (finish one first), random (:N keeps a file for N I/Os), or zipf/pareto/normal[:value[:center]]",
+            set: { $0.fileService = $1 }, render: { .value(FileServiceKindParser.text($0.fileService)) }),
+        .make(
             "openfiles", IntKind(1...1_000_000), default: "", .files,
             help:
                 "fio's limit on files open at once; diobench keeps all the job's files open, and warns when that is more",

@@ -8,18 +8,30 @@ extension OptionTable {
     static let pattern: [OptionDefinition] = [
         .make(
             "rw", aliases: ["readwrite"], RWKind(), default: "read", .pattern,
-            help: "I/O pattern; rw=randread:8 issues 8 I/Os per random offset, rw=write:4k leaves a 4k hole after each",
+            help:
+                "I/O pattern; rw=randread:8 draws a new random offset every 8 I/Os, rw=write:4k leaves a 4k hole after each, rw=read:-8k steps back",
             set: {
-                $0.rw = $1.0; $0.rwSequenceModifier = $1.1
+                $0.rw = $1.0; $0.rwSequenceModifier = $1.1; $0.rwSequenceBackward = $1.2
             },
             render: { spec in
                 guard spec.rwSequenceModifier > 0 else { return .value(spec.rw.rawValue) }
                 let suffix =
                     spec.rw.isRandom
                     ? String(spec.rwSequenceModifier)
-                    : ValueFormat.size(spec.rwSequenceModifier, kbBase: spec.kbBase)
+                    : (spec.rwSequenceBackward ? "-" : "")
+                        + ValueFormat.size(spec.rwSequenceModifier, kbBase: spec.kbBase)
                 return .value("\(spec.rw.rawValue):\(suffix)")
             }),
+        .make(
+            "rw_sequencer",
+            ChoiceKind<RWSequencer>(
+                [
+                    (OptionChoice("sequential", "Between new random offsets, continue from the last I/O"), .sequential),
+                    (OptionChoice("identical", "Between new random offsets, repeat the last offset"), .identical),
+                ], noun: "rw sequencer"),
+            default: "sequential", .pattern,
+            help: "With rw=randread:N, what the I/Os between two random offsets do",
+            set: { $0.rwSequencer = $1 }, render: { .value($0.rwSequencer.rawValue) }),
         .make(
             "rwmixread", mixPercent, default: "50", .pattern,
             help: "Percentage of reads in a mixed (rw, randrw) workload",

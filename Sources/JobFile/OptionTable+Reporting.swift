@@ -116,6 +116,22 @@ extension OptionTable {
             help: "Verify after every N blocks written instead of at the end",
             set: { $0.verify.verifyBacklog = Int($1) }, render: { .int($0.verify.verifyBacklog) }),
         .make(
+            "verify_interval", SizeKind(minimum: 1), default: "", .verify,
+            help:
+                "A verify header every N bytes of a write instead of one per I/O (fio fits it to the write sizes)",
+            set: { $0.verify.interval = $1 },
+            render: {
+                $0.verify.interval == 0 ? .unset : .value(ValueFormat.size($0.verify.interval, kbBase: $0.kbBase))
+            }),
+        .make(
+            "verify_offset", SizeKind(), default: "0", .verify,
+            help: "Swap each verify header with the data this many bytes into its block before writing",
+            set: { $0.verify.headerOffset = $1 }, render: { .int($0.verify.headerOffset) }),
+        .make(
+            "verify_dump", BoolKind(), default: "0", .verify,
+            help: "On a verify failure, write the block read and the block expected to FILE.OFFSET.received/.expected",
+            set: { $0.verify.dump = $1 }, render: { .bool($0.verify.dump) }),
+        .make(
             "verify_pattern", PatternKind(), default: "", .verify,
             help: "Fill pattern for written data: hex 0x... or a quoted string; alone it implies verify=pattern",
             set: { $0.verify.pattern = $1 },

@@ -109,6 +109,10 @@ extension OptionTable {
             help: "fsync(2) the files when the write phase is done",
             set: { $0.endFsync = $1 }, render: { .bool($0.endFsync) }),
         .make(
+            "fsync_on_close", BoolKind(), default: "0", .sync,
+            help: "fsync(2) each file when the job closes it at its end",
+            set: { $0.fsyncOnClose = $1 }, render: { .bool($0.fsyncOnClose) }),
+        .make(
             "sync",
             ChoiceKind<SyncIOMode>(
                 [

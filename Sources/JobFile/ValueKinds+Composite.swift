@@ -141,13 +141,14 @@ struct RWKind: ValueKind {
         ], noun: "I/O pattern")
 
     var typeName: String { "choice, with an optional :N suffix" }
-    var expected: String { Self.patterns.expected + ", optionally followed by :N" }
+    var expected: String { Self.patterns.expected + ", optionally followed by :N (sequential ones also :-N)" }
     var choices: [OptionChoice] { Self.patterns.choices }
 
-    func parse(_ text: String, _ context: ValueContext) throws(ValueProblem) -> (RWPattern, UInt64) {
+    /// The pattern, the suffix, and whether a sequential suffix steps backwards (`rw=read:-8k`).
+    func parse(_ text: String, _ context: ValueContext) throws(ValueProblem) -> (RWPattern, UInt64, Bool) {
         let pieces = text.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
         let pattern = try Self.patterns.parse(pieces[0].trimmingWhitespace(), context)
-        guard pieces.count == 2 else { return (pattern, 0) }
+        guard pieces.count == 2 else { return (pattern, 0, false) }
         let suffix = pieces[1].trimmingWhitespace()
         if pattern.isRandom {
             // fio reads the random form with atoi: a plain count of I/Os per offset.
@@ -156,10 +157,15 @@ struct RWKind: ValueKind {
                     "':\(suffix)' is not a count of I/Os per random offset",
                     valid: "expected a whole number of 1 or more, e.g. \(pieces[0]):8")
             }
-            return (pattern, n)
+            return (pattern, n, false)
+        }
+        // fio reads a sequential suffix as a signed size: negative ones walk the file backwards.
+        if suffix.hasPrefix("-") {
+            let step = try SizeKind(minimum: 1).parse(String(suffix.dropFirst()), context)
+            return (pattern, step, true)
         }
         let hole = try SizeKind(minimum: 1).parse(suffix, context)
-        return (pattern, hole)
+        return (pattern, hole, false)
     }
 }
 

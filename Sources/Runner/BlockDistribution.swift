@@ -16,6 +16,8 @@ public struct BlockDistribution: @unchecked Sendable {
     @usableFromInline let kind: Kind
     @usableFromInline let ranges: UInt64
     @usableFromInline let offset: UInt64
+    /// fio's multiplicative hash over the ranks; off for the choice of files (zipf_disable_hash, init.c).
+    @usableFromInline var hashed = true
     // zipf
     @usableFromInline let theta: Double, alpha: Double, eta: Double, zetan: Double, halfPowTheta: Double
     // pareto
@@ -121,7 +123,7 @@ public struct BlockDistribution: @unchecked Sendable {
     /// which concentrates the accesses; a stronger hash would spread them wider than fio does.
     @inlinable @inline(__always)
     func scatter(_ rank: UInt64) -> UInt64 {
-        (rank &* 0x61C8_8646_80B5_83EB) &+ offset
+        (hashed ? rank &* 0x61C8_8646_80B5_83EB : rank) &+ offset
     }
 
     /// The next block for an I/O in `direction`.

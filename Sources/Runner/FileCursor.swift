@@ -18,13 +18,18 @@ public struct FileCursor {
     @usableFromInline var visited: UInt64 = 0
     @usableFromInline var nextRead: UInt64
     @usableFromInline var nextWrite: UInt64
-    /// Random with `rw=randread:N`: I/Os left before a new random offset is drawn.
+    /// Random with `rw=randread:N`: I/Os since the last new random offset (fio's ddir_seq_nr counts down),
+    /// where the next I/O of the run starts, and where the last one started (`rw_sequencer=identical`).
     @usableFromInline var runLeft: UInt64 = 0
-    @usableFromInline var runNext: UInt64 = 0
+    @usableFromInline var runNext: UInt64
+    @usableFromInline var runStart: UInt64
     @usableFromInline var permutationSeed: UInt64
     /// `random_distribution` other than uniform (only without the random map, as in fio).
     @usableFromInline var distribution = BlockDistribution.uniform
     @usableFromInline var skewed = false
+    /// file_service_type other than the default: this file's region is done for the pass (fio's
+    /// fio_file_set_done), so the worker picks among the others.
+    public var done = false
 
     public init(fileIndex: Int32, regionStart: UInt64, regionLength: UInt64, unit: UInt64, seed: UInt64) {
         self.fileIndex = fileIndex
@@ -36,6 +41,8 @@ public struct FileCursor {
         permutation = BlockPermutation(count: blockCount, seed: seed)
         nextRead = regionStart
         nextWrite = regionStart
+        runNext = regionStart
+        runStart = regionStart
     }
 
     @inlinable
@@ -55,34 +62,80 @@ public struct FileCursor {
         nextWrite = regionStart
         visited = 0
         runLeft = 0
+        done = false
+        runNext = regionStart
+        runStart = regionStart
         permutationSeed = permutationSeed &* 0x9E37_79B9_7F4A_7C15 &+ 1
         permutation = BlockPermutation(count: blockCount, seed: permutationSeed)
     }
 
-    /// Offset of a sequential I/O of `length` bytes; `gap` is the `rw=write:N` hole after each one.
+    /// Offset of a sequential I/O of `length` bytes; `gap` is the `rw=write:N` hole before each one but the
+    /// first, as fio's get_next_seq_offset adds it to the end of the last I/O and starts over at the region's
+    /// start when that is past the end.
     @inlinable @inline(__always)
     public mutating func sequential(write: Bool, length: UInt64, gap: UInt64) -> UInt64 {
-        var position = write ? nextWrite : nextRead
+        var position = holed(write ? nextWrite : nextRead, gap: gap)
         if position &+ length > regionEnd { position = regionStart }
-        let next = position &+ length &+ gap
-        if write { nextWrite = next } else { nextRead = next }
+        if write { nextWrite = position &+ length } else { nextRead = position &+ length }
         return position
+    }
+
+    /// Where an I/O after one that ended at `last` starts, with a hole of `gap`.
+    @inlinable @inline(__always)
+    func holed(_ last: UInt64, gap: UInt64) -> UInt64 {
+        guard gap > 0 && last != regionStart else { return last }
+        let position = last &+ gap
+        return position >= regionEnd ? regionStart : position
+    }
+
+    /// Offset of a sequential I/O that steps back (`rw=read:-8k`), as fio's get_next_seq_offset: each I/O starts
+    /// `step` before the end of the last one; the first is at the region's start, and a step before the start
+    /// goes to `step` before the region's end.
+    @inlinable @inline(__always)
+    public mutating func backward(write: Bool, length: UInt64, step: UInt64) -> UInt64 {
+        var relative = (write ? nextWrite : nextRead) &- regionStart
+        if relative != 0 {
+            relative = relative >= step ? relative &- step : (regionLength >= step ? regionLength &- step : 0)
+        }
+        // A step shorter than the block moves forward; past the end it starts over.
+        if relative &+ length > regionLength { relative = 0 }
+        let position = regionStart &+ relative
+        if write { nextWrite = position &+ length } else { nextRead = position &+ length }
+        return position
+    }
+
+    /// Whether the next I/O of `length` bytes still fits this pass, as fio's fill_io_u asks before it marks a
+    /// file done: a sequential position past the region's end, or a random map with every block used.
+    /// Random offsets without the map (and time_based ones, which fio resets) never run out.
+    public func hasRoom(
+        write: Bool, length: UInt64, gap: UInt64, random: Bool, useMap: Bool, timeBased: Bool
+    ) -> Bool {
+        if random { return !useMap || timeBased || visited < blockCount }
+        let last = write ? nextWrite : nextRead
+        return last < regionEnd && holed(last, gap: gap) &+ length <= regionEnd
     }
 
     /// Offset of a random I/O of `length` bytes.
     @inlinable @inline(__always)
+    /// With `rw=randread:N` (runLength N), fio draws a new offset only every Nth I/O, the first after N I/Os
+    /// that start at the region's start; the others continue from the last I/O (a sequential run that falls
+    /// off the region's end draws a random offset instead) or, `identical`, repeat its offset.
     public mutating func random(
-        length: UInt64, useMap: Bool, runLength: UInt64, write: Bool = false, rng: inout RandomSource
+        length: UInt64, useMap: Bool, runLength: UInt64, write: Bool = false, identical: Bool = false,
+        rng: inout RandomSource
     ) -> UInt64 {
         if runLength > 1 {
-            if runLeft > 0 {
-                runLeft &-= 1
-                var position = runNext
-                if position &+ length > regionEnd { position = regionStart }
-                runNext = position &+ length
-                return position
+            if runLeft < runLength {
+                runLeft &+= 1
+                let position = identical ? runStart : runNext
+                if identical || position &+ length <= regionEnd {
+                    runNext = position &+ length
+                    runStart = position
+                    return position
+                }
+            } else {
+                runLeft = 1
             }
-            runLeft = runLength &- 1
         }
         let block: UInt64
         if useMap {
@@ -101,6 +154,7 @@ public struct FileCursor {
             position = regionStart &+ room - room % unit
         }
         runNext = position &+ length
+        runStart = position
         return position
     }
 }

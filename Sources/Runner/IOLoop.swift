@@ -48,6 +48,11 @@ struct IOLoop<E: IOEngine, V: VerifySwitch> {
     var thinkNs: UInt64 = 0
     /// I/Os issued so far, all passes (thinktime_blocks_type=issue).
     var issuedTotal: UInt64 = 0
+    /// file_service_type other than the default: the file being served, the I/Os it still gets before
+    /// another is picked, and how many files are done this pass.
+    var currentFile = -1
+    var fileRunLeft: UInt64 = 0
+    var doneFiles = 0
 
     init(engine: E, state: WorkerState, control: RunControl) {
         self.engine = engine
@@ -72,7 +77,16 @@ struct IOLoop<E: IOEngine, V: VerifySwitch> {
             }
         }
         // fio's end_fsync: only a job that writes, and not right after a periodic sync (should_fsync).
-        if config.endFsync && config.readPercent < 100 && !lastWasSync && !w.stop.isError { _ = syncFiles(.fsync) }
+        // fio's do_io ends with one fsync per file for end_fsync and for fsync_on_close alike.
+        if passEndSync && !lastWasSync && !w.stop.isError {
+            // fio closed the files that were done, and reopens each to sync it (a cache drop at the open).
+            if let drop = w.passCacheDrop, !config.defaultFileService {
+                for file in 0..<w.fileCount where w.cursors[file].done {
+                    drop.drop(file: Int(w.cursors[file].fileIndex))
+                }
+            }
+            _ = syncFiles(.fsync)
+        }
         let end = monotonicNanoseconds()
         w.stats.finish(atNs: end)
         w.logs?.finish(atNs: end)
@@ -183,6 +197,18 @@ struct IOLoop<E: IOEngine, V: VerifySwitch> {
     @inline(__always)
     private mutating func issueOne(isWrite: Bool, now: UInt64) -> Bool {
         let length = isWrite ? w.writeSizes.pick(&w.choiceRandom) : w.readSizes.pick(&w.choiceRandom)
+        let fileSlot: Int
+        if config.defaultFileService {
+            fileSlot = w.nextFile
+            w.nextFile = fileSlot &+ 1 == w.fileCount ? 0 : fileSlot &+ 1
+        } else {
+            fileSlot = pickFile(write: isWrite, length: length)
+            if fileSlot < 0 {
+                // Every file is done: the pass is, whatever is left of its budget (fio's get_io_u gets no file).
+                bytesIssued = UInt64.max
+                return running
+            }
+        }
         if config.hasRateLimit {
             // At most 8 intervals of catch-up after a stall.
             let interval = (isWrite ? config.writeRate : config.readRate).intervalNs(length: length)
@@ -192,25 +218,24 @@ struct IOLoop<E: IOEngine, V: VerifySwitch> {
                 nextReadAt = max(nextReadAt &+ interval, now &- interval &* 8)
             }
         }
-        let fileSlot = w.nextFile
-        w.nextFile = fileSlot &+ 1 == w.fileCount ? 0 : fileSlot &+ 1
         let offset: UInt64
         if config.random {
             offset = w.cursors[fileSlot].random(
                 length: length, useMap: config.useRandomMap,
-                runLength: config.sequenceModifier, write: isWrite, rng: &w.offsetRandom)
+                runLength: config.sequenceModifier, write: isWrite, identical: config.identicalRuns,
+                rng: &w.offsetRandom)
+        } else if !config.sequenceBackward {
+            offset = w.cursors[fileSlot].sequential(write: isWrite, length: length, gap: config.holeBytes)
         } else {
-            offset = w.cursors[fileSlot].sequential(write: isWrite, length: length, gap: config.sequenceModifier)
+            offset = w.cursors[fileSlot].backward(write: isWrite, length: length, step: config.sequenceModifier)
         }
         let slot = prepare(
             isWrite ? .write : .read, file: w.cursors[fileSlot].fileIndex, offset: offset,
             length: length, now: now)
-        // Holes of `rw=write:N` count against the budget, as fio's skipped bytes do.
-        let budgeted = config.random ? length : length &+ config.sequenceModifier
-        bytesIssued &+= budgeted
+        bytesIssued &+= length
         iosIssued &+= 1
         if queue(slot) == .busy {
-            bytesIssued &-= budgeted
+            bytesIssued &-= length
             iosIssued &-= 1
             w.freeCount &+= 1
             refilling = false
@@ -290,17 +315,97 @@ struct IOLoop<E: IOEngine, V: VerifySwitch> {
         if V.on && w.verify.unsafelyUnwrapped.readsBack && !readBack() { return false }
         passesLeft -= 1
         if passesLeft <= 0 && !config.timeBased { return false }
+        // Each loop is one do_io in fio, which ends with the end_fsync/fsync_on_close syncs.
+        // fio has closed every file by then (the loop ends when none gives an I/O), so each is reopened to be
+        // synced: a cache drop at the open.
+        if passEndSync && !config.timeBased && !lastWasSync {
+            w.passCacheDrop?.drop()
+            guard syncFiles(.fsync) else { return false }
+        }
+        // fio resets its counters for a new loop (reset_io_counters), not when a time_based file wraps.
+        if !config.timeBased { lastWasSync = false }
+        // fio closes the files still open between loops: fsync_on_close syncs each as it goes.
+        if !w.closeSyncFds.isEmpty && !config.timeBased {
+            for file in 0..<w.fileCount where !w.cursors[file].done { closeSync(file) }
+        }
         bytesIssued = 0
         iosIssued = 0
         for file in 0..<w.fileCount { w.cursors[file].rewind() }
+        doneFiles = 0
+        currentFile = -1
         w.passCacheDrop?.drop()
-        // fio resets its counters for a new loop (reset_io_counters), not when a time_based file wraps.
-        if !config.timeBased {
-            lastWasSync = false
-            w.content.startLoop()
-        }
+        // fio reseeds the buffer contents for a new loop, not when a time_based file wraps.
+        if !config.timeBased { w.content.startLoop() }
         if V.on { w.verify.unsafelyUnwrapped.generation &+= 1 }
         return true
+    }
+
+    /// file_service_type other than the default (fio's __get_next_file): stay on the current file while its
+    /// `:N` run lasts (for `sequential`, until it is done), else the next one round robin or at random. A file
+    /// the I/O no longer fits is done for the pass; -1 once all are.
+    @inline(never)
+    mutating func pickFile(write: Bool, length: UInt64) -> Int {
+        let service = config.fileService
+        if currentFile >= 0 && !w.cursors[currentFile].done && (service.kind == .sequential || fileRunLeft > 0) {
+            if fits(currentFile, write: write, length: length) {
+                if fileRunLeft > 0 { fileRunLeft -= 1 }
+                return currentFile
+            }
+        }
+        while doneFiles < w.fileCount {
+            let candidate: Int
+            if service.isNonUniform {
+                // fio's non-uniform kinds: no file is ever done; a full one starts over (fio_file_reset).
+                let drawn = Int(w.fileDistribution.next(&w.choiceRandom, direction: .read) >> 10)
+                let file = min(drawn, w.fileCount - 1)
+                if !w.cursors[file].hasRoom(
+                    write: write, length: length, gap: config.holeBytes, random: config.random,
+                    useMap: config.useRandomMap, timeBased: config.timeBased)
+                {
+                    w.cursors[file].rewind()
+                }
+                currentFile = file
+                fileRunLeft = 0
+                return file
+            } else if service.kind == .random {
+                candidate = Int(w.choiceRandom.next(below: UInt64(w.fileCount)))
+            } else {
+                candidate = w.nextFile
+                w.nextFile = candidate &+ 1 == w.fileCount ? 0 : candidate &+ 1
+            }
+            guard !w.cursors[candidate].done, fits(candidate, write: write, length: length) else { continue }
+            currentFile = candidate
+            fileRunLeft = service.run - 1
+            return candidate
+        }
+        return -1
+    }
+
+    /// Whether file `slot` takes the next I/O; marks it done (once) when it does not.
+    private mutating func fits(_ slot: Int, write: Bool, length: UInt64) -> Bool {
+        if w.cursors[slot].done { return false }
+        if w.cursors[slot].hasRoom(
+            write: write, length: length, gap: config.holeBytes, random: config.random, useMap: config.useRandomMap,
+            timeBased: config.timeBased)
+        {
+            return true
+        }
+        w.cursors[slot].done = true
+        doneFiles += 1
+        // fio closes a file once it is done: fsync_on_close syncs it then.
+        if !w.closeSyncFds.isEmpty { closeSync(slot) }
+        return false
+    }
+
+    /// end_fsync or fsync_on_close in a job that writes: fio's do_io syncs every file at its end.
+    var passEndSync: Bool { (config.endFsync || config.fsyncOnClose) && config.readPercent < 100 }
+
+    /// fsync_on_close: fio's put_file syncs a file it closes, unless the last I/O was a sync. A direct
+    /// fsync(2), not the engine's, and not in the statistics, as in fio.
+    @inline(never)
+    mutating func closeSync(_ file: Int) {
+        if lastWasSync { return }
+        _ = fsync(w.closeSyncFds[file])
     }
 
     /// Ends the worker for `reason`; the first reason is the one reported.

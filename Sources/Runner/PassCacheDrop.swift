@@ -34,9 +34,11 @@ final class PassCacheDrop {
 
     /// posix_fadvise(DONTNEED) over each file's region (BLKFLSBUF for block devices), as at open.
     func drop() {
-        for i in fds.indices {
-            try? FileTarget.invalidateCache(
-                fd: fds[i], path: paths[i], offset: regions[i].start, length: regions[i].length)
-        }
+        for i in fds.indices { drop(file: i) }
+    }
+
+    /// The same for one file: fio reopens a file it closed to sync it at the end of a pass.
+    func drop(file i: Int) {
+        try? FileTarget.invalidateCache(fd: fds[i], path: paths[i], offset: regions[i].start, length: regions[i].length)
     }
 }

@@ -366,11 +366,34 @@ struct JobPreparer {
             // order; its free list hands out the last one first, ours buffer 0: fill from the last buffer down.
             for index in (0..<buffers.count).reversed() { content.fill(buffers.buffer(index), length: buffers.size) }
         }
+        // fio draws non-uniform file choices over nr_files << FIO_FSERVICE_SHIFT (10) ranges (init.c).
+        var fileDistribution = BlockDistribution.uniform
+        if spec.fileService.isNonUniform {
+            var rng = RandomSource(seed: plan.seed ^ 0xF11E_5E7C_0000_0001)
+            // Without a center, fio starts the ranks at a random offset; starting at a random file's first
+            // range keeps the hottest ranks in one file, as fio 3.33's runs show.
+            var distribution = spec.fileService.distribution
+            let first = Double(rng.next(below: UInt64(max(cursors.count, 1)))) / Double(max(cursors.count, 1))
+            switch distribution {
+            case .zipf(let theta, nil): distribution = .zipf(theta: theta, center: first)
+            case .pareto(let h, nil): distribution = .pareto(h: h, center: first)
+            default: break
+            }
+            fileDistribution =
+                (try? BlockDistribution.make(
+                    distribution, blocks: UInt64(max(cursors.count, 1)) << 10, blockSize: 1,
+                    rng: &rng)) ?? .uniform
+            fileDistribution.hashed = false
+        }
         let dropsEachPass = PassCacheDrop.wanted(
             invalidate: spec.invalidate, loops: spec.loops, timeBased: spec.timeBased, direct: spec.direct,
             random: spec.rw.isRandom, randomMap: config.useRandomMap, files: plan.files.count)
+        // A job that syncs its files at the end (end_fsync, fsync_on_close) may find one closed, which fio
+        // reopens, dropping its cache again: the drop is then needed even for a single pass.
+        let reopensToSync =
+            spec.invalidate && !spec.timeBased && job.writes && (spec.endFsync || spec.fsyncOnClose)
         let passCacheDrop =
-            dropsEachPass && !fds.isEmpty
+            (dropsEachPass || reopensToSync) && !fds.isEmpty
             ? PassCacheDrop(
                 fds: fds, paths: plan.files.map(\.path),
                 regions: plan.files.map { (start: $0.regionStart, length: $0.regionLength) }) : nil
@@ -381,7 +404,8 @@ struct JobPreparer {
         let state = WorkerState(
             config: config, cursors: cursors, readSizes: readSizes, writeSizes: writeSizes,
             buffers: buffers, content: content, stats: WorkerStats(statsConfig), verify: verify,
-            passCacheDrop: passCacheDrop, logs: LogFiles.make(for: spec, plannedIOs: plannedIOs))
+            passCacheDrop: passCacheDrop, logs: LogFiles.make(for: spec, plannedIOs: plannedIOs),
+            closeSyncFds: spec.fsyncOnClose && job.writes ? fds : [], fileDistribution: fileDistribution)
         var engineConfig = spec.engineOptions
         engineConfig.iodepth = config.iodepth
         engineConfig.direct = spec.direct

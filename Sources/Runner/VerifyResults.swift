@@ -135,6 +135,13 @@ extension PreparedJob {
             failureErrno = EILSEQ
         }
         lines.append("job '\(spec.name)': \(summary)")
+        // verify_dump: name the files, as fio's "received data dumped as …" lines do.
+        for worker in workers where worker.isJoined {
+            for name in worker.state.verify?.dumpedFiles ?? [] {
+                let kind = name.hasSuffix(".received") ? "received" : "expected"
+                lines.append("job '\(spec.name)': \(kind) data dumped as \(name)")
+            }
+        }
         return lines
     }
 }

@@ -33,6 +33,10 @@ public struct WorkerState {
     let passCacheDrop: PassCacheDrop?
     /// fio's log files (`write_lat_log`, …); nil when the job writes none.
     public let logs: WorkerLogs?
+    /// file_service_type=zipf|pareto|normal: draws over `fileCount << 10` ranges, as fio's, one file per 1024.
+    var fileDistribution: BlockDistribution
+    /// `fsync_on_close`: the files' descriptors, by cursor slot, for fio's fsync at close; empty otherwise.
+    let closeSyncFds: [Int32]
     /// Why the I/O loop ended: the first reason wins.
     public var stop: WorkerStop = .finished
     /// The I/O error that stopped the worker, if one did.
@@ -45,9 +49,12 @@ public struct WorkerState {
     init(
         config: WorkerConfig, cursors: [FileCursor], readSizes: BlockSizePicker, writeSizes: BlockSizePicker,
         buffers: AlignedBufferPool, content: WriteContent, stats: WorkerStats, verify: WorkerVerify? = nil,
-        passCacheDrop: PassCacheDrop? = nil, logs: WorkerLogs? = nil
+        passCacheDrop: PassCacheDrop? = nil, logs: WorkerLogs? = nil, closeSyncFds: [Int32] = [],
+        fileDistribution: BlockDistribution = .uniform
     ) {
+        self.fileDistribution = fileDistribution
         self.config = config
+        self.closeSyncFds = closeSyncFds
         self.verify = verify
         self.passCacheDrop = passCacheDrop
         self.logs = logs
@@ -79,6 +86,7 @@ public struct WorkerState {
         pending.deallocate()
         completed.deallocate()
         for index in 0..<fileCount { cursors[index].deallocate() }
+        fileDistribution.deallocate()
         cursors.deinitialize(count: fileCount)
         cursors.deallocate()
         readSizes.deallocate()

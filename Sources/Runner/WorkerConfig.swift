@@ -10,6 +10,13 @@ public struct WorkerConfig: Sendable {
     public var useRandomMap: Bool
     /// `rw=…:N`: for random patterns, I/Os per random offset; for sequential ones, the gap in bytes.
     public var sequenceModifier: UInt64
+    /// `rw=write:4k`: the hole before each sequential I/O. fio ends a pass with holes when the file is done, not
+    /// only at the byte budget (which counts the I/O only), so such jobs pick their files through `pickFile`.
+    public var holeBytes: UInt64
+    /// `rw=read:-8k`: sequential offsets step back by `sequenceModifier`.
+    public var sequenceBackward: Bool
+    /// `rw_sequencer=identical`: the I/Os between random offsets repeat the last one.
+    public var identicalRuns: Bool
     public var iodepth: Int
     public var batchSubmit: Int
     public var completeMin: Int
@@ -49,6 +56,12 @@ public struct WorkerConfig: Sendable {
     public var thinkTime: ThinkTime
     /// thinktime_iotime without thinktime_blocks: only the I/O time triggers a pause (fio's rule).
     public var thinkOnIOTimeOnly: Bool
+    /// `file_service_type`: the default (round robin, one I/O per file) keeps the loop's inline rotation;
+    /// anything else goes through `IOLoop.pickFile`.
+    public var defaultFileService: Bool
+    public var fileService: FileService
+    /// `fsync_on_close`: fsync each file as the job closes it.
+    public var fsyncOnClose: Bool
     /// The job writes fio log files: each completion goes to the worker's `WorkerLogs`.
     public var logsCompletions: Bool
     /// The slat log of an engine that queues: each submission goes there too.
@@ -65,6 +78,9 @@ public struct WorkerConfig: Sendable {
         // norandommap); lfsr never repeats a block by construction.
         useRandomMap = !spec.norandommap || spec.randomGenerator == .lfsr
         sequenceModifier = spec.rwSequenceModifier
+        sequenceBackward = !spec.rw.isRandom && spec.rwSequenceBackward
+        holeBytes = spec.rw.isRandom || sequenceBackward ? 0 : spec.rwSequenceModifier
+        identicalRuns = spec.rwSequencer == .identical
         // Resolved values, copied as they are: JobResolver.resolveDepths keeps the batch sizes and iodepth_low
         // within iodepth and always sets complete_max and iodepth_low; the option table keeps iodepth ≥ 1, and
         // resolveMisc turns loops=0 into one pass.
@@ -104,6 +120,9 @@ public struct WorkerConfig: Sendable {
         self.seed = seed
         thinkTime = spec.thinkTime
         thinkOnIOTimeOnly = spec.thinkTime.ioTimeNs > 0 && !spec.explicitOptions.contains("thinktime_blocks")
+        defaultFileService = spec.fileService.isDefault && holeBytes == 0
+        fileService = spec.fileService
+        fsyncOnClose = spec.fsyncOnClose
         logsCompletions = spec.logs.any
         logsSubmissions =
             spec.logs.latLogPrefix != nil && !spec.disableSlat && spec.engine.queues(iodepth: spec.iodepth)

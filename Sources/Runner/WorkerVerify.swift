@@ -41,6 +41,14 @@ public final class WorkerVerify {
     let dropCacheBeforeReadBack: Bool
     let fds: [Int32]
     let paths: [String]
+    /// `verify_interval`: bytes per verify block within an I/O; 0: the whole I/O is one block.
+    let interval: Int
+    /// `verify_offset`: where in each verify block its header is moved to (0: at the start).
+    let headerOffset: Int
+    /// `verify_dump`: write a failed block's received and expected bytes to files.
+    let dumps: Bool
+    /// Dump files written (at most `recordCapacity`, so a bad device cannot fill the disk).
+    public private(set) var dumpedFiles: [String] = []
 
     public private(set) var blocksChecked: UInt64 = 0
     public private(set) var bytesChecked: UInt64 = 0
@@ -59,8 +67,12 @@ public final class WorkerVerify {
     /// `logCapacity`: entries in the read-back log (nil: no read-back).
     init(
         mode: Mode, verifier: BlockVerifier, identity: VerifyIdentity, fatal: Bool, readBackThreshold: Int?,
-        iodepth: Int, dropCacheBeforeReadBack: Bool, fds: [Int32], paths: [String], recordCapacity: Int = 16
+        iodepth: Int, dropCacheBeforeReadBack: Bool, fds: [Int32], paths: [String], recordCapacity: Int = 16,
+        interval: Int = 0, headerOffset: Int = 0, dumps: Bool = false
     ) {
+        self.interval = interval
+        self.headerOffset = headerOffset
+        self.dumps = dumps
         self.mode = mode
         self.verifier = verifier
         self.identity = identity
@@ -102,9 +114,41 @@ public final class WorkerVerify {
     /// Fills a write's buffer with the block this job writes at its offset in this generation.
     @inline(__always)
     func fill(_ unit: UnsafeMutablePointer<IOUnit>) {
-        verifier.fill(
-            block: unit.pointee.buffer, length: unit.pointee.length, offset: unit.pointee.offset,
-            job: identity.jobID, generation: generation, seed: identity.seed)
+        let length = unit.pointee.length
+        if interval == 0 && headerOffset == 0 {
+            verifier.fill(
+                block: unit.pointee.buffer, length: length, offset: unit.pointee.offset,
+                job: identity.jobID, generation: generation, seed: identity.seed)
+            return
+        }
+        fillPieces(unit.pointee.buffer, length: length, offset: unit.pointee.offset)
+    }
+
+    /// verify_interval/verify_offset: one verify block per interval, each header swapped into place.
+    @inline(never)
+    func fillPieces(_ buffer: UnsafeMutableRawPointer, length: Int, offset: UInt64) {
+        let step = interval > 0 ? interval : length
+        var at = 0
+        while at < length {
+            let piece = min(step, length - at)
+            verifier.fill(
+                block: buffer + at, length: piece, offset: offset &+ UInt64(at), job: identity.jobID,
+                generation: generation, seed: identity.seed)
+            if headerOffset > 0 { swapHeader(buffer + at) }
+            at += piece
+        }
+    }
+
+    /// fio's memswp of the header with the bytes at verify_offset; its own inverse.
+    @inline(__always)
+    func swapHeader(_ block: UnsafeMutableRawPointer) {
+        let size = VerifyHeaderLayout.size
+        for i in 0..<size {
+            let a = block.load(fromByteOffset: i, as: UInt8.self)
+            let b = block.load(fromByteOffset: headerOffset + i, as: UInt8.self)
+            block.storeBytes(of: b, toByteOffset: i, as: UInt8.self)
+            block.storeBytes(of: a, toByteOffset: headerOffset + i, as: UInt8.self)
+        }
     }
 
     /// A completed I/O: logs a write, checks a read that needs it. False when `verify_fatal` must stop the worker.
@@ -137,24 +181,58 @@ public final class WorkerVerify {
             return noteFailure(unit, .shortRead(bytes: result))
         }
         bytesChecked &+= UInt64(length)
-        let outcome =
-            expected == 0
-            ? verifier.checkAnyGeneration(
-                block: unit.pointee.buffer, length: length, expectedOffset: unit.pointee.offset,
-                job: identity.jobID, seed: identity.seed)
-            : verifier.check(
-                block: unit.pointee.buffer, length: length, expectedOffset: unit.pointee.offset,
-                job: identity.jobID, generation: expected, seed: identity.seed)
+        if interval != 0 || headerOffset != 0 { return checkPieces(unit, expected: expected) }
+        let outcome = check(unit.pointee.buffer, length: length, offset: unit.pointee.offset, expected: expected)
         if _fastPath(outcome.isOK) { return true }
         return noteFailure(unit, .outcome(outcome))
     }
 
+    /// One verify block: of generation `expected`, or (0) of whichever generation its header says.
+    @inline(__always)
+    func check(_ block: UnsafeMutableRawPointer, length: Int, offset: UInt64, expected: UInt64) -> VerifyOutcome {
+        expected == 0
+            ? verifier.checkAnyGeneration(
+                block: block, length: length, expectedOffset: offset, job: identity.jobID, seed: identity.seed)
+            : verifier.check(
+                block: block, length: length, expectedOffset: offset, job: identity.jobID, generation: expected,
+                seed: identity.seed)
+    }
+
+    /// verify_interval/verify_offset: each verify block of the read, its header swapped back first, as fio's
+    /// verify_io_u walks the headers; the first bad one is the block reported.
     @inline(never)
-    private func noteFailure(_ unit: UnsafeMutablePointer<IOUnit>, _ finding: VerifyFailureRecord.Finding) -> Bool {
+    func checkPieces(_ unit: UnsafeMutablePointer<IOUnit>, expected: UInt64) -> Bool {
+        let buffer = unit.pointee.buffer, length = unit.pointee.length, offset = unit.pointee.offset
+        let step = interval > 0 ? interval : length
+        var at = 0
+        while at < length {
+            let piece = min(step, length - at)
+            if headerOffset > 0 { swapHeader(buffer + at) }
+            let outcome = check(buffer + at, length: piece, offset: offset &+ UInt64(at), expected: expected)
+            if !outcome.isOK {
+                return noteFailure(
+                    unit, .outcome(outcome), block: (buffer + at, piece, offset &+ UInt64(at)), expected: expected)
+            }
+            at += piece
+        }
+        return true
+    }
+
+    @inline(never)
+    private func noteFailure(
+        _ unit: UnsafeMutablePointer<IOUnit>, _ finding: VerifyFailureRecord.Finding,
+        block: (start: UnsafeMutableRawPointer, length: Int, offset: UInt64)? = nil, expected: UInt64 = 0
+    ) -> Bool {
         blocksFailed &+= 1
+        let failed = block ?? (unit.pointee.buffer, unit.pointee.length, unit.pointee.offset)
+        if dumps && dumpedFiles.count < 2 * recordCapacity {
+            dump(
+                failed.start, length: failed.length, offset: failed.offset, file: Int(unit.pointee.fileIndex),
+                expected: expected)
+        }
         let record = VerifyFailureRecord(
-            fileIndex: unit.pointee.fileIndex, offset: unit.pointee.offset,
-            length: unit.pointee.length, finding: finding)
+            fileIndex: unit.pointee.fileIndex, offset: failed.offset,
+            length: failed.length, finding: finding)
         kindCounts[record.kindIndex] &+= 1
         if recordCount < recordCapacity {
             (records + recordCount).initialize(to: record)
@@ -162,6 +240,36 @@ public final class WorkerVerify {
         }
         if fatal { stoppedAtFirstFailure = true }
         return !fatal
+    }
+
+    /// verify_dump: the block as read and as it should be, in the current directory as fio's dump_buf names them
+    /// (`<file's base name>.<offset>.received` and `.expected`). A slow path: a failure was found.
+    private func dump(_ block: UnsafeMutableRawPointer, length: Int, offset: UInt64, file: Int, expected: UInt64) {
+        guard file < paths.count else { return }
+        let base = paths[file].split(separator: "/").last.map(String.init) ?? paths[file]
+        var generation = expected
+        if generation == 0 {
+            // A read-only job: the generation the header claims, when it can be read, else the first.
+            generation = max(verifier.headerGeneration(block: block, length: length) ?? 1, 1)
+        }
+        let good = UnsafeMutableRawPointer.allocate(byteCount: length, alignment: 64)
+        defer { good.deallocate() }
+        verifier.fill(
+            block: good, length: length, offset: offset, job: identity.jobID, generation: generation,
+            seed: identity.seed)
+        for (data, kind) in [(UnsafeRawPointer(block), "received"), (UnsafeRawPointer(good), "expected")] {
+            let name = "\(base).\(offset).\(kind)"
+            let fd = open(name, O_CREAT | O_TRUNC | O_WRONLY, 0o644)
+            guard fd >= 0 else { continue }
+            var done = 0
+            while done < length {
+                let n = write(fd, data + done, length - done)
+                if n <= 0 { break }
+                done += n
+            }
+            close(fd)
+            dumpedFiles.append(name)
+        }
     }
 
     /// Flushes what the workers wrote and drops the cached pages (regular files: fadvise DONTNEED;

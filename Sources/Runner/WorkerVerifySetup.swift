@@ -53,9 +53,43 @@ extension WorkerVerify {
                 threshold = Int(min(writesPerPass, UInt64(maximumLogEntries)))
             }
         }
+        let interval = fittedInterval(options.interval, sizes: mode == .writes ? writeSizes : readSizes)
+        if interval > 0 {
+            do {
+                try verifier.validate(blockLength: Int(interval))
+            } catch {
+                throw PlanError(description: "\(location): verify_interval=\(interval): \(error)")
+            }
+        }
+        // fio refuses a header that would not fit in its block once moved (verify.c, "verify_offset too large").
+        var headerOffset = 0
+        if options.headerOffset > 0, case .checksum = verifier.method {
+            let block = interval > 0 ? interval : smallest
+            guard options.headerOffset + UInt64(VerifyHeaderLayout.size) <= block else {
+                throw PlanError(
+                    description:
+                        "\(location): verify_offset=\(options.headerOffset) does not leave room for the "
+                        + "\(VerifyHeaderLayout.size)-byte verify header in a \(block)-byte block; use at most "
+                        + "\(block >= UInt64(VerifyHeaderLayout.size) ? block - UInt64(VerifyHeaderLayout.size) : 0)")
+            }
+            headerOffset = Int(options.headerOffset)
+        }
         return WorkerVerify(
             mode: mode, verifier: verifier, identity: VerifyIdentity(spec: spec), fatal: options.verifyFatal,
             readBackThreshold: threshold, iodepth: config.iodepth,
-            dropCacheBeforeReadBack: !spec.direct && spec.invalidate, fds: fds, paths: paths)
+            dropCacheBeforeReadBack: !spec.direct && spec.invalidate, fds: fds, paths: paths,
+            interval: Int(interval), headerOffset: headerOffset, dumps: options.dump)
+    }
+
+    /// fio's rule for verify_interval (init.c): at most the smallest block, and a divisor of the smallest and
+    /// largest, else their greatest common divisor. 0 (not set) keeps one verify block per I/O.
+    static func fittedInterval(_ asked: UInt64, sizes: BlockSizePicker) -> UInt64 {
+        guard asked > 0 else { return 0 }
+        let low = sizes.minimum, high = sizes.maximum
+        let interval = min(asked, low)
+        if interval > 0 && low % interval == 0 && high % interval == 0 { return interval }
+        var (a, b) = (low, high)
+        while b != 0 { (a, b) = (b, a % b) }
+        return a
     }
 }

@@ -57,6 +57,21 @@ struct FioDifferentialTests {
         ),
         Case(name: "sync engine", options: "rw=write\nbs=4k\nsize=2m\nioengine=sync\nfsync=16"),
         Case(name: "rw=write:8k holes", options: "rw=write:8k\nbs=4k\nsize=4m"),
+        // Negative suffixes walk the file backwards, one block per I/O here (fio 3.33's get_next_seq_offset).
+        Case(name: "rw=read:-8k backwards", options: "rw=read:-8k\nbs=4k\nsize=1m"),
+        Case(name: "rw=write:-16k backwards", options: "rw=write:-16k\nbs=8k\nsize=1m\nloops=2"),
+        Case(name: "rw=randread:8", options: "rw=randread:8\nbs=4k\nsize=1m"),
+        Case(
+            name: "verify_interval and verify_offset",
+            options: "rw=randwrite\nbs=8k\nsize=1m\nverify=crc32c\nverify_interval=1k\nverify_offset=100"),
+        Case(name: "rw_sequencer=identical", options: "rw=randread:8\nrw_sequencer=identical\nbs=4k\nsize=1m"),
+        // file_service_type: every file is still done whole, whatever the order.
+        Case(
+            name: "file_service_type=random:4",
+            options: "rw=randread\nbs=4k\nsize=3m\nnrfiles=3\nfile_service_type=random:4\nfilename="),
+        Case(
+            name: "file_service_type=sequential",
+            options: "rw=write\nbs=16k\nsize=3m\nnrfiles=3\nfile_service_type=sequential\nfilename="),
         // A size that is not a multiple of bs: a pass does the region's whole blocks (2730 of 3k in 8m), no more.
         Case(name: "read bs=3k", options: "rw=read\nbs=3k\nsize=8m\nloops=2"),
         Case(name: "randwrite bs=3k", options: "rw=randwrite\nbs=3k\nsize=8m"),

@@ -69,6 +69,15 @@ struct FioEffectsTests {
         Case(name: "nrfiles=2 fsync=8 loops=2", options: "rw=write\nbs=4k\nsize=1m\nnrfiles=2\nfsync=8\nloops=2"),
         Case(name: "overwrite=1 end_fsync", options: "rw=randwrite\nbs=8k\nsize=1m\noverwrite=1\nend_fsync=1"),
         Case(name: "mixed reads at end_fsync", options: "rw=randrw\nbs=4k\nsize=1m\nend_fsync=1"),
+        Case(name: "end_fsync loops=2", options: "rw=write\nbs=4k\nsize=256k\nnrfiles=2\nend_fsync=1\nloops=2"),
+        Case(name: "fsync_on_close", options: "rw=write\nbs=4k\nsize=256k\nnrfiles=2\nfsync_on_close=1"),
+        Case(
+            name: "fsync_on_close loops=2",
+            options: "rw=randwrite\nbs=4k\nsize=256k\nnrfiles=2\nfsync_on_close=1\nloops=2"),
+        Case(
+            name: "fsync_on_close, files done one by one",
+            options: "rw=write\nbs=4k\nsize=384k\nnrfiles=3\nfsync_on_close=1\nfile_service_type=sequential\nloops=2"),
+        Case(name: "fsync_on_close, reads only", options: "rw=read\nbs=4k\nsize=256k\nfsync_on_close=1"),
         Case(
             name: "null engine touches no file",
             options: "ioengine=null\nrw=randwrite\nbs=4k\nsize=1m\nfsync=4\nloops=2"),
