@@ -42,6 +42,14 @@ public struct BlockSizeShare: Codable, Sendable, Equatable {
     public init(size: UInt64, percent: UInt32) { self.size = size; self.percent = percent }
 }
 
+/// fio's `rate_process`: how a rated job spaces its I/Os.
+public enum RateProcess: String, Codable, Sendable, CaseIterable {
+    /// Evenly: each I/O uses up its share of the rate.
+    case linear
+    /// Exponential gaps of the same mean, so arrivals form a Poisson process (fio's usec_for_io).
+    case poisson
+}
+
 public enum RandomGenerator: String, Codable, Sendable, CaseIterable {
     case tausworthe, lfsr, tausworthe64
 }
@@ -210,6 +218,8 @@ public struct JobSpec: Codable, Sendable, Equatable {
     // Pacing and errors.
     public var rateIOPS: PerDirection<UInt64>?
     public var rateBytes: PerDirection<UInt64>?
+    public var rateProcess: RateProcess = .linear
+    public var latencyTarget = LatencyTarget()
     /// `rate_min`, `rate_iops_min`, `rate_cycle`.
     public var rateFloor = RateFloor()
     /// `steadystate`, `ss_dur`, `ss_ramp`.

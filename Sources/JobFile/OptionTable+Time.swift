@@ -95,6 +95,27 @@ extension OptionTable {
             set: { $0.thinkTime.ioTimeNs = $1 }, render: { .value(ValueFormat.time($0.thinkTime.ioTimeNs)) }),
     ]
 
+    static let latencyTarget: [OptionDefinition] = [
+        .make(
+            "latency_target", TimeKind(defaultNs: 1000), default: "0", .time,
+            help:
+                "Find the deepest queue (up to iodepth) whose I/Os finish within this time, then run at it (plain number: µs)",
+            set: { $0.latencyTarget.targetNs = $1 }, render: { .value(ValueFormat.time($0.latencyTarget.targetNs)) }),
+        .make(
+            "latency_window", TimeKind(defaultNs: 1000), default: "0", .time,
+            help: "How long each queue depth is tried for latency_target (plain number: µs)",
+            set: { $0.latencyTarget.windowNs = $1 }, render: { .value(ValueFormat.time($0.latencyTarget.windowNs)) }),
+        .make(
+            "latency_percentile", FloatListKind(maxCount: 1), default: "100", .time,
+            help: "Percent of a window's I/Os that must meet latency_target",
+            set: { $0.latencyTarget.percentile = $1.first ?? 100 },
+            render: { .value(ValueFormat.decimal($0.latencyTarget.percentile)) }),
+        .make(
+            "latency_run", BoolKind(), default: "0", .time,
+            help: "Keep adjusting the queue depth to latency_target for the whole run",
+            set: { $0.latencyTarget.keepSearching = $1 }, render: { .bool($0.latencyTarget.keepSearching) }),
+    ]
+
     static let sync: [OptionDefinition] = [
         .make(
             "fsync", IntKind(), default: "0", .sync,

@@ -43,6 +43,10 @@ struct IOLoop<E: IOEngine, V: VerifySwitch> {
     /// When the next read and the next write may be issued under `rate`/`rate_iops` (fio's rate_next_io_time).
     var nextReadAt: UInt64 = 0
     var nextWriteAt: UInt64 = 0
+    /// rate_process=poisson's draws, a stream of their own so the other choices stay as they were.
+    var poissonRandom: RandomSource
+    /// latency_target: the depth the queue may fill to (only read when `config.searchesDepth`).
+    var depthSearch: DepthSearch
     /// thinktime: the I/O count and the time of the last pause.
     var thinkBlocks: UInt64 = 0
     var thinkNs: UInt64 = 0
@@ -57,6 +61,8 @@ struct IOLoop<E: IOEngine, V: VerifySwitch> {
         reapMax = max(config.completeMax, 1)
         mixed = config.readPercent > 0 && config.readPercent < 100
         passesLeft = config.loops
+        poissonRandom = RandomSource(seed: config.seed ^ 0x504F_4953_534F_4E21)
+        depthSearch = DepthSearch(config.latencyTarget, iodepth: config.iodepth)
     }
 
     // MARK: - the run
@@ -74,6 +80,7 @@ struct IOLoop<E: IOEngine, V: VerifySwitch> {
         // fio's end_fsync: only a job that writes, and not right after a periodic sync (should_fsync).
         if config.endFsync && config.readPercent < 100 && !lastWasSync && !w.stop.isError { _ = syncFiles(.fsync) }
         let end = monotonicNanoseconds()
+        if config.searchesDepth { w.stats.latencyDepth = depthSearch.depth }
         w.stats.finish(atNs: end)
         w.logs?.finish(atNs: end)
     }
@@ -90,6 +97,7 @@ struct IOLoop<E: IOEngine, V: VerifySwitch> {
         nextReadAt = start
         nextWriteAt = start
         thinkNs = start
+        if config.searchesDepth { depthSearch.start(atNs: start) }
     }
 
     /// Why issuing paused.
@@ -106,6 +114,7 @@ struct IOLoop<E: IOEngine, V: VerifySwitch> {
     private mutating func issue() -> IssuePause {
         while refilling && w.freeCount > 0 {
             guard var now = checkpoint() else { break }
+            if config.searchesDepth && inflight >= depthSearch.depth { break }
             // fio's rule: issue while fewer bytes than the budget were issued; the last I/O may overshoot.
             let passSpent =
                 bytesIssued >= config.bytesPerLoop || (config.iosPerPass != 0 && iosIssued >= config.iosPerPass)
@@ -185,11 +194,15 @@ struct IOLoop<E: IOEngine, V: VerifySwitch> {
         let length = isWrite ? w.writeSizes.pick(&w.choiceRandom) : w.readSizes.pick(&w.choiceRandom)
         if config.hasRateLimit {
             // At most 8 intervals of catch-up after a stall.
-            let interval = (isWrite ? config.writeRate : config.readRate).intervalNs(length: length)
+            let rate = isWrite ? config.writeRate : config.readRate
+            let interval =
+                config.poissonRate ? rate.poissonIntervalNs(&poissonRandom) : rate.intervalNs(length: length)
+            // Poisson gaps vary, so its catch-up is 8 mean gaps.
+            let slack = config.poissonRate ? rate.poissonMeanUs &* 8000 : interval &* 8
             if isWrite {
-                nextWriteAt = max(nextWriteAt &+ interval, now &- interval &* 8)
+                nextWriteAt = max(nextWriteAt &+ interval, now &- slack)
             } else {
-                nextReadAt = max(nextReadAt &+ interval, now &- interval &* 8)
+                nextReadAt = max(nextReadAt &+ interval, now &- slack)
             }
         }
         let fileSlot = w.nextFile
@@ -272,7 +285,7 @@ struct IOLoop<E: IOEngine, V: VerifySwitch> {
     /// pass is done, the worker is stopping or pacing; otherwise only looks. A wait that follows a submit
     /// happens inside the submit's own system call.
     private mutating func commitAndReap(after pause: IssuePause) {
-        if w.freeCount == 0 { refilling = false }
+        if w.freeCount == 0 || (config.searchesDepth && inflight >= depthSearch.depth) { refilling = false }
         let mustWait = pause != .queueFull || !running || !refilling
         let minimum = inflight > 0 && mustWait ? max(1, min(config.completeMin, inflight)) : 0
         _ = commit(waitingFor: running ? minimum : 0)
@@ -301,7 +314,7 @@ struct IOLoop<E: IOEngine, V: VerifySwitch> {
     }
 
     /// Ends the worker for `reason`; the first reason is the one reported.
-    private mutating func end(_ reason: WorkerStop) {
+    mutating func end(_ reason: WorkerStop) {
         running = false
         if w.stop == .finished { w.stop = reason }
     }
@@ -419,6 +432,7 @@ extension IOLoop {
             offset: unit.pointee.offset, fileIndex: unit.pointee.fileIndex, issueNs: unit.pointee.issueNs,
             submitNs: E.isSynchronous ? unit.pointee.issueNs : unit.pointee.submitNs, completeNs: now)
         if config.logsCompletions && result >= 0 { logCompletion(unit, at: now) }
+        if config.searchesDepth && result >= 0 && !searchDepth(unit, at: now) { return false }
         if _slowPath(result < 0) {
             let direction: IODirection = isRead ? .read : .write
             if !config.continues(afterErrorIn: direction) {

@@ -406,6 +406,9 @@ public final class RunSession: @unchecked Sendable {
         settings.latPercentiles = first.spec.latPercentiles
         settings.slatPercentiles = first.spec.slatPercentiles
         settings.iodepth = first.spec.iodepth
+        settings.latencyTargetNs = first.spec.latencyTarget.targetNs
+        settings.latencyWindowNs = first.spec.latencyTarget.windowNs
+        settings.latencyPercentile = first.spec.latencyTarget.percentile
         settings.description = first.spec.description
         settings.continueOnError = first.spec.continueOnError != .none
         settings.fileNames = members.first?.plan.files.map(\.path) ?? first.paths
