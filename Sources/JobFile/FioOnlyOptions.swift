@@ -41,7 +41,7 @@ public enum FioOnlyOptions {
             "cmdprio_percentage", "create_fsync", "create_only", "dedupe_global", "disk_util", "error_dump",
             "exec_postrun", "exec_prerun", "exit_what",
             "experimental_verify", "file_append", "file_service_type",
-            "fill_device", "flow", "flow_id", "flow_sleep", "force_async", "fsync_on_close", "gid", "gtod_cpu",
+            "fill_device", "force_async", "fsync_on_close", "gid", "gtod_cpu",
             "hugepage-size", "ignore_error", "io_submit_mode", "iopsavgtime",
             "ioscheduler", "lockfile",
             "lockmem", "log_compression",

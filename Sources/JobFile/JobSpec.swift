@@ -220,6 +220,11 @@ public struct JobSpec: Codable, Sendable, Equatable {
     public var rateBytes: PerDirection<UInt64>?
     public var rateProcess: RateProcess = .linear
     public var latencyTarget = LatencyTarget()
+    /// fio's `flow`: this job's weight among the jobs of its `flow_id` (0: no flow control).
+    public var flow: UInt64 = 0
+    public var flowID: UInt64 = 0
+    /// `flow_sleep`: how long a held-back worker sleeps (after its I/O in flight completes); 0: it spins.
+    public var flowSleepNs: UInt64 = 0
     /// `rate_min`, `rate_iops_min`, `rate_cycle`.
     public var rateFloor = RateFloor()
     /// `steadystate`, `ss_dur`, `ss_ramp`.

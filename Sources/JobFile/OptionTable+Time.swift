@@ -116,6 +116,23 @@ extension OptionTable {
             set: { $0.latencyTarget.keepSearching = $1 }, render: { .bool($0.latencyTarget.keepSearching) }),
     ]
 
+    /// fio's flow.c: jobs of one flow_id share an I/O count, and each issues its weight's share of it.
+    static let flow: [OptionDefinition] = [
+        .make(
+            "flow_id", IntKind(0...UInt64(Int32.max)), default: "0", .rate,
+            help: "The flow this job's flow weight counts in",
+            set: { $0.flowID = $1 }, render: { .int(Int($0.flowID)) }),
+        .make(
+            "flow", IntKind(0...1000), default: "0", .rate,
+            help:
+                "Weight of this job in its flow: the jobs of a flow_id issue I/O in proportion to their weights (0: off)",
+            set: { $0.flow = $1 }, render: { .int(Int($0.flow)) }),
+        .make(
+            "flow_sleep", IntKind(0...UInt64(UInt32.max)), default: "0", .rate,
+            help: "Microseconds to sleep when held back by flow, after the I/O in flight is done (0: spin)",
+            set: { $0.flowSleepNs = $1 * 1000 }, render: { .int(Int($0.flowSleepNs / 1000)) }),
+    ]
+
     static let sync: [OptionDefinition] = [
         .make(
             "fsync", IntKind(), default: "0", .sync,

@@ -81,6 +81,7 @@ struct IOLoop<E: IOEngine, V: VerifySwitch> {
         if config.endFsync && config.readPercent < 100 && !lastWasSync && !w.stop.isError { _ = syncFiles(.fsync) }
         let end = monotonicNanoseconds()
         if config.searchesDepth { w.stats.latencyDepth = depthSearch.depth }
+        if config.flowWeight > 0 { w.flow?.leave(own: w.flowIssued, weight: config.flowWeight) }
         w.stats.finish(atNs: end)
         w.logs?.finish(atNs: end)
     }
@@ -115,6 +116,12 @@ struct IOLoop<E: IOEngine, V: VerifySwitch> {
         while refilling && w.freeCount > 0 {
             guard var now = checkpoint() else { break }
             if config.searchesDepth && inflight >= depthSearch.depth { break }
+            if config.flowWeight > 0 && flowHoldsBack() {
+                // Held back: reap what is in flight meanwhile, else let the flow's other workers run.
+                if inflight > 0 && !E.isSynchronous { return .paced }
+                sched_yield()
+                continue
+            }
             // fio's rule: issue while fewer bytes than the budget were issued; the last I/O may overshoot.
             let passSpent =
                 bytesIssued >= config.bytesPerLoop || (config.iosPerPass != 0 && iosIssued >= config.iosPerPass)

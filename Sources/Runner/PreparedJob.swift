@@ -57,6 +57,8 @@ struct JobPreparer {
     let log: @Sendable (String) -> Void
     /// fio's --readonly: no file is created or extended for the job (the CLI refuses writing jobs itself).
     var readOnly = false
+    /// flow: the run's flow groups by flow_id.
+    var flows: [UInt64: FlowGroup] = [:]
 
     /// fio's trim patterns parse (so --parse-only resolves fio's job files as fio does), but no engine here
     /// issues trims: the I/O loop would issue writes in their place. Refused as a job error, before anything is set up.
@@ -337,10 +339,11 @@ struct JobPreparer {
         let smallest = max(min(readSizes.minimum, writeSizes.minimum), 1)
         let planned = (plan.bytesPerLoop / smallest).multipliedReportingOverflow(by: UInt64(max(config.loops, 1)))
         let plannedIOs = spec.timeBased ? nil : (planned.overflow ? UInt64.max : planned.partialValue)
-        let state = WorkerState(
+        var state = WorkerState(
             config: config, cursors: cursors, readSizes: readSizes, writeSizes: writeSizes,
             buffers: buffers, content: content, stats: WorkerStats(statsConfig), verify: verify,
             passCacheDrop: passCacheDrop, logs: LogFiles.make(for: spec, plannedIOs: plannedIOs))
+        if spec.flow > 0 { state.flow = flows[spec.flowID] }
         var engineConfig = spec.engineOptions
         engineConfig.iodepth = config.iodepth
         engineConfig.direct = spec.direct

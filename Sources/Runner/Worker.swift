@@ -33,6 +33,9 @@ public struct WorkerState {
     let passCacheDrop: PassCacheDrop?
     /// fio's log files (`write_lat_log`, …); nil when the job writes none.
     public let logs: WorkerLogs?
+    /// flow: the worker's flow group and the I/Os it counted there; nil without `flow`.
+    var flow: FlowGroup?
+    var flowIssued = 0
     /// Why the I/O loop ended: the first reason wins.
     public var stop: WorkerStop = .finished
     /// The I/O error that stopped the worker, if one did.

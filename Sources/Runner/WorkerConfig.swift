@@ -55,6 +55,9 @@ public struct WorkerConfig: Sendable {
     /// `latency_target` and its companions; `searchesDepth`: a target is set, so the loop limits its depth.
     public var latencyTarget: LatencyTarget
     public var searchesDepth: Bool
+    /// `flow` (0: no flow control, and no flow code runs) and `flow_sleep`.
+    public var flowWeight: Int
+    public var flowSleepNs: UInt64
     /// The job writes fio log files: each completion goes to the worker's `WorkerLogs`.
     public var logsCompletions: Bool
     /// The slat log of an engine that queues: each submission goes there too.
@@ -117,6 +120,8 @@ public struct WorkerConfig: Sendable {
         thinkOnIOTimeOnly = spec.thinkTime.ioTimeNs > 0 && !spec.explicitOptions.contains("thinktime_blocks")
         latencyTarget = spec.latencyTarget
         searchesDepth = spec.latencyTarget.targetNs > 0
+        flowWeight = Int(spec.flow)
+        flowSleepNs = spec.flowSleepNs
         logsCompletions = spec.logs.any
         logsSubmissions =
             spec.logs.latLogPrefix != nil && !spec.disableSlat && spec.engine.queues(iodepth: spec.iodepth)
