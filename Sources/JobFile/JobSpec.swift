@@ -225,6 +225,9 @@ public struct JobSpec: Codable, Sendable, Equatable {
     public var flowID: UInt64 = 0
     /// `flow_sleep`: how long a held-back worker sleeps (after its I/O in flight completes); 0: it spins.
     public var flowSleepNs: UInt64 = 0
+    /// fio's `prio` and `prioclass`: the workers' I/O priority (ioprio_set), when either is written.
+    public var ioPriority: UInt64?
+    public var ioPriorityClass: UInt64?
     /// `rate_min`, `rate_iops_min`, `rate_cycle`.
     public var rateFloor = RateFloor()
     /// `steadystate`, `ss_dur`, `ss_ramp`.

@@ -133,6 +133,19 @@ extension OptionTable {
             set: { $0.flowSleepNs = $1 * 1000 }, render: { .int(Int($0.flowSleepNs / 1000)) }),
     ]
 
+    /// fio's prio/prioclass: each worker thread sets its own I/O priority (ioprio_set) before its engine.
+    static let priority: [OptionDefinition] = [
+        .make(
+            "prio", IntKind(0...7), default: "", .workers,
+            help:
+                "I/O priority level of the job's threads, 0 (highest) to 7 (ioprio_set; class best effort unless prioclass)",
+            set: { $0.ioPriority = $1 }, render: { .optional($0.ioPriority) { String($0) } }),
+        .make(
+            "prioclass", IntKind(0...3), default: "", .workers,
+            help: "I/O priority class of the job's threads: 1 realtime, 2 best effort, 3 idle (0: best effort)",
+            set: { $0.ioPriorityClass = $1 }, render: { .optional($0.ioPriorityClass) { String($0) } }),
+    ]
+
     static let sync: [OptionDefinition] = [
         .make(
             "fsync", IntKind(), default: "0", .sync,

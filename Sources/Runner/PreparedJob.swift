@@ -350,7 +350,9 @@ struct JobPreparer {
         engineConfig.adviseRandom = spec.fadviseHint == .none ? nil : spec.rw.isRandom
         return WorkerThread(
             plan: plan, engineKind: spec.ioengine, engineConfig: engineConfig, fds: fds, buffers: buffers,
-            state: state, cpus: cpus)
+            state: state, cpus: cpus,
+            ioPriority: spec.ioPriority == nil && spec.ioPriorityClass == nil
+                ? nil : IOPriority.value(class: spec.ioPriorityClass ?? 0, level: spec.ioPriority ?? 0))
     }
 
     /// fio's `fadvise_hint` (on by default): tell the page cache whether to read ahead, over the job's region
