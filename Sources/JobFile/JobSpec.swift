@@ -48,6 +48,14 @@ public struct BlockSizeShare: Codable, Sendable, Equatable {
     public init(size: UInt64, percent: UInt32) { self.size = size; self.percent = percent }
 }
 
+/// fio's `rate_process`: how a rated job spaces its I/Os.
+public enum RateProcess: String, Codable, Sendable, CaseIterable {
+    /// Evenly: each I/O uses up its share of the rate.
+    case linear
+    /// Exponential gaps of the same mean, so arrivals form a Poisson process (fio's usec_for_io).
+    case poisson
+}
+
 public enum RandomGenerator: String, Codable, Sendable, CaseIterable {
     case tausworthe, lfsr, tausworthe64
 }
@@ -224,6 +232,16 @@ public struct JobSpec: Codable, Sendable, Equatable {
     // Pacing and errors.
     public var rateIOPS: PerDirection<UInt64>?
     public var rateBytes: PerDirection<UInt64>?
+    public var rateProcess: RateProcess = .linear
+    public var latencyTarget = LatencyTarget()
+    /// fio's `flow`: this job's weight among the jobs of its `flow_id` (0: no flow control).
+    public var flow: UInt64 = 0
+    public var flowID: UInt64 = 0
+    /// `flow_sleep`: how long a held-back worker sleeps (after its I/O in flight completes); 0: it spins.
+    public var flowSleepNs: UInt64 = 0
+    /// fio's `prio` and `prioclass`: the workers' I/O priority (ioprio_set), when either is written.
+    public var ioPriority: UInt64?
+    public var ioPriorityClass: UInt64?
     /// `rate_min`, `rate_iops_min`, `rate_cycle`.
     public var rateFloor = RateFloor()
     /// `steadystate`, `ss_dur`, `ss_ramp`.

@@ -114,6 +114,16 @@ extension OptionTable {
             },
             render: { spec in .optional(spec.rateIOPS) { r in ValueFormat.perDirection(r) { String($0) } } }),
         .make(
+            "rate_process",
+            ChoiceKind(
+                [
+                    (OptionChoice("linear", "Even spacing: each I/O uses up its share of the rate"), .linear),
+                    (OptionChoice("poisson", "Exponential gaps of the same mean: a Poisson arrival process"), .poisson),
+                ], noun: "rate process"),
+            default: "linear", .rate,
+            help: "How rate/rate_iops space the I/Os: linear, or poisson (random gaps, same mean)",
+            set: { $0.rateProcess = $1 }, render: { .value($0.rateProcess.rawValue) }),
+        .make(
             "rate_min", aliases: ["ratemin"], PerDirectionKind(inner: SizeKind()), default: "", .rate,
             help: "A worker fails when its bandwidth over a rate_cycle falls below this (bytes/s; read,write values)",
             set: { spec, v in spec.rateFloor.bytes = PerDirection.from(v, base: spec.rateFloor.bytes) },

@@ -95,6 +95,57 @@ extension OptionTable {
             set: { $0.thinkTime.ioTimeNs = $1 }, render: { .value(ValueFormat.time($0.thinkTime.ioTimeNs)) }),
     ]
 
+    static let latencyTarget: [OptionDefinition] = [
+        .make(
+            "latency_target", TimeKind(defaultNs: 1000), default: "0", .time,
+            help:
+                "Find the deepest queue (up to iodepth) whose I/Os finish within this time, then run at it (plain number: µs)",
+            set: { $0.latencyTarget.targetNs = $1 }, render: { .value(ValueFormat.time($0.latencyTarget.targetNs)) }),
+        .make(
+            "latency_window", TimeKind(defaultNs: 1000), default: "0", .time,
+            help: "How long each queue depth is tried for latency_target (plain number: µs)",
+            set: { $0.latencyTarget.windowNs = $1 }, render: { .value(ValueFormat.time($0.latencyTarget.windowNs)) }),
+        .make(
+            "latency_percentile", FloatListKind(maxCount: 1), default: "100", .time,
+            help: "Percent of a window's I/Os that must meet latency_target",
+            set: { $0.latencyTarget.percentile = $1.first ?? 100 },
+            render: { .value(ValueFormat.decimal($0.latencyTarget.percentile)) }),
+        .make(
+            "latency_run", BoolKind(), default: "0", .time,
+            help: "Keep adjusting the queue depth to latency_target for the whole run",
+            set: { $0.latencyTarget.keepSearching = $1 }, render: { .bool($0.latencyTarget.keepSearching) }),
+    ]
+
+    /// fio's flow.c: jobs of one flow_id share an I/O count, and each issues its weight's share of it.
+    static let flow: [OptionDefinition] = [
+        .make(
+            "flow_id", IntKind(0...UInt64(Int32.max)), default: "0", .rate,
+            help: "The flow this job's flow weight counts in",
+            set: { $0.flowID = $1 }, render: { .int(Int($0.flowID)) }),
+        .make(
+            "flow", IntKind(0...1000), default: "0", .rate,
+            help:
+                "Weight of this job in its flow: the jobs of a flow_id issue I/O in proportion to their weights (0: off)",
+            set: { $0.flow = $1 }, render: { .int(Int($0.flow)) }),
+        .make(
+            "flow_sleep", IntKind(0...UInt64(UInt32.max)), default: "0", .rate,
+            help: "Microseconds to sleep when held back by flow, after the I/O in flight is done (0: spin)",
+            set: { $0.flowSleepNs = $1 * 1000 }, render: { .int(Int($0.flowSleepNs / 1000)) }),
+    ]
+
+    /// fio's prio/prioclass: each worker thread sets its own I/O priority (ioprio_set) before its engine.
+    static let priority: [OptionDefinition] = [
+        .make(
+            "prio", IntKind(0...7), default: "", .workers,
+            help:
+                "I/O priority level of the job's threads, 0 (highest) to 7 (ioprio_set; class best effort unless prioclass)",
+            set: { $0.ioPriority = $1 }, render: { .optional($0.ioPriority) { String($0) } }),
+        .make(
+            "prioclass", IntKind(0...3), default: "", .workers,
+            help: "I/O priority class of the job's threads: 1 realtime, 2 best effort, 3 idle (0: best effort)",
+            set: { $0.ioPriorityClass = $1 }, render: { .optional($0.ioPriorityClass) { String($0) } }),
+    ]
+
     static let sync: [OptionDefinition] = [
         .make(
             "fsync", IntKind(), default: "0", .sync,

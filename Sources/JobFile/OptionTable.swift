@@ -5,7 +5,10 @@ public enum OptionTable {
     /// Every option, in the order `--cmdhelp` and the docs list them.
     public static let all: [OptionDefinition] =
         description + files + pattern + blockSize + buffers + engine + depth + engineOptions + time + thinkTime
-        + workers + sync + random + layout + rate + reporting + logs + verify + safety + loop + zfs + fioProfiles
+        + latencyTarget + flow + priority + workers + sync + random + layout + rate + reporting + logs + verify + safety
+        + loop
+        + zfs
+        + fioProfiles
 
     /// Names and aliases to rows.
     static let byName: [String: OptionDefinition] = {

@@ -43,6 +43,10 @@ struct IOLoop<E: IOEngine, V: VerifySwitch> {
     /// When the next read and the next write may be issued under `rate`/`rate_iops` (fio's rate_next_io_time).
     var nextReadAt: UInt64 = 0
     var nextWriteAt: UInt64 = 0
+    /// rate_process=poisson's draws, a stream of their own so the other choices stay as they were.
+    var poissonRandom: RandomSource
+    /// latency_target: the depth the queue may fill to (only read when `config.searchesDepth`).
+    var depthSearch: DepthSearch
     /// thinktime: the I/O count and the time of the last pause.
     var thinkBlocks: UInt64 = 0
     var thinkNs: UInt64 = 0
@@ -62,6 +66,8 @@ struct IOLoop<E: IOEngine, V: VerifySwitch> {
         reapMax = max(config.completeMax, 1)
         mixed = config.readPercent > 0 && config.readPercent < 100
         passesLeft = config.loops
+        poissonRandom = RandomSource(seed: config.seed ^ 0x504F_4953_534F_4E21)
+        depthSearch = DepthSearch(config.latencyTarget, iodepth: config.iodepth)
     }
 
     // MARK: - the run
@@ -88,6 +94,8 @@ struct IOLoop<E: IOEngine, V: VerifySwitch> {
             _ = syncFiles(.fsync)
         }
         let end = monotonicNanoseconds()
+        if config.searchesDepth { w.stats.latencyDepth = depthSearch.depth }
+        if config.flowWeight > 0 { w.flow?.leave(own: w.flowIssued, weight: config.flowWeight) }
         w.stats.finish(atNs: end)
         w.logs?.finish(atNs: end)
     }
@@ -104,6 +112,7 @@ struct IOLoop<E: IOEngine, V: VerifySwitch> {
         nextReadAt = start
         nextWriteAt = start
         thinkNs = start
+        if config.searchesDepth { depthSearch.start(atNs: start) }
     }
 
     /// Why issuing paused.
@@ -120,6 +129,13 @@ struct IOLoop<E: IOEngine, V: VerifySwitch> {
     private mutating func issue() -> IssuePause {
         while refilling && w.freeCount > 0 {
             guard var now = checkpoint() else { break }
+            if config.searchesDepth && inflight >= depthSearch.depth { break }
+            if config.flowWeight > 0 && flowHoldsBack() {
+                // Held back: reap what is in flight meanwhile, else let the flow's other workers run.
+                if inflight > 0 && !E.isSynchronous { return .paced }
+                sched_yield()
+                continue
+            }
             // fio's rule: issue while fewer bytes than the budget were issued; the last I/O may overshoot.
             let passSpent =
                 bytesIssued >= config.bytesPerLoop || (config.iosPerPass != 0 && iosIssued >= config.iosPerPass)
@@ -210,12 +226,15 @@ struct IOLoop<E: IOEngine, V: VerifySwitch> {
             }
         }
         if config.hasRateLimit {
-            // At most 8 intervals of catch-up after a stall.
-            let interval = (isWrite ? config.writeRate : config.readRate).intervalNs(length: length)
+            // fio's schedule is absolute (usec_for_io: the bytes issued so far at the rate, or the sum of the
+            // poisson gaps): after a stall or a thinktime pause the job catches up all it missed, in a burst.
+            let rate = isWrite ? config.writeRate : config.readRate
+            let interval =
+                config.poissonRate ? rate.poissonIntervalNs(&poissonRandom) : rate.intervalNs(length: length)
             if isWrite {
-                nextWriteAt = max(nextWriteAt &+ interval, now &- interval &* 8)
+                nextWriteAt &+= interval
             } else {
-                nextReadAt = max(nextReadAt &+ interval, now &- interval &* 8)
+                nextReadAt &+= interval
             }
         }
         let offset: UInt64
@@ -297,7 +316,7 @@ struct IOLoop<E: IOEngine, V: VerifySwitch> {
     /// pass is done, the worker is stopping or pacing; otherwise only looks. A wait that follows a submit
     /// happens inside the submit's own system call.
     private mutating func commitAndReap(after pause: IssuePause) {
-        if w.freeCount == 0 { refilling = false }
+        if w.freeCount == 0 || (config.searchesDepth && inflight >= depthSearch.depth) { refilling = false }
         let mustWait = pause != .queueFull || !running || !refilling
         let minimum = inflight > 0 && mustWait ? max(1, min(config.completeMin, inflight)) : 0
         _ = commit(waitingFor: running ? minimum : 0)
@@ -409,7 +428,7 @@ struct IOLoop<E: IOEngine, V: VerifySwitch> {
     }
 
     /// Ends the worker for `reason`; the first reason is the one reported.
-    private mutating func end(_ reason: WorkerStop) {
+    mutating func end(_ reason: WorkerStop) {
         running = false
         if w.stop == .finished { w.stop = reason }
     }
@@ -527,6 +546,7 @@ extension IOLoop {
             offset: unit.pointee.offset, fileIndex: unit.pointee.fileIndex, issueNs: unit.pointee.issueNs,
             submitNs: E.isSynchronous ? unit.pointee.issueNs : unit.pointee.submitNs, completeNs: now)
         if config.logsCompletions && result >= 0 { logCompletion(unit, at: now) }
+        if config.searchesDepth && result >= 0 && !searchDepth(unit, at: now) { return false }
         if _slowPath(result < 0) {
             let direction: IODirection = isRead ? .read : .write
             if !config.continues(afterErrorIn: direction) {

@@ -57,6 +57,8 @@ struct JobPreparer {
     let log: @Sendable (String) -> Void
     /// fio's --readonly: no file is created or extended for the job (the CLI refuses writing jobs itself).
     var readOnly = false
+    /// flow: the run's flow groups by flow_id.
+    var flows: [UInt64: FlowGroup] = [:]
 
     /// fio's trim patterns parse (so --parse-only resolves fio's job files as fio does), but no engine here
     /// issues trims: the I/O loop would issue writes in their place. Refused as a job error, before anything is set up.
@@ -401,18 +403,21 @@ struct JobPreparer {
         let smallest = max(min(readSizes.minimum, writeSizes.minimum), 1)
         let planned = (plan.bytesPerLoop / smallest).multipliedReportingOverflow(by: UInt64(max(config.loops, 1)))
         let plannedIOs = spec.timeBased ? nil : (planned.overflow ? UInt64.max : planned.partialValue)
-        let state = WorkerState(
+        var state = WorkerState(
             config: config, cursors: cursors, readSizes: readSizes, writeSizes: writeSizes,
             buffers: buffers, content: content, stats: WorkerStats(statsConfig), verify: verify,
             passCacheDrop: passCacheDrop, logs: LogFiles.make(for: spec, plannedIOs: plannedIOs),
             closeSyncFds: spec.fsyncOnClose && job.writes ? fds : [], fileDistribution: fileDistribution)
+        if spec.flow > 0 { state.flow = flows[spec.flowID] }
         var engineConfig = spec.engineOptions
         engineConfig.iodepth = config.iodepth
         engineConfig.direct = spec.direct
         engineConfig.adviseRandom = spec.fadviseHint == .none ? nil : spec.rw.isRandom
         return WorkerThread(
             plan: plan, engineKind: spec.ioengine, engineConfig: engineConfig, fds: fds, buffers: buffers,
-            state: state, cpus: cpus)
+            state: state, cpus: cpus,
+            ioPriority: spec.ioPriority == nil && spec.ioPriorityClass == nil
+                ? nil : IOPriority.value(class: spec.ioPriorityClass ?? 0, level: spec.ioPriority ?? 0))
     }
 
     /// fio's `fadvise_hint` (on by default): tell the page cache whether to read ahead, over the job's region

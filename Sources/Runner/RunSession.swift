@@ -54,6 +54,8 @@ public final class RunSession: @unchecked Sendable {
     private var workersInEarlierPhases = 0
     /// Steady-state blocks by the first worker of their `jobs[]` entry.
     private var steadyReports: [ObjectIdentifier: SteadyStateReport] = [:]
+    /// flow: every job's weight counts from the start, as in fio.
+    private lazy var flows = FlowGroup.groups(for: parsed.jobs)
 
     public init(parsed: ParsedJobFile, options: RunOptions = RunOptions()) {
         self.parsed = parsed
@@ -118,6 +120,7 @@ public final class RunSession: @unchecked Sendable {
             options.showProgress || phase.contains(where: \.isMonitored) ? ProgressBoard(workers: workerCount) : nil
         var preparer = JobPreparer(undo: undo, journal: journal, log: options.log)
         preparer.readOnly = options.readOnly
+        preparer.flows = flows
         var offset = 0
         defer { workersInEarlierPhases += workerCount }
         var ready: [PreparedJob] = []
@@ -406,6 +409,9 @@ public final class RunSession: @unchecked Sendable {
         settings.latPercentiles = first.spec.latPercentiles
         settings.slatPercentiles = first.spec.slatPercentiles
         settings.iodepth = first.spec.iodepth
+        settings.latencyTargetNs = first.spec.latencyTarget.targetNs
+        settings.latencyWindowNs = first.spec.latencyTarget.windowNs
+        settings.latencyPercentile = first.spec.latencyTarget.percentile
         settings.description = first.spec.description
         settings.continueOnError = first.spec.continueOnError != .none
         settings.fileNames = members.first?.plan.files.map(\.path) ?? first.paths

@@ -37,6 +37,9 @@ public struct WorkerState {
     var fileDistribution: BlockDistribution
     /// `fsync_on_close`: the files' descriptors, by cursor slot, for fio's fsync at close; empty otherwise.
     let closeSyncFds: [Int32]
+    /// flow: the worker's flow group and the I/Os it counted there; nil without `flow`.
+    var flow: FlowGroup?
+    var flowIssued = 0
     /// Why the I/O loop ended: the first reason wins.
     public var stop: WorkerStop = .finished
     /// The I/O error that stopped the worker, if one did.

@@ -1,3 +1,4 @@
+import Glibc
 import JobFile
 import Vocabulary
 
@@ -50,6 +51,8 @@ public struct WorkerConfig: Sendable {
     public var writeRate: RateLimit
     /// Either direction has a rate: the loop paces its issues.
     public var hasRateLimit: Bool
+    /// `rate_process=poisson`: the gaps are exponential, drawn per I/O (only read when `hasRateLimit`).
+    public var poissonRate: Bool
     public var continueOnError: ContinueOnError
     public var seed: UInt64
     /// `thinktime` (0: no pauses, and no thinktime code runs) and its companions.
@@ -62,6 +65,12 @@ public struct WorkerConfig: Sendable {
     public var fileService: FileService
     /// `fsync_on_close`: fsync each file as the job closes it.
     public var fsyncOnClose: Bool
+    /// `latency_target` and its companions; `searchesDepth`: a target is set, so the loop limits its depth.
+    public var latencyTarget: LatencyTarget
+    public var searchesDepth: Bool
+    /// `flow` (0: no flow control, and no flow code runs) and `flow_sleep`.
+    public var flowWeight: Int
+    public var flowSleepNs: UInt64
     /// The job writes fio log files: each completion goes to the worker's `WorkerLogs`.
     public var logsCompletions: Bool
     /// The slat log of an engine that queues: each submission goes there too.
@@ -113,9 +122,14 @@ public struct WorkerConfig: Sendable {
         // scramble_buffers wins over it; refill_buffers and verify write their own content.
         let zerosAsked = spec.zeroBuffers && !spec.explicitOptions.contains("scramble_buffers")
         scrambleBuffers = spec.scrambleBuffers && !zerosAsked && !spec.refillBuffers && spec.verify.method == .none
-        readRate = RateLimit(iops: spec.rateIOPS?.read ?? 0, bytesPerSecond: spec.rateBytes?.read ?? 0)
-        writeRate = RateLimit(iops: spec.rateIOPS?.write ?? 0, bytesPerSecond: spec.rateBytes?.write ?? 0)
+        readRate = RateLimit(
+            iops: spec.rateIOPS?.read ?? 0, bytesPerSecond: spec.rateBytes?.read ?? 0,
+            minBlockSize: spec.blockSizeBounds(.read).min)
+        writeRate = RateLimit(
+            iops: spec.rateIOPS?.write ?? 0, bytesPerSecond: spec.rateBytes?.write ?? 0,
+            minBlockSize: spec.blockSizeBounds(.write).min)
         hasRateLimit = (spec.rw.reads && readRate.isSet) || (spec.rw.writes && writeRate.isSet)
+        poissonRate = hasRateLimit && spec.rateProcess == .poisson
         continueOnError = spec.continueOnError
         self.seed = seed
         thinkTime = spec.thinkTime
@@ -123,6 +137,10 @@ public struct WorkerConfig: Sendable {
         defaultFileService = spec.fileService.isDefault && holeBytes == 0
         fileService = spec.fileService
         fsyncOnClose = spec.fsyncOnClose
+        latencyTarget = spec.latencyTarget
+        searchesDepth = spec.latencyTarget.targetNs > 0
+        flowWeight = Int(spec.flow)
+        flowSleepNs = spec.flowSleepNs
         logsCompletions = spec.logs.any
         logsSubmissions =
             spec.logs.latLogPrefix != nil && !spec.disableSlat && spec.engine.queues(iodepth: spec.iodepth)
@@ -146,10 +164,16 @@ public struct RateLimit: Sendable {
     public var nsPerIO: UInt64
     /// `rate`; 0 when not set.
     public var bytesPerSecond: UInt64
+    /// rate_process=poisson's mean gap in µs, as fio computes it: 10^6 / (bytes per second / smallest block),
+    /// in whole µs (fio's integer division), whichever of `rate`/`rate_iops` is set.
+    public var poissonMeanUs: UInt64
 
-    public init(iops: UInt64, bytesPerSecond: UInt64) {
+    public init(iops: UInt64, bytesPerSecond: UInt64, minBlockSize: UInt64 = 4096) {
         nsPerIO = iops > 0 ? 1_000_000_000 / iops : 0
         self.bytesPerSecond = bytesPerSecond
+        // fio turns rate_iops into bytes per second (times the smallest block) and back.
+        let perSecond = iops > 0 ? iops : bytesPerSecond / max(minBlockSize, 1)
+        poissonMeanUs = perSecond > 0 ? 1_000_000 / perSecond : 0
     }
 
     public var isSet: Bool { nsPerIO > 0 || bytesPerSecond > 0 }
@@ -160,5 +184,14 @@ public struct RateLimit: Sendable {
         if nsPerIO > 0 { return nsPerIO }
         if bytesPerSecond == 0 { return 0 }
         return UInt64(Double(length) * 1e9 / Double(bytesPerSecond))
+    }
+
+    /// rate_process=poisson: an exponential gap with the mean of `poissonMeanUs` (fio's usec_for_io draws
+    /// mean × -ln(u) in whole µs). u is in (0, 1], so the gap is finite.
+    @inline(__always)
+    func poissonIntervalNs(_ random: inout RandomSource) -> UInt64 {
+        let u = Double((random.next() >> 11) &+ 1) * 0x1p-53
+        let us = Double(poissonMeanUs) * -log(u)
+        return UInt64(us) &* 1000
     }
 }

@@ -18,6 +18,8 @@ final class WorkerThread: @unchecked Sendable {
     let buffers: AlignedBufferPool
     /// cpus_allowed: the CPUs this thread pins itself to before it makes its engine; empty: no pinning.
     let cpus: [Int]
+    /// prio/prioclass: the I/O priority this thread sets for itself before it makes its engine.
+    let ioPriority: Int32?
     var state: WorkerState
     /// The worker's live counters (nil when nothing reads them), kept apart from `state`, which its thread owns.
     let progressSlot: ProgressSlot?
@@ -30,10 +32,11 @@ final class WorkerThread: @unchecked Sendable {
 
     init(
         plan: WorkerPlan, engineKind: EngineKind, engineConfig: EngineConfig, fds: [Int32], buffers: AlignedBufferPool,
-        state: WorkerState, cpus: [Int] = []
+        state: WorkerState, cpus: [Int] = [], ioPriority: Int32? = nil
     ) {
         self.plan = plan
         self.cpus = cpus
+        self.ioPriority = ioPriority
         self.engineKind = engineKind
         self.engineConfig = engineConfig
         self.fds = fds
@@ -112,6 +115,12 @@ final class WorkerThread: @unchecked Sendable {
     private func main(gate: StartGate, control: RunControl) {
         defer { finished.signal() }
         if !cpus.isEmpty, let problem = CPUAffinity.pinCallingThread(to: cpus) {
+            setupError = problem
+            _ = gate.arrive(ready: false)
+            return
+        }
+        // As fio: before the engine is made (io_uring's and libaio's kernel contexts take it from the thread).
+        if let ioPriority, let problem = IOPriority.setCallingThread(ioPriority) {
             setupError = problem
             _ = gate.arrive(ready: false)
             return

@@ -40,6 +40,8 @@ public struct WorkerStats: Sendable {
     public var runtimeNs: UInt64 = 0
     /// Workers merged into this one (fio's `jobs=` in the text header).
     public var members = 1
+    /// latency_target: the depth the search ended at (fio's latency_depth); 0 without a target.
+    public var latencyDepth = 0
     public let recordsSubmissionLatency: Bool
     public let progress: ProgressSlot?
     var cpuAtStart = ThreadCPUSnapshot()

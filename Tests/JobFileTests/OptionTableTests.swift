@@ -92,7 +92,7 @@ struct OptionTableTests {
         #expect(OptionTable.cmdhelp("hipri").contains("engine: io_uring, pvsync2 only"))
         #expect(OptionTable.cmdhelp("loop_dio").contains("requires: loop_backing"))
         #expect(OptionTable.cmdhelp("iodpeth") == "No such option: 'iodpeth' (did you mean 'iodepth'?)\n")
-        #expect(OptionTable.cmdhelp("flow").contains("does not implement"))
+        #expect(OptionTable.cmdhelp("cgroup").contains("does not implement"))
     }
 
     @Test("--cmdhelp without a name lists every option under its category")

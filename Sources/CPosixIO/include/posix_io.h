@@ -19,4 +19,8 @@ ssize_t diobench_preadv2(int fd, void *buffer, size_t length, int64_t offset, in
 /// pwritev2(2) of one buffer: bytes written, or -1 with errno set.
 ssize_t diobench_pwritev2(int fd, const void *buffer, size_t length, int64_t offset, int flags);
 
+/// ioprio_set(IOPRIO_WHO_PROCESS, 0, value): the calling thread's I/O priority (glibc has no wrapper).
+/// 0, or -1 with errno set.
+int diobench_ioprio_set_self(int value);
+
 #endif

@@ -7,6 +7,10 @@ public struct JobReportSettings: Sendable, Equatable {
     public var slatPercentiles = false
     /// The job's iodepth (fio writes it as `latency_depth`).
     public var iodepth = 1
+    /// latency_target (ns), latency_window (ns) and latency_percentile, reported beside latency_depth.
+    public var latencyTargetNs: UInt64 = 0
+    public var latencyWindowNs: UInt64 = 0
+    public var latencyPercentile: Double = 100
     /// fio's `description`.
     public var description: String?
     /// fio's `continue_on_error` other than none: adds `total_err` and `first_error`.

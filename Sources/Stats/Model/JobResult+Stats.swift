@@ -43,10 +43,11 @@ extension JobResult {
             totalErr = stats.errors.total
             firstError = stats.errors.firstErrno ?? 0
         }
-        latencyDepth = Int64(settings.iodepth)
-        latencyTarget = 0
-        latencyPercentile = 100
-        latencyWindow = 0
+        // fio reports latency_window in µs and latency_target in ns.
+        latencyDepth = Int64(stats.latencyDepth > 0 ? stats.latencyDepth : settings.iodepth)
+        latencyTarget = settings.latencyTargetNs
+        latencyPercentile = settings.latencyPercentile
+        latencyWindow = settings.latencyWindowNs / 1000
         desc = settings.description
         eta = 0
         elapsed = settings.elapsedSeconds ?? Int64((stats.runtimeNs + 999_999_999) / 1_000_000_000)
