@@ -101,19 +101,30 @@ struct RandomDistributionKind: ValueKind {
     }
 
     /// `60/10:30/20:10/70`: access percentages must add up to 100, sizes (percent) to at most 100.
+    /// A zone without a size (`20/`) gets an equal share of what the sized ones leave (fio's zone_split_ddir).
     private func zones(_ text: String, absolute: Bool, _ context: ValueContext) throws(ValueProblem) -> [ZoneShare] {
         var out: [ZoneShare] = []
+        var unsized: [Int] = []
         for entry in text.split(separator: ":") {
             let pair = entry.split(separator: "/", omittingEmptySubsequences: false)
             guard pair.count == 2, let access = UInt32(pair[0]), access <= 100 else {
                 throw ValueProblem(
                     "'\(entry)' is not an access/size pair", valid: "e.g. 60/10 (percent of I/O / of the file)")
             }
+            if pair[1].isEmpty && !absolute {
+                unsized.append(out.count)
+                out.append(ZoneShare(access: access, size: 0))
+                continue
+            }
             let size =
                 absolute
                 ? try SizeKind(minimum: 1).parse(String(pair[1]), context)
                 : try IntKind(0...100).parse(String(pair[1]), context)
             out.append(ZoneShare(access: access, size: size))
+        }
+        let sized = out.reduce(0) { $0 + $1.size }
+        if !unsized.isEmpty, sized <= 100 {
+            for index in unsized { out[index].size = (100 - sized) / UInt64(unsized.count) }
         }
         guard !out.isEmpty, out.count <= 256 else {
             throw ValueProblem("'\(text)' needs 1 to 256 zones", valid: expected)

@@ -67,7 +67,7 @@ struct FioDistributionTests {
         }
     }
 
-    @Test(arguments: ["zoned:60/10:30/20:10/70", "zoned_abs:60/400k:30/800k:10/2800k"])
+    @Test(arguments: ["zoned:60/10:30/20:10/70", "zoned:60/10:30/20:10/", "zoned_abs:60/400k:30/800k:10/2800k"])
     func zonedLikeFio(_ distribution: String) async throws {
         let ours = try await spread(diobenchBinary, distribution)
         let theirs = try await spread(fioPath, distribution)
