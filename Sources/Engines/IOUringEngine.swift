@@ -34,6 +34,12 @@ public struct IOUringEngine: DescribedEngine {
             EngineOption(
                 "hipri", .flag(\.hipri),
                 help: "Polled completions (IORING_SETUP_IOPOLL); needs direct=1 and a device with poll queues"),
+            EngineOption(
+                "nowait", .flag(\.nowait),
+                help: "Set RWF_NOWAIT on each read and write: one that would block fails with EAGAIN (an I/O error)"),
+            EngineOption(
+                "uncached", .flag(\.uncached),
+                help: "Set RWF_DONTCACHE on buffered reads and writes (drop the pages once done)"),
         ])
 
     @usableFromInline let ring: UnsafeMutablePointer<io_uring>
@@ -42,6 +48,8 @@ public struct IOUringEngine: DescribedEngine {
     @usableFromInline let registeredFiles: Bool
     /// hipri: an IOPOLL ring. Completions only reach the CQ when we enter the kernel to poll.
     @usableFromInline let polled: Bool
+    /// nowait and uncached: the RWF_* flags of every read and write SQE (0: none, and the SQE is left as prepared).
+    @usableFromInline let rwFlags: UInt32
     /// Without SQPOLL every submit also asks for events (as fio's engine does): the same
     /// io_uring_enter then runs the ring's deferred completion work, so the reap that follows
     /// usually finds completions in the CQ instead of entering again and sleeping.
@@ -66,6 +74,8 @@ public struct IOUringEngine: DescribedEngine {
         fixedBuffers = config.fixedBuffers
         registeredFiles = config.registerFiles
         polled = config.hipri
+        // RWF_NOWAIT (0x08) and RWF_DONTCACHE (0x80, Linux 6.14; buffered I/O only), as pvsync2 sets them.
+        rwFlags = (config.nowait ? 0x08 : 0) | (config.uncached && !config.direct ? 0x80 : 0)
         submitGetsEvents = !config.sqPoll
         entries = Int(setup.ring.pointee.sq.ring_entries)
         setupFlags = setup.flags
@@ -99,6 +109,9 @@ public struct IOUringEngine: DescribedEngine {
             }
         case .fsync, .fdatasync:
             io_uring_prep_fsync(sqe, fd, unit.pointee.op == .fdatasync ? UInt32(IORING_FSYNC_DATASYNC) : 0)
+        }
+        if rwFlags != 0 && unit.pointee.op.rawValue < IOOp.fsync.rawValue {
+            sqe.pointee.rw_flags = Int32(bitPattern: rwFlags)
         }
         if registeredFiles { sqe.pointee.flags |= UInt8(1 << IOSQE_FIXED_FILE_BIT) }
         sqe.pointee.user_data = UInt64(UInt32(bitPattern: slot))

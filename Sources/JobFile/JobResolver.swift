@@ -347,7 +347,7 @@ struct JobResolver {
     private mutating func resolveMisc() {
         // fio (init.c): a skewed distribution draws blocks independently, without the random map.
         if !spec.randomDistribution.isUniform { spec.norandommap = true }
-        if spec.ioengine == .pvsync2, spec.engineOptions.uncached {
+        if spec.ioengine == .pvsync2 || spec.ioengine == .ioUring, spec.engineOptions.uncached {
             // A deliberate difference (README): fio 3.33's value now means something else to the kernel.
             warn(
                 "uncached",

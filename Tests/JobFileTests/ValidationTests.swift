@@ -59,7 +59,7 @@ struct ValidationTests {
         #expect(buffered.line == 4 && buffered.option == "buffered")
     }
 
-    @Test("hipri belongs to io_uring and pvsync2; pvsync2's own options name pvsync2 under another engine")
+    @Test("hipri, nowait and uncached belong to io_uring and pvsync2; pvsync2's own options name pvsync2 elsewhere")
     func sharedEngineOption() throws {
         let job = try parse("[j]\nioengine=pvsync2\nhipri\nhipri_percentage=25\nnowait=1\nuncached=1\n")
         let spec = try #require(job.jobs.first)
@@ -68,8 +68,11 @@ struct ValidationTests {
         #expect(try parse("[j]\nioengine=pvsync2\n").jobs.first?.engineOptions.hipriPercentage == 100)
         let wrong = try #require(parseError("[j]\nioengine=psync\nhipri\n"))
         #expect(wrong.option == "hipri" && wrong.description.contains("ioengine=io_uring or ioengine=pvsync2"))
-        let own = try #require(parseError("[j]\nioengine=io_uring\nnowait=1\n"))
-        #expect(own.option == "nowait" && own.description.contains("an option of ioengine=pvsync2"))
+        let own = try #require(parseError("[j]\nioengine=io_uring\nhipri_percentage=50\n"))
+        #expect(own.option == "hipri_percentage" && own.description.contains("an option of ioengine=pvsync2"))
+        // nowait and uncached belong to io_uring too, as in fio 3.33.
+        let ring = try parse("[j]\nioengine=io_uring\nnowait=1\nuncached=1\n")
+        #expect(ring.jobs.first?.engineOptions.nowait == true && ring.warnings.count == 1)
         let uncached = try parse("[j]\nioengine=pvsync2\nuncached=1\n").warnings
         #expect(uncached.count == 1 && uncached[0].message.contains("RWF_DONTCACHE") && uncached[0].location.line == 3)
         let range = try #require(parseError("[j]\nioengine=pvsync2\nhipri_percentage=101\n"))

@@ -69,4 +69,36 @@ struct EngineSystemCallTests {
         #expect(
             !readers.isEmpty && creators.count == 1 && !creators.contains(main) && readers.isDisjoint(with: creators))
     }
+
+    @Test(
+        "io_uring nowait: cold buffered reads fail with EAGAIN in both tools; uncached writes complete",
+        .enabled(if: fioAvailable, "fio is not installed (apt-get install fio)"))
+    func ioUringNowaitAndUncached() async throws {
+        let dir = try TemporaryDirectory("runner")
+        let layout = try await diobench(
+            ["--name=w", "--rw=write", "--bs=64k", "--size=4m", "--filename=data"], directory: dir.path)
+        try #require(layout.status == 0, "\(layout.stderr)")
+        // Written back, so each tool's cache drop at open (invalidate) leaves the file cold.
+        _ = try await runProgram("/bin/sync", [])
+        for tool in [fioPath, diobenchBinary] {
+            let out = try await runProgram(
+                tool,
+                [
+                    "--name=r", "--ioengine=io_uring", "--iodepth=4", "--rw=randread", "--bs=4k", "--size=4m",
+                    "--filename=data", "--nowait=1", "--output-format=json",
+                ],
+                directory: dir.path)
+            let job = try #require(try jsonObject(out.stdout).jobs.first, "\(tool): \(out.stderr)")
+            #expect(out.status == 1 && job.number("error") == Double(EAGAIN), "\(tool): \(out.stderr)")
+        }
+        // fio 3.33's uncached flag (0x40) is RWF_ATOMIC to this kernel; diobench's RWF_DONTCACHE writes.
+        let uncached = try await diobench(
+            [
+                "--name=u", "--ioengine=io_uring", "--iodepth=4", "--rw=randwrite", "--bs=4k", "--size=4m",
+                "--filename=data", "--uncached=1", "--output-format=json",
+            ],
+            directory: dir.path)
+        let job = try #require(try jsonObject(uncached.stdout).jobs.first, "\(uncached.stderr)")
+        #expect(uncached.status == 0 && job.object("write").number("total_ios") == 1024, "\(uncached.stderr)")
+    }
 }
