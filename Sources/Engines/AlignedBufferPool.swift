@@ -41,9 +41,10 @@ public final class AlignedBufferPool: @unchecked Sendable {
     ///   - misalignment: fio's `iomem_align`: bytes past each aligned address (0 ≤ misalignment).
     ///   - seed: seeds the pseudo-random contents (same seed, same bytes).
     ///   - zeroed: zeros instead (fio's `zero_buffers`).
+    ///   - filled: false leaves the bytes as allocated, for a caller that fills every buffer itself.
     public init(
         count: Int, size: Int, alignment: Int, misalignment: Int = 0, seed: UInt64 = 0x9E37_79B9_7F4A_7C15,
-        zeroed: Bool = false
+        zeroed: Bool = false, filled: Bool = true
     ) throws(EngineError) {
         guard count > 0, size > 0 else {
             throw EngineError("buffer pool: count (\(count)) and size (\(size)) must be positive")
@@ -80,6 +81,7 @@ public final class AlignedBufferPool: @unchecked Sendable {
         for i in 0..<count {
             iovecs[i] = iovec(iov_base: base + i * stride, iov_len: size)
         }
+        if !filled { return }
         if zeroed {
             memset(memory, 0, total)
         } else {
@@ -114,11 +116,9 @@ public final class AlignedBufferPool: @unchecked Sendable {
         }
     }
 
-    /// xorshift64*: fast, and its output does not compress. Inlinable: `refill_buffers` calls it per write.
-    /// A buffer may be filled with whole words past its length: the stride (a multiple of the alignment)
-    /// and the pool's 8 spare bytes leave room.
-    @inlinable
-    public static func fillPseudoRandom(_ memory: UnsafeMutableRawPointer, words: Int, seed: UInt64) {
+    /// xorshift64*: fast, and its output does not compress. Fills whole words: the pool's 8 spare bytes
+    /// leave room past a size that is not a multiple of 8.
+    static func fillPseudoRandom(_ memory: UnsafeMutableRawPointer, words: Int, seed: UInt64) {
         var state = seed == 0 ? 0x2545_F491_4F6C_DD1D : seed
         let out = memory.bindMemory(to: UInt64.self, capacity: words)
         for i in 0..<words {

@@ -301,8 +301,12 @@ struct JobPreparer {
         let readSizes = picker(spec, .read)
         let writeSizes = picker(spec, .write)
         var fds: [Int32] = []
+        var cursors: [FileCursor] = []
         let buffers: AlignedBufferPool
         let verify: WorkerVerify?
+        // fio fills every buffer of a writing job at setup (backend.c, init_io_u); `content` does that below,
+        // so the pool leaves those bytes as allocated rather than fill them twice.
+        let contentFills = job.writes && (!spec.zeroBuffers || spec.content.isShaped)
         do {
             for file in plan.files where spec.engine.transfersData {
                 // As fio (filesetup.c, generic_open_file): a writing job opens a regular file with O_CREAT, and
@@ -324,48 +328,42 @@ struct JobPreparer {
             buffers = try AlignedBufferPool(
                 count: config.iodepth, size: largest,
                 alignment: AlignedBufferPool.alignment(dioMemAlign: memoryAlignment),
-                misalignment: Int(spec.iomemAlign), seed: plan.seed, zeroed: spec.zeroBuffers)
+                misalignment: Int(spec.iomemAlign), seed: plan.seed, zeroed: spec.zeroBuffers, filled: !contentFills)
             verify = try WorkerVerify.make(
                 spec: spec, config: config, jobWrites: job.writes, readSizes: readSizes,
                 writeSizes: writeSizes, fds: fds, paths: plan.files.map(\.path))
-        } catch {
-            // Nothing of this worker survives a failed setup: its files and its bssplit tables.
-            for fd in fds { close(fd) }
-            readSizes.deallocate()
-            writeSizes.deallocate()
-            throw error
-        }
-        let unit =
-            spec.blockAlign.map { ba in spec.rw.directions.map { ba[$0] }.min() ?? 4096 }
-            ?? spec.rw.directions.map { dir in dir == .read ? readSizes.minimum : writeSizes.minimum }.min() ?? 4096
-        var cursors = plan.files.enumerated().map { index, file in
-            FileCursor(
-                fileIndex: Int32(index), regionStart: file.regionStart, regionLength: file.regionLength,
-                unit: unit, seed: plan.seed &+ UInt64(index) &* 0x9E37_79B9)
-        }
-        if !spec.randomDistribution.isUniform {
-            var rng = RandomSource(seed: plan.seed ^ 0xD157_0000_0000_0001)
-            for index in cursors.indices {
-                do {
+            let unit =
+                spec.blockAlign.map { ba in spec.rw.directions.map { ba[$0] }.min() ?? 4096 }
+                ?? spec.rw.directions.map { dir in dir == .read ? readSizes.minimum : writeSizes.minimum }.min()
+                ?? 4096
+            cursors = plan.files.enumerated().map { index, file in
+                FileCursor(
+                    fileIndex: Int32(index), regionStart: file.regionStart, regionLength: file.regionLength,
+                    unit: unit, seed: plan.seed &+ UInt64(index) &* 0x9E37_79B9)
+            }
+            if !spec.randomDistribution.isUniform {
+                var rng = RandomSource(seed: plan.seed ^ 0xD157_0000_0000_0001)
+                for index in cursors.indices {
                     cursors[index].skew(
                         try BlockDistribution.make(
                             spec.randomDistribution, blocks: cursors[index].blockCount, blockSize: unit, rng: &rng))
-                } catch {
-                    for cursor in cursors { cursor.deallocate() }
-                    for fd in fds { close(fd) }
-                    readSizes.deallocate()
-                    writeSizes.deallocate()
-                    throw error
                 }
             }
+        } catch {
+            // Nothing of this worker survives a failed setup: its files, bssplit tables, zone tables and content.
+            for fd in fds { close(fd) }
+            for cursor in cursors { cursor.deallocate() }
+            readSizes.deallocate()
+            writeSizes.deallocate()
+            content.deallocate()
+            throw error
         }
         var statsConfig = WorkerStatsConfig(recordsSubmissionLatency: spec.engine.queues(iodepth: config.iodepth))
         statsConfig.progress = progress
         // The monitor judges one-second samples from these counters: publish them often enough to be exact.
         if job.isMonitored { statsConfig.progressIntervalNs = 10_000_000 }
-        if job.writes && (!spec.zeroBuffers || spec.content.isShaped) {
-            // fio fills every buffer of a writing job at setup (backend.c, init_io_u), not only on refill, in
-            // order; its free list hands out the last one first, ours buffer 0: fill from the last buffer down.
+        if contentFills {
+            // In fio's order: its free list hands out the last buffer first, ours buffer 0: fill from the last down.
             for index in (0..<buffers.count).reversed() { content.fill(buffers.buffer(index), length: buffers.size) }
         }
         // fio draws non-uniform file choices over nr_files << FIO_FSERVICE_SHIFT (10) ranges (init.c).
