@@ -215,8 +215,7 @@ struct IOLoop<E: IOEngine, V: VerifySwitch> {
         let length = isWrite ? w.writeSizes.pick(&w.choiceRandom) : w.readSizes.pick(&w.choiceRandom)
         let fileSlot: Int
         if config.defaultFileService {
-            fileSlot = w.nextFile
-            w.nextFile = fileSlot &+ 1 == w.fileCount ? 0 : fileSlot &+ 1
+            fileSlot = w.nextRoundRobinFile()
         } else {
             fileSlot = pickFile(write: isWrite, length: length)
             if fileSlot < 0 {
@@ -306,10 +305,8 @@ struct IOLoop<E: IOEngine, V: VerifySwitch> {
     /// A periodic sync goes to one file, the next in the rotation, as fio's sync io_u takes the next file.
     @inline(never)
     private mutating func syncNextFile(_ op: IOOp) -> Bool {
-        let fileSlot = w.nextFile
-        w.nextFile = fileSlot &+ 1 == w.fileCount ? 0 : fileSlot &+ 1
         lastWasSync = true
-        return quiesce() && syncFile(fileSlot, op)
+        return quiesce() && syncFile(w.nextRoundRobinFile(), op)
     }
 
     /// Asynchronous engines, after issuing: submit the batch, then reap. Waits when the queue is full, the
@@ -389,8 +386,7 @@ struct IOLoop<E: IOEngine, V: VerifySwitch> {
             } else if service.kind == .random {
                 candidate = Int(w.choiceRandom.next(below: UInt64(w.fileCount)))
             } else {
-                candidate = w.nextFile
-                w.nextFile = candidate &+ 1 == w.fileCount ? 0 : candidate &+ 1
+                candidate = w.nextRoundRobinFile()
             }
             guard !w.cursors[candidate].done, fits(candidate, write: write, length: length) else { continue }
             currentFile = candidate

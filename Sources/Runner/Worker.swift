@@ -82,6 +82,14 @@ public struct WorkerState {
         self.stats = stats
     }
 
+    /// The next file in turn (fio's round robin), wrapping after the last.
+    @inline(__always)
+    mutating func nextRoundRobinFile() -> Int {
+        let file = nextFile
+        nextFile = file &+ 1 == fileCount ? 0 : file &+ 1
+        return file
+    }
+
     public func deallocate() {
         units.deinitialize(count: config.iodepth)
         units.deallocate()
@@ -171,10 +179,10 @@ public final class RunControl: Sendable {
         mask = Self.signalled | Self.phaseEnding | jobBit
     }
 
-    /// The view of the job with number `slot` (0..<jobBits) of the phase: it also stops when `endJob()` is
-    /// called on it. Without a slot, the view is the run's own.
-    public func forJob(slot: Int?) -> RunControl {
-        guard let slot, slot >= 0, slot < Self.jobBits else { return self }
+    /// The view of the worker with number `slot` (0..<jobBits) of the phase: it also stops when `endJob()` is
+    /// called on it.
+    public func forJob(slot: Int) -> RunControl {
+        precondition((0..<Self.jobBits).contains(slot), "RunControl: slot \(slot) outside 0..<\(Self.jobBits)")
         return RunControl(sharing: self, jobBit: 1 << UInt64(slot + 2))
     }
 
