@@ -7,6 +7,11 @@ public enum LabError: Error, CustomStringConvertible, Equatable {
     case commandFailed(command: String, status: Int32)
     case guestLibraryMissing(binary: String, libraries: [String], image: String)
     case guestGlibcTooOld(binary: String, needs: String, guest: String)
+    case unknownImage(name: String, known: [String])
+    case sourceMissing(path: String)
+    case variantBuildFailed(log: String, status: Int32)
+    case nameTaken(name: String, key: String, source: String)
+    case badImageName(String)
 
     public var description: String {
         switch self {
@@ -30,6 +35,23 @@ public enum LabError: Error, CustomStringConvertible, Equatable {
         case .guestGlibcTooOld(let binary, let needs, let guest):
             return
                 "\(binary) needs \(needs) but the lab image has glibc \(guest); build the guest binary on an older distribution"
+        case .unknownImage(let name, let known):
+            return "no lab image named \(name); "
+                + (known.isEmpty
+                    ? "none is built yet: diobench lab build --zfs-source TREE|TARBALL --name \(name)"
+                    : "built: default (Debian's zfs), \(known.joined(separator: ", ")) (diobench lab images lists them)")
+        case .sourceMissing(let path):
+            return
+                "no OpenZFS source at \(path): give a source tree (a git checkout or an unpacked release) or a release tarball"
+        case .variantBuildFailed(let log, let status):
+            return
+                "the OpenZFS build failed (exit status \(status)); its error lines are above, the whole log is \(log)"
+        case .nameTaken(let name, let key, let source):
+            return "the image name \(name) is taken by another build (key \(key), from \(source)); "
+                + "choose another --name, or remove it: diobench lab images --remove \(name)"
+        case .badImageName(let name):
+            return
+                "\(name) cannot name a lab image: use letters, digits and . _ + - (not starting with a dot; default names the base image)"
         }
     }
 }

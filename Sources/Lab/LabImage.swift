@@ -9,10 +9,6 @@ public enum LabImage {
         requiredFiles.allSatisfy { FileManager.default.fileExists(atPath: directory + "/" + $0) }
     }
 
-    /// Builds (or, when every stage is cached, only checks) the image. The script prints each stage
-    /// as it starts and ends; debootstrap, apt and dkms print their own progress. Needs root.
-    /// Returns the wall time in seconds.
-    @discardableResult
     /// Builds the image when `paths` has none yet (minutes, once), saying so through `log`.
     public static func buildIfMissing(_ paths: LabPaths, log: (String) -> Void) throws {
         guard !isBuilt(paths.imageDirectory) else { return }
@@ -20,6 +16,10 @@ public enum LabImage {
         try build(paths)
     }
 
+    /// Builds (or, when every stage is cached, only checks) the image. The script prints each stage
+    /// as it starts and ends; debootstrap, apt and dkms print their own progress. Needs root.
+    /// Returns the wall time in seconds.
+    @discardableResult
     public static func build(_ paths: LabPaths, force: Bool = false, installHostTools: Bool = false) throws -> Double {
         guard getuid() == 0 else {
             throw LabError.toolMissing(tool: "root", fix: "sudo diobench lab build (debootstrap and chroot need root)")
@@ -42,6 +42,15 @@ public enum LabImage {
         public var kernel: String?
         /// Seconds per stage of the build that made it (debootstrap, packages, dkms, config, image).
         public var buildSeconds: [String: Int]
+        /// The variant booted (ZFS built from source), when not the base image.
+        public var variant: LabVariant?
+    }
+
+    /// The facts of the image `paths` boots: the base image's, with the variant's record when it is one.
+    public static func facts(_ paths: LabPaths) -> Facts {
+        var facts = facts(paths.imageDirectory)
+        if paths.image != nil { facts.variant = LabVariants.read(paths.bootImageDirectory) }
+        return facts
     }
 
     public static func facts(_ directory: String) -> Facts {
@@ -54,7 +63,8 @@ public enum LabImage {
             let f = line.split(separator: " ")
             if f.count >= 2, let s = Int(f[1].dropLast()) { seconds[String(f[0])] = s }
         }
-        return Facts(zfsPackage: read("zfs-version"), kernel: read("kernel-version"), buildSeconds: seconds)
+        return Facts(
+            zfsPackage: read("zfs-version"), kernel: read("kernel-version"), buildSeconds: seconds, variant: nil)
     }
 
     /// The glibc version of the image (from its dpkg database), e.g. "2.41".

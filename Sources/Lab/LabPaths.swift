@@ -7,6 +7,8 @@ public struct LabPaths: Sendable, Equatable {
     public var packageRoot: String
     /// The image built by Lab/build-image.sh (vmlinuz, initrd.img, rootfs.img, rootfs/).
     public var imageDirectory: String
+    /// The variant to boot (`--image NAME`, built by `lab build --zfs-source`); nil: the base image.
+    public var image: String?
 
     public init(packageRoot: String, imageDirectory: String) {
         self.packageRoot = packageRoot
@@ -14,6 +16,9 @@ public struct LabPaths: Sendable, Equatable {
     }
 
     public var labDirectory: String { packageRoot + "/Lab" }
+    /// What the VM boots: the variant's folder, or the base image.
+    public var bootImageDirectory: String { image.map { LabVariants.directory(self, name: $0) } ?? imageDirectory }
+    public var buildVariantScript: String { labDirectory + "/build-zfs-variant.sh" }
     public var buildImageScript: String { labDirectory + "/build-image.sh" }
     public var runInVMScript: String { labDirectory + "/run-in-vm.sh" }
     public var guestDirectory: String { labDirectory + "/guest" }

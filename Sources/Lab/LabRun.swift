@@ -63,13 +63,13 @@ public struct LabRun {
             ["run", "--save", "--results-dir", LabShare.guestMount + "/results", "--no-progress"]
             + request.runArguments + guestJobs
         log(
-            "booting the lab VM (image \(paths.imageDirectory)); \(request.pool.map { "pool \($0) on the scratch disk, " } ?? "")then: diobench \(runArgs.joined(separator: " "))"
+            "booting the lab VM (image \(paths.image ?? "default"), \(paths.bootImageDirectory)); \(request.pool.map { "pool \($0) on the scratch disk, " } ?? "")then: diobench \(runArgs.joined(separator: " "))"
         )
         let outcome = try vm.run(
             script: paths.guestDirectory + "/run-jobs.sh", arguments: script + ["--"] + runArgs, share: share)
         let timing = Self.timing(share.directory + "/lab-timing.txt")
         let facts = LabResults.LabFacts(
-            image: LabImage.facts(paths.imageDirectory),
+            image: LabImage.facts(paths),
             accelerator: Self.accelerator(share, requested: vm.accelerator),
             vmWallSeconds: outcome.wallSeconds, bootToReadySeconds: timing["boot_to_ready_s"],
             diobenchSeconds: timing["diobench_s"], failedBoots: outcome.failedBoots)

@@ -34,15 +34,15 @@ public struct LabVM: Sendable {
             throw LabError.toolMissing(
                 tool: "qemu-system-x86_64", fix: "apt-get install -y --no-install-recommends qemu-system-x86")
         }
-        guard LabImage.isBuilt(paths.imageDirectory) else {
-            throw LabError.imageMissing(directory: paths.imageDirectory)
+        guard LabImage.isBuilt(paths.bootImageDirectory) else {
+            throw LabError.imageMissing(directory: paths.bootImageDirectory)
         }
     }
 
     public func run(script: String, arguments: [String] = [], share: LabShare) throws -> Outcome {
         try checkReady()
         var command = [
-            "/bin/bash", paths.runInVMScript, "-i", paths.imageDirectory, "-s", share.directory,
+            "/bin/bash", paths.runInVMScript, "-i", paths.bootImageDirectory, "-s", share.directory,
             "-m", String(memoryMB), "-c", String(cpus), "-t", String(timeoutSeconds), "-a", accelerator,
         ]
         for disk in disks { command += ["-d", disk] }
