@@ -12,7 +12,7 @@ struct EngineQueueingTests {
         ("pvsync", 4), ("pvsync2", 4), ("posixaio", 1), ("posixaio", 8), ("mmap", 4),
     ])
     func submissionLatencyAsFioRecordsIt(engine: String, depth: Int) async throws {
-        let dir = try TemporaryDirectory("runner")
+        let dir = try TemporaryDirectory("runner", under: TemporaryDirectory.memory)
         let job = try dir.write(
             "job.fio",
             """

@@ -162,7 +162,8 @@ struct FioDifferentialTests {
             job = job.replacingOccurrences(of: "filename=data\n", with: "").replacingOccurrences(
                 of: "filename=\n", with: "")
         }
-        let fioDir = try TemporaryDirectory("runner"), ourDir = try TemporaryDirectory("runner")
+        let fioDir = try TemporaryDirectory("runner", under: TemporaryDirectory.memory),
+            ourDir = try TemporaryDirectory("runner", under: TemporaryDirectory.memory)
         let fioJob = try fioDir.write("job.fio", job.replacingOccurrences(of: "${DIR}", with: fioDir.path))
         let ourJob = try ourDir.write("job.fio", job.replacingOccurrences(of: "${DIR}", with: ourDir.path))
 
@@ -202,7 +203,7 @@ struct FioDifferentialTests {
     /// A filesize range draws each file's size (from another generator than fio's, so other sizes): each is in
     /// the range and a multiple of the block size, and one pass writes exactly the files.
     @Test func filesizeRange() async throws {
-        let dir = try TemporaryDirectory("runner")
+        let dir = try TemporaryDirectory("runner", under: TemporaryDirectory.memory)
         let job = try dir.write(
             "job.fio", "[job]\ndirectory=\(dir.path)\nfilesize=16k-64k\nnrfiles=6\nbs=4k\nrw=write\n")
         let ours = try await diobench(["run", "--output-format=json", job], timeout: 120)
@@ -216,7 +217,7 @@ struct FioDifferentialTests {
     }
 
     @Test func allowFileCreateOff() async throws {
-        let dir = try TemporaryDirectory("runner")
+        let dir = try TemporaryDirectory("runner", under: TemporaryDirectory.memory)
         let job = try dir.write("job.fio", "[job]\ndirectory=\(dir.path)\nsize=64k\nallow_file_create=0\nrw=read\n")
         let fio = try await runProgram(fioPath, ["--output-format=json", job], timeout: 120)
         #expect(fio.status != 0 && fio.stderr.contains("allow_file_create=0"), "fio: \(fio.stderr)")

@@ -137,7 +137,8 @@ struct FioEffectsTests {
 
     /// Runs the job `[job]` with `options` under fio and under diobench, each in a directory of its own.
     private func traceBoth(_ options: String, existing: Bool = false) async throws -> (fio: Traced, ours: Traced) {
-        let fioDir = try TemporaryDirectory("effects"), ourDir = try TemporaryDirectory("effects")
+        let fioDir = try TemporaryDirectory("effects", under: TemporaryDirectory.memory),
+            ourDir = try TemporaryDirectory("effects", under: TemporaryDirectory.memory)
         func job(_ dir: TemporaryDirectory) throws -> String {
             try dir.write("job.fio", "[job]\ndirectory=\(dir.path)\n\(options)\n")
         }
