@@ -5,9 +5,16 @@
 #
 # Usage: build-zfs-variant.sh BASE_CACHE VARIANT_DIR SOURCE [PATCH...]
 #   BASE_CACHE   the base image built by build-image.sh (its rootfs/ tree is the starting point)
-#   VARIANT_DIR  where the variant goes: rootfs.img, vmlinuz, initrd.img, zfs-build.txt, build.log
+#   VARIANT_DIR  where the variant goes: rootfs.img, vmlinuz, initrd.img, zfs-build.txt, build.log, and
+#                layer/ (the build tree and what it installed, for variants built on top of this one)
 #   SOURCE       an OpenZFS tree (a git checkout or an unpacked release) or a release tarball (.tar.xz/.gz)
 #   PATCH...     applied in order with `patch -p1`
+#
+# ON_TOP_OF=DIR: DIR is a variant built from the same SOURCE (its layer/ kept) and PATCH... are applied on
+# top of its built tree. When every file the patches touch is kernel-side (config/kernel-*, module/os/linux,
+# include/os/linux/{spl,kernel}, or the test suite), only the kernel modules are configured, rebuilt and
+# installed (userland stays that variant's, which these patches cannot change): minutes instead of a full
+# build. Otherwise the patched copy is built in full.
 #
 # How: the base tree is never changed. A builder layer (build-essential, autotools and the -dev
 # packages OpenZFS's configure checks for) is installed once into an overlay over it
@@ -44,7 +51,9 @@ MIRROR=$(sed -n 's/^deb \([^ ]*\) .*/\1/p' "$BASE/rootfs/etc/apt/sources.list" |
 BUILDER=$BASE/zfs-builder
 WORK=$OUT/work
 MERGED=$WORK/merged
+LAYER=$OUT/layer
 BUILD_LOG=$OUT/build.log
+ON_TOP_OF=${ON_TOP_OF:-}
 
 # --- mounts: overlays and the chroot's pseudo file systems, all undone on exit -------------------
 mounted=()
@@ -91,13 +100,35 @@ if [ ! -e "$BUILDER/.stamp" ] || [ "$(cat "$BUILDER/.stamp")" != "$BUILD_PACKAGE
 fi
 
 # --- the variant's overlay, with the source copied in ---------------------------------------------------
+# Paths a patch may touch for a kernel-only rebuild on top of another variant.
+kernel_side() {
+    local p
+    for p in "${PATCHES[@]}"; do
+        sed -n 's#^+++ [^/]*/\([^	 ]*\).*#\1#p' "$p"
+    done | grep -vE '^(config/kernel-|module/os/linux/|include/os/linux/(spl|kernel)/|tests/)' && return 1
+    return 0
+}
+KERNEL_ONLY=0
+LOWER="$BUILDER/upper:$BASE/rootfs"
+if [ -n "$ON_TOP_OF" ]; then
+    [ -d "$ON_TOP_OF/layer/upper" ] || { echo "build-zfs-variant: $ON_TOP_OF has no layer/ to build on" >&2; exit 1; }
+    if kernel_side; then
+        KERNEL_ONLY=1
+        LOWER="$ON_TOP_OF/layer/upper:$LOWER"
+        log "every patched file is kernel-side: rebuilding the modules only, on top of $(basename "$ON_TOP_OF")"
+    else
+        log "the patches touch userland too: a full build"
+    fi
+fi
 unmount_all
-rm -rf "$WORK"
-mount_overlay "$BUILDER/upper:$BASE/rootfs" "$WORK/upper" "$WORK/ovl-work" "$MERGED"
+rm -rf "$WORK" "$LAYER"
+mount_overlay "$LOWER" "$LAYER/upper" "$LAYER/ovl-work" "$MERGED"
 mount_pseudo "$MERGED"
 SRC_IN=/usr/src/zfs-variant
 mkdir -p "$MERGED$SRC_IN"
-if [ -d "$SOURCE" ]; then
+if [ $KERNEL_ONLY = 1 ]; then
+    log "the built tree of $(basename "$ON_TOP_OF") is the starting point"
+elif [ -d "$SOURCE" ]; then
     log "copying the tree $SOURCE"
     tar -C "$SOURCE" --exclude=./.git -cf - . | tar -C "$MERGED$SRC_IN" -xf -
 else
@@ -113,17 +144,19 @@ done
 # A tree that was configured before (or patched since) is configured again: maintainer mode stops make
 # from rerunning autotools itself.
 t0=$SECONDS
+CONFIG=all
+[ $KERNEL_ONLY = 1 ] && CONFIG=kernel
 build_script='set -e
 cd '"$SRC_IN"'
-if [ -f Makefile ]; then make distclean >/dev/null 2>&1 || true; fi
+if [ -f Makefile ] && [ '$KERNEL_ONLY' = 0 ]; then make distclean >/dev/null 2>&1 || true; fi
 sh autogen.sh
-./configure --prefix=/usr --sysconfdir=/etc --localstatedir=/var --libdir=/usr/lib/x86_64-linux-gnu \
-    --with-linux=/usr/src/linux-headers-'"${KVER%-amd64}"'-common --with-linux-obj=/usr/src/linux-headers-'"$KVER"' \
-    --disable-pyzfs --disable-sysvinit
+./configure --with-config='$CONFIG' --prefix=/usr --sysconfdir=/etc --localstatedir=/var \
+    --libdir=/usr/lib/x86_64-linux-gnu --disable-pyzfs --disable-sysvinit \
+    --with-linux=/usr/src/linux-headers-'"${KVER%-amd64}"'-common --with-linux-obj=/usr/src/linux-headers-'"$KVER"'
 make -j'"$(nproc)"'
 make install
 ldconfig'
-log "building (autogen, configure, make -j$(nproc), make install) against kernel $KVER; log: $BUILD_LOG"
+log "building ($CONFIG: autogen, configure, make -j$(nproc), make install) against kernel $KVER; log: $BUILD_LOG"
 if ! in_root "$MERGED" /bin/bash -c "$build_script" >"$BUILD_LOG" 2>&1; then
     echo "build-zfs-variant: the OpenZFS build failed after $((SECONDS - t0)) s. Its own error lines:" >&2
     grep -E 'error:|Error [0-9]+|\*\*\*' "$BUILD_LOG" | head -20 >&2 || true
@@ -132,12 +165,12 @@ if ! in_root "$MERGED" /bin/bash -c "$build_script" >"$BUILD_LOG" 2>&1; then
     exit 3
 fi
 BUILD_SECONDS=$((SECONDS - t0))
-log "built and installed in $BUILD_SECONDS s"
+log "built and installed in $BUILD_SECONDS s ($CONFIG)"
 
 # The new modules (extra/) must win over Debian's dkms build (updates/dkms/, which depmod prefers).
 rm -f "$MERGED/lib/modules/$KVER"/updates/dkms/{zfs,spl}.ko*
 MODDIR=$MERGED/lib/modules/$KVER/extra
-for m in "$MODDIR"/*.ko.xz "$MODDIR"/*/*.ko.xz; do [ -e "$m" ] && xz -d "$m"; done
+for m in "$MODDIR"/*.ko.xz "$MODDIR"/*/*.ko.xz; do if [ -e "$m" ]; then xz -df "$m"; fi; done
 # Unstripped, the two modules are ~100 MB: strip debug info (faster loads under emulation, smaller image).
 find "$MODDIR" -name '*.ko' -exec strip --strip-debug {} +
 in_root "$MERGED" depmod -a "$KVER"
@@ -149,7 +182,7 @@ log "zfs module $ZFS_KO: version $VERSION, srcversion $SRCVERSION"
 unmount_all
 
 # --- the image: the merged tree without compilers, headers and sources -----------------------------------
-mount_overlay "$BUILDER/upper:$BASE/rootfs" "$WORK/upper" "$WORK/ovl-work" "$MERGED"
+mount_overlay "$LOWER" "$LAYER/upper" "$LAYER/ovl-work" "$MERGED"
 t0=$SECONDS
 STAGE=$WORK/stage
 mkdir -p "$STAGE"
@@ -168,7 +201,11 @@ mv "$OUT/rootfs.img.tmp" "$OUT/rootfs.img"
 cp "$BASE/vmlinuz" "$OUT/vmlinuz"
 cp "$BASE/initrd.img" "$OUT/initrd.img"
 rm -rf "$WORK"
+# A kernel-only layer is not built on again (one level of building on top is enough): drop it.
+if [ $KERNEL_ONLY = 1 ]; then rm -rf "$LAYER"; fi
 {
+    echo "config=$CONFIG"
+    [ -n "$ON_TOP_OF" ] && echo "on_top_of=$(basename "$ON_TOP_OF")"
     echo "version=$VERSION"
     echo "srcversion=$SRCVERSION"
     echo "kernel=$KVER"

@@ -15,7 +15,9 @@ public enum LabImageTable {
                 v.name, v.guestVersion ?? "\(v.moduleVersion ?? "?") (not booted yet)",
                 v.guestSrcversion ?? v.moduleSrcversion ?? "?", shortSource(v.source),
                 v.patches.isEmpty ? "-" : v.patches.map { lastComponent($0.path) }.joined(separator: ", "),
-                v.key, v.buildSeconds.map { "\($0) s, \(v.builtAt.prefix(16))" } ?? String(v.builtAt.prefix(16)),
+                v.key,
+                (v.buildSeconds.map { "\($0) s, " } ?? "") + v.builtAt.prefix(16)
+                    + (v.kernelOnly == true ? ", modules only, on \(v.builtOnTopOf ?? "?")" : ""),
             ])
         }
         let widths = rows[0].indices.map { c in rows.map { $0[c].count }.max() ?? 0 }

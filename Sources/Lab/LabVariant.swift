@@ -28,6 +28,10 @@ public struct LabVariant: Sendable, Codable, Equatable {
     /// `/sys/module/zfs/version` and `srcversion` as the booted guest reported them (the build's check boot).
     public var guestVersion: String?
     public var guestSrcversion: String?
+    /// Built on top of this variant's tree (same source, patches on top), when it was.
+    public var builtOnTopOf: String?
+    /// Only the kernel modules were rebuilt (the patches touch nothing else); userland is `builtOnTopOf`'s.
+    public var kernelOnly: Bool?
 
     /// The key for a source identity and patch hashes: the first 16 hex digits of their SHA-256.
     public static func key(sourceIdentity: String, patchHashes: [String]) throws -> String {

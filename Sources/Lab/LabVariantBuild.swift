@@ -65,8 +65,21 @@ public enum LabVariantBuild {
             log(
                 "building image \(name) (key \(key)) from \(source)\(patches.isEmpty ? "" : " with \(patches.count) patch(es)")"
             )
+            // Patches over a source already built without them: the script may rebuild only the kernel
+            // modules, on top of that build's tree (it decides from the files the patches touch).
+            var environment: [String: String] = [:]
+            if !patches.isEmpty,
+                let unpatched = existing.first(where: {
+                    $0.sourceIdentity == identity && $0.patches.isEmpty
+                        && FileManager.default.fileExists(
+                            atPath: LabVariants.directory(paths, name: $0.name) + "/layer/upper")
+                })
+            {
+                environment["ON_TOP_OF"] = LabVariants.directory(paths, name: unpatched.name)
+            }
             let status = try LabProcess.stream(
-                ["/bin/bash", paths.buildVariantScript, paths.imageDirectory, building, source] + patches)
+                ["/bin/bash", paths.buildVariantScript, paths.imageDirectory, building, source] + patches,
+                environment: environment)
             guard status == 0 else {
                 if status == 3 { throw LabError.variantBuildFailed(log: building + "/build.log", status: status) }
                 throw LabError.commandFailed(command: "Lab/build-zfs-variant.sh", status: status)
@@ -79,7 +92,8 @@ public enum LabVariantBuild {
             builtAt: ISO8601DateFormatter().string(from: Date()),
             buildSeconds: built["build_seconds"].flatMap { Int($0) },
             imageSeconds: built["image_seconds"].flatMap { Int($0) }, kernel: built["kernel"],
-            moduleVersion: built["version"], moduleSrcversion: built["srcversion"])
+            moduleVersion: built["version"], moduleSrcversion: built["srcversion"], builtOnTopOf: built["on_top_of"],
+            kernelOnly: built["config"] == "kernel")
         try LabVariants.write(variant, to: building)
         try? FileManager.default.removeItem(atPath: final)
         try FileManager.default.moveItem(atPath: building, toPath: final)
