@@ -93,7 +93,7 @@ let compareDirectRun = Task<(output: ProcessOutput, folder: String, directory: T
     }
 
     @Test func compareRefusesABadMatrixValueBeforeRunningAnything() async throws {
-        let scratch = try TemporaryDirectory("compare-bad-matrix")
+        let scratch = try TemporaryDirectory("compare-bad-matrix", under: TemporaryDirectory.memory)
         let folder = scratch.file("out")
         let output = try await diobench([
             "compare", "Jobs/compare-direct.fio", "--matrix", "direct=0,maybe", "--output-dir", folder,
@@ -111,7 +111,7 @@ let compareDirectRun = Task<(output: ProcessOutput, folder: String, directory: T
     /// SIGINT in the middle: the runs so far are written, the cut-short run is left out of the statistics,
     /// and the exit status is 128 + SIGINT.
     @Test func anInterruptedCompareKeepsWhatItHasAndLeavesThePartialRunOut() async throws {
-        let scratch = try TemporaryDirectory("compare-interrupt")
+        let scratch = try TemporaryDirectory("compare-interrupt", under: TemporaryDirectory.memory)
         let dir = scratch.path
         let job = try writeJob(
             quickReadJob.replacingOccurrences(of: "runtime=500ms", with: "runtime=2s"), named: "long.fio", in: dir)
@@ -139,7 +139,7 @@ let compareDirectRun = Task<(output: ProcessOutput, folder: String, directory: T
     // MARK: diff
 
     @Test func diffOfARunAgainstItselfExitsZero() async throws {
-        let scratch = try TemporaryDirectory("compare-self-diff")
+        let scratch = try TemporaryDirectory("compare-self-diff", under: TemporaryDirectory.memory)
         let dir = scratch.path
         let job = try writeJob(quickReadJob, named: "quick.fio", in: dir)
         let run = try await diobench(["run", job, "--save", "--results-dir", dir + "/runs", "--output-format=json"])
@@ -156,7 +156,7 @@ let compareDirectRun = Task<(output: ProcessOutput, folder: String, directory: T
     }
 
     @Test func diffOfARateCappedCandidateExitsOneAndNamesTheMetric() async throws {
-        let scratch = try TemporaryDirectory("compare-slowed")
+        let scratch = try TemporaryDirectory("compare-slowed", under: TemporaryDirectory.memory)
         let dir = scratch.path
         let job = try writeJob(quickReadJob, named: "quick.fio", in: dir)
         let base = try await diobench(["compare", job, "--repeat", "3", "--output-dir", dir + "/base"])
@@ -193,7 +193,7 @@ let compareDirectRun = Task<(output: ProcessOutput, folder: String, directory: T
     }
 
     @Test func diffOfSingleRunsStillCatchesTheCapAgainstTheThreshold() async throws {
-        let scratch = try TemporaryDirectory("compare-slowed-single")
+        let scratch = try TemporaryDirectory("compare-slowed-single", under: TemporaryDirectory.memory)
         let dir = scratch.path
         let fast = try writeJob(quickReadJob, named: "fast.fio", in: dir)
         let slow = try writeJob(
@@ -214,7 +214,7 @@ let compareDirectRun = Task<(output: ProcessOutput, folder: String, directory: T
 
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: fioPath), "needs fio at /usr/bin/fio"))
     func readsFioJSONProducedByTheInstalledFio() async throws {
-        let scratch = try TemporaryDirectory("compare-fio-json")
+        let scratch = try TemporaryDirectory("compare-fio-json", under: TemporaryDirectory.memory)
         let dir = scratch.path
         let job = try writeJob(
             quickReadJob.replacingOccurrences(of: "[rr]", with: "[rr]\nfilename=fio.bin"), named: "fio.fio", in: dir)
@@ -253,7 +253,7 @@ let compareDirectRun = Task<(output: ProcessOutput, folder: String, directory: T
     // MARK: baselines
 
     @Test func baselineSaveStoresRunsJobAndEnvironmentAndDiffFindsItByName() async throws {
-        let scratch = try TemporaryDirectory("compare-baseline")
+        let scratch = try TemporaryDirectory("compare-baseline", under: TemporaryDirectory.memory)
         let dir = scratch.path
         let job = try writeJob(quickReadJob, named: "quick.fio", in: dir)
         for _ in 0..<2 {
@@ -323,7 +323,7 @@ let compareDirectRun = Task<(output: ProcessOutput, folder: String, directory: T
             if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script"), "needs script(1) for a pseudo-terminal"
         ))
     func progressShowsOnATerminalOnly() async throws {
-        let scratch = try TemporaryDirectory("compare-progress")
+        let scratch = try TemporaryDirectory("compare-progress", under: TemporaryDirectory.memory)
         let dir = scratch.path
         let job = try writeJob(
             quickReadJob.replacingOccurrences(of: "runtime=500ms", with: "runtime=2500ms"), named: "p.fio", in: dir)
