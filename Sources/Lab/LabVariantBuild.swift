@@ -36,8 +36,21 @@ public enum LabVariantBuild {
         let key = try LabVariant.key(sourceIdentity: identity, patchHashes: patchHashes)
         let name = try request.name.map(checkedName) ?? defaultName(source: source, patches: patches)
         let existing = LabVariants.all(paths)
-        if !request.force, let same = existing.first(where: { $0.key == key }) {
-            log("\(same.name) is already built from this source and these patches (key \(key)): nothing to do")
+        if !request.force, var same = existing.first(where: { $0.key == key }) {
+            log("\(same.name) is already built from this source and these patches (key \(key)): nothing to build")
+            if let wanted = request.name, wanted != same.name {
+                // The same build under the name asked for now (the old name goes: one build, one name).
+                guard !existing.contains(where: { $0.name == wanted }) else {
+                    let taken = existing.first { $0.name == wanted }!
+                    throw LabError.nameTaken(name: wanted, key: taken.key, source: taken.source)
+                }
+                try FileManager.default.moveItem(
+                    atPath: LabVariants.directory(paths, name: same.name),
+                    toPath: LabVariants.directory(paths, name: wanted))
+                log("renamed image \(same.name) to \(wanted)")
+                same.name = wanted
+                try LabVariants.write(same, to: LabVariants.directory(paths, name: wanted))
+            }
             return Outcome(variant: same, cached: true)
         }
         if let taken = existing.first(where: { $0.name == name }), taken.key != key, !request.force {

@@ -39,7 +39,12 @@ enum LabSuiteRun {
     static let oneVMAtATime = NSLock()
 
     private static func boot() throws -> Output {
-        let paths = try LabPaths.locate()
+        var paths = try LabPaths.locate()
+        // `diobench lab suite --image NAME`: the same cases on a variant (ZFS built from source).
+        if let image = ProcessInfo.processInfo.environment["DIOBENCH_LAB_IMAGE"], !image.isEmpty, image != "default" {
+            paths.image = try LabVariants.find(paths, image).name
+            print("lab suite: booting image \(image)")
+        }
         try LabImage.buildIfMissing(paths) { print("lab suite: \($0)") }
         let (binary, buildSeconds) = try GuestBinary.build(paths) { print("lab suite: \($0)") }
         try GuestBinary.check(binary, image: paths.imageDirectory)
