@@ -336,10 +336,12 @@ public final class RunSession: @unchecked Sendable {
             options.log("not undone: \(step) (it would block on the dead device; run `diobench cleanup` after a reboot)")
         }
         control.requestStop()
-        let outcome = finish(allJobs, kernelCrashed: true)
+        // Jobs after the crash never started: they are left out, as jobs of a run that ended there.
+        let outcome = finish(allJobs.filter { $0.setupStartedAtNs != 0 || $0.failure != nil }, kernelCrashed: true)
         crashOutcome = outcome
-        crashLock.unlock()
+        // Under the lock: the main thread, which may be waiting for it, must not return first (tests).
         options.onKernelCrash?(outcome)
+        crashLock.unlock()
         // Still here (tests): wake what sleeps so that the main thread's waits end.
         for job in victims { for worker in job.workers { worker.interrupt() } }
     }
