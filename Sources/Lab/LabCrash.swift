@@ -76,7 +76,8 @@ public struct LabKernelCrash: Sendable, Codable, Equatable {
         switch (names.isEmpty, phase) {
         case (true, _):
             let files = jobFiles.isEmpty ? "" : " running \(jobFiles.joined(separator: ", "))"
-            who = "the guest kernel crashed\(files) before diobench could name a job (\(panicked ? "a panic" : "no report from the guest"))"
+            who =
+                "the guest kernel crashed\(files) before diobench could name a job (\(panicked ? "a panic" : "no report from the guest"))"
         case (false, "setup"?):
             who =
                 "\(names) crashed the guest kernel during setup, before any of its I/O"

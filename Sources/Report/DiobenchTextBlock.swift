@@ -26,7 +26,8 @@ enum DiobenchTextBlock {
     static func crashBlock(_ c: KernelCrash) -> String {
         let when =
             c.phase == .setup
-            ? "during the job's setup, before its first I/O" : "\(String(format: "%.1f", c.secondsIntoJob)) s into its I/O"
+            ? "during the job's setup, before its first I/O"
+            : "\(String(format: "%.1f", c.secondsIntoJob)) s into its I/O"
         var out = "  crash        : the kernel crashed \(when)\(c.oops.panicked ? " (panic)" : "")\n"
         out += "     report    : \(c.oops.firstLine)\n"
         if let rip = c.oops.rip { out += "     rip       : \(rip)\n" }

@@ -37,7 +37,9 @@ public enum NormalReport {
         var out = ""
         let members = job.diobench?.members ?? 1
         // A crash first, in one line a reader (and grep) finds: which job, and how the kernel died.
-        if let crash = job.diobench?.crash { out += "\(job.jobname): CRASHED the kernel: \(crash.oops.summary(frames: 3))\n" }
+        if let crash = job.diobench?.crash {
+            out += "\(job.jobname): CRASHED the kernel: \(crash.oops.summary(frames: 3))\n"
+        }
         if job.error == 0 {
             out +=
                 "\(job.jobname): (groupid=\(job.groupid), jobs=\(members)): err=\(f("%2d", job.error)): pid=\(options.pid): \(time)\n"

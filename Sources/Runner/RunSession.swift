@@ -333,7 +333,8 @@ public final class RunSession: @unchecked Sendable {
             options.log(job.failure!)
         }
         for step in skipped {
-            options.log("not undone: \(step) (it would block on the dead device; run `diobench cleanup` after a reboot)")
+            options.log(
+                "not undone: \(step) (it would block on the dead device; run `diobench cleanup` after a reboot)")
         }
         control.requestStop()
         // Jobs after the crash never started: they are left out, as jobs of a run that ended there.

@@ -103,7 +103,9 @@ public struct KernelOops: Sendable, Equatable, Codable {
     public static func stripped(_ raw: String) -> String {
         var s = Substring(raw)
         while let last = s.last, last == "\r" || last == "\n" { s = s.dropLast() }
-        if s.hasPrefix("<"), let close = s.firstIndex(of: ">"), s[s.index(after: s.startIndex)..<close].allSatisfy(\.isNumber) {
+        if s.hasPrefix("<"), let close = s.firstIndex(of: ">"),
+            s[s.index(after: s.startIndex)..<close].allSatisfy(\.isNumber)
+        {
             s = s[s.index(after: close)...]
         }
         if s.hasPrefix("["), let close = s.firstIndex(of: "]"),

@@ -42,7 +42,8 @@ struct LabCrashReportTests {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         let crash = KernelCrash(oops: oops, phase: .setup, secondsIntoJob: 0.4)
-        let line = "{\"job\":\"seed-loop-read\",\"crash\":"
+        let line =
+            "{\"job\":\"seed-loop-read\",\"crash\":"
             + String(decoding: try encoder.encode(crash), as: UTF8.self) + "}\n"
         let dir = try share(marker: line, console: Self.console)
         let read = try #require(LabKernelCrash.read(share: dir.path, image: "zfs-2.3.0", zfsVersion: "2.3.0-1"))
@@ -69,7 +70,9 @@ struct LabCrashReportTests {
         #expect(
             read.sentence(jobFiles: ["Jobs/x.fio"]).hasPrefix(
                 "the guest kernel crashed running Jobs/x.fio before diobench could name a job"))
-        #expect(LabKernelCrash.read(share: try share(marker: nil, console: nil).path, image: "base", zfsVersion: nil) == nil)
+        #expect(
+            LabKernelCrash.read(share: try share(marker: nil, console: nil).path, image: "base", zfsVersion: nil) == nil
+        )
     }
 
     @Test("an image's name: its variant folder, else base")

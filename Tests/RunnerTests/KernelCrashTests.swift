@@ -19,7 +19,9 @@ struct KernelCrashTests {
         private var lines: [String] = []
         func crashed(_ outcome: RunOutcome) { lock.lock(); outcomes.append(outcome); lock.unlock() }
         func log(_ line: String) { lock.lock(); lines.append(line); lock.unlock() }
-        var all: (outcomes: [RunOutcome], log: [String]) { lock.lock(); defer { lock.unlock() }; return (outcomes, lines) }
+        var all: (outcomes: [RunOutcome], log: [String]) {
+            lock.lock(); defer { lock.unlock() }; return (outcomes, lines)
+        }
     }
 
     @Test(

@@ -145,7 +145,8 @@ struct KernelOopsTests {
         #expect(!KernelOops.startsReport("WARNING: at kernel/foo.c"))
         #expect(KernelOops.parse(["BUG: unable to handle page fault", "RIP: 0033:0x7f2a1c2e4a3d"])?.rip == nil)
         #expect(
-            KernelOops.parse(["Oops: general protection fault", "RIP: 0010:zfs_read+0x10/0x20 [zfs]"])?.rip == "zfs_read")
+            KernelOops.parse(["Oops: general protection fault", "RIP: 0010:zfs_read+0x10/0x20 [zfs]"])?.rip
+                == "zfs_read")
     }
 
     @Test("a crashed job's JSON object is flat: first_line, rip, trace beside phase")
