@@ -86,6 +86,11 @@ done
 if [ -z "$crashed" ]; then
     wait "$PID"
     rc=$?
+    # a crashed run whose workers were not stuck (they could be killed) ends by itself
+    if [ -s "$MARKER" ]; then crashed=reported; fi
+fi
+if [ -z "$crashed" ]; then
+    :
 elif [ "$crashed" = reported ]; then
     rc=4
     say "diobench reported a kernel crash: $(cut -c1-300 "$MARKER" | head -3)"

@@ -73,6 +73,14 @@ public struct LabRun {
         )
         let outcome = try vm.run(
             script: paths.guestDirectory + "/run-jobs.sh", arguments: script + ["--"] + runArgs, share: share)
+        return try collect(
+            outcome, share: share, resultsDirectory: request.resultsDirectory, buildSeconds: buildSeconds)
+    }
+
+    /// After the VM: the guest's timing, ZFS version and any kernel crash, and its runs moved home.
+    public func collect(_ outcome: LabVM.Outcome, share: LabShare, resultsDirectory: String, buildSeconds: Double)
+        throws -> Report
+    {
         let timing = Self.timing(share.directory + "/lab-timing.txt")
         let imageFacts = LabImage.facts(paths.imageDirectory)
         let zfsVersion =
@@ -91,7 +99,7 @@ public struct LabRun {
                 zfsVersion: zfsVersion ?? imageFacts.zfsPackage)
         }
         let saved = try LabResults.importRuns(
-            from: share.resultsDirectory, into: request.resultsDirectory, facts: facts,
+            from: share.resultsDirectory, into: resultsDirectory, facts: facts,
             crashReport: share.directory + "/lab-crash.txt")
         return Report(
             status: facts.kernelCrash != nil ? Self.kernelCrashStatus : outcome.status, savedRuns: saved,

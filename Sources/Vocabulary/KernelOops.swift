@@ -60,8 +60,9 @@ public struct KernelOops: Sendable, Equatable, Codable {
     /// A line that starts a crash report. `WARNING:` does not: the kernel goes on after a warning.
     public static func startsReport(_ rawLine: String) -> Bool {
         let line = stripped(rawLine)
+        // A user program's fault is logged as `traps: NAME[PID] general protection fault …`: not the kernel's.
         return line.hasPrefix("BUG:") || line.hasPrefix("Oops:") || line.contains("Internal error: Oops")
-            || line.contains("general protection fault") || line.contains("kernel BUG at")
+            || line.hasPrefix("general protection fault") || line.contains("kernel BUG at")
             || line.hasPrefix("Kernel panic")
     }
 

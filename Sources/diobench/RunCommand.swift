@@ -125,6 +125,10 @@ struct RunCommand: ParsableCommand {
         options.progressNewlineNs = newlineNs
         options.readOnly = readOnly
         options.journalDirectory = journalDirectory
+        // For the lab's crash tests only: count crash reports a program wrote to /dev/kmsg as the kernel's.
+        if ProcessInfo.processInfo.environment["DIOBENCH_KERNEL_EVENTS_FROM_PROGRAMS"] == "1" {
+            options.zfs.kernelEventsFromPrograms = true
+        }
         let delivery = Delivery(
             formats: formats, output: output, save: save ? resultsDirectory : nil, parsed: parsed)
         options.onKernelCrash = { outcome in delivery.crashed(outcome) }

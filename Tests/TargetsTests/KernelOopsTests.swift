@@ -143,6 +143,8 @@ struct KernelOopsTests {
         #expect(KernelOops.startsReport("[  1.0] Oops: general protection fault, probably for non-canonical address"))
         #expect(KernelOops.startsReport("kernel BUG at mm/usercopy.c:102!"))
         #expect(!KernelOops.startsReport("WARNING: at kernel/foo.c"))
+        #expect(KernelOops.startsReport("general protection fault: 0000 [#1] SMP"))
+        #expect(!KernelOops.startsReport("traps: a.out[812] general protection fault ip:401136 sp:7ffd error:0"))
         #expect(KernelOops.parse(["BUG: unable to handle page fault", "RIP: 0033:0x7f2a1c2e4a3d"])?.rip == nil)
         #expect(
             KernelOops.parse(["Oops: general protection fault", "RIP: 0010:zfs_read+0x10/0x20 [zfs]"])?.rip
