@@ -16,6 +16,8 @@ public struct LabKernelCrash: Sendable, Codable, Equatable {
     /// "setup" (before the job's first I/O) or "io"; nil when diobench could not say.
     public var phase: String?
     public var secondsIntoJob: Double?
+    /// I/Os the job had completed (0: the crash came at its first read, or at udev's probe before it).
+    public var iosCompleted: UInt64?
     /// The image's name (its variant folder, or "base") and the ZFS version its guest reported.
     public var image: String
     public var zfsVersion: String?
@@ -35,9 +37,11 @@ public struct LabKernelCrash: Sendable, Codable, Equatable {
             try? JSONDecoder().decode(MarkerLine.self, from: Data($0.utf8))
         }
         if let first = lines.first {
-            return LabKernelCrash(
+            var crash = LabKernelCrash(
                 oops: first.crash.oops, jobs: lines.map(\.job), phase: first.crash.phase.rawValue,
                 secondsIntoJob: first.crash.secondsIntoJob, image: image, zfsVersion: zfsVersion, source: "diobench")
+            crash.iosCompleted = first.crash.iosCompleted
+            return crash
         }
         guard let console = try? String(contentsOfFile: share + "/lab-crash.txt", encoding: .utf8),
             let oops = KernelOops.parse(console.split(separator: "\n").map(String.init))
@@ -82,6 +86,10 @@ public struct LabKernelCrash: Sendable, Codable, Equatable {
             who =
                 "\(names) crashed the guest kernel during setup, before any of its I/O"
                 + " (with udev running, its probe of a new loop device is the first read)"
+        case (false, _) where iosCompleted == 0:
+            who =
+                "\(names) crashed the guest kernel at its first read, before any I/O completed"
+                + " (udev's probe of a new loop device may have been the read that did it)"
         default:
             who = "\(names) crashed the guest kernel"
             if let secondsIntoJob { who += String(format: " %.1f s into its I/O", secondsIntoJob) }

@@ -321,10 +321,12 @@ public final class RunSession: @unchecked Sendable {
         for job in victims {
             let inSetup = job.startedAtNs == 0 || seenNs < job.startedAtNs
             let from = inSetup ? job.setupStartedAtNs : job.startedAtNs
+            let done = Self.completedSoFar(job.workers)
+            let ios = done.read.ios &+ done.write.ios &+ done.trim.ios
             job.crash = KernelCrash(
                 oops: oops, phase: inSetup ? .setup : .io,
                 secondsIntoJob: Double(seenNs > from ? seenNs - from : 0) / 1e9,
-                undoSkipped: skipped.isEmpty ? nil : skipped)
+                undoSkipped: skipped.isEmpty ? nil : skipped, iosCompleted: inSetup ? 0 : ios)
             job.failure = "job '\(job.spec.name)': CRASHED the kernel: \(oops.summary(frames: 3))"
             job.failureErrno = EIO
             if let events = try? job.kernelLog?.readNew().events, !events.isEmpty {
@@ -345,6 +347,29 @@ public final class RunSession: @unchecked Sendable {
         crashLock.unlock()
         // Still here (tests): wake what sleeps so that the main thread's waits end.
         for job in victims { for worker in job.workers { worker.interrupt() } }
+    }
+
+    /// I/Os and bytes per direction the workers last published (their progress slots): all that can be read
+    /// of a worker stuck in the kernel.
+    static func completedSoFar(_ workers: [WorkerThread]) -> (
+        read: (ios: UInt64, bytes: UInt64), write: (ios: UInt64, bytes: UInt64), trim: (ios: UInt64, bytes: UInt64)
+    ) {
+        var out:
+            (
+                read: (ios: UInt64, bytes: UInt64), write: (ios: UInt64, bytes: UInt64),
+                trim: (ios: UInt64, bytes: UInt64)
+            ) =
+                ((0, 0), (0, 0), (0, 0))
+        for worker in workers {
+            guard let snapshot = worker.progressSlot?.snapshot() else { continue }
+            out.read.ios &+= snapshot.ios.0
+            out.read.bytes &+= snapshot.bytes.0
+            out.write.ios &+= snapshot.ios.1
+            out.write.bytes &+= snapshot.bytes.1
+            out.trim.ios &+= snapshot.ios.2
+            out.trim.bytes &+= snapshot.bytes.2
+        }
+        return out
     }
 
     /// Each worker of a monitored job gets its own view of the run's control, so the monitor can end it alone
@@ -541,12 +566,21 @@ public final class RunSession: @unchecked Sendable {
     {
         let first = group[0]
         // A worker still running after a second signal (stuck in the kernel) is left out: its state is its own.
-        // After a kernel crash its I/O has stood still for the crash watch's grace: the thread sleeps in the
-        // kernel for good and no longer writes its counters, so the job's results so far are read.
         let members = chosen ?? group.flatMap(\.workers)
         let crash = group.lazy.compactMap(\.crash).first
-        let workers = crash != nil ? members : members.filter(\.isJoined)
+        let workers = members.filter(\.isJoined)
         var stats = WorkerStats.merged(workers.map(\.state.stats)) ?? WorkerStats()
+        if crash != nil {
+            // After a kernel crash the I/O loop never hands its state back: what it did so far is the counts
+            // it last published (every 100 ms, and before a thinktime sleep).
+            let done = Self.completedSoFar(members.filter { !$0.isJoined })
+            stats.read.ios &+= done.read.ios
+            stats.read.bytes &+= done.read.bytes
+            stats.write.ios &+= done.write.ios
+            stats.write.bytes &+= done.write.bytes
+            stats.trim.ios &+= done.trim.ios
+            stats.trim.bytes &+= done.trim.bytes
+        }
         stats.discardLatencies(slat: first.spec.disableSlat, clat: first.spec.disableClat, lat: first.spec.disableLat)
         var settings = JobReportSettings()
         settings.percentileList = first.spec.percentileList

@@ -192,16 +192,23 @@ public struct KernelCrash: Sendable, Equatable, Codable {
     /// Undo steps (loop device detach, property restores …) not taken because they would block on the dead
     /// device; `diobench cleanup` takes them after a reboot.
     public var undoSkipped: [String]?
+    /// I/Os the job had completed when the report came (0: it crashed at its first; udev's probe of a new
+    /// loop device may have been the read that did it).
+    public var iosCompleted: UInt64?
 
-    public init(oops: KernelOops, phase: Phase, secondsIntoJob: Double, undoSkipped: [String]? = nil) {
+    public init(
+        oops: KernelOops, phase: Phase, secondsIntoJob: Double, undoSkipped: [String]? = nil,
+        iosCompleted: UInt64? = nil
+    ) {
         self.oops = oops
         self.phase = phase
         self.secondsIntoJob = secondsIntoJob
         self.undoSkipped = undoSkipped
+        self.iosCompleted = iosCompleted
     }
 
     enum CodingKeys: String, CodingKey {
-        case phase, secondsIntoJob = "seconds_into_job", undoSkipped = "undo_skipped"
+        case phase, secondsIntoJob = "seconds_into_job", undoSkipped = "undo_skipped", iosCompleted = "ios_completed"
     }
 
     // The JSON object is flat: first_line, rip, trace … beside phase and seconds_into_job.
@@ -211,6 +218,7 @@ public struct KernelCrash: Sendable, Equatable, Codable {
         phase = try c.decode(Phase.self, forKey: .phase)
         secondsIntoJob = try c.decode(Double.self, forKey: .secondsIntoJob)
         undoSkipped = try c.decodeIfPresent([String].self, forKey: .undoSkipped)
+        iosCompleted = try c.decodeIfPresent(UInt64.self, forKey: .iosCompleted)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -219,5 +227,6 @@ public struct KernelCrash: Sendable, Equatable, Codable {
         try c.encode(phase, forKey: .phase)
         try c.encode(secondsIntoJob, forKey: .secondsIntoJob)
         try c.encodeIfPresent(undoSkipped, forKey: .undoSkipped)
+        try c.encodeIfPresent(iosCompleted, forKey: .iosCompleted)
     }
 }

@@ -54,6 +54,12 @@ struct LabCrashReportTests {
         )
         var inIO = read
         inIO.phase = "io"
+        inIO.iosCompleted = 0
+        #expect(
+            inIO.sentence().hasPrefix(
+                "job seed-loop-read crashed the guest kernel at its first read, before any I/O completed (udev's probe")
+        )
+        inIO.iosCompleted = 12
         inIO.secondsIntoJob = 2.04
         #expect(
             inIO.sentence().hasPrefix(

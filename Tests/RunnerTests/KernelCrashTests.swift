@@ -97,6 +97,7 @@ struct KernelCrashTests {
         #expect(crash.oops.firstLine.hasPrefix("BUG: kernel NULL pointer dereference"))
         #expect(crash.secondsIntoJob > 0.3 && crash.secondsIntoJob < 5)
         #expect(stuck.read.totalIOs >= 1, "the I/O done before the crash is in the results")
+        #expect(crash.iosCompleted == stuck.read.totalIOs)
         #expect(outcome.result.diobench?.partial == true)
         #expect(log.contains { $0.contains("job 'stuck': CRASHED the kernel: BUG: kernel NULL pointer dereference") })
 
