@@ -29,6 +29,8 @@ public enum NormalReport {
     static func hasIO(_ job: JobResult) -> Bool {
         IODirection.allCases.contains { job[$0].ioBytes > 0 || job[$0].totalIOs > 0 }
             || (job.diobench?.ioErrors?.total ?? 0) > 0
+            // a job that crashed the kernel before its first I/O completed is the report's main news
+            || job.diobench?.crash != nil
     }
 
     // MARK: One job

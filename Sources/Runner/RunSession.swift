@@ -338,9 +338,10 @@ public final class RunSession: @unchecked Sendable {
             options.log(
                 "not undone: \(step) (it would block on the dead device; run `diobench cleanup` after a reboot)")
         }
-        control.requestStop()
-        // Jobs after the crash never started: they are left out, as jobs of a run that ended there.
+        // Jobs after the crash never started: they are left out, as jobs of a run that ended there. (Before
+        // the stop below: the jobs that finished were not stopped early.)
         let outcome = finish(allJobs.filter { $0.setupStartedAtNs != 0 || $0.failure != nil }, kernelCrashed: true)
+        control.requestStop()
         crashOutcome = outcome
         // Under the lock: the main thread, which may be waiting for it, must not return first (tests).
         options.onKernelCrash?(outcome)

@@ -126,7 +126,7 @@ public struct KernelOops: Sendable, Equatable, Codable {
         }
         let name = rest.prefix { $0 != "+" && $0 != " " }
         guard !name.isEmpty, !name.hasPrefix("0x"), rest.dropFirst(name.count).hasPrefix("+") else { return nil }
-        return String(name)
+        return baseName(name)
     }
 
     /// ` zfs_read+0x2b3/0x4f0 [zfs]` → (zfs_read, zfs); nil for `? …` frames and lines that are no frame
@@ -137,13 +137,19 @@ public struct KernelOops: Sendable, Equatable, Codable {
         guard let first = words.first, let plus = first.firstIndex(of: "+"),
             first[first.index(after: plus)...].hasPrefix("0x")
         else { return nil }
-        let name = first[..<plus]
+        let name = baseName(first[..<plus])
         guard !name.isEmpty, !name.contains(":") else { return nil }
         var module = ""
         if words.count > 1, let tag = words.last, tag.hasPrefix("["), tag.hasSuffix("]") {
             module = String(tag.dropFirst().dropLast())
         }
-        return (String(name), module)
+        return (name, module)
+    }
+
+    /// `lo_rw_aio.isra.0` → `lo_rw_aio`: the compiler's clone suffixes (`.isra.N`, `.constprop.N`, `.part.N`,
+    /// `.cold`) differ between builds of one source; C names have no dot of their own.
+    static func baseName(_ symbol: Substring) -> String {
+        String(symbol.prefix { $0 != "." })
     }
 }
 

@@ -31,7 +31,11 @@ struct CrashedJobReportTests {
 
     @Test("normal output: one line naming the job, the report's first line, RIP and trace, then the crash block")
     func normal() throws {
-        let (result, _) = try Self.crashedResult()
+        var (result, _) = try Self.crashedResult()
+        // crashed before any I/O completed (udev's probe at loop attach): still shown
+        for direction in IODirection.allCases {
+            result.jobs[0][direction] = DirectionResult()
+        }
         let text = try ReportRenderer.render(result, formats: [.normal])
         for line in [
             "sample: CRASHED the kernel: BUG: kernel NULL pointer dereference, RIP down_read_killable; trace zfs_uio_get_dio_pages_alloc ← zfs_setup_direct ← zfs_read ← …\n",

@@ -87,6 +87,7 @@ struct KernelCrashTests {
         let jobs = outcome.result.jobs
         #expect(jobs.map(\.jobname) == ["before", "stuck"], "the job after the crash does not start")
         #expect(jobs[0].diobench?.crash == nil && jobs[0].read.totalIOs == 16)
+        #expect(jobs[0].diobench?.partial == nil, "the job before the crash ran whole")
         let stuck = jobs[1]
         let crash = try #require(stuck.diobench?.crash)
         #expect(stuck.diobench?.status == "crashed")
