@@ -229,6 +229,7 @@ public final class RunSession: @unchecked Sendable {
         defer { crashLock.unlock() }
         if crashOutcome != nil {
             progress?.stop()
+            if monitor.isNeeded { monitor.stop() }
             return
         }
         if ready.allSatisfy({ $0.workers.allSatisfy(\.isJoined) }) { crashWatch?.phaseSurvived() }
@@ -451,8 +452,10 @@ public final class RunSession: @unchecked Sendable {
     /// Joins a worker; after a second signal, gives up waiting (the I/O it is stuck in belongs to the kernel).
     private func waitFor(_ worker: WorkerThread) {
         while !worker.join(timeoutNs: 200_000_000) {
+            // (crashLock before runningLock, as the crash watch takes them, never the other way round)
+            if crashed { return }
             runningLock.lock()
-            let giveUp = hardStop || crashed
+            let giveUp = hardStop
             runningLock.unlock()
             if giveUp { return }
         }
