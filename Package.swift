@@ -78,7 +78,7 @@ let package = Package(
             swiftSettings: hotPath
         ),
         // The ZFS lab: drives Lab/*.sh (image build, QEMU boot), builds the guest binary, brings results home.
-        .target(name: "Lab", dependencies: ["SystemCalls"]),
+        .target(name: "Lab", dependencies: ["SystemCalls", "Vocabulary"]),
         .executableTarget(
             name: "diobench",
             dependencies: [

@@ -24,8 +24,13 @@
 #
 # SCRIPT is a host file; it is copied into the VM and run as root with bash
 # (or directly via its #! line if executable). Exit status: the script's status;
-# 124 on timeout; 125 if the VM ended without reporting a status (crash,
-# panic, boot failure). A boot that dies before SCRIPT starts is retried, up
+# 123 if the guest kernel crashed after the script started (a BUG/Oops/general
+# protection fault/panic on the console: the crash is the run's result, not
+# trouble with the lab; the report is saved as $SHARE/lab-crash.txt); 124 on
+# timeout; 125 if the VM ended without reporting a status (boot failure).
+# After a crash that leaves the guest up (an oops: the reader sleeps in D state
+# for good), the VM is ended once the script has reported its status, or
+# $ZFSVM_CRASH_GRACE seconds (default 60) after the report. A boot that dies before SCRIPT starts is retried, up
 # to $ZFSVM_BOOTS boots in all (default 3); each failed boot's kernel console
 # is printed (and kept as FILE.bootN.log with -l), and "$SHARE/lab-boots.txt"
 # lists them.
@@ -76,6 +81,11 @@ for f in vmlinuz initrd.img rootfs.img; do
 done
 [ ${#DISKS[@]} -eq 0 ] && [ $NODISK = 0 ] && DISKS=(4G)
 [ $NODISK = 1 ] && DISKS=()
+
+# A kernel crash report starts with one of these (a WARNING does not: the kernel goes on).
+CRASH_RE='BUG:|Oops:|general protection fault|kernel BUG at|Kernel panic'
+CRASH_GRACE=${ZFSVM_CRASH_GRACE:-60}
+case $CRASH_GRACE in ''|*[!0-9]*) echo "run-in-vm: ZFSVM_CRASH_GRACE must be a number of seconds, not '$CRASH_GRACE'" >&2; exit 2 ;; esac
 
 RUN=$(mktemp -d /tmp/zfsvm.XXXXXX)
 QPID=
@@ -201,11 +211,28 @@ boot_once() {
     fi
 
     rc=0
+    local crash_at= reported_at=
     while kill -0 $QPID 2>/dev/null; do
         if [ $SECONDS -ge $deadline ]; then
             echo "run-in-vm: timeout after ${TIMEOUT}s, killing VM" >&2
             kill $QPID 2>/dev/null || true
             rc=124; break
+        fi
+        # An oops leaves the guest up with tasks stuck for good: end the VM once the guest script has said
+        # what it saw (its status), or after the grace.
+        if [ -z "$crash_at" ] && grep -a -q -E "$CRASH_RE" "$RUN/console.log"; then
+            crash_at=$SECONDS
+            echo "run-in-vm: the guest kernel crashed: $(crash_first_line); the VM ends once the guest script reports, or in ${CRASH_GRACE}s" >&2
+        fi
+        if [ -n "$crash_at" ]; then
+            if [ -z "$reported_at" ] && [ -s "$RUN/ctl/exit-status" ]; then reported_at=$SECONDS; fi
+            # a few seconds for the guest's own poweroff once it reported
+            if { [ -n "$reported_at" ] && [ $((SECONDS - reported_at)) -ge 5 ]; } \
+                || [ $((SECONDS - crash_at)) -ge "$CRASH_GRACE" ]; then
+                [ -n "$reported_at" ] || echo "run-in-vm: no status from the guest script ${CRASH_GRACE}s after the crash; ending the VM" >&2
+                kill $QPID 2>/dev/null || true
+                break
+            fi
         fi
         sleep 0.5
     done
@@ -233,6 +260,20 @@ console_failure() {
     else
         sed -n "$(( total > 60 ? total - 59 : 1 )),\$p" "$log"
     fi
+}
+
+# The first line of the kernel's crash report on the console, without its time stamp.
+crash_first_line() {
+    grep -a -m1 -E "$CRASH_RE" "$RUN/console.log" | tr -d '\r' | sed 's/^\[ *[0-9.]*\] //' | cut -c1-200
+}
+
+# The crash report: from its first BUG/Oops/panic line to the end of its trace ("---[ end …"), at most 150
+# lines, time stamps and \r removed (diobench's KernelOops reads it).
+crash_report() {
+    tr -d '\r' <"$RUN/console.log" | awk -v re="$CRASH_RE" '
+        !on && $0 ~ re { on = 1 }
+        on { sub(/^\[ *[0-9.]*\] /, ""); print; n++ }
+        on && (/---\[ end/ || n >= 150) { exit }'
 }
 
 # Did the guest script start? vm-init logs "running /mnt/ctl/run.sh" first, and
@@ -265,7 +306,13 @@ T1=$(date +%s.%N)
 # keep the summary line off the script's last line when that lacks a newline
 if [ -s "$RUN/output.log" ] && [ -n "$(tail -c1 "$RUN/output.log")" ]; then echo; fi
 if [ -n "$CONSOLE_LOG" ]; then cp "$RUN/console.log" "$CONSOLE_LOG"; fi
-if [ $rc = 0 ]; then
+if script_started && grep -a -q -E "$CRASH_RE" "$RUN/console.log"; then
+    # The crash is the result (also when it panicked and qemu ended at once, or the wait timed out).
+    guest_status=$(cat "$RUN/ctl/exit-status" 2>/dev/null || true)
+    if [ -n "$SHARE" ]; then crash_report >"$SHARE/lab-crash.txt"; fi
+    echo "run-in-vm: the guest kernel crashed: $(crash_first_line) (guest script status: ${guest_status:-none}); exit status 123" >&2
+    rc=123
+elif [ $rc = 0 ]; then
     if [ -s "$RUN/ctl/exit-status" ]; then
         rc=$(cat "$RUN/ctl/exit-status")
     else

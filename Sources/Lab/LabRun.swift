@@ -32,7 +32,13 @@ public struct LabRun {
         public var diobenchSeconds: Double?
         /// Boots that died before the guest script started and were booted again (run-in-vm.sh).
         public var failedBoots: [String]
+        /// The guest kernel crashed: a result (exit status `LabRun.kernelCrashStatus`), not lab trouble.
+        public var kernelCrash: LabKernelCrash?
     }
+
+    /// `lab run`'s exit status when a job crashed the guest kernel: diobench's own for that (not 124/125,
+    /// which say the lab itself failed).
+    public static let kernelCrashStatus: Int32 = 4
 
     public var paths: LabPaths
     public var vm: LabVM
@@ -67,19 +73,39 @@ public struct LabRun {
         )
         let outcome = try vm.run(
             script: paths.guestDirectory + "/run-jobs.sh", arguments: script + ["--"] + runArgs, share: share)
+        return try collect(
+            outcome, share: share, resultsDirectory: request.resultsDirectory, buildSeconds: buildSeconds)
+    }
+
+    /// After the VM: the guest's timing, ZFS version and any kernel crash, and its runs moved home.
+    public func collect(_ outcome: LabVM.Outcome, share: LabShare, resultsDirectory: String, buildSeconds: Double)
+        throws -> Report
+    {
         let timing = Self.timing(share.directory + "/lab-timing.txt")
-        let facts = LabResults.LabFacts(
-            image: LabImage.facts(paths),
+        let imageFacts = LabImage.facts(paths)
+        let zfsVersion =
+            (try? String(contentsOfFile: share.directory + "/lab-zfs-version.txt", encoding: .utf8))?
+            .split(separator: " ").first.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+        var facts = LabResults.LabFacts(
+            image: imageFacts,
             accelerator: Self.accelerator(share, requested: vm.accelerator),
             vmWallSeconds: outcome.wallSeconds, bootToReadySeconds: timing["boot_to_ready_s"],
             diobenchSeconds: timing["diobench_s"], failedBoots: outcome.failedBoots)
+        facts.zfsVersion = zfsVersion
+        // run-in-vm.sh says 123 when the console had a crash report; the guest's diobench says 4.
+        if outcome.status == 123 || outcome.status == Self.kernelCrashStatus {
+            facts.kernelCrash = LabKernelCrash.read(
+                share: share.directory, image: paths.image ?? "default",
+                zfsVersion: zfsVersion ?? imageFacts.zfsPackage)
+        }
         let saved = try LabResults.importRuns(
-            from: share.resultsDirectory, into: request.resultsDirectory, facts: facts)
+            from: share.resultsDirectory, into: resultsDirectory, facts: facts,
+            crashReport: share.directory + "/lab-crash.txt")
         return Report(
-            status: outcome.status, savedRuns: saved, guestBuildSeconds: buildSeconds,
-            vmWallSeconds: facts.vmWallSeconds,
+            status: facts.kernelCrash != nil ? Self.kernelCrashStatus : outcome.status, savedRuns: saved,
+            guestBuildSeconds: buildSeconds, vmWallSeconds: facts.vmWallSeconds,
             bootToReadySeconds: facts.bootToReadySeconds, diobenchSeconds: facts.diobenchSeconds,
-            failedBoots: outcome.failedBoots)
+            failedBoots: outcome.failedBoots, kernelCrash: facts.kernelCrash)
     }
 
     /// What run-in-vm.sh chose ("kvm" or "tcg").
@@ -111,9 +137,17 @@ public enum LabResults {
         public var diobenchSeconds: Double?
         /// Boots that died before the guest script started and were booted again (run-in-vm.sh).
         public var failedBoots: [String]
+        /// `/sys/module/zfs/version` as the guest reported it.
+        public var zfsVersion: String?
+        /// The guest kernel crashed during the run (its report, and the job that did it when known).
+        public var kernelCrash: LabKernelCrash?
     }
 
-    public static func importRuns(from guestResults: String, into resultsRoot: String, facts: LabFacts) throws
+    /// `crashReport`: the console's crash report (run-in-vm.sh's lab-crash.txt), copied beside each run when
+    /// it exists. A crash that left no run (a panic before diobench wrote anything) gets a folder of its own.
+    public static func importRuns(
+        from guestResults: String, into resultsRoot: String, facts: LabFacts, crashReport: String? = nil
+    ) throws
         -> [String]
     {
         let fm = FileManager.default
@@ -121,8 +155,15 @@ public enum LabResults {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         encoder.keyEncodingStrategy = .convertToSnakeCase
         let labJSON = try encoder.encode(facts)
-        let runs = ((try? fm.contentsOfDirectory(atPath: guestResults)) ?? []).filter { !$0.hasPrefix(".") }.sorted()
+        var runs = ((try? fm.contentsOfDirectory(atPath: guestResults)) ?? []).filter { !$0.hasPrefix(".") }.sorted()
         try fm.createDirectory(atPath: resultsRoot, withIntermediateDirectories: true)
+        if runs.isEmpty, facts.kernelCrash != nil {
+            let formatter = DateFormatter()
+            formatter.dateFormat = "yyyyMMdd-HHmmss"
+            let name = "lab-crash-" + formatter.string(from: Date())
+            try fm.createDirectory(atPath: guestResults + "/" + name, withIntermediateDirectories: true)
+            runs = [name]
+        }
         var moved: [String] = []
         for name in runs {
             var target = resultsRoot + "/" + name
@@ -135,6 +176,9 @@ public enum LabResults {
             try fm.copyItem(atPath: guestResults + "/" + name, toPath: target)
             try? fm.removeItem(atPath: guestResults + "/" + name)
             try labJSON.write(to: URL(fileURLWithPath: target + "/lab.json"))
+            if let crashReport, fm.fileExists(atPath: crashReport) {
+                try? fm.copyItem(atPath: crashReport, toPath: target + "/lab-crash.txt")
+            }
             moved.append(target)
         }
         return moved

@@ -17,11 +17,15 @@ public struct LabVM: Sendable {
     public var kernelArguments = ""
     /// Boots in all when a boot dies before the script starts; nil: run-in-vm.sh's (ZFSVM_BOOTS or 3).
     public var boots: Int?
+    /// Seconds the VM may stay up after a kernel crash report on its console before it is ended; nil:
+    /// run-in-vm.sh's (ZFSVM_CRASH_GRACE or 60).
+    public var crashGraceSeconds: Int?
 
     public init(paths: LabPaths) { self.paths = paths }
 
     public struct Outcome: Sendable {
-        /// The guest script's status; 124: timeout; 125: the VM died without one (panic, boot failure).
+        /// The guest script's status; 123: the guest kernel crashed (a result; `lab-crash.txt` in the share);
+        /// 124: timeout; 125: the VM died without one (boot failure).
         public var status: Int32
         public var wallSeconds: Double
         /// run-in-vm.sh's lines for boots that died before the script started (each then booted again).
@@ -59,6 +63,7 @@ public struct LabVM: Sendable {
                 (ProcessInfo.processInfo.environment["ZFSVM_APPEND"] ?? "") + " " + kernelArguments
         }
         if let boots { environment["ZFSVM_BOOTS"] = String(boots) }
+        if let crashGraceSeconds { environment["ZFSVM_CRASH_GRACE"] = String(crashGraceSeconds) }
         let status = try LabProcess.stream(command, environment: environment)
         let wall = Date().timeIntervalSince(start)
         let failedBoots = ((try? String(contentsOfFile: bootsFile, encoding: .utf8)) ?? "").split(separator: "\n").map(

@@ -13,11 +13,28 @@ enum DiobenchTextBlock {
         if let zfs = ext.zfs { out += zfsBlock(zfs) }
         if let errors = ext.ioErrors, errors.total > 0 { out += ioErrors(errors) }
         if let verify = ext.verify { out += verifyBlock(verify) }
+        if let crash = ext.crash { out += crashBlock(crash) }
         if let events = ext.kernelEvents, !events.isEmpty {
             out += "  kernel       : \(events.count) event\(events.count == 1 ? "" : "s") in the kernel log\n"
             for e in events.prefix(10) { out += "     \(pad(e.kind.rawValue, 10)): \(e.message)\n" }
         }
         if ext.partial == true { out += "  partial      : yes, the job stopped early; figures cover the I/O done\n" }
+        return out
+    }
+
+    /// The kernel crash that ended the job: its first line, RIP, the whole trace, and what was left undone.
+    static func crashBlock(_ c: KernelCrash) -> String {
+        let when =
+            c.phase == .setup
+            ? "during the job's setup, before its first I/O"
+            : "\(String(format: "%.1f", c.secondsIntoJob)) s into its I/O"
+        var out = "  crash        : the kernel crashed \(when)\(c.oops.panicked ? " (panic)" : "")\n"
+        out += "     report    : \(c.oops.firstLine)\n"
+        if let rip = c.oops.rip { out += "     rip       : \(rip)\n" }
+        if !c.oops.trace.isEmpty { out += "     trace     : \(c.oops.trace.joined(separator: " ← "))\n" }
+        for step in c.undoSkipped ?? [] {
+            out += "     not undone: \(step) (it would block on the dead device; `diobench cleanup` after a reboot)\n"
+        }
         return out
     }
 

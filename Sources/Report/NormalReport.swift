@@ -29,6 +29,8 @@ public enum NormalReport {
     static func hasIO(_ job: JobResult) -> Bool {
         IODirection.allCases.contains { job[$0].ioBytes > 0 || job[$0].totalIOs > 0 }
             || (job.diobench?.ioErrors?.total ?? 0) > 0
+            // a job that crashed the kernel before its first I/O completed is the report's main news
+            || job.diobench?.crash != nil
     }
 
     // MARK: One job
@@ -36,6 +38,10 @@ public enum NormalReport {
     static func jobBlock(_ job: JobResult, time: String, options: ReportOptions) -> String {
         var out = ""
         let members = job.diobench?.members ?? 1
+        // A crash first, in one line a reader (and grep) finds: which job, and how the kernel died.
+        if let crash = job.diobench?.crash {
+            out += "\(job.jobname): CRASHED the kernel: \(crash.oops.summary(frames: 3))\n"
+        }
         if job.error == 0 {
             out +=
                 "\(job.jobname): (groupid=\(job.groupid), jobs=\(members)): err=\(f("%2d", job.error)): pid=\(options.pid): \(time)\n"

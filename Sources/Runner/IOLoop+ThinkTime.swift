@@ -33,6 +33,8 @@ extension IOLoop {
             while monotonicNanoseconds() &- start < think.spinNs {}
         }
         if think.thinkNs > think.spinNs {
+            // What was done so far is seen while the worker sleeps (the status line, the crash watch).
+            w.stats.publishProgress(at: start)
             // In slices, so a stop (signal, exitall, steadystate) is seen within 50 ms.
             let end = start &+ think.thinkNs
             while !control.shouldStop {

@@ -33,6 +33,10 @@ final class PreparedJob {
     var refused = false
     var failureErrno: Int32 = 0
     var startedAtNs: UInt64 = 0
+    /// When its setup began (files, loop device, datasets): a kernel crash in setup counts from here.
+    var setupStartedAtNs: UInt64 = 0
+    /// The kernel crashed during the job (KernelCrashWatch); set once, by the watch's thread.
+    var crash: KernelCrash?
     var finishedAtNs: UInt64 = 0
     /// The run-wide number of the job's first worker, from 0 (log file names count from 1, as fio's).
     var firstWorkerNumber = 0

@@ -25,15 +25,27 @@ public struct RunOptions: Sendable {
     }
     /// Where ZFS and the kernel log are found (tests substitute their own).
     public var zfs = ZFSRunEnvironment()
+    /// Watch /dev/kmsg for a kernel crash while jobs are set up and run (KernelCrashWatch).
+    public var watchKernelCrashes = true
+    /// Called once, on the crash watch's thread, with the results when a job crashed the kernel. Its workers
+    /// may be stuck in the kernel for good, so the CLI writes everything and `_exit`s here; when it returns
+    /// (tests), `run()` returns the same outcome without undoing anything.
+    public var onKernelCrash: (@Sendable (RunOutcome) -> Void)?
     public init() {}
 }
 
 /// What a run produced: the results (also when it was interrupted) and the exit status it earned.
 public struct RunOutcome: Sendable {
     public var result: RunResult
-    /// 0: all jobs ran clean; 1: I/O errors or a job failed; 128+N: stopped by signal N.
+    /// 0: all jobs ran clean; 1: I/O errors or a job failed; 2: a job was refused; 4: a job crashed the
+    /// kernel (`kernelCrashStatus`); 128+N: stopped by signal N.
     public var exitStatus: Int32
     public var interrupted: Bool
+    /// Jobs during which the kernel crashed, by name.
+    public var crashedJobs: [String] = []
+
+    /// The exit status of a run during which a job crashed the kernel.
+    public static let kernelCrashStatus: Int32 = 4
 }
 
 /// Runs parsed jobs the way fio does: jobs start together unless `stonewall` (or `wait_for`) makes
@@ -54,6 +66,18 @@ public final class RunSession: @unchecked Sendable {
     private var workersInEarlierPhases = 0
     /// Steady-state blocks by the first worker of their `jobs[]` entry.
     private var steadyReports: [ObjectIdentifier: SteadyStateReport] = [:]
+    /// Reads the kernel log for a crash while the run goes on (nil: not root, or turned off).
+    private var crashWatch: KernelCrashWatch?
+    /// Taken by the main thread for each step that changes a job after it ran, and by the crash watch to end
+    /// the run: after a crash only the watch's thread touches the jobs.
+    private let crashLock = NSLock()
+    private var crashOutcome: RunOutcome?
+    /// Every job of the run (the crash watch builds the results from them).
+    private var allJobs: [PreparedJob] = []
+    /// The job being set up now (under runningLock), and a count of setup and join steps: the crash
+    /// watch's sign that the run moves.
+    private var settingUp: PreparedJob?
+    private var steps: UInt64 = 0
     /// flow: every job's weight counts from the start, as in fio.
     private lazy var flows = FlowGroup.groups(for: parsed.jobs)
 
@@ -71,10 +95,18 @@ public final class RunSession: @unchecked Sendable {
     public func run() -> RunOutcome {
         SignalWatcher.shared.onSignal { [weak self] signal, count in self?.signalled(signal, count: count) }
         let jobs = parsed.jobs.enumerated().map { PreparedJob(index: $0.offset, spec: $0.element) }
+        allJobs = jobs
+        startCrashWatch()
         for phase in phases(of: jobs) {
-            if control.stopRequested { break }
+            if control.stopRequested || crashed { break }
             runPhase(phase)
         }
+        crashWatch?.stop()
+        crashLock.lock()
+        let crashOutcome = self.crashOutcome
+        crashLock.unlock()
+        // After a crash the undo steps would block on the dead device; they stay in the journal.
+        if let crashOutcome { return crashOutcome }
         let outcomes = undo.undoAll()
         for outcome in outcomes where !outcome.succeeded { options.log("cleanup: \(outcome.description)") }
         return finish(jobs)
@@ -116,8 +148,10 @@ public final class RunSession: @unchecked Sendable {
     private func runPhase(_ phase: [PreparedJob]) {
         let workerCount = phase.reduce(0) { $0 + $1.spec.numjobs }
         // Monitored jobs publish progress for the monitor, shown or not.
+        // The crash watch reads them too: a stuck job's I/O stops completing.
         let board =
-            options.showProgress || phase.contains(where: \.isMonitored) ? ProgressBoard(workers: workerCount) : nil
+            options.showProgress || phase.contains(where: \.isMonitored) || crashWatch != nil
+            ? ProgressBoard(workers: workerCount) : nil
         var preparer = JobPreparer(undo: undo, journal: journal, log: options.log)
         preparer.readOnly = options.readOnly
         preparer.flows = flows
@@ -127,13 +161,23 @@ public final class RunSession: @unchecked Sendable {
         for job in phase {
             // Stopped during setup: set up nothing more (what was set up is undone below).
             if control.stopRequested { break }
+            settingUpStep(job)
+            var setupError: Error?
             do {
                 try JobPreparer.checkRunnable(job)
                 try zfs.prepare(job)
                 try preparer.prepare(
                     job, progress: board, progressOffset: offset, firstWorkerNumber: workersInEarlierPhases + offset)
-                ready.append(job)
             } catch {
+                setupError = error
+            }
+            settingUpStep(nil)
+            crashLock.lock()
+            defer { crashLock.unlock() }
+            if crashOutcome != nil { return }
+            if setupError == nil {
+                ready.append(job)
+            } else if let error = setupError {
                 job.failure = "job '\(job.spec.name)': \(error)"
                 job.failureErrno = (error as? FileTargetError)?.errno ?? 0
                 // The known-crash guard refuses as the write guard does (JobPreparer sets it for that one).
@@ -164,6 +208,8 @@ public final class RunSession: @unchecked Sendable {
             }
         }
         zfs.jobsStarting(ready)
+        // A crash report already in the log belongs to the setup (udev's probe of a new loop device).
+        crashWatch?.poll()
         let now = monotonicNanoseconds()
         for job in ready { job.startedAtNs = now }
         let monitor = makeMonitor(ready, views: views, startNs: now)
@@ -179,6 +225,14 @@ public final class RunSession: @unchecked Sendable {
             for worker in job.workers { waitFor(worker) }
             job.finishedAtNs = monotonicNanoseconds()
         }
+        crashLock.lock()
+        defer { crashLock.unlock() }
+        if crashOutcome != nil {
+            progress?.stop()
+            if monitor.isNeeded { monitor.stop() }
+            return
+        }
+        if ready.allSatisfy({ $0.workers.allSatisfy(\.isJoined) }) { crashWatch?.phaseSurvived() }
         progress?.stop()
         if monitor.isNeeded { monitor.stop() }
         collect(monitor, ready)
@@ -206,6 +260,118 @@ public final class RunSession: @unchecked Sendable {
             zfs.jobFinished(job)
             release(job)
         }
+    }
+
+    // MARK: - kernel crash
+
+    private var crashed: Bool {
+        crashLock.lock()
+        defer { crashLock.unlock() }
+        return crashOutcome != nil
+    }
+
+    /// The job now being set up (nil: none); each call is a step the crash watch sees as progress.
+    private func settingUpStep(_ job: PreparedJob?) {
+        runningLock.lock()
+        defer { runningLock.unlock() }
+        if let job { job.setupStartedAtNs = monotonicNanoseconds() }
+        settingUp = job
+        steps &+= 1
+    }
+
+    private func startCrashWatch() {
+        guard options.watchKernelCrashes,
+            let watch = KernelCrashWatch(
+                kmsgPath: options.zfs.kmsgPath, fromPrograms: options.zfs.kernelEventsFromPrograms)
+        else { return }
+        crashWatch = watch
+        watch.start(progress: { [weak self] in self?.progressToken() ?? 0 }) { [weak self] oops, seenNs in
+            self?.kernelCrashed(oops, seenNs: seenNs)
+        }
+    }
+
+    /// Changes while anything moves: setup steps, workers joined, I/Os completed (as the progress slots show).
+    private func progressToken() -> UInt64 {
+        runningLock.lock()
+        defer { runningLock.unlock() }
+        var token = steps
+        for job in running {
+            for worker in job.workers {
+                if worker.isJoined { token &+= 1 << 40 }
+                guard let slot = worker.progressSlot else { continue }
+                let ios = slot.snapshot().ios
+                token &+= ios.0 &+ ios.1 &+ ios.2
+            }
+        }
+        return token
+    }
+
+    /// On the crash watch's thread: the jobs being set up or still running crashed. They get the report,
+    /// the results are built from what the jobs did so far, and `onKernelCrash` gets them.
+    private func kernelCrashed(_ oops: KernelOops, seenNs: UInt64) {
+        crashLock.lock()
+        runningLock.lock()
+        let victims = settingUp.map { [$0] } ?? running.filter { !$0.workers.allSatisfy(\.isJoined) }
+        runningLock.unlock()
+        guard crashOutcome == nil, !victims.isEmpty else {
+            crashLock.unlock()
+            options.log("the kernel crashed (\(oops.summary(frames: 3))) while no job was running")
+            return
+        }
+        let skipped = undo.pendingDescriptions
+        for job in victims {
+            let inSetup = job.startedAtNs == 0 || seenNs < job.startedAtNs
+            let from = inSetup ? job.setupStartedAtNs : job.startedAtNs
+            let done = Self.completedSoFar(job.workers)
+            let ios = done.read.ios &+ done.write.ios &+ done.trim.ios
+            job.crash = KernelCrash(
+                oops: oops, phase: inSetup ? .setup : .io,
+                secondsIntoJob: Double(seenNs > from ? seenNs - from : 0) / 1e9,
+                undoSkipped: skipped.isEmpty ? nil : skipped, iosCompleted: inSetup ? 0 : ios)
+            job.failure = "job '\(job.spec.name)': CRASHED the kernel: \(oops.summary(frames: 3))"
+            job.failureErrno = EIO
+            if let events = try? job.kernelLog?.readNew().events, !events.isEmpty {
+                job.extensions.kernelEvents = (job.extensions.kernelEvents ?? []) + events
+            }
+            options.log(job.failure!)
+        }
+        for step in skipped {
+            options.log(
+                "not undone: \(step) (it would block on the dead device; run `diobench cleanup` after a reboot)")
+        }
+        // Jobs after the crash never started: they are left out, as jobs of a run that ended there. (Before
+        // the stop below: the jobs that finished were not stopped early.)
+        let outcome = finish(allJobs.filter { $0.setupStartedAtNs != 0 || $0.failure != nil }, kernelCrashed: true)
+        control.requestStop()
+        crashOutcome = outcome
+        // Under the lock: the main thread, which may be waiting for it, must not return first (tests).
+        options.onKernelCrash?(outcome)
+        crashLock.unlock()
+        // Still here (tests): wake what sleeps so that the main thread's waits end.
+        for job in victims { for worker in job.workers { worker.interrupt() } }
+    }
+
+    /// I/Os and bytes per direction the workers last published (their progress slots): all that can be read
+    /// of a worker stuck in the kernel.
+    static func completedSoFar(_ workers: [WorkerThread]) -> (
+        read: (ios: UInt64, bytes: UInt64), write: (ios: UInt64, bytes: UInt64), trim: (ios: UInt64, bytes: UInt64)
+    ) {
+        var out:
+            (
+                read: (ios: UInt64, bytes: UInt64), write: (ios: UInt64, bytes: UInt64),
+                trim: (ios: UInt64, bytes: UInt64)
+            ) =
+                ((0, 0), (0, 0), (0, 0))
+        for worker in workers {
+            guard let snapshot = worker.progressSlot?.snapshot() else { continue }
+            out.read.ios &+= snapshot.ios.0
+            out.read.bytes &+= snapshot.bytes.0
+            out.write.ios &+= snapshot.ios.1
+            out.write.bytes &+= snapshot.bytes.1
+            out.trim.ios &+= snapshot.ios.2
+            out.trim.bytes &+= snapshot.bytes.2
+        }
+        return out
     }
 
     /// Each worker of a monitored job gets its own view of the run's control, so the monitor can end it alone
@@ -286,6 +452,8 @@ public final class RunSession: @unchecked Sendable {
     /// Joins a worker; after a second signal, gives up waiting (the I/O it is stuck in belongs to the kernel).
     private func waitFor(_ worker: WorkerThread) {
         while !worker.join(timeoutNs: 200_000_000) {
+            // (crashLock before runningLock, as the crash watch takes them, never the other way round)
+            if crashed { return }
             runningLock.lock()
             let giveUp = hardStop
             runningLock.unlock()
@@ -356,7 +524,7 @@ public final class RunSession: @unchecked Sendable {
         options.log(job.failure!)
     }
 
-    private func finish(_ jobs: [PreparedJob]) -> RunOutcome {
+    private func finish(_ jobs: [PreparedJob], kernelCrashed: Bool = false) -> RunOutcome {
         let interrupted = control.stopRequested
         var entries: [JobResult] = []
         var anyErrors = false
@@ -388,10 +556,13 @@ public final class RunSession: @unchecked Sendable {
         result.diobench = RunExtension(
             version: diobenchVersion, environment: RunEnvironment.current(),
             commandLine: options.commandLine, jobFiles: parsed.files,
-            partial: interrupted ? true : nil)
+            partial: interrupted || kernelCrashed ? true : nil)
         let refused = jobs.contains { $0.refused }
-        let status: Int32 = interrupted ? (SignalWatcher.shared.exitStatus ?? 1) : refused ? 2 : (anyErrors ? 1 : 0)
-        return RunOutcome(result: result, exitStatus: status, interrupted: interrupted)
+        var status: Int32 = interrupted ? (SignalWatcher.shared.exitStatus ?? 1) : refused ? 2 : (anyErrors ? 1 : 0)
+        if kernelCrashed { status = RunOutcome.kernelCrashStatus }
+        var outcome = RunOutcome(result: result, exitStatus: status, interrupted: interrupted && !kernelCrashed)
+        outcome.crashedJobs = jobs.filter { $0.crash != nil }.map(\.spec.name)
+        return outcome
     }
 
     /// One fio `jobs[]` entry: a single worker, or (group_reporting) all workers of the given jobs.
@@ -400,8 +571,20 @@ public final class RunSession: @unchecked Sendable {
         let first = group[0]
         // A worker still running after a second signal (stuck in the kernel) is left out: its state is its own.
         let members = chosen ?? group.flatMap(\.workers)
+        let crash = group.lazy.compactMap(\.crash).first
         let workers = members.filter(\.isJoined)
         var stats = WorkerStats.merged(workers.map(\.state.stats)) ?? WorkerStats()
+        if crash != nil {
+            // After a kernel crash the I/O loop never hands its state back: what it did so far is the counts
+            // it last published (every 100 ms, and before a thinktime sleep).
+            let done = Self.completedSoFar(members.filter { !$0.isJoined })
+            stats.read.ios &+= done.read.ios
+            stats.read.bytes &+= done.read.bytes
+            stats.write.ios &+= done.write.ios
+            stats.write.bytes &+= done.write.bytes
+            stats.trim.ios &+= done.trim.ios
+            stats.trim.bytes &+= done.trim.bytes
+        }
         stats.discardLatencies(slat: first.spec.disableSlat, clat: first.spec.disableClat, lat: first.spec.disableLat)
         var settings = JobReportSettings()
         settings.percentileList = first.spec.percentileList
@@ -419,8 +602,12 @@ public final class RunSession: @unchecked Sendable {
         extensions.targets = group.flatMap(\.targets)
         let failure = group.compactMap(\.failure).first
         extensions.errorMessage = failure
-        let stoppedEarly = interrupted || workers.contains { $0.state.stoppedBySignal }
+        let stoppedEarly = interrupted || crash != nil || workers.contains { $0.state.stoppedBySignal }
         if stoppedEarly { extensions.partial = true }
+        if let crash {
+            extensions.crash = crash
+            extensions.status = "crashed"
+        }
         extensions.verify = .merged(
             group.compactMap { job in
                 job.verifyReport(workers: job.workers.filter { w in workers.contains { $0 === w } })

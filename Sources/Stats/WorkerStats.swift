@@ -157,7 +157,8 @@ public struct WorkerStats: Sendable {
         }
     }
 
-    func publishProgress(at now: UInt64) {
+    /// Also called before a worker sleeps (thinktime), so a watcher sees what it did until then.
+    public func publishProgress(at now: UInt64) {
         progress?.publish(bytes: (read.bytes, write.bytes, trim.bytes), ios: (read.ios, write.ios, trim.ios), atNs: now)
     }
 

@@ -257,6 +257,11 @@ struct LabRunCommand: ParsableCommand {
             times += "; \(report.failedBoots.count) boot(s) died before the guest script started and were retried"
         }
         labLog(times)
+        if let crash = report.kernelCrash {
+            // A result, in one sentence: which job crashed which build's kernel, and how.
+            labLog(crash.sentence(jobFiles: jobFiles))
+            throw ExitCode(report.status)
+        }
         if report.savedRuns.isEmpty { labLog("no results came back (status \(report.status))") }
         if report.status != 0 { throw ExitCode(report.status) }
     }

@@ -69,14 +69,19 @@ enum LabSuiteRun {
         for line in outcome.failedBoots {
             print("lab suite: \(line) and was booted again (its console is kept next to \(dir)/console.log)")
         }
-        // 124/125: the guest suite never reported (timeout, or the VM died): no case's evidence is whole,
-        // so every test fails with this reason rather than with missing files.
-        guard outcome.status != 124 && outcome.status != 125 else {
+        // 123/124/125: the guest kernel crashed, or the suite never reported (timeout, or the VM died): no
+        // case's evidence is whole, so every test fails with this reason rather than with missing files.
+        guard outcome.status != 123 && outcome.status != 124 && outcome.status != 125 else {
+            let what =
+                switch outcome.status {
+                case 123: "had a kernel crash (its report: \(dir)/lab-crash.txt)"
+                case 124: "timed out"
+                default: "died without the guest suite's status (boot failure)"
+                }
             throw Failure(
-                description: "the lab VM "
-                    + (outcome.status == 124
-                        ? "timed out" : "died without the guest suite's status (kernel panic or boot failure)")
-                    + " after \(Int(outcome.wallSeconds)) s; its kernel console is in \(dir)/console.log")
+                description:
+                    "the lab VM \(what) after \(Int(outcome.wallSeconds)) s; its kernel console is in \(dir)/console.log"
+            )
         }
         return Output(share: dir, status: outcome.status, vmSeconds: outcome.wallSeconds)
     }

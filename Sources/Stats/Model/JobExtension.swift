@@ -28,13 +28,17 @@ public struct JobExtension: Sendable, Equatable, Codable {
     public var rateSeries: RateSeries?
     /// Data verification (`verify=`): blocks checked and what the failed ones held.
     public var verify: VerifyReport?
+    /// "crashed" when the kernel crashed during the job (see `crash`); absent otherwise, for tools to test.
+    public var status: String?
+    /// The kernel crash report that ended the job, and when it came.
+    public var crash: KernelCrash?
 
     public init() {}
 
     enum CodingKeys: String, CodingKey {
         case members, runtimeNs = "runtime_ns", elapsedNs = "elapsed_ns", latencyHistogram = "latency_histogram"
         case targets, loop, zfs, kernelEvents = "kernel_events", ioErrors = "io_errors"
-        case errorMessage = "error_message", partial, rateSeries = "rate_series", verify
+        case errorMessage = "error_message", partial, rateSeries = "rate_series", verify, status, crash
     }
 }
 

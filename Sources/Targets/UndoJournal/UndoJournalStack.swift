@@ -42,6 +42,13 @@ public final class UndoStack: @unchecked Sendable {
         return steps.count
     }
 
+    /// What is still to undo, newest first (a run the kernel crashed leaves these to `diobench cleanup`).
+    public var pendingDescriptions: [String] {
+        stateLock.lock()
+        defer { stateLock.unlock() }
+        return steps.reversed().map(\.description)
+    }
+
     /// Registers how to undo a change just made. `journalEntry` is the journal entry recorded for it.
     @discardableResult
     public func push(
