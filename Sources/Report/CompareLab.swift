@@ -1,3 +1,5 @@
+import Foundation
+
 /// What a compare run in the lab VM adds to compare.json: which images it booted, how often, under which
 /// accelerator, and whether their timings are emulated. Plain values: the lab (Sources/Lab) fills them,
 /// the table, the JSON and the HTML page show them.
@@ -124,5 +126,3 @@ public struct CrashSummary: Sendable, Codable, Equatable {
         return t.count > limit ? String(t.prefix(limit)) + "\n…" : t
     }
 }
-
-import Foundation

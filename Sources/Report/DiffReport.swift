@@ -27,11 +27,12 @@ public enum DiffReport {
     /// compare results; two compare results with the same cells are compared cell by cell.
     public static func diff(
         baseline: ResultSide, candidate: ResultSide, cell: String? = nil,
-        options: DiffOptions = DiffOptions()
+        cells: (baseline: String, candidate: String)? = nil, options: DiffOptions = DiffOptions()
     ) throws(CompareInputError) -> DiffResult {
         var notes: [String] = []
-        let b = SampleTable(try select(baseline, cell: cell))
-        let c = SampleTable(try select(candidate, cell: cell))
+        // `cells`: one cell of each side, e.g. two images' cells of one lab compare (`--cells A,B`).
+        let b = SampleTable(try select(baseline, cell: cells?.baseline ?? cell))
+        let c = SampleTable(try select(candidate, cell: cells?.candidate ?? cell))
         let pairs: [(String, String)]
         if Set(b.cells) == Set(c.cells) {
             pairs = b.cells.map { ($0, $0) }
