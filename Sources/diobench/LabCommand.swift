@@ -45,14 +45,18 @@ struct LabLocation: ParsableArguments {
 struct LabImageChoice: ParsableArguments {
     @Option(
         name: .customLong("image"),
-        help: "The image to boot: default (Debian's zfs) or a variant built by `lab build --zfs-source` (`lab images`)."
+        help:
+            "The image to boot: default (or base: Debian's zfs) or a variant built by `lab build --zfs-source` (`lab images`)."
     )
     var image: String?
 
-    /// `paths` with the variant resolved (a name or a key prefix); the base image for none or `default`.
+    /// Names of the base image: `base` lets a comparison boot it twice as two cells (an A/A check of the noise).
+    static let baseNames: Set<String> = ["default", "base"]
+
+    /// `paths` with the variant resolved (a name or a key prefix); the base image for none, `default` or `base`.
     func resolve(_ paths: LabPaths) throws -> LabPaths {
         var paths = paths
-        if let image, image != "default" { paths.image = try LabVariants.find(paths, image).name }
+        if let image, !Self.baseNames.contains(image) { paths.image = try LabVariants.find(paths, image).name }
         return paths
     }
 }
