@@ -30,21 +30,33 @@ public enum DiffReport {
         cells: (baseline: String, candidate: String)? = nil, options: DiffOptions = DiffOptions()
     ) throws(CompareInputError) -> DiffResult {
         var notes: [String] = []
-        // `cells`: one cell of each side, e.g. two images' cells of one lab compare (`--cells A,B`).
-        let b = SampleTable(try select(baseline, cell: cells?.baseline ?? cell))
-        let c = SampleTable(try select(candidate, cell: cells?.candidate ?? cell))
+        let b: SampleTable
+        let c: SampleTable
         let pairs: [(String, String)]
-        if Set(b.cells) == Set(c.cells) {
-            pairs = b.cells.map { ($0, $0) }
-        } else if b.cells.count == 1, c.cells.count == 1 {
-            pairs = [(b.cells[0], c.cells[0])]
-            if !b.cells[0].isEmpty || !c.cells[0].isEmpty {
-                notes.append(
-                    "comparing \(cellName(b.cells[0])) of the baseline with \(cellName(c.cells[0])) of the candidate")
-            }
+        if let cells, let matched = try cellPairs(baseline, candidate, cells) {
+            // `--cells lab_image=a,lab_image=b` with other axes: every cell of image a against its twin of b.
+            b = SampleTable(baseline.runs.filter { run in matched.contains { $0.0 == run.cell } })
+            c = SampleTable(candidate.runs.filter { run in matched.contains { $0.1 == run.cell } })
+            pairs = matched
+            notes.append(
+                "comparing each cell with '\(cells.baseline)' against the same cell with '\(cells.candidate)'")
         } else {
-            throw CompareInputError(
-                "the baseline has cells \(list(b.cells)) and the candidate \(list(c.cells)): pick one with --cell")
+            // `cells`: one cell of each side, e.g. two images' cells of one lab compare (`--cells A,B`).
+            b = SampleTable(try select(baseline, cell: cells?.baseline ?? cell))
+            c = SampleTable(try select(candidate, cell: cells?.candidate ?? cell))
+            if Set(b.cells) == Set(c.cells) {
+                pairs = b.cells.map { ($0, $0) }
+            } else if b.cells.count == 1, c.cells.count == 1 {
+                pairs = [(b.cells[0], c.cells[0])]
+                if !b.cells[0].isEmpty || !c.cells[0].isEmpty {
+                    notes.append(
+                        "comparing \(cellName(b.cells[0])) of the baseline with \(cellName(c.cells[0])) of the candidate"
+                    )
+                }
+            } else {
+                throw CompareInputError(
+                    "the baseline has cells \(list(b.cells)) and the candidate \(list(c.cells)): pick one with --cell")
+            }
         }
 
         var rows: [DiffRow] = []
@@ -82,6 +94,32 @@ public enum DiffReport {
             candidate: candidate.description + " (\(candidate.runs.count) run\(candidate.runs.count == 1 ? "" : "s"))",
             thresholdPercent: options.thresholdPercent, alpha: options.alpha, rows: rows, notes: notes,
             baselineEnvironment: envB, candidateEnvironment: envC)
+    }
+
+    /// `--cells A,B` where A and B are settings rather than whole cells (`lab_image=x` and `lab_image=y` of a
+    /// matrix with more axes): each baseline cell with A's settings paired with the candidate's cell that has
+    /// B's in their place. Nil when A and B are whole cells, or match nothing (`select` then says what exists).
+    static func cellPairs(
+        _ baseline: ResultSide, _ candidate: ResultSide, _ cells: (baseline: String, candidate: String)
+    ) throws(CompareInputError) -> [(String, String)]? {
+        let baselineCells = Set(baseline.runs.map(\.cell))
+        let candidateCells = Set(candidate.runs.map(\.cell))
+        if baselineCells.contains(cells.baseline) && candidateCells.contains(cells.candidate) { return nil }
+        let from = cells.baseline.split(separator: " ").map(String.init)
+        let to = cells.candidate.split(separator: " ").map(String.init)
+        func option(_ word: String) -> Substring { word.prefix { $0 != "=" } }
+        guard !from.isEmpty, from.count == to.count, zip(from, to).allSatisfy({ option($0) == option($1) }) else {
+            return nil
+        }
+        var pairs: [(String, String)] = []
+        var seen = Set<String>()
+        for label in baseline.runs.map(\.cell) where seen.insert(label).inserted {
+            let words = label.split(separator: " ").map(String.init)
+            guard from.allSatisfy(words.contains) else { continue }
+            let twin = words.map { word in from.firstIndex(of: word).map { to[$0] } ?? word }.joined(separator: " ")
+            if candidateCells.contains(twin) { pairs.append((label, twin)) }
+        }
+        return pairs.isEmpty ? nil : pairs
     }
 
     /// The side's runs, restricted to `cell` when it holds matrix cells.

@@ -139,6 +139,19 @@ let oops = """
             text.contains(
                 "[lab_image=zfs-2.3.0 zfs_direct=always] vs cell 'lab_image=zfs-2.3.0+fix zfs_direct=always'"),
             "\(text)")
+        // The images named alone: every zfs_direct cell of one against its twin of the other.
+        let both = try DiffReport.diff(
+            baseline: side, candidate: side, cells: ("lab_image=zfs-2.3.0", "lab_image=zfs-2.3.0+fix"))
+        #expect(
+            Set(both.rows.map { "\($0.baselineCell) > \($0.candidateCell)" }) == [
+                "lab_image=zfs-2.3.0 zfs_direct=standard > lab_image=zfs-2.3.0+fix zfs_direct=standard",
+                "lab_image=zfs-2.3.0 zfs_direct=always > lab_image=zfs-2.3.0+fix zfs_direct=always",
+            ])
+        #expect(Set(both.regressions.map(\.baselineCell)).count == 2)
+        // A setting no cell has: the cells are listed.
+        #expect(throws: CompareInputError.self) {
+            try DiffReport.diff(baseline: side, candidate: side, cells: ("lab_image=zfs-2.2", "lab_image=zfs-2.3.0"))
+        }
         // The same image against itself: no change.
         let same = try DiffReport.diff(
             baseline: side, candidate: side,
