@@ -13,7 +13,9 @@ public enum CompareTable {
                 Set(runs).count == 1
                 ? "\(runs[0]) run\(runs[0] == 1 ? "" : "s") per cell"
                 : "runs per cell: " + runs.map(String.init).joined(separator: "/")
-            out += "job '\(job)' (\(runText); median [interval])\n"
+            let crashed = summaries.indices.filter { summaries[$0] == nil && result.cells[$0].crash != nil }.count
+            let crashText = crashed == 0 ? "" : ", \(crashed) crashed cell\(crashed == 1 ? "" : "s") without"
+            out += "job '\(job)' (\(runText)\(crashText); median [interval])\n"
             var rows: [[String]] = [[""] + labels]
             for (def, figures) in result.metricRows(job: job) {
                 var row = [def.label]

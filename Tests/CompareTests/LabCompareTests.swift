@@ -190,6 +190,7 @@ let oops = """
         #expect(iops.components(separatedBy: "CRASHED").count - 1 == 2, "\(table)")
         #expect(table.contains("lab_image=zfs-2.3.0 zfs_direct=standard: CRASHED (\(first))"), "\(table)")
         #expect(table.contains("CRASHED: image zfs-2.3.0: \(first)"))
+        #expect(table.contains("job 'rand-read' (3 runs per cell, 2 crashed cells without; median [interval])"))
         #expect(
             table.contains(
                 "image zfs-2.3.0: zfs 2.3.0-1 (srcversion AAA111), kernel 6.12.117; 1 boot, 1 skipped after a crash"))
