@@ -78,6 +78,35 @@ public struct CrashSummary: Sendable, Codable, Equatable {
 
     enum CodingKeys: String, CodingKey { case image, job, firstLine = "first_line", detail }
 
+    /// How a lab boot ended.
+    public enum BootEnd: Sendable, Equatable {
+        /// The guest's compare finished: 0, or 1 when some runs had errors.
+        case finished(status: Int32)
+        /// The guest kernel crashed, hung until the time limit, or the VM died without a status.
+        case crashed(CrashSummary)
+        /// diobench or the guest script refused to run (a usage error, no pool): nothing to compare.
+        case failed(status: Int32)
+        /// Stopped by Ctrl-C or SIGTERM.
+        case interrupted
+    }
+
+    /// The end of a boot of `image` from run-in-vm.sh's status, the guest's `lab-crash.txt` and the console:
+    /// a crash file, or a status other than the guest compare's own (0, 1) and the usage/setup failures (2, 3,
+    /// 64), is a crash; so is a usage/setup status with a kernel report on the console.
+    public static func bootEnd(
+        image: String, status: Int32, crashFile: String?, console: String?, timeoutSeconds: Int
+    ) -> BootEnd {
+        if crashFile == nil, status == 0 || status == 1 { return .finished(status: status) }
+        if crashFile == nil, status == 130 || status == 143 { return .interrupted }
+        if let crash = read(image: image, crashFile: crashFile, console: console) { return .crashed(crash) }
+        if crashFile == nil, [2, 3, 64].contains(status) { return .failed(status: status) }
+        let first =
+            status == 124
+            ? "the VM timed out after \(timeoutSeconds) s with no kernel report on the console"
+            : "the VM ended with status \(status) and no kernel report on the console"
+        return .crashed(CrashSummary(image: image, firstLine: first))
+    }
+
     /// Lines that open a kernel crash report.
     static let openers = ["BUG:", "Oops:", "Kernel panic", "general protection fault", "kernel BUG at"]
 

@@ -118,19 +118,19 @@ struct LabCompareRun {
             accelerator = accelerator ?? outcome.accelerator
             record.status = outcome.status
             record.seconds = (outcome.seconds * 10).rounded() / 10
-            if let crash = outcome.crash {
+            switch outcome.end {
+            case .crashed(let crash):
                 record.crashed = true
                 crashed[boot.image] = n + 1
                 labLog("boot \(n + 1): image \(boot.image) crashed the guest kernel: \(crash.firstLine)")
-            } else if outcome.status == 1 {
-                runErrors = true
-            } else if outcome.status != 0 {
+            case .finished(let status): runErrors = runErrors || status != 0
+            case .interrupted: interrupted = true
+            case .failed(let status):
                 // Neither a result nor a crash (a usage error, the pool could not be made): say so and stop.
                 throw LabError.commandFailed(
-                    command: "boot \(n + 1) of image \(boot.image) (see the guest's output above)",
-                    status: outcome.status)
+                    command: "boot \(n + 1) of image \(boot.image) (see the guest's output above)", status: status)
             }
-            if outcome.result?.info.interrupted == true || outcome.status == 130 { interrupted = true }
+            if outcome.result?.info.interrupted == true { interrupted = true }
             boots.append(record)
             results.append(.init(image: boot.image, result: outcome.result, crash: outcome.crash))
         }
@@ -161,7 +161,11 @@ struct LabCompareRun {
         var seconds: Double
         var accelerator: String?
         var result: CompareResult?
-        var crash: CrashSummary?
+        var end: CrashSummary.BootEnd
+        var crash: CrashSummary? {
+            if case .crashed(let crash) = end { return crash }
+            return nil
+        }
     }
 
     /// One boot: a fresh share with the binary and the job files, the guest's `diobench compare`, and what
@@ -193,25 +197,12 @@ struct LabCompareRun {
 
         let read = { (path: String) in try? String(contentsOfFile: path, encoding: .utf8) }
         let result = try? ResultLoader.readCompare(share.resultsDirectory + "/compare/compare.json")
-        let crashFile = read(share.directory + "/lab-crash.txt")
-        var crash: CrashSummary?
-        // A crash: the guest's own crash report, or a boot that ended other than 0/1 (the guest compare's
-        // statuses) with a kernel report on the console, or no status at all (124 timeout, 125 died).
-        let usage: Set<Int32> = [2, 3, 64]
-        if crashFile != nil || ![0, 1].contains(outcome.status) {
-            crash = CrashSummary.read(image: boot.image, crashFile: crashFile, console: read(console))
-            if crash == nil, crashFile != nil || !usage.contains(outcome.status), outcome.status != 130 {
-                crash = CrashSummary(
-                    image: boot.image,
-                    firstLine: outcome.status == 124
-                        ? "the VM timed out after \(vm.timeout) s with no kernel report on the console"
-                        : "the VM ended with status \(outcome.status) and no kernel report on the console")
-            }
-        }
+        let end = CrashSummary.bootEnd(
+            image: boot.image, status: outcome.status, crashFile: read(share.directory + "/lab-crash.txt"),
+            console: read(console), timeoutSeconds: vm.timeout)
         let accelerator = read(share.directory + "/lab-accel.txt")?.trimmingCharacters(in: .whitespacesAndNewlines)
         return BootOutcome(
-            status: outcome.status, seconds: outcome.wallSeconds, accelerator: accelerator, result: result,
-            crash: crash)
+            status: outcome.status, seconds: outcome.wallSeconds, accelerator: accelerator, result: result, end: end)
     }
 
     /// The image's ZFS as the guest reported it when the variant was built, else its package version.

@@ -248,6 +248,40 @@ let oops = """
                 == "guest hung in D state")
     }
 
+    @Test func howABootEndedFromItsStatusCrashFileAndConsole() {
+        func end(_ status: Int32, file: String? = nil, console: String? = nil) -> CrashSummary.BootEnd {
+            CrashSummary.bootEnd(image: "a", status: status, crashFile: file, console: console, timeoutSeconds: 900)
+        }
+        #expect(end(0, console: oops) == .finished(status: 0))
+        #expect(end(1) == .finished(status: 1))
+        #expect(end(130) == .interrupted)
+        #expect(end(2) == .failed(status: 2))
+        #expect(end(3) == .failed(status: 3))
+        // The guest's crash file wins over a clean status; an oops on the console explains a dead VM.
+        guard case .crashed(let fromFile) = end(0, file: "job: r\nBUG: x\n") else {
+            Issue.record("a crash file is a crash")
+            return
+        }
+        #expect(fromFile.firstLine == "BUG: x" && fromFile.job == "r")
+        guard case .crashed(let died) = end(125, console: oops) else {
+            Issue.record("status 125 with an oops is a crash")
+            return
+        }
+        #expect(died.firstLine.hasPrefix("BUG: kernel NULL pointer dereference"))
+        #expect(end(3, console: oops) != .failed(status: 3))
+        #expect(
+            end(124)
+                == .crashed(
+                    CrashSummary(
+                        image: "a", firstLine: "the VM timed out after 900 s with no kernel report on the console")
+                ))
+        #expect(
+            end(137)
+                == .crashed(
+                    CrashSummary(
+                        image: "a", firstLine: "the VM ended with status 137 and no kernel report on the console")))
+    }
+
     @Test func aGuestCellTheMatrixDoesNotHaveIsRefused() {
         var odd = guestCompare(speed: 1, repetitions: 1)
         odd.cells[0].settings = [MatrixSetting(option: "zfs_direct", value: "disabled")]
