@@ -30,20 +30,22 @@ public enum DiffReport {
         cells: (baseline: String, candidate: String)? = nil, options: DiffOptions = DiffOptions()
     ) throws(CompareInputError) -> DiffResult {
         var notes: [String] = []
-        let b: SampleTable
-        let c: SampleTable
+        let runsB: [LabeledRun]
+        let runsC: [LabeledRun]
         let pairs: [(String, String)]
         if let cells, let matched = try cellPairs(baseline, candidate, cells) {
             // `--cells lab_image=a,lab_image=b` with other axes: every cell of image a against its twin of b.
-            b = SampleTable(baseline.runs.filter { run in matched.contains { $0.0 == run.cell } })
-            c = SampleTable(candidate.runs.filter { run in matched.contains { $0.1 == run.cell } })
+            runsB = baseline.runs.filter { run in matched.contains { $0.0 == run.cell } }
+            runsC = candidate.runs.filter { run in matched.contains { $0.1 == run.cell } }
             pairs = matched
             notes.append(
                 "comparing each cell with '\(cells.baseline)' against the same cell with '\(cells.candidate)'")
         } else {
             // `cells`: one cell of each side, e.g. two images' cells of one lab compare (`--cells A,B`).
-            b = SampleTable(try select(baseline, cell: cells?.baseline ?? cell))
-            c = SampleTable(try select(candidate, cell: cells?.candidate ?? cell))
+            runsB = try select(baseline, cell: cells?.baseline ?? cell)
+            runsC = try select(candidate, cell: cells?.candidate ?? cell)
+            let b = SampleTable(runsB)
+            let c = SampleTable(runsC)
             if Set(b.cells) == Set(c.cells) {
                 pairs = b.cells.map { ($0, $0) }
             } else if b.cells.count == 1, c.cells.count == 1 {
@@ -59,6 +61,8 @@ public enum DiffReport {
             }
         }
 
+        let b = SampleTable(runsB)
+        let c = SampleTable(runsC)
         var rows: [DiffRow] = []
         for (cellB, cellC) in pairs {
             for job in b.jobs where b.group(cell: cellB, job: job) != nil {
@@ -87,7 +91,9 @@ public enum DiffReport {
             }
         }
         if rows.isEmpty { notes.append("no job and metric is in both: nothing was compared") }
-        let envB = baseline.environments.first, envC = candidate.environments.first
+        // The environments of the runs compared (two images' cells of one file run on different ZFS builds).
+        let envB = runsB.lazy.compactMap { $0.run.diobench?.environment }.first
+        let envC = runsC.lazy.compactMap { $0.run.diobench?.environment }.first
         notes += environmentNotes(envB, envC)
         return DiffResult(
             baseline: baseline.description + " (\(baseline.runs.count) run\(baseline.runs.count == 1 ? "" : "s"))",

@@ -126,14 +126,22 @@ let oops = """
         #expect((lab["boots"] as? [Any])?.count == 4)
         #expect(((lab["images"] as? [[String: Any]])?.first?["srcversion"]) as? String == "AAA111")
 
-        let back = try #require(try CompareResult.decodeIfCompare(Data(json.utf8)))
+        var back = try #require(try CompareResult.decodeIfCompare(Data(json.utf8)))
         #expect(back.info.lab == merged.info.lab)
+        // The fixed build's runs say which ZFS they ran on: the diff shows each side's.
+        for c in 2...3 {
+            for r in back.cells[c].runs.indices {
+                back.cells[c].runs[r].diobench?.environment?.zfsVersion = "2.3.0-fix"
+            }
+        }
         #expect(back.cells.map(\.boots) == merged.cells.map(\.boots))
         let side = ResultSide(description: "compare.json", runs: back.labeledRuns, leaves: [])
         let diff = try DiffReport.diff(
             baseline: side, candidate: side,
             cells: ("lab_image=zfs-2.3.0 zfs_direct=always", "lab_image=zfs-2.3.0+fix zfs_direct=always"))
         #expect(diff.regressions.contains { $0.metric == "read.iops" })
+        #expect(diff.baselineEnvironment?.zfsVersion == "2.3.9-1")
+        #expect(diff.candidateEnvironment?.zfsVersion == "2.3.0-fix")
         let text = DiffReport.text(diff)
         #expect(
             text.contains(
