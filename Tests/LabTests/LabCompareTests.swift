@@ -4,15 +4,19 @@ import Lab
 import Testing
 
 /// `diobench lab compare` across two images, one boot each, on one small job, and `diff --cells` between
-/// them: the loop a ZFS developer runs to compare a build with a base. The images come from
-/// `$DIOBENCH_LAB_COMPARE_IMAGES` (default `default,base`: the base image twice, an A/A comparison;
-/// `zfs-2.3.0,zfs-2.3.0+fix` once those variants are built).
+/// them: the loop a ZFS developer runs to compare a build with a base. The images: `$DIOBENCH_LAB_COMPARE_IMAGES`,
+/// else `zfs-2.3.0,zfs-2.3.0+fix` when both variants are built, else `default,base` (the base image twice, an
+/// A/A comparison).
 @Suite("lab: compare two images", .enabled(if: LabSuiteRun.enabled, LabSuiteRun.disabledReason))
 struct LabCompareTests {
-    static let images: [String] = {
-        let list = ProcessInfo.processInfo.environment["DIOBENCH_LAB_COMPARE_IMAGES"] ?? "default,base"
-        return list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-    }()
+    static func images(_ paths: LabPaths) -> [String] {
+        if let list = ProcessInfo.processInfo.environment["DIOBENCH_LAB_COMPARE_IMAGES"] {
+            return list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        }
+        let builds = ["zfs-2.3.0", "zfs-2.3.0+fix"]
+        let built = Set(LabVariants.all(paths).map(\.name))
+        return builds.allSatisfy(built.contains) ? builds : ["default", "base"]
+    }
 
     /// 128k O_DIRECT writes of an 8 MiB file on a dataset of pool lab, then a second of random reads of it.
     static let job = """
@@ -43,7 +47,9 @@ struct LabCompareTests {
         let jobPath = dir + "/cmp.fio"
         try Self.job.write(toFile: jobPath, atomically: true, encoding: .utf8)
         let out = dir + "/out"
-        let (a, b) = (Self.images[0], Self.images[1])
+        let images = Self.images(paths)
+        try #require(images.count == 2, "DIOBENCH_LAB_COMPARE_IMAGES names two images, e.g. default,base")
+        let (a, b) = (images[0], images[1])
         let arguments = [
             diobenchBinary, "lab", "compare", jobPath, "--matrix", "lab_image=\(a),\(b)", "--repeat", "3",
             "--boots-per-image", "1", "--output-dir", out, "--no-progress", "--package-dir", paths.packageRoot,
