@@ -118,15 +118,15 @@ public struct CrashSummary: Sendable, Codable, Equatable {
         }
         guard let console, let first = firstOpener(console) else { return nil }
         // The report: the opener and the lines after it, up to 60 (RIP and the call trace).
-        let lines = console.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        let start = lines.firstIndex { line in openers.contains { line.contains($0) } } ?? 0
-        let detail = lines[start..<min(lines.count, start + 60)].joined(separator: "\n")
+        let all = lines(console)
+        let start = all.firstIndex { line in openers.contains { line.contains($0) } } ?? 0
+        let detail = all[start..<min(all.count, start + 60)].joined(separator: "\n")
         return CrashSummary(image: image, firstLine: first, detail: trimmed(detail, limit: 4000))
     }
 
     /// The first line that opens a crash report, without the console's `[  12.345678] ` time stamp.
     static func firstOpener(_ text: String) -> String? {
-        for line in text.split(separator: "\n") {
+        for line in lines(text) {
             guard let range = openers.compactMap({ line.range(of: $0) }).min(by: { $0.lowerBound < $1.lowerBound })
             else { continue }
             return String(line[range.lowerBound...]).trimmingCharacters(in: .whitespaces)
@@ -135,12 +135,12 @@ public struct CrashSummary: Sendable, Codable, Equatable {
     }
 
     static func firstNonEmpty(_ text: String) -> String? {
-        text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.first { !$0.isEmpty }
+        lines(text).map { $0.trimmingCharacters(in: .whitespaces) }.first { !$0.isEmpty }
     }
 
     /// A `job: NAME` (or `job=NAME`) line of the guest's crash file.
     static func jobName(_ text: String) -> String? {
-        for line in text.split(separator: "\n") {
+        for line in lines(text) {
             let l = line.trimmingCharacters(in: .whitespaces)
             for prefix in ["job:", "job="] where l.hasPrefix(prefix) {
                 let name = l.dropFirst(prefix.count).trimmingCharacters(in: .whitespaces)
@@ -148,6 +148,14 @@ public struct CrashSummary: Sendable, Codable, Equatable {
             }
         }
         return nil
+    }
+
+    /// The lines of a console log or crash file. The serial console ends lines with CR LF, which Swift reads
+    /// as one character, so splitting on "\n" alone would leave the whole log one line.
+    static func lines(_ text: String) -> [String] {
+        text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map {
+            String($0).trimmingCharacters(in: CharacterSet(charactersIn: "\r"))
+        }
     }
 
     static func trimmed(_ text: String, limit: Int) -> String {

@@ -250,6 +250,11 @@ let oops = """
         #expect(fromConsole.firstLine == "BUG: kernel NULL pointer dereference, address: 0000000000000008")
         #expect(fromConsole.detail?.hasPrefix("[   41.203117] BUG:") == true)
         #expect(CrashSummary.read(image: "a", crashFile: nil, console: "all fine\nreboot: Power down\n") == nil)
+        // The serial console's CR LF line ends: the first line is one line.
+        let serial = try #require(
+            CrashSummary.read(image: "a", crashFile: nil, console: oops.replacingOccurrences(of: "\n", with: "\r\n")))
+        #expect(serial.firstLine == "BUG: kernel NULL pointer dereference, address: 0000000000000008")
+        #expect(serial.detail?.split(separator: "\n").count == 6)
         // A crash file in another shape: its first line.
         #expect(
             CrashSummary.read(image: "a", crashFile: "\nguest hung in D state\n", console: nil)?.firstLine
