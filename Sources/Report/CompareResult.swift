@@ -89,6 +89,8 @@ public struct CompareInfo: Sendable, Codable {
     public var started: String?
     /// Stopped by a signal: cells may have fewer runs.
     public var interrupted: Bool?
+    /// Run in the lab VM (`lab compare`, or a `lab_image` axis): images, boots, and whether timings are emulated.
+    public var lab: CompareLabInfo?
 
     public init(
         version: String, jobFiles: [String], matrix: [MatrixAxis], repetitions: Int, order: [RunSlot],
@@ -100,7 +102,7 @@ public struct CompareInfo: Sendable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case version, format, jobFiles = "job_files", matrix, repetitions, order, environment
-        case commandLine = "command_line", started, interrupted
+        case commandLine = "command_line", started, interrupted, lab
     }
 }
 
@@ -108,6 +110,11 @@ public struct CompareInfo: Sendable, Codable {
 public struct CompareCell: Sendable, Codable {
     public var label: String
     public var settings: [MatrixSetting]
+    /// Lab compares: the guest kernel crashed in a boot of this cell's image (its later boots were skipped).
+    /// Before the runs, so that it is near the top of the cell in compare.json.
+    public var crash: CrashSummary?
+    /// Lab compares: the boots of this cell's image that ran.
+    public var boots: Int?
     public var runs: [RunResult]
     public var summary: [JobSummary]?
 

@@ -27,25 +27,42 @@ public enum DiffReport {
     /// compare results; two compare results with the same cells are compared cell by cell.
     public static func diff(
         baseline: ResultSide, candidate: ResultSide, cell: String? = nil,
-        options: DiffOptions = DiffOptions()
+        cells: (baseline: String, candidate: String)? = nil, options: DiffOptions = DiffOptions()
     ) throws(CompareInputError) -> DiffResult {
         var notes: [String] = []
-        let b = SampleTable(try select(baseline, cell: cell))
-        let c = SampleTable(try select(candidate, cell: cell))
+        let runsB: [LabeledRun]
+        let runsC: [LabeledRun]
         let pairs: [(String, String)]
-        if Set(b.cells) == Set(c.cells) {
-            pairs = b.cells.map { ($0, $0) }
-        } else if b.cells.count == 1, c.cells.count == 1 {
-            pairs = [(b.cells[0], c.cells[0])]
-            if !b.cells[0].isEmpty || !c.cells[0].isEmpty {
-                notes.append(
-                    "comparing \(cellName(b.cells[0])) of the baseline with \(cellName(c.cells[0])) of the candidate")
-            }
+        if let cells, let matched = try cellPairs(baseline, candidate, cells) {
+            // `--cells lab_image=a,lab_image=b` with other axes: every cell of image a against its twin of b.
+            runsB = baseline.runs.filter { run in matched.contains { $0.0 == run.cell } }
+            runsC = candidate.runs.filter { run in matched.contains { $0.1 == run.cell } }
+            pairs = matched
+            notes.append(
+                "comparing each cell with '\(cells.baseline)' against the same cell with '\(cells.candidate)'")
         } else {
-            throw CompareInputError(
-                "the baseline has cells \(list(b.cells)) and the candidate \(list(c.cells)): pick one with --cell")
+            // `cells`: one cell of each side, e.g. two images' cells of one lab compare (`--cells A,B`).
+            runsB = try select(baseline, cell: cells?.baseline ?? cell)
+            runsC = try select(candidate, cell: cells?.candidate ?? cell)
+            let b = SampleTable(runsB)
+            let c = SampleTable(runsC)
+            if Set(b.cells) == Set(c.cells) {
+                pairs = b.cells.map { ($0, $0) }
+            } else if b.cells.count == 1, c.cells.count == 1 {
+                pairs = [(b.cells[0], c.cells[0])]
+                if !b.cells[0].isEmpty || !c.cells[0].isEmpty {
+                    notes.append(
+                        "comparing \(cellName(b.cells[0])) of the baseline with \(cellName(c.cells[0])) of the candidate"
+                    )
+                }
+            } else {
+                throw CompareInputError(
+                    "the baseline has cells \(list(b.cells)) and the candidate \(list(c.cells)): pick one with --cell")
+            }
         }
 
+        let b = SampleTable(runsB)
+        let c = SampleTable(runsC)
         var rows: [DiffRow] = []
         for (cellB, cellC) in pairs {
             for job in b.jobs where b.group(cell: cellB, job: job) != nil {
@@ -74,13 +91,41 @@ public enum DiffReport {
             }
         }
         if rows.isEmpty { notes.append("no job and metric is in both: nothing was compared") }
-        let envB = baseline.environments.first, envC = candidate.environments.first
+        // The environments of the runs compared (two images' cells of one file run on different ZFS builds).
+        let envB = runsB.lazy.compactMap { $0.run.diobench?.environment }.first
+        let envC = runsC.lazy.compactMap { $0.run.diobench?.environment }.first
         notes += environmentNotes(envB, envC)
         return DiffResult(
             baseline: baseline.description + " (\(baseline.runs.count) run\(baseline.runs.count == 1 ? "" : "s"))",
             candidate: candidate.description + " (\(candidate.runs.count) run\(candidate.runs.count == 1 ? "" : "s"))",
             thresholdPercent: options.thresholdPercent, alpha: options.alpha, rows: rows, notes: notes,
             baselineEnvironment: envB, candidateEnvironment: envC)
+    }
+
+    /// `--cells A,B` where A and B are settings rather than whole cells (`lab_image=x` and `lab_image=y` of a
+    /// matrix with more axes): each baseline cell with A's settings paired with the candidate's cell that has
+    /// B's in their place. Nil when A and B are whole cells, or match nothing (`select` then says what exists).
+    static func cellPairs(
+        _ baseline: ResultSide, _ candidate: ResultSide, _ cells: (baseline: String, candidate: String)
+    ) throws(CompareInputError) -> [(String, String)]? {
+        let baselineCells = Set(baseline.runs.map(\.cell))
+        let candidateCells = Set(candidate.runs.map(\.cell))
+        if baselineCells.contains(cells.baseline) && candidateCells.contains(cells.candidate) { return nil }
+        let from = cells.baseline.split(separator: " ").map(String.init)
+        let to = cells.candidate.split(separator: " ").map(String.init)
+        func option(_ word: String) -> Substring { word.prefix { $0 != "=" } }
+        guard !from.isEmpty, from.count == to.count, zip(from, to).allSatisfy({ option($0) == option($1) }) else {
+            return nil
+        }
+        var pairs: [(String, String)] = []
+        var seen = Set<String>()
+        for label in baseline.runs.map(\.cell) where seen.insert(label).inserted {
+            let words = label.split(separator: " ").map(String.init)
+            guard from.allSatisfy(words.contains) else { continue }
+            let twin = words.map { word in from.firstIndex(of: word).map { to[$0] } ?? word }.joined(separator: " ")
+            if candidateCells.contains(twin) { pairs.append((label, twin)) }
+        }
+        return pairs.isEmpty ? nil : pairs
     }
 
     /// The side's runs, restricted to `cell` when it holds matrix cells.

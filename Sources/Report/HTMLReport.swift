@@ -21,6 +21,7 @@ public enum HTMLReport {
             <h1>\(HTMLCharts.escape(title))</h1>
 
             """
+        page += labSection(result)
         page += overview(result)
         let hasZFS = result.cells.contains {
             $0.summary?.contains { $0.metrics.contains { $0.metric == "zfs.direct" } } ?? false
@@ -45,6 +46,9 @@ public enum HTMLReport {
         .note{background:#fff8e1;border:1px solid #f0d98c;padding:8px 12px;font-size:13px;max-width:900px}
         .meta{font-size:13px;color:#444;overflow-wrap:anywhere} footer{margin-top:28px;font-size:12px;color:#666}
         .swatch{display:inline-block;width:10px;height:10px;margin-right:4px}
+        .crashed{background:#c62828;color:#fff;font-weight:bold;padding:1px 6px;border-radius:3px}
+        td.crashed{border-radius:0} pre.crash{background:#fff;border:1px solid #c62828;padding:8px;font-size:12px;overflow-x:auto;max-width:1200px}
+        .emulated{background:#fdecea;border:1px solid #e57373;padding:8px 12px;font-size:13px;max-width:900px;font-weight:bold}
         """
 
     static func overview(_ r: CompareResult) -> String {
@@ -58,11 +62,40 @@ public enum HTMLReport {
         if let started = r.info.started { html += " · started \(HTMLCharts.escape(started))" }
         html += "</p>\n<p class=\"meta\">Cells: "
         html += r.cells.enumerated().map { i, c in
-            "<span class=\"swatch\" style=\"background:\(HTMLCharts.color(i))\"></span>\(HTMLCharts.escape(c.label)) (\(c.runs.count) run\(c.runs.count == 1 ? "" : "s"))"
+            "<span class=\"swatch\" style=\"background:\(HTMLCharts.color(i))\"></span>\(HTMLCharts.escape(c.label)) (\(c.runs.count) run\(c.runs.count == 1 ? "" : "s")"
+                + (c.boots.map { ", \($0) boot\($0 == 1 ? "" : "s")" } ?? "") + ")"
+                + (c.crash.map { " <span class=\"crashed\">CRASHED: \(HTMLCharts.escape($0.firstLine))</span>" } ?? "")
         }.joined(separator: " &nbsp; ")
         html += "</p>\n"
         if r.info.interrupted == true {
             html += "<p class=\"note\">The comparison was interrupted: some cells have fewer runs.</p>\n"
+        }
+        return html
+    }
+
+    /// Lab compares: where it ran, that the timings are emulated, each image's ZFS and boots, and any crash
+    /// with its report.
+    static func labSection(_ r: CompareResult) -> String {
+        guard let lab = r.info.lab else { return "" }
+        var html = "<p class=\"emulated\">Ran in the \(HTMLCharts.escape(lab.timingLabel)).</p>\n"
+        html += "<table><tr><th>image</th><th>ZFS</th><th>srcversion</th><th>kernel</th><th>boots</th></tr>\n"
+        for image in lab.images {
+            let skipped = lab.skippedCount(image.name)
+            html +=
+                "<tr><td>\(HTMLCharts.escape(image.name))</td><td>\(HTMLCharts.escape(image.zfsVersion ?? "?"))</td>"
+                + "<td>\(HTMLCharts.escape(image.srcversion ?? "?"))</td><td>\(HTMLCharts.escape(image.kernel ?? "?"))</td>"
+                + "<td>\(lab.bootCount(image.name))\(skipped > 0 ? " (\(skipped) skipped after a crash)" : "")</td></tr>\n"
+        }
+        html += "</table>\n"
+        var seen: [CrashSummary] = []
+        for cell in r.cells {
+            guard let crash = cell.crash, !seen.contains(crash) else { continue }
+            seen.append(crash)
+            html +=
+                "<h2><span class=\"crashed\">CRASHED</span> image \(HTMLCharts.escape(crash.image))"
+                + (crash.job.map { ", job '\(HTMLCharts.escape($0))'" } ?? "") + "</h2>\n"
+                + "<p class=\"meta\"><b>\(HTMLCharts.escape(crash.firstLine))</b>. Its later boots were skipped.</p>\n"
+            if let detail = crash.detail { html += "<pre class=\"crash\">\(HTMLCharts.escape(detail))</pre>\n" }
         }
         return html
     }
@@ -106,13 +139,16 @@ public enum HTMLReport {
         var html = "<table><tr><th>median [interval]</th>"
         for (i, cell) in r.cells.enumerated() {
             html +=
-                "<th><span class=\"swatch\" style=\"background:\(HTMLCharts.color(i))\"></span>\(HTMLCharts.escape(cell.label))</th>"
+                "<th><span class=\"swatch\" style=\"background:\(HTMLCharts.color(i))\"></span>\(HTMLCharts.escape(cell.label))"
+                + (cell.crash == nil ? "" : " <span class=\"crashed\">CRASHED</span>") + "</th>"
         }
         html += "</tr>\n"
         for (def, figures) in r.metricRows(job: job) {
             html += "<tr><td>\(HTMLCharts.escape(def.label))</td>"
-            for figure in figures {
-                if let m = figure {
+            for (i, figure) in figures.enumerated() {
+                if figure == nil, let crash = r.cells[i].crash {
+                    html += "<td class=\"crashed\" title=\"\(HTMLCharts.escape(crash.firstLine))\">CRASHED</td>"
+                } else if let m = figure {
                     let conf =
                         m.count > 1
                         ? " title=\"n=\(m.count), interval confidence \(Int((m.confidence * 100).rounded()))%\"" : ""

@@ -15,18 +15,18 @@ struct CommandLineJobs: ParsableArguments {
     /// `lab run`'s own flags, besides the ones it shares with `run`.
     static let labRunFlags: Set<String> = [
         "image-dir", "package-dir", "pool", "no-pool", "disk", "memory", "cpus", "timeout",
-        "accel", "console-log",
+        "accel", "console-log", "image", "boots-per-image",
     ]
     /// diobench's own long flags: never read as job options.
     static let ownFlags: Set<String> = [
         "output-format", "output", "section", "parse-only", "cmdhelp", "save", "results-dir",
-        "no-progress", "journal-dir", "matrix", "repeat", "output-dir", "from", "help",
+        "no-progress", "journal-dir", "matrix", "repeat", "boots-per-image", "output-dir", "from", "help",
         "version", "job-option", "eta", "eta-newline", "minimal", "readonly", "warnings-fatal", "showcmd",
     ]
 
     /// The arguments with every job option moved into `--job-option` pairs (before any `--`).
     static func rewrite(_ arguments: [String]) -> [String] {
-        if arguments.starts(with: ["lab", "run"]) {
+        if arguments.starts(with: ["lab", "run"]) || arguments.starts(with: ["lab", "compare"]) {
             return Array(arguments.prefix(2))
                 + rewrite(Array(arguments.dropFirst(2)), reserved: ownFlags.union(labRunFlags))
         }

@@ -18,79 +18,33 @@ struct CompareCommand: ParsableCommand {
             (default: Results/compare/<UTC time>-<job file>/). Example:
               diobench compare Jobs/compare-direct.fio --matrix direct=0,1 --repeat 5
               diobench compare job.fio --matrix zfs_direct=disabled,standard,always --matrix ioengine=psync,io_uring
+            A lab_image axis runs the comparison in the lab VM (as `diobench lab compare`), booting each image in turn:
+              diobench compare job.fio --matrix lab_image=zfs-2.3.0,zfs-2.3.0+fix --repeat 6
             """)
 
-    @Argument(help: "Job files, in fio's format; - reads one from standard input.")
-    var jobFiles: [String] = []
-
-    @Option(
-        name: .customLong("matrix"),
-        help: ArgumentHelp(
-            "OPTION=v1,v2,…: values of one job option to compare (repeatable; use | between values that contain commas).",
-            valueName: "option=values"))
-    var matrix: [String] = []
-
-    @Option(name: .customLong("repeat"), help: "Runs of each combination (6 or more give 95% intervals).")
-    var repetitions = 3
-
-    @Option(name: .customLong("section"), help: "Run only this job section (repeatable).")
-    var sections: [String] = []
-
-    @Option(name: .customLong("output-dir"), help: "Where compare.json, report.html and table.txt go.")
-    var outputDirectory: String?
-
-    @Option(name: .customLong("results-dir"), help: "Parent of the default output folder.")
-    var resultsDirectory = "Results/compare"
-
-    @Option(name: .customLong("output-format"), help: "normal (the table) or json (compare.json on stdout).")
-    var outputFormat = "normal"
+    @OptionGroup var options: CompareOptions
 
     @Option(
         name: .customLong("from"), help: "Re-render the table and report.html of an earlier compare.json; nothing runs."
     )
     var from: String?
 
-    @OptionGroup var commandLineJobs: CommandLineJobs
-
-    @Flag(
-        name: .customLong("no-progress"),
-        help: "No live status lines (they are off anyway when stdout is not a terminal).")
-    var noProgress = false
-
     mutating func run() throws {
         if let from { return try rerender(from) }
-        guard !jobFiles.isEmpty || !commandLineJobs.encoded.isEmpty else {
-            throw ValidationError(
-                "no job file given (try `diobench compare Jobs/compare-direct.fio --matrix direct=0,1`)")
+        try options.check(command: "compare")
+        let axes = try options.axes()
+        // A lab_image axis: the images are booted in turn and the guest runs the rest (`lab compare`).
+        if axes.contains(where: { $0.option == CompareLabPlan.imageAxis }) {
+            return try LabCompareRun(
+                compare: options, location: try LabLocation.parse([]), vm: try LabVMOptions.parse([]), image: nil
+            ).run()
         }
-        guard repetitions >= 1 else { throw ValidationError("--repeat must be at least 1") }
-        guard ["normal", "json"].contains(outputFormat) else {
-            throw ValidationError("--output-format \(outputFormat): expected normal or json")
-        }
-        let axes: [MatrixAxis]
-        let cells: [MatrixCell]
-        do {
-            axes = try matrix.map { text throws(CompareInputError) in try MatrixAxis(parsing: text) }
-            cells = try CompareMatrix.cells(axes)
-        } catch {
-            throw UsageFailure(message: error.description)
-        }
+        let cells = try CompareMatrix.cells(axes)
+        let parsedCells = try options.parse(cells)
+        let repetitions = options.repetitions
+        let jobFiles = options.jobFiles
 
-        // Every cell is parsed before anything runs: a bad value fails now, not after an hour of runs.
-        var parsedCells: [ParsedJobFile] = []
-        var warnings: [String] = []
-        for cell in cells {
-            let overrides = cell.settings.map {
-                JobOptionOverride(name: $0.option, value: $0.value, origin: "--matrix \($0.option)=\($0.value)")
-            }
-            let parsed = try parseJobFiles(
-                jobFiles, commandLine: commandLineJobs.options, sections: sections, overrides: overrides)
-            for w in parsed.warnings where !warnings.contains(w.description) { warnings.append(w.description) }
-            parsedCells.append(parsed)
-        }
-        for warning in warnings { standardError("diobench: warning: \(warning)") }
-
-        let showProgress = progressWanted(noProgress: noProgress)
+        let showProgress = progressWanted(noProgress: options.noProgress)
         let schedule = CompareMatrix.schedule(cells: cells.count, repeat: repetitions)
         var result = CompareResult(
             info: CompareInfo(
@@ -100,7 +54,7 @@ struct CompareCommand: ParsableCommand {
             cells: cells.map { CompareCell(label: $0.label, settings: $0.settings) })
 
         // Named now: the folder's time stamp is when the comparison started, as the runs' own folders are.
-        let folder = try outputFolder()
+        let folder = try options.outputFolder()
         var exitStatus: Int32 = 0
         let start = Date()
         for (index, slot) in schedule.enumerated() {
@@ -114,9 +68,9 @@ struct CompareCommand: ParsableCommand {
                 }
                 standardError(line)
             }
-            var options = RunOptions()
-            options.showProgress = showProgress
-            let outcome = RunSession(parsed: parsedCells[slot.cell], options: options).run()
+            var runOptions = RunOptions()
+            runOptions.showProgress = showProgress
+            let outcome = RunSession(parsed: parsedCells[slot.cell], options: runOptions).run()
             result.cells[slot.cell].runs.append(outcome.result)
             result.info.order.append(slot)
             if outcome.interrupted {
@@ -133,16 +87,7 @@ struct CompareCommand: ParsableCommand {
         }
         result.summarize()
 
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let json = try result.json()
-        let table = CompareTable.render(result)
-        try Data(json.utf8).write(to: URL(fileURLWithPath: folder + "/compare.json"))
-        try Data(table.utf8).write(to: URL(fileURLWithPath: folder + "/table.txt"))
-        try Data(HTMLReport.render(result).utf8).write(to: URL(fileURLWithPath: folder + "/report.html"))
-        SavedRun.copyJobFiles(parsedCells.first?.files ?? [], into: folder)
-
-        FileHandle.standardOutput.write(Data((outputFormat == "json" ? json : table).utf8))
-        standardError("diobench: wrote \(folder)/compare.json, report.html, table.txt")
+        try options.write(result, to: folder, jobFilesRead: parsedCells.first?.files ?? [])
         if exitStatus != 0 { throw ExitCode(exitStatus) }
     }
 
@@ -150,24 +95,13 @@ struct CompareCommand: ParsableCommand {
     private func rerender(_ path: String) throws {
         let result: CompareResult
         do { result = try ResultLoader.readCompare(path) } catch { throw UsageFailure(message: error.description) }
-        let folder = outputDirectory ?? (path as NSString).deletingLastPathComponent
+        let folder = options.outputDirectory ?? (path as NSString).deletingLastPathComponent
         try FileManager.default.createDirectory(
             atPath: folder.isEmpty ? "." : folder, withIntermediateDirectories: true)
         let html = (folder.isEmpty ? "." : folder) + "/report.html"
         try Data(HTMLReport.render(result).utf8).write(to: URL(fileURLWithPath: html))
         FileHandle.standardOutput.write(
-            Data((outputFormat == "json" ? try result.json() : CompareTable.render(result)).utf8))
+            Data((options.outputFormat == "json" ? try result.json() : CompareTable.render(result)).utf8))
         standardError("diobench: wrote \(html)")
-    }
-
-    private func outputFolder() throws -> String {
-        if let outputDirectory { return outputDirectory }
-        let stem: String
-        switch jobFiles.first {
-        case nil: stem = commandLineJobs.options.first { $0.name == "name" }?.value ?? "command-line"
-        case JobFileInput.standardInputArgument?: stem = "stdin"
-        case let file?: stem = ((file as NSString).lastPathComponent as NSString).deletingPathExtension
-        }
-        return SavedRun.newFolderPath(under: resultsDirectory, name: stem)
     }
 }

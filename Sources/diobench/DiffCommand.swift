@@ -14,20 +14,28 @@ struct DiffCommand: ParsableCommand {
             run counts allow a decision (3 against 3 or more), each metric gets a one-sided Mann-Whitney U test \
             and a Hodges-Lehmann estimate of the change with its interval; with fewer, values are compared \
             against the threshold (and the other side's range), and the output says so. Exit status: 0 no \
-            regression, 1 regression, 2 bad input.
+            regression, 1 regression, 2 bad input. Two cells of one compare (e.g. two lab images): \
+            diobench diff Results/compare/<...>/compare.json --cells 'lab_image=zfs-2.3.0,lab_image=zfs-2.3.0+fix'
             """)
 
     @Argument(help: "The reference: baseline name, folder or JSON file.")
     var baseline: String
 
-    @Argument(help: "The results to judge: baseline name, folder or JSON file.")
-    var candidate: String
+    @Argument(help: "The results to judge: baseline name, folder or JSON file (default: the baseline, with --cells).")
+    var candidate: String?
 
     @Option(name: .customLong("threshold"), help: "Smallest change that counts, in percent of the baseline (e.g. 5%).")
     var threshold = "5%"
 
     @Option(name: .customLong("cell"), help: "Matrix cell to use from compare results (e.g. 'direct=1').")
     var cell: String?
+
+    @Option(
+        name: .customLong("cells"),
+        help: ArgumentHelp(
+            "BASELINE_CELL,CANDIDATE_CELL: judge one matrix cell against another (| between them if a label has a comma).",
+            valueName: "a,b"))
+    var cells: String?
 
     @Option(
         name: .customLong("metrics"),
@@ -63,12 +71,18 @@ struct DiffCommand: ParsableCommand {
                     "--metrics: '\(name)' matches no metric (metrics: \(known.joined(separator: ", ")))")
             }
         }
+        let pair = try cells.map(Self.parseCells)
+        guard candidate != nil || pair != nil else {
+            throw ValidationError(
+                "give the results to judge as a second argument, or two cells of one compare with --cells A,B")
+        }
+        if pair != nil, cell != nil { throw ValidationError("--cell and --cells: give one of them") }
         let result: DiffResult
         do {
             let b = try ResultLoader.load(baseline, baselinesDirectory: baselinesDirectory)
-            let c = try ResultLoader.load(candidate, baselinesDirectory: baselinesDirectory)
+            let c = try ResultLoader.load(candidate ?? baseline, baselinesDirectory: baselinesDirectory)
             result = try DiffReport.diff(
-                baseline: b, candidate: c, cell: cell,
+                baseline: b, candidate: c, cell: cell, cells: pair,
                 options: DiffOptions(thresholdPercent: percent, alpha: alpha, metrics: metricList))
         } catch {
             throw UsageFailure(message: "diobench diff: \(error.description)")
@@ -83,6 +97,18 @@ struct DiffCommand: ParsableCommand {
             }
             throw ExitCode(1)
         }
+    }
+
+    /// "A,B" (or "A|B" when a label holds a comma): the baseline's cell and the candidate's.
+    static func parseCells(_ text: String) throws -> (baseline: String, candidate: String) {
+        let parts = text.split(separator: text.contains("|") ? "|" : ",", omittingEmptySubsequences: false)
+            .map { $0.trimmingCharacters(in: .whitespaces) }
+        guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+            throw ValidationError(
+                "--cells \(text): expected two cell labels, BASELINE,CANDIDATE (e.g. 'lab_image=zfs-2.3.0,lab_image=zfs-2.3.0+fix')"
+            )
+        }
+        return (parts[0], parts[1])
     }
 
     /// "5%", "5" or "2.5%": percent of the baseline, 0 or more.

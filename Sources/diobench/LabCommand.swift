@@ -19,7 +19,10 @@ struct LabCommand: ParsableCommand {
             diobench, and saves the results under Results/runs as `diobench run --save` does. Timings inside the VM \
             mean nothing for performance; counts and behaviour are real.
             """,
-        subcommands: [LabBuildCommand.self, LabImagesCommand.self, LabRunCommand.self, LabSuiteCommand.self])
+        subcommands: [
+            LabBuildCommand.self, LabImagesCommand.self, LabRunCommand.self, LabCompareCommand.self,
+            LabSuiteCommand.self,
+        ])
 }
 
 struct LabLocation: ParsableArguments {
@@ -42,15 +45,58 @@ struct LabLocation: ParsableArguments {
 struct LabImageChoice: ParsableArguments {
     @Option(
         name: .customLong("image"),
-        help: "The image to boot: default (Debian's zfs) or a variant built by `lab build --zfs-source` (`lab images`)."
+        help:
+            "The image to boot: default (or base: Debian's zfs) or a variant built by `lab build --zfs-source` (`lab images`)."
     )
     var image: String?
 
-    /// `paths` with the variant resolved (a name or a key prefix); the base image for none or `default`.
+    /// Names of the base image: `base` lets a comparison boot it twice as two cells (an A/A check of the noise).
+    static let baseNames: Set<String> = ["default", "base"]
+
+    /// `paths` with the variant resolved (a name or a key prefix); the base image for none, `default` or `base`.
     func resolve(_ paths: LabPaths) throws -> LabPaths {
         var paths = paths
-        if let image, image != "default" { paths.image = try LabVariants.find(paths, image).name }
+        if let image, !Self.baseNames.contains(image) { paths.image = try LabVariants.find(paths, image).name }
         return paths
+    }
+}
+
+/// How the VM boots: the pool on its scratch disk, its disks, memory, CPUs, time limit and accelerator
+/// (`lab run` and `lab compare`).
+struct LabVMOptions: ParsableArguments {
+    @Option(
+        name: .customLong("pool"),
+        help: "Name of the pool made on the scratch disk (mounted at /NAME, the jobs' working directory).")
+    var pool = "lab"
+
+    @Flag(
+        name: .customLong("no-pool"),
+        help: "Make no pool: the jobs make their own (zfs_scratch_pool) and run in /var/tmp.")
+    var noPool = false
+
+    @Option(name: .customLong("disk"), help: "Size of the fresh scratch disk (repeatable: more disks).")
+    var disks: [String] = []
+
+    @Option(name: .customLong("memory"), help: "Guest memory in MiB.")
+    var memory = 2048
+
+    @Option(name: .customLong("cpus"), help: "Guest CPUs.")
+    var cpus = 2
+
+    @Option(name: .customLong("timeout"), help: "Seconds before the VM is killed (exit status 124).")
+    var timeout = 1800
+
+    @Option(name: .customLong("accel"), help: "auto, kvm or tcg.")
+    var accelerator = "auto"
+
+    func vm(_ paths: LabPaths) -> LabVM {
+        var vm = LabVM(paths: paths)
+        if !disks.isEmpty { vm.disks = disks }
+        vm.memoryMB = memory
+        vm.cpus = cpus
+        vm.timeoutSeconds = timeout
+        vm.accelerator = accelerator
+        return vm
     }
 }
 
@@ -183,30 +229,7 @@ struct LabRunCommand: ParsableCommand {
     @Option(name: .customLong("results-dir"), help: "Where the runs are saved.")
     var resultsDirectory = "Results/runs"
 
-    @Option(
-        name: .customLong("pool"),
-        help: "Name of the pool made on the scratch disk (mounted at /NAME, the jobs' working directory).")
-    var pool = "lab"
-
-    @Flag(
-        name: .customLong("no-pool"),
-        help: "Make no pool: the jobs make their own (zfs_scratch_pool) and run in /var/tmp.")
-    var noPool = false
-
-    @Option(name: .customLong("disk"), help: "Size of the fresh scratch disk (repeatable: more disks).")
-    var disks: [String] = []
-
-    @Option(name: .customLong("memory"), help: "Guest memory in MiB.")
-    var memory = 2048
-
-    @Option(name: .customLong("cpus"), help: "Guest CPUs.")
-    var cpus = 2
-
-    @Option(name: .customLong("timeout"), help: "Seconds before the VM is killed (exit status 124).")
-    var timeout = 1800
-
-    @Option(name: .customLong("accel"), help: "auto, kvm or tcg.")
-    var accelerator = "auto"
+    @OptionGroup var vmOptions: LabVMOptions
 
     @Option(name: .customLong("console-log"), help: "Keep the guest kernel's console log here.")
     var consoleLog: String?
@@ -227,18 +250,13 @@ struct LabRunCommand: ParsableCommand {
         let parsed = try parseJobFiles(jobFiles, commandLine: commandLineJobs.options, sections: sections)
         let paths = try imageChoice.resolve(try location.paths())
         try LabImage.buildIfMissing(paths, log: labLog)
-        var vm = LabVM(paths: paths)
-        if !disks.isEmpty { vm.disks = disks }
-        vm.memoryMB = memory
-        vm.cpus = cpus
-        vm.timeoutSeconds = timeout
-        vm.accelerator = accelerator
+        var vm = vmOptions.vm(paths)
         vm.consoleLog = consoleLog
         var request = LabRun.Request(jobFiles: jobFiles, filesRead: parsed.files)
         request.resultsDirectory = resultsDirectory
         // Jobs that all make their own scratch pools need none on the disk; they run in /var/tmp.
         let ownPools = parsed.jobs.allSatisfy { $0.zfs?.scratchPool != nil }
-        request.pool = noPool || ownPools ? nil : pool
+        request.pool = vmOptions.noPool || ownPools ? nil : vmOptions.pool
         if let outputFormat { request.runArguments += ["--output-format", outputFormat] }
         // The guest's diobench reads command-line jobs as this one did.
         request.runArguments += commandLineJobs.options.map(\.argument)
