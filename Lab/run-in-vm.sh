@@ -305,7 +305,7 @@ T1=$(date +%s.%N)
 
 # keep the summary line off the script's last line when that lacks a newline
 if [ -s "$RUN/output.log" ] && [ -n "$(tail -c1 "$RUN/output.log")" ]; then echo; fi
-if [ -n "$CONSOLE_LOG" ]; then cp "$RUN/console.log" "$CONSOLE_LOG"; fi
+if [ -n "$CONSOLE_LOG" ]; then mkdir -p "$(dirname "$CONSOLE_LOG")" && cp "$RUN/console.log" "$CONSOLE_LOG"; fi
 if script_started && grep -a -q -E "$CRASH_RE" "$RUN/console.log"; then
     # The crash is the result (also when it panicked and qemu ended at once, or the wait timed out).
     guest_status=$(cat "$RUN/ctl/exit-status" 2>/dev/null || true)

@@ -13,7 +13,9 @@ import Testing
 struct LabSeedCrashTests {
     @Test("zfs_allow_known_crash=1: the guest oopses, the job ends as crashed with the ZFS Direct I/O frames")
     func seedCrashes() async throws {
-        let paths = try LabPaths.locate(imageDirectory: SeedCrashImage.directory)
+        var located = try LabPaths.locate()
+        located.image = SeedCrashImage.name
+        let paths = located
         let job = paths.packageRoot + "/Jobs/seed-loop-direct-always.fio"
         var request = LabRun.Request(jobFiles: [job], filesRead: [job])
         request.pool = nil  // the job makes its own scratch pool
@@ -47,10 +49,11 @@ struct LabSeedCrashTests {
     }
 }
 
-/// The image built from OpenZFS 2.3.0, in the lab cache's variants.
+/// The image built from OpenZFS 2.3.0 (`lab build --zfs-source …/zfs-2.3.0.tar.xz --name zfs-2.3.0`).
 enum SeedCrashImage {
-    static var directory: String {
-        (try? LabPaths.locate().imageDirectory).map { $0 + "/variants/zfs-2.3.0" } ?? "/nonexistent"
+    static let name = "zfs-2.3.0"
+    static var exists: Bool {
+        guard let paths = try? LabPaths.locate() else { return false }
+        return (try? LabVariants.find(paths, name)) != nil
     }
-    static var exists: Bool { LabImage.isBuilt(directory) }
 }

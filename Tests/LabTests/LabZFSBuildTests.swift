@@ -77,6 +77,7 @@ enum LabSourceBuilds {
     static func labRun(image: String, extra: [String]) async throws -> Run {
         let paths = try LabPaths.locate()
         let results = paths.guestScratchPath + "/lab-source-builds/\(image)-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: results, withIntermediateDirectories: true)
         let arguments = [
             diobenchBinary, "lab", "run", "--package-dir", paths.packageRoot, "--image", image,
             "--results-dir", results, "--timeout", "900", "--console-log", results + ".console.log",
@@ -95,5 +96,28 @@ enum LabSourceBuilds {
             return JSONValue(raw: try? JSONSerialization.jsonObject(with: data))
         }
         return Run(status: captured.status, output: captured.output, savedResult: saved)
+    }
+}
+
+/// What a user sees when their tree does not build: the compiler's own error lines and the log's path.
+@Suite("lab: a ZFS source that does not build", .enabled(if: LabSuiteRun.enabled, LabSuiteRun.disabledReason))
+struct LabZFSBuildErrorTests {
+    @Test("the build's error lines and the log path are shown, exit non-zero, and nothing is listed as built")
+    func buildError() async throws {
+        let paths = try LabPaths.locate()
+        let tree = try TemporaryDirectory("broken-zfs")
+        // A tree whose first build step fails as a compiler would: the script runs autogen.sh first.
+        try tree.write("autogen.sh", "echo 'module/zfs/arc.c:42:1: error: expected ; before } token' >&2\nexit 1\n")
+        let name = "broken-\(UUID().uuidString.prefix(8))"
+        let arguments = [
+            diobenchBinary, "lab", "build", "--package-dir", paths.packageRoot, "--zfs-source", tree.path,
+            "--name", name,
+        ]
+        let out = try await onDedicatedThread { try LabProcess.capture(arguments) }
+        defer { try? FileManager.default.removeItem(atPath: LabVariants.root(paths) + "/.building-" + name) }
+        #expect(out.status != 0)
+        #expect(out.output.contains("arc.c:42:1: error: expected ; before } token"), "\(out.output.suffix(2000))")
+        #expect(out.output.contains("/.building-\(name)/build.log"), "the log's path: \(out.output.suffix(1000))")
+        #expect(!LabVariants.all(paths).contains { $0.name == name })
     }
 }
