@@ -176,8 +176,10 @@ let compareDirectRun = Task<(output: ProcessOutput, folder: String, directory: T
             iopsLine.contains("REGRESSION") && iopsLine.contains(" 0.05 "),
             "3 runs each side, all slower: p = 1/20; \(iopsLine)")
 
-        // The other way round the cap is an improvement, and nothing regressed.
-        let reverse = try await diobench(["diff", dir + "/slow", dir + "/base"])
+        // The other way round the cap is an improvement in throughput, and no throughput regressed. (Not every
+        // metric: the uncapped runs keep the CPUs busy, so on a loaded machine their tail latency can be worse
+        // than the capped runs', which is true, not a false alarm.)
+        let reverse = try await diobench(["diff", dir + "/slow", dir + "/base", "--metrics", "iops,bw"])
         #expect(reverse.status == 0, "\(reverse.stdout)")
         #expect(reverse.stdout.contains("improvement"))
 

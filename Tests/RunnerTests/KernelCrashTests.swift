@@ -59,8 +59,18 @@ struct KernelCrashTests {
         options.zfs.kernelEventsFromPrograms = true  // the test's lines come from a program
         options.onKernelCrash = { calls.crashed($0) }
         let session = RunSession(parsed: parsed, options: options)
+        let stuckFile = dir.path + "/b.dat"
         @Sendable func inject() {
-            Thread.sleep(forTimeInterval: 1.0)  // on a thread of its own, not the pool's
+            // On a thread of its own, not the pool's. Once the stuck job's file is laid out its first read
+            // follows, then the thinktime: the report must come then (a fixed delay fired during the first
+            // job when the machine was busy, and the watch rightly saw that job's I/O go on).
+            let deadline = Date().addingTimeInterval(60)
+            while Date() < deadline {
+                var info = stat()
+                if stat(stuckFile, &info) == 0, info.st_size >= 1 << 20 { break }
+                Thread.sleep(forTimeInterval: 0.05)
+            }
+            Thread.sleep(forTimeInterval: 1.5)
             let fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC)
             guard fd >= 0 else { return }
             for line in [
