@@ -203,7 +203,8 @@ final class ZFSJobSupport {
         setByJob: ZFSDirectProperty?
     ) -> KnownCrashGuard.Input {
         KnownCrashGuard.Input(
-            version: version, targetIsLoopDevice: spec.loop != nil, datasetDirectNow: directNow,
+            version: version, targetIsLoopDevice: spec.loop != nil, loopDirectIO: spec.loop?.directIO ?? false,
+            datasetDirectNow: directNow,
             datasetDirectSetByJob: setByJob,
             ioUringFixedBuffers: spec.engineOptions.fixedBuffers,
             oDirect: spec.direct, userOverride: spec.zfs?.allowKnownCrash ?? false)

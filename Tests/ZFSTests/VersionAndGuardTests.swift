@@ -102,6 +102,34 @@ struct KnownCrashGuardTests {
         }
     }
 
+    @Test(
+        "a loop device doing direct I/O over a direct=standard file crashes 2.3.0 too (the lab saw it); without loop_dio it does not"
+    )
+    func loopDirectIOUnderStandard() throws {
+        let v = try ZFSVersion(parsing: "2.3.0-1")
+        let dio = KnownCrashGuard.decide(
+            .init(version: v, targetIsLoopDevice: true, loopDirectIO: true, datasetDirectNow: .standard))
+        #expect(Self.kind(dio) == .refuse)
+        #expect(dio.message?.contains("direct=standard dataset, and the loop device does direct I/O") == true)
+        #expect(dio.message?.contains("direct=disabled (or standard with loop_dio=0)") == true)
+        let buffered = KnownCrashGuard.decide(
+            .init(version: v, targetIsLoopDevice: true, loopDirectIO: false, datasetDirectNow: .standard))
+        #expect(Self.kind(buffered) == .allow, "the driver's requests are not IOCB_DIRECT: copied, not pinned")
+        let disabled = KnownCrashGuard.decide(
+            .init(version: v, targetIsLoopDevice: true, loopDirectIO: true, datasetDirectNow: .disabled))
+        #expect(Self.kind(disabled) == .allow)
+        let fixed = KnownCrashGuard.decide(
+            .init(
+                version: try ZFSVersion(parsing: "2.3.1"), targetIsLoopDevice: true, loopDirectIO: true,
+                datasetDirectNow: .standard))
+        #expect(Self.kind(fixed) == .allow)
+        let byJob = KnownCrashGuard.decide(
+            .init(
+                version: v, targetIsLoopDevice: true, loopDirectIO: true, datasetDirectNow: .disabled,
+                datasetDirectSetByJob: .standard))
+        #expect(byJob.message?.contains("the job would set direct=standard") == true)
+    }
+
     @Test("an unreadable version is treated as affected, and the message says so")
     func unknownVersion() {
         let d = KnownCrashGuard.decide(.init(version: nil, targetIsLoopDevice: true, datasetDirectNow: .always))
