@@ -1,4 +1,5 @@
 import Foundation
+import Vocabulary
 
 /// What a compare run in the lab VM adds to compare.json: which images it booted, how often, under which
 /// accelerator, and whether their timings are emulated. Plain values: the lab (Sources/Lab) fills them,
@@ -107,9 +108,6 @@ public struct CrashSummary: Sendable, Codable, Equatable {
         return .crashed(CrashSummary(image: image, firstLine: first))
     }
 
-    /// Lines that open a kernel crash report.
-    static let openers = ["BUG:", "Oops:", "Kernel panic", "general protection fault", "kernel BUG at"]
-
     /// The crash of a boot of `image`, from the share's `lab-crash.txt` (preferred: the guest's own report)
     /// or else the console log's first BUG/Oops/panic line with what follows it; nil when neither has one.
     public static func read(image: String, crashFile: String?, console: String?) -> CrashSummary? {
@@ -119,19 +117,15 @@ public struct CrashSummary: Sendable, Codable, Equatable {
         guard let console, let first = firstOpener(console) else { return nil }
         // The report: the opener and the lines after it, up to 60 (RIP and the call trace).
         let all = lines(console)
-        let start = all.firstIndex { line in openers.contains { line.contains($0) } } ?? 0
+        let start = all.firstIndex(where: KernelOops.startsReport) ?? 0
         let detail = all[start..<min(all.count, start + 60)].joined(separator: "\n")
         return CrashSummary(image: image, firstLine: first, detail: trimmed(detail, limit: 4000))
     }
 
-    /// The first line that opens a crash report, without the console's `[  12.345678] ` time stamp.
+    /// The first line that opens a crash report (KernelOops's rule, the guest's and lab run's), without the
+    /// console's `[  12.345678] ` time stamp.
     static func firstOpener(_ text: String) -> String? {
-        for line in lines(text) {
-            guard let range = openers.compactMap({ line.range(of: $0) }).min(by: { $0.lowerBound < $1.lowerBound })
-            else { continue }
-            return String(line[range.lowerBound...]).trimmingCharacters(in: .whitespaces)
-        }
-        return nil
+        lines(text).first(where: KernelOops.startsReport).map(KernelOops.stripped)
     }
 
     static func firstNonEmpty(_ text: String) -> String? {
