@@ -40,8 +40,7 @@ public enum LabVariantBuild {
             log("\(same.name) is already built from this source and these patches (key \(key)): nothing to build")
             if let wanted = request.name, wanted != same.name {
                 // The same build under the name asked for now (the old name goes: one build, one name).
-                guard !existing.contains(where: { $0.name == wanted }) else {
-                    let taken = existing.first { $0.name == wanted }!
+                if let taken = existing.first(where: { $0.name == wanted }) {
                     throw LabError.nameTaken(name: wanted, key: taken.key, source: taken.source)
                 }
                 try FileManager.default.moveItem(
