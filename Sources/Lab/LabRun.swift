@@ -57,12 +57,7 @@ public struct LabRun {
         log("guest binary \(binary): dynamic libraries \(libraries.joined(separator: ", ")) (all in the image)")
         let share = try LabShare()
         defer { share.remove() }
-        try share.addBinary(binary)
-        let guestFiles = try share.addJobFiles(request.filesRead)
-        let absolute = request.filesRead.map(LabPaths.absolute)
-        let guestJobs = request.jobFiles.map { job in
-            absolute.firstIndex(of: LabPaths.absolute(job)).map { guestFiles[$0] } ?? job
-        }
+        let guestJobs = try share.addRun(binary: binary, jobFiles: request.jobFiles, filesRead: request.filesRead)
         var script = ["--no-pool"]
         if let pool = request.pool { script = ["--pool", pool] }
         let runArgs =

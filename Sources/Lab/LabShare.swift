@@ -48,6 +48,15 @@ public struct LabShare: Sendable {
         return guestPaths
     }
 
+    /// Puts in the guest binary and every file the jobs read (job files, then includes); returns the guest
+    /// path of each job file as given on the command line (a name it cannot find is passed on unchanged).
+    public func addRun(binary: String, jobFiles: [String], filesRead: [String]) throws -> [String] {
+        try addBinary(binary)
+        let guestFiles = try addJobFiles(filesRead)
+        let absolute = filesRead.map(LabPaths.absolute)
+        return jobFiles.map { job in absolute.firstIndex(of: LabPaths.absolute(job)).map { guestFiles[$0] } ?? job }
+    }
+
     /// Copies a whole directory into the share (e.g. a test suite's job files).
     public func addDirectory(_ source: String, as name: String) throws {
         let target = directory + "/" + name

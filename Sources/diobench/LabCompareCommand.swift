@@ -176,12 +176,7 @@ struct LabCompareRun {
     ) throws -> BootOutcome {
         let share = try LabShare()
         defer { share.remove() }
-        try share.addBinary(binary)
-        let guestFiles = try share.addJobFiles(filesRead)
-        let absolute = filesRead.map(Self.absolute)
-        let guestJobs = compare.jobFiles.map { job in
-            absolute.firstIndex(of: Self.absolute(job)).map { guestFiles[$0] } ?? job
-        }
+        let guestJobs = try share.addRun(binary: binary, jobFiles: compare.jobFiles, filesRead: filesRead)
         var arguments = [
             "compare", "--output-dir", Self.guestOutput, "--no-progress", "--repeat", String(boot.repetitions),
         ]
@@ -211,10 +206,5 @@ struct LabCompareRun {
         return CompareLabImage(
             name: name, zfsVersion: v?.guestVersion ?? v?.moduleVersion ?? facts.zfsPackage,
             srcversion: v?.guestSrcversion ?? v?.moduleSrcversion, kernel: v?.kernel ?? facts.kernel)
-    }
-
-    static func absolute(_ path: String) -> String {
-        let p = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
-        return (p as NSString).standardizingPath
     }
 }
